@@ -1,0 +1,200 @@
+package conclab.kernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The kernel's magics: {@code %help}, {@code %classpath}, {@code %load} and {@code %%time}.
+ *
+ * <p>A magic prints in its cell and may run code there; what a learner can get wrong (a path that names
+ * nothing, an unknown magic) becomes the cell's error with a hint, never a stack trace.
+ */
+final class BuiltinMagics {
+    private final Kernel kernel;
+    private final Map<String, Magics.LineMagic> line = new TreeMap<>();
+    private final Map<String, Magics.CellMagic> cell = new TreeMap<>();
+
+    BuiltinMagics(Kernel kernel) {
+        this.kernel = kernel;
+        line.put("help", new Magics.LineMagic() {
+            public String usage() {
+                return "%help: what the kernel offers: magics, display, settings";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args) {
+                ctx.print(help());
+                return Session.Result.NOTHING;
+            }
+        });
+        line.put("classpath", new Magics.LineMagic() {
+            public String usage() {
+                return "%classpath add PATH...: add jars or class folders (globs like lib/*.jar work); %classpath: list them";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+                return classpath(ctx, args);
+            }
+        });
+        line.put("load", new Magics.LineMagic() {
+            public String usage() {
+                return "%load FILE: run the Java code (JShell snippets) in FILE, e.g. %load setup.jsh";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+                return load(ctx, args);
+            }
+        });
+        cell.put("time", new Magics.CellMagic() {
+            public String usage() {
+                return "%%time: run the cell, then print wall time, CPU time of all threads, and peak live threads";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) {
+                return time(ctx, body, bodyLine);
+            }
+        });
+    }
+
+    /** Every magic's name as typed ({@code %help}, {@code %%time}). */
+    List<String> names() {
+        return new ArrayList<>(Magics.usages(line, cell).keySet());
+    }
+
+    Session.Result runLine(Magics.Line part, Magics.Context ctx) {
+        Magics.LineMagic m = line.get(part.name());
+        if (m == null) return unknown("%" + part.name(), part.line());
+        try {
+            return m.run(ctx, part.args());
+        } catch (Magics.MagicError e) {
+            return error(e);
+        }
+    }
+
+    Session.Result runCell(Magics.Cell part, Magics.Context ctx) {
+        Magics.CellMagic m = cell.get(part.name());
+        if (m == null) {
+            if (line.containsKey(part.name())) {
+                return error(new Magics.MagicError("%%" + part.name() + " is a line magic",
+                        "Write it with one % on a line of its own: %" + part.name()));
+            }
+            return unknown("%%" + part.name(), part.line());
+        }
+        try {
+            return m.run(ctx, part.args(), part.body(), part.line() + 1);
+        } catch (Magics.MagicError e) {
+            return error(e);
+        }
+    }
+
+    private Session.Result unknown(String name, int lineNumber) {
+        return error(new Magics.MagicError("Unknown magic " + name + " (line " + lineNumber + ")",
+                "The magics are: " + String.join(", ", names()) + ". %help explains them."));
+    }
+
+    private static Session.Result error(Magics.MagicError e) {
+        return new Session.Result(null, Report.of("MagicError", e.getMessage(),
+                Errors.BOLD_RED + e.getMessage() + Errors.RESET, e.hint));
+    }
+
+    // ------------------------------------------------------------------ the magics
+
+    private String help() {
+        StringBuilder b = new StringBuilder();
+        b.append("conclab ").append(Kernel.VERSION).append(": Java ").append(System.getProperty("java.version"))
+                .append(", notebook code runs in an engine JVM of its own.\n\nMagics\n");
+        Magics.usages(line, cell).forEach((name, usage) -> b.append("  ").append(usage).append('\n'));
+        b.append("""
+
+                Rich output (from any thread)
+                  display(value)                  show a value (pictures and tables of the course library render)
+                  display("<b>hi</b>", "text/html")  show text as the given MIME types
+                  String id = display(value); updateDisplay(id, newValue)   a live view, updated in place
+                  The value of a cell is its last expression, written without a closing semicolon.
+
+                Stopping code
+                  The stop button interrupts the running cell and stops every thread it started. If the cell
+                  does not stop within 3 s, the engine JVM is restarted (its variables are lost).
+
+                Settings (in the kernelspec's env, see the README)
+                  CONCLAB_JVM_OPTS, CONCLAB_COMPILER_OPTS, CONCLAB_CLASSPATH, CONCLAB_TIMEOUT,
+                  CONCLAB_STARTUP, CONCLAB_OUTPUT_LIMIT
+                """);
+        return b.toString();
+    }
+
+    private Session.Result classpath(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+        if (args.isEmpty()) {
+            ctx.print(kernel.extraClasspath.isEmpty() ? "Nothing added with %classpath yet.\n"
+                    : String.join("\n", kernel.extraClasspath) + "\n");
+            return Session.Result.NOTHING;
+        }
+        if (!args.getFirst().equals("add") || args.size() < 2) {
+            throw new Magics.MagicError("%classpath " + String.join(" ", args) + ": expected %classpath add PATH...",
+                    "Example: %classpath add lib/*.jar");
+        }
+        List<String> found = new ArrayList<>();
+        for (String pattern : args.subList(1, args.size())) {
+            List<String> paths = Paths.expand(pattern, Kernel.workingFolder());
+            if (paths.isEmpty()) {
+                throw new Magics.MagicError("%classpath: nothing matches " + pattern,
+                        "Paths are relative to " + Kernel.workingFolder() + " (the notebook's folder).");
+            }
+            found.addAll(paths);
+        }
+        Session session = session(ctx);
+        for (String path : found) {
+            if (kernel.extraClasspath.contains(path)) continue;
+            session.addToClasspath(path);
+            kernel.extraClasspath.add(path);
+            ctx.print("Added " + path + "\n");
+        }
+        return Session.Result.NOTHING;
+    }
+
+    private Session.Result load(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+        if (args.size() != 1) throw new Magics.MagicError("%load needs one file", "Example: %load setup.jsh");
+        Path file = Kernel.workingFolder().resolve(args.getFirst());
+        String code;
+        try {
+            code = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Magics.MagicError("%load: cannot read " + file + " (" + e.getClass().getSimpleName() + ")",
+                    "Paths are relative to " + Kernel.workingFolder() + " (the notebook's folder).");
+        }
+        return ctx.eval(code, 1);
+    }
+
+    private Session.Result time(Magics.Context ctx, String body, int bodyLine) {
+        Session session;
+        try {
+            session = kernel.session();
+        } catch (IOException e) {
+            return new Session.Result(null, Report.of("EngineError", e.getMessage(), e.getMessage()));
+        }
+        long[] before = session.stats(true);
+        long start = System.nanoTime();
+        Session.Result result = ctx.eval(body, bodyLine);
+        long wall = System.nanoTime() - start;
+        if (!session.isAlive()) return result;
+        long[] after = session.stats(false);
+        double wallS = wall / 1e9, cpuS = (after[0] - before[0]) / 1e9;
+        ctx.print(String.format("Wall time: %.3f s · CPU time, all threads: %.3f s (%.0f%% of one core)"
+                        + " · peak live platform threads: %d (%d when the cell began)%n",
+                wallS, cpuS, wallS > 0 ? 100 * cpuS / wallS : 0, after[1], before[2]));
+        return result;
+    }
+
+    private Session session(Magics.Context ctx) throws Magics.MagicError {
+        try {
+            return kernel.session();
+        } catch (IOException e) {
+            throw new Magics.MagicError("the engine is not running: " + e.getMessage(), "Restart the kernel.");
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package conclab.kernel;
+
+import conclab.kernel.engine.Wire;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import jdk.jshell.execution.StreamingExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine JVM, seen from the kernel: the child process, its two channels, and what it reports.
+ *
+ * <p>Life cycle: {@link #launch} starts the process at once (so it boots while the kernel does other work);
+ * {@link #connect} waits for it to dial back on a loopback port and prove itself with a one-time token;
+ * {@link #executionControl} is then what JShell talks to; {@link #kill} ends it and its children.
+ *
+ * <p>Threads: {@code conclab-events} reads the event channel and calls the {@link Listener};
+ * {@code conclab-engine-out} and {@code conclab-engine-err} drain the process's own stdout and stderr (what
+ * bypasses {@code System.out}, e.g. a child process started with {@code inheritIO()}), keeping the last lines
+ * of stderr to explain a crash. Frames to the engine are written under the lock of {@link #toEngine}.
+ */
+final class EngineProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineProcess.class);
+
+    /** What the engine reports; called on the event-reader or drain threads. */
+    interface Listener {
+        void output(long cell, byte stream, String text);
+
+        void display(long cell, String displayId, boolean update, Map<String, String> bundle);
+
+        void inputRequest(long cell, int request, String prompt);
+
+        void threadError(long cell, String thread, List<Wire.Failure> chain);
+
+        /** Text the engine process wrote to its own stdout or stderr, outside {@code System.out}. */
+        void processOutput(byte stream, String text);
+    }
+
+    private final Process process;
+    private final ServerSocket server;
+    private final String token;
+    private final Listener listener;
+    private final Deque<String> lastErrors = new ArrayDeque<>();
+    private Socket exec, events;
+    private DataOutputStream toEngine;
+    private StreamingExecutionControl control;
+    /** The highest sync token read from the engine; guarded by this. */
+    private long syncedTo;
+
+    private EngineProcess(Process process, ServerSocket server, String token, Listener listener) {
+        this.process = process;
+        this.server = server;
+        this.token = token;
+        this.listener = listener;
+        drain(process.getInputStream(), Wire.STDOUT, "conclab-engine-out");
+        drain(process.getErrorStream(), Wire.STDERR, "conclab-engine-err");
+    }
+
+    /** Starts an engine JVM; it connects back later, in {@link #connect}. */
+    static EngineProcess launch(Options options, Listener listener) throws IOException {
+        ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        String token = HexFormat.of().formatHex(secret);
+        List<String> command = new ArrayList<>();
+        command.add(options.java().toString());
+        command.addAll(options.engineJvmOptions());
+        command.add("-Dconclab.output.lines=" + options.outputLimit());
+        command.add("-cp");
+        command.add(options.engineClasspath());
+        command.add("conclab.kernel.engine.EngineMain");
+        command.add(Integer.toString(server.getLocalPort()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CONCLAB_ENGINE_TOKEN", token);
+        LOG.debug("starting engine: {}", command);
+        try {
+            return new EngineProcess(builder.start(), server, token, listener);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Waits for the engine to connect its two channels. Throws with the engine's own error output if the
+     * process dies first (a bad JVM option, say) or does not connect in time.
+     */
+    void connect(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        server.setSoTimeout(100);
+        while (exec == null || events == null) {
+            if (!process.isAlive()) {
+                throw new IOException("the engine JVM exited with code " + exitCode() + " before it started"
+                        + describeErrors());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the engine JVM did not start within " + timeout.toSeconds() + " s" + describeErrors());
+            }
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(5000); // a stranger that connects and says nothing must not block the kernel
+            DataInputStream hello = new DataInputStream(s.getInputStream());
+            byte channel = hello.readByte();
+            String offered;
+            try {
+                offered = hello.readUTF();
+            } catch (IOException e) {
+                s.close();
+                continue;
+            }
+            if (!token.equals(offered)) {
+                s.close();
+                continue;
+            }
+            s.setSoTimeout(0);
+            if (channel == Wire.CHANNEL_EXEC) exec = s;
+            else if (channel == Wire.CHANNEL_EVENTS) events = s;
+            else s.close();
+        }
+        server.close();
+        toEngine = new DataOutputStream(new BufferedOutputStream(events.getOutputStream()));
+        Thread.ofPlatform().name("conclab-events").daemon().start(this::readEvents);
+        ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(exec.getOutputStream()));
+        out.flush();
+        ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(exec.getInputStream()));
+        control = new StreamingExecutionControl(out, in) {
+            @Override
+            public void close() {
+                kill();
+            }
+        };
+    }
+
+    /** What JShell uses to load and run code in this engine. */
+    ExecutionControl executionControl() {
+        if (control == null) throw new IllegalStateException("engine not connected");
+        return control;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The exit code, or -1 while the process runs. */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; returns whether it has. */
+    boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    /** The last lines the engine wrote to its own stderr, for error messages ("" if none). */
+    String describeErrors() {
+        synchronized (lastErrors) {
+            if (lastErrors.isEmpty()) return "";
+            return ":\n" + String.join("\n", lastErrors);
+        }
+    }
+
+    /** Asks the engine to stop the work of {@code cell}. */
+    void interrupt(long cell) {
+        send(new Wire.Writer(Wire.INTERRUPT).putLong(cell));
+    }
+
+    /** Answers an input request; null means end of input. */
+    void inputReply(int request, String text) {
+        send(new Wire.Writer(Wire.INPUT_REPLY).putInt(request).putString(text));
+    }
+
+    private void send(Wire.Writer frame) {
+        if (toEngine == null) return;
+        synchronized (toEngine) {
+            try {
+                frame.writeTo(toEngine);
+                toEngine.flush();
+            } catch (IOException e) {
+                LOG.debug("engine channel closed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Waits until the engine's sync frame {@code token} has been read (and everything before it handled). */
+    synchronized boolean awaitSync(long token, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (syncedTo < token) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !process.isAlive() && syncedTo < token) return false;
+            wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+        }
+        return true;
+    }
+
+    private void readEvents() {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(events.getInputStream(), 64 * 1024))) {
+            for (Wire.Reader f; (f = Wire.Reader.next(in)) != null; ) {
+                switch (f.type) {
+                    case Wire.OUTPUT -> listener.output(f.getLong(), f.getByte(), f.getString());
+                    case Wire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
+                    case Wire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
+                    case Wire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
+                    case Wire.SYNC -> {
+                        long t = f.getLong();
+                        synchronized (this) {
+                            syncedTo = Math.max(syncedTo, t);
+                            notifyAll();
+                        }
+                    }
+                    default -> LOG.warn("unknown event {} from the engine", f.type);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("event channel ended: {}", e.toString());
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    private void drain(InputStream stream, byte which, String threadName) {
+        Thread.ofPlatform().name(threadName).daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (which == Wire.STDERR) {
+                        synchronized (lastErrors) {
+                            lastErrors.addLast(line);
+                            if (lastErrors.size() > 20) lastErrors.removeFirst();
+                        }
+                    }
+                    listener.processOutput(which, line + "\n");
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        });
+    }
+
+    /** Ends the engine and every process it started, at once. */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}

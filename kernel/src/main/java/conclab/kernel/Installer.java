@@ -1,0 +1,144 @@
+package conclab.kernel;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Installs the kernelspec: {@code java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR]
+ * [--name conclab] [--env KEY=VALUE]...}.
+ *
+ * <p>It writes {@code kernels/NAME/} under the chosen Jupyter data folder: {@code kernel.json} (which runs
+ * this very {@code java}, an absolute path, so the right JDK is used whatever is on the PATH), a copy of the
+ * kernel, engine and library jars, and the logos. Installing again replaces the folder's files.
+ */
+final class Installer {
+    private Installer() {}
+
+    static final String DEFAULT_NAME = "conclab";
+    static final String DISPLAY_NAME = "Java 25 (conclab)";
+
+    /** JVM options of the kernel process: it compiles, it does not run learner code. */
+    static final List<String> KERNEL_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m");
+
+    static int run(String[] args) {
+        String where = "--user", prefix = null, name = DEFAULT_NAME;
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--user", "--sys-prefix" -> where = args[i];
+                case "--prefix" -> {
+                    if (++i == args.length) return usage("--prefix needs a folder");
+                    where = "--prefix";
+                    prefix = args[i];
+                }
+                case "--name" -> {
+                    if (++i == args.length || !args[i].matches("[a-zA-Z0-9._-]+")) {
+                        return usage("--name needs a name of letters, digits, '.', '_' or '-'");
+                    }
+                    name = args[i];
+                }
+                case "--env" -> {
+                    if (++i == args.length || !args[i].contains("=")) return usage("--env needs KEY=VALUE");
+                    env.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+                }
+                default -> {
+                    return usage("unknown option " + args[i]);
+                }
+            }
+        }
+        try {
+            Path dataDir = switch (where) {
+                case "--prefix" -> Path.of(prefix).toAbsolutePath().resolve("share/jupyter");
+                case "--sys-prefix" -> sysPrefix().resolve("share/jupyter");
+                default -> userDataDir();
+            };
+            Path target = install(dataDir.resolve("kernels").resolve(name), env);
+            System.out.println("Installed the kernel \"" + DISPLAY_NAME + "\" as '" + name + "' in " + target);
+            return 0;
+        } catch (IOException e) {
+            System.err.println("conclab install: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Writes the kernelspec into {@code dir} and returns it. */
+    static Path install(Path dir, Map<String, String> env) throws IOException {
+        Path from = Options.kernelJar();
+        if (!Files.isRegularFile(from)) {
+            throw new IOException("install runs from the kernel jar (java -jar conclab-kernel.jar install), not from " + from);
+        }
+        Path source = from.getParent();
+        Files.createDirectories(dir);
+        for (String jar : List.of("conclab-kernel.jar", "conclab-engine.jar", "conclab-lib.jar")) {
+            Path jarFile = source.resolve(jar);
+            if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
+            Files.copy(jarFile, dir.resolve(jar), StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
+            try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
+                if (in != null) Files.copy(in, dir.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.writeString(dir.resolve("kernel.json"), kernelJson(dir, env));
+        return dir;
+    }
+
+    static String kernelJson(Path dir, Map<String, String> env) {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(KERNEL_JVM_OPTIONS);
+        argv.add("-jar");
+        argv.add(dir.resolve("conclab-kernel.jar").toAbsolutePath().toString());
+        argv.add("{connection_file}");
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv);
+        spec.put("display_name", DISPLAY_NAME);
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.put("env", env);
+        spec.put("metadata", Map.of("debugger", false));
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n";
+    }
+
+    /** Jupyter's per-user data folder, as {@code jupyter --data-dir} computes it. */
+    static Path userDataDir() {
+        String jupyterData = System.getenv("JUPYTER_DATA_DIR");
+        if (jupyterData != null && !jupyterData.isBlank()) return Path.of(jupyterData);
+        Path home = Path.of(System.getProperty("user.home"));
+        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac")) return home.resolve("Library/Jupyter");
+        String xdg = System.getenv("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("jupyter");
+    }
+
+    /** The active Python environment: a venv, a conda env, or whatever python3 says. */
+    static Path sysPrefix() throws IOException {
+        for (String var : List.of("VIRTUAL_ENV", "CONDA_PREFIX")) {
+            String v = System.getenv(var);
+            if (v != null && !v.isBlank()) return Path.of(v);
+        }
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.prefix)").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor() == 0 && !out.isEmpty()) return Path.of(out);
+        } catch (IOException | InterruptedException e) {
+            // fall through
+        }
+        throw new IOException("--sys-prefix needs an active Python environment (a venv or conda env);"
+                + " activate one, or use --user or --prefix DIR");
+    }
+
+    private static int usage(String problem) {
+        System.err.println("conclab install: " + problem);
+        System.err.println("usage: java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--env KEY=VALUE]...");
+        return 2;
+    }
+}

@@ -1,0 +1,534 @@
+package conclab.kernel;
+
+import conclab.kernel.engine.Wire;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.JupyterIO;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.request.CompleteRequest;
+import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.InspectRequest;
+import org.dflib.jjava.jupyter.messages.request.IsCompleteRequest;
+import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conclab kernel: answers the Jupyter protocol, runs cells in a {@link Session}, and keeps the kernel
+ * alive whatever the cells do.
+ *
+ * <p>Threads: the shell thread handles shell requests one at a time (a cell runs on it, from the kernel's
+ * side); the control thread handles interrupts and shutdown while a cell runs. The session is started in
+ * the background when the kernel starts, and again whenever an engine dies; a cell waits for it.
+ *
+ * <p>Stopping a cell (interrupt or {@code CONCLAB_TIMEOUT}): the engine stops the cell's threads; if the cell
+ * has not ended {@link #KILL_AFTER} later, the engine is killed and a new one started, and the cell says
+ * that its variables are gone.
+ */
+final class Kernel extends BaseKernel {
+    private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+
+    static final String VERSION = "0.1.0";
+    /** How long an interrupted cell may take to stop before the engine is restarted. */
+    static final Duration KILL_AFTER = Duration.ofSeconds(3);
+
+    private final Options options;
+    private final Connection connection;
+    private final Outputs outputs;
+    private final BuiltinMagics magics;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("conclab-timer").daemon().factory());
+    private final AtomicInteger executionCount = new AtomicInteger();
+    private final AtomicLong runIds = new AtomicLong();
+    /** The session being started or running; replaced when an engine dies. */
+    private volatile CompletableFuture<Session> session;
+    /** Jars and folders added with %classpath, added again to every new session. */
+    final List<String> extraClasspath = new ArrayList<>();
+    private final Object stdinLock = new Object();
+
+    Kernel(Options options, Connection connection) {
+        super("conclab", VERSION, languageInfo(), List.of(), null, new JupyterIO(java.nio.charset.StandardCharsets.UTF_8),
+                new CommManager(), new Renderer(), null, new MagicsRegistry(), false, new StringStyler.Builder().build());
+        this.options = options;
+        this.connection = connection;
+        this.outputs = new Outputs(connection);
+        this.magics = new BuiltinMagics(this);
+        outputs.setInputHandler(this::readInput);
+        startSession();
+    }
+
+    private static LanguageInfo languageInfo() {
+        return new LanguageInfo.Builder("java")
+                .version(System.getProperty("java.version"))
+                .mimetype("text/x-java")
+                .fileExtension(".java")
+                .pygments("java")
+                .codemirror("text/x-java")
+                .exporter("script")
+                .build();
+    }
+
+    Options options() {
+        return options;
+    }
+
+    Outputs outputs() {
+        return outputs;
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    /** Starts a new session in the background; cells wait for it. */
+    private void startSession() {
+        CompletableFuture<Session> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                Session s = Session.start(options, outputs);
+                outputs.replyToEngine = s.engine()::inputReply;
+                outputs.setTraceFormatter(s::threadTrace);
+                for (String path : extraClasspath) s.addToClasspath(path);
+                return s;
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, r -> Thread.ofPlatform().name("conclab-session-start").daemon().start(r));
+        session = next;
+    }
+
+    /** The live session, waiting for it to start; restarts a dead one. Throws with a message if it cannot start. */
+    Session session() throws IOException {
+        CompletableFuture<Session> f = session;
+        try {
+            Session s = f.get();
+            if (s.isAlive()) return s;
+            synchronized (this) {
+                if (session == f) startSession();
+            }
+            return session.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the engine was starting");
+        } catch (ExecutionException e) {
+            synchronized (this) {
+                if (session == f) startSession(); // try again next time
+            }
+            Throwable cause = e.getCause() instanceof IOException io ? io : e.getCause();
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /** Requests read while aborting the queue (see {@link #abortQueued}), handled after the current one. */
+    private final List<Message<?>> deferred = new ArrayList<>();
+
+    /** Serves the shell socket on the calling thread until the kernel shuts down. */
+    void serveShell() {
+        connection.shell.serve(message -> {
+            handle(message, connection.shell);
+            while (!deferred.isEmpty()) handle(deferred.removeFirst(), connection.shell);
+        });
+    }
+
+    /**
+     * After a cell failed with {@code stop_on_error}: answers "aborted" to the execute requests already
+     * queued (a Run All), so that running stops at the error. Done before the failing cell's reply, so a
+     * client that waits for that reply before sending the next cell is never aborted.
+     */
+    private void abortQueued() {
+        for (Message<?> queued; (queued = connection.shell.poll(0)) != null; ) {
+            if (!queued.getHeader().getType().getName().equals("execute_request")) {
+                deferred.add(queued);
+                continue;
+            }
+            connection.publish(queued, "status", Messages.status("busy"));
+            reply(connection.shell, queued, "execute_reply",
+                    Messages.map("status", "aborted", "execution_count", executionCount.get()));
+            connection.publish(queued, "status", Messages.status("idle"));
+        }
+    }
+
+    /** Handles one shell or control message, with busy and idle around it. */
+    void handle(Message<?> message, Router channel) {
+        String type = message.getHeader().getType().getName();
+        connection.publish(message, "status", Messages.status("busy"));
+        try {
+            switch (type) {
+                case "execute_request" -> execute(message, channel);
+                case "kernel_info_request" -> reply(channel, message, "kernel_info_reply", kernelInfo());
+                case "complete_request" -> reply(channel, message, "complete_reply", completeReply((CompleteRequest) message.getContent()));
+                case "inspect_request" -> reply(channel, message, "inspect_reply", inspectReply((InspectRequest) message.getContent()));
+                case "is_complete_request" -> reply(channel, message, "is_complete_reply", isCompleteReply((IsCompleteRequest) message.getContent()));
+                case "history_request" -> reply(channel, message, "history_reply", Messages.map("status", "ok", "history", List.of()));
+                case "comm_info_request" -> reply(channel, message, "comm_info_reply", Messages.map("status", "ok", "comms", Map.of()));
+                case "interrupt_request" -> {
+                    reply(channel, message, "interrupt_reply", Messages.map("status", "ok"));
+                    interrupt();
+                }
+                case "shutdown_request" -> shutdown(message, channel);
+                default -> LOG.debug("ignoring {}", type); // comm messages: this kernel has no comm targets
+            }
+        } finally {
+            connection.publish(message, "status", Messages.status("idle"));
+        }
+    }
+
+    private static void reply(Router channel, Message<?> request, String type, Map<String, ?> content) {
+        channel.sendMessage(Messages.of(request, type, content));
+    }
+
+    private Map<String, Object> kernelInfo() {
+        LanguageInfo l = getLanguageInfo();
+        return Messages.map(
+                "status", "ok",
+                "protocol_version", Messages.PROTOCOL_VERSION,
+                "implementation", "conclab",
+                "implementation_version", VERSION,
+                "language_info", Messages.map(
+                        "name", l.getName(), "version", l.getVersion(), "mimetype", l.getMimetype(),
+                        "file_extension", l.getFileExtension(), "pygments_lexer", l.getPygmentsLexer(),
+                        "codemirror_mode", l.getCodemirrorMode(), "nbconvert_exporter", l.getNbconvertExporter()),
+                "banner", "conclab " + VERSION + ": Java " + l.getVersion() + " for the concurrency course. %help lists the magics.",
+                "help_links", List.of(Messages.map("text", "conclab README", "url", "https://github.com/conclab/conclab#readme")),
+                "debugger", false);
+    }
+
+    // ------------------------------------------------------------------ execute
+
+    private void execute(Message<?> message, Router shell) {
+        ExecuteRequest request = (ExecuteRequest) message.getContent();
+        boolean silent = request.isSilent();
+        int count = !silent && request.shouldStoreHistory() ? executionCount.incrementAndGet() : executionCount.get();
+        if (!silent) connection.publish(message, "execute_input", Messages.map("code", request.getCode(), "execution_count", count));
+
+        Run run = new Run(runIds.incrementAndGet(), count, message, silent, request.isStdinEnabled());
+        outputs.begin(run);
+        var timeout = options.timeout() == null ? null
+                : timers.schedule(() -> stop(run, "timeout"), options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        Session.Result result;
+        try {
+            result = runCell(request.getCode(), run);
+        } finally {
+            run.done.countDown();
+            if (timeout != null) timeout.cancel(false);
+        }
+        Report error = result.error();
+        if (error == null && run.isStopping()) error = stopped(run);
+        outputs.end(run);
+
+        if (error == null && result.value() != null && !silent) {
+            connection.publish(message, "execute_result",
+                    Messages.map("execution_count", count, "data", result.value(), "metadata", Map.of()));
+        }
+        if (error != null) {
+            if (!silent) {
+                connection.publish(message, "error",
+                        Messages.map("ename", error.name(), "evalue", error.value(), "traceback", error.traceback()));
+            }
+            if (request.shouldStopOnError()) abortQueued();
+            reply(shell, message, "execute_reply", Messages.map("status", "error", "execution_count", count,
+                    "ename", error.name(), "evalue", error.value(), "traceback", error.traceback()));
+        } else {
+            reply(shell, message, "execute_reply", Messages.map("status", "ok", "execution_count", count,
+                    "payload", List.of(), "user_expressions", Map.of()));
+        }
+    }
+
+    /** Runs the parts of a cell (code and magics) in order; stops at the first error. */
+    private Session.Result runCell(String code, Run run) {
+        Session session;
+        try {
+            session = session();
+        } catch (IOException e) {
+            return new Session.Result(null, Report.of("EngineError", e.getMessage(),
+                    Errors.BOLD_RED + "The engine JVM could not start: " + e.getMessage() + Errors.RESET,
+                    "Check CONCLAB_JVM_OPTS and CONCLAB_CLASSPATH in the kernel's settings (see the README),"
+                            + " then restart the kernel."));
+        }
+        for (String problem : session.startupProblems) outputs.print(run, true, problem + "\n");
+        session.startupProblems.clear();
+        for (String problem : options.problems()) outputs.print(run, true, problem + "\n");
+
+        Session.Result result = Session.Result.NOTHING;
+        for (Magics.Part part : Magics.parse(code)) {
+            if (run.isStopping()) break;
+            result = switch (part) {
+                case Magics.Code c -> eval(session, c.code(), c.line(), run);
+                case Magics.Line l -> magics.runLine(l, context(session, run));
+                case Magics.Cell c -> magics.runCell(c, context(session, run));
+            };
+            if (result.error() != null || !session.isAlive()) break;
+        }
+        if (!session.isAlive()) return new Session.Result(null, engineEnded(session, run));
+        return result;
+    }
+
+    Session.Result eval(Session session, String code, int line, Run run) {
+        Session.Result r = session.eval(code, run.id, run.executionCount, line, run::isStopping);
+        for (String w : session.warnings) outputs.print(run, true, w + "\n");
+        session.warnings.clear();
+        return r;
+    }
+
+    private Magics.Context context(Session session, Run run) {
+        return new Magics.Context() {
+            public Session.Result eval(String code, int line) {
+                return Kernel.this.eval(session, code, line, run);
+            }
+
+            public void print(String text) {
+                outputs.print(run, false, text);
+            }
+
+            public Kernel kernel() {
+                return Kernel.this;
+            }
+
+            public Run run() {
+                return run;
+            }
+        };
+    }
+
+    /** Why a stopped cell stopped, as its error. */
+    private Report stopped(Run run) {
+        String why = run.stopReason.equals("timeout")
+                ? "The cell ran longer than its time limit of " + human(options.timeout()) + " (CONCLAB_TIMEOUT) and was stopped."
+                : "The cell was interrupted.";
+        return Report.of("Interrupted", why, Errors.BOLD_RED + why + Errors.RESET);
+    }
+
+    /** The error of a cell during which the engine died; starts the next engine. */
+    private Report engineEnded(Session session, Run run) {
+        String why;
+        if (run.engineKilled) {
+            why = "The cell did not stop within " + KILL_AFTER.toSeconds() + " s of the "
+                    + (run.stopReason.equals("timeout") ? "time limit" : "interrupt")
+                    + " (a thread blocked on a lock, or a loop inside library code), so the engine JVM was restarted.";
+        } else {
+            session.engine().awaitExit(Duration.ofSeconds(2));
+            int code = session.engine().exitCode();
+            String errors = session.engine().describeErrors();
+            if (errors.contains("OutOfMemoryError")) {
+                why = "The engine JVM ran out of memory and ended (exit code " + code + ")";
+            } else if (errors.contains("A fatal error has been detected")) {
+                why = "The engine JVM crashed (exit code " + code + ")";
+            } else {
+                why = "The engine JVM ended with exit code " + code + ": the code called System.exit(" + code
+                        + ") or Runtime.halt, or the JVM crashed";
+            }
+            why += errors.isEmpty() ? "." : errors;
+        }
+        session.close();
+        startSession();
+        return Report.of("EngineRestarted", why, Errors.BOLD_RED + why + Errors.RESET,
+                "All variables, methods and classes defined so far are gone: a new engine is starting.",
+                "Run the cells you need again (Run > Run All Above Selected Cell).");
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s >= 60 && s % 60 == 0 ? (s / 60) + " min" : d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
+    }
+
+    // ------------------------------------------------------------------ interrupt, input, shutdown
+
+    /** Stops the running cell, if any (control thread). */
+    @Override
+    public void interrupt() {
+        Run run = outputs.current();
+        if (run != null) stop(run, "interrupt");
+    }
+
+    /** Asks the engine to stop {@code run}; kills the engine if the run has not ended {@link #KILL_AFTER} later. */
+    private void stop(Run run, String reason) {
+        if (run.isDone()) return;
+        if (run.stopReason == null) run.stopReason = reason;
+        CompletableFuture<Session> f = session;
+        Session s = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+        if (s == null) return; // still starting: the cell will not run
+        s.interrupt(run.id);
+        timers.schedule(() -> {
+            if (!run.isDone() && s.isAlive()) {
+                run.engineKilled = true;
+                s.kill();
+            }
+        }, KILL_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the frontend for a line of input for {@code run}; null if it cannot be asked or the run stops. */
+    private String readInput(Run run, int request, String prompt) {
+        if (run == null || run.silent || run != outputs.current() || !run.allowStdin) {
+            if (run != null) {
+                outputs.print(run, true, "This code reads System.in, but input can only be typed while its cell runs,"
+                        + " in a frontend that allows it; it got end of input instead.\n");
+            }
+            return null;
+        }
+        synchronized (stdinLock) {
+            outputs.flush(run); // a prompt printed just before shows above the input box
+            Router stdin = connection.stdin;
+            stdin.sendMessage(Messages.of(run.request, "input_request", Messages.map("prompt", prompt, "password", false)));
+            while (!run.isDone() && !run.isStopping()) {
+                Message<?> reply = stdin.poll(100);
+                if (reply != null && reply.getHeader().getType().getName().equals("input_reply")) {
+                    Object value = reply.getContent() instanceof org.dflib.jjava.jupyter.messages.reply.InputReply r
+                            ? r.getValue() : null;
+                    return value == null ? "" : value.toString();
+                }
+            }
+            return null;
+        }
+    }
+
+    private void shutdown(Message<?> message, Router channel) {
+        boolean restart = message.getContent() instanceof ShutdownRequest r && r.isRestart();
+        reply(channel, message, "shutdown_reply", Messages.map("status", "ok", "restart", restart));
+        connection.publish(message, "status", Messages.status("idle"));
+        try {
+            CompletableFuture<Session> f = session;
+            if (f.isDone() && !f.isCompletedExceptionally()) f.join().close();
+        } catch (RuntimeException ignored) {
+        }
+        Runtime.getRuntime().halt(0);
+    }
+
+    // ------------------------------------------------------------------ completion, inspection, is_complete
+
+    private Map<String, Object> completeReply(CompleteRequest request) {
+        String code = request.getCode();
+        int cursor = Text.charIndex(code, request.getCursorPos());
+        ReplacementOptions options = complete(code, cursor);
+        List<String> matches = options == null ? List.of() : options.getReplacements();
+        int start = options == null ? cursor : options.getSourceStart();
+        int end = options == null ? cursor : options.getSourceEnd();
+        return Messages.map("status", "ok", "matches", matches,
+                "cursor_start", Text.codePointIndex(code, start), "cursor_end", Text.codePointIndex(code, end),
+                "metadata", Map.of());
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        String line = code.substring(code.lastIndexOf('\n', Math.max(0, at - 1)) + 1, at);
+        if (line.startsWith("%")) {
+            List<String> names = magics.names().stream().filter(n -> n.startsWith(line)).toList();
+            return new ReplacementOptions(names, at - line.length(), at);
+        }
+        Session s = readySession();
+        if (s == null) return null;
+        Text.Piece piece = Text.pieceAt(code, at, s.analysis());
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions =
+                s.analysis().completionSuggestions(piece.text(), at - piece.start(), anchor);
+        List<String> matches = new ArrayList<>();
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(x -> matches.add(x.continuation()));
+        suggestions.stream().filter(x -> !x.matchesType()).forEach(x -> matches.add(x.continuation()));
+        return new ReplacementOptions(matches.stream().distinct().toList(), piece.start() + anchor[0], at);
+    }
+
+    private Map<String, Object> inspectReply(InspectRequest request) {
+        String code = request.getCode();
+        DisplayData data = inspect(code, Text.charIndex(code, request.getCursorPos()), request.getDetailLevel() > 0);
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        if (data != null) {
+            bundle.put("text/plain", data.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
+        }
+        return Messages.map("status", "ok", "found", data != null, "data", bundle, "metadata", Map.of());
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        Session s = readySession();
+        if (s == null) return null;
+        Text.Piece piece = Text.pieceAt(code, at, s.analysis());
+        int cursor = Math.min(piece.text().length(), at - piece.start());
+        // Documentation is looked up for the call or name the cursor is in or right after.
+        List<SourceCodeAnalysis.Documentation> docs = s.analysis().documentation(piece.text(), cursor, true);
+        if (docs.isEmpty()) {
+            int end = cursor;
+            while (end < piece.text().length() && Character.isJavaIdentifierPart(piece.text().charAt(end))) end++;
+            if (end < piece.text().length() && piece.text().charAt(end) == '(') end++;
+            docs = s.analysis().documentation(piece.text(), end, true);
+        }
+        if (docs.isEmpty()) return null;
+        StringBuilder text = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : docs) {
+            text.append(d.signature()).append('\n');
+            if (d.javadoc() != null && !d.javadoc().isBlank()) text.append('\n').append(d.javadoc().strip()).append("\n\n");
+        }
+        return new DisplayData(text.toString().strip());
+    }
+
+    private Map<String, Object> isCompleteReply(IsCompleteRequest request) {
+        String verdict = isComplete(request.getCode());
+        return switch (verdict) {
+            case IS_COMPLETE_YES, IS_COMPLETE_BAD, IS_COMPLETE_MAYBE -> Messages.map("status", verdict);
+            default -> Messages.map("status", "incomplete", "indent", verdict);
+        };
+    }
+
+    @Override
+    public String isComplete(String code) {
+        Session s = readySession();
+        if (s == null) return IS_COMPLETE_MAYBE;
+        for (Magics.Part part : Magics.parse(code)) {
+            if (part instanceof Magics.Cell) return IS_COMPLETE_YES; // a cell magic takes the whole cell
+            if (!(part instanceof Magics.Code c)) continue;
+            String rest = c.code();
+            while (!rest.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo info = s.analysis().analyzeCompletion(rest);
+                Completeness k = info.completeness();
+                if (k == Completeness.DEFINITELY_INCOMPLETE || k == Completeness.CONSIDERED_INCOMPLETE) return "    ";
+                if (k == Completeness.UNKNOWN) return IS_COMPLETE_BAD;
+                if (k == Completeness.EMPTY) break;
+                rest = info.remaining();
+            }
+        }
+        return IS_COMPLETE_YES;
+    }
+
+    /** The session if it is ready now (completion must not wait for an engine to start). */
+    private Session readySession() {
+        CompletableFuture<Session> f = session;
+        if (!f.isDone() || f.isCompletedExceptionally()) return null;
+        Session s = f.join();
+        return s.isAlive() ? s : null;
+    }
+
+    @Override
+    public Object evalRaw(String source) {
+        try {
+            Session.Result r = session().eval(source, runIds.incrementAndGet(), 0, 1, () -> false);
+            if (r.error() != null) throw new IllegalStateException(r.error().name() + ": " + r.error().value());
+            return r.value() == null ? null : r.value().get("text/plain");
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Jars and folders for cells, relative to the kernel's working folder (the notebook's). */
+    static Path workingFolder() {
+        return Path.of("").toAbsolutePath();
+    }
+}

@@ -1,0 +1,54 @@
+package conclab.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+
+/**
+ * {@code java -jar conclab-kernel.jar CONNECTION_FILE} runs the kernel (Jupyter starts it so);
+ * {@code java -jar conclab-kernel.jar install [...]} installs the kernelspec (see {@link Installer}).
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.out.println("""
+                    usage: java -jar conclab-kernel.jar CONNECTION_FILE      run the kernel (Jupyter does this)
+                           java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR]
+                                                                [--name NAME] [--env KEY=VALUE]...
+                           java -jar conclab-kernel.jar --version""");
+            return;
+        }
+        switch (args[0]) {
+            case "install" -> System.exit(Installer.run(Arrays.copyOfRange(args, 1, args.length)));
+            case "--version" -> System.out.println("conclab " + Kernel.VERSION + " on Java " + System.getProperty("java.version"));
+            default -> run(Path.of(args[0]));
+        }
+    }
+
+    private static void run(Path connectionFile) throws Exception {
+        String json;
+        try {
+            json = Files.readString(connectionFile);
+        } catch (NoSuchFileException e) {
+            System.err.println("conclab: no connection file " + connectionFile
+                    + ". Jupyter starts this kernel with one; to install the kernel, run: java -jar conclab-kernel.jar install");
+            System.exit(2);
+            return;
+        } catch (IOException e) {
+            System.err.println("conclab: cannot read " + connectionFile + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Options options = Options.fromEnvironment();
+        Connection connection = new Connection(KernelConnectionProperties.parse(json));
+        Kernel kernel = new Kernel(options, connection); // starts the engine in the background
+        connection.bind();
+        Thread.ofPlatform().name("conclab-control").start(() -> connection.control.serve(m -> kernel.handle(m, connection.control)));
+        kernel.serveShell();
+    }
+}

@@ -1,0 +1,442 @@
+package conclab.kernel;
+
+import conclab.kernel.engine.Wire;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JShell and the engine JVM it runs code in: the notebook's state, from one engine start to its end.
+ *
+ * <p>JShell compiles in the kernel's JVM; the classes go to the engine, which runs them. A session lives
+ * until its engine dies (an exit, a crash, a kill to stop a stuck cell); the kernel then starts a new one,
+ * and every variable of the old one is gone.
+ *
+ * <p>Not thread-safe, like JShell itself: one thread (the kernel's shell thread) calls everything except
+ * {@link #interrupt}, {@link #isAlive} and {@link #kill}, which any thread may call.
+ */
+final class Session implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    /** What a piece of cell code did. {@code value} is the cell's result bundle or null; {@code error} too. */
+    record Result(Map<String, String> value, Report error) {
+        static final Result NOTHING = new Result(null, null);
+    }
+
+    private final EngineProcess engine;
+    private final JShell jshell;
+    private final SourceCodeAnalysis analysis;
+    private final Options options;
+    /** Where each snippet came from, by snippet id; for stack traces. */
+    private final Map<String, Errors.Origin> origins = new ConcurrentHashMap<>();
+    /** Problems met while starting (a bad CONCLAB_STARTUP); shown in the first cell. */
+    final List<String> startupProblems = new ArrayList<>();
+    private final AtomicBoolean killed = new AtomicBoolean();
+
+    private Session(Options options, EngineProcess engine) {
+        this.options = options;
+        this.engine = engine;
+        this.jshell = JShell.builder()
+                .executionEngine(new Provider(engine), Map.of())
+                .compilerOptions(options.compilerOptions().toArray(String[]::new))
+                .out(new PrintStream(OutputStream.nullOutputStream()))
+                .err(new PrintStream(OutputStream.nullOutputStream()))
+                .build();
+        this.analysis = jshell.sourceCodeAnalysis();
+    }
+
+    /**
+     * Starts an engine and a JShell, and runs the imports and {@code CONCLAB_STARTUP}. Throws with a message
+     * for the learner if the engine cannot start.
+     */
+    static Session start(Options options, EngineProcess.Listener listener) throws IOException {
+        EngineProcess engine = EngineProcess.launch(options, listener);
+        try {
+            Session s = new Session(options, engine);
+            s.prepare();
+            return s;
+        } catch (RuntimeException | IOException e) {
+            engine.kill();
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof IOException)) cause = cause.getCause();
+            throw new IOException(cause.getMessage(), e);
+        }
+    }
+
+    private void prepare() throws IOException {
+        jshell.addToClasspath(options.engineClasspath());
+        for (String path : options.classpath()) jshell.addToClasspath(path);
+        for (String line : Options.IMPORTS.strip().split("\n")) {
+            for (SnippetEvent e : jshell.eval(line)) {
+                if (e.status() == Snippet.Status.REJECTED) {
+                    throw new IOException("cells cannot be compiled (" + line.strip() + diagnostics(e.snippet())
+                            + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
+                }
+            }
+        }
+        if (!options.startup().isBlank()) {
+            Result r = eval(options.startup(), Wire.NO_CELL, 0, 1, () -> false);
+            if (r.error() != null) {
+                startupProblems.add("CONCLAB_STARTUP failed: " + r.error().name() + ": " + r.error().value());
+            }
+        }
+        // Warm the compiler and the engine on an expression, as the first cell will be one.
+        jshell.eval("Integer.valueOf(1)").forEach(e -> jshell.drop(e.snippet()));
+    }
+
+    private String diagnostics(Snippet snippet) {
+        StringBuilder b = new StringBuilder();
+        jshell.diagnostics(snippet).forEach(d -> b.append(": ").append(d.getMessage(java.util.Locale.ENGLISH)));
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ running code
+
+    /**
+     * Evaluates Java code of one cell, snippet by snippet, stopping at the first error. The code starts at
+     * line {@code firstLine} of the cell with execution count {@code count}; {@code cell} is the engine's
+     * cell id (0 while starting). The value of the last snippet is the result if it is an expression
+     * written without a closing semicolon.
+     */
+    Result eval(String code, long cell, int count, int firstLine, java.util.function.BooleanSupplier stopping) {
+        control("begin", cell);
+        Result result = Result.NOTHING;
+        boolean showValue = false;
+        String rest = code;
+        int offset = 0;
+        while (!rest.isBlank() && !stopping.getAsBoolean()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            Completeness completeness = info.completeness();
+            String source;
+            String remaining;
+            if (completeness == Completeness.EMPTY) break;
+            if (completeness.isComplete()) {
+                source = info.source();
+                remaining = info.remaining();
+            } else {
+                source = rest; // incomplete: let the compiler say what is missing
+                remaining = "";
+            }
+            // JShell counts a snippet's lines from its first non-blank line in stack traces, but from the
+            // start of its text (leading blank lines included) in compile diagnostics.
+            int textLine = firstLine + countLines(code, offset);
+            int codeLine = firstLine + countLines(code, offset + leadingBlank(rest));
+            offset += rest.length() - remaining.length();
+            rest = remaining;
+
+            Outcome outcome = evalSnippet(source, count, textLine, codeLine);
+            if (outcome.error != null) {
+                result = new Result(null, outcome.error);
+                showValue = false;
+                break;
+            }
+            showValue = outcome.hasValue && rest.isBlank() && !endsWithSemicolon(source);
+            result = showValue ? new Result(Map.of("text/plain", outcome.value), null) : Result.NOTHING;
+            if (!engine.isAlive()) break;
+        }
+        Object[] end = (Object[]) control("end", new Object[] {cell, showValue});
+        if (end != null) {
+            awaitSync((Long) end[0]);
+            @SuppressWarnings("unchecked")
+            Map<String, String> rich = (Map<String, String>) end[1];
+            if (rich != null && result.value() != null) {
+                Map<String, String> merged = new LinkedHashMap<>(result.value());
+                merged.putAll(rich);
+                result = new Result(merged, null);
+            }
+        }
+        return result;
+    }
+
+    private record Outcome(String value, boolean hasValue, Report error) {}
+
+    private Outcome evalSnippet(String source, int count, int textLine, int codeLine) {
+        List<SnippetEvent> events;
+        try {
+            events = jshell.eval(source);
+        } catch (IllegalStateException closed) {
+            return new Outcome(null, false, null); // the engine died; the kernel explains
+        }
+        String value = null;
+        boolean hasValue = false;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) continue; // a consequence for other snippets
+            Snippet snippet = e.snippet();
+            origins.put(snippet.id(), new Errors.Origin(count, codeLine));
+            if (e.status() == Snippet.Status.REJECTED) {
+                return new Outcome(null, false, compileError(snippet, textLine));
+            }
+            JShellException exception = e.exception();
+            if (exception != null) {
+                return new Outcome(null, false, runtimeError(exception));
+            }
+            if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                warnUnresolved((DeclarationSnippet) snippet);
+            }
+            switch (snippet.subKind()) {
+                case TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND -> {
+                    value = e.value();
+                    hasValue = value != null;
+                }
+                default -> { }
+            }
+        }
+        return new Outcome(value, hasValue, null);
+    }
+
+    private Report compileError(Snippet snippet, int line) {
+        List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).toList();
+        if (diags.isEmpty()) {
+            return Report.of("CompileError", "this code cannot be compiled", "This code cannot be compiled.");
+        }
+        // JShell may have completed the source (a semicolon); positions refer to its text.
+        return Errors.compile(diags.getFirst(), snippet.source(), line);
+    }
+
+    private Report runtimeError(JShellException exception) {
+        if (exception instanceof UnresolvedReferenceException u) {
+            DeclarationSnippet d = u.getSnippet();
+            String missing = String.join(", ", jshell.unresolvedDependencies(d).toList());
+            String text = name(d) + " cannot be used yet: it refers to " + missing + ", which is not defined.";
+            return Report.of("UnresolvedReference", text, Errors.BOLD_RED + text + Errors.RESET,
+                    "Define " + missing + " in a cell, then run this one again.");
+        }
+        return Errors.exception(chainOf(exception), origins::get);
+    }
+
+    /** The exception and its causes, as JShell reports them (class names are those of the engine). */
+    private static List<Wire.Failure> chainOf(JShellException exception) {
+        List<Wire.Failure> chain = new ArrayList<>();
+        for (Throwable t = exception; t != null && chain.size() < 16; t = t.getCause()) {
+            String cls = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
+            chain.add(new Wire.Failure(cls, t.getMessage(), t.getStackTrace()));
+        }
+        return chain;
+    }
+
+    private void warnUnresolved(DeclarationSnippet snippet) {
+        String missing = String.join(", ", jshell.unresolvedDependencies(snippet).toList());
+        if (missing.isEmpty()) return;
+        warnings.add(name(snippet) + " is declared, but cannot be used until " + missing + " is defined.");
+    }
+
+    /** Notes for the learner collected during the last eval (e.g. unresolved references); taken by the kernel. */
+    final List<String> warnings = new ArrayList<>();
+
+    private static String name(DeclarationSnippet d) {
+        return switch (d.kind()) {
+            case METHOD -> d.name() + "()";
+            case TYPE_DECL -> "class " + d.name();
+            default -> d.name();
+        };
+    }
+
+    /** Formats the death of a thread that no eval saw (reported by the engine's uncaught handler). */
+    List<String> threadTrace(List<Wire.Failure> chain) {
+        Map<String, Errors.Origin> byWrapper = wrapperOrigins();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            Wire.Failure f = chain.get(i);
+            lines.add((i == 0 ? "" : "Caused by: ") + f.className() + (f.message() == null ? "" : ": " + f.message()));
+            StackTraceElement[] frames = new StackTraceElement[f.frames().length];
+            for (int j = 0; j < frames.length; j++) frames[j] = translate(f.frames()[j], byWrapper);
+            lines.addAll(Errors.frames(frames, origins::get));
+        }
+        return lines;
+    }
+
+    /** Maps raw snippet class names ({@code REPL.$JShell$12$Counter}) to snippet frames ({@code #12}). */
+    private StackTraceElement translate(StackTraceElement f, Map<String, Errors.Origin> byWrapper) {
+        String cls = f.getClassName();
+        if (!cls.startsWith("REPL.")) return f;
+        String outer = cls;
+        int nested = cls.indexOf('$', cls.indexOf("$JShell$") + "$JShell$".length());
+        if (nested > 0) outer = cls.substring(0, nested);
+        String id = wrapperIds.get(outer);
+        if (id == null) return f;
+        String simple = nested > 0 ? cls.substring(nested + 1) : "";
+        // Line numbers of the raw wrapper cannot be mapped back without JShell's internals: keep the snippet.
+        return new StackTraceElement(simple, f.getMethodName().equals("do_it$") ? "" : f.getMethodName(), "#" + id,
+                snippetLine(id, f.getLineNumber()));
+    }
+
+    /** Snippet id by the name of its wrapper class, filled lazily. */
+    private final Map<String, String> wrapperIds = new ConcurrentHashMap<>();
+    private final Map<String, SourceCodeAnalysis.SnippetWrapper> wrappers = new ConcurrentHashMap<>();
+
+    private Map<String, Errors.Origin> wrapperOrigins() {
+        jshell.snippets().forEach(s -> {
+            if (wrappers.containsKey(s.id())) return;
+            try {
+                SourceCodeAnalysis.SnippetWrapper w = analysis.wrapper(s);
+                wrappers.put(s.id(), w);
+                wrapperIds.put(w.fullClassName(), s.id());
+            } catch (RuntimeException ignored) {
+                // a snippet that no longer wraps (e.g. dropped): no mapping
+            }
+        });
+        return origins;
+    }
+
+    /** The line in snippet {@code id} of a raw wrapper line number (1-based), or 1 if unknown. */
+    private int snippetLine(String id, int wrapperLine) {
+        SourceCodeAnalysis.SnippetWrapper w = wrappers.get(id);
+        if (w == null || wrapperLine <= 0) return 1;
+        String wrapped = w.wrapped();
+        int pos = 0;
+        for (int l = 1; l < wrapperLine && pos >= 0; l++) pos = wrapped.indexOf('\n', pos) + 1;
+        if (pos < 0) return 1;
+        int source = w.wrappedToSourcePosition(pos);
+        if (source < 0) return 1;
+        return countLines(w.source(), source) + 1;
+    }
+
+    // ------------------------------------------------------------------ other requests
+
+    /** Adds jars or folders for compiling and running cells. */
+    void addToClasspath(String path) {
+        jshell.addToClasspath(path);
+    }
+
+    SourceCodeAnalysis analysis() {
+        return analysis;
+    }
+
+    JShell jshell() {
+        return jshell;
+    }
+
+    /** {@code long[]{processCpuNanos, peakThreads, liveThreads}} of the engine; resets the peak if asked. */
+    long[] stats(boolean resetPeak) {
+        Object r = control("stats", resetPeak);
+        return r instanceof long[] a ? a : new long[] {0, 0, 0};
+    }
+
+    void interrupt(long cell) {
+        engine.interrupt(cell);
+    }
+
+    boolean isAlive() {
+        return engine.isAlive() && !killed.get();
+    }
+
+    EngineProcess engine() {
+        return engine;
+    }
+
+    /** Kills the engine at once (to stop code that does not stop); the session is dead afterwards. */
+    void kill() {
+        killed.set(true);
+        engine.kill();
+    }
+
+    @Override
+    public void close() {
+        killed.set(true);
+        try {
+            jshell.close();
+        } catch (RuntimeException ignored) {
+        }
+        engine.kill();
+    }
+
+    private Object control(String command, Object arg) {
+        try {
+            return engine.executionControl().extensionCommand(command, arg);
+        } catch (ExecutionControl.ExecutionControlException | RuntimeException e) {
+            LOG.debug("engine command {} failed: {}", command, e.toString());
+            return null;
+        }
+    }
+
+    private void awaitSync(long token) {
+        try {
+            if (!engine.awaitSync(token, Duration.ofSeconds(10)) && engine.isAlive()) {
+                LOG.warn("engine output did not arrive in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether Java source ends with a semicolon, ignoring trailing blanks and a trailing comment: the
+     * learner's way to say "do not show this value", as in IPython.
+     */
+    static boolean endsWithSemicolon(String source) {
+        String s = source.strip();
+        int lastLine = s.lastIndexOf('\n') + 1;
+        int comment = lineCommentStart(s, lastLine);
+        if (comment >= 0) s = s.substring(0, comment).strip();
+        while (s.endsWith("*/") && s.contains("/*")) s = s.substring(0, s.lastIndexOf("/*")).strip();
+        return s.endsWith(";");
+    }
+
+    /** Where a {@code //} comment starts on the line starting at {@code from}, outside string literals; -1 if none. */
+    private static int lineCommentStart(String s, int from) {
+        boolean inString = false;
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == quote) inString = false;
+            } else if (c == '"' || c == '\'') {
+                inString = true;
+                quote = c;
+            } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int leadingBlank(String s) {
+        int i = 0;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        return i;
+    }
+
+    /** Number of newlines in {@code s} before {@code end}. */
+    static int countLines(String s, int end) {
+        int n = 0;
+        for (int i = 0; i < Math.min(end, s.length()); i++) if (s.charAt(i) == '\n') n++;
+        return n;
+    }
+
+    /** Lets JShell use our engine: it asks once, when it is built. */
+    private record Provider(EngineProcess engine) implements ExecutionControlProvider {
+        @Override
+        public String name() {
+            return "conclab";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
+            engine.connect(Duration.ofSeconds(60));
+            return engine.executionControl();
+        }
+    }
+}
