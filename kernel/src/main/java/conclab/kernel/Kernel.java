@@ -233,8 +233,7 @@ final class Kernel extends BaseKernel {
             run.done.countDown();
             if (timeout != null) timeout.cancel(false);
         }
-        Report error = result.error();
-        if (error == null && run.isStopping()) error = stopped(run);
+        Report error = run.isStopping() ? stopped(run, result.error()) : result.error();
         outputs.end(run);
 
         if (error == null && result.value() != null && !silent) {
@@ -311,12 +310,24 @@ final class Kernel extends BaseKernel {
         };
     }
 
-    /** Why a stopped cell stopped, as its error. */
-    private Report stopped(Run run) {
+    /**
+     * Why a stopped cell stopped, as its error; {@code cause} is what the cell itself threw when it was
+     * stopped (typically an InterruptedException), or null.
+     */
+    private Report stopped(Run run, Report cause) {
         String why = run.stopReason.equals("timeout")
                 ? "The cell ran longer than its time limit of " + human(options.timeout()) + " (CONCLAB_TIMEOUT) and was stopped."
                 : "The cell was interrupted.";
-        return Report.of("Interrupted", why, Errors.BOLD_RED + why + Errors.RESET);
+        List<String> lines = new ArrayList<>();
+        lines.add(Errors.BOLD_RED + why + Errors.RESET);
+        if (cause != null && !cause.name().equals("EngineRestarted")) {
+            lines.add("Its code ended with " + cause.name() + (cause.value().isEmpty() ? "" : ": " + cause.value())
+                    + (cause.traceback().size() > 1 ? ", at:" : "."));
+            lines.addAll(cause.traceback().subList(Math.min(1, cause.traceback().size()), cause.traceback().size()));
+        } else if (cause != null) {
+            return cause;
+        }
+        return new Report("Interrupted", why, lines);
     }
 
     /** The error of a cell during which the engine died; starts the next engine. */
@@ -410,6 +421,12 @@ final class Kernel extends BaseKernel {
             CompletableFuture<Session> f = session;
             if (f.isDone() && !f.isCompletedExceptionally()) f.join().close();
         } catch (RuntimeException ignored) {
+        }
+        // ZeroMQ sends from its own I/O thread, and other threads still poll their sockets (closing those
+        // from here is not safe); give the reply a moment to leave before the process ends.
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException ignored) {
         }
         Runtime.getRuntime().halt(0);
     }
@@ -508,12 +525,20 @@ final class Kernel extends BaseKernel {
         return IS_COMPLETE_YES;
     }
 
-    /** The session if it is ready now (completion must not wait for an engine to start). */
+    /**
+     * The session for completion and inspection: waits a little for one that is starting (the first request
+     * often comes right after the kernel starts), but answers "nothing" rather than hang on a broken one.
+     */
     private Session readySession() {
-        CompletableFuture<Session> f = session;
-        if (!f.isDone() || f.isCompletedExceptionally()) return null;
-        Session s = f.join();
-        return s.isAlive() ? s : null;
+        try {
+            Session s = session.get(10, TimeUnit.SECONDS);
+            return s.isAlive() ? s : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     @Override

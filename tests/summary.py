@@ -1,0 +1,35 @@
+"""Counts the test results of every JUnit-style XML report in a folder; prints "N passed, N failed".
+
+Used by `./conclab test` over the reports of Maven (surefire) and pytest. Exits 1 if anything failed or
+if no test ran at all (a run that tested nothing is not a green run).
+"""
+import pathlib
+import sys
+import xml.etree.ElementTree as ET
+
+
+def main(folder):
+    passed, failed, skipped = 0, [], 0
+    for report in sorted(pathlib.Path(folder).glob("*.xml")):
+        try:
+            root = ET.parse(report).getroot()
+        except ET.ParseError as e:
+            failed.append(f"{report.name}: unreadable report ({e})")
+            continue
+        for case in root.iter("testcase"):
+            name = f"{case.get('classname', '')}.{case.get('name', '')}".strip(".")
+            if case.find("failure") is not None or case.find("error") is not None:
+                failed.append(name)
+            elif case.find("skipped") is not None:
+                skipped += 1
+            else:
+                passed += 1
+    for name in failed:
+        print(f"    FAILED {name}")
+    extra = f", {skipped} skipped" if skipped else ""
+    print(f"{passed} passed, {len(failed)} failed{extra}")
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "tests/.reports"))

@@ -1,0 +1,454 @@
+"""The kernel through the Jupyter protocol: what JupyterLab and nbclient see.
+
+Every message read is checked against the protocol (conftest.Kernel + messages.py). Tests that may crash,
+restart or stop the engine get a fresh kernel; the others share one per module.
+"""
+import json
+import os
+import pathlib
+import re
+import subprocess
+import time
+
+import psutil_free as procs
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+
+from conftest import KERNEL, Kernel
+
+
+def java_bin(tool):
+    """A tool of the JDK the installed kernel runs on (kernel.json names its java)."""
+    spec = KernelSpecManager().get_kernel_spec(KERNEL)
+    return str(pathlib.Path(spec.argv[0]).with_name(tool))
+
+
+# ---------------------------------------------------------------- kernel_info
+
+def test_kernel_info_names_java_and_the_runtime_version(shared):
+    info = shared.shell_reply(shared.kc.kernel_info())
+    assert info["status"] == "ok"
+    assert info["implementation"] == "conclab"
+    lang = info["language_info"]
+    assert lang["name"] == "java" and lang["file_extension"] == ".java"
+    version = subprocess.run([java_bin("java"), "-XshowSettings:properties", "-version"], capture_output=True,
+                             text=True).stderr
+    assert f"java.version = {lang['version']}" in version
+    assert lang["version"].startswith("25")
+    assert tuple(int(x) for x in info["protocol_version"].split(".")[:2]) >= (5, 3)
+
+
+# ---------------------------------------------------------------- execute
+
+def test_value_state_and_execution_count(shared):
+    r1 = shared.execute("int answer = 41;")
+    assert r1.status == "ok" and r1.value is None
+    r2 = shared.execute("answer + 1")
+    assert r2.value == "42"
+    assert r2.reply["execution_count"] == r1.reply["execution_count"] + 1
+    inputs = [m for m in shared.seen if m["msg_type"] == "execute_input" and m["parent_header"]["msg_id"] == r2.msg_id]
+    assert inputs and inputs[0]["content"]["code"] == "answer + 1"
+
+
+def test_a_closing_semicolon_hides_the_value(shared):
+    assert shared.execute("6 * 7;").value is None
+    assert shared.execute("6 * 7 // the answer").value == "42"
+    assert shared.execute('"text"').value == '"text"'
+
+
+def test_value_of_the_last_snippet_only(shared):
+    r = shared.execute("int a = 1;\nint b = 2;\na + b")
+    assert r.value == "3"
+
+
+def test_silent_and_store_history(shared):
+    before = shared.execute("1").reply["execution_count"]
+    silent = shared.execute('System.out.println("quiet"); 5', silent=True)
+    assert silent.status == "ok" and silent.outputs == []
+    unstored = shared.execute("2", store_history=False)
+    assert unstored.value == "2"
+    assert shared.execute("3").reply["execution_count"] == before + 1
+
+
+# ---------------------------------------------------------------- streams
+
+def test_stdout_and_stderr(shared):
+    r = shared.execute('System.out.println("hello"); System.err.println("oops"); System.out.print("no newline");')
+    assert r.stdout == "hello\nno newline"
+    assert r.stderr == "oops\n"
+
+
+def test_output_is_streamed_while_the_cell_runs(shared):
+    msg_id = shared.kc.execute('System.out.println("first"); Thread.sleep(3000); System.out.println("second");')
+    seen_first = shared.wait_for_stream(msg_id, "first", timeout=30)
+    assert seen_first is not None
+    r = shared.collect(msg_id)
+    finished = time.monotonic()
+    assert finished - seen_first > 1.5, "the first line came only at the end of the cell"
+    assert r.stdout == "first\nsecond\n"
+
+
+def test_many_lines_arrive_in_order_in_few_messages(shared):
+    r = shared.execute("for (int i = 0; i < 5000; i++) System.out.println(i);")
+    lines = r.stdout.splitlines()
+    assert lines == [str(i) for i in range(5000)]
+    messages = [m for m in r.outputs if m["msg_type"] == "stream"]
+    assert len(messages) < 200, f"{len(messages)} stream messages for 5000 lines: output is not batched"
+
+
+# ---------------------------------------------------------------- errors
+
+def test_compile_error_marks_the_line(shared):
+    r = shared.execute('int ok = 1;\nint bad = "not a number";\n')
+    assert r.status == "error" and r.reply["ename"] == "CompileError"
+    text = r.error_text()
+    assert "line 2" in text
+    assert 'int bad = "not a number";' in text
+    assert "^" in text
+    assert "incompatible types" in text
+    assert r.reply["execution_count"] == r.reply["execution_count"]  # an error reply carries the count
+
+
+def test_runtime_exception_shows_class_message_and_cell_lines(shared):
+    shared.execute("void fail(String why) {\n    // the second line\n    throw new IllegalStateException(why);\n}")
+    r = shared.execute('int x = 1;\nfail("boom");')
+    assert r.status == "error"
+    assert r.reply["ename"] == "IllegalStateException" and r.reply["evalue"] == "boom"
+    text = r.error_text()
+    assert "java.lang.IllegalStateException: boom" in text
+    assert re.search(r"fail \(.*cell \[\d+\], line 3", text), text
+    assert re.search(r"cell \[\d+\], line 2", text), text
+    assert "conclab.kernel" not in text and "jdk.internal.reflect" not in text and "Method.invoke" not in text
+
+
+def test_jdk_frames_are_cut_down(shared):
+    r = shared.execute('Integer.parseInt("twelve")')
+    text = r.error_text()
+    assert r.reply["ename"] == "NumberFormatException"
+    assert "java.lang.Integer.parseInt" in text
+    assert re.search(r"cell \[\d+\], line 1", text)
+
+
+def test_an_error_stops_the_queue_unless_asked_not_to(shared):
+    failing = shared.kc.execute('throw new RuntimeException("first fails");')
+    queued = shared.kc.execute('System.out.println("must not run");')
+    assert shared.collect(failing).status == "error"
+    r = shared.collect(queued)
+    assert r.status == "aborted" and "must not run" not in r.stdout
+    failing = shared.kc.execute('throw new RuntimeException("again");', stop_on_error=False)
+    queued = shared.kc.execute('System.out.println("runs anyway");')
+    shared.collect(failing)
+    assert shared.collect(queued).stdout == "runs anyway\n"
+
+
+# ---------------------------------------------------------------- completion, inspection, is_complete
+
+def test_completion_of_a_method(shared):
+    code = '"abc".subs'
+    c = shared.shell_reply(shared.kc.complete(code, len(code)))
+    assert c["status"] == "ok"
+    assert any(m.startswith("substring") for m in c["matches"]), c["matches"]
+    assert code[c["cursor_start"]:c["cursor_end"]] == "subs"
+
+
+def test_completion_in_a_later_snippet_and_of_variables(shared):
+    shared.execute("int counterOfThings = 3;")
+    code = 'int y = 2;\nSystem.out.println(counterOf'
+    c = shared.shell_reply(shared.kc.complete(code, len(code)))
+    assert "counterOfThings" in c["matches"]
+    assert code[c["cursor_start"]:c["cursor_end"]] == "counterOf"
+
+
+def test_completion_of_magics(shared):
+    c = shared.shell_reply(shared.kc.complete("%cl", 3))
+    assert c["matches"] == ["%classpath"] and c["cursor_start"] == 0
+
+
+def test_inspection_shows_signature_and_javadoc(shared):
+    code = "Thread.sleep(10)"
+    c = shared.shell_reply(shared.kc.inspect(code, len("Thread.sle")))
+    assert c["status"] == "ok" and c["found"]
+    doc = c["data"]["text/plain"]
+    assert "sleep(long millis)" in doc
+    assert "currently executing thread" in doc
+
+
+def test_inspection_of_nothing(shared):
+    c = shared.shell_reply(shared.kc.inspect("   ", 1))
+    assert c["status"] == "ok" and not c["found"]
+
+
+def test_is_complete(shared):
+    def verdict(code):
+        return shared.shell_reply(shared.kc.is_complete(code))
+
+    assert verdict("1 + 1")["status"] == "complete"
+    r = verdict("for (int i = 0; i < 3; i++) {")
+    assert r["status"] == "incomplete" and isinstance(r["indent"], str)
+    assert verdict('%help')["status"] == "complete"
+    assert verdict('int x = 1;\nvoid f() {')["status"] == "incomplete"
+
+
+# ---------------------------------------------------------------- stdin
+
+def test_input_request(shared):
+    r = shared.execute('var in = new Scanner(System.in);\nString a = in.nextLine(), b = in.nextLine();\n'
+                       'System.out.println(a + " and " + b);', stdin=["first", "second"])
+    assert r.status == "ok"
+    assert r.stdout == "first and second\n"
+
+
+def test_reading_stdin_without_a_frontend_gets_end_of_input(shared):
+    r = shared.execute("new Scanner(System.in).nextLine()", timeout=30)
+    assert r.status == "error" and r.reply["ename"] == "NoSuchElementException"
+    assert "input" in r.stderr
+
+
+# ---------------------------------------------------------------- rich output
+
+def test_display_html_svg_and_update(shared):
+    r = shared.execute('String id = display("<b>bold</b>", "text/html");\n'
+                       'display("<svg xmlns=\'http://www.w3.org/2000/svg\' width=\'4\' height=\'4\'/>", "image/svg+xml");\n'
+                       'updateDisplay(id, "<i>changed</i>", "text/html");')
+    assert r.status == "ok" and r.value is None
+    kinds = [(m["msg_type"], list(m["content"]["data"])) for m in r.displays]
+    assert kinds == [("display_data", ["text/html"]), ("display_data", ["image/svg+xml"]),
+                     ("update_display_data", ["text/html"])]
+    first, _, update = r.displays
+    assert first["content"]["transient"]["display_id"] == update["content"]["transient"]["display_id"]
+    assert update["content"]["data"]["text/html"] == "<i>changed</i>"
+
+
+def test_objects_with_a_mime_bundle_render_as_value_and_display(shared):
+    shared.execute('record Chart(String name) {\n'
+                   '    public Map<String, String> mimeBundle() {\n'
+                   '        return Map.of("text/plain", "Chart " + name, "text/html", "<p>chart " + name + "</p>",\n'
+                   '                      "image/svg+xml", "<svg xmlns=\'http://www.w3.org/2000/svg\'/>");\n'
+                   '    }\n}')
+    r = shared.execute('new Chart("speedup")')
+    assert r.data["text/html"] == "<p>chart speedup</p>" and r.data["text/plain"] == "Chart speedup"
+    assert "image/svg+xml" in r.data
+    r = shared.execute('display(new Chart("inline"));')
+    assert r.displays[0]["content"]["data"]["text/html"] == "<p>chart inline</p>"
+    r = shared.execute('display(new Chart("svg only"), "image/svg+xml");')
+    assert list(r.displays[0]["content"]["data"]) == ["image/svg+xml"]
+
+
+def test_display_of_a_picture_file(shared, tmp_path):
+    svg = tmp_path / "dot.svg"
+    svg.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'><circle r='4'/></svg>")
+    r = shared.execute(f'display(Path.of("{svg}"));')
+    data = r.displays[0]["content"]["data"]
+    assert "<circle" in data["image/svg+xml"] and "<circle" in data["text/html"]
+
+
+def test_plain_values_display_as_text(shared):
+    r = shared.execute('display(List.of(1, 2, 3));')
+    assert r.displays[0]["content"]["data"] == {"text/plain": "[1, 2, 3]"}
+
+
+# ---------------------------------------------------------------- magics
+
+def test_help_lists_magics(shared):
+    r = shared.execute("%help")
+    for magic in ("%classpath", "%load", "%%time", "%help", "display("):
+        assert magic in r.stdout
+
+
+def test_unknown_magic_lists_the_known_ones(shared):
+    r = shared.execute("%frobnicate now")
+    assert r.status == "error" and r.reply["ename"] == "MagicError"
+    text = r.error_text()
+    assert "%frobnicate" in text and "%classpath" in text and "%%time" in text
+    assert "Exception" not in text
+
+
+def jar_with(tmp_path, name="demo"):
+    """Builds tmp_path/NAME.jar with class demo.Hello { String greet() }."""
+    src = tmp_path / "src" / "demo"
+    src.mkdir(parents=True)
+    (src / "Hello.java").write_text('package demo; public class Hello { public String greet() { return "hi from a jar"; } }')
+    classes = tmp_path / "classes"
+    subprocess.run([java_bin("javac"), "-d", str(classes), str(src / "Hello.java")], check=True)
+    jar = tmp_path / f"{name}.jar"
+    subprocess.run([java_bin("jar"), "cf", str(jar), "-C", str(classes), "."], check=True)
+    return jar
+
+
+def test_classpath_add_with_a_glob(shared, tmp_path):
+    jar_with(tmp_path)
+    r = shared.execute(f"%classpath add {tmp_path}/*.jar\nnew demo.Hello().greet()")
+    assert r.status == "ok", r.error_text()
+    assert "Added" in r.stdout and r.value == '"hi from a jar"'
+    assert str(tmp_path / "demo.jar") in shared.execute("%classpath").stdout
+
+
+def test_classpath_that_matches_nothing_says_so(shared, tmp_path):
+    r = shared.execute(f"%classpath add {tmp_path}/nothing-here/*.jar")
+    assert r.status == "error" and "nothing matches" in r.error_text()
+
+
+def test_load_runs_a_file(shared, tmp_path):
+    script = tmp_path / "setup.jsh"
+    script.write_text('int loadedValue = 5;\nString shout(String s) { return s.toUpperCase(); }\n')
+    r = shared.execute(f"%load {script}\nshout(\"x\") + loadedValue")
+    assert r.value == '"X5"'
+    r = shared.execute(f"%load {tmp_path}/missing.jsh")
+    assert r.status == "error" and "cannot read" in r.error_text()
+
+
+def test_time_counts_cpu_of_all_threads(shared):
+    code = """%%time
+Runnable spin = () -> {
+    var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    while (bean.getCurrentThreadCpuTime() < 400_000_000L) { }
+};
+var ts = List.of(new Thread(spin), new Thread(spin));
+for (var t : ts) t.start();
+for (var t : ts) t.join();
+"done"
+"""
+    r = shared.execute(code)
+    assert r.status == "ok" and r.value == '"done"'
+    m = re.search(r"Wall time: ([\d.]+) s · CPU time, all threads: ([\d.]+) s .* peak live platform threads: (\d+) \((\d+) when", r.stdout)
+    assert m, r.stdout
+    wall, cpu, peak, before = float(m[1]), float(m[2]), int(m[3]), int(m[4])
+    assert cpu >= 0.75, f"two threads burnt 0.8 s of CPU, %%time says {cpu}"
+    assert peak >= before + 2
+
+
+# ---------------------------------------------------------------- options
+
+def test_options_from_the_environment(tmp_path):
+    jar = jar_with(tmp_path)
+    k = Kernel(env={"CONCLAB_JVM_OPTS": "-Xmx300m --enable-preview", "CONCLAB_CLASSPATH": str(jar),
+                    "CONCLAB_STARTUP": "int preset = 7;", "CONCLAB_OUTPUT_LIMIT": "50"})
+    try:
+        assert k.execute("Runtime.getRuntime().maxMemory() / (1 << 20) <= 300").value == "true"
+        assert k.execute("new demo.Hello().greet()").value == '"hi from a jar"'
+        assert k.execute("preset").value == "7"
+        r = k.execute("for (int i = 0; i < 200; i++) System.out.println(i);")
+        assert len(r.stdout.splitlines()) == 50
+        assert "150 more lines" in r.stderr
+    finally:
+        k.close()
+
+
+def test_preview_apis_and_internal_continuations_work_by_default(shared):
+    r = shared.execute("try (var scope = java.util.concurrent.StructuredTaskScope.open()) {\n"
+                       "    var task = scope.fork(() -> 6 * 7);\n    scope.join();\n    System.out.println(task.get());\n}")
+    assert r.status == "ok", r.error_text()
+    assert r.stdout == "42\n"
+    r = shared.execute("var scope = new jdk.internal.vm.ContinuationScope(\"demo\");\n"
+                       "var c = new jdk.internal.vm.Continuation(scope, () -> jdk.internal.vm.Continuation.yield(scope));\n"
+                       "c.run();\nc.isDone()")
+    assert r.value == "false", r.error_text()
+
+
+def test_timeout_stops_a_cell():
+    k = Kernel(env={"CONCLAB_TIMEOUT": "2s"})
+    try:
+        k.execute("int kept = 1;")
+        t = time.monotonic()
+        r = k.execute("Thread.sleep(60_000);")
+        assert time.monotonic() - t < 15
+        assert r.status == "error" and r.reply["ename"] == "Interrupted"
+        assert "time limit of 2 s" in r.error_text()
+        assert k.execute("kept + 1").value == "2"
+    finally:
+        k.close()
+
+
+def test_a_bad_jvm_option_is_explained():
+    k = Kernel(env={"CONCLAB_JVM_OPTS": "-Xmx2gg"})
+    try:
+        r = k.execute("1 + 1")
+        assert r.status == "error" and r.reply["ename"] == "EngineError"
+        assert "Invalid maximum heap size" in r.error_text()
+        assert "CONCLAB_JVM_OPTS" in r.error_text()
+        assert k.km.is_alive()
+    finally:
+        k.close()
+
+
+def test_a_bad_timeout_is_reported_not_fatal():
+    k = Kernel(env={"CONCLAB_TIMEOUT": "soon"})
+    try:
+        r = k.execute("1 + 1")
+        assert r.value == "2" and "CONCLAB_TIMEOUT" in r.stderr
+    finally:
+        k.close()
+
+
+# ---------------------------------------------------------------- engine crashes, shutdown, restart
+
+def engine_pid(k):
+    return int(k.execute("ProcessHandle.current().pid()").value)
+
+
+def test_system_exit_restarts_the_engine_and_says_state_was_lost(kernel):
+    kernel.execute("int lost = 1;")
+    before = engine_pid(kernel)
+    r = kernel.execute("System.exit(3);")
+    assert r.status == "error" and r.reply["ename"] == "EngineRestarted"
+    assert "exit code 3" in r.error_text() and "gone" in r.error_text()
+    assert kernel.km.is_alive()
+    after = kernel.execute("lost")
+    assert after.status == "error" and "cannot find symbol" in after.error_text()
+    assert engine_pid(kernel) != before
+
+
+def test_interrupt_stops_a_busy_loop_and_keeps_the_state(kernel):
+    kernel.execute("int kept = 5;")
+    msg_id = kernel.kc.execute('System.out.println("looping");\nwhile (true) { }')
+    assert kernel.wait_for_stream(msg_id, "looping")
+    kernel.km.interrupt_kernel()
+    r = kernel.collect(msg_id, timeout=15)
+    assert r.status == "error" and r.reply["ename"] == "Interrupted"
+    assert kernel.execute("kept + 1").value == "6"
+
+
+def test_shutdown_ends_kernel_and_engine():
+    k = Kernel()
+    pid = engine_pid(k)
+    k.kc.shutdown()
+    deadline = time.monotonic() + 15
+    while k.km.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = k.km.is_alive()
+    k.close()
+    assert not alive
+    assert procs.wait_gone(pid, 10)
+
+
+def test_shutdown_reply_conforms():
+    k = Kernel()
+    try:
+        msg = k.kc.session.msg("shutdown_request", {"restart": False})
+        k.kc.control_channel.send(msg)
+        reply = k.kc.get_control_msg(timeout=10)
+        from messages import check
+        check(reply)
+        assert reply["content"] == {"status": "ok", "restart": False}
+    finally:
+        k.close()
+
+
+def test_restart_by_request_and_by_kill_loses_state_and_engines():
+    k = Kernel()
+    try:
+        k.execute("int before = 1;")
+        first = engine_pid(k)
+        k.km.restart_kernel(now=False)  # shutdown_request(restart=True), then a new process
+        k.kc.wait_for_ready(timeout=60)
+        k.pending.clear()
+        assert "cannot find symbol" in k.execute("before").error_text()
+        assert procs.wait_gone(first, 10)
+        second = engine_pid(k)
+        k.km.restart_kernel(now=True)  # kill
+        k.kc.wait_for_ready(timeout=60)
+        k.pending.clear()
+        assert k.execute("2 + 3").value == "5"
+        assert procs.wait_gone(second, 10), "the engine outlived its killed kernel"
+    finally:
+        k.close()
