@@ -28,15 +28,22 @@ final class Errors {
     /** Where a snippet's code sits in the notebook: cell {@code [count]}, starting at {@code line}. */
     record Origin(int executionCount, int line) {}
 
+    /** What the compiler said about a span of a snippet (JShell's {@code Diag}, positions in the snippet). */
+    record Problem(String message, long start, long end) {
+        static Problem of(Diag diag) {
+            return new Problem(diag.getMessage(Locale.ENGLISH), diag.getStartPosition(), diag.getEndPosition());
+        }
+    }
+
     /**
      * A compile error of the snippet starting at {@code snippetLine} of the cell: the message, the source
      * line, and a marker under the offending span.
      */
-    static Report compile(Diag diag, String snippet, int snippetLine) {
-        String message = diag.getMessage(Locale.ENGLISH);
+    static Report compile(Problem problem, String snippet, int snippetLine) {
+        String message = problem.message();
         List<String> lines = new ArrayList<>();
-        int start = (int) Math.max(0, Math.min(snippet.length(), diag.getStartPosition()));
-        int end = (int) Math.max(start + 1, Math.min(snippet.length(), diag.getEndPosition()));
+        int start = (int) Math.max(0, Math.min(snippet.length(), problem.start()));
+        int end = (int) Math.max(start + 1, Math.min(snippet.length(), problem.end()));
         int lineStart = snippet.lastIndexOf('\n', Math.max(0, start - 1)) + 1;
         if (start < lineStart) lineStart = 0;
         int lineEnd = snippet.indexOf('\n', start);
@@ -44,7 +51,7 @@ final class Errors {
         int lineInSnippet = (int) snippet.substring(0, lineStart).chars().filter(c -> c == '\n').count();
         String sourceLine = snippet.substring(lineStart, lineEnd);
         int from = start - lineStart, to = Math.min(end, lineEnd) - lineStart;
-        String header = (diag.isError() ? "Compile error" : "Warning") + " in line " + (snippetLine + lineInSnippet) + ":";
+        String header = "Compile error in line " + (snippetLine + lineInSnippet) + ":";
         lines.add(BOLD_RED + header + RESET);
         lines.add("    " + sourceLine.replace('\t', ' '));
         lines.add("    " + " ".repeat(Math.max(0, from)) + GREEN + "^" + "~".repeat(Math.max(0, to - from - 1)) + RESET);

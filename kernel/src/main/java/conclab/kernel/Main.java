@@ -15,6 +15,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        // The kernel logs to stderr (the Jupyter server's log): warnings only, unless CONCLAB_LOG says otherwise.
+        String level = System.getenv("CONCLAB_LOG");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level == null || level.isBlank() ? "warn" : level);
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
             System.out.println("""
                     usage: java -jar conclab-kernel.jar CONNECTION_FILE      run the kernel (Jupyter does this)

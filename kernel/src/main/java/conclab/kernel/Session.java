@@ -212,7 +212,7 @@ final class Session implements AutoCloseable {
             return Report.of("CompileError", "this code cannot be compiled", "This code cannot be compiled.");
         }
         // JShell may have completed the source (a semicolon); positions refer to its text.
-        return Errors.compile(diags.getFirst(), snippet.source(), line);
+        return Errors.compile(Errors.Problem.of(diags.getFirst()), snippet.source(), line);
     }
 
     private Report runtimeError(JShellException exception) {

@@ -3,24 +3,48 @@ package conclab.kernel;
 import static org.junit.jupiter.api.Assertions.*;
 
 import conclab.kernel.engine.Wire;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A real session: JShell in this JVM, an engine JVM started from the reactor's class folders. */
+/**
+ * A real session: JShell in this JVM, an engine JVM started from the reactor's class folders. Events the
+ * engine reports are recorded as "CELL KIND TEXT" strings.
+ */
 class SessionTest {
-    static final List<String> out = new CopyOnWriteArrayList<>();
+    static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    static final AtomicLong cells = new AtomicLong(100);
     static Session session;
 
     static final EngineProcess.Listener LISTENER = new EngineProcess.Listener() {
-        public void output(long cell, byte stream, String text) { out.add(cell + (stream == Wire.STDERR ? " err " : " out ") + text); }
-        public void display(long cell, String id, boolean update, Map<String, String> bundle) { out.add(cell + " display " + bundle); }
-        public void inputRequest(long cell, int request, String prompt) { }
-        public void threadError(long cell, String thread, List<Wire.Failure> chain) { out.add(cell + " died " + thread); }
-        public void processOutput(byte stream, String text) { out.add("process " + text); }
+        public void output(long cell, byte stream, String text) {
+            events.add(cell + (stream == Wire.STDERR ? " err " : " out ") + text);
+        }
+
+        public void display(long cell, String id, boolean update, Map<String, String> bundle) {
+            events.add(cell + (update ? " update " : " display ") + bundle);
+        }
+
+        public void inputRequest(long cell, int request, String prompt) {
+            events.add(cell + " input " + request);
+        }
+
+        public void threadError(long cell, String thread, List<Wire.Failure> chain) {
+            events.add(cell + " died " + thread + " " + chain.getFirst().className() + ": " + chain.getFirst().message());
+        }
+
+        public void processOutput(byte stream, String text) {
+            events.add("process " + text);
+        }
     };
 
     @BeforeAll
@@ -33,10 +57,98 @@ class SessionTest {
         if (session != null) session.close();
     }
 
+    @BeforeEach
+    void clear() {
+        events.clear();
+    }
+
+    static long cell() {
+        return cells.incrementAndGet();
+    }
+
+    static Session.Result eval(long cell, String code) {
+        return session.eval(code, cell, (int) cell, 1, () -> false);
+    }
+
+    /** Waits (up to 30 s) for an event that matches; returns it. */
+    static String await(Predicate<String> match) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            String e = events.poll(100, TimeUnit.MILLISECONDS);
+            if (e == null) continue;
+            seen.add(e);
+            if (match.test(e)) return e;
+        }
+        throw new AssertionError("no matching event; saw " + seen);
+    }
+
     @Test
-    void expressionWithoutSemicolonIsTheValue() {
-        Session.Result r = session.eval("1 + 1", 1, 1, 1, () -> false);
-        assertNull(r.error());
-        assertEquals(Map.of("text/plain", "2"), r.value());
+    void valuesAndState() {
+        long c = cell();
+        assertNull(eval(c, "int base = 40;").value());
+        assertEquals(Map.of("text/plain", "42"), eval(c, "base + 2").value());
+        assertNull(eval(c, "base + 2;").value());
+        assertEquals(Map.of("text/plain", "\"s\""), eval(c, "int unused = 0;\n\"s\"").value());
+    }
+
+    @Test
+    void outputCarriesItsCellAndArrivesBeforeEvalReturns() {
+        long c = cell();
+        eval(c, "System.out.println(\"one\"); System.err.print(\"two\");");
+        List<String> got = new ArrayList<>(events);
+        assertEquals(List.of(c + " out one\n", c + " err two"), got);
+    }
+
+    @Test
+    void aThreadOfAnEarlierCellWritesToThatCellWhileAnotherRuns() throws Exception {
+        long first = cell(), second = cell();
+        eval(first, "var gate = new CountDownLatch(1);\n"
+                + "Thread.ofPlatform().start(() -> { try { gate.await(); } catch (InterruptedException e) { }"
+                + " System.out.println(\"late line\"); });");
+        eval(second, "gate.countDown(); System.out.println(\"second cell\");");
+        String late = await(e -> e.endsWith("late line\n"));
+        assertEquals(first + " out late line\n", late);
+    }
+
+    @Test
+    void virtualThreadsAndDisplaysOfWorkersAreRoutedToo() throws Exception {
+        long c = cell();
+        eval(c, "Thread.ofVirtual().start(() -> display(\"<i>v</i>\", \"text/html\")).join();");
+        assertEquals(c + " display {text/html=<i>v</i>}", await(e -> e.contains("display")));
+    }
+
+    @Test
+    void aWorkerThatDiesIsReportedWithItsNameAndCell() throws Exception {
+        long c = cell();
+        eval(c, "var t = new Thread(() -> { throw new IllegalArgumentException(\"worker failed\"); }, \"worker-7\");\n"
+                + "t.start(); t.join();");
+        assertEquals(c + " died worker-7 java.lang.IllegalArgumentException: worker failed",
+                await(e -> e.contains(" died ")));
+    }
+
+    @Test
+    void anInterruptStopsABusyLoopAndTheStateSurvives() throws Exception {
+        long setup = cell(), loop = cell();
+        eval(setup, "int kept = 5;");
+        var result = new java.util.concurrent.atomic.AtomicReference<Session.Result>();
+        Thread runner = Thread.ofPlatform().start(() ->
+                result.set(session.eval("System.out.println(\"looping\");\nwhile (true) { }", loop, 1, 1, () -> false)));
+        await(e -> e.equals(loop + " out looping\n"));
+        session.interrupt(loop);
+        runner.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(runner.isAlive(), "the busy loop was not stopped");
+        assertNull(result.get().error(), "a stop is not an error of the code");
+        assertEquals(Map.of("text/plain", "6"), eval(cell(), "kept + 1").value());
+        assertTrue(session.isAlive());
+    }
+
+    @Test
+    void statsCountTheWholeEngine() {
+        long[] before = session.stats(true);
+        eval(cell(), "long until = System.nanoTime() + 200_000_000L; while (System.nanoTime() < until) { }");
+        long[] after = session.stats(false);
+        assertTrue(after[0] - before[0] >= 150_000_000L, "cpu " + (after[0] - before[0]));
+        assertTrue(after[2] > 3 && after[1] >= after[2]);
     }
 }

@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -42,8 +41,8 @@ public final class Engine {
     final Outbox outbox;
     private final DataInputStream inbox;
     private final Thread main;
-    private final RoutedOutput out = new RoutedOutput(this, Wire.STDOUT);
-    private final RoutedOutput err = new RoutedOutput(this, Wire.STDERR);
+    private final RoutedOutput out = new RoutedOutput(this::output, Wire.STDOUT);
+    private final RoutedOutput err = new RoutedOutput(this::output, Wire.STDERR);
     /** Every cell that began, by id; cells are small and a session has at most thousands. */
     private final Map<Long, Cell> cells = new ConcurrentHashMap<>();
     /** Input requests waiting for the kernel's reply, by request id. */
@@ -154,12 +153,10 @@ public final class Engine {
 
     private void flushCallingThread() {
         try {
-            out.flush();
-            err.flush();
+            out.flushCallingThread();
+            err.flushCallingThread();
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

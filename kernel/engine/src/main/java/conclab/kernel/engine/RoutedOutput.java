@@ -18,14 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #partial} so the engine's flusher can send text a thread left without newline.
  */
 final class RoutedOutput extends OutputStream {
-    private final Engine engine;
+    /** Where complete text goes: the engine forwards it to the kernel. */
+    interface Sink {
+        void emit(Cell cell, byte stream, String text, int lines, int bytes) throws InterruptedIOException;
+    }
+
+    private final Sink sink;
     private final byte stream;
     private final ThreadLocal<LineBuffer> buffers = ThreadLocal.withInitial(() -> new LineBuffer(this));
     /** Buffers that hold an unfinished line. */
     private final Set<LineBuffer> partial = ConcurrentHashMap.newKeySet();
 
-    RoutedOutput(Engine engine, byte stream) {
-        this.engine = engine;
+    RoutedOutput(Sink sink, byte stream) {
+        this.sink = sink;
         this.stream = stream;
     }
 
@@ -39,9 +44,17 @@ final class RoutedOutput extends OutputStream {
         buffers.get().write(b, off, len);
     }
 
-    /** Sends the calling thread's unfinished line. */
+    /**
+     * Does nothing. A {@code PrintStream} with auto-flush calls this after every {@code print}, so obeying it
+     * would send half lines and mix the lines of threads. Unfinished lines go out through
+     * {@link #flushCallingThread} (at the end of a cell, before a display or an input box) or the flusher.
+     */
     @Override
-    public void flush() throws IOException {
+    public void flush() {
+    }
+
+    /** Sends the calling thread's unfinished line now. */
+    void flushCallingThread() throws InterruptedIOException {
         buffers.get().flush();
     }
 
@@ -56,6 +69,6 @@ final class RoutedOutput extends OutputStream {
     }
 
     void emit(Cell cell, String text, int lines, int bytes) throws InterruptedIOException {
-        engine.output(cell, stream, text, lines, bytes);
+        sink.emit(cell, stream, text, lines, bytes);
     }
 }
