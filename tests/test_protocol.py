@@ -452,3 +452,12 @@ def test_restart_by_request_and_by_kill_loses_state_and_engines():
         assert procs.wait_gone(second, 10), "the engine outlived its killed kernel"
     finally:
         k.close()
+
+
+def test_user_expressions_are_evaluated(shared):
+    shared.execute("int width = 6;")
+    msg_id = shared.kc.execute("int height = 7;", user_expressions={"area": "width * height", "bad": "nope()"})
+    r = shared.collect(msg_id)
+    ue = r.reply["user_expressions"]
+    assert ue["area"]["status"] == "ok" and ue["area"]["data"]["text/plain"] == "42"
+    assert ue["bad"]["status"] == "error" and ue["bad"]["ename"] == "CompileError"

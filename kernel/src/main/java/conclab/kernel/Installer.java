@@ -81,15 +81,31 @@ final class Installer {
         for (String jar : List.of("conclab-kernel.jar", "conclab-engine.jar", "conclab-lib.jar")) {
             Path jarFile = source.resolve(jar);
             if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
-            Files.copy(jarFile, dir.resolve(jar), StandardCopyOption.REPLACE_EXISTING);
+            if (!jarFile.equals(dir.resolve(jar))) put(Files.readAllBytes(jarFile), dir.resolve(jar));
         }
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
-                if (in != null) Files.copy(in, dir.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
+                if (in != null) put(in.readAllBytes(), dir.resolve(logo));
             }
         }
-        Files.writeString(dir.resolve("kernel.json"), kernelJson(dir, env));
+        put(kernelJson(dir, env).getBytes(java.nio.charset.StandardCharsets.UTF_8), dir.resolve("kernel.json"));
         return dir;
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} unless it already holds them. The new file is written beside
+     * the target and moved over it in one step, so a kernel that is running from this folder (a learner may
+     * install again while a notebook is open) never reads a half-written jar.
+     */
+    static void put(byte[] bytes, Path target) throws IOException {
+        if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) return;
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+        try {
+            Files.write(temp, bytes);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     static String kernelJson(Path dir, Map<String, String> env) {

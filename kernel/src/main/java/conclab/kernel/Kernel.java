@@ -65,7 +65,7 @@ final class Kernel extends BaseKernel {
     /** The session being started or running; replaced when an engine dies. */
     private volatile CompletableFuture<Session> session;
     /** Jars and folders added with %classpath, added again to every new session. */
-    final List<String> extraClasspath = new ArrayList<>();
+    final List<String> extraClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object stdinLock = new Object();
 
     Kernel(Options options, Connection connection) {
@@ -174,23 +174,36 @@ final class Kernel extends BaseKernel {
         String type = message.getHeader().getType().getName();
         connection.publish(message, "status", Messages.status("busy"));
         try {
-            switch (type) {
-                case "execute_request" -> execute(message, channel);
-                case "kernel_info_request" -> reply(channel, message, "kernel_info_reply", kernelInfo());
-                case "complete_request" -> reply(channel, message, "complete_reply", completeReply((CompleteRequest) message.getContent()));
-                case "inspect_request" -> reply(channel, message, "inspect_reply", inspectReply((InspectRequest) message.getContent()));
-                case "is_complete_request" -> reply(channel, message, "is_complete_reply", isCompleteReply((IsCompleteRequest) message.getContent()));
-                case "history_request" -> reply(channel, message, "history_reply", Messages.map("status", "ok", "history", List.of()));
-                case "comm_info_request" -> reply(channel, message, "comm_info_reply", Messages.map("status", "ok", "comms", Map.of()));
-                case "interrupt_request" -> {
-                    reply(channel, message, "interrupt_reply", Messages.map("status", "ok"));
-                    interrupt();
-                }
-                case "shutdown_request" -> shutdown(message, channel);
-                default -> LOG.debug("ignoring {}", type); // comm messages: this kernel has no comm targets
+            dispatch(type, message, channel);
+        } catch (RuntimeException e) {
+            // A bug of the kernel must not leave the frontend waiting for a reply that never comes.
+            LOG.error("failed to handle {}", type, e);
+            if (type.endsWith("_request")) {
+                String replyType = type.replace("_request", "_reply");
+                String why = "The kernel failed to handle this request (" + e + "). This is a bug in conclab: please report it.";
+                reply(channel, message, replyType, Messages.map("status", "error", "execution_count", executionCount.get(),
+                        "ename", "KernelError", "evalue", why, "traceback", List.of(Errors.BOLD_RED + why + Errors.RESET)));
             }
         } finally {
             connection.publish(message, "status", Messages.status("idle"));
+        }
+    }
+
+    private void dispatch(String type, Message<?> message, Router channel) {
+        switch (type) {
+            case "execute_request" -> execute(message, channel);
+            case "kernel_info_request" -> reply(channel, message, "kernel_info_reply", kernelInfo());
+            case "complete_request" -> reply(channel, message, "complete_reply", completeReply((CompleteRequest) message.getContent()));
+            case "inspect_request" -> reply(channel, message, "inspect_reply", inspectReply((InspectRequest) message.getContent()));
+            case "is_complete_request" -> reply(channel, message, "is_complete_reply", isCompleteReply((IsCompleteRequest) message.getContent()));
+            case "history_request" -> reply(channel, message, "history_reply", Messages.map("status", "ok", "history", List.of()));
+            case "comm_info_request" -> reply(channel, message, "comm_info_reply", Messages.map("status", "ok", "comms", Map.of()));
+            case "interrupt_request" -> {
+                reply(channel, message, "interrupt_reply", Messages.map("status", "ok"));
+                interrupt();
+            }
+            case "shutdown_request" -> shutdown(message, channel);
+            default -> LOG.debug("ignoring {}", type); // comm messages: this kernel has no comm targets
         }
     }
 
@@ -250,8 +263,28 @@ final class Kernel extends BaseKernel {
                     "ename", error.name(), "evalue", error.value(), "traceback", error.traceback()));
         } else {
             reply(shell, message, "execute_reply", Messages.map("status", "ok", "execution_count", count,
-                    "payload", List.of(), "user_expressions", Map.of()));
+                    "payload", List.of(), "user_expressions", userExpressions(request.getUserExpr(), run)));
         }
+    }
+
+    /** Evaluates the request's user expressions after a cell that succeeded (protocol: execute_request). */
+    private Map<String, Object> userExpressions(Map<String, String> expressions, Run run) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (expressions == null || expressions.isEmpty()) return values;
+        Session session;
+        try {
+            session = session();
+        } catch (IOException e) {
+            return values;
+        }
+        expressions.forEach((name, expression) -> {
+            Session.Result r = session.eval(expression, run.id, run.executionCount, 1, () -> false);
+            values.put(name, r.error() == null
+                    ? Messages.map("status", "ok", "data", r.value() == null ? Map.of("text/plain", "") : r.value(), "metadata", Map.of())
+                    : Messages.map("status", "error", "ename", r.error().name(), "evalue", r.error().value(),
+                            "traceback", r.error().traceback()));
+        });
+        return values;
     }
 
     /** Runs the parts of a cell (code and magics) in order; stops at the first error. */

@@ -34,4 +34,19 @@ class InstallerTest {
         Path dir = Installer.userDataDir();
         assertTrue(dir.endsWith("jupyter") || dir.endsWith("Jupyter") || System.getenv("JUPYTER_DATA_DIR") != null, dir.toString());
     }
+
+    @Test
+    void filesAreReplacedWholeAndOnlyWhenTheyChanged(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path target = dir.resolve("conclab-lib.jar");
+        Installer.put(new byte[] {1, 2, 3}, target);
+        var before = java.nio.file.Files.readAttributes(target, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Installer.put(new byte[] {1, 2, 3}, target);
+        assertEquals(before, java.nio.file.Files.readAttributes(target, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "an unchanged file must not be rewritten");
+        Installer.put(new byte[] {4, 5}, target);
+        assertArrayEquals(new byte[] {4, 5}, java.nio.file.Files.readAllBytes(target));
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
 }
