@@ -461,3 +461,23 @@ def test_user_expressions_are_evaluated(shared):
     ue = r.reply["user_expressions"]
     assert ue["area"]["status"] == "ok" and ue["area"]["data"]["text/plain"] == "42"
     assert ue["bad"]["status"] == "error" and ue["bad"]["ename"] == "CompileError"
+
+
+def test_a_thread_that_dies_is_traced_to_the_cells_of_its_code(shared):
+    define = shared.execute("void work(int n) {\n    if (n == 0)\n        throw new IllegalArgumentException(\"worker failed\");\n"
+                            "    work(n - 1);\n}")
+    r = shared.execute("try (var pool = Executors.newFixedThreadPool(1)) {\n    pool.execute(() -> work(1));\n}")
+    assert r.status == "ok"
+    # The pool ends before the dying worker's exception is reported, so the trace may come after the cell:
+    # it still belongs to the cell.
+    if "worker failed" not in r.stderr:
+        assert shared.wait_for_stream(r.msg_id, "worker failed", timeout=30)
+    late = "".join(m["content"]["text"] for m in shared.pending
+                   if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == r.msg_id)
+    err = re.sub(r"\x1b\[[0-9;]*m", "", r.stderr + late)
+    first, second = define.reply["execution_count"], r.reply["execution_count"]
+    assert re.search(r'Exception in thread "pool-\d+-thread-1" java.lang.IllegalArgumentException: worker failed', err), err
+    assert f"at work (cell [{first}], line 3)" in err, err
+    assert f"at work (cell [{first}], line 4)" in err, err
+    assert f"at lambda (cell [{second}], line 2)" in err, err
+    assert "REPL." not in err and "$JShell$" not in err

@@ -117,7 +117,10 @@ final class Errors {
         String cls = f.getClassName();
         String method = f.getMethodName();
         String name = method.isEmpty() ? "" : (cls.isEmpty() ? method : cls + "." + method);
-        if (name.startsWith("lambda$")) name = "lambda in " + name.substring(7, Math.max(7, name.indexOf('$', 7)));
+        if (name.startsWith("lambda$")) {
+            String enclosing = name.substring(7, Math.max(7, name.indexOf('$', 7)));
+            name = enclosing.startsWith("do_it") ? "lambda" : "lambda in " + enclosing; // do_it: JShell's wrapper
+        }
         return name.isEmpty() ? CYAN + where + RESET : name + " (" + CYAN + where + RESET + ")";
     }
 

@@ -105,7 +105,7 @@ final class Kernel extends BaseKernel {
         CompletableFuture<Session> next = CompletableFuture.supplyAsync(() -> {
             try {
                 Session s = Session.start(options, outputs);
-                outputs.replyToEngine = s.engine()::inputReply;
+                outputs.setInputReplies(s.engine()::inputReply);
                 outputs.setTraceFormatter(s::threadTrace);
                 for (String path : extraClasspath) s.addToClasspath(path);
                 return s;

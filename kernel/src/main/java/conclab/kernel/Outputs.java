@@ -4,6 +4,7 @@ import conclab.kernel.engine.Wire;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ final class Outputs implements EngineProcess.Listener {
     private volatile Function<List<Wire.Failure>, List<String>> traceFormatter = chain -> List.of(chain.toString());
     /** Answers input requests; set by the kernel. */
     private volatile InputHandler inputHandler = (run, request, prompt) -> null;
+    /** Sends an input reply to the current engine; set by the kernel whenever an engine starts. */
+    private volatile BiConsumer<Integer, String> replyToEngine = (request, line) -> { };
 
     interface InputHandler {
         /** Returns the learner's line, or null for end of input. May block. */
@@ -48,6 +51,10 @@ final class Outputs implements EngineProcess.Listener {
 
     void setInputHandler(InputHandler handler) {
         this.inputHandler = handler;
+    }
+
+    void setInputReplies(BiConsumer<Integer, String> replyToEngine) {
+        this.replyToEngine = replyToEngine;
     }
 
     /** The run is executing from now on. */
@@ -141,9 +148,6 @@ final class Outputs implements EngineProcess.Listener {
             }
         });
     }
-
-    /** Sends an input reply to the engine; set by the kernel when an engine starts. */
-    volatile java.util.function.BiConsumer<Integer, String> replyToEngine = (request, line) -> { };
 
     private void publishLoop() {
         while (true) {

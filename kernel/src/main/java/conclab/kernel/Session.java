@@ -49,22 +49,29 @@ final class Session implements AutoCloseable {
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
     private final Options options;
-    /** Where each snippet came from, by snippet id; for stack traces. */
-    private final Map<String, Errors.Origin> origins = new ConcurrentHashMap<>();
+    /** Where each snippet came from; for stack traces. */
+    private final SnippetIndex index = new SnippetIndex();
     /** Problems met while starting (a bad CONCLAB_STARTUP); shown in the first cell. */
     final List<String> startupProblems = new ArrayList<>();
+    /** Notes for the learner collected during the last eval (e.g. unresolved references); taken by the kernel. */
+    final List<String> warnings = new ArrayList<>();
+
     private final AtomicBoolean killed = new AtomicBoolean();
+    /** Set when JShell closes itself, which it does as soon as it finds the engine gone. */
+    private volatile boolean shutDown;
 
     private Session(Options options, EngineProcess engine) {
         this.options = options;
         this.engine = engine;
         this.jshell = JShell.builder()
-                .executionEngine(new Provider(engine), Map.of())
+                .executionEngine(new Provider(engine, this), Map.of())
+                .idGenerator(index::created)
                 .compilerOptions(options.compilerOptions().toArray(String[]::new))
                 .out(new PrintStream(OutputStream.nullOutputStream()))
                 .err(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
         this.analysis = jshell.sourceCodeAnalysis();
+        jshell.onShutdown(closed -> shutDown = true);
     }
 
     /**
@@ -174,17 +181,18 @@ final class Session implements AutoCloseable {
 
     private Outcome evalSnippet(String source, int count, int textLine, int codeLine) {
         List<SnippetEvent> events;
+        index.evaluating(count, codeLine);
         try {
             events = jshell.eval(source);
         } catch (IllegalStateException closed) {
             return new Outcome(null, false, null); // the engine died; the kernel explains
         }
+        index.resolve(analysis); // declarations (a method, a class) are loaded but never invoked
         String value = null;
         boolean hasValue = false;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue; // a consequence for other snippets
             Snippet snippet = e.snippet();
-            origins.put(snippet.id(), new Errors.Origin(count, codeLine));
             if (e.status() == Snippet.Status.REJECTED) {
                 return new Outcome(null, false, compileError(snippet, textLine));
             }
@@ -223,7 +231,7 @@ final class Session implements AutoCloseable {
             return Report.of("UnresolvedReference", text, Errors.BOLD_RED + text + Errors.RESET,
                     "Define " + missing + " in a cell, then run this one again.");
         }
-        return Errors.exception(chainOf(exception), origins::get);
+        return Errors.exception(chainOf(exception), index::origin);
     }
 
     /** The exception and its causes, as JShell reports them (class names are those of the engine). */
@@ -242,9 +250,6 @@ final class Session implements AutoCloseable {
         warnings.add(name(snippet) + " is declared, but cannot be used until " + missing + " is defined.");
     }
 
-    /** Notes for the learner collected during the last eval (e.g. unresolved references); taken by the kernel. */
-    final List<String> warnings = new ArrayList<>();
-
     private static String name(DeclarationSnippet d) {
         return switch (d.kind()) {
             case METHOD -> d.name() + "()";
@@ -253,64 +258,17 @@ final class Session implements AutoCloseable {
         };
     }
 
-    /** Formats the death of a thread that no eval saw (reported by the engine's uncaught handler). */
+    /** Formats the death of a thread (reported by the engine's uncaught handler); any thread may call it. */
     List<String> threadTrace(List<Wire.Failure> chain) {
-        Map<String, Errors.Origin> byWrapper = wrapperOrigins();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
             Wire.Failure f = chain.get(i);
             lines.add((i == 0 ? "" : "Caused by: ") + f.className() + (f.message() == null ? "" : ": " + f.message()));
             StackTraceElement[] frames = new StackTraceElement[f.frames().length];
-            for (int j = 0; j < frames.length; j++) frames[j] = translate(f.frames()[j], byWrapper);
-            lines.addAll(Errors.frames(frames, origins::get));
+            for (int j = 0; j < frames.length; j++) frames[j] = index.translate(f.frames()[j]);
+            lines.addAll(Errors.frames(frames, index::origin));
         }
         return lines;
-    }
-
-    /** Maps raw snippet class names ({@code REPL.$JShell$12$Counter}) to snippet frames ({@code #12}). */
-    private StackTraceElement translate(StackTraceElement f, Map<String, Errors.Origin> byWrapper) {
-        String cls = f.getClassName();
-        if (!cls.startsWith("REPL.")) return f;
-        String outer = cls;
-        int nested = cls.indexOf('$', cls.indexOf("$JShell$") + "$JShell$".length());
-        if (nested > 0) outer = cls.substring(0, nested);
-        String id = wrapperIds.get(outer);
-        if (id == null) return f;
-        String simple = nested > 0 ? cls.substring(nested + 1) : "";
-        // Line numbers of the raw wrapper cannot be mapped back without JShell's internals: keep the snippet.
-        return new StackTraceElement(simple, f.getMethodName().equals("do_it$") ? "" : f.getMethodName(), "#" + id,
-                snippetLine(id, f.getLineNumber()));
-    }
-
-    /** Snippet id by the name of its wrapper class, filled lazily. */
-    private final Map<String, String> wrapperIds = new ConcurrentHashMap<>();
-    private final Map<String, SourceCodeAnalysis.SnippetWrapper> wrappers = new ConcurrentHashMap<>();
-
-    private Map<String, Errors.Origin> wrapperOrigins() {
-        jshell.snippets().forEach(s -> {
-            if (wrappers.containsKey(s.id())) return;
-            try {
-                SourceCodeAnalysis.SnippetWrapper w = analysis.wrapper(s);
-                wrappers.put(s.id(), w);
-                wrapperIds.put(w.fullClassName(), s.id());
-            } catch (RuntimeException ignored) {
-                // a snippet that no longer wraps (e.g. dropped): no mapping
-            }
-        });
-        return origins;
-    }
-
-    /** The line in snippet {@code id} of a raw wrapper line number (1-based), or 1 if unknown. */
-    private int snippetLine(String id, int wrapperLine) {
-        SourceCodeAnalysis.SnippetWrapper w = wrappers.get(id);
-        if (w == null || wrapperLine <= 0) return 1;
-        String wrapped = w.wrapped();
-        int pos = 0;
-        for (int l = 1; l < wrapperLine && pos >= 0; l++) pos = wrapped.indexOf('\n', pos) + 1;
-        if (pos < 0) return 1;
-        int source = w.wrappedToSourcePosition(pos);
-        if (source < 0) return 1;
-        return countLines(w.source(), source) + 1;
     }
 
     // ------------------------------------------------------------------ other requests
@@ -338,8 +296,9 @@ final class Session implements AutoCloseable {
         engine.interrupt(cell);
     }
 
+    /** False once the engine is gone or going: its process ended, JShell lost it, or it was killed. */
     boolean isAlive() {
-        return engine.isAlive() && !killed.get();
+        return !shutDown && !killed.get() && engine.isAlive();
     }
 
     EngineProcess engine() {
@@ -427,7 +386,7 @@ final class Session implements AutoCloseable {
     }
 
     /** Lets JShell use our engine: it asks once, when it is built. */
-    private record Provider(EngineProcess engine) implements ExecutionControlProvider {
+    private record Provider(EngineProcess engine, Session session) implements ExecutionControlProvider {
         @Override
         public String name() {
             return "conclab";
@@ -436,7 +395,57 @@ final class Session implements AutoCloseable {
         @Override
         public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
             engine.connect(Duration.ofSeconds(60));
-            return engine.executionControl();
+            return new Indexing(engine.executionControl(), session);
+        }
+    }
+
+    /** The engine's execution control, telling the snippet index which classes it loads. */
+    private record Indexing(ExecutionControl engine, Session session) implements ExecutionControl {
+        @Override
+        public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+            index(classes);
+            engine.load(classes);
+        }
+
+        @Override
+        public void redefine(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+            index(classes);
+            engine.redefine(classes);
+        }
+
+        private void index(ClassBytecodes[] classes) {
+            session.index.loaded(java.util.Arrays.stream(classes).map(ClassBytecodes::name).toArray(String[]::new));
+        }
+
+        @Override
+        public String invoke(String className, String methodName) throws RunException, EngineTerminationException, InternalException {
+            session.index.resolve(session.analysis);
+            return engine.invoke(className, methodName);
+        }
+
+        @Override
+        public String varValue(String className, String varName) throws RunException, EngineTerminationException, InternalException {
+            return engine.varValue(className, varName);
+        }
+
+        @Override
+        public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+            engine.addToClasspath(path);
+        }
+
+        @Override
+        public void stop() throws EngineTerminationException, InternalException {
+            engine.stop();
+        }
+
+        @Override
+        public Object extensionCommand(String command, Object arg) throws RunException, EngineTerminationException, InternalException {
+            return engine.extensionCommand(command, arg);
+        }
+
+        @Override
+        public void close() {
+            engine.close();
         }
     }
 }

@@ -52,6 +52,8 @@ class ErrorsTest {
     void lambdasAndUnknownSnippetsAreNamedPlainly() {
         assertEquals("lambda in main (snippet 9, line 2)",
                 plain(List.of(Errors.describe(frame("", "lambda$main$0", "#9", 2), id -> null))));
+        assertEquals("lambda (cell [1], line 1)",
+                plain(List.of(Errors.describe(frame("", "lambda$do_it$$0", "#9", 1), id -> new Errors.Origin(1, 1)))));
         assertEquals("Counter.add (cell [2], line 4)",
                 plain(List.of(Errors.describe(frame("Counter", "add", "#3", 2), id -> new Errors.Origin(2, 3)))));
         assertEquals("demo.Lib.run(Lib.java:5)", Errors.describe(frame("demo.Lib", "run", "Lib.java", 5), id -> null));
