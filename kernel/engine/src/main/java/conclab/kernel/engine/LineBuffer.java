@@ -50,9 +50,9 @@ final class LineBuffer {
         stream.partial(this, count > 0);
     }
 
-    /** Sends what is held if it was written more than {@code ageNanos} ago. */
+    /** Sends what is held if it was written at least {@code ageNanos} ago. */
     synchronized void flushIfOlder(long ageNanos) throws InterruptedIOException {
-        if (count > 0 && System.nanoTime() - lastWrite > ageNanos) flush();
+        if (count > 0 && System.nanoTime() - lastWrite >= ageNanos) flush();
     }
 
     private int lastNewline() {

@@ -58,7 +58,7 @@ final class RoutedOutput extends OutputStream {
         buffers.get().flush();
     }
 
-    /** Sends every thread's unfinished line that was last written more than {@code ageNanos} ago. */
+    /** Sends every thread's unfinished line that was last written at least {@code ageNanos} ago. */
     void flushStale(long ageNanos) throws InterruptedIOException {
         for (LineBuffer b : partial) b.flushIfOlder(ageNanos);
     }
