@@ -22,6 +22,26 @@ final class BuiltinMagics {
 
     BuiltinMagics(Kernel kernel) {
         this.kernel = kernel;
+        ThreadMagics threads = new ThreadMagics(kernel);
+        line.put("threads", new Magics.LineMagic() {
+            public String usage() {
+                return "%threads: the live threads your cells started (%threads stop stops them; %threads notice off"
+                        + " silences the end-of-cell notice)";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+                return threads.threads(ctx, args);
+            }
+        });
+        line.put("deadlocks", new Magics.LineMagic() {
+            public String usage() {
+                return "%deadlocks: find threads that wait for each other's locks, and show the cycle";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+                return threads.deadlocks(ctx);
+            }
+        });
         line.put("help", new Magics.LineMagic() {
             public String usage() {
                 return "%help: what the kernel offers: magics, display, settings";
@@ -147,7 +167,7 @@ final class BuiltinMagics {
             }
             found.addAll(paths);
         }
-        Session session = session(ctx);
+        Session session = session(kernel);
         for (String path : found) {
             if (kernel.extraClasspath.contains(path)) continue;
             session.addToClasspath(path);
@@ -190,7 +210,8 @@ final class BuiltinMagics {
         return result;
     }
 
-    private Session session(Magics.Context ctx) throws Magics.MagicError {
+    /** The kernel's session, for a magic; a magic error if the engine cannot start. */
+    static Session session(Kernel kernel) throws Magics.MagicError {
         try {
             return kernel.session();
         } catch (IOException e) {

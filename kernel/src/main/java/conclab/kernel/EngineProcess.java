@@ -56,6 +56,11 @@ final class EngineProcess implements AutoCloseable {
 
         /** Text the engine process wrote to its own stdout or stderr, outside {@code System.out}. */
         void processOutput(byte stream, String text);
+
+        /** How to name a cell in a message, e.g. " (cell [4])"; "" if unknown. */
+        default String describeCell(long cell) {
+            return "";
+        }
     }
 
     private final Process process;
@@ -64,18 +69,22 @@ final class EngineProcess implements AutoCloseable {
     private final Listener listener;
     private final Deque<String> lastErrors = new ArrayDeque<>();
     private Socket exec, events;
+    /** The threads draining the process's stdout and stderr. */
+    private final Thread drainOut, drainErr;
     private DataOutputStream toEngine;
     private StreamingExecutionControl control;
     /** The highest sync token read from the engine; guarded by this. */
     private long syncedTo;
+    /** Who called System.exit ("worker (cell 4)"), as the engine reported before it ended; or null. */
+    private volatile String exitCaller;
 
     private EngineProcess(Process process, ServerSocket server, String token, Listener listener) {
         this.process = process;
         this.server = server;
         this.token = token;
         this.listener = listener;
-        drain(process.getInputStream(), Wire.STDOUT, "conclab-engine-out");
-        drain(process.getErrorStream(), Wire.STDERR, "conclab-engine-err");
+        this.drainOut = drain(process.getInputStream(), Wire.STDOUT, "conclab-engine-out");
+        this.drainErr = drain(process.getErrorStream(), Wire.STDERR, "conclab-engine-err");
     }
 
     /** Starts an engine JVM; it connects back later, in {@link #connect}. */
@@ -87,6 +96,8 @@ final class EngineProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
         command.addAll(options.engineJvmOptions());
+        String engineJar = options.engineClasspath().split(java.io.File.pathSeparator)[0];
+        if (engineJar.endsWith(".jar")) command.add("-javaagent:" + engineJar); // who submitted which task
         command.add("-Dconclab.output.lines=" + options.outputLimit());
         command.add("-cp");
         command.add(options.engineClasspath());
@@ -112,6 +123,7 @@ final class EngineProcess implements AutoCloseable {
         server.setSoTimeout(100);
         while (exec == null || events == null) {
             if (!process.isAlive()) {
+                awaitDrained(Duration.ofSeconds(5)); // its last words are still in the pipe
                 throw new IOException("the engine JVM exited with code " + exitCode() + " before it started"
                         + describeErrors());
             }
@@ -172,15 +184,22 @@ final class EngineProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The thread that called System.exit, with its cell, if the engine reported one; else null. */
+    String exitCaller() {
+        return exitCaller;
+    }
+
     /** The exit code, or -1 while the process runs. */
     int exitCode() {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
-    /** Waits up to {@code timeout} for the process to end; returns whether it has. */
+    /** Waits up to {@code timeout} for the process to end and its output to be read; returns whether it ended. */
     boolean awaitExit(Duration timeout) {
         try {
-            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            boolean ended = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (ended) awaitDrained(timeout);
+            return ended;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return !process.isAlive();
@@ -236,6 +255,11 @@ final class EngineProcess implements AutoCloseable {
                     case Wire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
                     case Wire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
                     case Wire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
+                    case Wire.EXITING -> {
+                        long cell = f.getLong();
+                        String thread = f.getString();
+                        exitCaller = thread == null ? null : thread + listener.describeCell(cell);
+                    }
                     case Wire.SYNC -> {
                         long t = f.getLong();
                         synchronized (this) {
@@ -254,8 +278,18 @@ final class EngineProcess implements AutoCloseable {
         }
     }
 
-    private void drain(InputStream stream, byte which, String threadName) {
-        Thread.ofPlatform().name(threadName).daemon().start(() -> {
+    /** Waits (at most {@code max}) until everything the ended process wrote has been read. */
+    void awaitDrained(Duration max) {
+        try {
+            drainErr.join(max);
+            drainOut.join(max);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Thread drain(InputStream stream, byte which, String threadName) {
+        return Thread.ofPlatform().name(threadName).daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (which == Wire.STDERR) {

@@ -64,6 +64,8 @@ final class Kernel extends BaseKernel {
     private final AtomicLong runIds = new AtomicLong();
     /** The session being started or running; replaced when an engine dies. */
     private volatile CompletableFuture<Session> session;
+    /** Whether cells say which of their threads still run when they end (%threads notice on|off). */
+    volatile boolean threadNotice = true;
     /** Jars and folders added with %classpath, added again to every new session. */
     final List<String> extraClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object stdinLock = new Object();
@@ -107,6 +109,8 @@ final class Kernel extends BaseKernel {
                 Session s = Session.start(options, outputs);
                 outputs.setInputReplies(s.engine()::inputReply);
                 outputs.setTraceFormatter(s::threadTrace);
+                outputs.setOutOfMemoryHandler(run -> outOfMemory(s, run));
+                s.threadNotice = threadNotice;
                 for (String path : extraClasspath) s.addToClasspath(path);
                 return s;
             } catch (IOException e) {
@@ -151,13 +155,17 @@ final class Kernel extends BaseKernel {
         });
     }
 
+    /** How long, after a failed cell, requests still on their way are taken as part of the same Run All. */
+    static final long ABORT_WINDOW_MILLIS = 50;
+
     /**
-     * After a cell failed with {@code stop_on_error}: answers "aborted" to the execute requests already
-     * queued (a Run All), so that running stops at the error. Done before the failing cell's reply, so a
-     * client that waits for that reply before sending the next cell is never aborted.
+     * After a cell failed with {@code stop_on_error}: answers "aborted" to the execute requests queued or
+     * arriving within {@link #ABORT_WINDOW_MILLIS} (a Run All sends them all at once), so that running stops
+     * at the error. Done before the failing cell's reply, so a client that waits for that reply before
+     * sending the next cell is never aborted.
      */
     private void abortQueued() {
-        for (Message<?> queued; (queued = connection.shell.poll(0)) != null; ) {
+        for (Message<?> queued; (queued = connection.shell.poll(ABORT_WINDOW_MILLIS)) != null; ) {
             if (!queued.getHeader().getType().getName().equals("execute_request")) {
                 deferred.add(queued);
                 continue;
@@ -310,9 +318,13 @@ final class Kernel extends BaseKernel {
                 case Magics.Line l -> magics.runLine(l, context(session, run));
                 case Magics.Cell c -> magics.runCell(c, context(session, run));
             };
+            if (result.error() != null && result.error().name().equals("OutOfMemoryError")) {
+                session.kill("The engine JVM ran out of memory (" + result.error().value() + ")."
+                        + " A JVM is not reliable after that, so it was restarted.");
+            }
             if (result.error() != null || !session.isAlive()) break;
         }
-        if (!session.isAlive()) return new Session.Result(null, engineEnded(session, run));
+        if (!session.isAlive()) return new Session.Result(null, engineEnded(session, result.error()));
         return result;
     }
 
@@ -331,6 +343,10 @@ final class Kernel extends BaseKernel {
 
             public void print(String text) {
                 outputs.print(run, false, text);
+            }
+
+            public void display(Map<String, String> bundle) {
+                outputs.display(run.id, java.util.UUID.randomUUID().toString(), false, bundle);
             }
 
             public Kernel kernel() {
@@ -363,13 +379,14 @@ final class Kernel extends BaseKernel {
         return new Report("Interrupted", why, lines);
     }
 
-    /** The error of a cell during which the engine died; starts the next engine. */
-    private Report engineEnded(Session session, Run run) {
+    /**
+     * The error of a cell during which the engine died; starts the next engine. {@code cause} is the error
+     * the cell's code ended with, if any (shown when it explains the end, like an OutOfMemoryError).
+     */
+    private Report engineEnded(Session session, Report cause) {
         String why;
-        if (run.engineKilled) {
-            why = "The cell did not stop within " + KILL_AFTER.toSeconds() + " s of the "
-                    + (run.stopReason.equals("timeout") ? "time limit" : "interrupt")
-                    + " (a thread blocked on a lock, or a loop inside library code), so the engine JVM was restarted.";
+        if (session.killReason() != null) {
+            why = session.killReason();
         } else {
             session.engine().awaitExit(Duration.ofSeconds(2));
             int code = session.engine().exitCode();
@@ -378,17 +395,54 @@ final class Kernel extends BaseKernel {
                 why = "The engine JVM ran out of memory and ended (exit code " + code + ")";
             } else if (errors.contains("A fatal error has been detected")) {
                 why = "The engine JVM crashed (exit code " + code + ")";
+            } else if (session.engine().exitCaller() != null) {
+                why = "The code called System.exit(" + code + ") on thread " + session.engine().exitCaller()
+                        + ", and the engine JVM ended";
             } else {
-                why = "The engine JVM ended with exit code " + code + ": the code called System.exit(" + code
-                        + ") or Runtime.halt, or the JVM crashed";
+                why = "The engine JVM ended with exit code " + code + ": the code called Runtime.halt(" + code
+                        + "), or the JVM crashed";
             }
             why += errors.isEmpty() ? "." : errors;
         }
         session.close();
-        startSession();
-        return Report.of("EngineRestarted", why, Errors.BOLD_RED + why + Errors.RESET,
-                "All variables, methods and classes defined so far are gone: a new engine is starting.",
-                "Run the cells you need again (Run > Run All Above Selected Cell).");
+        restartSession(session);
+        List<String> lines = new ArrayList<>();
+        lines.add(Errors.BOLD_RED + why + Errors.RESET);
+        if (cause != null && cause.name().equals("OutOfMemoryError")) {
+            lines.addAll(cause.traceback());
+            lines.add("The engine's heap is limited by -Xmx in CONCLAB_JVM_OPTS (now " + maxHeap() + ").");
+        }
+        lines.add("All variables, methods and classes defined so far are gone: a new engine is starting.");
+        lines.add("Run the cells you need again (Run > Run All Above Selected Cell).");
+        return new Report("EngineRestarted", why, lines);
+    }
+
+    /** Starts a new session if {@code dead} is still the current one (it may have been replaced already). */
+    private synchronized void restartSession(Session dead) {
+        CompletableFuture<Session> f = session;
+        if (f.isDone() && !f.isCompletedExceptionally() && f.join() == dead) startSession();
+    }
+
+    private String maxHeap() {
+        return options.engineJvmOptions().stream().filter(o -> o.startsWith("-Xmx")).reduce((a, b) -> b)
+                .orElse("the JVM's default");
+    }
+
+    /**
+     * A thread of {@code run} died of an OutOfMemoryError: the engine is killed (its state is unreliable) and
+     * a new one started. A cell running now ends with that reason; otherwise the run that owned the thread
+     * says so.
+     */
+    private void outOfMemory(Session s, Run run) {
+        if (!s.isAlive()) return;
+        Run current = outputs.current();
+        s.kill("The engine JVM ran out of memory in a thread of cell [" + run.executionCount + "]."
+                + " A JVM is not reliable after that, so it was restarted.");
+        if (current == null) {
+            outputs.print(run, true, "[conclab] The engine ran out of memory and was restarted: all variables are gone.\n");
+            s.close();
+            restartSession(s);
+        }
     }
 
     private static String human(Duration d) {
@@ -416,7 +470,9 @@ final class Kernel extends BaseKernel {
         timers.schedule(() -> {
             if (!run.isDone() && s.isAlive()) {
                 run.engineKilled = true;
-                s.kill();
+                s.kill("The cell did not stop within " + KILL_AFTER.toSeconds() + " s of the "
+                        + (reason.equals("timeout") ? "time limit" : "interrupt")
+                        + " (a thread blocked on a lock, or a loop inside library code), so the engine JVM was restarted.");
             }
         }, KILL_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }

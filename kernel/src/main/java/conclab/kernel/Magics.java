@@ -24,6 +24,9 @@ final class Magics {
 
         void print(String text);
 
+        /** Shows a MIME bundle (text/html, text/plain, ...) in the cell. */
+        void display(java.util.Map<String, String> bundle);
+
         Kernel kernel();
 
         Run run();

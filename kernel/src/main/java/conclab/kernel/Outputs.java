@@ -30,6 +30,8 @@ final class Outputs implements EngineProcess.Listener {
     private volatile Run current, latest;
     /** Turns a thread's death into an error report; set by the kernel (it knows the snippets). */
     private volatile Function<List<Wire.Failure>, List<String>> traceFormatter = chain -> List.of(chain.toString());
+    /** Called when a thread of a run died of an OutOfMemoryError; set by the kernel. */
+    private volatile java.util.function.Consumer<Run> outOfMemory = run -> { };
     /** Answers input requests; set by the kernel. */
     private volatile InputHandler inputHandler = (run, request, prompt) -> null;
     /** Sends an input reply to the current engine; set by the kernel whenever an engine starts. */
@@ -47,6 +49,10 @@ final class Outputs implements EngineProcess.Listener {
 
     void setTraceFormatter(Function<List<Wire.Failure>, List<String>> formatter) {
         this.traceFormatter = formatter;
+    }
+
+    void setOutOfMemoryHandler(java.util.function.Consumer<Run> handler) {
+        this.outOfMemory = handler;
     }
 
     void setInputHandler(InputHandler handler) {
@@ -111,6 +117,12 @@ final class Outputs implements EngineProcess.Listener {
     }
 
     @Override
+    public String describeCell(long cell) {
+        Run run = cell == Wire.NO_CELL ? null : runs.get(cell);
+        return run == null ? "" : " (cell [" + run.executionCount + "])";
+    }
+
+    @Override
     public void processOutput(byte stream, String text) {
         output(Wire.NO_CELL, stream, text);
     }
@@ -134,6 +146,7 @@ final class Outputs implements EngineProcess.Listener {
         List<String> lines = traceFormatter.apply(chain);
         for (String line : lines) text.append(line).append('\n');
         run.append("stderr", text.toString());
+        if (chain.getFirst().className().equals("java.lang.OutOfMemoryError")) outOfMemory.accept(run);
     }
 
     @Override

@@ -59,6 +59,10 @@ final class Session implements AutoCloseable {
     private final AtomicBoolean killed = new AtomicBoolean();
     /** Set when JShell closes itself, which it does as soon as it finds the engine gone. */
     private volatile boolean shutDown;
+    /** Why the kernel killed this session's engine, for the learner; null if it did not. */
+    private volatile String killReason;
+    /** Whether a cell that ends with threads still running says so (%threads notice on|off). */
+    volatile boolean threadNotice = true;
 
     private Session(Options options, EngineProcess engine) {
         this.options = options;
@@ -93,6 +97,10 @@ final class Session implements AutoCloseable {
     }
 
     private void prepare() throws IOException {
+        for (String problem : agentProblems()) {
+            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
+                    + " pool tasks may show under the wrong cell.");
+        }
         jshell.addToClasspath(options.engineClasspath());
         for (String path : options.classpath()) jshell.addToClasspath(path);
         for (String line : Options.IMPORTS.strip().split("\n")) {
@@ -163,7 +171,7 @@ final class Session implements AutoCloseable {
             result = showValue ? new Result(Map.of("text/plain", outcome.value), null) : Result.NOTHING;
             if (!engine.isAlive()) break;
         }
-        Object[] end = (Object[]) control("end", new Object[] {cell, showValue});
+        Object[] end = (Object[]) control("end", new Object[] {cell, showValue, threadNotice});
         if (end != null) {
             awaitSync((Long) end[0]);
             @SuppressWarnings("unchecked")
@@ -305,10 +313,51 @@ final class Session implements AutoCloseable {
         return engine;
     }
 
-    /** Kills the engine at once (to stop code that does not stop); the session is dead afterwards. */
-    void kill() {
-        killed.set(true);
+    /** Kills the engine at once (to stop code that does not stop); {@code reason} is told to the learner. */
+    void kill(String reason) {
+        if (killed.compareAndSet(false, true)) killReason = reason;
         engine.kill();
+    }
+
+    String killReason() {
+        return killReason;
+    }
+
+    /** Rows of the learner's live threads; see the engine's {@code ThreadReports.rows}. */
+    @SuppressWarnings("unchecked")
+    List<Object[]> threads() {
+        Object r = control("threads", null);
+        return r instanceof List<?> l ? (List<Object[]>) l : List.of();
+    }
+
+    /** Rows of the deadlocked platform threads; see the engine's {@code ThreadReports.deadlocks}. */
+    @SuppressWarnings("unchecked")
+    List<Object[]> deadlocks() {
+        Object r = control("deadlocks", null);
+        return r instanceof List<?> l ? (List<Object[]>) l : List.of();
+    }
+
+    /** Stops the threads of every cell but {@code spared}; returns the names of those that did not end. */
+    @SuppressWarnings("unchecked")
+    List<String> stopAll(long spared) {
+        Object r = control("stopAll", spared);
+        return r instanceof List<?> l ? (List<String>) l : List.of();
+    }
+
+    /** What the engine's agent could not do (empty when all is well). */
+    @SuppressWarnings("unchecked")
+    List<String> agentProblems() {
+        Object r = control("agent", null);
+        return r instanceof List<?> l ? (List<String>) l : List.of();
+    }
+
+    /** A raw frame of the engine as a snippet frame when it is one (see {@link SnippetIndex#translate}). */
+    StackTraceElement translate(StackTraceElement frame) {
+        return index.translate(frame);
+    }
+
+    Errors.Origin origin(String snippetId) {
+        return index.origin(snippetId);
     }
 
     @Override

@@ -32,7 +32,7 @@ class EngineDeathTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                s.kill();
+                s.kill("killed by the test");
             });
             Session.Result r = s.eval("System.out.println(\"stuck\"); Object lock = new Object(); synchronized (lock) { lock.wait(); }",
                     2, 1, 1, () -> false);

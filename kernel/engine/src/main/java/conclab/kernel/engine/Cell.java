@@ -1,5 +1,13 @@
 package conclab.kernel.engine;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,8 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * compiled into snippet code throw {@link CellStopped} in every thread the cell owns. The flag is never
  * cleared: an interrupted cell's threads must not run on.
  *
+ * <p>A cell keeps the threads it started (weakly, {@link #register}) and knows which threads are running
+ * one of its tasks right now ({@link #running}); both come from the agent's hooks (see {@link Tasks}).
+ *
  * <p>Output accounting: {@link #admit} decides whether one more line of output may be forwarded, so that
- * a flood of output cannot swamp the notebook. Counters are atomic; nothing else in a cell is mutable.
+ * a flood of output cannot swamp the notebook. Counters are atomic; the thread sets have their own locks.
  */
 public final class Cell {
     private static final InheritableThreadLocal<Cell> CURRENT = new InheritableThreadLocal<>();
@@ -32,6 +43,11 @@ public final class Cell {
     /** Lines and bytes dropped past the limit, and how many of those were already reported. */
     private final AtomicLong droppedLines = new AtomicLong(), droppedBytes = new AtomicLong();
     private final AtomicLong reportedDrops = new AtomicLong();
+
+    /** Threads started while this cell was current; guarded by itself. */
+    private final Set<Thread> started = Collections.newSetFromMap(new WeakHashMap<>());
+    /** Threads running a task of this cell now, with how deep (a task may run a task of its own). */
+    private final Map<Thread, Integer> runningTasks = new ConcurrentHashMap<>();
 
     Cell(long id, long maxLines, long maxBytes) {
         this.id = id;
@@ -51,6 +67,32 @@ public final class Cell {
 
     public boolean isStopping() {
         return stopping;
+    }
+
+    /** Records a thread this cell started. */
+    void register(Thread thread) {
+        synchronized (started) {
+            started.add(thread);
+        }
+    }
+
+    /** Records that {@code thread} starts ({@code true}) or ends ({@code false}) running a task of this cell. */
+    void running(Thread thread, boolean on) {
+        runningTasks.merge(thread, on ? 1 : -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    boolean runsATaskOn(Thread thread) {
+        return runningTasks.containsKey(thread);
+    }
+
+    /** The live threads this cell owns: those it started, and those running its tasks now. */
+    List<Thread> liveThreads() {
+        Set<Thread> live = new LinkedHashSet<>();
+        synchronized (started) {
+            for (Thread t : started) if (t.isAlive()) live.add(t);
+        }
+        for (Thread t : runningTasks.keySet()) if (t.isAlive()) live.add(t);
+        return new ArrayList<>(live);
     }
 
     /**

@@ -7,7 +7,13 @@ import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +57,10 @@ public final class Engine {
     private final long maxLines, maxBytes;
     /** The cell running on the main thread; null between cells. */
     private volatile Cell running;
+    /** Who submitted which task; fed by the agent's hooks. */
+    private final Tasks tasks = new Tasks(this::taskFailed);
+    /** Failures already reported as a task's; the uncaught handler then stays silent. */
+    private final Set<Throwable> reported = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private Engine(Socket events, Thread main, long maxLines, long maxBytes) throws IOException {
         this.outbox = new Outbox(events.getOutputStream());
@@ -68,9 +78,11 @@ public final class Engine {
         System.setErr(new PrintStream(e.err, true, StandardCharsets.UTF_8));
         System.setIn(new RoutedInput(e));
         Thread.setDefaultUncaughtExceptionHandler(e::uncaught);
+        e.tasks.install();
         e.outbox.start();
         Thread.ofPlatform().name("conclab-inbox").daemon().start(e::readInbox);
         Thread.ofPlatform().name("conclab-flusher").daemon().start(e::flushLoop);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("conclab-exit").unstarted(e::exiting));
         return e;
     }
 
@@ -78,8 +90,7 @@ public final class Engine {
 
     /** Called on the main thread before a cell's snippets run: from now on, the main thread is the cell's. */
     void begin(long id) {
-        Cell cell = new Cell(id, maxLines, maxBytes);
-        cells.put(id, cell);
+        Cell cell = cells.computeIfAbsent(id, i -> new Cell(i, maxLines, maxBytes)); // a cell may run code twice
         Thread.interrupted(); // an interrupt that came too late for the previous cell
         Cell.setCurrent(cell);
         running = cell;
@@ -89,10 +100,12 @@ public final class Engine {
      * Called on the main thread after a cell's last snippet: sends what the main thread left unfinished and
      * the cell's output-limit notice, and returns a sync token the kernel waits for (see {@link Outbox#sync}).
      */
-    long end(long id) {
+    long end(long id, boolean threadNotice) {
         flushCallingThread();
         Cell cell = cells.get(id);
         if (cell != null) {
+            String alive = threadNotice ? ThreadReports.stillRunning(cell, main) : null;
+            if (alive != null) outbox.sendQuietly(new Outbox.Output(id, Wire.STDERR, alive));
             String notice = cell.dropNotice();
             if (notice != null) outbox.sendQuietly(new Outbox.Output(id, Wire.STDERR, notice));
         }
@@ -101,13 +114,41 @@ public final class Engine {
         return outbox.sync();
     }
 
-    /** Stops the work of a cell: stop checks throw in its threads, and its running thread is interrupted. */
+    /**
+     * Stops the work of a cell: stop checks throw in its threads from now on, and its threads are
+     * interrupted (but not a pool thread that is busy with another cell's task).
+     */
     void interrupt(long id) {
         Cell cell = cells.get(id);
         if (cell == null) return;
         cell.stopping = true;
         StopCheck.anyStopping = true;
         if (running == cell) main.interrupt();
+        for (Thread t : cell.liveThreads()) {
+            if (t != main && !busyElsewhere(t, cell)) t.interrupt();
+        }
+    }
+
+    /** Stops every cell but {@code spared}; returns the threads still alive after {@code wait}. */
+    List<Thread> stopAll(long spared, java.time.Duration wait) {
+        List<Thread> threads = new ArrayList<>();
+        for (Cell cell : cells.values()) {
+            if (cell.id == spared) continue;
+            interrupt(cell.id);
+            for (Thread t : cell.liveThreads()) if (t != main) threads.add(t);
+        }
+        return ThreadReports.awaitEnd(threads, wait);
+    }
+
+    /** The cells, for listing their threads. */
+    Collection<Cell> cells() {
+        return cells.values();
+    }
+
+    private boolean busyElsewhere(Thread t, Cell owner) {
+        if (owner.runsATaskOn(t)) return false;
+        for (Cell other : cells.values()) if (other != owner && other.runsATaskOn(t)) return true;
+        return false;
     }
 
     // ------------------------------------------------------------------ output, display, input
@@ -162,11 +203,38 @@ public final class Engine {
 
     /** The default uncaught-exception handler: reports the dying thread to the kernel, for its cell. */
     private void uncaught(Thread thread, Throwable error) {
-        if (error instanceof CellStopped) return;
+        if (error instanceof CellStopped || reported.remove(error)) return;
+        report(Cell.current(), thread, error);
+    }
+
+    /** A task failed on a pool thread; reported now, for the task's cell (the thread's own may differ). */
+    private void taskFailed(Cell cell, Throwable error) {
+        reported.add(error);
+        report(cell, Thread.currentThread(), error);
+    }
+
+    private void report(Cell cell, Thread thread, Throwable error) {
         flushCallingThread();
-        Cell cell = Cell.current();
         outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.THREAD_ERROR)
-                .putLong(cell == null ? Wire.NO_CELL : cell.id).putString(thread.getName()).putThrowable(error)));
+                .putLong(cell == null ? Wire.NO_CELL : cell.id).putString(ThreadReports.name(thread)).putThrowable(error)));
+    }
+
+    /**
+     * A shutdown hook: tells the kernel which thread called System.exit, so the cell can say so. (After
+     * {@code Runtime.halt} or a crash, hooks do not run; the kernel then knows only the exit code.)
+     */
+    private void exiting() {
+        Thread caller = null;
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement f : e.getValue()) {
+                if (f.getClassName().equals("java.lang.Shutdown") && f.getMethodName().equals("exit")) caller = e.getKey();
+            }
+        }
+        long cell = Wire.NO_CELL;
+        for (Cell c : cells.values()) if (caller != null && (caller == main && c == running || c.liveThreads().contains(caller))) cell = c.id;
+        outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.EXITING).putLong(cell)
+                .putString(caller == null ? null : ThreadReports.name(caller))));
+        outbox.drain(java.time.Duration.ofMillis(500));
     }
 
     // ------------------------------------------------------------------ engine threads

@@ -14,9 +14,14 @@ import jdk.jshell.execution.DirectExecutionControl;
  * <p>Besides JShell's commands it answers three extension commands from the kernel:
  * <ul>
  * <li>{@code begin(Long cell)}: the following snippets belong to this cell;</li>
- * <li>{@code end(Object[]{Long cell, Boolean wantResult})}: the cell is over; returns
- *     {@code Object[]{Long syncToken, Map<String,String> richResult or null}};</li>
- * <li>{@code stats(Boolean resetPeak)}: returns {@code long[]{processCpuNanos, peakThreads, liveThreads}}.</li>
+ * <li>{@code end(Object[]{Long cell, Boolean wantResult, Boolean threadNotice})}: the cell is over;
+ *     returns {@code Object[]{Long syncToken, Map<String,String> richResult or null}};</li>
+ * <li>{@code stats(Boolean resetPeak)}: returns {@code long[]{processCpuNanos, peakThreads, liveThreads}};</li>
+ * <li>{@code threads(null)}: the learner's live threads (see {@link ThreadReports#rows});</li>
+ * <li>{@code deadlocks(null)}: the deadlocked threads (see {@link ThreadReports#deadlocks});</li>
+ * <li>{@code stopAll(Long sparedCell)}: stops the threads of every other cell; returns the names of those
+ *     still alive 3 s later;</li>
+ * <li>{@code agent(null)}: what the agent could not weave (empty when all is well).</li>
  * </ul>
  * All commands arrive on the main thread, one at a time, so {@link #lastValue} needs no lock.
  */
@@ -73,11 +78,25 @@ final class EngineControl extends DirectExecutionControl {
                 Object[] args = (Object[]) arg;
                 Map<String, String> rich = Boolean.TRUE.equals(args[1]) ? render(lastValue) : null;
                 lastValue = null;
-                long token = engine.end((Long) args[0]);
+                long token = engine.end((Long) args[0], args.length < 3 || Boolean.TRUE.equals(args[2]));
                 return new Object[] {token, rich};
             }
             case "stats" -> {
                 return stats(Boolean.TRUE.equals(arg));
+            }
+            case "threads" -> {
+                return ThreadReports.rows(engine.cells(), Thread.currentThread());
+            }
+            case "deadlocks" -> {
+                return ThreadReports.deadlocks(engine.cells());
+            }
+            case "stopAll" -> {
+                var names = new java.util.ArrayList<String>();
+                for (Thread t : engine.stopAll((Long) arg, java.time.Duration.ofSeconds(3))) names.add(ThreadReports.name(t));
+                return names;
+            }
+            case "agent" -> {
+                return new java.util.ArrayList<>(Agent.problems);
             }
             default -> {
                 return super.extensionCommand(command, arg);

@@ -80,16 +80,31 @@ final class Outbox {
         return token;
     }
 
+    /** Waits (at most {@code max}) until every queued event has been written; for a JVM about to end. */
+    void drain(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while ((!queue.isEmpty() || writing) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** True while the writer holds an event it took but has not flushed yet. */
+    private volatile boolean writing;
+
     private void writeLoop() {
         try {
             while (true) {
                 Event event = queue.take();
+                writing = true;
                 if (event instanceof Output o) {
                     writeMerged(o);
                 } else if (event instanceof Frame f) {
                     f.frame().writeTo(out);
                 }
-                if (queue.isEmpty()) out.flush();
+                if (queue.isEmpty()) {
+                    out.flush();
+                    writing = false;
+                }
             }
         } catch (IOException | InterruptedException e) {
             closed = true;

@@ -39,6 +39,8 @@ public final class Wire {
     public static final byte SYNC = 4;
     /** A thread died of an exception: {@code long cell, String thread, Throwable (see putThrowable)}. */
     public static final byte THREAD_ERROR = 5;
+    /** System.exit was called, the JVM is ending: {@code long cell, String thread} of the caller (or null). */
+    public static final byte EXITING = 6;
 
     // ---- kernel to engine
 

@@ -1,0 +1,155 @@
+package conclab.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code %threads} and {@code %deadlocks}: what the learner's threads are doing, as tables and sentences.
+ *
+ * <p>The engine sends rows of plain values (see its {@code ThreadReports}); this class names cells
+ * ({@code [3]}, the execution count a learner sees) and places stack frames in cells and lines.
+ */
+final class ThreadMagics {
+    private final Kernel kernel;
+
+    ThreadMagics(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** {@code %threads}, {@code %threads stop}, {@code %threads notice on|off}. */
+    Session.Result threads(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+        Session session = BuiltinMagics.session(kernel);
+        if (args.isEmpty()) {
+            show(ctx, session);
+            return Session.Result.NOTHING;
+        }
+        switch (String.join(" ", args)) {
+            case "stop" -> {
+                List<String> survivors = session.stopAll(ctx.run().id);
+                if (survivors.isEmpty()) {
+                    ctx.print("Every thread started by earlier cells has ended.\n");
+                } else {
+                    session.kill(survivors.size() + " thread" + (survivors.size() == 1 ? "" : "s") + " did not stop ("
+                            + String.join(", ", survivors.subList(0, Math.min(6, survivors.size())))
+                            + "), probably blocked on a lock, so the engine JVM was restarted.");
+                }
+            }
+            case "notice on", "notice off" -> {
+                kernel.threadNotice = args.get(1).equals("on");
+                session.threadNotice = kernel.threadNotice;
+                ctx.print("A cell that ends while its threads still run " + (kernel.threadNotice ? "says so." : "no longer says so.") + "\n");
+            }
+            default -> throw new Magics.MagicError("%threads " + String.join(" ", args) + ": unknown",
+                    "Write %threads (list them), %threads stop (stop them), or %threads notice on|off.");
+        }
+        return Session.Result.NOTHING;
+    }
+
+    private void show(Magics.Context ctx, Session session) {
+        List<Object[]> rows = session.threads();
+        if (rows.isEmpty()) {
+            ctx.print("No thread started by a cell is alive.\n");
+            return;
+        }
+        List<String[]> table = new ArrayList<>();
+        for (Object[] r : rows) {
+            table.add(new String[] {cellName((Long) r[0]), (String) r[2], Boolean.TRUE.equals(r[3]) ? "virtual" : "platform",
+                    (String) r[4], (String) r[5], where(session, (StackTraceElement[]) r[7])});
+        }
+        String[] header = {"cell", "thread", "kind", "state", "waiting for", "where"};
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/html", html(rows.size() + " live thread" + (rows.size() == 1 ? "" : "s") + " started by cells", header, table));
+        bundle.put("text/plain", plain(header, table));
+        ctx.display(bundle);
+    }
+
+    /** {@code %deadlocks}: the cycle of platform threads that wait for each other's locks, if any. */
+    Session.Result deadlocks(Magics.Context ctx) throws Magics.MagicError {
+        Session session = BuiltinMagics.session(kernel);
+        List<Object[]> rows = session.deadlocks();
+        if (rows.isEmpty()) {
+            ctx.print("No deadlock: no two platform threads wait for each other's locks."
+                    + " (Deadlocks among virtual threads are not detected.)\n");
+            return Session.Result.NOTHING;
+        }
+        Map<Long, Object[]> byId = new HashMap<>();
+        for (Object[] r : rows) byId.put((Long) r[1], r);
+        StringBuilder text = new StringBuilder();
+        List<Long> seen = new ArrayList<>();
+        for (Object[] start : rows) {
+            if (seen.contains((Long) start[1])) continue;
+            List<Object[]> cycle = new ArrayList<>();
+            for (Object[] r = start; r != null && !seen.contains((Long) r[1]); r = byId.get((Long) r[4])) {
+                seen.add((Long) r[1]);
+                cycle.add(r);
+            }
+            text.append("Deadlock: ").append(cycle.size()).append(" threads wait for each other, and none can go on.\n");
+            for (Object[] r : cycle) {
+                text.append("  ").append(r[2]).append(cellSuffix((Long) r[0])).append(" waits for ")
+                        .append((String) r[3]).append(", held by ").append(r[5])
+                        .append("\n      at ").append(where(session, (StackTraceElement[]) r[6])).append('\n');
+            }
+        }
+        text.append("Each holds a lock that the next one needs. A thread blocked on synchronized cannot be interrupted:"
+                + " stop the cell (it restarts the engine), then take the locks in one global order.\n");
+        ctx.print(text.toString());
+        return Session.Result.NOTHING;
+    }
+
+    /** Where a thread is: its innermost frame of cell code, else its innermost frame. */
+    static String where(Session session, StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            StackTraceElement t = session.translate(f);
+            if (t.getFileName() != null && t.getFileName().startsWith("#")) {
+                return Errors.describe(t, session::origin).replaceAll("\u001b\\[[0-9;]*m", "");
+            }
+        }
+        for (StackTraceElement f : stack) if (!Errors.isPlumbing(f.getClassName())) return f.toString();
+        return "";
+    }
+
+    private String cellName(long cell) {
+        String s = kernel.outputs().describeCell(cell);
+        return s.isEmpty() ? "" : s.substring(s.indexOf('['), s.indexOf(']') + 1);
+    }
+
+    private String cellSuffix(long cell) {
+        return kernel.outputs().describeCell(cell);
+    }
+
+    static String plain(String[] header, List<String[]> rows) {
+        int[] width = new int[header.length];
+        for (int i = 0; i < header.length; i++) width[i] = header[i].length();
+        for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
+        StringBuilder b = new StringBuilder();
+        List<String[]> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (String[] r : all) {
+            for (int i = 0; i < r.length; i++) {
+                b.append(i == r.length - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    static String html(String caption, String[] header, List<String[]> rows) {
+        StringBuilder b = new StringBuilder("<table><caption style='text-align:left'>").append(escape(caption)).append("</caption><tr>");
+        for (String h : header) b.append("<th style='text-align:left'>").append(escape(h)).append("</th>");
+        b.append("</tr>");
+        for (String[] r : rows) {
+            b.append("<tr>");
+            for (String c : r) b.append("<td style='text-align:left'>").append(escape(c)).append("</td>");
+            b.append("</tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
