@@ -161,8 +161,8 @@ final class Kernel extends BaseKernel {
     /**
      * After a cell failed with {@code stop_on_error}: answers "aborted" to the execute requests queued or
      * arriving within {@link #ABORT_WINDOW_MILLIS} (a Run All sends them all at once), so that running stops
-     * at the error. Done before the failing cell's reply, so a client that waits for that reply before
-     * sending the next cell is never aborted.
+     * at the error. Done before the failing cell's error and reply are sent, so a client that waits for
+     * either before sending the next cell is never aborted.
      */
     private void abortQueued() {
         for (Message<?> queued; (queued = connection.shell.poll(ABORT_WINDOW_MILLIS)) != null; ) {
@@ -262,11 +262,12 @@ final class Kernel extends BaseKernel {
                     Messages.map("execution_count", count, "data", result.value(), "metadata", Map.of()));
         }
         if (error != null) {
+            // Before the error shows: a request sent by someone who saw it must not be aborted.
+            if (request.shouldStopOnError()) abortQueued();
             if (!silent) {
                 connection.publish(message, "error",
                         Messages.map("ename", error.name(), "evalue", error.value(), "traceback", error.traceback()));
             }
-            if (request.shouldStopOnError()) abortQueued();
             reply(shell, message, "execute_reply", Messages.map("status", "error", "execution_count", count,
                     "ename", error.name(), "evalue", error.value(), "traceback", error.traceback()));
         } else {

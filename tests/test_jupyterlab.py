@@ -1,0 +1,160 @@
+"""The kernel in real JupyterLab, in Chromium (Debian's, driven by Playwright; never a downloaded browser).
+
+What only a browser shows: output written after a cell finished appears under that cell, a display updated
+from a worker changes in place, and the stop button stops a busy loop. Without Chromium the tests are
+skipped, except in CI (CI=true), where that is an error.
+"""
+import json
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+CHROMIUM = os.environ.get("CONCLAB_CHROMIUM") or next(
+    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or "") if p and os.path.exists(p)), None)
+
+if CHROMIUM is None:
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("Chromium is missing: CI installs Debian's chromium (see .ci/run)")
+    pytest.skip("no Chromium here (install Debian's chromium, or set CONCLAB_CHROMIUM)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+TOKEN = "conclab-test"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cell(source):
+    return {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    port = free_port()
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(root / "lab.log", "w")
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
+            time.sleep(0.2)
+    yield url, root
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_notebook(browser, lab, name, cells):
+    url, root = lab
+    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "conclab", "display_name": "Java 25 (conclab)", "language": "java"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (root / name).write_text(json.dumps(nb))
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    # A workspace of its own, reset: only this notebook is open.
+    workspace = name.replace(".ipynb", "")
+    page.goto(f"{url}/lab/workspaces/{workspace}/tree/{name}?token={TOKEN}&reset")
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60000)
+    # The status bar names the kernel and says Idle once the kernel is connected and has answered.
+    expect(page.get_by_text(re.compile(r"Java 25 \(conclab\) \| Idle"))).to_be_visible(timeout=60000)
+    expect(page.locator("[data-command='notebook:run-cell-and-select-next']").first).to_be_visible(timeout=30000)
+    return page
+
+
+def run_cell(page, index):
+    """Runs code cell `index` (0-based): selects it, presses the toolbar's run button, and waits until
+    JupyterLab shows that it was sent to the kernel (its prompt is no longer empty)."""
+    cell = page.locator(".jp-CodeCell").nth(index)
+    cell.locator(".jp-InputPrompt").click()
+    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=10000)
+    page.locator("[data-command='notebook:run-cell-and-select-next']").first.click()
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=30000)
+
+
+def output_of(page, index):
+    return page.locator(".jp-CodeCell").nth(index).locator(".jp-OutputArea")
+
+
+def test_late_output_and_live_displays_appear_under_their_cells(browser, lab):
+    _, root = lab
+    late, update = root / "late", root / "update"
+    page = open_notebook(browser, lab, "late.ipynb", [
+        cell(f'Thread.ofPlatform().start(() -> {{\n'
+             f'    while (!Files.exists(Path.of("{late}"))) Thread.onSpinWait();\n'
+             f'    System.out.println("late line of the first cell");\n}});\n"first cell done"'),
+        cell(f'String id = display("waiting for the worker");\n'
+             f'Thread.ofVirtual().start(() -> {{\n'
+             f'    while (!Files.exists(Path.of("{update}"))) Thread.onSpinWait();\n'
+             f'    updateDisplay(id, "<b>updated by the worker</b>", "text/html");\n}});'),
+        cell('"third cell"'),
+    ])
+    try:
+        run_cell(page, 0)
+        expect(output_of(page, 0)).to_contain_text("first cell done", timeout=60000)
+        run_cell(page, 1)
+        expect(output_of(page, 1)).to_contain_text("waiting for the worker", timeout=60000)
+        run_cell(page, 2)
+        expect(output_of(page, 2)).to_contain_text("third cell", timeout=60000)
+        # Both cells have finished; now their threads act.
+        late.touch()
+        expect(output_of(page, 0)).to_contain_text("late line of the first cell", timeout=30000)
+        update.touch()
+        expect(output_of(page, 1).locator("b")).to_have_text("updated by the worker", timeout=30000)
+        expect(output_of(page, 1)).not_to_contain_text("waiting for the worker")
+        expect(output_of(page, 2)).not_to_contain_text("late line")
+    finally:
+        page.close()
+
+
+def test_the_stop_button_stops_a_busy_loop(browser, lab):
+    page = open_notebook(browser, lab, "stop.ipynb", [
+        cell("int kept = 41;"),
+        cell('{\n    System.out.println("looping");\n    while (true) { }\n}'),
+        cell("kept + 1"),
+    ])
+    try:
+        run_cell(page, 0)
+        expect(page.locator(".jp-CodeCell").nth(0).locator(".jp-InputPrompt")).to_contain_text("[1]", timeout=60000)
+        run_cell(page, 1)
+        expect(output_of(page, 1)).to_contain_text("looping", timeout=60000)
+        page.locator("jp-button[data-command='notebook:interrupt-kernel'], button[data-command='notebook:interrupt-kernel']").first.click()
+        expect(output_of(page, 1)).to_contain_text("The cell was interrupted", timeout=15000)
+        run_cell(page, 2)
+        expect(output_of(page, 2)).to_contain_text("42", timeout=30000)
+    finally:
+        page.close()
