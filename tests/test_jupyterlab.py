@@ -158,3 +158,17 @@ def test_the_stop_button_stops_a_busy_loop(browser, lab):
         expect(output_of(page, 2)).to_contain_text("42", timeout=30000)
     finally:
         page.close()
+
+
+def test_a_flood_of_output_neither_hangs_the_kernel_nor_the_browser(browser, lab):
+    page = open_notebook(browser, lab, "flood.ipynb", [
+        cell("for (int i = 0; i < 300_000; i++) System.out.println(\"line \" + i);"),
+        cell('"after the flood"'),
+    ])
+    try:
+        run_cell(page, 0)
+        expect(output_of(page, 0)).to_contain_text("were not shown", timeout=120000)
+        run_cell(page, 1)
+        expect(output_of(page, 1)).to_contain_text("after the flood", timeout=60000)
+    finally:
+        page.close()
