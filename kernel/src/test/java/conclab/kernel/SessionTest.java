@@ -154,4 +154,28 @@ class SessionTest {
         assertTrue(after[0] - before[0] >= 200_000_000L, "cpu " + (after[0] - before[0]));
         assertTrue(after[2] > 3 && after[1] >= after[2]);
     }
+
+    @Test
+    void aTaskBelongsToTheCellThatSubmittedItEvenOnAnEarlierCellsPool() throws Exception {
+        long created = cell(), submitted = cell();
+        eval(created, "var shared = Executors.newSingleThreadExecutor();\nshared.submit(() -> 0).get();");
+        events.clear();
+        eval(submitted, "shared.submit(() -> System.out.println(\"on the pool\")).get();");
+        assertEquals(submitted + " out on the pool\n", await(e -> e.endsWith("on the pool\n")));
+        eval(cell(), "shared.close();");
+    }
+
+    @Test
+    void threadsAreListedWithTheirCellAndStopAllEndsThem() throws Exception {
+        long c = cell();
+        eval(c, "var sleeper = Thread.ofPlatform().name(\"listed-sleeper\").start(() -> {\n"
+                + "    try { Thread.sleep(Duration.ofMinutes(5)); } catch (InterruptedException e) { }\n});");
+        var row = session.threads().stream().filter(r -> r[2].equals("listed-sleeper")).findFirst().orElseThrow();
+        assertEquals(c, row[0]);
+        assertEquals(false, row[3]);
+        assertEquals("timed waiting", row[4]);
+        assertEquals("sleep", row[5]);
+        assertEquals(List.of(), session.stopAll(-1));
+        assertTrue(session.threads().stream().noneMatch(r -> r[2].equals("listed-sleeper")));
+    }
 }

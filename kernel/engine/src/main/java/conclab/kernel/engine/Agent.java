@@ -149,7 +149,9 @@ public final class Agent {
 
     /** A class renamed from {@code from} to {@code to}; only its references to itself are rewritten. */
     static byte[] rename(byte[] bytes, ClassDesc from, ClassDesc to) {
-        ClassFile cf = ClassFile.of();
+        // A new constant pool (the old one would keep entries naming the old class), and no local variable
+        // tables (the constructor's names 'this' with the old type).
+        ClassFile cf = ClassFile.of(ClassFile.ConstantPoolSharingOption.NEW_POOL, ClassFile.DebugElementsOption.DROP_DEBUG);
         ClassModel model = cf.parse(bytes);
         CodeTransform selfReferences = (b, e) -> {
             if (e instanceof FieldInstruction f && f.owner().asSymbol().equals(from)) {
