@@ -50,8 +50,10 @@ public final class Main {
         }
         Options options = Options.fromEnvironment();
         Connection connection = new Connection(KernelConnectionProperties.parse(json));
-        Kernel kernel = new Kernel(options, connection); // starts the engine in the background
+        // Bind Jupyter's ports before anything else opens a socket: the engine's listening socket gets an
+        // ephemeral port, which could otherwise be one of the ports Jupyter picked for us.
         connection.bind();
+        Kernel kernel = new Kernel(options, connection); // starts the engine in the background
         Thread.ofPlatform().name("conclab-control").start(() -> connection.control.serve(m -> kernel.handle(m, connection.control)));
         kernel.serveShell();
     }
