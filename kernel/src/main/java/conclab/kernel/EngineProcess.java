@@ -99,6 +99,7 @@ final class EngineProcess implements AutoCloseable {
         String engineJar = options.engineClasspath().split(java.io.File.pathSeparator)[0];
         if (engineJar.endsWith(".jar")) command.add("-javaagent:" + engineJar); // who submitted which task
         command.add("-Dconclab.output.lines=" + options.outputLimit());
+        command.add("-Djava.awt.headless=true"); // charts and images are drawn without a screen
         command.add("-cp");
         command.add(options.engineClasspath());
         command.add("conclab.kernel.engine.EngineMain");

@@ -83,6 +83,20 @@ final class Installer {
             if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
             if (!jarFile.equals(dir.resolve(jar))) put(Files.readAllBytes(jarFile), dir.resolve(jar));
         }
+        Path libs = source.resolve("lib"), installedLibs = dir.resolve("lib");
+        if (Files.isDirectory(libs)) {
+            Files.createDirectories(installedLibs);
+            List<Path> jars;
+            try (var files = Files.list(libs)) {
+                jars = files.filter(p -> p.toString().endsWith(".jar")).toList();
+            }
+            for (Path jar : jars) put(Files.readAllBytes(jar), installedLibs.resolve(jar.getFileName()));
+            try (var old = Files.list(installedLibs)) { // a jar of an older version must not stay on the classpath
+                for (Path jar : old.toList()) {
+                    if (jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()))) Files.delete(jar);
+                }
+            }
+        }
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));

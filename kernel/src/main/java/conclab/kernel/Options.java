@@ -142,7 +142,7 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
     static String findEngineClasspath() throws IOException {
         String engine = System.getProperty("conclab.engine.classpath");
         String lib = System.getProperty("conclab.lib.classpath");
-        if (engine != null && lib != null) return engine + File.pathSeparator + lib;
+        if (engine != null && lib != null) return expand(engine + File.pathSeparator + lib);
         Path dir = kernelJar().getParent();
         Path engineJar = dir.resolve("conclab-engine.jar"), libJar = dir.resolve("conclab-lib.jar");
         for (Path p : List.of(engineJar, libJar)) {
@@ -151,7 +151,18 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
                         + " (./conclab lab, or java -jar conclab-kernel.jar install)");
             }
         }
-        return engineJar + File.pathSeparator + libJar;
+        // The library's own dependencies (charts) are in lib/, beside it.
+        return expand(engineJar + File.pathSeparator + libJar + File.pathSeparator + dir.resolve("lib").resolve("*.jar"));
+    }
+
+    /** A classpath with its globs replaced by the files they match (JShell's compiler wants plain paths). */
+    static String expand(String classpath) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isBlank()) continue;
+            entries.addAll(entry.contains("*") ? Paths.expand(entry, Path.of("")) : List.of(entry));
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** The jar (or class folder) the kernel runs from. */

@@ -113,9 +113,9 @@ public final class Rendering {
             byte[] bytes = Files.readAllBytes(path);
             Map<String, String> bundle = new LinkedHashMap<>();
             if (mime.equals("image/svg+xml")) {
-                String svg = new String(bytes, StandardCharsets.UTF_8);
-                bundle.put(mime, svg);
-                bundle.put("text/html", svg);
+                // Not inlined as HTML: a diagram tool's SVG uses ids ("part1") that clash between pictures
+                // on one page; as an image each picture is on its own.
+                bundle.put(mime, new String(bytes, StandardCharsets.UTF_8));
             } else {
                 bundle.put(mime, Base64.getEncoder().encodeToString(bytes));
             }

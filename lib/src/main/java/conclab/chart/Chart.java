@@ -1,0 +1,180 @@
+package conclab.chart;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * A chart of measurements (speedup against threads, latency against connections, memory per thread), drawn
+ * by XChart: the value of a notebook cell, or {@link #save}d to an SVG file.
+ *
+ * <pre>{@code
+ * Chart.line("Speedup of fib(30)", "threads", "speedup")
+ *      .series("measured", List.of(1, 2, 4), List.of(1.0, 1.9, 2.0))
+ *      .series("ideal", List.of(1, 2, 4), List.of(1, 2, 4))
+ * }</pre>
+ *
+ * <p>A chart collects its series and draws itself when shown; it is not thread-safe (build it on one
+ * thread). Bars have categories on the x axis; lines have numbers.
+ */
+public final class Chart {
+    private enum Kind { LINE, BARS }
+
+    private record Series(String name, List<?> xs, List<? extends Number> ys) {}
+
+    private final Kind kind;
+    private final String title, xLabel, yLabel;
+    private final List<Series> series = new ArrayList<>();
+    private boolean logX, logY;
+
+    private Chart(Kind kind, String title, String xLabel, String yLabel) {
+        this.kind = kind;
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+    }
+
+    /** A chart of lines through points: x and y are numbers. */
+    public static Chart line(String title, String xLabel, String yLabel) {
+        return new Chart(Kind.LINE, title, xLabel, yLabel);
+    }
+
+    /** A bar chart: x are categories (names), y are numbers. */
+    public static Chart bars(String title, String xLabel, String yLabel) {
+        return new Chart(Kind.BARS, title, xLabel, yLabel);
+    }
+
+    /** Adds a series; for a bar chart {@code xs} are the category names. Returns this chart. */
+    public Chart series(String name, List<?> xs, List<? extends Number> ys) {
+        if (xs.size() != ys.size()) {
+            throw new IllegalArgumentException("series " + name + ": " + xs.size() + " x values but " + ys.size() + " y values");
+        }
+        if (xs.isEmpty()) throw new IllegalArgumentException("series " + name + " has no points");
+        series.add(new Series(name, List.copyOf(xs), List.copyOf(ys)));
+        return this;
+    }
+
+    /** Adds a series of points given as arrays. */
+    public Chart series(String name, double[] xs, double[] ys) {
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        for (double v : xs) x.add(v);
+        for (double v : ys) y.add(v);
+        return series(name, x, y);
+    }
+
+    /** Logarithmic x axis (for 100, 1,000, 10,000 connections, say). */
+    public Chart logX() {
+        logX = true;
+        return this;
+    }
+
+    /** Logarithmic y axis. */
+    public Chart logY() {
+        logY = true;
+        return this;
+    }
+
+    /** The chart as an SVG document. */
+    public String svg() {
+        if (series.isEmpty()) throw new IllegalStateException("chart \"" + title + "\" has no series: add one with series(...)");
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            VectorGraphicsEncoder.saveVectorGraphic(build(), out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            // Without the DOCTYPE: it names an external DTD, which XML tools would try to download.
+            return out.toString(StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** For the notebook: the SVG (inline as HTML, and as an image) and the data as text. */
+    public Map<String, String> mimeBundle() {
+        String svg = svg();
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/html", svg.replaceFirst("^<\\?xml[^>]*\\?>\\s*", "")); // inline in the page
+        bundle.put("image/svg+xml", svg);
+        bundle.put("text/plain", toString());
+        return bundle;
+    }
+
+    /** Writes the SVG to {@code file}; returns it. */
+    public Path save(Path file) {
+        try {
+            return Files.writeString(file, svg(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public Path save(String file) {
+        return save(Path.of(file));
+    }
+
+    /** The data, one line per series: what a reader without pictures (or a test) sees. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(title).append(" (").append(xLabel).append(" → ").append(yLabel).append(')');
+        for (Series s : series) {
+            b.append("\n  ").append(s.name()).append(':');
+            for (int i = 0; i < s.xs().size(); i++) {
+                b.append(' ').append(s.xs().get(i)).append('=').append(format(s.ys().get(i)));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String format(Number n) {
+        double v = n.doubleValue();
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private org.knowm.xchart.internal.chartpart.Chart<?, ?> build() {
+        if (kind == Kind.BARS) {
+            CategoryChart c = new CategoryChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+            style(c.getStyler());
+            c.getStyler().setYAxisLogarithmic(logY);
+            for (Series s : series) {
+                List<String> names = new ArrayList<>();
+                for (Object x : s.xs()) names.add(String.valueOf(x));
+                c.addSeries(s.name(), names, new ArrayList<Number>(s.ys()));
+            }
+            return c;
+        }
+        XYChart c = new XYChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        style(c.getStyler());
+        c.getStyler().setXAxisLogarithmic(logX);
+        c.getStyler().setYAxisLogarithmic(logY);
+        for (Series s : series) {
+            List<Number> xs = new ArrayList<>();
+            for (Object x : s.xs()) {
+                if (!(x instanceof Number n)) throw new IllegalArgumentException("a line chart needs numbers on x; " + x + " is not");
+                xs.add(n);
+            }
+            c.addSeries(s.name(), xs, new ArrayList<Number>(s.ys())).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return c;
+    }
+
+    private static void style(Styler styler) {
+        styler.setChartBackgroundColor(java.awt.Color.WHITE);
+        styler.setPlotBackgroundColor(java.awt.Color.WHITE);
+        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        styler.setSeriesColors(new java.awt.Color[] {new java.awt.Color(0x1F77B4), new java.awt.Color(0xFF7F0E),
+                new java.awt.Color(0x2CA02C), new java.awt.Color(0xD62728), new java.awt.Color(0x9467BD)});
+    }
+}

@@ -1,0 +1,57 @@
+package conclab.trace;
+
+import java.util.Locale;
+
+/**
+ * What a thread was doing at a moment, as a timeline shows it: a coarser, learner-sized view of
+ * {@link Thread.State}.
+ */
+public enum State {
+    /** On a CPU, or ready to be. */
+    RUNNING("#2E8B57"),
+    /** Waiting for a socket or a file: runnable for the JVM, but the operating system holds it. */
+    IO("#7E57C2"),
+    /** Waiting to enter a {@code synchronized} block held by another thread. */
+    BLOCKED("#C0392B"),
+    /** Waiting for another thread: {@code wait}, {@code join}, a lock, a condition, a queue. */
+    WAITING("#F2A541"),
+    /** In {@code Thread.sleep}. */
+    SLEEPING("#9AA9B8");
+
+    /** The colour of this state in timelines (and in the course's diagrams). */
+    public final String color;
+
+    State(String color) {
+        this.color = color;
+    }
+
+    /** The state's name for a learner: {@code running}, {@code in I/O}, ... */
+    public String label() {
+        return this == IO ? "in I/O" : name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Classifies a thread from its {@link Thread.State} and the method it is in (its top stack frame; may
+     * be null).
+     */
+    static State of(Thread.State state, StackTraceElement top) {
+        String cls = top == null ? "" : top.getClassName(), method = top == null ? "" : top.getMethodName();
+        return switch (state) {
+            case BLOCKED -> BLOCKED;
+            case WAITING, TIMED_WAITING -> cls.equals("java.lang.Thread") && method.startsWith("sleep") ? SLEEPING : WAITING;
+            default -> isIo(cls, method) ? IO : RUNNING;
+        };
+    }
+
+    /** Native methods in which a runnable thread really waits for the operating system. */
+    private static boolean isIo(String cls, String method) {
+        return switch (cls) {
+            case "sun.nio.ch.Net" -> method.equals("poll") || method.equals("accept");
+            case "sun.nio.ch.SocketDispatcher", "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.UnixFileDispatcherImpl",
+                 "java.io.FileInputStream", "java.net.SocketInputStream" -> method.startsWith("read");
+            case "sun.nio.ch.EPoll" -> method.equals("wait");
+            case "sun.nio.ch.Poll", "sun.nio.ch.PollSelectorImpl" -> method.equals("poll");
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,40 @@
+package conclab.chart;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+
+class ChartTest {
+    @Test
+    void aLineChartIsValidSvgWithItsDataAsText() throws Exception {
+        Chart c = Chart.line("Speedup", "threads", "speedup")
+                .series("measured", List.of(1, 2, 4), List.of(1.0, 1.9, 2.05))
+                .series("ideal", new double[] {1, 2, 4}, new double[] {1, 2, 4});
+        String svg = c.svg();
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("svg", doc.getDocumentElement().getNodeName());
+        assertEquals("Speedup (threads → speedup)\n  measured: 1=1 2=1.90 4=2.05\n  ideal: 1.0=1 2.0=2 4.0=4", c.toString());
+        assertFalse(svg.contains("<!DOCTYPE"), "no external DTD to fetch");
+        var bundle = c.mimeBundle();
+        assertTrue(bundle.get("text/html").startsWith("<svg"), "inline in HTML: no XML declaration");
+        assertTrue(bundle.get("image/svg+xml").contains("<svg"));
+    }
+
+    @Test
+    void barsTakeCategories() {
+        String svg = Chart.bars("Memory per thread", "kind", "KB").series("RSS", List.of("platform", "virtual"), List.of(41, 1)).svg();
+        assertTrue(svg.contains("<svg"));
+    }
+
+    @Test
+    void mistakesAreExplained() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Chart.line("t", "x", "y").series("s", List.of(1, 2), List.of(1)));
+        assertTrue(e.getMessage().contains("2 x values but 1 y values"));
+        assertThrows(IllegalStateException.class, () -> Chart.line("empty", "x", "y").svg());
+        assertThrows(IllegalArgumentException.class, () -> Chart.line("t", "x", "y").series("s", List.of("a"), List.of(1)).svg());
+    }
+}
