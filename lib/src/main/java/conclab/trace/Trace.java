@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * looks at the threads every interval and records their {@link State}. It samples the thread that
  * started the trace, the threads that record spans or events, and the platform threads started while the
  * trace runs, but not the JDK's own (a virtual thread's carrier, innocuous threads) nor the course's
- * ({@code conclab-*}). A sample costs a few microseconds per thread.
+ * ({@code conclab-*}); carriers only when asked ({@link #start(Duration, boolean)}). A sample costs tens of
+ * microseconds (see {@code bench/TraceOverhead.java}).
  */
 public final class Trace implements AutoCloseable {
     /** The default sampling interval. */
@@ -53,12 +54,15 @@ public final class Trace implements AutoCloseable {
     /** Threads that record spans, for sampling virtual ones (the JVM's thread bean does not list them). */
     private final Set<Thread> recording = ConcurrentHashMap.newKeySet();
     private final long intervalNanos;
+    /** Whether virtual threads' carrier threads get lanes too. */
+    private final boolean carriers;
     private final Thread sampler;
     private volatile boolean running = true;
     private volatile long end = -1;
 
-    private Trace(Duration sampleEvery) {
+    private Trace(Duration sampleEvery, boolean carriers) {
         this.intervalNanos = sampleEvery == null ? 0 : sampleEvery.toNanos();
+        this.carriers = carriers;
         this.firstNewThreadId = maxThreadId() + 1;
         log(); // the starting thread has a lane even if it records nothing
         this.sampler = intervalNanos > 0
@@ -72,7 +76,15 @@ public final class Trace implements AutoCloseable {
 
     /** Starts a trace sampling every {@code interval}; {@link Duration#ZERO} records spans and events only. */
     public static Trace start(Duration interval) {
-        Trace t = new Trace(interval);
+        return start(interval, false);
+    }
+
+    /**
+     * Starts a trace sampling every {@code interval}; with {@code carriers}, the carrier threads that run
+     * virtual threads get lanes too (they show when a virtual thread is mounted: running).
+     */
+    public static Trace start(Duration interval, boolean carriers) {
+        Trace t = new Trace(interval, carriers);
         Trace previous = current;
         current = t;
         if (previous != null) previous.stopRecording();
@@ -218,9 +230,10 @@ public final class Trace implements AutoCloseable {
     /** Whether the sampler looks at platform thread {@code t} (see the class comment). */
     private boolean isWatched(Thread t) {
         if (t.threadId() == owner || logs.containsKey(t.threadId())) return true;
-        if (t.threadId() < firstNewThreadId || t.getName().startsWith("conclab-")) return false;
         String type = t.getClass().getName();
-        return !type.equals("jdk.internal.misc.CarrierThread") && !type.equals("jdk.internal.misc.InnocuousThread");
+        if (type.equals("jdk.internal.misc.CarrierThread")) return carriers; // carriers live long: any age
+        if (t.threadId() < firstNewThreadId || t.getName().startsWith("conclab-")) return false;
+        return !type.equals("jdk.internal.misc.InnocuousThread");
     }
 
     private static long maxThreadId() {

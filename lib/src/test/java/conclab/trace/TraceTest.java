@@ -158,4 +158,27 @@ class TraceTest {
         Timeline t = Trace.record(() -> { try (var s = Trace.span("body")) { } });
         assertEquals("body", t.bars().getFirst().name());
     }
+
+    @Test
+    void carrierThreadsGetLanesOnlyWhenAsked() throws Exception {
+        for (boolean carriers : new boolean[] {false, true}) {
+            var running = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            Trace trace = Trace.start(Duration.ofMillis(1), carriers);
+            Thread vt = Thread.ofVirtual().start(() -> {
+                running.countDown();
+                while (release.getCount() > 0) Thread.onSpinWait(); // stays mounted on a carrier
+            });
+            running.await();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (carriers && System.nanoTime() < deadline
+                    && trace.snapshot().lanes().stream().noneMatch(l -> l.thread().startsWith("ForkJoinPool-"))) {
+                Thread.sleep(5);
+            }
+            release.countDown();
+            vt.join();
+            boolean hasCarrier = trace.stop().lanes().stream().anyMatch(l -> l.thread().startsWith("ForkJoinPool-"));
+            assertEquals(carriers, hasCarrier, "carriers=" + carriers);
+        }
+    }
 }
