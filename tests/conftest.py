@@ -158,6 +158,15 @@ class Kernel:
 
     def wait_for_stream(self, msg_id, text, timeout=30):
         """Reads iopub until a stream of msg_id contains text; keeps everything for later collect()."""
+        return self.wait_for(msg_id, lambda m: m["msg_type"] == "stream" and text in m["content"]["text"], timeout)
+
+    def wait_for_display(self, msg_id, text, timeout=30):
+        """Reads iopub until a display of msg_id shows text (as text/plain); keeps everything."""
+        return self.wait_for(msg_id, lambda m: m["msg_type"] in ("display_data", "update_display_data")
+                             and text in m["content"]["data"].get("text/plain", ""), timeout)
+
+    def wait_for(self, msg_id, matches, timeout):
+        """Reads iopub until a message of msg_id matches; returns the time, or None at the timeout."""
         deadline = time.monotonic() + timeout
         kept = []
         try:
@@ -167,8 +176,7 @@ class Kernel:
                 except queue.Empty:
                     continue
                 kept.append(m)
-                if (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream"
-                        and text in m["content"]["text"]):
+                if m["parent_header"].get("msg_id") == msg_id and matches(m):
                     return time.monotonic()
             return None
         finally:

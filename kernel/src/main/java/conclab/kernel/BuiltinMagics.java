@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The kernel's magics: {@code %help}, {@code %classpath}, {@code %load} and {@code %%time}.
+ * The kernel's magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, the thread magics
+ * and the exercise cells ({@code %%solution}, {@code %%answer}, {@code %check}).
  *
  * <p>A magic prints in its cell and may run code there; what a learner can get wrong (a path that names
  * nothing, an unknown magic) becomes the cell's error with a hint, never a stack trace.
@@ -20,8 +21,36 @@ final class BuiltinMagics {
     private final Map<String, Magics.LineMagic> line = new TreeMap<>();
     private final Map<String, Magics.CellMagic> cell = new TreeMap<>();
 
-    BuiltinMagics(Kernel kernel) {
+    BuiltinMagics(Kernel kernel, Exercises exercises) {
         this.kernel = kernel;
+        cell.put("solution", new Magics.CellMagic() {
+            public String usage() {
+                return "%%solution NAME: an exercise's solution cell: runs the code and keeps it for %check NAME";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
+                return exercises.solution(ctx, args, body, bodyLine);
+            }
+        });
+        cell.put("answer", new Magics.CellMagic() {
+            public String usage() {
+                return "%%answer NAME: the answer to a quiz question, kept for %check NAME";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
+                return exercises.answer(ctx, args, body);
+            }
+        });
+        line.put("check", new Magics.LineMagic() {
+            public String usage() {
+                return "%check NAME: check the exercise's solution in a JVM of its own; the value is the points"
+                        + " (check(\"NAME\") does the same from Java)";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+                return exercises.check(ctx, args);
+            }
+        });
         ThreadMagics threads = new ThreadMagics(kernel);
         line.put("threads", new Magics.LineMagic() {
             public String usage() {

@@ -52,6 +52,9 @@ final class EngineProcess implements AutoCloseable {
 
         void inputRequest(long cell, int request, String prompt);
 
+        /** Notebook code called {@code check(name)}; answer with {@link EngineProcess#checkReply}. */
+        void checkRequest(long cell, int request, String name);
+
         void threadError(long cell, String thread, List<Wire.Failure> chain);
 
         /** Text the engine process wrote to its own stdout or stderr, outside {@code System.out}. */
@@ -225,6 +228,11 @@ final class EngineProcess implements AutoCloseable {
         send(new Wire.Writer(Wire.INPUT_REPLY).putInt(request).putString(text));
     }
 
+    /** Answers a check request with the points. */
+    void checkReply(int request, int points) {
+        send(new Wire.Writer(Wire.CHECK_REPLY).putInt(request).putInt(points));
+    }
+
     private void send(Wire.Writer frame) {
         if (toEngine == null) return;
         synchronized (toEngine) {
@@ -255,6 +263,7 @@ final class EngineProcess implements AutoCloseable {
                     case Wire.OUTPUT -> listener.output(f.getLong(), f.getByte(), f.getString());
                     case Wire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
                     case Wire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
+                    case Wire.CHECK_REQUEST -> listener.checkRequest(f.getLong(), f.getInt(), f.getString());
                     case Wire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
                     case Wire.EXITING -> {
                         long cell = f.getLong();

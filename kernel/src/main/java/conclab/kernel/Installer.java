@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>It writes {@code kernels/NAME/} under the chosen Jupyter data folder: {@code kernel.json} (which runs
  * this very {@code java}, an absolute path, so the right JDK is used whatever is on the PATH), a copy of the
- * kernel, engine and library jars, and the logos. Installing again replaces the folder's files.
+ * kernel, engine and library jars, the grader (grader/), and the logos. Installing again replaces the folder's files.
  */
 final class Installer {
     private Installer() {}
@@ -83,20 +83,8 @@ final class Installer {
             if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
             if (!jarFile.equals(dir.resolve(jar))) put(Files.readAllBytes(jarFile), dir.resolve(jar));
         }
-        Path libs = source.resolve("lib"), installedLibs = dir.resolve("lib");
-        if (Files.isDirectory(libs)) {
-            Files.createDirectories(installedLibs);
-            List<Path> jars;
-            try (var files = Files.list(libs)) {
-                jars = files.filter(p -> p.toString().endsWith(".jar")).toList();
-            }
-            for (Path jar : jars) put(Files.readAllBytes(jar), installedLibs.resolve(jar.getFileName()));
-            try (var old = Files.list(installedLibs)) { // a jar of an older version must not stay on the classpath
-                for (Path jar : old.toList()) {
-                    if (jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()))) Files.delete(jar);
-                }
-            }
-        }
+        // The library's dependencies (lib/) and the grader with its own (grader/).
+        for (String folder : List.of("lib", "grader")) putJars(source.resolve(folder), dir.resolve(folder));
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));
@@ -104,6 +92,22 @@ final class Installer {
         }
         put(kernelJson(dir, env).getBytes(java.nio.charset.StandardCharsets.UTF_8), dir.resolve("kernel.json"));
         return dir;
+    }
+
+    /** Puts the jars of folder {@code from} into {@code to}, and removes jars {@code to} has that it lacks. */
+    private static void putJars(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) return;
+        Files.createDirectories(to);
+        List<Path> jars;
+        try (var files = Files.list(from)) {
+            jars = files.filter(p -> p.toString().endsWith(".jar")).toList();
+        }
+        for (Path jar : jars) put(Files.readAllBytes(jar), to.resolve(jar.getFileName()));
+        try (var old = Files.list(to)) { // a jar of an older version must not stay on the classpath
+            for (Path jar : old.toList()) {
+                if (jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()))) Files.delete(jar);
+            }
+        }
     }
 
     /**

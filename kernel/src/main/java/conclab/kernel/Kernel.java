@@ -76,8 +76,10 @@ final class Kernel extends BaseKernel {
         this.options = options;
         this.connection = connection;
         this.outputs = new Outputs(connection);
-        this.magics = new BuiltinMagics(this);
+        Exercises exercises = new Exercises(outputs);
+        this.magics = new BuiltinMagics(this, exercises);
         outputs.setInputHandler(this::readInput);
+        outputs.setCheckHandler(exercises::check);
         startSession();
     }
 
@@ -108,6 +110,7 @@ final class Kernel extends BaseKernel {
             try {
                 Session s = Session.start(options, outputs);
                 outputs.setInputReplies(s.engine()::inputReply);
+                outputs.setCheckReplies(s.engine()::checkReply);
                 outputs.setTraceFormatter(s::threadTrace);
                 outputs.setOutOfMemoryHandler(run -> outOfMemory(s, run));
                 s.threadNotice = threadNotice;

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The kernel's settings, read once from the environment (the kernelspec's {@code env}, or the shell).
@@ -153,6 +154,17 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
         }
         // The library's own dependencies (charts) are in lib/, beside it.
         return expand(engineJar + File.pathSeparator + libJar + File.pathSeparator + dir.resolve("lib").resolve("*.jar"));
+    }
+
+    /**
+     * The classpath of the JVMs that check exercises: the grader jar and its libraries, in {@code grader/}
+     * beside the kernel's jar (tests name them with the system property {@code conclab.grader.classpath}).
+     * Empty when they are not there.
+     */
+    static List<Path> graderClasspath() {
+        String property = System.getProperty("conclab.grader.classpath");
+        String cp = property != null ? expand(property) : expand(kernelJar().getParent().resolve("grader").resolve("*.jar").toString());
+        return Stream.of(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
     }
 
     /** A classpath with its globs replaced by the files they match (JShell's compiler wants plain paths). */

@@ -37,6 +37,11 @@ final class Outputs implements EngineProcess.Listener {
     /** Sends an input reply to the current engine; set by the kernel whenever an engine starts. */
     private volatile BiConsumer<Integer, String> replyToEngine = (request, line) -> { };
 
+    /** Checks an exercise for a run and returns the points (see {@link Exercises#check}); set by the kernel. */
+    private volatile java.util.function.ToIntBiFunction<Run, String> checkHandler = (run, name) -> 0;
+    /** Sends a check's points to the current engine; set by the kernel whenever an engine starts. */
+    private volatile BiConsumer<Integer, Integer> checkReplies = (request, points) -> { };
+
     interface InputHandler {
         /** Returns the learner's line, or null for end of input. May block. */
         String read(Run run, int request, String prompt);
@@ -57,6 +62,14 @@ final class Outputs implements EngineProcess.Listener {
 
     void setInputHandler(InputHandler handler) {
         this.inputHandler = handler;
+    }
+
+    void setCheckHandler(java.util.function.ToIntBiFunction<Run, String> handler) {
+        this.checkHandler = handler;
+    }
+
+    void setCheckReplies(BiConsumer<Integer, Integer> replies) {
+        this.checkReplies = replies;
     }
 
     void setInputReplies(BiConsumer<Integer, String> replyToEngine) {
@@ -158,6 +171,21 @@ final class Outputs implements EngineProcess.Listener {
                 line = inputHandler.read(run, request, prompt);
             } finally {
                 replyToEngine.accept(request, line);
+            }
+        });
+    }
+
+    @Override
+    public void checkRequest(long cell, int request, String name) {
+        Run run = route(cell);
+        Thread.ofPlatform().name("conclab-check-" + request).daemon().start(() -> {
+            int points = 0;
+            try {
+                if (run != null) points = checkHandler.applyAsInt(run, name);
+            } catch (RuntimeException e) {
+                LOG.warn("check {} failed", name, e);
+            } finally {
+                checkReplies.accept(request, points);
             }
         });
     }

@@ -38,6 +38,11 @@ class SessionTest {
             events.add(cell + " input " + request);
         }
 
+        @Override
+        public void checkRequest(long cell, int request, String name) {
+            events.add(cell + " check " + name);
+        }
+
         public void threadError(long cell, String thread, List<Wire.Failure> chain) {
             events.add(cell + " died " + thread + " " + chain.getFirst().className() + ": " + chain.getFirst().message());
         }

@@ -54,6 +54,8 @@ public final class Engine {
     /** Input requests waiting for the kernel's reply, by request id. */
     private final Map<Integer, CompletableFuture<String>> inputs = new ConcurrentHashMap<>();
     private final AtomicInteger inputIds = new AtomicInteger();
+    /** Checks waiting for the kernel's answer, by request number. */
+    private final Map<Integer, CompletableFuture<Integer>> checks = new ConcurrentHashMap<>();
     private final long maxLines, maxBytes;
     /** The cell running on the main thread; null between cells. */
     private volatile Cell running;
@@ -192,6 +194,32 @@ public final class Engine {
         }
     }
 
+    /**
+     * Asks the kernel to check exercise {@code name} (it shows the feedback under the calling thread's cell)
+     * and returns the points; blocks until the check is done.
+     *
+     * @throws java.util.concurrent.CancellationException when the waiting thread is interrupted
+     */
+    public int check(String name) {
+        int request = inputIds.incrementAndGet();
+        CompletableFuture<Integer> reply = new CompletableFuture<>();
+        checks.put(request, reply);
+        Cell cell = Cell.current();
+        try {
+            flushCallingThread();
+            outbox.send(new Outbox.Frame(new Wire.Writer(Wire.CHECK_REQUEST)
+                    .putLong(cell == null ? Wire.NO_CELL : cell.id).putInt(request).putString(name)));
+            return reply.get();
+        } catch (InterruptedException | InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("the check of " + name + " was interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            checks.remove(request);
+        }
+    }
+
     private void flushCallingThread() {
         try {
             out.flushCallingThread();
@@ -248,6 +276,11 @@ public final class Engine {
                         CompletableFuture<String> reply = inputs.get(frame.getInt());
                         String text = frame.getString();
                         if (reply != null) reply.complete(text);
+                    }
+                    case Wire.CHECK_REPLY -> {
+                        CompletableFuture<Integer> reply = checks.get(frame.getInt());
+                        int points = frame.getInt();
+                        if (reply != null) reply.complete(points);
                     }
                     default -> { } // a newer kernel; ignore what we do not know
                 }

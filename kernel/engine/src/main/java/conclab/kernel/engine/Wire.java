@@ -41,6 +41,8 @@ public final class Wire {
     public static final byte THREAD_ERROR = 5;
     /** System.exit was called, the JVM is ending: {@code long cell, String thread} of the caller (or null). */
     public static final byte EXITING = 6;
+    /** Notebook code called {@code check(name)}: {@code long cell, int request, String name}. */
+    public static final byte CHECK_REQUEST = 7;
 
     // ---- kernel to engine
 
@@ -48,6 +50,8 @@ public final class Wire {
     public static final byte INTERRUPT = 20;
     /** The answer to an input request: {@code int request, String text (null at end of input)}. */
     public static final byte INPUT_REPLY = 21;
+    /** The points a check gave: {@code int request, int points}. */
+    public static final byte CHECK_REPLY = 22;
 
     /** Stream numbers of {@link #OUTPUT}. */
     public static final byte STDOUT = 1, STDERR = 2;

@@ -44,6 +44,18 @@ public final class Notebook {
         send(Rendering.bundle(value, mimeTypes), requireId(displayId), true);
     }
 
+    /**
+     * Checks exercise {@code name} like a {@code %check name} cell: the kernel checks the code of the
+     * exercise's solution cell in a JVM of its own and shows the feedback; this returns the points.
+     * Outside the conclab kernel it prints how to check from a shell and returns 0.
+     */
+    public static int check(String name) {
+        Engine engine = Engine.instance();
+        if (engine != null) return engine.check(name);
+        System.out.println("check(\"" + name + "\") needs the conclab kernel; from a shell: ./conclab check " + name + " FILE");
+        return 0;
+    }
+
     private static String requireId(String displayId) {
         if (displayId == null || displayId.isBlank()) {
             throw new IllegalArgumentException("updateDisplay needs the id that display(...) returned");

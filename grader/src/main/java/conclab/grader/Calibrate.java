@@ -1,0 +1,136 @@
+package conclab.grader;
+
+import conclab.grader.Outcome.Status;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Calibration: a property is graded only if it passes the reference solution every time and catches the
+ * known-wrong versions it is meant to catch every time. The reference is the solution cell in the course
+ * notebooks; wrong versions are {@code grader/calibration/EXERCISE/NAME.java}, each a solution cell's code
+ * whose first line says which properties it must fail: {@code // fails: no-lost-updates, ...}.
+ *
+ * <p>Each version is checked {@code repeat} times with all tests; the report is a table of how often each
+ * expectation held and how long the checks took.
+ */
+final class Calibrate {
+    /** A version of a solution and the properties it must fail (none for the reference). */
+    record Version(String exercise, String name, String source, int firstLine, List<String> mustFail) {}
+
+    /** One version's record over the runs. */
+    record Tally(Version version, int runs, int held, long totalMillis, long maxMillis, String lastMiss) {}
+
+    private final Checker checker;
+
+    Calibrate(Checker checker) {
+        this.checker = checker;
+    }
+
+    /** The reference solutions in the course notebooks, by exercise. */
+    static Map<String, Version> references(Path course) throws IOException {
+        Map<String, Version> refs = new LinkedHashMap<>();
+        for (Path file : Release.notebooks(course)) {
+            Notebook nb;
+            try {
+                nb = Notebook.read(file);
+            } catch (Notebook.Unreadable e) {
+                throw new IOException(e.getMessage());
+            }
+            for (Notebook.Cell c : nb.cells()) {
+                if (c.role() == Notebook.Role.SOLUTION) {
+                    refs.put(c.exercise(), new Version(c.exercise(), "reference", c.body(), Notebook.Cell.BODY_LINE, List.of()));
+                }
+            }
+        }
+        return refs;
+    }
+
+    /** The wrong versions of {@code exercise} under {@code calibration}. */
+    static List<Version> wrong(Path calibration, String exercise) throws IOException {
+        Path dir = calibration.resolve(exercise);
+        if (!Files.isDirectory(dir)) return List.of();
+        List<Version> list = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String src = Files.readString(f, StandardCharsets.UTF_8);
+                String first = src.lines().findFirst().orElse("");
+                if (!first.startsWith("// fails:")) {
+                    throw new IOException(f + ": the first line must be // fails: PROPERTY, ...");
+                }
+                List<String> props = Arrays.stream(first.substring("// fails:".length()).split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                String name = f.getFileName().toString().replaceFirst("\\.java$", "");
+                list.add(new Version(exercise, name, src, 1, props));
+            }
+        }
+        return list;
+    }
+
+    /** Whether one outcome meets the version's expectation; null if it does, else what went wrong. */
+    static String miss(Version v, Outcome o) {
+        if (v.mustFail().isEmpty()) {
+            List<String> failed = o.results().stream().filter(r -> r.status() != Status.PASSED)
+                    .map(r -> r.prop().id() + " (" + r.status() + (r.evidence().isEmpty() ? "" : ": " + r.evidence()) + ")").toList();
+            return failed.isEmpty() && o.verdict() == null ? null
+                    : "the reference did not pass " + String.join(", ", failed) + (o.verdict() == null ? "" : " — " + o.verdict());
+        }
+        if (o.verdict() != null) return "the run failed as a whole, so no property was really tested: " + o.verdict();
+        List<String> missed = new ArrayList<>();
+        for (String id : v.mustFail()) {
+            var r = o.results().stream().filter(x -> x.prop().id().equals(id)).findFirst();
+            if (r.isEmpty()) missed.add(id + " (no such property)");
+            else if (r.get().status() != Status.FAILED) missed.add(id + " (" + r.get().status() + ")");
+        }
+        return missed.isEmpty() ? null : "not caught: " + String.join(", ", missed);
+    }
+
+    /** Checks every version {@code repeat} times and prints the table to {@code out}; true if all held. */
+    boolean run(List<Version> versions, int repeat, PrintStream out) {
+        List<Tally> tallies = new ArrayList<>();
+        for (Version v : versions) {
+            Exercise ex = Catalog.get().find(v.exercise());
+            int held = 0;
+            long total = 0, max = 0;
+            String lastMiss = null;
+            for (int i = 0; i < repeat; i++) {
+                long t0 = System.nanoTime();
+                Outcome o = checker.check(ex, v.source(), v.firstLine(), Scope.ALL);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                total += ms;
+                max = Math.max(max, ms);
+                String miss = miss(v, o);
+                if (miss == null) held++;
+                else lastMiss = miss;
+            }
+            Tally t = new Tally(v, repeat, held, total, max, lastMiss);
+            tallies.add(t);
+            out.println(row(t));
+            out.flush();
+        }
+        Map<String, Long> perExercise = new LinkedHashMap<>();
+        for (Tally t : tallies) perExercise.merge(t.version().exercise(), t.totalMillis() / t.runs(), Long::sum);
+        out.println();
+        perExercise.forEach((ex, ms) -> out.printf("%-18s one calibration (every version once): %.1f s%n", ex, ms / 1000.0));
+        return tallies.stream().allMatch(t -> t.held() == t.runs());
+    }
+
+    static String header() {
+        return String.format("%-18s %-22s %-40s %8s %9s %9s", "exercise", "version", "must fail", "held", "mean s", "max s");
+    }
+
+    private static String row(Tally t) {
+        String fails = t.version().mustFail().isEmpty() ? "(passes everything)" : String.join(", ", t.version().mustFail());
+        String s = String.format("%-18s %-22s %-40s %4d/%-3d %9.1f %9.1f", t.version().exercise(), t.version().name(), fails,
+                t.held(), t.runs(), t.totalMillis() / 1000.0 / t.runs(), t.maxMillis() / 1000.0);
+        return t.lastMiss() == null ? s : s + "\n    MISSED: " + t.lastMiss().lines().findFirst().orElse("");
+    }
+}

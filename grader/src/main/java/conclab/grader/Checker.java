@@ -1,0 +1,242 @@
+package conclab.grader;
+
+import conclab.grader.Outcome.Result;
+import conclab.grader.Outcome.Status;
+import conclab.grader.probe.Evidence;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checks a learner's solution of an exercise: compiles it with the exercise's tests in one JVM, runs the
+ * tests in another, each under a {@link Sandbox} with the exercise's {@link Limits}, and reads what the
+ * test JVM's {@code Runner} recorded into an {@link Outcome}. A quiz is checked here directly.
+ *
+ * <p>Nothing the learner's code does reaches the caller: not its output, not an exit, not a hang. Every
+ * way a run can go wrong ends as an outcome with a verdict, never as an exception, except when the grader
+ * itself is broken (no JDK, no test classpath).
+ *
+ * <p>Instances are immutable and may check from several threads at once.
+ */
+public final class Checker {
+    private static final Limits COMPILER = new Limits(120, 120, 512, 200, 0, 1 << 20);
+    private static final Pattern DIAGNOSTIC = Pattern.compile("^(?:src[/\\\\])?(\\w+)\\.java:(\\d+): (error|warning): (.*)$");
+
+    private final Path javaHome;
+    private final List<Path> classpath;
+
+    /**
+     * @param javaHome  a JDK 25 (its {@code bin/java} and {@code bin/javac} are used)
+     * @param classpath the grader jar and its libraries: what the tests compile and run against
+     */
+    public Checker(Path javaHome, List<Path> classpath) {
+        this.javaHome = javaHome;
+        this.classpath = List.copyOf(classpath);
+    }
+
+    /** A checker on this JVM's JDK and classpath (the grader's command line runs with the right one). */
+    public static Checker here() {
+        List<Path> cp = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.isBlank()) continue;
+            Path p = Path.of(entry).toAbsolutePath().normalize();
+            if (p.getFileName() != null && p.getFileName().toString().equals("*")) { // dir/* means its jars
+                try (Stream<Path> jars = Files.list(p.getParent())) {
+                    jars.filter(j -> j.toString().endsWith(".jar")).sorted().forEach(cp::add);
+                } catch (IOException e) {
+                    // a folder that is not there adds nothing, as for java itself
+                }
+            } else {
+                cp.add(p);
+            }
+        }
+        return new Checker(Path.of(System.getProperty("java.home")), cp);
+    }
+
+    /**
+     * Checks {@code source} (a solution cell's code, without its {@code %%solution} line) against the
+     * properties of {@code exercise} in {@code scope}.
+     *
+     * @param firstLine the cell line {@code source} starts on, so that messages name the learner's lines
+     */
+    public Outcome check(Exercise exercise, String source, int firstLine, Scope scope) {
+        if (exercise.isQuiz()) return Quiz.check(exercise, source);
+        Path work;
+        try {
+            work = Files.createTempDirectory("conclab-check-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder for the check", e);
+        }
+        try {
+            return check(exercise, source, firstLine, scope, work);
+        } catch (IOException e) {
+            return Outcome.whole(exercise, scope, Status.NOT_RUN, "The check could not run: " + e.getMessage(), "", "");
+        } finally {
+            delete(work);
+        }
+    }
+
+    private Outcome check(Exercise ex, String source, int firstLine, Scope scope, Path work) throws IOException {
+        Path src = Files.createDirectories(work.resolve("src"));
+        Path classes = Files.createDirectories(work.resolve("classes"));
+        List<String> files = new ArrayList<>();
+        Files.writeString(src.resolve(Evidence.SOLUTION_FILE), Sources.prepare(source), StandardCharsets.UTF_8);
+        files.add("src/" + Evidence.SOLUTION_FILE);
+        List<String> testClasses = new ArrayList<>();
+        for (boolean hidden : scope == Scope.ALL ? List.of(false, true) : List.of(false)) {
+            for (String file : ex.tests(hidden)) {
+                Files.writeString(src.resolve(file), ex.testSource(hidden, file), StandardCharsets.UTF_8);
+                files.add("src/" + file);
+                testClasses.add(file.replaceFirst("\\.java$", ""));
+            }
+        }
+        int offset = firstLine - 1;
+
+        List<String> javac = new ArrayList<>(List.of(tool("javac"), "-J-Xmx512m", "-J-XX:TieredStopAtLevel=1",
+                "-J-XX:+UseSerialGC", "-encoding", "UTF-8", "--release", "25", "-proc:none", "-implicit:none",
+                "-nowarn", "-Xmaxerrs", "20", "-g", "-d", "classes", "-cp", path(classpath)));
+        javac.addAll(files);
+        Sandbox.Run compiled = Sandbox.run(javac, work, COMPILER, COMPILER.wallSeconds());
+        if (compiled.killed() != null) {
+            return Outcome.whole(ex, scope, Status.NOT_RUN, "The compiler was stopped: " + compiled.killed() + ".", "", "");
+        }
+        if (compiled.exitCode() != 0) return compileErrors(ex, scope, compiled.output(), offset);
+
+        Limits limits = ex.limits();
+        Path results = work.resolve("results.txt");
+        List<String> java = new ArrayList<>(List.of(tool("java"),
+                "-Xmx" + limits.heapMegabytes() + "m", "-Xss1m", "-XX:MaxDirectMemorySize=64m",
+                "-XX:+EnableDynamicAgentLoading", "--sun-misc-unsafe-memory-access=allow", "-XX:-PrintWarnings",
+                "-XX:-UsePerfData", "-Djava.awt.headless=true",
+                "-Dconclab.grader.lineOffset=" + offset,
+                "-Dconclab.grader.testTimeout=" + limits.testSeconds(),
+                "-cp", path(prepend(work.resolve("classes"), classpath)),
+                "conclab.grader.runner.Runner", results.toString()));
+        java.addAll(testClasses);
+        Sandbox.Run run = Sandbox.run(java, work, limits, limits.wallSeconds());
+        return outcome(ex, scope, run, Files.exists(results) ? Files.readAllLines(results) : List.of());
+    }
+
+    /** Reads the runner's records (see {@code Runner}) and what the sandbox saw into an outcome. */
+    static Outcome outcome(Exercise ex, Scope scope, Sandbox.Run run, List<String> records) {
+        Set<String> planned = new HashSet<>(), started = new HashSet<>();
+        Map<String, String[]> done = new HashMap<>();
+        String exit = null;
+        boolean ended = false;
+        for (String line : records) {
+            String[] f = line.split("\t", -1);
+            switch (f[0]) {
+                case "PLAN" -> planned.add(f[1]);
+                case "START" -> started.add(f[1]);
+                case "DONE" -> done.put(f[1], new String[] {f[2], text(f[3])});
+                case "EXIT" -> exit = text(f[1]);
+                case "END" -> ended = true;
+                default -> { } // a partial last line from a killed JVM
+            }
+        }
+        String stopped = null;
+        if (!ended) {
+            if (run.killed() != null) stopped = "The check was stopped: " + run.killed() + ".";
+            else if (exit != null) stopped = "The tests could not finish: " + exit + ".";
+            else stopped = "The test JVM ended before the tests did (exit code " + run.exitCode()
+                    + "): does your code call System.exit or Runtime.halt?";
+        }
+        List<Result> results = new ArrayList<>();
+        for (Exercise.Prop p : ex.props(scope)) {
+            String[] d = done.get(p.id());
+            if (d != null) {
+                results.add(new Result(p, Status.valueOf(d[0]), d[1]));
+            } else if (started.contains(p.id())) {
+                results.add(new Result(p, Status.FAILED, stopped == null ? "Its test gave no result."
+                        : "It was running when the check ended (see above)."));
+            } else if (ended && !planned.contains(p.id())) {
+                results.add(new Result(p, Status.FAILED, "No test checks this property: the exercise is broken;"
+                        + " please tell the instructor."));
+            } else {
+                results.add(new Result(p, Status.NOT_RUN, ""));
+            }
+        }
+        String verdict = stopped == null ? null : stopped + " Properties that had not run get no points.";
+        if (results.stream().allMatch(r -> r.status() == Status.NOT_DONE)) verdict = notDone();
+        return new Outcome(ex, scope, results, verdict, "", run.output());
+    }
+
+    static String notDone() {
+        return Outcome.NOT_DONE_VERDICT + ": the code still throws \"" + Evidence.NOT_DONE + "\". Write the parts"
+                + " that throw it, run the solution cell, then run this check again.";
+    }
+
+    /** Compiler messages with the learner's line numbers; errors in the tests mean a changed skeleton. */
+    static Outcome compileErrors(Exercise ex, Scope scope, String output, int offset) {
+        StringBuilder details = new StringBuilder();
+        boolean inSolution = false, inTests = false;
+        for (String line : output.split("\n")) {
+            Matcher m = DIAGNOSTIC.matcher(line);
+            if (m.matches()) {
+                boolean solution = (m.group(1) + ".java").equals(Evidence.SOLUTION_FILE);
+                int n = Integer.parseInt(m.group(2));
+                if (m.group(3).equals("error")) {
+                    if (solution) inSolution = true;
+                    else inTests = true;
+                }
+                details.append(solution ? "line " + (n + offset) : "the tests (" + m.group(1) + ".java, line " + n + ")")
+                        .append(": ").append(m.group(4)).append('\n');
+            } else if (!line.matches("^\\d+ errors?$") && !line.matches("^\\d+ warnings?$")) {
+                details.append(line).append('\n');
+            }
+        }
+        String verdict = inSolution || !inTests ? "Your code does not compile."
+                : "The tests cannot use your classes: keep the class names and method signatures the exercise"
+                  + " gives (and write no package line).";
+        return Outcome.whole(ex, scope, Status.FAILED, verdict, details.toString().stripTrailing(), "");
+    }
+
+    private String tool(String name) throws IOException {
+        Path p = javaHome.resolve("bin").resolve(name);
+        if (!Files.isExecutable(p)) {
+            throw new IOException("there is no " + p + ": the grader needs a full JDK 25, not a JRE");
+        }
+        return p.toString();
+    }
+
+    private static List<Path> prepend(Path first, List<Path> rest) {
+        List<Path> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static String path(List<Path> paths) {
+        return String.join(File.pathSeparator, paths.stream().map(Path::toString).toList());
+    }
+
+    private static String text(String b64) {
+        try {
+            return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package conclab.grader;
+
+import conclab.grader.Outcome.Status;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Grades a class: {@code SUBMISSIONS/STUDENT/...} mirrors the release, one folder per student. For every
+ * student, every course notebook with exercises, and every exercise in it, the student's solution (or
+ * answer) cell is checked with all tests, hidden ones included, each in a sandboxed JVM of its own.
+ *
+ * <p>Writes {@code SUBMISSIONS/grades.csv} (student, notebook, exercise, points, max) and
+ * {@code SUBMISSIONS/feedback/STUDENT/NOTEBOOK.html}. A broken submission gets its points and a reason; it
+ * never stops the run or changes another's result. A solution left as released is "not done" without
+ * running anything.
+ */
+final class Grade {
+    /** One graded exercise of one student's notebook. */
+    record Row(String student, String notebook, String exercise, Outcome outcome, String problem) {
+        int points() {
+            return outcome == null ? 0 : outcome.points();
+        }
+    }
+
+    /** An exercise of a course notebook: its name and the body the release gives (for "not done"). */
+    record Expected(String exercise, String releasedBody) {}
+
+    private final Checker checker;
+    private final Path course;
+    private final PrintStream progress;
+
+    Grade(Checker checker, Path course, PrintStream progress) {
+        this.checker = checker;
+        this.course = course;
+        this.progress = progress;
+    }
+
+    /** The course notebooks that have exercises: relative path to their exercises, in order. */
+    Map<String, List<Expected>> expected() throws IOException {
+        Map<String, List<Expected>> map = new LinkedHashMap<>();
+        for (Path file : Release.notebooks(course)) {
+            String rel = course.relativize(file).toString();
+            Notebook nb;
+            try {
+                nb = Notebook.read(file);
+                Release.validate(nb, rel);
+            } catch (Notebook.Unreadable | Release.Invalid e) {
+                throw new IOException("the course notebook " + rel + " is broken: " + e.getMessage());
+            }
+            List<Expected> list = new ArrayList<>();
+            for (String name : nb.exercises()) {
+                Notebook.Cell cell = nb.answerCell(name);
+                String released;
+                try {
+                    released = cell.role() == Notebook.Role.SOLUTION ? Release.stub(cell.body(), rel, name) : Quiz.UNANSWERED;
+                } catch (Release.Invalid e) {
+                    throw new IOException(e.getMessage());
+                }
+                list.add(new Expected(name, released));
+            }
+            if (!list.isEmpty()) map.put(rel, list);
+        }
+        return map;
+    }
+
+    /** Grades every student folder of {@code submissions} with {@code jobs} checks at a time. */
+    List<Row> grade(Path submissions, int jobs) throws IOException {
+        Map<String, List<Expected>> expected = expected();
+        List<String> students;
+        try (Stream<Path> dirs = Files.list(submissions)) {
+            students = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !n.equals("feedback")).sorted().toList();
+        }
+        List<Work> work = new ArrayList<>();
+        for (String student : students) {
+            for (var e : expected.entrySet()) {
+                Path file = find(submissions.resolve(student), e.getKey());
+                Notebook nb = null;
+                String problem = null;
+                if (file == null) {
+                    problem = "There is no " + e.getKey() + " in the submission.";
+                } else {
+                    try {
+                        nb = Notebook.read(file);
+                    } catch (Notebook.Unreadable u) {
+                        problem = u.getMessage();
+                    }
+                }
+                for (Expected x : e.getValue()) work.add(new Work(student, e.getKey(), x, nb, problem));
+            }
+        }
+        AtomicInteger finished = new AtomicInteger();
+        List<Row> rows = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs))) {
+            List<Future<Row>> futures = new ArrayList<>();
+            for (Work w : work) {
+                futures.add(pool.submit(() -> {
+                    Row row = grade(w);
+                    progress(finished.incrementAndGet(), work.size(), row);
+                    return row;
+                }));
+            }
+            for (Future<Row> f : futures) {
+                try {
+                    rows.add(f.get());
+                } catch (Exception e) {
+                    throw new IllegalStateException("grading failed: " + e, e);
+                }
+            }
+        }
+        if (progress != null && System.console() != null) progress.println();
+        write(submissions, rows);
+        return rows;
+    }
+
+    private record Work(String student, String notebook, Expected expected, Notebook nb, String problem) {}
+
+    private Row grade(Work w) {
+        Exercise ex = Catalog.get().find(w.expected().exercise());
+        if (w.problem() != null) return new Row(w.student(), w.notebook(), ex.name(), none(ex, w.problem()), w.problem());
+        Notebook.Cell cell = w.nb().answerCell(ex.name());
+        if (cell == null) {
+            String p = "No cell starts with " + (ex.isQuiz() ? "%%answer " : "%%solution ") + ex.name()
+                    + ": the answer cell was deleted or its first line changed.";
+            return new Row(w.student(), w.notebook(), ex.name(), none(ex, p), p);
+        }
+        String body = cell.body();
+        if (!ex.isQuiz() && body.strip().equals(w.expected().releasedBody().strip())) {
+            Outcome o = Outcome.whole(ex, Scope.ALL, Status.NOT_DONE, Checker.notDone(), "", "");
+            return new Row(w.student(), w.notebook(), ex.name(), o, null);
+        }
+        try {
+            return new Row(w.student(), w.notebook(), ex.name(), checker.check(ex, body, Notebook.Cell.BODY_LINE, Scope.ALL), null);
+        } catch (RuntimeException e) {
+            String p = "The grader could not check this exercise: " + e.getMessage();
+            return new Row(w.student(), w.notebook(), ex.name(), none(ex, p), p);
+        }
+    }
+
+    private static Outcome none(Exercise ex, String why) {
+        return Outcome.whole(ex, Scope.ALL, Status.NOT_RUN, why, "", "");
+    }
+
+    /** The student's copy of notebook {@code rel}: at the same place, else the only file of that name. */
+    static Path find(Path student, String rel) throws IOException {
+        Path same = student.resolve(rel);
+        if (Files.isRegularFile(same)) return same;
+        String name = Path.of(rel).getFileName().toString();
+        try (Stream<Path> walk = Files.walk(student)) {
+            List<Path> found = walk.filter(p -> p.getFileName().toString().equals(name))
+                    .filter(p -> !p.toString().contains(".ipynb_checkpoints")).toList();
+            return found.size() == 1 ? found.getFirst() : null;
+        }
+    }
+
+    private synchronized void progress(int done, int total, Row row) {
+        if (progress == null) return;
+        String item = String.format("%s %s %s: %d/%d", row.student(), row.notebook(), row.exercise(), row.points(),
+                row.outcome().max());
+        if (System.console() != null) {
+            int width = 30, filled = done * width / Math.max(1, total);
+            progress.printf("\r[%s%s] %d/%d %-60.60s", "#".repeat(filled), ".".repeat(width - filled), done, total, item);
+        } else {
+            progress.printf("%d/%d %s%n", done, total, item);
+        }
+        progress.flush();
+    }
+
+    /** grades.csv and the feedback pages. */
+    static void write(Path submissions, List<Row> rows) throws IOException {
+        StringBuilder csv = new StringBuilder("student,notebook,exercise,points,max\n");
+        for (Row r : rows) {
+            csv.append(csv(r.student())).append(',').append(csv(r.notebook())).append(',').append(csv(r.exercise()))
+                    .append(',').append(r.points()).append(',').append(r.outcome().max()).append('\n');
+        }
+        Files.writeString(submissions.resolve("grades.csv"), csv, StandardCharsets.UTF_8);
+        Map<String, List<Row>> pages = new LinkedHashMap<>();
+        for (Row r : rows) pages.computeIfAbsent(r.student() + "/" + r.notebook(), k -> new ArrayList<>()).add(r);
+        for (var page : pages.entrySet()) {
+            Row first = page.getValue().getFirst();
+            Path file = submissions.resolve("feedback").resolve(first.student())
+                    .resolve(first.notebook().replaceFirst("\\.ipynb$", ".html"));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, page(first.student(), first.notebook(), page.getValue()), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String page(String student, String notebook, List<Row> rows) {
+        int points = rows.stream().mapToInt(Row::points).sum();
+        int max = rows.stream().mapToInt(r -> r.outcome().max()).sum();
+        StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(Feedback.esc(student + " · " + notebook)).append("</title><style>")
+                .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}")
+                .append("td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}pre{margin:0}")
+                .append(".conclab-feedback{margin:1.5em 0}</style></head><body>\n")
+                .append("<h1>").append(Feedback.esc(notebook)).append("</h1>\n<p>")
+                .append(Feedback.esc(student)).append(": <b>").append(points).append(" of ").append(max)
+                .append(" points</b></p>\n");
+        for (Row r : rows) b.append(Feedback.html(r.outcome())).append('\n');
+        return b.append("</body></html>\n").toString();
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

@@ -1,0 +1,147 @@
+package conclab.grader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The grader's command line, run by {@code ./conclab} from the project folder:
+ * {@code release}, {@code workspace}, {@code grade}, {@code calibrate} and {@code check}.
+ * Exit codes: 0 done, 1 done but something failed (a notebook not released, a calibration miss), 2 usage.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: ./conclab release [NOTEBOOK...]       student versions of the notebooks (default all) into release/
+                   ./conclab grade SUBMISSIONS [--jobs N] grade every student folder of SUBMISSIONS
+                   ./conclab calibrate [--repeat N] [EXERCISE...]
+                                                         reference and known-wrong versions against the tests
+                   ./conclab check EXERCISE FILE [--all] check FILE (a solution cell's code, or an answer)
+            grader-only: workspace DIR                   student versions into DIR, keeping notebooks already there
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length == 0) fail(USAGE);
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        int code = switch (args[0]) {
+            case "release" -> release(rest);
+            case "workspace" -> workspace(rest);
+            case "grade" -> grade(rest);
+            case "calibrate" -> calibrate(rest);
+            case "check" -> check(rest);
+            default -> fail("Unknown command " + args[0] + ".\n" + USAGE);
+        };
+        System.exit(code);
+    }
+
+    private static int fail(String message) {
+        System.err.print(message.endsWith("\n") ? message : message + "\n");
+        System.exit(2);
+        return 2;
+    }
+
+    /** The project folder: {@code -Dconclab.project} (set by ./conclab), else the current folder. */
+    private static Path project() {
+        return Path.of(System.getProperty("conclab.project", "")).toAbsolutePath().normalize();
+    }
+
+    private static Path course() {
+        Path course = project().resolve("notebooks");
+        if (!Files.isDirectory(course)) fail("There is no " + course + " folder: run this through ./conclab.");
+        return course;
+    }
+
+    private static int release(List<String> args) throws IOException {
+        Path course = course();
+        List<Path> notebooks = new ArrayList<>();
+        if (args.isEmpty()) {
+            notebooks.addAll(Release.notebooks(course));
+        } else {
+            for (String a : args) {
+                Path p = Path.of(a).toAbsolutePath().normalize();
+                if (!Files.isRegularFile(p) || !p.startsWith(course) || !a.endsWith(".ipynb")) {
+                    fail("Not a course notebook: " + a + " (give notebooks under notebooks/, e.g. notebooks/exercises-demo.ipynb)");
+                }
+                notebooks.add(p);
+            }
+        }
+        Path to = project().resolve("release");
+        List<String> problems = Release.run(course, notebooks, to, false);
+        System.out.println("Wrote " + (notebooks.size() - problems.size()) + " student notebook(s) to release/.");
+        problems.forEach(p -> System.err.println("Not released: " + p));
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static int workspace(List<String> args) throws IOException {
+        if (args.size() != 1) return fail(USAGE);
+        Path course = course();
+        List<String> problems = Release.run(course, Release.notebooks(course), Path.of(args.getFirst()).toAbsolutePath(), true);
+        problems.forEach(p -> System.err.println("Not copied: " + p));
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static int grade(List<String> args) throws IOException {
+        int jobs = intOption(args, "--jobs", 1);
+        if (args.size() != 1) return fail("usage: ./conclab grade SUBMISSIONS [--jobs N]\n"
+                + "SUBMISSIONS holds one folder per student, each laid out like release/.");
+        Path submissions = Path.of(args.getFirst()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(submissions)) return fail("There is no folder " + args.getFirst() + ".");
+        List<Grade.Row> rows = new Grade(Checker.here(), course(), System.err).grade(submissions, jobs);
+        long students = rows.stream().map(Grade.Row::student).distinct().count();
+        System.out.println("Graded " + students + " student(s), " + rows.size() + " exercise(s): "
+                + submissions.resolve("grades.csv") + ", feedback in " + submissions.resolve("feedback"));
+        return 0;
+    }
+
+    private static int calibrate(List<String> args) throws IOException {
+        int repeat = intOption(args, "--repeat", 1);
+        Path calibration = project().resolve("grader").resolve("calibration");
+        Map<String, Calibrate.Version> refs = Calibrate.references(course());
+        List<Calibrate.Version> versions = new ArrayList<>();
+        for (Exercise ex : Catalog.get().all()) {
+            if (ex.isQuiz() || (!args.isEmpty() && !args.contains(ex.name()))) continue;
+            Calibrate.Version ref = refs.get(ex.name());
+            if (ref == null) return fail("No notebook has a solution cell for " + ex.name() + ".");
+            versions.add(ref);
+            versions.addAll(Calibrate.wrong(calibration, ex.name()));
+        }
+        System.out.println(Calibrate.header());
+        boolean ok = new Calibrate(Checker.here()).run(versions, repeat, System.out);
+        return ok ? 0 : 1;
+    }
+
+    private static int check(List<String> args) throws IOException {
+        boolean all = args.remove("--all");
+        if (args.size() != 2) return fail(USAGE);
+        Exercise ex = Catalog.get().find(args.get(0));
+        if (ex == null) {
+            return fail("There is no exercise " + args.get(0) + ". The exercises are: "
+                    + String.join(", ", Catalog.get().all().stream().map(Exercise::name).toList()));
+        }
+        String source = Files.readString(Path.of(args.get(1)), StandardCharsets.UTF_8);
+        Outcome o = Checker.here().check(ex, source, 1, all ? Scope.ALL : Scope.PUBLIC);
+        System.out.print(Feedback.text(o));
+        return o.points() == o.max() ? 0 : 1;
+    }
+
+    /** Removes {@code --name N} from args and returns N (or the default). */
+    private static int intOption(List<String> args, String name, int fallback) {
+        int i = args.indexOf(name);
+        if (i < 0) return fallback;
+        if (i + 1 >= args.size()) fail(name + " needs a number");
+        try {
+            int n = Integer.parseInt(args.get(i + 1));
+            if (n < 1) fail(name + " must be at least 1");
+            args.remove(i + 1);
+            args.remove(i);
+            return n;
+        } catch (NumberFormatException e) {
+            return fail(name + " needs a number, not " + args.get(i + 1));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package conclab.grader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Makes student versions of the course notebooks: every {@code // BEGIN SOLUTION} ... {@code // END SOLUTION}
+ * region of a solution cell becomes one {@code throw} of "exercise not done yet" (so the class still
+ * compiles), every quiz answer becomes {@code ?}, and outputs are cleared. Hidden tests are never in a
+ * notebook, so nothing else needs removing.
+ *
+ * <p>Before writing anything, each notebook is checked: every exercise it names is in the catalog, every
+ * solution cell has a region, regions are balanced, every check cell's nbgrader {@code points} are the
+ * exercise's points. A notebook that fails a check is reported and not written.
+ */
+final class Release {
+    static final String BEGIN = "// BEGIN SOLUTION";
+    static final String END = "// END SOLUTION";
+    static final String STUB = "throw new UnsupportedOperationException(\"exercise not done yet\");";
+
+    private Release() {}
+
+    /** A notebook that cannot be released, with the reason. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    /** The notebooks under {@code dir}, sorted, outside checkpoint folders. */
+    static List<Path> notebooks(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.toString().endsWith(".ipynb"))
+                    .filter(p -> !p.toString().contains(".ipynb_checkpoints"))
+                    .sorted().toList();
+        }
+    }
+
+    /** The student version of a notebook. */
+    static Notebook student(Notebook instructor, String name) throws Invalid {
+        validate(instructor, name);
+        for (Notebook.Cell c : instructor.cells()) {
+            if (c.role() == Notebook.Role.SOLUTION) {
+                instructor.setSource(c.index(), firstLine(c.source()) + "\n" + stub(c.body(), name, c.exercise()));
+            } else if (c.role() == Notebook.Role.ANSWER) {
+                instructor.setSource(c.index(), firstLine(c.source()) + "\n" + Quiz.UNANSWERED);
+            }
+        }
+        instructor.clearOutputs();
+        return instructor;
+    }
+
+    /** A solution cell's body with its solution regions replaced by the stub. */
+    static String stub(String body, String notebook, String exercise) throws Invalid {
+        StringBuilder out = new StringBuilder();
+        boolean inside = false, any = false;
+        String[] lines = body.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i], t = line.strip();
+            if (t.equals(BEGIN)) {
+                if (inside) throw new Invalid(where(notebook, exercise, i) + BEGIN + " inside another solution region");
+                inside = any = true;
+                String indent = line.substring(0, line.indexOf('/'));
+                out.append(indent).append(STUB).append('\n');
+            } else if (t.equals(END)) {
+                if (!inside) throw new Invalid(where(notebook, exercise, i) + END + " without " + BEGIN);
+                inside = false;
+            } else if (!inside) {
+                out.append(line).append(i < lines.length - 1 ? "\n" : "");
+            }
+        }
+        if (inside) throw new Invalid(where(notebook, exercise, lines.length) + BEGIN + " is never ended by " + END);
+        if (!any) throw new Invalid("in " + notebook + ", the solution cell of " + exercise + " has no " + BEGIN + " region");
+        return out.toString();
+    }
+
+    private static String where(String notebook, String exercise, int bodyIndex) {
+        return "in " + notebook + ", solution cell of " + exercise + ", line " + (bodyIndex + Notebook.Cell.BODY_LINE) + ": ";
+    }
+
+    private static String firstLine(String source) {
+        int nl = source.indexOf('\n');
+        return nl < 0 ? source : source.substring(0, nl);
+    }
+
+    /** Checks the exercise cells of an instructor notebook against the catalog. */
+    static void validate(Notebook nb, String name) throws Invalid {
+        List<String> problems = new ArrayList<>();
+        Catalog catalog = Catalog.get();
+        List<String> answered = new ArrayList<>(), checked = new ArrayList<>();
+        for (Notebook.Cell c : nb.cells()) {
+            if (c.role() == null) continue;
+            Exercise ex = catalog.find(c.exercise());
+            if (ex == null) {
+                problems.add("cell " + (c.index() + 1) + " names exercise " + c.exercise() + ", which is not in the catalog");
+                continue;
+            }
+            switch (c.role()) {
+                case SOLUTION -> {
+                    answered.add(ex.name());
+                    if (ex.isQuiz()) problems.add(ex.name() + " is a quiz: its answer cell starts with %%answer");
+                }
+                case ANSWER -> {
+                    answered.add(ex.name());
+                    if (!ex.isQuiz()) problems.add(ex.name() + " is code: its cell starts with %%solution");
+                }
+                case CHECK -> {
+                    checked.add(ex.name());
+                    int points = nbgraderPoints(c);
+                    if (points != ex.maxPoints(Scope.ALL)) {
+                        problems.add("the check cell of " + ex.name() + " has nbgrader points " + points
+                                + ", the exercise is worth " + ex.maxPoints(Scope.ALL));
+                    }
+                }
+            }
+        }
+        for (String a : answered) if (!checked.contains(a)) problems.add(a + " has no check cell (%check " + a + ")");
+        for (String c : checked) if (!answered.contains(c)) problems.add(c + " is checked but has no solution or answer cell");
+        if (!problems.isEmpty()) throw new Invalid(name + ": " + String.join("; ", problems));
+    }
+
+    private static int nbgraderPoints(Notebook.Cell c) {
+        var md = c.json().getAsJsonObject("metadata");
+        if (md == null || !md.has("nbgrader")) return -1;
+        var nb = md.getAsJsonObject("nbgrader");
+        return nb.has("points") ? (int) Math.round(nb.get("points").getAsDouble()) : -1;
+    }
+
+    /**
+     * Writes the student version of each notebook under {@code from} into the same place under {@code to};
+     * with {@code keep}, a notebook already there is left alone (a learner's workspace).
+     *
+     * @return the problems found, one line each (empty when all went well)
+     */
+    static List<String> run(Path from, List<Path> notebooks, Path to, boolean keep) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : notebooks) {
+            Path rel = from.relativize(file.toAbsolutePath().normalize());
+            Path target = to.resolve(rel.toString());
+            if (keep && Files.exists(target)) continue;
+            try {
+                student(Notebook.read(file), rel.toString()).write(target);
+            } catch (Notebook.Unreadable | Invalid e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
+    }
+}

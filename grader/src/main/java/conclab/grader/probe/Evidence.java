@@ -1,0 +1,73 @@
+package conclab.grader.probe;
+
+import java.util.Arrays;
+
+/**
+ * Turns what happened in a test (a throwable, a stack) into words a learner understands: which line of
+ * their solution cell, what was thrown, whether the code is simply not written yet.
+ *
+ * <p>The learner's code is compiled from one file, {@value #SOLUTION_FILE}; its line {@code n} is line
+ * {@code n + offset} of the solution cell, where the offset comes from the system property
+ * {@code conclab.grader.lineOffset} (the lines above the code in the cell, such as {@code %%solution}).
+ */
+public final class Evidence {
+    /** The file the learner's solution is compiled from. */
+    public static final String SOLUTION_FILE = "Solution.java";
+    /** What the released stubs throw. */
+    public static final String NOT_DONE = "exercise not done yet";
+
+    private Evidence() {}
+
+    private static int lineOffset() {
+        return Integer.getInteger("conclab.grader.lineOffset", 0);
+    }
+
+    /** Whether a frame belongs to the learner's code. */
+    public static boolean isLearners(StackTraceElement e) {
+        return SOLUTION_FILE.equals(e.getFileName());
+    }
+
+    /** "BoundedBuffer.take (line 14 of your solution cell)". */
+    public static String where(StackTraceElement e) {
+        String cls = e.getClassName();
+        String simple = cls.substring(cls.lastIndexOf('.') + 1).replace('$', '.');
+        String method = e.getMethodName().equals("<init>") ? "constructor" : e.getMethodName();
+        if (!isLearners(e)) return simple + "." + method;
+        return simple + "." + method + " (line " + (e.getLineNumber() + lineOffset()) + " of your solution cell)";
+    }
+
+    /** Where in the learner's code a stack is, at its innermost learner frame; null when it is not there. */
+    public static String where(StackTraceElement[] stack) {
+        return Arrays.stream(stack).filter(Evidence::isLearners).findFirst().map(Evidence::where).orElse(null);
+    }
+
+    /** Whether {@code t}, or a cause, is the release stub's "exercise not done yet". */
+    public static boolean notDone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnsupportedOperationException && c.getMessage() != null
+                    && c.getMessage().contains(NOT_DONE)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Describes a failure: an assertion's message as it is (the probes write them for learners), anything
+     * else as "your code threw X: message, at WHERE".
+     */
+    public static String describe(Throwable t) {
+        if (t instanceof AssertionError && t.getMessage() != null && !t.getMessage().isBlank()) {
+            return t.getMessage();
+        }
+        return thrown(t);
+    }
+
+    /** "your code threw java.lang.IllegalStateException: full, at BoundedBuffer.put (line 9 ...)". */
+    public static String thrown(Throwable t) {
+        String what = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        String at = where(t.getStackTrace());
+        if (at == null) {
+            for (Throwable c = t.getCause(); c != null && at == null; c = c.getCause()) at = where(c.getStackTrace());
+        }
+        return (at == null ? "this was thrown: " : "your code threw ") + what + (at == null ? "" : ", at " + at);
+    }
+}

@@ -1,0 +1,87 @@
+package conclab.grader.probe;
+
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Says why threads are stuck: the deadlock cycle when {@link ThreadMXBean} finds one among them, otherwise
+ * what each thread is doing (waiting for a lock, parked, or still running, as in an endless loop).
+ *
+ * <p>{@code ThreadMXBean} sees platform threads only, so the probes run learners' code on platform threads.
+ */
+public final class Hang {
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    private Hang() {}
+
+    /** The deadlocked threads among {@code threads}, as a cycle description; null when there is none. */
+    public static String deadlock(Collection<Thread> threads) {
+        long[] ids = MX.findDeadlockedThreads();
+        if (ids == null) return null;
+        Set<Long> ours = threads.stream().map(Thread::threadId).collect(Collectors.toSet());
+        List<ThreadInfo> cycle = new ArrayList<>();
+        for (ThreadInfo info : MX.getThreadInfo(ids, true, true)) {
+            if (info != null && ours.contains(info.getThreadId())) cycle.add(info);
+        }
+        if (cycle.isEmpty()) return null;
+        StringBuilder b = new StringBuilder("Deadlock: these threads wait for each other and can never go on.\n");
+        for (ThreadInfo t : cycle) {
+            String held = held(t);
+            b.append("  thread \"").append(t.getThreadName()).append('"')
+                    .append(held == null ? "" : " holds " + held + " and")
+                    .append(" waits for ").append(name(t.getLockInfo()))
+                    .append(t.getLockOwnerName() == null ? "" : " (held by \"" + t.getLockOwnerName() + "\")")
+                    .append('\n');
+            String at = Evidence.where(t.getStackTrace());
+            if (at != null) b.append("      at ").append(at).append('\n');
+        }
+        return b.toString().stripTrailing();
+    }
+
+    /** Why {@code threads} have not finished: a deadlock cycle, or each live thread's state and place. */
+    public static String diagnose(Collection<Thread> threads) {
+        String cycle = deadlock(threads);
+        if (cycle != null) return cycle;
+        StringBuilder b = new StringBuilder();
+        for (Thread t : threads) {
+            if (!t.isAlive()) continue;
+            b.append("  thread \"").append(t.getName()).append("\" ").append(doing(t)).append('\n');
+        }
+        return b.isEmpty() ? "All threads had finished." : "Threads still running:\n" + b.toString().stripTrailing();
+    }
+
+    /** What one thread is doing, in words: "is waiting in Condition.await at Buffer.take (line 9 ...)". */
+    public static String doing(Thread t) {
+        StackTraceElement[] stack = t.getStackTrace();
+        String at = Evidence.where(stack);
+        String place = at == null ? "" : " at " + at;
+        return switch (t.getState()) {
+            case RUNNABLE -> "is running" + place + " (an endless loop, or waiting by spinning?)";
+            case BLOCKED -> "is blocked, waiting to enter a synchronized block" + place;
+            case WAITING, TIMED_WAITING -> "is waiting in " + Waiting.waitKind(stack) + place;
+            default -> "is " + t.getState().toString().toLowerCase() + place;
+        };
+    }
+
+    private static String held(ThreadInfo t) {
+        List<String> names = new ArrayList<>();
+        for (MonitorInfo m : t.getLockedMonitors()) names.add(name(m));
+        for (LockInfo l : t.getLockedSynchronizers()) names.add(name(l));
+        return names.isEmpty() ? null : String.join(" and ", names);
+    }
+
+    private static String name(LockInfo lock) {
+        if (lock == null) return "a lock";
+        String cls = lock.getClassName();
+        String simple = cls.substring(cls.lastIndexOf('.') + 1).replace('$', '.');
+        return "the lock of " + simple + "@" + Integer.toHexString(lock.getIdentityHashCode());
+    }
+}

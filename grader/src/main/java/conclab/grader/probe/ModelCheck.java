@@ -1,0 +1,48 @@
+package conclab.grader.probe;
+
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+
+/**
+ * Lincheck's model checking with a budget set here, never Lincheck's defaults (which take minutes on
+ * correct code, the expensive case: the checker must use its whole budget to pass it). The test class given
+ * is a Lincheck specification: public, with {@code @Operation} methods that call the learner's class.
+ *
+ * <p>Model checking explores thread interleavings under sequential consistency: it finds check-then-act
+ * and lost-update races reproducibly, with the interleaving as evidence, but not missing {@code volatile}s.
+ */
+public final class ModelCheck {
+    private ModelCheck() {}
+
+    /**
+     * Checks that every concurrent execution of {@code spec}'s operations is explained by some one-at-a-time
+     * order of the same calls (linearizability).
+     *
+     * @param iterations  random scenarios tried
+     * @param invocations interleavings explored per scenario
+     * @throws AssertionError with Lincheck's scenario and interleaving when one is not
+     */
+    public static void linearizable(Class<?> spec, int iterations, int invocations) {
+        try {
+            new ModelCheckingOptions()
+                    .iterations(iterations)
+                    .invocationsPerIteration(invocations)
+                    .threads(2)
+                    .actorsPerThread(2)
+                    .actorsBefore(1)
+                    .actorsAfter(1)
+                    .check(spec);
+        } catch (LincheckAssertionError e) {
+            throw new AssertionError("Lincheck found calls running at the same time whose results no "
+                    + "one-at-a-time order of the same calls can give:\n" + report(e.getMessage()), e);
+        }
+    }
+
+    /** Lincheck's report without the detailed trace, which repeats the interleaving with every frame. */
+    static String report(String message) {
+        if (message == null) return "";
+        int detailed = message.indexOf("Detailed trace:");
+        String s = detailed < 0 ? message : message.substring(0, detailed);
+        return s.strip();
+    }
+}

@@ -1,0 +1,155 @@
+package conclab.grader.probe;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A call expected to block, watched from outside: whether it blocks at all, on what it waits (a
+ * {@code Condition}, a monitor's {@code wait}, a sleep), how much CPU it burns meanwhile (a busy wait burns
+ * a whole core), and whether it returns once released.
+ *
+ * <p>The call runs on a platform thread, whose CPU time {@link ThreadMXBean} can measure.
+ */
+public final class Waiting {
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /** A call that returns a value (or null for void calls); may throw. */
+    @FunctionalInterface
+    public interface Call {
+        Object call() throws Exception;
+    }
+
+    private final Thread thread;
+    private final String what;
+    private final AtomicReference<Object> result = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private Waiting(String what, Call call) {
+        this.what = what;
+        this.thread = Thread.ofPlatform().name(what).daemon().unstarted(() -> {
+            try {
+                result.set(call.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+    }
+
+    /** Starts {@code call} on a new platform thread named {@code what}. */
+    public static Waiting start(String what, Call call) {
+        Waiting w = new Waiting(what, call);
+        w.thread.start();
+        return w;
+    }
+
+    /** The thread running the call. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Waits up to {@code limit} for the call to be parked: WAITING or TIMED_WAITING in every sample over
+     * 50 ms, so that a spinning thread that parks for a moment (to take a contended lock) does not count.
+     * Fails if the call returned or threw instead. A call that keeps running (a busy wait) is not an error
+     * here: this returns false for it at the limit.
+     */
+    public boolean parks(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long parkedSince = -1;
+        while (System.nanoTime() < deadline) {
+            Thread.State s = thread.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
+                if (parkedSince < 0) parkedSince = System.nanoTime();
+                if (System.nanoTime() - parkedSince >= STEADY_NANOS) return true;
+            } else {
+                parkedSince = -1;
+            }
+            if (s == Thread.State.TERMINATED) {
+                Throwable e = failure.get();
+                if (e != null && Evidence.notDone(e)) throw new UnsupportedOperationException(Evidence.NOT_DONE, e);
+                throw new AssertionError(what + " should have waited, but it "
+                        + (e == null ? "returned " + result.get() : Evidence.describe(e)));
+            }
+            sleepQuietly(1);
+        }
+        return false;
+    }
+
+    private static final long STEADY_NANOS = 50_000_000L;
+
+    /** CPU time the call's thread used during the next {@code window} of wall time. */
+    public Duration cpuDuring(Duration window) {
+        long before = MX.getThreadCpuTime(thread.threadId());
+        sleepQuietly(window.toMillis());
+        long after = MX.getThreadCpuTime(thread.threadId());
+        if (before < 0 || after < 0) return Duration.ZERO; // the thread ended
+        return Duration.ofNanos(after - before);
+    }
+
+    /** In words, where the thread waits now: "Condition.await", "Object.wait", "Thread.sleep", ... */
+    public String waitsIn() {
+        return waitKind(thread.getStackTrace());
+    }
+
+    /** Whether the thread waits in {@code Condition.await} (a {@code ReentrantLock}'s condition). */
+    public boolean waitsOnCondition() {
+        for (StackTraceElement e : thread.getStackTrace()) {
+            if (e.getClassName().endsWith("$ConditionObject") && e.getMethodName().startsWith("await")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Waits up to {@code limit} for the call to return, and gives its value.
+     *
+     * @throws AssertionError when it is still waiting at the limit (with where it waits), or threw
+     */
+    public Object returns(Duration limit) {
+        try {
+            thread.join(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("the check was interrupted");
+        }
+        if (thread.isAlive()) {
+            throw new AssertionError(what + " was never woken up: " + Liveness.seconds(limit) + " later it "
+                    + Hang.doing(thread).replaceFirst("^is ", "was still ") + ".");
+        }
+        Throwable e = failure.get();
+        if (e != null) {
+            if (Evidence.notDone(e)) throw new UnsupportedOperationException(Evidence.NOT_DONE, e);
+            throw new AssertionError(what + ": " + Evidence.describe(e), e);
+        }
+        return result.get();
+    }
+
+    /** Whether the call has returned or thrown. */
+    public boolean done() {
+        return !thread.isAlive();
+    }
+
+    static String waitKind(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName(), m = e.getMethodName();
+            if (c.endsWith("$ConditionObject") && m.startsWith("await")) return "Condition.await";
+            if (c.equals("java.lang.Object") && m.startsWith("wait")) return "Object.wait";
+            if (c.equals("java.lang.Thread") && m.startsWith("sleep")) return "Thread.sleep";
+            if (c.startsWith("java.util.concurrent.locks.AbstractQueuedSynchronizer") && m.startsWith("acquire")) {
+                return "Lock.lock (waiting for a lock)";
+            }
+            if (c.equals("java.util.concurrent.locks.LockSupport")) continue;
+            if (Evidence.isLearners(e)) break;
+        }
+        return "LockSupport.park";
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import conclab.grader.probe.ModelCheck;
+import conclab.grader.probe.Property;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the account exercise: the learner may read them. */
+public class AccountTest {
+    @Test
+    @Property("sequential")
+    void sequential() {
+        Account a = new Account();
+        a.deposit(5);
+        expect(a.withdraw(3), true, "withdraw(3) with a balance of 5");
+        expect(a.balance(), 2L, "balance() after deposit(5), withdraw(3)");
+        expect(a.withdraw(5), false, "withdraw(5) with a balance of 2");
+        expect(a.balance(), 2L, "balance() after a refused withdraw(5)");
+    }
+
+    /**
+     * Lincheck tries random scenarios (2 threads, 2 calls each, one call before and one after) and explores
+     * their interleavings: 20 scenarios x 200 interleavings, about 2 s for a correct class on 2 cores.
+     */
+    @Test
+    @Property("linearizable")
+    void linearizable() {
+        Account smoke = new Account(); // the unwritten stub fails here, as "not done", not inside Lincheck
+        smoke.deposit(1);
+        smoke.withdraw(1);
+        smoke.balance();
+        ModelCheck.linearizable(Spec.class, 20, 200);
+    }
+
+    /** What Lincheck calls: the account's operations with amounts from 1 to 3. */
+    @Param(name = "amount", gen = IntGen.class, conf = "1:3")
+    public static class Spec {
+        private final Account account = new Account();
+
+        @Operation
+        public void deposit(@Param(name = "amount") int amount) {
+            account.deposit(amount);
+        }
+
+        @Operation
+        public boolean withdraw(@Param(name = "amount") int amount) {
+            return account.withdraw(amount);
+        }
+
+        @Operation
+        public long balance() {
+            return account.balance();
+        }
+    }
+
+    static void expect(Object got, Object want, String what) {
+        if (!want.equals(got)) throw new AssertionError(what + " gave " + got + ", expected " + want + ".");
+    }
+}

@@ -1,0 +1,63 @@
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the bounded-buffer exercise: run when grading only. */
+class BoundedBufferHiddenTest {
+    /** Both takers are asleep before the put, so the outcome does not depend on timing. */
+    @Test
+    @Property("two-takers-one-item")
+    void twoTakersOneItem() throws InterruptedException {
+        BoundedBuffer<String> b = new BoundedBuffer<>(2);
+        BoundedBufferTest.smoke(b, "s");
+        Waiting first = Waiting.start("first take()", b::take), second = Waiting.start("second take()", b::take);
+        if (!first.parks(Duration.ofSeconds(2)) || !second.parks(Duration.ofSeconds(2))) {
+            throw new AssertionError("Two take() calls on an empty buffer should both wait, and they kept running.");
+        }
+        b.put("one");
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!first.done() && !second.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        Waiting woken = first.done() ? first : second, other = woken == first ? second : first;
+        Object got = woken.returns(Duration.ofSeconds(1));
+        if (!other.parks(Duration.ofMillis(300)) || other.done()) {
+            String what = other.done() ? describe(other) : "kept running";
+            throw new AssertionError("One item was put for two waiting take() calls. The first returned " + got
+                    + "; the second " + what + " although the buffer was empty again: after waking, a taker"
+                    + " must check again that an item is there (await() in a while loop, not an if).");
+        }
+        b.put("two");
+        Object last = other.returns(Duration.ofSeconds(2));
+        if (!"two".equals(last) || !"one".equals(got)) {
+            throw new AssertionError("The two takers got " + got + " and " + last + ", not \"one\" and \"two\".");
+        }
+    }
+
+    private static String describe(Waiting w) {
+        try {
+            return "returned " + w.returns(Duration.ZERO);
+        } catch (AssertionError e) {
+            return "threw: " + e.getMessage();
+        }
+    }
+
+    @Test
+    @Property("put-waits-when-full")
+    void putWaitsWhenFull() throws InterruptedException {
+        BoundedBuffer<Integer> b = new BoundedBuffer<>(1);
+        BoundedBufferTest.smoke(b, 0);
+        b.put(1);
+        Waiting put = Waiting.start("put(2) into a full buffer", () -> { b.put(2); return null; });
+        put.parks(Duration.ofMillis(300));
+        if (put.done()) {
+            put.returns(Duration.ZERO);
+            throw new AssertionError("put(2) into a full buffer of capacity 1 returned at once instead of waiting for room.");
+        }
+        Integer first = b.take();
+        put.returns(Duration.ofSeconds(2));
+        Integer second = b.take();
+        if (first == null || first != 1 || second == null || second != 2) {
+            throw new AssertionError("After put(1), put(2) on a buffer of capacity 1, take() gave " + first + " then " + second + ".");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package conclab.grader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import conclab.grader.Outcome.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How a check's outcome is read, and what the checker does with code that misbehaves. */
+class CheckerTest {
+    private final Exercise counter = Catalog.get().find("safe-counter");
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theRunnersRecordsBecomeResultsInCatalogOrder() {
+        List<String> records = List.of("PLAN\tno-lost-updates", "PLAN\tcounts-alone", "START\tno-lost-updates",
+                "DONE\tno-lost-updates\tFAILED\t" + b64("3 updates were lost"), "START\tcounts-alone",
+                "DONE\tcounts-alone\tPASSED\t" + b64(""), "END");
+        Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(0, null, "", 0, 10), records);
+        assertNull(o.verdict());
+        assertEquals(List.of("counts-alone", "no-lost-updates"), o.results().stream().map(r -> r.prop().id()).toList());
+        assertEquals(List.of(Status.PASSED, Status.FAILED), o.results().stream().map(Outcome.Result::status).toList());
+        assertEquals("3 updates were lost", o.results().get(1).evidence());
+        assertEquals(1, o.points());
+        assertEquals(4, o.max());
+    }
+
+    @Test
+    void aKilledRunFailsThePropertyThatRanAndSkipsTheRest() {
+        List<String> records = List.of("PLAN\tcounts-alone", "PLAN\tno-lost-updates", "START\tcounts-alone");
+        Outcome o = Checker.outcome(counter, Scope.PUBLIC,
+                new Sandbox.Run(-1, "your code printed more than 1 MB", "xxx", 2 << 20, 10), records);
+        assertTrue(o.verdict().startsWith("The check was stopped: your code printed more than 1 MB."), o.verdict());
+        assertEquals(Status.FAILED, o.results().get(0).status());
+        assertEquals(Status.NOT_RUN, o.results().get(1).status());
+        assertEquals("xxx", o.output());
+    }
+
+    @Test
+    void anExitIsNamedWithItsLine() {
+        List<String> records = List.of("PLAN\tcounts-alone", "START\tcounts-alone",
+                "EXIT\t" + b64("your code called System.exit, at SafeCounter.increment (line 4 of your solution cell)"));
+        Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(3, null, "", 0, 10), records);
+        assertTrue(o.verdict().contains("System.exit, at SafeCounter.increment (line 4"), o.verdict());
+    }
+
+    @Test
+    void aPropertyNoTestChecksIsAnInstructorsError() {
+        List<String> records = List.of("PLAN\tcounts-alone", "START\tcounts-alone", "DONE\tcounts-alone\tPASSED\t", "END");
+        Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(0, null, "", 0, 10), records);
+        assertTrue(o.results().get(1).evidence().contains("No test checks this property"));
+    }
+
+    @Test
+    void compilerMessagesNameTheCellsLines() {
+        String javac = """
+                src/Solution.java:3: error: ';' expected
+                    void increment() { count++ }
+                                              ^
+                1 error
+                """;
+        Outcome o = Checker.compileErrors(counter, Scope.PUBLIC, javac, 1);
+        assertEquals("Your code does not compile.", o.verdict());
+        assertTrue(o.details().startsWith("line 4: ';' expected\n"), o.details());
+        assertTrue(!o.details().contains("1 error"));
+        Outcome tests = Checker.compileErrors(counter, Scope.PUBLIC,
+                "src/SafeCounterTest.java:12: error: cannot find symbol\n1 error\n", 1);
+        assertTrue(tests.verdict().startsWith("The tests cannot use your classes"), tests.verdict());
+    }
+
+    /** Real checks, each in its own JVMs: the stub is "not done", System.exit and a hang are contained. */
+    @Test
+    void misbehavingCodeIsContained() {
+        Checker checker = Checker.here();
+        Outcome stub = checker.check(counter, """
+                class SafeCounter {
+                    void increment() {
+                        throw new UnsupportedOperationException("exercise not done yet");
+                    }
+                    long get() {
+                        throw new UnsupportedOperationException("exercise not done yet");
+                    }
+                }""", 2, Scope.ALL);
+        assertTrue(stub.notDone(), Feedback.text(stub));
+        assertEquals(0, stub.points());
+
+        Outcome exit = checker.check(counter, """
+                class SafeCounter {
+                    void increment() { System.exit(7); }
+                    long get() { return 0; }
+                }""", 2, Scope.PUBLIC);
+        assertTrue(exit.verdict().contains("System.exit, at SafeCounter.increment (line 3 of your solution cell)"),
+                Feedback.text(exit));
+
+        Outcome hidden = checker.check(counter, """
+                public class SafeCounter {
+                    private long count;
+                    public synchronized void increment() { count++; }
+                    public synchronized long get() { return count; }
+                }""", 2, Scope.ALL);
+        assertEquals(5, hidden.points(), Feedback.text(hidden));
+        assertEquals(5, hidden.max());
+    }
+}

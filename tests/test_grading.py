@@ -1,0 +1,133 @@
+"""The instructor's tools end to end, through ./conclab: release, grade (a made-up class with every kind
+of broken submission, and a round trip of reference and untouched notebooks), check, and the nbgrader
+settings."""
+import csv
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CONCLAB = str(ROOT / "conclab")
+STUB = 'throw new UnsupportedOperationException("exercise not done yet");'
+
+
+def conclab(*args, cwd=ROOT, timeout=900):
+    return subprocess.run([CONCLAB, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def grades(path):
+    """The rows of a grades.csv, given the file or the submissions folder holding it."""
+    path = path if path.suffix == ".csv" else path / "grades.csv"
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    r = conclab("release")
+    assert r.returncode == 0, r.stdout + r.stderr
+    return ROOT / "release"
+
+
+def test_release_writes_valid_student_notebooks_without_solutions(released):
+    course = sorted(p.relative_to(ROOT / "notebooks") for p in (ROOT / "notebooks").rglob("*.ipynb")
+                    if ".ipynb_checkpoints" not in str(p))
+    assert sorted(p.relative_to(released) for p in released.rglob("*.ipynb")) == course
+    for rel in course:
+        nb = nbformat.read(released / rel, as_version=4)
+        nbformat.validate(nb)
+        for cell in nb.cells:
+            assert "BEGIN SOLUTION" not in cell.source, rel
+            assert cell.get("outputs", []) == [], rel
+    demo = nbformat.read(released / "exercises-demo.ipynb", as_version=4)
+    solutions = [c for c in demo.cells if c.source.startswith("%%solution ")]
+    assert len(solutions) >= 4 and all(STUB in c.source for c in solutions)
+    answers = [c for c in demo.cells if c.source.startswith("%%answer ")]
+    assert answers and all(c.source.split("\n", 1)[1] == "?" for c in answers)
+    checks = [c for c in demo.cells if c.source.startswith("%check ")]
+    assert all(c.metadata["nbgrader"]["grade"] and c.metadata["nbgrader"]["locked"] for c in checks)
+
+
+def test_release_refuses_what_is_not_a_course_notebook():
+    r = conclab("release", "README.md")
+    assert r.returncode == 2
+    assert "Not a course notebook: README.md" in r.stderr
+
+
+def test_the_nbgrader_stub_is_the_release_stub():
+    config = (ROOT / "nbgrader_config.py").read_text()
+    namespace = {}
+
+    class Config(dict):
+        def __getattr__(self, name):
+            return self.setdefault(name, Config())
+
+        def __setattr__(self, name, value):
+            self[name] = value
+
+    exec(config, {"get_config": lambda: namespace.setdefault("c", Config())})
+    assert namespace["c"].ClearSolutions.code_stub["java"] == STUB
+
+
+def test_the_sample_class_gets_the_expected_grades_twice(tmp_path):
+    """tests/grading/class: one student per way a submission goes wrong (see make_class.py)."""
+    klass = tmp_path / "class"
+    shutil.copytree(ROOT / "tests" / "grading" / "class", klass)
+    r = conclab("grade", str(klass), "--jobs", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    expected = grades(ROOT / "tests" / "grading" / "expected-grades.csv")
+    first = grades(klass)
+    assert first == expected
+    feedback = {p.parent.name: p.read_text() for p in (klass / "feedback").glob("*/exercises-demo.html")}
+    assert len(feedback) == 11
+    reasons = {
+        "ben": "Not done yet",
+        "cleo": "is not valid JSON",
+        "dan": "No cell starts with %%solution account",
+        "eve": "Your code does not compile.",
+        "finn": "is running at SafeCounter.increment (line 6 of your solution cell)",
+        "gus": "your code called System.exit, at Bank.transfer",
+        "hana": "threads alive at once",
+        "ivo": "started more than 4 processes",
+        "jo": "printed more than 1 MB",
+        "kim": "updates were lost",
+    }
+    for student, reason in reasons.items():
+        assert reason in feedback[student].replace("&quot;", '"'), student
+    r = conclab("grade", str(klass), "--jobs", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert grades(klass) == first
+
+
+def test_reference_notebooks_get_full_marks_and_untouched_releases_zero(tmp_path, released):
+    klass = tmp_path / "round-trip"
+    shutil.copytree(ROOT / "notebooks", klass / "reference", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(released, klass / "untouched")
+    r = conclab("grade", str(klass), "--jobs", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    rows = grades(klass)
+    reference = [row for row in rows if row["student"] == "reference"]
+    untouched = [row for row in rows if row["student"] == "untouched"]
+    assert reference and len(reference) == len(untouched)
+    assert all(row["points"] == row["max"] for row in reference), reference
+    assert all(row["points"] == "0" for row in untouched), untouched
+    page = (klass / "feedback" / "untouched" / "exercises-demo.html").read_text()
+    assert page.count("Not done yet") == len(untouched)
+
+
+def test_check_on_the_command_line(tmp_path):
+    solution = tmp_path / "counter.java"
+    solution.write_text("class SafeCounter {\n    private long count;\n"
+                        "    synchronized void increment() { count++; }\n"
+                        "    synchronized long get() { return count; }\n}\n")
+    r = conclab("check", "safe-counter", str(solution), cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("safe-counter: 4 of 4 points (public tests; 1 more point is graded by hidden tests)")
+    r = conclab("check", "no-such-exercise", str(solution), cwd=tmp_path)
+    assert r.returncode == 2 and "There is no exercise no-such-exercise" in r.stderr
