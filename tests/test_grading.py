@@ -131,3 +131,19 @@ def test_check_on_the_command_line(tmp_path):
     assert r.stdout.startswith("safe-counter: 4 of 4 points (public tests; 1 more point is graded by hidden tests)")
     r = conclab("check", "no-such-exercise", str(solution), cwd=tmp_path)
     assert r.returncode == 2 and "There is no exercise no-such-exercise" in r.stderr
+
+
+def test_the_workspace_is_made_once_and_never_overwritten(tmp_path):
+    """./conclab lab makes work/ this way: student versions, and a notebook already there is left alone."""
+    java = pathlib.Path(conclab("jdk").stdout.strip()) / "bin" / "java"
+    dist = ROOT / "grader" / "target" / "dist"
+    cmd = [str(java), f"-Dconclab.project={ROOT}", "-cp", f"{dist}/conclab-grader.jar:{dist}/lib/*",
+           "conclab.grader.Main", "workspace", str(tmp_path / "work")]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=120).returncode == 0
+    mine = tmp_path / "work" / "exercises-demo.ipynb"
+    assert "exercise not done yet" in mine.read_text()
+    mine.write_text(mine.read_text().replace("exercise not done yet", "my own work"))
+    (tmp_path / "work" / "pictures.ipynb").unlink()
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=120).returncode == 0
+    assert "my own work" in mine.read_text()
+    assert (tmp_path / "work" / "pictures.ipynb").exists()

@@ -25,17 +25,25 @@ public final class Main {
 
     private Main() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length == 0) fail(USAGE);
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
-        int code = switch (args[0]) {
-            case "release" -> release(rest);
-            case "workspace" -> workspace(rest);
-            case "grade" -> grade(rest);
-            case "calibrate" -> calibrate(rest);
-            case "check" -> check(rest);
-            default -> fail("Unknown command " + args[0] + ".\n" + USAGE);
-        };
+        int code;
+        try {
+            code = switch (args[0]) {
+                case "release" -> release(rest);
+                case "workspace" -> workspace(rest);
+                case "grade" -> grade(rest);
+                case "calibrate" -> calibrate(rest);
+                case "check" -> check(rest);
+                default -> fail("Unknown command " + args[0] + ".\n" + USAGE);
+            };
+        } catch (java.nio.file.NoSuchFileException e) {
+            code = fail("There is no file " + e.getFile() + ".");
+        } catch (IOException | RuntimeException e) {
+            System.err.println("conclab " + args[0] + ": " + e.getMessage());
+            code = 1;
+        }
         System.exit(code);
     }
 

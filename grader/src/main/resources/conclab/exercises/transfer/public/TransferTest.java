@@ -18,20 +18,27 @@ class TransferTest {
     }
 
     /**
-     * Thread "a to b" and thread "b to a", 200,000 transfers each, released together; up to 20 rounds in 3 s.
-     * A deadlock is reported as soon as it forms.
+     * Thread "a to b" and thread "b to a", released together, each transferring for 300 ms (so that they
+     * overlap even on a busy machine); up to 5 rounds in 3 s. A deadlock is reported as soon as it forms.
      */
     @Test
     @Property("no-deadlock")
     void noDeadlock() {
         Bank.transfer(new BankAccount(1, 0), new BankAccount(2, 0), 0); // the unwritten stub fails here, as "not done"
-        Stress.repeat(20, Duration.ofSeconds(3), round -> {
-            BankAccount a = new BankAccount(1, 1_000_000), b = new BankAccount(2, 1_000_000);
+        Stress.repeat(5, Duration.ofSeconds(3), round -> {
+            BankAccount a = new BankAccount(1, 1_000_000_000), b = new BankAccount(2, 1_000_000_000);
             Liveness.finish("Two threads transferring between the same two accounts in opposite directions",
                     Duration.ofSeconds(8),
-                    Liveness.task("transfer a to b", () -> { for (int i = 0; i < 200_000; i++) Bank.transfer(a, b, 1); }),
-                    Liveness.task("transfer b to a", () -> { for (int i = 0; i < 200_000; i++) Bank.transfer(b, a, 1); }));
+                    Liveness.task("transfer a to b", () -> transferFor(a, b)),
+                    Liveness.task("transfer b to a", () -> transferFor(b, a)));
             return null;
         });
+    }
+
+    private static void transferFor(BankAccount from, BankAccount to) {
+        long end = System.nanoTime() + 300_000_000L;
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 100; i++) Bank.transfer(from, to, 1);
+        }
     }
 }
