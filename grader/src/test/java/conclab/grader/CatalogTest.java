@@ -38,7 +38,7 @@ class CatalogTest {
         String all = String.join("\n", Catalog.get().all().stream().filter(e -> !e.isQuiz())
                 .flatMap(e -> java.util.stream.Stream.of(false, true).flatMap(h -> e.tests(h).stream().map(f -> e.testSource(h, f))))
                 .toList());
-        for (String probe : new String[] {"Stress.", "ModelCheck.", "Liveness.", "cpuDuring("}) {
+        for (String probe : new String[] {"Stress.", "ModelCheck.", "Liveness.", ".watch("}) {
             assertTrue(all.contains(probe), "no exercise uses " + probe);
         }
         assertTrue(Catalog.get().all().stream().anyMatch(Exercise::isQuiz));

@@ -17,7 +17,7 @@ class DiagramsTest {
     static final Path PIC = Path.of(System.getProperty("conclab.pic.dir", "."));
 
     /** The pictures the course needs (issue "Pictures"); a missing one fails. */
-    static final List<String> REQUIRED = List.of("io-blocking", "io-nonblocking", "io-multiplexing", "io-signal",
+    static final List<String> REQUIRED = List.of("happens-before", "io-blocking", "io-nonblocking", "io-multiplexing", "io-signal",
             "io-async", "io-models", "select-poll-epoll", "map-ch11", "map-ch12", "thread-states", "pool-task-path",
             "event-loop", "generator", "virtual-thread");
 

@@ -79,13 +79,47 @@ public final class Waiting {
 
     private static final long STEADY_NANOS = 50_000_000L;
 
-    /** CPU time the call's thread used during the next {@code window} of wall time. */
-    public Duration cpuDuring(Duration window) {
+    /**
+     * What the call's thread did during a window of wall time: the CPU time it used, and in how many of the
+     * samples (one every 2 ms) its state was RUNNABLE.
+     *
+     * <p>Both are needed on a busy machine: a spinning thread may get little CPU when other processes
+     * compete for the cores, but it stays RUNNABLE (ready to run) all the time, while a thread that really
+     * waits is WAITING or TIMED_WAITING in almost every sample.
+     */
+    public record Watch(Duration window, Duration cpu, int samples, int runnable) {
+        /** The share of samples in which the thread was RUNNABLE, from 0 to 1. */
+        public double runnableShare() {
+            return samples == 0 ? 0 : (double) runnable / samples;
+        }
+
+        /** Whether it kept running instead of waiting: a fifth of the window's CPU, or runnable half the time. */
+        public boolean spins() {
+            return cpu.toNanos() > window.toNanos() / 5 || runnableShare() > 0.5;
+        }
+
+        /** "it was RUNNABLE in 250 of 250 samples over 500 ms and used 480 ms of CPU". */
+        public String describe() {
+            return "it was RUNNABLE (running, or ready to run) in " + runnable + " of " + samples + " samples over "
+                    + window.toMillis() + " ms and used " + cpu.toMillis() + " ms of CPU";
+        }
+    }
+
+    /** Watches the call's thread for {@code window} (see {@link Watch}). */
+    public Watch watch(Duration window) {
         long before = MX.getThreadCpuTime(thread.threadId());
-        sleepQuietly(window.toMillis());
+        long end = System.nanoTime() + window.toNanos();
+        int samples = 0, runnable = 0;
+        while (System.nanoTime() < end) {
+            Thread.State s = thread.getState();
+            if (s == Thread.State.TERMINATED) break;
+            samples++;
+            if (s == Thread.State.RUNNABLE) runnable++;
+            sleepQuietly(2);
+        }
         long after = MX.getThreadCpuTime(thread.threadId());
-        if (before < 0 || after < 0) return Duration.ZERO; // the thread ended
-        return Duration.ofNanos(after - before);
+        Duration cpu = before < 0 || after < 0 ? Duration.ZERO : Duration.ofNanos(after - before);
+        return new Watch(window, cpu, samples, runnable);
     }
 
     /** In words, where the thread waits now: "Condition.await", "Object.wait", "Thread.sleep", ... */
