@@ -1,10 +1,10 @@
 package conclab.threads;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,39 +63,32 @@ public final class SimplePool extends AbstractExecutorService {
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /** The workers; never changes after the constructor. */
     private final List<Thread> workers = new ArrayList<>();
-    /** Counted down by each worker as it ends: zero means terminated. */
-    private final CountDownLatch running;
     /** Whether shutdown has begun; guarded by this. Once true, only pills enter the queue. */
     private boolean shutdown;
 
     /** Starts a pool of {@code threads} workers. */
     public SimplePool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads < 1: " + threads);
-        running = new CountDownLatch(threads);
         for (int i = 1; i <= threads; i++) workers.add(Thread.ofPlatform().name("simple-pool-" + i).unstarted(this::work));
         workers.forEach(Thread::start);
     }
 
     /** A worker's loop: take a task, run it, until a pill. */
     private void work() {
-        try {
-            while (true) {
-                Runnable task;
-                try {
-                    task = queue.take();
-                } catch (InterruptedException e) {
-                    continue; // shutdownNow, or an interrupt left over from a task: pills decide when to end
-                }
-                if (task == STOP) return;
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    Thread t = Thread.currentThread();
-                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
-                }
+        while (true) {
+            Runnable task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                continue; // shutdownNow, or an interrupt left over from a task: pills decide when to end
             }
-        } finally {
-            running.countDown();
+            if (task == STOP) return;
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
         }
     }
 
@@ -132,15 +125,17 @@ public final class SimplePool extends AbstractExecutorService {
         return shutdown;
     }
 
-    /** Whether every worker has ended. */
+    /** Whether every worker thread has terminated. */
     @Override
     public boolean isTerminated() {
-        return running.getCount() == 0;
+        return workers.stream().noneMatch(Thread::isAlive);
     }
 
-    /** Waits until every worker has ended or the timeout passes; returns whether they all ended. */
+    /** Waits until every worker thread has terminated or the timeout passes; returns whether they all have. */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return running.await(timeout, unit);
+        long start = System.nanoTime(), nanos = unit.toNanos(timeout); // nanos - elapsed cannot overflow
+        for (Thread w : workers) if (!w.join(Duration.ofNanos(nanos - (System.nanoTime() - start)))) return false;
+        return true;
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SimplePoolTest {
     private static final long LIMIT = 10; // seconds: only against hangs
@@ -93,6 +94,15 @@ class SimplePoolTest {
         assertTrue(interrupted.await(LIMIT, TimeUnit.SECONDS));
         assertTrue(pool.awaitTermination(LIMIT, TimeUnit.SECONDS));
         assertEquals(0, ran.get());
+    }
+
+    @Test
+    @Timeout(LIMIT)
+    void awaitTerminationWithTheLongestTimeoutWaitsUntilTheEnd() throws Exception {
+        var pool = new SimplePool(2);
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+        assertTrue(pool.isTerminated());
     }
 
     @Test
