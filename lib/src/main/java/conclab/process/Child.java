@@ -24,11 +24,13 @@ final class Child {
     /** Put into {@link #replies} when the child's stdout ends (compared by identity). */
     private static final String END = new String("end of stdout");
 
+    /** The child JVM. */
     final Process process;
-    /** The child's stdin. */
+    /** The child's stdin: where requests go. */
     private final Writer requests;
     /** The lines of the child's stdout, then {@link #END}. */
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    /** {@code "[child PID] "}, put before each line the task prints. */
     private final String prefix;
 
     Child() {
@@ -39,10 +41,12 @@ final class Child {
         Jvm.forwardErrors(process);
     }
 
+    /** The child's process id. */
     long pid() {
         return process.pid();
     }
 
+    /** The stdout reader's loop: each line into {@link #replies}, then {@link #END}. */
     private void readReplies() {
         try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) replies.add(line);

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,19 +46,27 @@ public final class Jvm {
 
     /** Where this library's classes are: a folder or a jar; the classpath of every child. */
     public static String classPath() {
-        CodeSource source = Jvm.class.getProtectionDomain().getCodeSource();
-        if (source == null) return System.getProperty("java.class.path");
+        String mine = location(Jvm.class);
         try {
-            return Path.of(source.getLocation().toURI()).toString();
+            return mine == null ? System.getProperty("java.class.path") : Path.of(new URI(mine)).toString();
         } catch (URISyntaxException | IllegalArgumentException e) {
             return System.getProperty("java.class.path");
         }
     }
 
-    /** Whether a child JVM can load {@code type}: it comes from where this library's classes come from. */
+    /**
+     * Whether a child JVM can load {@code type}: it comes from where this library's classes come from (or,
+     * when that is unknown and children get this JVM's classpath, whatever it is).
+     */
     public static boolean canRun(Class<?> type) {
-        CodeSource mine = Jvm.class.getProtectionDomain().getCodeSource(), its = type.getProtectionDomain().getCodeSource();
-        return mine != null && its != null && mine.getLocation().equals(its.getLocation());
+        String mine = location(Jvm.class);
+        return mine == null || mine.equals(location(type));
+    }
+
+    /** The URL of the folder or jar that {@code type} was loaded from; null if unknown (as for classes of JShell snippets). */
+    private static String location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null ? null : source.getLocation().toString();
     }
 
     /**

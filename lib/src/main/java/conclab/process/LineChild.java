@@ -26,8 +26,11 @@ import java.time.Duration;
  * flushes, and so must the child, or both wait forever. Not thread-safe: one conversation at a time.
  */
 public final class LineChild implements AutoCloseable {
+    /** The child JVM. */
     private final Process process;
+    /** The child's stdin: what {@link #send} writes. */
     private final Writer in;
+    /** The child's stdout: what {@link #readLine} reads. */
     private final BufferedReader out;
 
     private LineChild(Process process) {

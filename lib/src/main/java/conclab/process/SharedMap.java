@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * connection). Throws {@link IllegalStateException} when the manager answers an error or has gone away.
  */
 public final class SharedMap implements AutoCloseable {
+    /** The connection to the manager. */
     private final UnixSocketClient client;
 
     private SharedMap(UnixSocketClient client) {

@@ -19,8 +19,11 @@ import java.nio.file.Path;
  * mix on the one connection (a thread that wants to ask in parallel opens a connection of its own).
  */
 public final class UnixSocketClient implements AutoCloseable {
+    /** The connection; its reader and writer are used only inside {@link #ask}, under this object's lock. */
     private final SocketChannel channel;
+    /** The answers. */
     private final BufferedReader in;
+    /** The requests. */
     private final Writer out;
 
     private UnixSocketClient(SocketChannel channel) {

@@ -41,7 +41,9 @@ import java.util.function.Function;
  * the folder.
  */
 public final class UnixSocketServer implements AutoCloseable {
+    /** The server's process. */
     private final LineChild child;
+    /** The socket file, alone in a folder of its own. */
     private final Path socket;
 
     private UnixSocketServer(LineChild child, Path socket) {

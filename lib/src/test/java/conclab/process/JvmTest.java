@@ -8,6 +8,9 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -29,6 +32,24 @@ class JvmTest {
         assertFalse(Jvm.canRun(JvmTest.class));
         var e = assertThrows(IllegalArgumentException.class, () -> Jvm.command(JvmTest.class));
         assertTrue(e.getMessage().contains("cannot load it"), e.getMessage());
+    }
+
+    /** Stands for a class of a notebook cell. */
+    static final class Snippet {}
+
+    @Test
+    void classesFromNowhereAreRefused() throws Exception {
+        byte[] bytes;
+        try (var in = JvmTest.class.getResourceAsStream("JvmTest$Snippet.class")) {
+            bytes = in.readAllBytes();
+        }
+        var noLocation = new ProtectionDomain(new CodeSource(null, (Certificate[]) null), null); // as in JShell
+        var loader = new ClassLoader(null) {
+            Class<?> define() {
+                return defineClass(Snippet.class.getName(), bytes, 0, bytes.length, noLocation);
+            }
+        };
+        assertFalse(Jvm.canRun(loader.define()));
     }
 
     @Test
