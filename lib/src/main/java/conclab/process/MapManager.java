@@ -29,6 +29,8 @@ public final class MapManager {
     /** The map; guarded by this. */
     private final Map<String, Long> map = new HashMap<>();
 
+    private MapManager() {}
+
     /** Runs one request and returns its answer. */
     synchronized String handle(String request) {
         String[] words = request.split(" ");
