@@ -1,0 +1,99 @@
+package conclab.process;
+
+import java.nio.file.Path;
+
+/**
+ * Ready-made {@link ChildTask}s for the notebooks, and the CPU-bound function they are about.
+ *
+ * <pre>{@code
+ * pool.map(Tasks.Fib.class, List.of("30", "31", "32", "33"))   // CPU-bound: each child uses a core
+ * pool.map(Tasks.Sleep.class, List.of("500", "500"))           // I/O-like: the children only wait
+ * pool.submit(Tasks.Print.class, "hello\nworld")               // output of a child, marked with its pid
+ * pool.submit(Tasks.Exit.class, "3")                           // a child that dies: its future fails
+ * pool.submit(Tasks.Increment.class, "hits 1000 " + manager.socket())   // see MapManager
+ * }</pre>
+ */
+public final class Tasks {
+    private Tasks() {}
+
+    /** The n-th Fibonacci number, computed the slow way on purpose: fib(30) takes some milliseconds, fib(35) about a second. */
+    public static long fib(int n) {
+        return n < 2 ? n : fib(n - 1) + fib(n - 2);
+    }
+
+    /** Input: n; answer: {@link #fib fib(n)}. */
+    public static final class Fib implements ChildTask {
+        @Override
+        public String run(String input) {
+            return Long.toString(fib(Integer.parseInt(input.strip())));
+        }
+    }
+
+    /** Input: milliseconds; prints that it sleeps, sleeps that long, answers {@code "slept N ms"}. */
+    public static final class Sleep implements ChildTask {
+        @Override
+        public String run(String input) throws InterruptedException {
+            long millis = Long.parseLong(input.strip());
+            System.out.println("sleeps " + millis + " ms");
+            Thread.sleep(millis);
+            return "slept " + millis + " ms";
+        }
+    }
+
+    /** Input: any text; prints its lines on {@code System.out}, then a count on {@code System.err}; answers the count. */
+    public static final class Print implements ChildTask {
+        @Override
+        public String run(String input) {
+            var lines = input.lines().toList();
+            lines.forEach(System.out::println);
+            System.err.println("printed " + lines.size() + " lines");
+            return Integer.toString(lines.size());
+        }
+    }
+
+    /** Input: an exit code; says so on {@code System.err}, then ends the child's JVM with {@code System.exit}. */
+    public static final class Exit implements ChildTask {
+        @Override
+        public String run(String input) {
+            int code = Integer.parseInt(input.strip());
+            System.err.println("exits with code " + code);
+            System.exit(code);
+            return "unreachable";
+        }
+    }
+
+    /** Input: ignored; answers the process id of the child that runs it. */
+    public static final class Pid implements ChildTask {
+        @Override
+        public String run(String input) {
+            return Long.toString(ProcessHandle.current().pid());
+        }
+    }
+
+    /** Input: {@code KEY TIMES SOCKET}; adds 1 to KEY of the {@link SharedMap} at SOCKET, TIMES times, one request each. */
+    public static final class Increment implements ChildTask {
+        @Override
+        public String run(String input) {
+            String[] words = input.split(" ", 3);
+            try (var map = SharedMap.connect(Path.of(words[2]))) {
+                for (int i = Integer.parseInt(words[1]); i > 0; i--) map.increment(words[0]);
+                return Long.toString(map.get(words[0]));
+            }
+        }
+    }
+
+    /**
+     * Input: {@code KEY TIMES SOCKET}; like {@link Increment}, but each time in two requests, {@code get} then
+     * {@code put}: with other processes doing the same, updates get lost.
+     */
+    public static final class GetThenPut implements ChildTask {
+        @Override
+        public String run(String input) {
+            String[] words = input.split(" ", 3);
+            try (var map = SharedMap.connect(Path.of(words[2]))) {
+                for (int i = Integer.parseInt(words[1]); i > 0; i--) map.put(words[0], map.get(words[0]) + 1);
+                return Long.toString(map.get(words[0]));
+            }
+        }
+    }
+}
