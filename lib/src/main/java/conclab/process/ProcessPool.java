@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -97,7 +96,7 @@ public final class ProcessPool implements AutoCloseable {
      * Runs {@code task} on every input, in the children, and returns the answers in the order of the inputs.
      * Throws the {@link ChildException} of the first input that failed (the other tasks still run). If
      * interrupted, cancels all the tasks (killing the children that run them) and throws
-     * {@link CancellationException}, with the interrupt status set.
+     * {@link conclab.threads.Threads.Interrupted}, with the interrupt status set.
      */
     public List<String> map(Class<? extends ChildTask> task, List<String> inputs) {
         List<Future<String>> futures = inputs.stream().map(input -> submit(task, input)).toList();
@@ -109,7 +108,7 @@ public final class ProcessPool implements AutoCloseable {
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for the tasks");
+            throw new conclab.threads.Threads.Interrupted(e);
         }
         return answers;
     }

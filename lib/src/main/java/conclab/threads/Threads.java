@@ -20,7 +20,8 @@ public final class Threads {
     public static final class Interrupted extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Interrupted(InterruptedException cause) {
+        /** Wraps {@code cause}; the caller has set (or keeps) the thread's interrupt status. */
+        public Interrupted(InterruptedException cause) {
             super("interrupted", cause);
         }
     }
