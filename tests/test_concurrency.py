@@ -276,6 +276,21 @@ def test_threads_lists_the_learners_threads_only(kernel):
     assert "<table>" in r.displays[0]["content"]["data"]["text/html"]
 
 
+def test_the_jdks_own_io_pollers_are_not_the_learners_threads(kernel):
+    """A virtual thread's first socket wait makes the JDK start its I/O pollers (virtual threads named
+    SubPoller-N, through a thread-per-task executor): they are the JDK's, not the cell's."""
+    r = kernel.execute('var server = new java.net.ServerSocket(0);\n'
+                       'var acceptor = Thread.ofVirtual().name("acceptor").start(() -> {\n'
+                       '    try { server.accept(); } catch (java.io.IOException e) { }\n});\n'
+                       'while (acceptor.getState() != Thread.State.WAITING) Thread.onSpinWait();')
+    assert "acceptor" in r.stderr and "SubPoller" not in r.stderr, r.stderr
+    table = kernel.execute("%threads").displays[0]["content"]["data"]["text/plain"]
+    assert "acceptor" in table and "SubPoller" not in table and "Poller" not in table, table
+    r = kernel.execute("%threads stop")
+    assert r.status == "ok", r.error_text()
+    assert kernel.execute('"the engine kept its variables: " + (server != null)').value.endswith('true"')
+
+
 def test_deadlocks_shows_the_cycle(kernel):
     code = """
 Object left = new Object(), right = new Object();

@@ -58,6 +58,34 @@ public final class Hang {
         return b.isEmpty() ? "All threads had finished." : "Threads still running:\n" + b.toString().stripTrailing();
     }
 
+    /**
+     * The names of the live threads, platform and virtual, with a frame of {@code method} (for example
+     * {@code "Downloader.run"}) on their stack, from a thread dump: {@code ThreadMXBean} sees no virtual
+     * threads, {@code HotSpotDiagnosticMXBean.dumpThreads} sees them all.
+     */
+    public static java.util.List<String> threadsIn(String method) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
+            ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            String dump = java.nio.file.Files.readString(file);
+            java.nio.file.Files.delete(file);
+            java.nio.file.Files.delete(file.getParent());
+            java.util.List<String> names = new ArrayList<>();
+            for (String block : dump.split("\n\s*\n")) { // one block per thread: '#id "name" ...' then frames
+                String[] lines = block.strip().split("\n");
+                if (lines.length == 0 || !lines[0].startsWith("#")) continue;
+                if (block.contains(method + "(")) {
+                    int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
+                    names.add(q >= 0 && r > q ? lines[0].substring(q + 1, r) : lines[0]);
+                }
+            }
+            return names;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not dump the threads: " + e.getMessage(), e);
+        }
+    }
+
     /** What one thread is doing, in words: "is waiting in Condition.await at Buffer.take (line 9 ...)". */
     public static String doing(Thread t) {
         StackTraceElement[] stack = t.getStackTrace();

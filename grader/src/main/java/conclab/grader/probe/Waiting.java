@@ -148,7 +148,7 @@ public final class Waiting {
             throw new AssertionError("the check was interrupted");
         }
         if (thread.isAlive()) {
-            throw new AssertionError(what + " was never woken up: " + Liveness.seconds(limit) + " later it "
+            throw new AssertionError(what + " did not return within " + Liveness.seconds(limit) + ": at the end it "
                     + Hang.doing(thread).replaceFirst("^is ", "was still ") + ".");
         }
         Throwable e = failure.get();
@@ -164,19 +164,27 @@ public final class Waiting {
         return !thread.isAlive();
     }
 
+    /**
+     * The JDK method through which a waiting thread waits, in words: the outermost JDK frame above the
+     * first frame of other code, the call the program made ("ArrayBlockingQueue.take", "Condition.await",
+     * "Thread.sleep", "Object.wait", ...).
+     */
     static String waitKind(StackTraceElement[] stack) {
+        String kind = null;
         for (StackTraceElement e : stack) {
-            String c = e.getClassName(), m = e.getMethodName();
-            if (c.endsWith("$ConditionObject") && m.startsWith("await")) return "Condition.await";
-            if (c.equals("java.lang.Object") && m.startsWith("wait")) return "Object.wait";
-            if (c.equals("java.lang.Thread") && m.startsWith("sleep")) return "Thread.sleep";
-            if (c.startsWith("java.util.concurrent.locks.AbstractQueuedSynchronizer") && m.startsWith("acquire")) {
-                return "Lock.lock (waiting for a lock)";
-            }
-            if (c.equals("java.util.concurrent.locks.LockSupport")) continue;
-            if (Evidence.isLearners(e)) break;
+            String c = e.getClassName();
+            boolean jdk = c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.");
+            if (!jdk) break;
+            kind = name(c) + "." + e.getMethodName().replaceFirst("0$", "");
         }
-        return "LockSupport.park";
+        return kind == null ? "LockSupport.park" : kind;
+    }
+
+    private static String name(String className) {
+        if (className.endsWith("$ConditionObject")) return "Condition";
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        int inner = simple.indexOf('$');
+        return inner < 0 ? simple : simple.substring(0, inner);
     }
 
     private static void sleepQuietly(long ms) {

@@ -126,20 +126,25 @@ final class Tasks {
     void starting(Thread thread) {
         Cell cell = Cell.current();
         if (cell == null || isJdkThread(thread)) return;
-        // The JDK starts platform threads for itself when a cell first uses a feature (Java2D's disposer,
-        // HttpClient's selector): those are not the learner's. Virtual threads are started by learners only
-        // (and there may be millions, so they are not looked into).
-        if (!thread.isVirtual() && startedByTheJdk()) return;
+        // The JDK starts threads for itself when a cell first uses a feature (Java2D's disposer, HttpClient's
+        // selector, the virtual-thread I/O pollers "SubPoller-N"): those are not the learner's. The JDK names
+        // its virtual threads; a learner's may be millions of unnamed ones, whose start is not looked into.
+        if ((!thread.isVirtual() || !thread.getName().isEmpty()) && startedByTheJdk()) return;
         cell.register(thread);
     }
 
     private static final StackWalker WALKER = StackWalker.getInstance();
 
-    /** Whether the code that starts a thread, past Thread's own frames and the hooks, is the JDK's internals. */
+    /**
+     * Whether the code that starts a thread, past Thread's own frames, the executors' (a thread-per-task
+     * executor starts the JDK's I/O pollers as it starts a learner's tasks) and the hooks, is the JDK's
+     * internals.
+     */
     static boolean startedByTheJdk() {
         return WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
                 .filter(c -> !c.startsWith("java.lang.Thread") && !c.startsWith("java.lang.VirtualThread")
-                        && !c.startsWith("java.util.concurrent.ConclabHooks") && !c.startsWith("conclab.kernel."))
+                        && !c.startsWith("java.lang.System$") // JavaLangAccess, which executors start threads through
+                        && !c.startsWith("java.util.concurrent.") && !c.startsWith("conclab.kernel."))
                 .findFirst()
                 .map(c -> c.startsWith("sun.") || c.startsWith("jdk.internal.") || c.startsWith("com.sun."))
                 .orElse(false));
