@@ -313,6 +313,7 @@ Thread.ofPlatform().name("bob").start(rightFirst);
     assert re.search(r"alice \(cell \[\d+\]\) waits for Object@\w+, held by bob", text), text
     assert re.search(r"bob \(cell \[\d+\]\) waits for Object@\w+, held by alice", text), text
     assert "lambda (cell [" in text
+    assert "blocked on synchronized cannot be interrupted" in text, text
 
 
 def test_no_deadlock_says_so(shared):

@@ -79,6 +79,7 @@ final class ThreadMagics {
         for (Object[] r : rows) byId.put((Long) r[1], r);
         StringBuilder text = new StringBuilder();
         List<Long> seen = new ArrayList<>();
+        boolean monitors = false;
         for (Object[] start : rows) {
             if (seen.contains((Long) start[1])) continue;
             List<Object[]> cycle = new ArrayList<>();
@@ -88,15 +89,25 @@ final class ThreadMagics {
             }
             text.append("Deadlock: ").append(cycle.size()).append(" threads wait for each other, and none can go on.\n");
             for (Object[] r : cycle) {
+                monitors |= !isLockObject((String) r[3]);
                 text.append("  ").append(r[2]).append(cellSuffix((Long) r[0])).append(" waits for ")
                         .append((String) r[3]).append(", held by ").append(r[5])
                         .append("\n      at ").append(where(session, (StackTraceElement[]) r[6])).append('\n');
             }
         }
-        text.append("Each holds a lock that the next one needs. A thread blocked on synchronized cannot be interrupted:"
-                + " stop the cell (it restarts the engine), then take the locks in one global order.\n");
+        text.append("Each holds a lock that the next one needs. ").append(monitors
+                ? "A thread blocked on synchronized cannot be interrupted: %threads stop (or stopping the cell) restarts"
+                  + " the engine."
+                : "%threads stop interrupts them: a thread in lockInterruptibly() or tryLock() gives up; one in lock()"
+                  + " cannot, and then the engine is restarted.")
+                .append(" To prevent it, take the locks in one global order, or use tryLock with a timeout.\n");
         ctx.print(text.toString());
         return Session.Result.NOTHING;
+    }
+
+    /** Whether a lock name is one of java.util.concurrent's locks (else it is an object's monitor). */
+    private static boolean isLockObject(String lock) {
+        return lock.startsWith("ReentrantLock") || lock.startsWith("ReentrantReadWriteLock") || lock.startsWith("StampedLock");
     }
 
     /** Where a thread is: its innermost frame of cell code, else its innermost frame. */

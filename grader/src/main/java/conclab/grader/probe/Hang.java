@@ -109,7 +109,11 @@ public final class Hang {
     private static String name(LockInfo lock) {
         if (lock == null) return "a lock";
         String cls = lock.getClassName();
-        String simple = cls.substring(cls.lastIndexOf('.') + 1).replace('$', '.');
-        return "the lock of " + simple + "@" + Integer.toHexString(lock.getIdentityHashCode());
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        if (simple.contains("$") && cls.startsWith("java.util.concurrent.locks.")) {
+            // A lock's inner synchronizer (ReentrantLock$NonfairSync): name the lock, the class the code uses.
+            return "a " + simple.substring(0, simple.indexOf('$')) + " (@" + Integer.toHexString(lock.getIdentityHashCode()) + ")";
+        }
+        return "the lock of " + simple.replace('$', '.') + "@" + Integer.toHexString(lock.getIdentityHashCode());
     }
 }

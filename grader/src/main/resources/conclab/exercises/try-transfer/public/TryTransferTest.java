@@ -1,0 +1,78 @@
+import conclab.grader.probe.Liveness;
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Stress;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the try-transfer exercise: the learner may read them. */
+class TryTransferTest {
+    @Test
+    @Property("moves-money")
+    void movesMoney() throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(0);
+        boolean moved = Bank.tryTransfer(a, b, 30, 100);
+        if (!moved || a.balance != 70 || b.balance != 30) {
+            throw new AssertionError("tryTransfer(a, b, 30, 100) with both locks free returned " + moved
+                    + ", and the balances are " + a.balance + " and " + b.balance + ", not true, 70 and 30.");
+        }
+        if (a.lock.isLocked() || b.lock.isLocked()) throw new AssertionError("A lock was still held after tryTransfer returned.");
+    }
+
+    /** Each thread retries until its transfer succeeds, for 300 ms, in opposite directions; up to 5 rounds. */
+    @Test
+    @Property("no-deadlock")
+    void noDeadlock() throws InterruptedException {
+        Bank.tryTransfer(new LockedAccount(0), new LockedAccount(0), 0, 10); // the stub fails here, as "not done"
+        Stress.repeat(5, Duration.ofSeconds(3), round -> {
+            LockedAccount a = new LockedAccount(1_000_000_000), b = new LockedAccount(1_000_000_000);
+            Liveness.finish("Two threads transferring between the same two accounts in opposite directions",
+                    Duration.ofSeconds(8),
+                    Liveness.task("transfer a to b", () -> transferFor(a, b)),
+                    Liveness.task("transfer b to a", () -> transferFor(b, a)));
+            return null;
+        });
+    }
+
+    static void transferFor(LockedAccount from, LockedAccount to) throws InterruptedException {
+        long end = System.nanoTime() + 300_000_000L;
+        while (System.nanoTime() < end) {
+            while (!Bank.tryTransfer(from, to, 1, 50)) { }
+        }
+    }
+
+    @Test
+    @Property("gives-up-in-time")
+    void givesUpInTime() throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
+            b.lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                // ends the test
+            } finally {
+                b.lock.unlock();
+            }
+        });
+        held.await();
+        try {
+            Waiting call = Waiting.start("tryTransfer(a, b, 10, 200 ms) while another thread holds b's lock",
+                    () -> Bank.tryTransfer(a, b, 10, 200));
+            Object moved = call.returns(Duration.ofSeconds(3));
+            if (!Boolean.FALSE.equals(moved)) throw new AssertionError("tryTransfer returned " + moved + " although it could not get b's lock.");
+            if (a.lock.isLocked()) {
+                throw new AssertionError("After tryTransfer gave up, a's lock was still held: unlock what you locked before giving up.");
+            }
+            if (a.balance != 100 || b.balance != 100) {
+                throw new AssertionError("tryTransfer gave up but the balances changed to " + a.balance + " and " + b.balance + ".");
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+    }
+}
