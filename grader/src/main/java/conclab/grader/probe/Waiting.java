@@ -69,8 +69,9 @@ public final class Waiting {
             if (s == Thread.State.TERMINATED) {
                 Throwable e = failure.get();
                 if (e != null && Evidence.notDone(e)) throw new UnsupportedOperationException(Evidence.NOT_DONE, e);
+                Object r = result.get();
                 throw new AssertionError(what + " should have waited, but it "
-                        + (e == null ? "returned " + result.get() : Evidence.describe(e)));
+                        + (e == null ? "returned" + (r == null ? " at once" : " " + r) : Evidence.describe(e)));
             }
             sleepQuietly(1);
         }

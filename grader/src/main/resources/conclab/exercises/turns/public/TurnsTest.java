@@ -1,0 +1,111 @@
+import conclab.grader.probe.Liveness;
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the turns exercise: the learner may read them. */
+class TurnsTest {
+    /**
+     * Runs {@code players} threads for {@code rounds} rounds each (wait for the turn, log, done) and checks
+     * that the log is 0, 1, ..., n-1, 0, 1, ...; a hang fails with what each thread was doing.
+     */
+    static void play(int players, int rounds) {
+        Turns turns = new Turns(players);
+        List<Integer> log = new CopyOnWriteArrayList<>();
+        Liveness.Task[] tasks = new Liveness.Task[players];
+        for (int p = 0; p < players; p++) {
+            int me = p;
+            tasks[p] = Liveness.task("player " + p, () -> {
+                for (int r = 0; r < rounds; r++) {
+                    turns.waitForTurn(me);
+                    log.add(me);
+                    turns.done(me);
+                }
+            });
+        }
+        Liveness.finish(players + " players taking " + rounds + " turns each", Duration.ofSeconds(5), tasks);
+        check(log, players, rounds);
+    }
+
+    static void check(List<Integer> log, int players, int rounds) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i) != i % players) {
+                List<Integer> around = log.subList(Math.max(0, i - 4), Math.min(log.size(), i + 3));
+                throw new AssertionError("Turn " + (i + 1) + " was player " + log.get(i) + "'s, but it was player "
+                        + (i % players) + "'s turn (the turns around it: " + around + ").");
+            }
+        }
+        if (log.size() != players * rounds) throw new AssertionError(log.size() + " turns were taken, not " + players * rounds + ".");
+    }
+
+    @Test
+    @Property("two-take-turns")
+    void twoTakeTurns() {
+        play(2, 50);
+    }
+
+    /**
+     * Player 1 starts first and must sleep until its turn; after player 0's turn it must wake; while it holds
+     * its turn, player 0 asking again must wait. Each step is awaited, so timing plays no part.
+     */
+    @Test
+    @Property("start-order")
+    void startOrder() throws InterruptedException {
+        Turns turns = new Turns(2);
+        CountDownLatch inTurn = new CountDownLatch(1), release = new CountDownLatch(1);
+        Waiting second = Waiting.start("player 1", () -> {
+            turns.waitForTurn(1);
+            inTurn.countDown();
+            release.await();
+            turns.done(1);
+            return null;
+        });
+        if (!second.parks(Duration.ofSeconds(2))) {
+            throw new AssertionError("Player 1, started first, should sleep until its turn; it did not (it kept running).");
+        }
+        turns.waitForTurn(0);
+        turns.done(0);
+        if (!inTurn.await(2, TimeUnit.SECONDS)) {
+            release.countDown();
+            throw new AssertionError("Player 0 took its turn and called done(0), and player 1 was not woken within 2 s.");
+        }
+        Waiting again = Waiting.start("player 0 asking for its next turn", () -> { turns.waitForTurn(0); return null; });
+        boolean waited = again.parks(Duration.ofMillis(500)) && !again.done();
+        release.countDown();
+        if (!waited) {
+            again.returns(Duration.ofSeconds(2));
+            throw new AssertionError("While player 1 still had its turn, waitForTurn(0) returned: player 0 got two turns"
+                    + " in a row. Keep track of whose turn it is, and wait while it is not yours.");
+        }
+        again.returns(Duration.ofSeconds(2));
+        second.returns(Duration.ofSeconds(2));
+    }
+
+    @Test
+    @Property("three-take-turns")
+    void threeTakeTurns() {
+        play(3, 200);
+    }
+
+    @Test
+    @Property("no-busy-wait")
+    void noBusyWait() throws InterruptedException {
+        Turns turns = new Turns(2);
+        turns.waitForTurn(0); // player 0's turn: returns at once (the stub fails here, as "not done")
+        Waiting waiting = Waiting.start("player 1 waiting for its turn", () -> { turns.waitForTurn(1); return null; });
+        waiting.parks(Duration.ofMillis(200));
+        Waiting.Watch watch = waiting.watch(Duration.ofMillis(500));
+        turns.done(0);
+        waiting.returns(Duration.ofSeconds(2));
+        if (watch.spins()) {
+            throw new AssertionError("While player 1 waited for its turn, " + watch.describe() + ": it keeps checking"
+                    + " instead of sleeping until done() signals. Wait with await() on a Condition.");
+        }
+    }
+}
