@@ -1,0 +1,21 @@
+// fails: releases-on-exception
+// The permit is given back only when the task returns: each exception loses one.
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+
+/** Lets at most `limit` calls run at once; the others wait for a place. */
+class Throttle {
+    private final Semaphore places;
+
+    Throttle(int limit) {
+        places = new Semaphore(limit);
+    }
+
+    /** Runs task when a place is free, and gives the place back when it ends, however it ends. */
+    <T> T call(Callable<T> task) throws Exception {
+        places.acquire();
+        T result = task.call();
+        places.release();
+        return result;
+    }
+}

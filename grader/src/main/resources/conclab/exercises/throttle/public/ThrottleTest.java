@@ -1,0 +1,83 @@
+import conclab.grader.probe.Liveness;
+import conclab.grader.probe.Property;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the throttle exercise: the learner may read them. */
+class ThrottleTest {
+    @Test
+    @Property("returns-result")
+    void returnsResult() throws Exception {
+        Throttle t = new Throttle(2);
+        Object got = t.call(() -> "page");
+        if (!"page".equals(got)) throw new AssertionError("call(() -> \"page\") returned " + got + ".");
+        try {
+            t.call(() -> { throw new IllegalStateException("server error"); });
+            throw new AssertionError("call() of a task that throws returned normally.");
+        } catch (IllegalStateException expected) {
+            // the task's exception, as it was
+        }
+    }
+
+    @Test
+    @Property("limits")
+    void limits() {
+        Throttle t = new Throttle(3);
+        runEight(t, "8 calls through a throttle of 3");
+    }
+
+    /**
+     * 8 threads call through {@code t} a task that waits for a release; checks that exactly 3 get in (not
+     * more, not fewer), then releases them all and requires every call to finish.
+     */
+    static void runEight(Throttle t, String what) {
+        AtomicInteger inside = new AtomicInteger(), most = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Liveness.Task[] callers = new Liveness.Task[8];
+        for (int i = 0; i < 8; i++) {
+            callers[i] = Liveness.task("caller " + (i + 1), () -> t.call(() -> {
+                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                release.await();
+                inside.decrementAndGet();
+                return null;
+            }));
+        }
+        Thread checker = Thread.ofPlatform().daemon().start(() -> {
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (inside.get() < 3 && System.nanoTime() < deadline) Thread.onSpinWait();
+            try {
+                Thread.sleep(300); // room for a 4th to get in, if the throttle lets it
+            } catch (InterruptedException e) {
+                return;
+            }
+            release.countDown();
+        });
+        Liveness.finish(what, Duration.ofSeconds(5), callers);
+        try {
+            checker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (most.get() > 3) throw new AssertionError(most.get() + " tasks ran at the same time through a throttle of 3.");
+        if (most.get() < 3) {
+            throw new AssertionError("At most " + most.get() + " task(s) ran at the same time through a throttle of 3, with 8"
+                    + " callers waiting: it should let 3 run.");
+        }
+    }
+
+    @Test
+    @Property("releases-on-exception")
+    void releasesOnException() {
+        Throttle t = new Throttle(3);
+        for (int i = 0; i < 3; i++) { // as many as there are places: a leak takes them all
+            try {
+                t.call(() -> { throw new IllegalStateException("server error"); });
+            } catch (Exception expected) {
+                // as the task threw it
+            }
+        }
+        runEight(t, "8 calls through a throttle of 3 after 3 tasks threw");
+    }
+}
