@@ -1,0 +1,145 @@
+import conclab.grader.probe.Property;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the both-pages exercise: the learner may read them. */
+class BothPagesTest {
+    /** Generous bounds: the machine that grades may be slow and busy. */
+    static final long LIMIT_SECONDS = 5;
+
+    final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void closePool() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    @Property("returns-at-once")
+    void returnsAtOnce() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Call call = new Call(download(gate, "page a"), download(gate, "page b"), pool);
+        boolean returned = call.returnedWithin(LIMIT_SECONDS);
+        gate.countDown();
+        if (!returned) {
+            throw new AssertionError("both() had not returned after " + LIMIT_SECONDS + " s while the two downloads "
+                    + "were still running: it waited for them. Return the future at once; it completes when the "
+                    + "pages are there.");
+        }
+        expect(List.of("page a", "page b"), call.future());
+    }
+
+    @Test
+    @Property("runs-both-at-once")
+    void runsBothAtOnce() throws Exception {
+        CountDownLatch started = new CountDownLatch(2), gate = new CountDownLatch(1);
+        Supplier<String> a = () -> { started.countDown(); return download(gate, "page a").get(); };
+        Supplier<String> b = () -> { started.countDown(); return download(gate, "page b").get(); };
+        Call call = new Call(a, b, pool);
+        boolean both = started.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+        long count = 2 - started.getCount();
+        gate.countDown();
+        if (!both) {
+            throw new AssertionError("While one download was still running, the other had not started (after "
+                    + LIMIT_SECONDS + " s, " + count + " of 2 had started): they run one after the other. "
+                    + "Start both on the pool before waiting for either.");
+        }
+        expect(List.of("page a", "page b"), call.future());
+    }
+
+    @Test
+    @Property("keeps-order")
+    void keepsOrder() throws Exception {
+        // b finishes first: a waits until the pool has finished a task, which can only be b's (a's is
+        // still running), including whatever the future runs when b's page arrives.
+        CountDownLatch aTaskDone = new CountDownLatch(1);
+        Executor counting = task -> pool.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                aTaskDone.countDown();
+            }
+        });
+        Supplier<String> a = () -> {
+            try {
+                aTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "page a";
+        };
+        Call call = new Call(a, () -> "page b", counting);
+        expect(List.of("page a", "page b"), call.future());
+    }
+
+    /** A download that waits until {@code gate} opens (at most a minute) and returns {@code page}. */
+    static Supplier<String> download(CountDownLatch gate, String page) {
+        return () -> {
+            try {
+                gate.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return page;
+        };
+    }
+
+    /**
+     * A call of {@code Pages.both} on a thread of its own, so that a call that waits for the downloads
+     * cannot hang the test.
+     */
+    static final class Call {
+        private final Thread caller;
+        private final AtomicReference<Object> result = new AtomicReference<>();
+
+        Call(Supplier<String> a, Supplier<String> b, Executor pool) {
+            caller = Thread.ofPlatform().daemon().name("caller").start(() -> {
+                try {
+                    result.set(Pages.both(a, b, pool));
+                } catch (Throwable t) {
+                    result.set(t);
+                }
+            });
+        }
+
+        boolean returnedWithin(long seconds) throws InterruptedException {
+            return caller.join(java.time.Duration.ofSeconds(seconds));
+        }
+
+        /** What both() returned, waiting for it at most the limit. */
+        CompletableFuture<List<String>> future() throws InterruptedException {
+            if (!returnedWithin(LIMIT_SECONDS)) {
+                throw new AssertionError("both() had not returned " + LIMIT_SECONDS
+                        + " s after both downloads could finish.");
+            }
+            Object got = result.get();
+            if (got instanceof Throwable t) throw new AssertionError("both() threw " + t, t);
+            if (got == null) throw new AssertionError("both() returned null instead of a CompletableFuture.");
+            @SuppressWarnings("unchecked")
+            CompletableFuture<List<String>> future = (CompletableFuture<List<String>>) got;
+            return future;
+        }
+    }
+
+    /** Requires {@code future} to complete within the limit with {@code pages}. */
+    static void expect(List<String> pages, CompletableFuture<List<String>> future) throws Exception {
+        List<String> got;
+        try {
+            got = future.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("The future had not completed " + LIMIT_SECONDS + " s after both downloads could finish.");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("The future failed with " + e.getCause(), e.getCause());
+        }
+        if (!pages.equals(got)) throw new AssertionError("The future completed with " + got + ", expected " + pages + ".");
+    }
+}
