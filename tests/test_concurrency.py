@@ -291,6 +291,32 @@ def test_the_jdks_own_io_pollers_are_not_the_learners_threads(kernel):
     assert kernel.execute('"the engine kept its variables: " + (server != null)').value.endswith('true"')
 
 
+def test_an_asynchronous_channel_groups_threads_are_the_jdks(kernel):
+    """The first AsynchronousSocketChannel makes the JDK start its default group's event loops, as tasks on
+    the group's pool, while the cell runs: they are the JDK's. A completion handler's output, printed on
+    one of them, shows under the running cell."""
+    r = kernel.execute(
+        'var server = java.nio.channels.AsynchronousServerSocketChannel.open().bind(null);\n'
+        'var accepted = new CountDownLatch(1);\n'
+        'server.accept(null, new java.nio.channels.CompletionHandler<java.nio.channels.AsynchronousSocketChannel, Void>() {\n'
+        '    public void completed(java.nio.channels.AsynchronousSocketChannel c, Void a) {\n'
+        '        System.out.println("accepted on a thread of the JDK");\n'
+        '        accepted.countDown();\n'
+        '    }\n'
+        '    public void failed(Throwable e, Void a) { }\n'
+        '});\n'
+        'var client = java.nio.channels.AsynchronousSocketChannel.open();\n'
+        'client.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);\n'
+        'accepted.await(10, TimeUnit.SECONDS);')
+    assert r.status == "ok", r.error_text()
+    assert "accepted on a thread of the JDK" in r.stdout, r.stdout
+    assert "still running" not in r.stderr, r.stderr
+    threads = kernel.execute("%threads")
+    text = threads.stdout + "".join(d["content"]["data"]["text/plain"] for d in threads.displays)
+    assert "Innocuous" not in text, text
+    kernel.execute("client.close(); server.close();")
+
+
 def test_deadlocks_shows_the_cycle(kernel):
     code = """
 Object left = new Object(), right = new Object();

@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
  * the worker's current cell is the task's (so its output, its failure and its stop checks are the task's
  * cell's), and the worker is listed among the cell's running threads; afterwards the worker's own cell is
  * restored. A thread started while a cell is current is registered with that cell, unless it is one of the
- * JDK's own (a virtual thread's carrier, an innocuous thread, a common-pool worker).
+ * JDK's own (a virtual thread's carrier, an innocuous thread, a common-pool worker). Tasks whose class is
+ * the JDK's internals are never a cell's.
  *
  * <p>Submissions are kept in two maps from task (by identity) to cell: one-shot tasks are removed when they
  * run; repeating ones (periodic scheduled tasks, timer tasks) are kept, weakly. Tasks submitted to the
@@ -79,6 +80,9 @@ final class Tasks {
         if (executor != null && isVirtualScheduler(executor)) return;
         Cell cell = Cell.current();
         if (cell == null) return; // a JDK thread, or a worker of no cell: nothing to record
+        // The JDK's own tasks, submitted while a cell first uses a feature (an asynchronous channel group
+        // starts its event loops on its pool this way), run for the JDK, for ever: not the cell's.
+        if (isJdkClass(task.getClass().getName())) return;
         if (task instanceof TimerTask || task instanceof RunnableScheduledFuture<?> r && r.isPeriodic()) {
             if (repeating.put(task, cell) == null) pending.incrementAndGet();
         } else if (oneShot.put(new Key(task), cell) == null) {
@@ -146,8 +150,13 @@ final class Tasks {
                         && !c.startsWith("java.lang.System$") // JavaLangAccess, which executors start threads through
                         && !c.startsWith("java.util.concurrent.") && !c.startsWith("conclab.kernel."))
                 .findFirst()
-                .map(c -> c.startsWith("sun.") || c.startsWith("jdk.internal.") || c.startsWith("com.sun."))
+                .map(Tasks::isJdkClass)
                 .orElse(false));
+    }
+
+    /** Whether a class (a lambda's too: it is named after the class that wrote it) is the JDK's internals. */
+    static boolean isJdkClass(String name) {
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.");
     }
 
     private boolean isVirtualScheduler(Object executor) {
