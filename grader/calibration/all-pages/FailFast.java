@@ -1,0 +1,21 @@
+// fails: failure-kept-local
+// No error handling: the first failed page fails the whole future, and the others are lost.
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+class Crawl {
+    static CompletableFuture<Map<String, String>> fetchAll(List<String> urls,
+                                                           Function<String, CompletableFuture<String>> fetch) {
+        Map<String, CompletableFuture<String>> pages = new LinkedHashMap<>();
+        for (String url : urls) pages.put(url, fetch.apply(url));
+        return CompletableFuture.allOf(pages.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+            Map<String, String> result = new LinkedHashMap<>();
+            pages.forEach((url, page) -> result.put(url, page.join()));
+            return result;
+        });
+    }
+}

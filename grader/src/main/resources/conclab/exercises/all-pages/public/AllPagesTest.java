@@ -1,0 +1,150 @@
+import conclab.grader.probe.Property;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Public tests of the all-pages exercise: the learner may read them. The fetches are futures the test
+ * completes itself, one by one, on its own thread: every run is the same.
+ */
+class AllPagesTest {
+    static final long LIMIT_SECONDS = 5;
+    static final List<String> URLS = List.of("/goods/1/", "/goods/2/", "/goods/3/");
+
+    @Test
+    @Property("returns-at-once")
+    void returnsAtOnce() throws Exception {
+        Fetches fetches = new Fetches();
+        Call call = new Call(fetches);
+        boolean returned = call.returnedWithin(LIMIT_SECONDS);
+        fetches.succeedAll();
+        if (!returned) {
+            throw new AssertionError("fetchAll had not returned after " + LIMIT_SECONDS + " s, while no page had "
+                    + "come yet: it waits for the pages. Return the future at once.");
+        }
+        CompletableFuture<Map<String, String>> future = call.future();
+        if (future == null) throw new AssertionError("fetchAll returned null instead of a CompletableFuture.");
+    }
+
+    @Test
+    @Property("all-pages")
+    void allPages() throws Exception {
+        Fetches fetches = new Fetches();
+        Call call = new Call(fetches);
+        for (String url : URLS.reversed()) fetches.succeed(url); // the last first
+        expect(fetches.pages(), call.future(), "pages came last first");
+    }
+
+    @Test
+    @Property("failure-kept-local")
+    void failureKeptLocal() throws Exception {
+        Fetches fetches = new Fetches();
+        Call call = new Call(fetches);
+        fetches.succeed("/goods/1/");
+        fetches.succeed("/goods/3/");
+        fetches.fail("/goods/2/", new IOException("HTTP 500"));
+        Map<String, String> got = expectDone(call.future(), "/goods/2/ failed with IOException(\"HTTP 500\")");
+        Map<String, String> want = fetches.pages();
+        want.put("/goods/2/", "error: HTTP 500");
+        if (!want.equals(got)) {
+            throw new AssertionError("When /goods/2/ failed with IOException(\"HTTP 500\"), the future held " + got
+                    + "; expected " + want + ".");
+        }
+    }
+
+    /** The futures fetch returns, made in advance, so the test can complete them however fetchAll behaves. */
+    static final class Fetches {
+        final Map<String, CompletableFuture<String>> futures = new LinkedHashMap<>();
+
+        Fetches() {
+            for (String url : URLS) futures.put(url, new CompletableFuture<>());
+        }
+
+        CompletableFuture<String> fetch(String url) {
+            CompletableFuture<String> f = futures.get(url);
+            if (f == null) throw new IllegalArgumentException("fetch was called with " + url + ", not one of " + URLS);
+            return f;
+        }
+
+        static String page(String url) {
+            return "<title>" + url + "</title>";
+        }
+
+        Map<String, String> pages() {
+            Map<String, String> pages = new LinkedHashMap<>();
+            for (String url : URLS) pages.put(url, page(url));
+            return pages;
+        }
+
+        void succeed(String url) {
+            futures.get(url).complete(page(url));
+        }
+
+        void fail(String url, Throwable error) {
+            futures.get(url).completeExceptionally(error);
+        }
+
+        void succeedAll() {
+            for (String url : URLS) succeed(url);
+        }
+    }
+
+    /** A call of fetchAll on a thread of its own, so that a call that waits for the pages cannot hang the test. */
+    static final class Call {
+        private final Thread caller;
+        private final AtomicReference<Object> result = new AtomicReference<>();
+
+        Call(Fetches fetches) {
+            caller = Thread.ofPlatform().daemon().name("caller").start(() -> {
+                try {
+                    result.set(Crawl.fetchAll(URLS, fetches::fetch));
+                } catch (Throwable t) {
+                    result.set(t);
+                }
+            });
+        }
+
+        boolean returnedWithin(long seconds) throws InterruptedException {
+            return caller.join(Duration.ofSeconds(seconds));
+        }
+
+        /** What fetchAll returned, waiting for it at most the limit. */
+        CompletableFuture<Map<String, String>> future() throws InterruptedException {
+            if (!returnedWithin(LIMIT_SECONDS)) {
+                throw new AssertionError("fetchAll had not returned " + LIMIT_SECONDS + " s after every page had come.");
+            }
+            Object got = result.get();
+            if (got instanceof Throwable t) throw new AssertionError("fetchAll threw " + t, t);
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Map<String, String>> future = (CompletableFuture<Map<String, String>>) got;
+            return future;
+        }
+    }
+
+    /** The value of a future that should be complete by now (waiting at most the limit), with a clear failure. */
+    static Map<String, String> expectDone(CompletableFuture<Map<String, String>> future, String when) throws Exception {
+        if (future == null) throw new AssertionError("fetchAll returned null instead of a CompletableFuture.");
+        try {
+            return future.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("When " + when + ", the future had not completed after " + LIMIT_SECONDS
+                    + " s, though every fetch had finished.");
+        } catch (ExecutionException e) {
+            throw new AssertionError("When " + when + ", the future failed with " + e.getCause()
+                    + ": one page's failure lost all the pages.", e.getCause());
+        }
+    }
+
+    static void expect(Map<String, String> want, CompletableFuture<Map<String, String>> future, String when) throws Exception {
+        Map<String, String> got = expectDone(future, when);
+        if (!want.equals(got)) throw new AssertionError("When " + when + ", the future held " + got + "; expected " + want + ".");
+    }
+}
