@@ -1,0 +1,33 @@
+package conclab.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SelectorCostTest {
+    @Test
+    void eachKindRunsInItsOwnServerJvm() {
+        for (SelectorCost.Kind kind : SelectorCost.Kind.values()) {
+            SelectorCost.Result r = SelectorCost.measure(kind, 50);
+            String expected = kind == SelectorCost.Kind.POLL ? "sun.nio.ch.PollSelectorImpl" : "sun.nio.ch.EPollSelectorImpl";
+            assertEquals(expected, r.selector(), "the child used the requested selector");
+            assertEquals(50, r.idle());
+            assertTrue(r.calls() >= 10 && r.microsPerCall() > 0, r.toString());
+        }
+    }
+
+    @Test
+    void pollWatchesMoreThanSelectsLimitOf1024() {
+        SelectorCost.Result r = SelectorCost.measure(SelectorCost.Kind.POLL, 2000);
+        assertEquals(2000, r.idle());
+        assertTrue(r.calls() >= 10, r.toString());
+    }
+
+    @Test
+    void refusesMoreConnectionsThanADescriptorLimitAllows() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SelectorCost.measure(SelectorCost.Kind.EPOLL, 50_000));
+        assertTrue(e.getMessage().contains("between 0 and 15000"), e.getMessage());
+    }
+}
