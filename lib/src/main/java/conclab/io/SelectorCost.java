@@ -60,7 +60,7 @@ public final class SelectorCost {
     public record Result(String selector, int idle, double microsPerCall, long calls) {}
 
     /** How much CPU time the child spends timing selectNow() calls, after a warm-up of as much. */
-    static final Duration TIMED = Duration.ofMillis(200);
+    static final Duration TIMED = Duration.ofMillis(100);
 
     /**
      * Starts a server JVM using {@code kind}, opens {@code idle} silent connections and one ready one to
