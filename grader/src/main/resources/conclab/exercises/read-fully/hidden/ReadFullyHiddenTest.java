@@ -1,0 +1,43 @@
+import conclab.grader.probe.Property;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the read-fully exercise: used for grading only. */
+class ReadFullyHiddenTest {
+    /** Where a thread waits: a selector's select, seen in its stack. */
+    static boolean inSelect(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (f.getClassName().endsWith("SelectorImpl") && (f.getMethodName().contains("elect"))) return true;
+        }
+        return false;
+    }
+
+    @Test
+    @Property("waits-in-select")
+    void waitsInSelect() throws Exception {
+        ReadFullyTest t = new ReadFullyTest();
+        try {
+            t.connect();
+            ReadFullyTest.Read read = new ReadFullyTest.Read(t.reading, 10);
+            int samples = 0, selecting = 0;
+            String elsewhere = null;
+            long end = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < end) {
+                StackTraceElement[] stack = read.thread.getStackTrace();
+                samples++;
+                if (inSelect(stack)) selecting++;
+                else if (stack.length > 0) elsewhere = stack[0].getClassName() + "." + stack[0].getMethodName();
+                Thread.sleep(5); // sampling from outside: no synchronisation relies on it
+            }
+            t.writer.write(ByteBuffer.wrap(ReadFullyTest.pattern(10)));
+            read.result("10 bytes were sent after 300 ms");
+            if (selecting < samples * 8 / 10) {
+                throw new AssertionError("While no data came, the reading thread was in a selector's select() in only "
+                        + selecting + " of " + samples + " looks" + (elsewhere == null ? "" : " (elsewhere: " + elsewhere + ")")
+                        + ". Wait for readiness with select(), not by sleeping and trying again.");
+            }
+        } finally {
+            t.closeAll();
+        }
+    }
+}
