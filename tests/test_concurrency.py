@@ -317,6 +317,19 @@ def test_an_asynchronous_channel_groups_threads_are_the_jdks(kernel):
     kernel.execute("client.close(); server.close();")
 
 
+def test_the_process_reaper_is_the_jdks(kernel):
+    """Starting a child process makes the JDK wait for its exit on a "process reaper" thread, as a task of
+    its own pool: the JDK's, not the cell's, even while the child runs."""
+    r = kernel.execute('var child = new ProcessBuilder("sleep", "30").start();\n'
+                       'child.isAlive()')
+    assert r.status == "ok", r.error_text()
+    assert r.value == "true" and "still running" not in r.stderr, r.stderr
+    threads = kernel.execute("%threads")
+    text = threads.stdout + "".join(d["content"]["data"]["text/plain"] for d in threads.displays)
+    assert "reaper" not in text, text
+    kernel.execute("child.destroyForcibly();")
+
+
 def test_deadlocks_shows_the_cycle(kernel):
     code = """
 Object left = new Object(), right = new Object();

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import conclab.grader.Outcome.Status;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class QuizTest {
@@ -51,5 +54,45 @@ class QuizTest {
     void aChoiceThatDoesNotExistSaysWhichExist() {
         Outcome o = check(choice, "E");
         assertTrue(o.results().getFirst().evidence().contains("A, B, C, D"));
+    }
+
+    /**
+     * The calibration of quizzes: every quiz of the catalog has an answer cell in a notebook, its answer there
+     * gets the points, and every other choice of a choice question gets none.
+     */
+    @Test
+    void everyQuizIsAnsweredRightInItsNotebookAndNoOtherChoiceIs() throws Exception {
+        Set<String> answered = new HashSet<>();
+        for (Path file : Release.notebooks(Path.of(System.getProperty("conclab.project")).resolve("notebooks"))) {
+            for (Notebook.Cell c : Notebook.read(file).cells()) {
+                if (c.role() != Notebook.Role.ANSWER) continue;
+                Exercise quiz = Catalog.get().find(c.exercise());
+                assertTrue(quiz.isQuiz(), file + ": %%answer " + c.exercise() + " is not a quiz");
+                Outcome right = check(quiz, c.body());
+                assertEquals(quiz.props().getFirst().points(), right.points(), file + ": the answer to " + c.exercise()
+                        + " gets no points: " + right.results().getFirst().evidence());
+                String given = Quiz.text(c.body());
+                for (String other : quiz.choices()) {
+                    if (!other.equalsIgnoreCase(given)) assertEquals(0, check(quiz, other).points(), c.exercise() + ": " + other + " is right too");
+                }
+                answered.add(c.exercise());
+            }
+        }
+        for (Exercise ex : Catalog.get().all()) {
+            if (ex.isQuiz()) assertTrue(answered.contains(ex.name()), ex.name() + " has no %%answer cell in any notebook");
+        }
+    }
+
+    @Test
+    void shortAnswersAcceptTheirUsualSpellings() {
+        Exercise queue = Catalog.get().find("quiz-blocking-queue"), completion = Catalog.get().find("quiz-as-completed");
+        for (String a : new String[] {"BlockingQueue", "java.util.concurrent.BlockingQueue", "ArrayBlockingQueue<>(1000)", "linkedblockingqueue"}) {
+            assertEquals(1, check(queue, a).points(), a);
+        }
+        for (String a : new String[] {"Queue", "ConcurrentLinkedQueue", "SynchronousQueue"}) assertEquals(0, check(queue, a).points(), a);
+        for (String a : new String[] {"ExecutorCompletionService", "CompletionService", "ExecutorCompletionService<String>(pool)", "CompletionService.take()"}) {
+            assertEquals(1, check(completion, a).points(), a);
+        }
+        for (String a : new String[] {"invokeAll", "CompletableFuture.anyOf", "Future"}) assertEquals(0, check(completion, a).points(), a);
     }
 }

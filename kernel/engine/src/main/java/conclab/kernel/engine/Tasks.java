@@ -154,9 +154,14 @@ final class Tasks {
                 .orElse(false));
     }
 
-    /** Whether a class (a lambda's too: it is named after the class that wrote it) is the JDK's internals. */
+    /**
+     * Whether a class (a lambda's too: it is named after the class that wrote it) is the JDK's internals:
+     * its internal packages, and the process reaper (java.lang.ProcessHandleImpl's tasks wait for child
+     * processes to exit, for the JDK).
+     */
     static boolean isJdkClass(String name) {
-        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.");
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.")
+                || name.startsWith("java.lang.ProcessHandleImpl");
     }
 
     private boolean isVirtualScheduler(Object executor) {

@@ -1,0 +1,155 @@
+import conclab.grader.probe.Liveness;
+import conclab.grader.probe.Property;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the frames exercise: the learner may read them. */
+class MessagesTest {
+    /** Messages of every kind: empty, with a line break, not ASCII, longer than 65,535 bytes. */
+    static final List<String> MESSAGES = List.of("ADD 2 3", "", "two\nlines", "über 子进程 ✓", "x".repeat(100_000), "last");
+
+    /** The bytes of all {@code messages}, sent one by one through a Messages on an in-memory stream. */
+    static byte[] sent(List<String> messages) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var m = new Messages(InputStream.nullInputStream(), bytes);
+        for (String s : messages) m.send(s);
+        return bytes.toByteArray();
+    }
+
+    /** Runs {@code call} on a thread of its own and returns its result; fails if it takes longer than 5 s. */
+    static <T> T within(String what, Callable<T> call) {
+        AtomicReference<T> result = new AtomicReference<>();
+        Liveness.finish(what, Duration.ofSeconds(5), Liveness.task("receiver", () -> result.set(call.call())));
+        return result.get();
+    }
+
+    /** Receives as many messages as were sent from {@code in}. */
+    static void receiveAll(InputStream in, List<String> messages, String how) throws IOException {
+        var m = new Messages(in, OutputStream.nullOutputStream());
+        for (int i = 0; i < messages.size(); i++) {
+            String got = within("receive() of message " + (i + 1) + " " + how, m::receive);
+            if (!messages.get(i).equals(got)) {
+                throw new AssertionError("Message " + (i + 1) + " " + how + " came out as " + show(got) + ", not as it was sent: "
+                        + show(messages.get(i)) + ".");
+            }
+        }
+    }
+
+    static String show(String s) {
+        if (s == null) return "null";
+        String t = s.length() > 30 ? s.substring(0, 30) + "... (" + s.length() + " characters)" : s;
+        return "\"" + t.replace("\n", "\\n") + "\"";
+    }
+
+    @Test
+    @Property("round-trip")
+    void roundTrip() throws IOException {
+        byte[] frame = sent(List.of("ADD 2 3"));
+        byte[] expected = {0, 0, 0, 7, 'A', 'D', 'D', ' ', '2', ' ', '3'};
+        if (!Arrays.equals(frame, expected)) {
+            throw new AssertionError("send(\"ADD 2 3\") wrote the bytes " + Arrays.toString(frame) + "; a frame is the length in"
+                    + " 4 bytes, big-endian, then the UTF-8 bytes: " + Arrays.toString(expected) + ".");
+        }
+        byte[] all = sent(MESSAGES);
+        receiveAll(new ByteArrayInputStream(all), MESSAGES, "sent together with the others");
+    }
+
+    /** A stream that gives at most {@code most} bytes per read, in a fixed pattern 1, 2, ..., most, 1, 2, ... */
+    static final class Trickle extends InputStream {
+        private final byte[] bytes;
+        private final int most;
+        private int next, call;
+
+        Trickle(byte[] bytes, int most) {
+            this.bytes = bytes;
+            this.most = most;
+        }
+
+        @Override
+        public int read() {
+            return next < bytes.length ? bytes[next++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) return 0;
+            if (next >= bytes.length) return -1;
+            int n = Math.min(Math.min(len, 1 + call++ % most), bytes.length - next);
+            System.arraycopy(bytes, next, b, off, n);
+            next += n;
+            return n;
+        }
+    }
+
+    @Test
+    @Property("partial-reads")
+    void partialReads() throws IOException {
+        byte[] all = sent(MESSAGES);
+        receiveAll(new Trickle(all, 1), MESSAGES, "from a stream that gives one byte per read (as a pipe may)");
+        receiveAll(new Trickle(all, 7), MESSAGES, "from a stream that gives 1 to 7 bytes per read");
+    }
+
+    @Test
+    @Property("flushes")
+    void flushes() throws IOException {
+        var arrived = new ByteArrayOutputStream();
+        var m = new Messages(InputStream.nullInputStream(), new BufferedOutputStream(arrived)); // a Process's stdin is one
+        m.send("ADD 2 3");
+        if (arrived.size() < 11) {
+            throw new AssertionError("send(\"ADD 2 3\") returned, and only " + arrived.size() + " of the frame's 11 bytes had left the"
+                    + " buffer of the stream (a child's stdin has one): the other side would wait for the rest forever. Flush.");
+        }
+    }
+
+    @Test
+    @Property("end-of-stream")
+    void endOfStream() throws IOException {
+        String none = within("receive() from an empty stream", () -> new Messages(InputStream.nullInputStream(), OutputStream.nullOutputStream()).receive());
+        if (none != null) throw new AssertionError("receive() from a stream that ended before any message returned " + show(none) + ", not null.");
+        var two = sent(List.of("first", "second"));
+        var m = new Messages(new ByteArrayInputStream(two), OutputStream.nullOutputStream());
+        within("receive() of the first of two messages", m::receive);
+        within("receive() of the second of two messages", m::receive);
+        String end = within("receive() after the last message", m::receive);
+        if (end != null) throw new AssertionError("After two messages the stream ended, and the third receive() returned " + show(end) + ", not null.");
+        byte[] frame = sent(List.of("ADD 2 3"));
+        expectEof(Arrays.copyOf(frame, 2), "2 bytes of the 4 of a length");
+        expectEof(Arrays.copyOf(frame, 8), "the length (7) and 4 of the 7 bytes of the message");
+        expectEof(Arrays.copyOf(two, two.length - 1), "a whole message, then all but the last byte of another");
+    }
+
+    /** Receives from {@code bytes} (all messages but one truncated), expecting EOFException for the truncated one. */
+    static void expectEof(byte[] bytes, String what) {
+        var m = new Messages(new ByteArrayInputStream(bytes), OutputStream.nullOutputStream());
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Liveness.finish("receive() from a stream that ends after " + what, Duration.ofSeconds(5), Liveness.task("receiver", () -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    String got = m.receive();
+                    if (got == null || !got.equals("first")) {
+                        outcome.set(got == null ? "null" : "the message " + show(got));
+                        return;
+                    }
+                }
+            } catch (EOFException e) {
+                outcome.set(e);
+            }
+        }));
+        if (!(outcome.get() instanceof EOFException)) {
+            throw new AssertionError("receive() from a stream that ends after " + what + " returned " + outcome.get()
+                    + ": it should throw EOFException (the other side died inside a message; a message cut short is no message).");
+        }
+    }
+}
