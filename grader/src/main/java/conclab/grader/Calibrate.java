@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -95,32 +99,60 @@ final class Calibrate {
 
     /** Checks every version {@code repeat} times and prints the table to {@code out}; true if all held. */
     boolean run(List<Version> versions, int repeat, PrintStream out) {
+        return run(versions, repeat, 1, out);
+    }
+
+    /**
+     * As {@link #run(List, int, PrintStream)}, checking {@code jobs} versions at a time (each version's
+     * repeats one after the other). Rows come in the order of {@code versions}, each as soon as it and
+     * those before it are done. More than one job suits exercises whose checks mostly wait (latches,
+     * bounded waits); stress properties are timed runs, so they hold on a shared machine, but take the
+     * cores from each other.
+     */
+    boolean run(List<Version> versions, int repeat, int jobs, PrintStream out) {
         List<Tally> tallies = new ArrayList<>();
-        for (Version v : versions) {
-            Exercise ex = Catalog.get().find(v.exercise());
-            int held = 0;
-            long total = 0, max = 0;
-            String lastMiss = null;
-            for (int i = 0; i < repeat; i++) {
-                long t0 = System.nanoTime();
-                Outcome o = checker.check(ex, v.source(), v.firstLine(), Scope.ALL);
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                total += ms;
-                max = Math.max(max, ms);
-                String miss = miss(v, o);
-                if (miss == null) held++;
-                else lastMiss = miss;
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs))) {
+            List<Future<Tally>> futures = new ArrayList<>();
+            for (Version v : versions) futures.add(pool.submit(() -> tally(v, repeat)));
+            for (Future<Tally> f : futures) {
+                Tally t;
+                try {
+                    t = f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("calibration interrupted", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("calibration failed: " + e.getCause(), e.getCause());
+                }
+                tallies.add(t);
+                out.println(row(t));
+                out.flush();
             }
-            Tally t = new Tally(v, repeat, held, total, max, lastMiss);
-            tallies.add(t);
-            out.println(row(t));
-            out.flush();
         }
         Map<String, Long> perExercise = new LinkedHashMap<>();
         for (Tally t : tallies) perExercise.merge(t.version().exercise(), t.totalMillis() / t.runs(), Long::sum);
         out.println();
         perExercise.forEach((ex, ms) -> out.printf("%-18s one calibration (every version once): %.1f s%n", ex, ms / 1000.0));
         return tallies.stream().allMatch(t -> t.held() == t.runs());
+    }
+
+    /** Checks one version {@code repeat} times. */
+    private Tally tally(Version v, int repeat) {
+        Exercise ex = Catalog.get().find(v.exercise());
+        int held = 0;
+        long total = 0, max = 0;
+        String lastMiss = null;
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            Outcome o = checker.check(ex, v.source(), v.firstLine(), Scope.ALL);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            total += ms;
+            max = Math.max(max, ms);
+            String miss = miss(v, o);
+            if (miss == null) held++;
+            else lastMiss = miss;
+        }
+        return new Tally(v, repeat, held, total, max, lastMiss);
     }
 
     static String header() {

@@ -17,7 +17,7 @@ public final class Main {
     private static final String USAGE = """
             usage: ./conclab release [NOTEBOOK...]       student versions of the notebooks (default all) into release/
                    ./conclab grade SUBMISSIONS [--jobs N] grade every student folder of SUBMISSIONS
-                   ./conclab calibrate [--repeat N] [EXERCISE...]
+                   ./conclab calibrate [--repeat N] [--jobs N] [EXERCISE...]
                                                          reference and known-wrong versions against the tests
                    ./conclab check EXERCISE FILE [--all] check FILE (a solution cell's code, or an answer)
             grader-only: workspace DIR                   student versions into DIR, keeping notebooks already there
@@ -108,6 +108,7 @@ public final class Main {
 
     private static int calibrate(List<String> args) throws IOException {
         int repeat = intOption(args, "--repeat", 1);
+        int jobs = intOption(args, "--jobs", 1);
         Path calibration = project().resolve("grader").resolve("calibration");
         Map<String, Calibrate.Version> refs = Calibrate.references(course());
         List<Calibrate.Version> versions = new ArrayList<>();
@@ -119,7 +120,7 @@ public final class Main {
             versions.addAll(Calibrate.wrong(calibration, ex.name()));
         }
         System.out.println(Calibrate.header());
-        boolean ok = new Calibrate(Checker.here()).run(versions, repeat, System.out);
+        boolean ok = new Calibrate(Checker.here()).run(versions, repeat, jobs, System.out);
         return ok ? 0 : 1;
     }
 
