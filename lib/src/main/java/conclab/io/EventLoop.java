@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * An event loop: one thread, one {@link Selector}, and callbacks. Channels are watched for readiness (readable,
@@ -81,7 +82,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Sets callback {@code i} (an index in OPS) of {@code channel}; registers it, non-blocking, on first use. */
     private void watch(SelectableChannel channel, int i, Callback callback) {
-        inLoop("watching " + channel + " for " + OP_NAMES[i], () -> {
+        inLoop(() -> "watching " + channel + " for " + OP_NAMES[i], () -> {
             SelectionKey key = channel.keyFor(selector);
             if (key == null) {
                 channel.configureBlocking(false);
@@ -93,9 +94,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Runs {@code task} on the loop soon: in the next iteration, after the tasks queued before it. */
-    public void callSoon(Callback task) { callSoon(task, "task " + task); }
-
-    private void callSoon(Callback task, String what) {
+    public void callSoon(Callback task) { callSoon(task, () -> "task " + task); }
+    private void callSoon(Callback task, Supplier<String> what) {
         queued.add(() -> call(task, what));
         if (Thread.currentThread() != thread) selector.wakeup();
     }
@@ -103,17 +103,17 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code task} on the loop after {@code delay} (or later, never earlier), unless it is cancelled. */
     public Timer callLater(Duration delay, Callback task) {
         Timer t = new Timer(this, System.nanoTime() + delay.toNanos(), timerSeq.getAndIncrement(), task);
-        inLoop("adding " + t, () -> timers.add(t));
+        inLoop(() -> "adding " + t, () -> timers.add(t));
         return t;
     }
 
     /** Removes a cancelled timer from the queue, so that it no longer keeps the loop running. */
     void forget(Timer t) {
-        inLoop("cancelling " + t, () -> timers.remove(t));
+        inLoop(() -> "cancelling " + t, () -> timers.remove(t));
     }
 
     /** Does {@code action} now if on the loop's thread, else queues it for the loop. */
-    private void inLoop(String what, Callback action) {
+    private void inLoop(Supplier<String> what, Callback action) {
         if (Thread.currentThread() == thread) call(action, what);
         else callSoon(action, what);
     }
@@ -136,7 +136,7 @@ public final class EventLoop implements AutoCloseable {
                 select();
                 for (SelectionKey key : selector.selectedKeys()) dispatch(key);
                 selector.selectedKeys().clear();
-                for (Timer t : timers.takeDue(System.nanoTime())) if (!t.isCancelled()) call(t.task, t.toString());
+                for (Timer t : timers.takeDue(System.nanoTime())) if (!t.isCancelled()) call(t.task, t::toString);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -163,17 +163,18 @@ public final class EventLoop implements AutoCloseable {
         for (int i = 0; i < OPS.length; i++) {
             if (!key.isValid() || (key.readyOps() & key.interestOps() & OPS[i]) == 0) continue;
             Callback c = ((Callback[]) key.attachment())[i];
-            if (c != null && !call(c, OP_NAMES[i] + " callback of " + key.channel())) closeQuietly(key.channel());
+            String op = OP_NAMES[i];
+            if (c != null && !call(c, () -> op + " callback of " + key.channel())) closeQuietly(key.channel());
         }
     }
 
     /** Calls {@code c}; if it throws an exception, reports it and returns false. */
-    private boolean call(Callback c, String what) {
+    private boolean call(Callback c, Supplier<String> what) {
         try {
             c.run();
             return true;
         } catch (Exception e) {
-            errors.accept(what, e);
+            errors.accept(what.get(), e); // described only now: a description costs, a call should not
             return false;
         }
     }
