@@ -60,8 +60,9 @@ class BothPagesTest {
     @Property("keeps-order")
     void keepsOrder() throws Exception {
         // b finishes first: a waits until the pool has finished a task, which can only be b's (a's is
-        // still running), including whatever the future runs when b's page arrives.
-        CountDownLatch aTaskDone = new CountDownLatch(1);
+        // still running), including whatever the future runs when b's page arrives, and until both() has
+        // returned (what both() attaches to an already finished future runs at once, in the call).
+        CountDownLatch aTaskDone = new CountDownLatch(1), returned = new CountDownLatch(1);
         Executor counting = task -> pool.execute(() -> {
             try {
                 task.run();
@@ -72,12 +73,13 @@ class BothPagesTest {
         Supplier<String> a = () -> {
             try {
                 aTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+                returned.await(LIMIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return "page a";
         };
-        Call call = new Call(a, () -> "page b", counting);
+        Call call = new Call(a, () -> "page b", counting, returned);
         expect(List.of("page a", "page b"), call.future());
     }
 
@@ -102,11 +104,18 @@ class BothPagesTest {
         private final AtomicReference<Object> result = new AtomicReference<>();
 
         Call(Supplier<String> a, Supplier<String> b, Executor pool) {
+            this(a, b, pool, new CountDownLatch(1));
+        }
+
+        /** Counts {@code returned} down when both() has returned (or thrown). */
+        Call(Supplier<String> a, Supplier<String> b, Executor pool, CountDownLatch returned) {
             caller = Thread.ofPlatform().daemon().name("caller").start(() -> {
                 try {
                     result.set(Pages.both(a, b, pool));
                 } catch (Throwable t) {
                     result.set(t);
+                } finally {
+                    returned.countDown();
                 }
             });
         }

@@ -1,0 +1,199 @@
+package conclab.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * An event loop: one thread, one {@link Selector}, and callbacks. Channels are watched for readiness (readable,
+ * writable, connectable, acceptable), tasks run soon or after a delay, and every callback runs on the loop's
+ * thread, one at a time, so the state the callbacks share needs no lock.
+ *
+ * <pre>{@code
+ * var loop = new EventLoop();
+ * loop.onReadable(channel, () -> { ... channel.read(buffer) ... });   // called each time it is readable
+ * loop.callLater(Duration.ofSeconds(1), () -> channel.close());      // closed: no more callbacks
+ * loop.run();                                                          // until nothing is left to wait for
+ * }</pre>
+ *
+ * <p>One iteration: run the tasks queued so far; stop if no channel is watched and no timer or task is left;
+ * wait in {@code select} until a channel is ready, the next timer is due or another thread hands in work; call
+ * the callbacks of the ready channels; run the timers that are due. A callback must not block: while it runs,
+ * nothing else does.
+ *
+ * <p>Threads: {@link #run} makes the calling thread the loop's thread. Every public method may be called from
+ * any thread: called from another one (or before {@code run}), it is queued and done by the loop, in order.
+ * The callbacks are attached to their channel's {@link SelectionKey}; the keys, their callbacks and the timer
+ * queue are touched by the loop's thread only.
+ *
+ * <p>Failures: a callback that throws an exception is reported to the error handler ({@link #onError}; by
+ * default a line on standard error naming the callback), and the loop goes on; an {@link Error} ends
+ * {@code run}. A channel whose callback threw is closed: it would stay ready, and the failing callback would
+ * run again and again. A channel closed while it has events pending gets no more callbacks (its key is
+ * cancelled, and cancelled keys are skipped).
+ */
+public final class EventLoop implements AutoCloseable {
+    /** The four kinds of readiness, in the order their callbacks are called when several are ready at once. */
+    private static final int[] OPS = {SelectionKey.OP_CONNECT, SelectionKey.OP_ACCEPT, SelectionKey.OP_READ, SelectionKey.OP_WRITE};
+    private static final String[] OP_NAMES = {"connectable", "acceptable", "readable", "writable"};
+
+    private final Selector selector;
+    /** Tasks handed in by callSoon and by other threads; thread-safe, drained by the loop's thread. */
+    private final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
+    /** Pending timers, the next due first; the loop's thread only. */
+    private final TimerQueue timers = new TimerQueue();
+    /** Numbers the timers in the order they are made; any thread. */
+    private final AtomicLong timerSeq = new AtomicLong();
+    /** The thread in run(), or null when the loop is not running. */
+    private volatile Thread thread;
+    /** Set by stop(), read by the loop at the end of each iteration. */
+    private volatile boolean stopping;
+    /** Where callbacks that throw are reported: what the callback was, and what it threw. */
+    private volatile BiConsumer<String, Exception> errors = (what, e) -> {
+        System.err.println("conclab.io.EventLoop: " + what + " threw " + e);
+        e.printStackTrace();
+    };
+
+    /** Opens the loop's selector. */
+    public EventLoop() throws IOException {
+        selector = Selector.open();
+    }
+
+    /** Calls {@code callback} each time {@code channel} is readable (data or end of stream); null: no more. */
+    public void onReadable(SelectableChannel channel, Callback callback) { watch(channel, 2, callback); }
+
+    /** Calls {@code callback} each time {@code channel} can take more bytes; null: no more (say it when done). */
+    public void onWritable(SelectableChannel channel, Callback callback) { watch(channel, 3, callback); }
+
+    /** Calls {@code callback} when a non-blocking connect ends (it calls {@code finishConnect}); null: no more. */
+    public void onConnectable(SelectableChannel channel, Callback callback) { watch(channel, 0, callback); }
+
+    /** Calls {@code callback} each time a server channel has a connection to accept; null: no more. */
+    public void onAcceptable(SelectableChannel channel, Callback callback) { watch(channel, 1, callback); }
+
+    /** Sets callback {@code i} (an index in OPS) of {@code channel}; registers it, non-blocking, on first use. */
+    private void watch(SelectableChannel channel, int i, Callback callback) {
+        inLoop(() -> "watching " + channel + " for " + OP_NAMES[i], () -> {
+            SelectionKey key = channel.keyFor(selector);
+            if (key == null) {
+                channel.configureBlocking(false);
+                key = channel.register(selector, 0, new Callback[OPS.length]);
+            }
+            ((Callback[]) key.attachment())[i] = callback;
+            key.interestOps(callback == null ? key.interestOps() & ~OPS[i] : key.interestOps() | OPS[i]);
+        });
+    }
+
+    /** Runs {@code task} on the loop soon: in the next iteration, after the tasks queued before it. */
+    public void callSoon(Callback task) { callSoon(task, () -> "task " + task); }
+    private void callSoon(Callback task, Supplier<String> what) {
+        queued.add(() -> call(task, what));
+        if (Thread.currentThread() != thread) selector.wakeup();
+    }
+
+    /** Runs {@code task} on the loop after {@code delay} (or later, never earlier), unless it is cancelled. */
+    public Timer callLater(Duration delay, Callback task) {
+        Timer t = new Timer(this, System.nanoTime() + delay.toNanos(), timerSeq.getAndIncrement(), task);
+        inLoop(() -> "adding " + t, () -> timers.add(t));
+        return t;
+    }
+
+    /** Removes a cancelled timer from the queue, so that it no longer keeps the loop running. */
+    void forget(Timer t) {
+        inLoop(() -> "cancelling " + t, () -> timers.remove(t));
+    }
+
+    /** Does {@code action} now if on the loop's thread, else queues it for the loop. */
+    private void inLoop(Supplier<String> what, Callback action) {
+        if (Thread.currentThread() == thread) call(action, what);
+        else callSoon(action, what);
+    }
+
+    /** Sets where callbacks that throw are reported, with a description of the callback (default: stderr). */
+    public void onError(BiConsumer<String, Exception> handler) { errors = handler; }
+
+    /**
+     * Runs the loop on the calling thread until no channel is watched (has a callback) and no timer or queued
+     * task is left, or until {@link #stop}. It may run again later. IllegalStateException if it is running.
+     */
+    public void run() {
+        if (thread != null) throw new IllegalStateException("the loop is already running on " + thread);
+        thread = Thread.currentThread();
+        stopping = false;
+        try {
+            while (!stopping) {
+                for (int n = queued.size(); n > 0; n--) queued.poll().run(); // not the ones these add
+                if (queued.isEmpty() && timers.isEmpty() && !watching()) break;
+                select();
+                for (SelectionKey key : selector.selectedKeys()) dispatch(key);
+                selector.selectedKeys().clear();
+                for (Timer t : timers.takeDue(System.nanoTime())) if (!t.isCancelled()) call(t.task, t::toString);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            thread = null;
+        }
+    }
+
+    /** Whether a channel is watched: a key that is valid and has a callback. */
+    private boolean watching() {
+        return selector.keys().stream().anyMatch(key -> key.isValid() && key.interestOps() != 0);
+    }
+
+    /** Waits until a channel is ready, the next timer is due or work is handed in; not at all if some is. */
+    private void select() throws IOException {
+        long wait = timers.untilNext(System.nanoTime());
+        if (!queued.isEmpty() || wait <= 0) selector.selectNow();
+        else if (wait == Long.MAX_VALUE) selector.select();
+        else selector.select((wait + 999_999) / 1_000_000); // milliseconds, rounded up: at least 1
+    }
+
+    /** Calls the callbacks of a ready key; a callback may close the channel, so validity is checked each time. */
+    private void dispatch(SelectionKey key) {
+        for (int i = 0; i < OPS.length; i++) {
+            if (!key.isValid() || (key.readyOps() & key.interestOps() & OPS[i]) == 0) continue;
+            Callback c = ((Callback[]) key.attachment())[i];
+            String op = OP_NAMES[i];
+            if (c != null && !call(c, () -> op + " callback of " + key.channel())) closeQuietly(key.channel());
+        }
+    }
+
+    /** Calls {@code c}; if it throws an exception, reports it and returns false. */
+    private boolean call(Callback c, Supplier<String> what) {
+        try {
+            c.run();
+            return true;
+        } catch (Exception e) {
+            errors.accept(what.get(), e); // described only now: a description costs, a call should not
+            return false;
+        }
+    }
+
+    /** Makes {@link #run} return at the end of the iteration running now. */
+    public void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    /** Closes every channel of the loop, and its selector. Call it when the loop is not running. */
+    @Override
+    public void close() {
+        if (!selector.isOpen()) return;
+        for (SelectionKey key : selector.keys()) closeQuietly(key.channel());
+        closeQuietly(selector);
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try { c.close(); } catch (IOException e) { /* closing was all we wanted: it is closed or gone */ }
+    }
+}
