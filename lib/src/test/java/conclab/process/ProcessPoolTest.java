@@ -44,6 +44,15 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aLargeInputGoesToTheChildWhole() throws Exception {
+        String text = "line\\one\r\n".repeat(100_000) + "ünïcödé";
+        try (var pool = ProcessPool.start(1)) {
+            assertEquals(Integer.toString(text.length()), get(pool.submit(Tasks.Length.class, text)));
+            assertEquals("0", get(pool.submit(Tasks.Length.class, "")));
+        }
+    }
+
+    @Test
     void whatATaskPrintsAppearsHereMarkedWithItsChild() throws Exception {
         try (var output = new Children.Output(); var pool = ProcessPool.start(1)) {
             long pid = pool.pids().getFirst();
