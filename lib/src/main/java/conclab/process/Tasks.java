@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * <pre>{@code
  * pool.map(Tasks.Fib.class, List.of("30", "31", "32", "33"))   // CPU-bound: each child uses a core
  * pool.map(Tasks.Sleep.class, List.of("500", "500"))           // I/O-like: the children only wait
+ * pool.map(Tasks.Get.class, shop.urls())                       // I/O: each child downloads pages
  * pool.submit(Tasks.Length.class, "x".repeat(1_000_000))       // "1000000": what sending data costs
  * pool.submit(Tasks.Print.class, "hello\nworld")               // output of a child, marked with its pid
  * pool.submit(Tasks.Exit.class, "3")                           // a child that dies: its future fails
@@ -42,6 +43,14 @@ public final class Tasks {
         @Override
         public String run(String input) {
             return Integer.toString(input.length());
+        }
+    }
+
+    /** Input: an {@code http://} URL; downloads it with {@link conclab.web.Web#get} and answers the page's length: I/O in a child. */
+    public static final class Get implements ChildTask {
+        @Override
+        public String run(String input) {
+            return Integer.toString(conclab.web.Web.get(input.strip()).length());
         }
     }
 

@@ -53,6 +53,15 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aChildDownloadsAPage() throws Exception {
+        try (var shop = conclab.web.WebServer.start(java.time.Duration.ZERO); var pool = ProcessPool.start(1)) {
+            String page = conclab.web.Web.get(shop.url(3));
+            assertEquals(Integer.toString(page.length()), get(pool.submit(Tasks.Get.class, shop.url(3))));
+            assertEquals(2, shop.served());
+        }
+    }
+
+    @Test
     void whatATaskPrintsAppearsHereMarkedWithItsChild() throws Exception {
         try (var output = new Children.Output(); var pool = ProcessPool.start(1)) {
             long pid = pool.pids().getFirst();
