@@ -94,7 +94,7 @@ class ParallelCountTest {
     @Property("no-lost-counts")
     void noLostCounts() {
         int n = 4_000_000;
-        Stress.repeat(6, Duration.ofSeconds(5), round -> {
+        Stress.repeat(4, Duration.ofSeconds(3), round -> {
             CountDownLatch started = new CountDownLatch(4);
             Set<Thread> seen = ConcurrentHashMap.newKeySet();
             long got = count("count(4000000, 4, i -> true)", n, 4, i -> {
