@@ -3,7 +3,6 @@ import conclab.grader.probe.Property;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the parallel-count exercise: run when grading only. */
@@ -12,13 +11,11 @@ class ParallelCountHiddenTest {
     @Property("shuts-down")
     void shutsDown() throws InterruptedException {
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
-        AtomicLong got = new AtomicLong();
         Thread[] caller = new Thread[1];
         Liveness.finish("count(999, 3, ...)", Duration.ofSeconds(15), Liveness.task("caller", () -> {
             caller[0] = Thread.currentThread();
-            got.set(ParallelCount.count(999, 3, i -> workers.add(Thread.currentThread()) || true));
+            ParallelCount.count(999, 3, i -> workers.add(Thread.currentThread()) || true); // the count is for the other tests
         }));
-        if (got.get() != 999) throw new AssertionError("count(999, 3, i -> true) returned " + got.get() + ", not 999.");
         for (Thread t : workers) {
             if (t == caller[0]) continue;
             t.join(Duration.ofSeconds(5));

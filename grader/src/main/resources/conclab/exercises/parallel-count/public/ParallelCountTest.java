@@ -93,12 +93,14 @@ class ParallelCountTest {
     @Test
     @Property("no-lost-counts")
     void noLostCounts() {
-        int n = 4_000_000;
-        Stress.repeat(4, Duration.ofSeconds(3), round -> {
-            CountDownLatch started = new CountDownLatch(4);
-            Set<Thread> seen = ConcurrentHashMap.newKeySet();
-            long got = count("count(4000000, 4, i -> true)", n, 4, i -> {
-                if (seen.add(Thread.currentThread())) {
+        // 16 threads, so that on a busy machine two of them often run at the same instant on two cores
+        int n = 64_000_000, threads = 16;
+        Stress.repeat(6, Duration.ofSeconds(5), round -> {
+            CountDownLatch started = new CountDownLatch(threads);
+            ThreadLocal<Boolean> arrived = ThreadLocal.withInitial(() -> false);
+            long got = count("count(" + n + ", " + threads + ", i -> true)", n, threads, i -> {
+                if (!arrived.get()) {
+                    arrived.set(true);
                     started.countDown();
                     try {
                         started.await(2, TimeUnit.SECONDS); // a start gate: the threads count at the same time
@@ -109,7 +111,7 @@ class ParallelCountTest {
                 VarHandle.releaseFence(); // what the thread counted so far is written to memory, as after a real test
                 return true;
             });
-            return got == n ? null : "count(" + n + ", 4, i -> true) returned " + got + ", not " + n + ": " + (n - got)
+            return got == n ? null : "count(" + n + ", " + threads + ", i -> true) returned " + got + ", not " + n + ": " + (n - got)
                     + " counts were lost. Do several threads add to one shared total at once? Give each range its own"
                     + " count, return it from its task, and add the results up on one thread.";
         });
