@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * <pre>{@code
  * pool.map(Tasks.Fib.class, List.of("30", "31", "32", "33"))   // CPU-bound: each child uses a core
  * pool.map(Tasks.Sleep.class, List.of("500", "500"))           // I/O-like: the children only wait
+ * pool.map(Tasks.Get.class, shop.urls())                       // I/O: each child downloads pages
+ * pool.submit(Tasks.Length.class, "x".repeat(1_000_000))       // "1000000": what sending data costs
  * pool.submit(Tasks.Print.class, "hello\nworld")               // output of a child, marked with its pid
  * pool.submit(Tasks.Exit.class, "3")                           // a child that dies: its future fails
  * pool.submit(Tasks.Increment.class, "hits 1000 " + manager.socket())   // see MapManager
@@ -16,7 +18,11 @@ import java.nio.file.Path;
 public final class Tasks {
     private Tasks() {}
 
-    /** The n-th Fibonacci number, computed the slow way on purpose: fib(30) takes some milliseconds, fib(35) about a second. */
+    /**
+     * The n-th Fibonacci number, computed the slow way on purpose: about fib(n) calls, so each step of n
+     * costs 1.6 times more. Once the JIT has compiled it, fib(30) takes a few milliseconds and fib(34) some
+     * tens of milliseconds on a laptop core; before that (the first calls in a new JVM), many times more.
+     */
     public static long fib(int n) {
         return n < 2 ? n : fib(n - 1) + fib(n - 2);
     }
@@ -26,6 +32,25 @@ public final class Tasks {
         @Override
         public String run(String input) {
             return Long.toString(fib(Integer.parseInt(input.strip())));
+        }
+    }
+
+    /**
+     * Input: any text; answers its length in characters. Its cost is the trip: the text goes to the child
+     * through a pipe, escaped and encoded, and the answer comes back the same way.
+     */
+    public static final class Length implements ChildTask {
+        @Override
+        public String run(String input) {
+            return Integer.toString(input.length());
+        }
+    }
+
+    /** Input: an {@code http://} URL; downloads it with {@link conclab.web.Web#get} and answers the page's length: I/O in a child. */
+    public static final class Get implements ChildTask {
+        @Override
+        public String run(String input) {
+            return Integer.toString(conclab.web.Web.get(input.strip()).length());
         }
     }
 

@@ -44,6 +44,24 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aLargeInputGoesToTheChildWhole() throws Exception {
+        String text = "line\\one\r\n".repeat(100_000) + "ünïcödé";
+        try (var pool = ProcessPool.start(1)) {
+            assertEquals(Integer.toString(text.length()), get(pool.submit(Tasks.Length.class, text)));
+            assertEquals("0", get(pool.submit(Tasks.Length.class, "")));
+        }
+    }
+
+    @Test
+    void aChildDownloadsAPage() throws Exception {
+        try (var shop = conclab.web.WebServer.start(java.time.Duration.ZERO); var pool = ProcessPool.start(1)) {
+            String page = conclab.web.Web.get(shop.url(3));
+            assertEquals(Integer.toString(page.length()), get(pool.submit(Tasks.Get.class, shop.url(3))));
+            assertEquals(2, shop.served());
+        }
+    }
+
+    @Test
     void whatATaskPrintsAppearsHereMarkedWithItsChild() throws Exception {
         try (var output = new Children.Output(); var pool = ProcessPool.start(1)) {
             long pid = pool.pids().getFirst();

@@ -1,0 +1,30 @@
+// fails: no-lost-counts
+// All the tasks add to one shared total with total[0]++: a read, an add and a write, and two threads lose updates.
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntPredicate;
+
+/** Counts, on several threads at once, the numbers that pass a test. */
+class ParallelCount {
+    /**
+     * How many of 0, 1, ..., n - 1 pass test. Splits them into `threads` ranges, counts each range on a
+     * thread of a pool of `threads` threads, all at the same time, adds up the counts, and shuts the pool
+     * down before it returns.
+     */
+    static long count(int n, int threads, IntPredicate test) throws InterruptedException, ExecutionException {
+        long[] total = {0};
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads);
+                pool.submit(() -> {
+                    for (int i = from; i < to; i++) if (test.test(i)) total[0]++;
+                });
+            }
+        }
+        return total[0];
+    }
+}

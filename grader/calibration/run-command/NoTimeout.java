@@ -1,0 +1,37 @@
+// fails: times-out, kills-tree
+// waitFor() without a timeout: a command that never ends blocks run for ever.
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** What a command did: its exit code, and what it printed on stdout and stderr, together. */
+record Result(int exitCode, String output) {}
+
+/** Runs commands as child processes, with a time limit. */
+class Commands {
+    /**
+     * Runs command, its stderr merged into its stdout, and returns its exit code and output. Never blocks on a
+     * full pipe, however much the command prints. If the command has not ended after timeout, kills it and
+     * every process it started, then throws TimeoutException.
+     */
+    static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException, TimeoutException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (InputStream in = p.getInputStream()) {
+                in.transferTo(output);
+            } catch (IOException e) {
+                // the pipe was closed
+            }
+        });
+        int code = p.waitFor();
+        reader.join();
+        return new Result(code, output.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,119 @@
+import conclab.grader.probe.Liveness;
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Stress;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the parallel-count exercise: the learner may read them. */
+class ParallelCountTest {
+    /** Runs count on a thread of its own and waits for it at most 15 s: a hang fails, with where it hangs. */
+    static long count(String what, int n, int threads, IntPredicate test) {
+        AtomicLong result = new AtomicLong();
+        Liveness.finish(what, Duration.ofSeconds(15), Liveness.task("caller", () -> result.set(ParallelCount.count(n, threads, test))));
+        return result.get();
+    }
+
+    static boolean isPrime(int i) {
+        if (i < 2) return false;
+        for (int d = 2; (long) d * d <= i; d++) if (i % d == 0) return false;
+        return true;
+    }
+
+    /** Counts with a test that records how often each number was tested; fails on any number tested other than once. */
+    static void exactly(int n, int threads, IntPredicate test, String testName) {
+        AtomicIntegerArray tested = new AtomicIntegerArray(n);
+        AtomicLong outside = new AtomicLong(Long.MIN_VALUE);
+        String what = "count(" + n + ", " + threads + ", " + testName + ")";
+        long got = count(what, n, threads, i -> {
+            if (i < 0 || i >= n) outside.set(i);
+            else tested.incrementAndGet(i);
+            return test.test(i);
+        });
+        if (outside.get() != Long.MIN_VALUE)
+            throw new AssertionError(what + " tested the number " + outside.get() + ", which is not among 0 to " + (n - 1) + ".");
+        for (int i = 0; i < n; i++) {
+            if (tested.get(i) != 1) {
+                throw new AssertionError(what + " tested the number " + i + " " + (tested.get(i) == 0 ? "never" : tested.get(i) + " times")
+                        + ": each of 0 to " + (n - 1) + " must be tested once. Do the ranges cover all the numbers, the last ones"
+                        + " too when n is not a multiple of threads?");
+            }
+        }
+        long expected = 0;
+        for (int i = 0; i < n; i++) if (test.test(i)) expected++;
+        if (got != expected) throw new AssertionError(what + " returned " + got + ", but " + expected + " numbers pass the test.");
+    }
+
+    @Test
+    @Property("exact")
+    void exact() {
+        exactly(100_000, 4, ParallelCountTest::isPrime, "isPrime");
+        exactly(1_001, 7, i -> i % 3 == 0, "i % 3 == 0");
+        exactly(10, 4, i -> true, "i -> true");
+        exactly(3, 4, i -> true, "i -> true");
+        exactly(1, 1, i -> true, "i -> true");
+        exactly(0, 2, i -> true, "i -> true");
+    }
+
+    @Test
+    @Property("all-threads")
+    void allThreads() {
+        CountDownLatch allIn = new CountDownLatch(4);
+        Set<Thread> seen = ConcurrentHashMap.newKeySet();
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        AtomicLong lonely = new AtomicLong();
+        long got = count("count(4000, 4, ...)", 4_000, 4, i -> {
+            if (seen.add(Thread.currentThread())) {
+                names.add(Thread.currentThread().toString());
+                allIn.countDown();
+                try {
+                    // each new thread waits here until 4 threads have come: only threads that run at once get through
+                    if (!allIn.await(5, TimeUnit.SECONDS)) lonely.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return i % 2 == 0;
+        });
+        if (allIn.getCount() > 0) {
+            throw new AssertionError("With threads = 4, only " + seen.size() + " thread(s) tested numbers at the same time "
+                    + names + ", each waiting 5 s for the others: the 4 ranges must be counted on 4 threads at once, by a pool"
+                    + " of 4 threads, each range a task of its own.");
+        }
+        if (got != 2_000) throw new AssertionError("count(4000, 4, i % 2 == 0) returned " + got + ", not 2000.");
+    }
+
+    @Test
+    @Property("no-lost-counts")
+    void noLostCounts() {
+        // 16 threads, so that on a busy machine two of them often run at the same instant on two cores
+        int n = 64_000_000, threads = 16;
+        Stress.repeat(6, Duration.ofSeconds(5), round -> {
+            CountDownLatch started = new CountDownLatch(threads);
+            ThreadLocal<Boolean> arrived = ThreadLocal.withInitial(() -> false);
+            long got = count("count(" + n + ", " + threads + ", i -> true)", n, threads, i -> {
+                if (!arrived.get()) {
+                    arrived.set(true);
+                    started.countDown();
+                    try {
+                        started.await(2, TimeUnit.SECONDS); // a start gate: the threads count at the same time
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                VarHandle.releaseFence(); // what the thread counted so far is written to memory, as after a real test
+                return true;
+            });
+            return got == n ? null : "count(" + n + ", " + threads + ", i -> true) returned " + got + ", not " + n + ": " + (n - got)
+                    + " counts were lost. Do several threads add to one shared total at once? Give each range its own"
+                    + " count, return it from its task, and add the results up on one thread.";
+        });
+    }
+}

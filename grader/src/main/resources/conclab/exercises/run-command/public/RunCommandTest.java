@@ -1,0 +1,156 @@
+import conclab.grader.probe.Hang;
+import conclab.grader.probe.Property;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the run-command exercise: the learner may read them. */
+class RunCommandTest {
+    @AfterEach
+    void killWhatIsLeft() {
+        Procs.killAll();
+    }
+
+    @Test
+    @Property("exit-and-output")
+    void exitAndOutput() {
+        var call = Procs.call(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(10), Duration.ofSeconds(15));
+        Result r = call.result("sh -c 'echo out; echo err >&2; exit 3'");
+        if (r.exitCode() != 3) throw new AssertionError("The command exits with code 3, but run returned exit code " + r.exitCode() + ".");
+        if (r.output() == null || !r.output().contains("out\n") || !r.output().contains("err\n")) {
+            throw new AssertionError("The command prints \"out\" on stdout and \"err\" on stderr; run returned the output "
+                    + Procs.quote(r.output()) + ". Merge stderr into stdout (redirectErrorStream(true)) and read it all.");
+        }
+    }
+
+    @Test
+    @Property("big-output")
+    void bigOutput() {
+        String script = "i=0; while [ $i -lt 4000 ]; do echo \"line $i: 0123456789012345678901234567890123456789\"; i=$((i+1)); done";
+        var call = Procs.call(List.of("sh", "-c", script), Duration.ofSeconds(5), Duration.ofSeconds(15));
+        if (call.thrown() instanceof TimeoutException) {
+            throw new AssertionError("A command that prints 200 KB and ends at once was stopped by the 5 s timeout: it never"
+                    + " ended, because it waited for someone to read its output. A pipe holds about 64 KB; read the output"
+                    + " while the command runs (on another thread), not after waitFor.");
+        }
+        Result r = call.result("a command printing 4000 lines (200 KB)");
+        long lines = r.output() == null ? 0 : r.output().lines().count();
+        if (r.exitCode() != 0 || lines != 4000 || !r.output().contains("line 3999: 0123")) {
+            throw new AssertionError("A command that prints 4000 lines (200 KB) and exits with 0: run returned exit code "
+                    + r.exitCode() + " and " + lines + " lines.");
+        }
+    }
+
+    @Test
+    @Property("times-out")
+    void timesOut() {
+        var call = Procs.call(List.of("sleep", "60"), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        if (!(call.thrown() instanceof TimeoutException)) {
+            call.result("sleep 60 with a timeout of 1 s"); // fails if it threw something else
+            throw new AssertionError("sleep 60 with a timeout of 1 s returned instead of throwing TimeoutException.");
+        }
+        if (!Procs.endsWithin(Procs.children("sleep"), Duration.ofSeconds(5))) {
+            throw new AssertionError("run threw TimeoutException, but sleep 60 still runs 5 s later: kill the process on a timeout.");
+        }
+    }
+}
+
+/** What the tests share: run with a bound, and the processes they start, killed after each test. */
+final class Procs {
+    /** Processes the tests learned of that may no longer be children of this JVM (orphans). */
+    static final Set<Long> started = ConcurrentHashMap.newKeySet();
+
+    /** What run returned or threw. */
+    record Call(Result returned, Throwable thrown) {
+        /** The result; fails if run threw. */
+        Result result(String what) {
+            if (thrown != null) throw new AssertionError("run(" + what + ") threw " + thrown, thrown);
+            if (returned == null) throw new AssertionError("run(" + what + ") returned null.");
+            return returned;
+        }
+    }
+
+    /** Calls run on a thread of its own and waits for it at most {@code limit}; fails if it has not returned by then. */
+    static Call call(List<String> command, Duration timeout, Duration limit) {
+        return call(String.join(" ", command), command, timeout, limit);
+    }
+
+    /** The same, with {@code what} naming the command in messages. */
+    static Call call(String what, List<String> command, Duration timeout, Duration limit) {
+        FutureTask<Result> task = new FutureTask<>(() -> Commands.run(command, timeout));
+        Thread caller = Thread.ofPlatform().name("caller").daemon().start(task);
+        try {
+            return new Call(task.get(limit.toMillis(), TimeUnit.MILLISECONDS), null);
+        } catch (ExecutionException e) {
+            return new Call(null, e.getCause());
+        } catch (TimeoutException e) {
+            String doing = Hang.doing(caller);
+            killAll(); // what it waits for ends, so its thread does not outlive the test
+            throw new AssertionError("run(" + what + ", timeout " + timeout.toSeconds() + " s) had not returned after "
+                    + limit.toSeconds() + " s: it " + doing + ".");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    /** The pids of this JVM's children whose command ends with {@code name}. */
+    static List<Long> children(String name) {
+        return ProcessHandle.current().children()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/" + name) || c.equals(name)).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    /** Whether every process of {@code pids} has ended (or is a zombie: dead, not yet reaped) within {@code limit}. */
+    static boolean endsWithin(List<Long> pids, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (pids.stream().anyMatch(Procs::running)) {
+            if (System.nanoTime() > deadline) return false;
+            try {
+                Thread.sleep(20); // polling the operating system: there is no event to wait for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code pid} runs: alive, and on Linux not a zombie (a process that died and was not yet reaped). */
+    static boolean running(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) return false;
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.isDirectory(Path.of("/proc"))) return true;
+        try {
+            String s = Files.readString(stat);
+            return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return h.get().isAlive();
+        }
+    }
+
+    /** Kills every process this JVM started, and the ones the tests noted, and waits a little for them. */
+    static void killAll() {
+        List<ProcessHandle> all = new java.util.ArrayList<>(ProcessHandle.current().descendants().toList());
+        for (long pid : started) ProcessHandle.of(pid).ifPresent(all::add);
+        all.forEach(ProcessHandle::destroyForcibly);
+        endsWithin(all.stream().map(ProcessHandle::pid).toList(), Duration.ofSeconds(5));
+        started.clear();
+    }
+
+    static String quote(String s) {
+        return s == null ? "null" : "\"" + s.replace("\n", "\\n") + "\"";
+    }
+}
