@@ -1,4 +1,4 @@
-// fails: completion-order
+// fails: completion-order, cancels-rest
 // thenAccept gives the results in completion order, but on the pool's threads, not the caller's.
 import java.util.ArrayList;
 import java.util.List;
