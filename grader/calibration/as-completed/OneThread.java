@@ -1,0 +1,23 @@
+// fails: pool-size, completion-order, cancels-rest
+// One thread: the tasks run one after the other, whatever threads says.
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.*;
+import java.util.function.Consumer;
+
+/** Python's as_completed, pushed: each result goes to a consumer as soon as its task is done. */
+class AsCompleted {
+    static <T> void forEach(List<Callable<T>> tasks, int threads, Consumer<? super T> each)
+            throws InterruptedException, ExecutionException {
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            var done = new ExecutorCompletionService<T>(pool);
+            List<Future<T>> futures = new ArrayList<>();
+            try {
+                for (Callable<T> task : tasks) futures.add(done.submit(task));
+                for (int i = 0; i < tasks.size(); i++) each.accept(done.take().get());
+            } finally {
+                for (Future<T> f : futures) f.cancel(true);
+            }
+        }
+    }
+}

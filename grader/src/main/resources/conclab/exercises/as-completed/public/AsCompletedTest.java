@@ -1,0 +1,135 @@
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Public tests of the as-completed exercise: the learner may read them. */
+class AsCompletedTest {
+    /** Generous: the machine may be slow and busy. */
+    static final Duration LIMIT = Duration.ofSeconds(5);
+
+    @Test
+    @Property("completion-order")
+    void completionOrder() throws Exception {
+        String[] names = {"a", "b", "c"};
+        CountDownLatch[] go = {new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1)};
+        List<Callable<String>> tasks = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            tasks.add(() -> { go[n].await(); return names[n]; });
+        }
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        Set<String> consumers = ConcurrentHashMap.newKeySet();
+        Waiting call = Waiting.start("forEach(tasks a, b, c, 3 threads)", () -> {
+            AsCompleted.forEach(tasks, 3, r -> { got.add(r); consumers.add(Thread.currentThread().getName()); });
+            return null;
+        });
+        try {
+            String order = "";
+            for (int i : new int[] {2, 0, 1}) { // c finishes first, then a, then b
+                go[i].countDown();
+                String r = got.poll(LIMIT.toSeconds(), TimeUnit.SECONDS);
+                if (r == null) {
+                    if (call.done()) call.returns(LIMIT); // what it threw
+                    throw new AssertionError((order.isEmpty()
+                            ? "Task c finished first, and its result did not reach the consumer within " + LIMIT.toSeconds()
+                                    + " s: does forEach wait for the tasks in the order of the list, or for all of them?"
+                            : "The tasks finished in the order " + order + names[i] + ", and the result of " + names[i]
+                                    + " did not reach the consumer within " + LIMIT.toSeconds() + " s."));
+                }
+                if (!r.equals(names[i])) {
+                    throw new AssertionError("The tasks finished in the order " + order + names[i] + ", and the consumer got " + r
+                            + " instead of " + names[i] + ".");
+                }
+                order += names[i] + " ";
+            }
+            call.returns(LIMIT);
+        } finally {
+            for (CountDownLatch g : go) g.countDown();
+        }
+        if (!consumers.equals(Set.of(call.thread().getName()))) {
+            throw new AssertionError("The consumer was called on " + consumers + ", not on the thread that called forEach ("
+                    + call.thread().getName() + "): give it the results on the calling thread, as Python's as_completed does.");
+        }
+    }
+
+    @Test
+    @Property("pool-size")
+    void poolSize() throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        CountDownLatch open = new CountDownLatch(1);
+        List<Callable<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            tasks.add(() -> { inside.incrementAndGet(); open.await(); return n; });
+        }
+        Waiting call = Waiting.start("forEach(4 tasks, 2 threads)", () -> { AsCompleted.forEach(tasks, 2, r -> {}); return null; });
+        try {
+            if (!reaches(inside, 2, LIMIT, call)) {
+                throw new AssertionError("With 2 threads and 4 tasks that wait, " + inside.get() + " task(s) ran at once after "
+                        + LIMIT.toSeconds() + " s: a pool of 2 threads runs 2.");
+            }
+            if (reaches(inside, 3, Duration.ofSeconds(1), call)) {
+                throw new AssertionError("With 2 threads, " + inside.get() + " tasks ran at once: use a pool of `threads` threads"
+                        + " (Executors.newFixedThreadPool), not a thread per task.");
+            }
+        } finally {
+            open.countDown();
+        }
+        call.returns(LIMIT);
+    }
+
+    /** Waits up to {@code limit} for {@code count} to reach {@code n}, or for the call to end (by throwing, say). */
+    static boolean reaches(AtomicInteger count, int n, Duration limit, Waiting call) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (count.get() < n && System.nanoTime() < deadline && !call.done()) Thread.sleep(5);
+        if (count.get() < n && call.done()) call.returns(LIMIT); // fails with what it threw
+        return count.get() >= n;
+    }
+
+    @Test
+    @Property("closes-pool")
+    void closesPool() throws Exception {
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        List<Callable<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            tasks.add(() -> { workers.add(Thread.currentThread()); return n; });
+        }
+        Waiting.start("forEach(6 tasks, 2 threads)", () -> { AsCompleted.forEach(tasks, 2, r -> {}); return null; }).returns(LIMIT);
+        for (Thread t : workers) {
+            if (!t.join(LIMIT)) {
+                throw new AssertionError("Thread " + t.getName() + ", which ran a task, was still alive " + LIMIT.toSeconds()
+                        + " s after forEach returned: close the pool (try-with-resources) so that its threads end.");
+            }
+        }
+    }
+
+    @Test
+    @Property("reports-failure")
+    void reportsFailure() {
+        var error = new IllegalStateException("page 3: 500 Internal Server Error");
+        List<Callable<String>> tasks = List.of(() -> "page 1", () -> { throw error; }, () -> "page 2");
+        Waiting call = Waiting.start("forEach(3 tasks, one throws)", () -> { AsCompleted.forEach(tasks, 2, r -> {}); return null; });
+        try {
+            call.returns(LIMIT);
+        } catch (AssertionError e) {
+            if (e.getCause() instanceof ExecutionException ee && ee.getCause() == error) return; // as it should
+            if (e.getCause() == null) throw e; // did not return
+            throw new AssertionError("A task threw " + error + ", and forEach threw " + e.getCause()
+                    + " instead of the ExecutionException that Future.get throws, with the task's exception as its cause.");
+        }
+        throw new AssertionError("A task threw " + error + ", and forEach returned normally: its exception was lost.");
+    }
+}
