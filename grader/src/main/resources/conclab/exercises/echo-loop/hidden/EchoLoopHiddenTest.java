@@ -1,19 +1,11 @@
-import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Property;
-import conclab.io.EventLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,47 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the echo-loop exercise: run when grading only. */
 class EchoLoopHiddenTest {
-    static final int WAIT_MS = 5_000;
-
-    /** Your EchoServer on an EventLoop running on a thread of its own, listening on 127.0.0.1. */
-    static final class Server implements AutoCloseable {
-        final EventLoop loop = new EventLoop();
-        final ServerSocketChannel channel = ServerSocketChannel.open();
-        final List<Throwable> thrown = new CopyOnWriteArrayList<>();
-        final Thread thread;
-
-        Server() throws IOException {
-            loop.onError((what, e) -> thrown.add(e)); // a client that leaves makes writes fail: expected
-            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-            new EchoServer(loop).serve(channel);
-            thread = Thread.ofPlatform().name("event loop").daemon().start(loop::run);
-        }
-
-        Socket connect(int receiveBuffer) throws IOException {
-            Socket s = new Socket();
-            if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer); // before connecting: it sets the TCP window
-            s.connect(channel.getLocalAddress(), WAIT_MS);
-            s.setSoTimeout(WAIT_MS);
-            return s;
-        }
-
-        void notDone() {
-            for (Throwable e : thrown) if (Evidence.notDone(e)) throw new UnsupportedOperationException(Evidence.NOT_DONE, e);
-        }
-
-        @Override
-        public void close() throws Exception {
-            loop.stop();
-            thread.join(Duration.ofSeconds(5));
-            if (!thread.isAlive()) loop.close();
-        }
-    }
-
-    static byte[] pattern(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
+    static final int WAIT_MS = EchoLoopTest.WAIT_MS;
 
     /** Everything {@code s} receives until the end of the stream, or null if it waited WAIT_MS for a byte. */
     static byte[] readToEnd(Socket s) throws IOException {
@@ -85,8 +37,8 @@ class EchoLoopHiddenTest {
     @Test
     @Property("partial-writes")
     void sixteenMegabytesToALateReader() throws Exception {
-        byte[] big = pattern(16 << 20, 7);
-        try (Server server = new Server(); Socket c = server.connect(8 * 1024)) {
+        byte[] big = EchoLoopTest.pattern(16 << 20, 7);
+        try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket c = server.connect(8 * 1024)) {
             ReentrantLock lock = new ReentrantLock();
             Condition progress = lock.newCondition();
             long[] written = {0};
@@ -118,7 +70,7 @@ class EchoLoopHiddenTest {
             }
             byte[] back = readToEnd(c);
             writer.join(WAIT_MS);
-            server.notDone();
+            server.report();
             if (back == null) {
                 throw new AssertionError("A client sent 16 MB and read the echo late: the echo stopped coming, and the"
                         + " connection was not closed (waited " + WAIT_MS / 1000 + " s).");
@@ -135,16 +87,16 @@ class EchoLoopHiddenTest {
     @Test
     @Property("disconnect")
     void aClientThatLeavesMidMessage() throws Exception {
-        try (Server server = new Server()) {
+        try (EchoLoopTest.Server server = new EchoLoopTest.Server()) {
             Socket leaver = server.connect(0);
-            leaver.getOutputStream().write(pattern(1000, 8)); // half of a 2000-byte message
+            leaver.getOutputStream().write(EchoLoopTest.pattern(1000, 8)); // half of a 2000-byte message
             leaver.close();                                    // and gone
-            byte[] message = pattern(2000, 9);
+            byte[] message = EchoLoopTest.pattern(2000, 9);
             try (Socket c = server.connect(0)) {
                 c.getOutputStream().write(message);
                 c.shutdownOutput();
                 byte[] back = readToEnd(c);
-                server.notDone();
+                server.report();
                 if (back == null || !Arrays.equals(message, back)) {
                     throw new AssertionError("After a client left in the middle of a message, another client sent 2000 bytes"
                             + " and got " + (back == null ? "no end of stream in " + WAIT_MS / 1000 + " s" : back.length

@@ -52,7 +52,13 @@ class EchoLoopTest {
 
         /** A blocking client, connected, whose reads give up after WAIT_MS. */
         Socket connect() throws IOException {
+            return connect(0);
+        }
+
+        /** As {@link #connect()}, with a receive buffer of that many bytes (0: the system's default). */
+        Socket connect(int receiveBuffer) throws IOException {
             Socket s = new Socket();
+            if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer); // before connecting: it sets the TCP window
             s.connect(channel.getLocalAddress(), WAIT_MS);
             s.setSoTimeout(WAIT_MS);
             s.setTcpNoDelay(true);
