@@ -109,6 +109,7 @@ public final class Checker {
         List<String> javac = new ArrayList<>(List.of(tool("javac"), "-J-Xmx512m", "-J-XX:TieredStopAtLevel=1",
                 "-J-XX:+UseSerialGC", "-encoding", "UTF-8", "--release", "25", "-proc:none", "-implicit:none",
                 "-nowarn", "-Xmaxerrs", "20", "-g", "-d", "classes", "-cp", path(classpath)));
+        if (ex.preview()) javac.add("--enable-preview");
         javac.addAll(files);
         Sandbox.Run compiled = Sandbox.run(javac, work, COMPILER, COMPILER.wallSeconds());
         if (compiled.killed() != null) {
@@ -122,10 +123,12 @@ public final class Checker {
                 "-Xmx" + limits.heapMegabytes() + "m", "-Xss1m", "-XX:MaxDirectMemorySize=64m",
                 "-XX:+EnableDynamicAgentLoading", "--sun-misc-unsafe-memory-access=allow", "-XX:-PrintWarnings",
                 "-XX:-UsePerfData", "-Djava.awt.headless=true",
+                "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", // conclab.coro's generators run on it
                 "-Dconclab.grader.lineOffset=" + offset,
                 "-Dconclab.grader.testTimeout=" + limits.testSeconds(),
                 "-cp", path(prepend(work.resolve("classes"), classpath)),
                 "conclab.grader.runner.Runner", results.toString()));
+        if (ex.preview()) java.add(java.indexOf("-cp"), "--enable-preview");
         java.addAll(testClasses);
         Sandbox.Run run = Sandbox.run(java, work, limits, limits.wallSeconds());
         return outcome(ex, scope, run, Files.exists(results) ? Files.readAllLines(results) : List.of());

@@ -26,6 +26,7 @@ import java.util.regex.PatternSyntaxException;
  * tests.public = SafeCounterTest.java           # sources in public/ and hidden/ beside the file
  * tests.hidden = SafeCounterHiddenTest.java
  * limit.wall = 60                               # optional, see {@link Limits}
+ * preview = true                                # optional: the code may use the JDK's preview APIs
  * </pre>
  * A quiz has {@code kind = choice} with {@code choices} and {@code answer}, or {@code kind = short} with
  * {@code accept} (a regular expression, case-insensitive), plus {@code points}, {@code explain} (shown once
@@ -50,6 +51,8 @@ public final class Exercise {
     private final List<String> publicTests;
     private final List<String> hiddenTests;
     private final Limits limits;
+    /** Whether the solution and its tests are compiled and run with {@code --enable-preview}. */
+    private final boolean preview;
     private final List<String> choices;
     private final String answer;
     private final Pattern accept;
@@ -73,6 +76,7 @@ public final class Exercise {
             this.hiddenTests = list(p.getProperty("tests.hidden", ""));
             if (publicTests.isEmpty()) throw invalid("tests.public names no test source");
             this.limits = Limits.DEFAULT.with(p);
+            this.preview = Boolean.parseBoolean(p.getProperty("preview", "false").strip());
             this.choices = List.of();
             this.answer = null;
             this.accept = null;
@@ -82,6 +86,7 @@ public final class Exercise {
             this.publicTests = List.of();
             this.hiddenTests = List.of();
             this.limits = Limits.DEFAULT;
+            this.preview = false;
             if (kind == Kind.CHOICE) {
                 this.choices = list(required(p, "choices"));
                 this.answer = required(p, "answer");
@@ -194,6 +199,14 @@ public final class Exercise {
 
     public Limits limits() {
         return limits;
+    }
+
+    /**
+     * Whether the check compiles and runs with {@code --enable-preview}: for exercises on the JDK's preview APIs
+     * ({@code StructuredTaskScope} in JDK 25), the one place where preview APIs leave the notebook cells.
+     */
+    public boolean preview() {
+        return preview;
     }
 
     /** A quiz's choices (empty for other kinds). */
