@@ -38,14 +38,32 @@ public final class Checker {
 
     private final Path javaHome;
     private final List<Path> classpath;
+    /** Options added to every test JVM (for example {@code -XX:ActiveProcessorCount=1} in a calibration). */
+    private final List<String> testJvmOptions;
 
     /**
      * @param javaHome  a JDK 25 (its {@code bin/java} and {@code bin/javac} are used)
      * @param classpath the grader jar and its libraries: what the tests compile and run against
      */
     public Checker(Path javaHome, List<Path> classpath) {
+        this(javaHome, classpath, List.of());
+    }
+
+    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions) {
         this.javaHome = javaHome;
         this.classpath = List.copyOf(classpath);
+        this.testJvmOptions = List.copyOf(testJvmOptions);
+    }
+
+    /**
+     * This checker, with test JVMs told they have {@code processors} processors ({@code -XX:ActiveProcessorCount}):
+     * pool sizes, the common pool and the virtual threads' carriers follow that number, and a check must hold
+     * whatever it is.
+     */
+    public Checker withProcessors(int processors) {
+        List<String> options = new ArrayList<>(testJvmOptions);
+        options.add("-XX:ActiveProcessorCount=" + processors);
+        return new Checker(javaHome, classpath, options);
     }
 
     /** A checker on this JVM's JDK and classpath (the grader's command line runs with the right one). */
@@ -129,6 +147,7 @@ public final class Checker {
                 "-cp", path(prepend(work.resolve("classes"), classpath)),
                 "conclab.grader.runner.Runner", results.toString()));
         if (ex.preview()) java.add(java.indexOf("-cp"), "--enable-preview");
+        java.addAll(java.indexOf("-cp"), testJvmOptions);
         java.addAll(testClasses);
         Sandbox.Run run = Sandbox.run(java, work, limits, limits.wallSeconds());
         return outcome(ex, scope, run, Files.exists(results) ? Files.readAllLines(results) : List.of());

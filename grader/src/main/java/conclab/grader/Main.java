@@ -17,7 +17,7 @@ public final class Main {
     private static final String USAGE = """
             usage: ./conclab release [NOTEBOOK...]       student versions of the notebooks (default all) into release/
                    ./conclab grade SUBMISSIONS [--jobs N] grade every student folder of SUBMISSIONS
-                   ./conclab calibrate [--repeat N] [--jobs N] [EXERCISE...]
+                   ./conclab calibrate [--repeat N] [--jobs N] [--processors N] [EXERCISE...]
                                                          reference and known-wrong versions against the tests
                    ./conclab check EXERCISE FILE [--all] check FILE (a solution cell's code, or an answer)
             grader-only: workspace DIR                   student versions into DIR, keeping notebooks already there
@@ -109,6 +109,7 @@ public final class Main {
     private static int calibrate(List<String> args) throws IOException {
         int repeat = intOption(args, "--repeat", 1);
         int jobs = intOption(args, "--jobs", 1);
+        int processors = intOption(args, "--processors", 0);
         Path calibration = project().resolve("grader").resolve("calibration");
         Map<String, Calibrate.Version> refs = Calibrate.references(course());
         List<Calibrate.Version> versions = new ArrayList<>();
@@ -119,8 +120,10 @@ public final class Main {
             versions.add(ref);
             versions.addAll(Calibrate.wrong(calibration, ex.name()));
         }
+        Checker checker = processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+        if (processors > 0) System.out.println("Test JVMs told they have " + processors + " processors (-XX:ActiveProcessorCount).");
         System.out.println(Calibrate.header());
-        boolean ok = new Calibrate(Checker.here()).run(versions, repeat, jobs, System.out);
+        boolean ok = new Calibrate(checker).run(versions, repeat, jobs, System.out);
         return ok ? 0 : 1;
     }
 
