@@ -8,8 +8,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -75,8 +80,12 @@ public final class Scheduler implements AutoCloseable {
     private final EventLoop loop;
     /** Whether this scheduler made its loop (and so closes it). */
     private final boolean ownsLoop;
-    /** Every task not yet ended, in the order spawned. */
-    private final List<Task> unfinished = new ArrayList<>();
+    /** Every task started and not yet ended, in the order spawned. */
+    private final Set<Task> unfinished = new LinkedHashSet<>();
+    /** The task waiting to read (or accept from) each channel, and to write to (or finish connecting) each. */
+    private final Map<SelectableChannel, Task> readers = new HashMap<>(), writers = new HashMap<>();
+    /** Set by {@link #close}: tasks spawned from now on are cancelled instead of started. */
+    private volatile boolean closing;
     /** Tasks waiting for a channel or a timer, now. */
     private int waiting;
     /** The most tasks that were waiting at once. */
@@ -84,7 +93,7 @@ public final class Scheduler implements AutoCloseable {
     /** How many times a task was resumed. */
     private long steps;
     /** Numbers the tasks in the order they are spawned; any thread. */
-    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong ids = new AtomicLong();
     /** Where failures nobody joins are reported. */
     private volatile BiConsumer<Task, Exception> errors = (task, e) -> {
         System.err.println("conclab.coro.Scheduler: " + task + " failed:");
@@ -140,7 +149,7 @@ public final class Scheduler implements AutoCloseable {
             return name;
         }
 
-        /** Whether the task has ended: returned, failed, or was cancelled. */
+        /** Whether the task has ended: returned, failed, or was cancelled. On the loop's thread, or after run returns. */
         public boolean isDone() {
             return done;
         }
@@ -166,21 +175,7 @@ public final class Scheduler implements AutoCloseable {
          * happens on the loop, soon (a task that cancels itself ends at its next yield).
          */
         public void cancel() {
-            loop.callSoon(() -> {
-                if (done) return;
-                if (unwait != null) {
-                    unwait.run();
-                    unwait = null;
-                    waiting--;
-                }
-                CancellationException cancelled = new CancellationException(this + " was cancelled");
-                try {
-                    generator.close();
-                } catch (RuntimeException e) { // its finally threw, or it ignored GeneratorExit
-                    cancelled.addSuppressed(e);
-                }
-                end(this, null, cancelled);
-            });
+            loop.callSoon(() -> cancelNow(this));
         }
 
         @Override
@@ -197,7 +192,8 @@ public final class Scheduler implements AutoCloseable {
         Task task = new Task(name, body);
         loop.callSoon(() -> {
             unfinished.add(task);
-            step(task, null);
+            if (closing) cancelNow(task);
+            else step(task, null);
         });
         return task;
     }
@@ -247,9 +243,11 @@ public final class Scheduler implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (Task task : List.copyOf(unfinished)) task.cancel();
-        loop.callSoon(() -> {}); // the cancels are queued: one iteration runs them
-        loop.stop();
+        closing = true;
+        loop.callSoon(() -> {
+            for (Task task : List.copyOf(unfinished)) cancelNow(task);
+        });
+        loop.stop(); // a stop before run: run does one iteration, which runs the cancels queued
         loop.run();
         if (ownsLoop) loop.close();
     }
@@ -280,6 +278,26 @@ public final class Scheduler implements AutoCloseable {
         serve(task, call);
     }
 
+    /**
+     * Ends {@code task} if it has not ended: what it waits for is dropped, its generator closed, its joiners get a
+     * {@link CancellationException}. On the loop's thread.
+     */
+    private void cancelNow(Task task) {
+        if (task.done) return;
+        if (task.unwait != null) {
+            task.unwait.run();
+            task.unwait = null;
+            waiting--;
+        }
+        CancellationException cancelled = new CancellationException(task + " was cancelled");
+        try {
+            task.generator.close();
+        } catch (RuntimeException e) { // its finally threw, or it ignored GeneratorExit
+            cancelled.addSuppressed(e);
+        }
+        end(task, null, cancelled);
+    }
+
     /** Does what {@code call} asks for {@code task}; the task is resumed when it is done. */
     private void serve(Task task, Call call) {
         switch (call) {
@@ -305,13 +323,24 @@ public final class Scheduler implements AutoCloseable {
             resumeSoon(task, new Thrown(new ClosedChannelException()));
             return;
         }
+        Map<SelectableChannel, Task> waiters = read ? readers : writers;
+        Task other = waiters.putIfAbsent(channel, task);
+        if (other != null) { // the loop keeps one callback per channel and readiness: the first task would be lost
+            resumeSoon(task, new Thrown(new IllegalStateException(other + " already waits to " + (read ? "read" : "write")
+                    + " " + channel + ": two tasks cannot wait for the same channel the same way at once")));
+            return;
+        }
         WatchKind kind = read ? (channel instanceof ServerSocketChannel ? WatchKind.ACCEPT : WatchKind.READ)
                 : (channel instanceof SocketChannel s && s.isConnectionPending() ? WatchKind.CONNECT : WatchKind.WRITE);
-        kind.watch(loop, channel, () -> {
+        Runnable unwatch = () -> {
             kind.watch(loop, channel, null);
+            waiters.remove(channel);
+        };
+        kind.watch(loop, channel, () -> {
+            unwatch.run();
             wake(task, null);
         });
-        waitFor(task, () -> kind.watch(loop, channel, null));
+        waitFor(task, unwatch);
     }
 
     /** The four kinds of readiness, and how the loop is asked to watch for each. */
@@ -355,7 +384,8 @@ public final class Scheduler implements AutoCloseable {
         task.result = result;
         task.failure = failure;
         unfinished.remove(task);
-        if (failure instanceof Exception e && !(e instanceof CancellationException) && task.joiners.isEmpty()) {
+        boolean joined = task.joiners.stream().anyMatch(joiner -> !joiner.done);
+        if (failure instanceof Exception e && !(e instanceof CancellationException) && !joined) {
             errors.accept(task, e);
         }
         for (Task joiner : task.joiners) resumeSoon(joiner, outcome(task));

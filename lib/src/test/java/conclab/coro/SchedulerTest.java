@@ -289,6 +289,49 @@ class SchedulerTest {
         pipe.source().close();
     }
 
+    @Test
+    void twoTasksCannotWaitToReadTheSameChannelAtOnce() throws Exception {
+        List<String> log = new ArrayList<>();
+        Pipe pipe = Pipe.open();
+        try (Scheduler s = new Scheduler()) {
+            Task first = s.spawn("first", y -> {
+                Io.read(pipe.source(), ByteBuffer.allocate(1));
+                log.add("first read");
+                return null;
+            });
+            s.spawn("second", y -> {
+                try {
+                    Scheduler.readable(pipe.source());
+                } catch (IllegalStateException e) {
+                    log.add("second: " + e.getMessage().replaceAll("read \\S+:", "read the pipe:"));
+                }
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                return null;
+            });
+            assertEquals(null, runBounded(s));
+            assertTrue(first.isDone());
+        }
+        pipe.sink().close();
+        pipe.source().close();
+        assertEquals(List.of("second: task 1 'first' already waits to read the pipe: two tasks cannot wait for the same channel"
+                + " the same way at once", "first read"), log);
+    }
+
+    @Test
+    void closeBeforeRunCancelsTheTasksWithoutRunningTheirBodies() throws Exception {
+        List<String> log = new ArrayList<>();
+        Scheduler s = new Scheduler();
+        Task never = s.spawn("never", y -> {
+            log.add("ran");
+            return null;
+        });
+        s.close();
+        assertTrue(never.isDone());
+        assertInstanceOf(CancellationException.class, never.failure());
+        assertEquals(Generator.State.CLOSED, never.state());
+        assertEquals(List.of(), log);
+    }
+
     // ---------------------------------------------------------------- waiting on real sockets
 
     static ServerSocketChannel listen() throws IOException {
