@@ -101,14 +101,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Runs {@code task} on the loop after {@code delay} (or later, never earlier), unless it is cancelled. */
-    public Timer callLater(Duration delay, Callback task) {
-        Timer t = new Timer(this, System.nanoTime() + delay.toNanos(), timerSeq.getAndIncrement(), task);
+    public TimerHandle callLater(Duration delay, Callback task) {
+        TimerHandle t = new TimerHandle(this, System.nanoTime() + delay.toNanos(), timerSeq.getAndIncrement(), task);
         inLoop(() -> "adding " + t, () -> timers.add(t));
         return t;
     }
 
     /** Removes a cancelled timer from the queue, so that it no longer keeps the loop running. */
-    void forget(Timer t) {
+    void forget(TimerHandle t) {
         inLoop(() -> "cancelling " + t, () -> timers.remove(t));
     }
 
@@ -136,7 +136,7 @@ public final class EventLoop implements AutoCloseable {
                 select();
                 for (SelectionKey key : selector.selectedKeys()) dispatch(key);
                 selector.selectedKeys().clear();
-                for (Timer t : timers.takeDue(System.nanoTime())) if (!t.isCancelled()) call(t.task, t::toString);
+                for (TimerHandle t : timers.takeDue(System.nanoTime())) if (!t.isCancelled()) call(t.task, t::toString);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

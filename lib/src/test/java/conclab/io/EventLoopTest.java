@@ -346,7 +346,7 @@ class EventLoopTest {
         List<Integer> delays = new ArrayList<>();
         for (int i = 0; i < 30; i++) delays.add((i % 10) * 7); // 0..63 ms, each 3 times
         Collections.shuffle(delays, new Random(42));
-        List<Timer> timers = new ArrayList<>();
+        List<TimerHandle> timers = new ArrayList<>();
         long[] tooEarly = {0};
         for (int i = 0; i < delays.size(); i++) {
             int id = i;
@@ -371,8 +371,8 @@ class EventLoopTest {
         List<String> errors = new CopyOnWriteArrayList<>();
         EventLoop loop = loop(errors);
         List<String> ran = new ArrayList<>();
-        Timer hour = loop.callLater(Duration.ofHours(1), () -> ran.add("hour"));
-        Timer soon = loop.callLater(Duration.ofMillis(30), () -> ran.add("cancelled"));
+        TimerHandle hour = loop.callLater(Duration.ofHours(1), () -> ran.add("hour"));
+        TimerHandle soon = loop.callLater(Duration.ofMillis(30), () -> ran.add("cancelled"));
         loop.callLater(Duration.ofMillis(10), () -> {
             ran.add("canceller");
             soon.cancel(); // from the loop's thread
@@ -393,7 +393,7 @@ class EventLoopTest {
         EventLoop loop = loop(errors);
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch fired = new CountDownLatch(1);
-        Timer hour = loop.callLater(Duration.ofHours(1), () -> fail("the hour timer should have been cancelled"));
+        TimerHandle hour = loop.callLater(Duration.ofHours(1), () -> fail("the hour timer should have been cancelled"));
         loop.callSoon(running::countDown);
         Thread other = Thread.ofPlatform().start(() -> {
             try {

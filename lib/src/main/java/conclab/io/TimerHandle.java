@@ -1,13 +1,14 @@
 package conclab.io;
 
 /**
- * A callback that an {@link EventLoop} runs at a given time ({@link EventLoop#callLater}); {@link #cancel} it
- * before then and it never runs.
+ * A callback that an {@link EventLoop} runs at a given time, and the handle to cancel it: what
+ * {@link EventLoop#callLater} returns (asyncio's {@code TimerHandle}; not a {@link java.util.Timer}). {@link #cancel}
+ * it before then and it never runs.
  *
  * <p>Timers are ordered by the time they are due, and those due at the same time by the order they were made.
  * The loop's thread alone keeps them in its queue; {@link #cancel} may be called from any thread.
  */
-public final class Timer implements Comparable<Timer> {
+public final class TimerHandle implements Comparable<TimerHandle> {
     private final EventLoop loop;
     /** System.nanoTime() when it is due. */
     final long due;
@@ -17,7 +18,7 @@ public final class Timer implements Comparable<Timer> {
     /** Set once, by cancel; read by the loop before it runs the task. */
     private volatile boolean cancelled;
 
-    Timer(EventLoop loop, long due, long seq, Callback task) {
+    TimerHandle(EventLoop loop, long due, long seq, Callback task) {
         this.loop = loop;
         this.due = due;
         this.seq = seq;
@@ -36,7 +37,7 @@ public final class Timer implements Comparable<Timer> {
     }
 
     @Override
-    public int compareTo(Timer o) {
+    public int compareTo(TimerHandle o) {
         return due != o.due ? Long.compare(due - o.due, 0) : Long.compare(seq, o.seq);
     }
 
