@@ -75,7 +75,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** Opens the loop's selector. */
     public EventLoop() throws IOException {
-        selector = Selector.open();
+        this(Selector.open());
+    }
+
+    /** A loop on {@code selector}: tests give it one whose keys are cancelled on cue. */
+    EventLoop(Selector selector) {
+        this.selector = selector;
     }
 
     /** Calls {@code callback} each time {@code channel} is readable (data or end of stream); null: no more. */
