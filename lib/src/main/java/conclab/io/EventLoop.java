@@ -3,6 +3,7 @@ package conclab.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * An event loop: one thread, one {@link Selector}, and callbacks. Channels are watched for readiness (readable,
@@ -31,20 +33,28 @@ import java.util.function.Supplier;
  * nothing else does.
  *
  * <p>Threads: {@link #run} makes the calling thread the loop's thread. Every public method may be called from
- * any thread: called from another one (or before {@code run}), it is queued and done by the loop, in order.
- * The callbacks are attached to their channel's {@link SelectionKey}; the keys, their callbacks and the timer
- * queue are touched by the loop's thread only.
+ * any thread: called from another one (or before {@code run}), it is queued and done by the loop, in order;
+ * what a thread did before handing work in happens-before the work runs. The callbacks are attached to their
+ * channel's {@link SelectionKey}; the keys, their callbacks and the timer queue are touched by the loop's
+ * thread only. Any thread may close a channel, which cancels its key at once: the loop skips cancelled keys,
+ * and reads a key cancelled between two of its steps as ready for nothing.
  *
  * <p>Failures: a callback that throws an exception is reported to the error handler ({@link #onError}; by
  * default a line on standard error naming the callback), and the loop goes on; an {@link Error} ends
  * {@code run}. A channel whose callback threw is closed: it would stay ready, and the failing callback would
- * run again and again. A channel closed while it has events pending gets no more callbacks (its key is
- * cancelled, and cancelled keys are skipped).
+ * run again and again. Except, as in asyncio, a failed accept: an acceptable callback that throws an
+ * {@link IOException} (most often EMFILE, "Too many open files", until some connection closes) leaves its
+ * listening channel open, unwatched for one second (asyncio's {@code ACCEPT_RETRY_DELAY}), then watched again
+ * by the same callback, so that the server survives; other exceptions close it, as for any callback. A
+ * channel closed while it has events pending gets no more callbacks; one closed by another thread may get a
+ * callback that was already on its way, and finds the channel closed.
  */
 public final class EventLoop implements AutoCloseable {
     /** The four kinds of readiness, in the order their callbacks are called when several are ready at once. */
     private static final int[] OPS = {SelectionKey.OP_CONNECT, SelectionKey.OP_ACCEPT, SelectionKey.OP_READ, SelectionKey.OP_WRITE};
     private static final String[] OP_NAMES = {"connectable", "acceptable", "readable", "writable"};
+    /** How long a channel whose accept failed is not watched: asyncio's ACCEPT_RETRY_DELAY, one report a second. */
+    static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
 
     private final Selector selector;
     /** Tasks handed in by callSoon and by other threads; thread-safe, drained by the loop's thread. */
@@ -53,9 +63,9 @@ public final class EventLoop implements AutoCloseable {
     private final TimerQueue timers = new TimerQueue();
     /** Numbers the timers in the order they are made; any thread. */
     private final AtomicLong timerSeq = new AtomicLong();
-    /** The thread in run(), or null when the loop is not running. */
+    /** The thread in run(), or null when the loop is not running; written by run() only. */
     private volatile Thread thread;
-    /** Set by stop(), read by the loop at the end of each iteration. */
+    /** Set by stop(), read by the loop at the end of each iteration, cleared when run() returns. */
     private volatile boolean stopping;
     /** Where callbacks that throw are reported: what the callback was, and what it threw. */
     private volatile BiConsumer<String, Exception> errors = (what, e) -> {
@@ -65,7 +75,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** Opens the loop's selector. */
     public EventLoop() throws IOException {
-        selector = Selector.open();
+        this(Selector.open());
+    }
+
+    /** A loop on {@code selector}: tests give it one whose keys are cancelled on cue. */
+    EventLoop(Selector selector) {
+        this.selector = selector;
     }
 
     /** Calls {@code callback} each time {@code channel} is readable (data or end of stream); null: no more. */
@@ -89,7 +104,7 @@ public final class EventLoop implements AutoCloseable {
                 key = channel.register(selector, 0, new Callback[OPS.length]);
             }
             ((Callback[]) key.attachment())[i] = callback;
-            key.interestOps(callback == null ? key.interestOps() & ~OPS[i] : key.interestOps() | OPS[i]);
+            setInterest(key, OPS[i], callback != null);
         });
     }
 
@@ -100,15 +115,15 @@ public final class EventLoop implements AutoCloseable {
         if (Thread.currentThread() != thread) selector.wakeup();
     }
 
-    /** Runs {@code task} on the loop after {@code delay} (or later, never earlier), unless it is cancelled. */
-    public Timer callLater(Duration delay, Callback task) {
-        Timer t = new Timer(this, System.nanoTime() + delay.toNanos(), timerSeq.getAndIncrement(), task);
+    /** Runs {@code task} on the loop after {@code delay} (or later, never earlier); returns a handle to cancel it. */
+    public TimerHandle callLater(Duration delay, Callback task) {
+        TimerHandle t = new TimerHandle(this, System.nanoTime() + delay.toNanos(), timerSeq.getAndIncrement(), task);
         inLoop(() -> "adding " + t, () -> timers.add(t));
         return t;
     }
 
     /** Removes a cancelled timer from the queue, so that it no longer keeps the loop running. */
-    void forget(Timer t) {
+    void forget(TimerHandle t) {
         inLoop(() -> "cancelling " + t, () -> timers.remove(t));
     }
 
@@ -123,63 +138,96 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Runs the loop on the calling thread until no channel is watched (has a callback) and no timer or queued
-     * task is left, or until {@link #stop}. It may run again later. IllegalStateException if it is running.
+     * task is left, or until {@link #stop}, or until the thread is interrupted; it may run again later. A stop
+     * or an interrupt is seen at the end of an iteration (so a run does at least one). An interrupt wakes the
+     * loop from {@code select}, and run returns with the interrupt status still set, so the caller sees why; a
+     * callback that throws {@link InterruptedException} sets it again, so it ends the run too.
+     *
+     * @throws IllegalStateException if the loop is running already
      */
     public void run() {
         if (thread != null) throw new IllegalStateException("the loop is already running on " + thread);
         thread = Thread.currentThread();
-        stopping = false;
         try {
-            while (!stopping) {
+            do {
                 for (int n = queued.size(); n > 0; n--) queued.poll().run(); // not the ones these add
                 if (queued.isEmpty() && timers.isEmpty() && !watching()) break;
                 select();
                 for (SelectionKey key : selector.selectedKeys()) dispatch(key);
                 selector.selectedKeys().clear();
-                for (Timer t : timers.takeDue(System.nanoTime())) if (!t.isCancelled()) call(t.task, t::toString);
-            }
+                for (TimerHandle t : timers.takeDue(System.nanoTime())) if (t.tryStart()) call(t.task, t::toString);
+            } while (!stopping && !Thread.currentThread().isInterrupted());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            stopping = false; // the stops made so far were for this run
             thread = null;
         }
     }
 
     /** Whether a channel is watched: a key that is valid and has a callback. */
     private boolean watching() {
-        return selector.keys().stream().anyMatch(key -> key.isValid() && key.interestOps() != 0);
+        return selector.keys().stream().anyMatch(key -> opsOf(key, SelectionKey::interestOps) != 0);
     }
 
-    /** Waits until a channel is ready, the next timer is due or work is handed in; not at all if some is. */
+    /** Waits until a channel is ready, the next timer is due or work is handed in; not at all if any is, or on a stop. */
     private void select() throws IOException {
         long wait = timers.untilNext(System.nanoTime());
-        if (!queued.isEmpty() || wait <= 0) selector.selectNow();
+        if (!queued.isEmpty() || wait <= 0 || stopping) selector.selectNow();
         else if (wait == Long.MAX_VALUE) selector.select();
         else selector.select((wait + 999_999) / 1_000_000); // milliseconds, rounded up: at least 1
     }
 
-    /** Calls the callbacks of a ready key; a callback may close the channel, so validity is checked each time. */
+    /**
+     * Calls the callbacks of a ready key. A callback may close the channel, and so may another thread at any
+     * moment, so the key is read anew before each callback; a cancelled key reads as ready for nothing.
+     */
     private void dispatch(SelectionKey key) {
         for (int i = 0; i < OPS.length; i++) {
-            if (!key.isValid() || (key.readyOps() & key.interestOps() & OPS[i]) == 0) continue;
+            if ((opsOf(key, k -> k.readyOps() & k.interestOps()) & OPS[i]) == 0) continue;
             Callback c = ((Callback[]) key.attachment())[i];
             String op = OP_NAMES[i];
-            if (c != null && !call(c, () -> op + " callback of " + key.channel())) closeQuietly(key.channel());
+            Exception e = c == null ? null : call(c, () -> op + " callback of " + key.channel());
+            if (e == null) continue;
+            if (OPS[i] == SelectionKey.OP_ACCEPT && e instanceof IOException) pauseAccepting(key, c);
+            else closeQuietly(key.channel());
         }
     }
 
-    /** Calls {@code c}; if it throws an exception, reports it and returns false. */
-    private boolean call(Callback c, Supplier<String> what) {
+    /**
+     * Leaves a listening channel whose accept failed unwatched for ACCEPT_RETRY_DELAY, then watches it again with
+     * the same callback, unless the channel was closed or given another callback meanwhile. Retried at once, the
+     * accept would fail again and again until some connection closes; closed, the server would be gone.
+     */
+    private void pauseAccepting(SelectionKey key, Callback accept) {
+        if (!key.isValid()) return; // the callback closed it: no retry, and no timer to keep the loop running
+        setInterest(key, SelectionKey.OP_ACCEPT, false); // the callback stays attached, for the retry to compare
+        callLater(ACCEPT_RETRY_DELAY, () -> {
+            if (((Callback[]) key.attachment())[1] == accept) setInterest(key, SelectionKey.OP_ACCEPT, true);
+        });
+    }
+
+    /**
+     * Calls {@code c}; if it throws an exception, reports it and returns it, else returns null. An
+     * InterruptedException sets the interrupt status again, which the callback's throw cleared, so run() ends.
+     */
+    private Exception call(Callback c, Supplier<String> what) {
         try {
             c.run();
-            return true;
+            return null;
         } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             errors.accept(what.get(), e); // described only now: a description costs, a call should not
-            return false;
+            return e;
         }
     }
 
-    /** Makes {@link #run} return at the end of the iteration running now. */
+    /**
+     * Makes {@link #run} return at the end of its current iteration; from any thread. If the loop is not running,
+     * the next run returns after one iteration, as asyncio's {@code stop()} before {@code run_forever()}: the
+     * tasks queued so far, the callbacks of the channels ready now (without waiting) and the timers due. A stop
+     * ends one run: the one running when it is made (even if it was ending anyway), else the next.
+     */
     public void stop() {
         stopping = true;
         selector.wakeup();
@@ -191,6 +239,24 @@ public final class EventLoop implements AutoCloseable {
         if (!selector.isOpen()) return;
         for (SelectionKey key : selector.keys()) closeQuietly(key.channel());
         closeQuietly(selector);
+    }
+
+    /** Adds {@code op} to the interest set of {@code key}, or removes it; nothing once the key is cancelled. */
+    private static void setInterest(SelectionKey key, int op, boolean on) {
+        try {
+            key.interestOps(on ? key.interestOps() | op : key.interestOps() & ~op);
+        } catch (CancelledKeyException closedMeanwhile) {
+            // its channel was closed, maybe by another thread just now: there is nothing to watch
+        }
+    }
+
+    /** {@code ops} of {@code key}, or 0 once the key is cancelled, even by another thread just after isValid. */
+    private static int opsOf(SelectionKey key, ToIntFunction<SelectionKey> ops) {
+        try {
+            return key.isValid() ? ops.applyAsInt(key) : 0;
+        } catch (CancelledKeyException closedMeanwhile) {
+            return 0;
+        }
     }
 
     private static void closeQuietly(Closeable c) {

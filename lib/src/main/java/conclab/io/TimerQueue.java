@@ -10,17 +10,17 @@ import java.util.PriorityQueue;
  * cancellation; one cancelled in between is skipped by the loop when it comes due.
  */
 final class TimerQueue {
-    private final PriorityQueue<Timer> heap = new PriorityQueue<>();
+    private final PriorityQueue<TimerHandle> heap = new PriorityQueue<>();
 
     boolean isEmpty() {
         return heap.isEmpty();
     }
 
-    void add(Timer t) {
+    void add(TimerHandle t) {
         heap.add(t);
     }
 
-    void remove(Timer t) {
+    void remove(TimerHandle t) {
         heap.remove(t);
     }
 
@@ -30,8 +30,8 @@ final class TimerQueue {
     }
 
     /** Removes the timers due at {@code now} and returns them, in the order they are to run. */
-    List<Timer> takeDue(long now) {
-        List<Timer> due = new ArrayList<>();
+    List<TimerHandle> takeDue(long now) {
+        List<TimerHandle> due = new ArrayList<>();
         while (!heap.isEmpty() && heap.peek().due - now <= 0) due.add(heap.poll());
         return due;
     }

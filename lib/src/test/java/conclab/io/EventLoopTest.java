@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -22,6 +24,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -39,20 +42,39 @@ class EventLoopTest {
 
     /** Runs {@code loop} on a thread of its own and waits for run() to return; fails if it has not within LIMIT. */
     static void runBounded(EventLoop loop) throws InterruptedException {
-        List<Throwable> thrown = new CopyOnWriteArrayList<>();
-        Thread t = Thread.ofPlatform().name("test-loop").start(() -> {
-            try {
-                loop.run();
-            } catch (Throwable e) {
-                thrown.add(e);
-            }
-        });
-        if (!t.join(LIMIT)) {
-            loop.stop();
-            t.join(Duration.ofSeconds(5));
-            fail("the loop was still running after " + LIMIT.toSeconds() + " s");
+        new LoopThread(loop, () -> {}).join();
+    }
+
+    /** A thread that does {@code first}, then runs {@code loop}, and records what run() threw and how it ended. */
+    static final class LoopThread {
+        final EventLoop loop;
+        final Thread thread;
+        final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        /** Whether the thread's interrupt status was set when run() returned. */
+        volatile boolean interruptedAfterRun;
+
+        LoopThread(EventLoop loop, Runnable first) {
+            this.loop = loop;
+            this.thread = Thread.ofPlatform().name("test-loop").start(() -> {
+                try {
+                    first.run();
+                    loop.run();
+                    interruptedAfterRun = Thread.currentThread().isInterrupted();
+                } catch (Throwable e) {
+                    thrown.add(e);
+                }
+            });
         }
-        if (!thrown.isEmpty()) throw new AssertionError("run() threw", thrown.get(0));
+
+        /** Waits for run() to return; fails if it has not within LIMIT (then stops the loop), or if it threw. */
+        void join() throws InterruptedException {
+            if (!thread.join(LIMIT)) {
+                loop.stop();
+                thread.join(Duration.ofSeconds(5));
+                fail("the loop was still running after " + LIMIT.toSeconds() + " s");
+            }
+            if (!thrown.isEmpty()) throw new AssertionError("run() threw", thrown.get(0));
+        }
     }
 
     /** A loop whose errors are collected, not printed. */
@@ -346,7 +368,7 @@ class EventLoopTest {
         List<Integer> delays = new ArrayList<>();
         for (int i = 0; i < 30; i++) delays.add((i % 10) * 7); // 0..63 ms, each 3 times
         Collections.shuffle(delays, new Random(42));
-        List<Timer> timers = new ArrayList<>();
+        List<TimerHandle> timers = new ArrayList<>();
         long[] tooEarly = {0};
         for (int i = 0; i < delays.size(); i++) {
             int id = i;
@@ -371,8 +393,8 @@ class EventLoopTest {
         List<String> errors = new CopyOnWriteArrayList<>();
         EventLoop loop = loop(errors);
         List<String> ran = new ArrayList<>();
-        Timer hour = loop.callLater(Duration.ofHours(1), () -> ran.add("hour"));
-        Timer soon = loop.callLater(Duration.ofMillis(30), () -> ran.add("cancelled"));
+        TimerHandle hour = loop.callLater(Duration.ofHours(1), () -> ran.add("hour"));
+        TimerHandle soon = loop.callLater(Duration.ofMillis(30), () -> ran.add("cancelled"));
         loop.callLater(Duration.ofMillis(10), () -> {
             ran.add("canceller");
             soon.cancel(); // from the loop's thread
@@ -393,7 +415,7 @@ class EventLoopTest {
         EventLoop loop = loop(errors);
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch fired = new CountDownLatch(1);
-        Timer hour = loop.callLater(Duration.ofHours(1), () -> fail("the hour timer should have been cancelled"));
+        TimerHandle hour = loop.callLater(Duration.ofHours(1), () -> fail("the hour timer should have been cancelled"));
         loop.callSoon(running::countDown);
         Thread other = Thread.ofPlatform().start(() -> {
             try {
@@ -527,5 +549,321 @@ class EventLoopTest {
         pipe.sink().close();
         assertEquals(List.of(), errors);
         assertFalse(pipe.source().isOpen());
+    }
+
+    // ---------------------------------------------------------------- interrupts and stops
+
+    /** Waits, up to LIMIT, until {@code t} is blocked in a selector's select (its stack shows doSelect). */
+    static void awaitInSelect(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (Arrays.stream(t.getStackTrace()).noneMatch(f -> f.getMethodName().equals("doSelect"))) {
+            if (System.nanoTime() - deadline > 0) fail("the loop was not in select within " + LIMIT.toSeconds() + " s");
+            if (t.join(Duration.ofMillis(10))) fail("the loop ended instead of waiting in select");
+        }
+    }
+
+    @Test
+    void anInterruptEndsRunAndStaysSet() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        Pipe pipe = Pipe.open();
+        loop.onReadable(pipe.source(), () -> fail("nothing was written")); // keeps the loop running
+        LoopThread lt = new LoopThread(loop, () -> {});
+        awaitInSelect(lt.thread);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(lt.thread.threadId());
+        lt.thread.interrupt();
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        try {
+            while (!lt.thread.join(Duration.ofMillis(50))) { // a loop that spins instead of ending burns a core:
+                long cpu = threads.getThreadCpuTime(lt.thread.threadId()) - cpuBefore;
+                if (cpu > 2_000_000_000L) fail("after the interrupt, run() went on, using " + cpu / 1_000_000 + " ms of CPU");
+                if (System.nanoTime() - deadline > 0) fail("run() did not return within " + LIMIT.toSeconds() + " s");
+            }
+        } finally {
+            if (lt.thread.isAlive()) loop.stop();
+            lt.thread.join(Duration.ofSeconds(5));
+        }
+        assertEquals(List.of(), lt.thrown);
+        assertTrue(lt.interruptedAfterRun, "run() returned, but cleared the interrupt status");
+        loop.close();
+        pipe.sink().close();
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void aCallbackInterruptedWhileItBlocksEndsRunToo() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        Pipe pipe = Pipe.open();
+        loop.onReadable(pipe.source(), () -> fail("nothing was written")); // keeps the loop running
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        loop.callSoon(() -> {
+            blocking.countDown();
+            never.await(); // wrong in a callback (it blocks the loop), and the interrupt ends it with an exception
+        });
+        LoopThread lt = new LoopThread(loop, () -> {});
+        assertTrue(blocking.await(LIMIT.toSeconds(), TimeUnit.SECONDS), "the task did not start");
+        lt.thread.interrupt();
+        lt.join();
+        assertTrue(lt.interruptedAfterRun, "run() returned, but the interrupt status is clear");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("InterruptedException"), errors.toString());
+        loop.close();
+        pipe.sink().close();
+    }
+
+    @Test
+    void aStopBeforeRunEndsItAfterOneIterationAndOnlyThatRun() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        Pipe pipe = Pipe.open();
+        pipe.sink().write(ByteBuffer.wrap(new byte[] {1})); // readable now, and in every iteration: it is never read
+        AtomicInteger readable = new AtomicInteger();
+        loop.onReadable(pipe.source(), readable::incrementAndGet);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        loop.callSoon(() -> {
+            ran.add("queued");
+            loop.callSoon(() -> ran.add("next iteration"));
+        });
+        loop.callLater(Duration.ZERO, () -> ran.add("due"));
+        new LoopThread(loop, loop::stop).join(); // stop, then run, on one thread: run must not forget the stop
+        assertEquals(List.of("queued", "due"), ran, "one iteration: the tasks queued before it and the timers due");
+        assertEquals(1, readable.get(), "one iteration: the callback of the ready channel, once");
+
+        // the stop was for that run only: the next one runs until nothing is left (three more iterations here)
+        loop.callSoon(() -> loop.callSoon(() -> loop.callSoon(() -> {
+            ran.add("third");
+            pipe.source().close();
+        })));
+        runBounded(loop);
+        loop.close();
+        pipe.sink().close();
+        assertEquals(List.of("queued", "due", "next iteration", "third"), ran);
+        assertEquals(List.of(), errors);
+    }
+
+    // ---------------------------------------------------------------- accept failures
+
+    @Test
+    void anAcceptThatFailsWithAnIOExceptionPausesAcceptingAndKeepsListening() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        ServerSocketChannel server = listen();
+        List<Long> calls = new ArrayList<>();
+        loop.onAcceptable(server, () -> {
+            calls.add(System.nanoTime());
+            if (calls.size() == 1) throw new IOException("Too many open files"); // EMFILE, simulated: nothing accepted
+            SocketChannel c = server.accept();
+            c.write(ByteBuffer.wrap(new byte[] {42}));
+            c.close();
+            server.close();
+        });
+        SocketChannel client = SocketChannel.open(server.getLocalAddress()); // blocking: waits in the backlog
+        runBounded(loop);
+        loop.close();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("acceptable callback of ") && errors.get(0).contains("Too many open files"),
+                errors.toString());
+        assertEquals(2, calls.size(), "the accept callback ran " + calls.size() + " time(s), expected: fails, then accepts");
+        long pause = calls.get(1) - calls.get(0);
+        assertTrue(pause >= EventLoop.ACCEPT_RETRY_DELAY.toNanos(), "accepting resumed after " + pause / 1_000_000 + " ms");
+        ByteBuffer got = ByteBuffer.allocate(2);
+        assertEquals(1, client.read(got), "the client was not served");
+        assertEquals(42, got.get(0));
+        client.close();
+    }
+
+    @Test
+    void anAcceptableCallbackThatThrowsARuntimeExceptionClosesItsChannel() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        ServerSocketChannel server = listen();
+        loop.onAcceptable(server, () -> { throw new IllegalStateException("a bug, not a failed accept"); });
+        SocketChannel client = SocketChannel.open(server.getLocalAddress());
+        runBounded(loop);
+        loop.close();
+        client.close();
+        assertEquals(1, errors.size(), errors.toString());
+        assertFalse(server.isOpen(), "a bug in an accept callback should close its channel, as for any callback");
+    }
+
+    // ---------------------------------------------------------------- channels closed by other threads
+
+    /**
+     * The race of the three tests below, left to chance with the JDK's own keys: another thread closes 300
+     * always-ready channels, one by one, while the loop dispatches them, so a close may land between the loop's
+     * isValid check of a key and its next read of it. The window is a few instructions wide: it is tried in up to
+     * 400 rounds, for up to 6 s (before the fix, run() threw CancelledKeyException after 55 rounds on average on
+     * a 2-core machine, but less often when the machine is so busy that the two threads seldom run at once). A
+     * control channel, never closed by the other thread, shows the loop went on.
+     */
+    @Test
+    void channelsClosedByAnotherThreadWhileTheyAreDispatchedEndOnlyThemselves() throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        for (int round = 0; round < 400 && System.nanoTime() - end < 0; round++) {
+            int seed = round;
+            List<String> errors = new CopyOnWriteArrayList<>();
+            EventLoop loop = loop(errors);
+            List<Pipe> pipes = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                Pipe p = Pipe.open();
+                p.sink().write(ByteBuffer.wrap(new byte[] {1})); // never read: ready in every iteration
+                loop.onReadable(p.source(), () -> {});
+                pipes.add(p);
+            }
+            Pipe control = Pipe.open();
+            control.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch allClosed = new CountDownLatch(1);
+            AtomicInteger controlCallsAfter = new AtomicInteger();
+            loop.onReadable(control.source(), () -> {
+                running.countDown();
+                if (allClosed.getCount() == 0 && controlCallsAfter.incrementAndGet() == 3) control.source().close();
+            });
+            Thread closer = Thread.ofPlatform().name("closer").start(() -> {
+                try {
+                    if (!running.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) return;
+                    List<Pipe> shuffled = new ArrayList<>(pipes);
+                    Collections.shuffle(shuffled, new Random(seed));
+                    for (Pipe p : shuffled) p.source().close();
+                } catch (InterruptedException | IOException e) {
+                    throw new RuntimeException(e);
+                } finally {
+                    allClosed.countDown();
+                }
+            });
+            LoopThread lt = new LoopThread(loop, () -> {});
+            try {
+                lt.join();
+            } catch (AssertionError e) {
+                throw new AssertionError("round " + round + ": " + e.getMessage(), e.getCause());
+            } finally {
+                closer.join(LIMIT);
+                loop.close();
+                for (Pipe p : pipes) p.sink().close();
+                control.sink().close();
+            }
+            assertEquals(List.of(), errors, "round " + round);
+            assertEquals(3, controlCallsAfter.get(), "round " + round + ": the control channel was not served after");
+        }
+    }
+
+    /**
+     * A channel closed by another thread just after dispatch found its key valid: dispatch meets a cancelled key.
+     * The race on cue, through a RacySelector: the first time the loop reads the ready set of {@code a}'s key,
+     * another thread closes {@code a}.
+     */
+    @Test
+    void aKeyCancelledByAnotherThreadDuringDispatchEndsOnlyItsChannel() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        RacySelector selector = new RacySelector();
+        EventLoop loop = new EventLoop(selector);
+        loop.onError((what, e) -> errors.add(what + ": " + e));
+        Pipe a = Pipe.open(), b = Pipe.open();
+        a.sink().write(ByteBuffer.wrap(new byte[] {1})); // both ready in every iteration: never read
+        b.sink().write(ByteBuffer.wrap(new byte[] {1}));
+        AtomicInteger aCalls = new AtomicInteger(), bCalls = new AtomicInteger();
+        loop.onReadable(a.source(), aCalls::incrementAndGet);
+        loop.onReadable(b.source(), () -> {
+            if (bCalls.incrementAndGet() == 3) b.source().close();
+        });
+        selector.closeAtNextRead(a.source(), RacySelector.Read.READY_OPS); // read first by dispatch
+        runBounded(loop);
+        loop.close();
+        assertFalse(a.source().isOpen(), "the race did not happen");
+        assertEquals(0, aCalls.get(), "the closed channel's callback ran");
+        assertEquals(3, bCalls.get(), "the other channel was not served on");
+        assertEquals(List.of(), errors);
+        for (Pipe p : List.of(a, b)) p.sink().close();
+    }
+
+    /** The same race met by watching(), which reads the interest sets: the loop ends, nothing being watched. */
+    @Test
+    void aKeyCancelledByAnotherThreadWhileTheLoopLooksForWatchedChannelsIsNotWatched() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        RacySelector selector = new RacySelector();
+        EventLoop loop = new EventLoop(selector);
+        loop.onError((what, e) -> errors.add(what + ": " + e));
+        Pipe a = Pipe.open();
+        loop.onReadable(a.source(), () -> fail("nothing was written")); // registers the key (reads its interest set)
+        loop.callSoon(() -> selector.closeAtNextRead(a.source(), RacySelector.Read.INTEREST_OPS)); // next: watching()
+        runBounded(loop);
+        loop.close();
+        assertFalse(a.source().isOpen(), "the race did not happen");
+        assertEquals(List.of(), errors);
+        a.sink().close();
+    }
+
+    /** The same race met by onReadable(channel, null) on the loop's thread: nothing to unwatch, nothing to report. */
+    @Test
+    void aKeyCancelledByAnotherThreadWhileItIsUnwatchedIsNoError() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        RacySelector selector = new RacySelector();
+        EventLoop loop = new EventLoop(selector);
+        loop.onError((what, e) -> errors.add(what + ": " + e));
+        Pipe a = Pipe.open();
+        loop.onReadable(a.source(), () -> fail("nothing was written"));
+        loop.callSoon(() -> {
+            selector.closeAtNextRead(a.source(), RacySelector.Read.INTEREST_OPS);
+            loop.onReadable(a.source(), null); // on the loop's thread: watch() reads the interest set now
+        });
+        runBounded(loop);
+        loop.close();
+        assertFalse(a.source().isOpen(), "the race did not happen");
+        assertEquals(List.of(), errors);
+        a.sink().close();
+    }
+
+    // ---------------------------------------------------------------- cancelling timers from other threads
+
+    @Test
+    void aTimerThatHasStartedCannotBeCancelled() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger finished = new AtomicInteger();
+        TimerHandle timer = loop.callLater(Duration.ZERO, () -> {
+            started.countDown();
+            release.await(LIMIT.toSeconds(), TimeUnit.SECONDS); // blocks the loop: in a test, so that cancel lands now
+            finished.incrementAndGet();
+        });
+        LoopThread lt = new LoopThread(loop, () -> {});
+        boolean cancelled;
+        try {
+            assertTrue(started.await(LIMIT.toSeconds(), TimeUnit.SECONDS), "the timer did not start");
+            cancelled = timer.cancel(); // from this thread, while the task runs on the loop's
+        } finally {
+            release.countDown();
+        }
+        lt.join();
+        loop.close();
+        assertEquals(1, finished.get());
+        assertFalse(cancelled, "cancel() returned true, but the task was running and then finished");
+        assertFalse(timer.isCancelled(), "a timer whose task ran is not cancelled");
+        assertFalse(timer.cancel(), "cancel() after the task ran");
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void aTimerCancelledFromAnotherThreadBeforeItIsDueNeverRunsAndTheLoopEnds() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        TimerHandle hour = loop.callLater(Duration.ofHours(1), ran::incrementAndGet);
+        loop.callSoon(running::countDown);
+        LoopThread lt = new LoopThread(loop, () -> {});
+        assertTrue(running.await(LIMIT.toSeconds(), TimeUnit.SECONDS), "the loop did not start");
+        awaitInSelect(lt.thread); // waiting for the hour
+        assertTrue(hour.cancel(), "cancel() of a pending timer");
+        lt.join(); // within LIMIT, not an hour: the cancelled timer does not keep the loop running
+        loop.close();
+        assertEquals(0, ran.get());
+        assertTrue(hour.isCancelled());
+        assertTrue(hour.cancel(), "cancel() again: the task will still never run");
+        assertEquals(List.of(), errors);
     }
 }
