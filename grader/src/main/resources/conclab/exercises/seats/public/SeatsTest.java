@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * test's own, threads are platform threads of the test; every wait is bounded.
  */
 public class SeatsTest {
-    static final Duration LIMIT = Duration.ofSeconds(5);
+    /** A generous bound for what takes milliseconds: the machine may be shared and busy. */
+    static final Duration LIMIT = Duration.ofSeconds(10);
 
     // ---------------------------------------------------------------- tasks on one scheduler
 
@@ -124,7 +125,7 @@ public class SeatsTest {
         AtomicInteger bPaid = new AtomicInteger();
         Waiting a = Waiting.start("thread A's booking", () -> seats.book(() -> {
             paying.countDown();
-            return release.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            return release.await(3 * LIMIT.toSeconds(), TimeUnit.SECONDS);
         }));
         try {
             awaitPaying(a, paying, "1 seat");
@@ -132,7 +133,7 @@ public class SeatsTest {
                 bPaid.incrementAndGet();
                 return true;
             }));
-            b.thread().join(Duration.ofSeconds(2)); // it returns, or waits for A (another property)
+            b.thread().join(LIMIT); // it returns, or waits for A (another property)
             release.countDown();
             Object rb = b.returns(LIMIT), ra = a.returns(LIMIT);
             if (!Boolean.TRUE.equals(ra)) {
@@ -157,15 +158,15 @@ public class SeatsTest {
         CountDownLatch paying = new CountDownLatch(1), release = new CountDownLatch(1);
         Waiting a = Waiting.start("thread A's booking", () -> seats.book(() -> {
             paying.countDown();
-            return release.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            return release.await(3 * LIMIT.toSeconds(), TimeUnit.SECONDS);
         }));
         try {
             awaitPaying(a, paying, "2 seats");
             Waiting b = Waiting.start("thread B's booking", () -> seats.book(() -> true));
-            b.thread().join(Duration.ofSeconds(3));
+            b.thread().join(LIMIT);
             if (!b.done()) {
                 throw new AssertionError("2 seats: thread A's payment waits, and thread B's booking (paid at once) has"
-                        + " not returned after 3 s: it " + Hang.doing(b.thread()).replaceFirst("^is ", "is still ")
+                        + " not returned after " + LIMIT.toSeconds() + " s: it " + Hang.doing(b.thread()).replaceFirst("^is ", "is still ")
                         + ". Hold a lock only to take the seat, never while a payment waits.");
             }
             Object rb = b.returns(LIMIT);
