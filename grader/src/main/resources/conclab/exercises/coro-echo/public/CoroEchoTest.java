@@ -107,17 +107,24 @@ class CoroEchoTest {
             if (!asked.await(WAIT_MS, TimeUnit.MILLISECONDS)) {
                 report();
                 throw new AssertionError("To " + what + ", the check handed a question to the scheduler's thread, which did"
-                        + " not get to it in " + WAIT_MS / 1000 + " s: " + blocked());
+                        + " not get to it in " + WAIT_MS / 1000 + " s. The scheduler's thread: " + where());
             }
             return answer.get();
         }
 
-        /** Where the scheduler's thread is, when it should be free: a task that blocks it (a blocking call, a loop). */
-        String blocked() {
+        /** Where the scheduler's thread is, in words: held by a task (and where), idle in select, or stopped. */
+        String where() {
             if (!thread.isAlive()) return "the scheduler has stopped (run() returned)." + messages();
-            String at = Evidence.where(thread.getStackTrace());
-            return "a task blocks the thread" + (at == null ? "" : ", at " + at) + " (" + thread.getState() + ")."
-                    + " While one task blocks the thread, no other task runs." + messages();
+            StackTraceElement[] stack = thread.getStackTrace();
+            String at = Evidence.where(stack); // a frame of the learner's code: a task is running on the thread now
+            if (at != null) {
+                return "a task holds it, at " + at + " (" + thread.getState() + "); while a task blocks the thread, no other"
+                        + " task runs." + messages();
+            }
+            boolean selecting = Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("sun.nio.ch.")
+                    && f.getMethodName().equals("doSelect"));
+            return (selecting ? "it is idle, waiting in select: no task waits for this client's channel."
+                    : "it is busy (" + thread.getState() + "), outside your code.") + messages();
         }
 
         /** Throws "not done" if a task threw the stub's exception. */
@@ -159,7 +166,7 @@ class CoroEchoTest {
          * and send nothing: a server that serves one client at a time, or blocks its thread in one client's read, is
          * stuck with the first one and never answers the last.
          */
-        void eachInTurn() throws IOException, InterruptedException {
+        void eachInTurn() throws IOException {
             int n = sockets.size();
             for (int i = n - 1; i >= 0; i--) {
                 byte[] line = line(i, n, "hello");
@@ -171,10 +178,9 @@ class CoroEchoTest {
                             + " bytes back";
                     throw new AssertionError(n + " clients connected together, then each in turn (the last connected first)"
                             + " sent a line while the others waited silent: client " + (i + 1) + " got " + got + " ("
-                            + echo.stopped() + "), after " + (n - 1 - i) + " were served. A connection must"
-                            + " not keep the server from the others: each is a task that waits for its own channel, and a"
-                            + " task never blocks the thread. " + (server.thread.isAlive() ? "The scheduler's thread: "
-                            + server.blocked() : "The scheduler has stopped." + server.messages()));
+                            + echo.stopped() + "), after " + (n - 1 - i) + " were served. A connection must not keep"
+                            + " the server from the others: each is a task that waits for its own channel, and a task never"
+                            + " blocks the thread. The scheduler's thread: " + server.where());
                 }
                 same(line, echo.bytes(), "client " + (i + 1) + "'s line");
             }
