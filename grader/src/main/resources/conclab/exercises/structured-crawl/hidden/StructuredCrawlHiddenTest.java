@@ -1,4 +1,3 @@
-import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
@@ -97,13 +96,13 @@ class StructuredCrawlHiddenTest {
                 t.join(Duration.ofMillis(500));
                 if (t.isAlive()) {
                     throw new AssertionError("crawl threw InterruptedException, but a thread that was fetching a page"
-                            + " was still alive: " + t + " " + Hang.doing(t) + ".");
+                            + " was still alive: " + t + " (" + t.getState() + ").");
                 }
             }
         } finally {
             release.countDown();
         }
-        rec.returned = false;
+        rec.again();
         StructuredCrawlTest.checkLimit(crawler, rec, 2, "Crawling again with the same crawler (limit 2) after a crawl was"
                 + " interrupted while fetches waited for permits", "An interrupted acquire takes no permit, so it must"
                 + " give none back: acquire before the try whose finally releases. " + StructuredCrawlTest.TAKE,
