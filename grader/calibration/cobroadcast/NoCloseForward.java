@@ -1,0 +1,59 @@
+// fails: closes, lets-through
+// No finally: closing a stage, or an exception that ends it, leaves its targets suspended and their finally blocks unrun.
+import conclab.coro.Generator;
+import conclab.coro.GeneratorExit;
+import java.util.List;
+
+/**
+ * Coroutine pipelines in David Beazley's style: each stage is sent lines and sends them on to its targets. A stage
+ * forwards what yieldFrom would, by hand: lines sent on, a close to its targets, an exception thrown in to its targets.
+ */
+class Sinks {
+    /**
+     * A coroutine that sends each line it is sent that contains {@code pattern} on to {@code target}. It is returned
+     * started, ready to be sent a line. Closing it closes target; an exception thrown into it is thrown into target
+     * (if target catches it and goes on, so does this stage; if not, it comes out of this stage too).
+     */
+    static Generator<Object, String, Object> grep(String pattern, Generator<?, ? super String, ?> target) {
+        Generator<Object, String, Object> stage = Generator.of(y -> {
+            while (true) {
+                String line;
+                try {
+                    line = y.yield(null);
+                } catch (GeneratorExit e) {
+                    throw e;
+                } catch (Throwable e) {
+                    target.throwIn(e);
+                    continue;
+                }
+                if (line.contains(pattern)) target.send(line);
+            }
+        });
+        stage.next();
+        return stage;
+    }
+
+    /**
+     * A coroutine that sends each line it is sent on to every target, in order. It is returned started. Closing it
+     * closes every target; an exception thrown into it is thrown into each target in turn (one that lets it through
+     * ends this stage, and the exception comes out of it).
+     */
+    static Generator<Object, String, Object> broadcast(List<? extends Generator<?, ? super String, ?>> targets) {
+        Generator<Object, String, Object> stage = Generator.of(y -> {
+            while (true) {
+                String line;
+                try {
+                    line = y.yield(null);
+                } catch (GeneratorExit e) {
+                    throw e;
+                } catch (Throwable e) {
+                    for (Generator<?, ? super String, ?> target : targets) target.throwIn(e);
+                    continue;
+                }
+                for (Generator<?, ? super String, ?> target : targets) target.send(line);
+            }
+        });
+        stage.next();
+        return stage;
+    }
+}

@@ -1,0 +1,33 @@
+// fails: disconnect
+// Closes the channel at the end of the stream, but not when a read or write throws (a client that resets).
+import conclab.coro.Io;
+import conclab.coro.Scheduler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/** An echo server of coroutines: one task accepts connections, and each connection is a task of its own. */
+class CoroEcho {
+    /** Starts on {@code scheduler} a task that accepts every connection to {@code server} and spawns a task to echo it. */
+    static void serve(Scheduler scheduler, ServerSocketChannel server) {
+        scheduler.spawn("acceptor", y -> {
+            while (true) {
+                SocketChannel client = Io.accept(server);
+                scheduler.spawn("echo " + client.getRemoteAddress(), c -> {
+                    echo(client);
+                    return null;
+                });
+            }
+        });
+    }
+
+    /** Sends back to {@code client} every byte it sends, in order, until the end of its stream; then closes it. */
+    static void echo(SocketChannel client) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+        while (Io.read(client, buffer.clear()) >= 0) {
+            Io.writeAll(client, buffer.flip());
+        }
+        client.close(); // skipped when read or write throws
+    }
+}

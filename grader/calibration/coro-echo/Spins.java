@@ -1,0 +1,42 @@
+// fails: no-spin
+// Polls: a non-blocking read that returns 0 is tried again after Scheduler.pause(), and so is a write.
+import conclab.coro.Io;
+import conclab.coro.Scheduler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/** An echo server of coroutines: one task accepts connections, and each connection is a task of its own. */
+class CoroEcho {
+    /** Starts on {@code scheduler} a task that accepts every connection to {@code server} and spawns a task to echo it. */
+    static void serve(Scheduler scheduler, ServerSocketChannel server) {
+        scheduler.spawn("acceptor", y -> {
+            while (true) {
+                SocketChannel client = Io.accept(server);
+                scheduler.spawn("echo " + client.getRemoteAddress(), c -> {
+                    echo(client);
+                    return null;
+                });
+            }
+        });
+    }
+
+    /** Sends back to {@code client} every byte it sends, in order, until the end of its stream; then closes it. */
+    static void echo(SocketChannel client) throws IOException {
+        try (client) {
+            client.configureBlocking(false);
+            ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+            while (true) {
+                int n = client.read(buffer.clear());
+                if (n < 0) break;
+                if (n == 0) {
+                    Scheduler.pause(); // nothing yet: let the others run, then try again
+                    continue;
+                }
+                buffer.flip();
+                while (buffer.hasRemaining()) if (client.write(buffer) == 0) Scheduler.pause();
+            }
+        }
+    }
+}

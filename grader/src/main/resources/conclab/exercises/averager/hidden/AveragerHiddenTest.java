@@ -1,0 +1,98 @@
+import conclab.coro.Generator;
+import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the averager exercise: run when grading. */
+public class AveragerHiddenTest {
+    @Test
+    @Property("other-errors")
+    void otherErrors() {
+        AveragerTest.RecordingMeter meter = new AveragerTest.RecordingMeter();
+        Generator<Double, Double, Averager.Summary> avg = Averager.start(meter);
+        avg.send(10.0);
+        IllegalArgumentException bad = new IllegalArgumentException("not a number");
+        try {
+            Double got = avg.throwIn(bad);
+            throw new AssertionError("throwIn(new IllegalArgumentException(...)) returned " + got + ": the averager caught"
+                    + " it. Only a Reset starts it over; any other exception thrown in should end it and come back out"
+                    + " of throwIn unchanged.");
+        } catch (IllegalArgumentException e) {
+            if (e != bad) throw new AssertionError("throwIn(e) threw another IllegalArgumentException, not e: " + e);
+        } catch (RuntimeException e) {
+            if (Evidence.notDone(e)) throw e;
+            throw new AssertionError("throwIn(new IllegalArgumentException(...)) threw " + e + " instead of the exception"
+                    + " thrown in.", e);
+        }
+        if (avg.state() != Generator.State.CLOSED || meter.closed != 1) {
+            throw new AssertionError("An exception thrown in and not caught ends the averager: it should be CLOSED with"
+                    + " its meter closed once; it is " + avg.state() + " and the meter was " + meter + ".");
+        }
+    }
+
+    @Test
+    @Property("caller-thread")
+    void callerThread() {
+        AveragerTest.RecordingMeter meter = new AveragerTest.RecordingMeter();
+        AtomicReference<Generator<Double, Double, Averager.Summary>> made = new AtomicReference<>();
+        Waiting.start("first caller", () -> {
+            made.set(Averager.start(meter));
+            return null;
+        }).returns(Duration.ofSeconds(5));
+        Waiting.start("second caller", () -> made.get().send(1.0)).returns(Duration.ofSeconds(5));
+        Waiting.start("third caller", () -> {
+            made.get().send(3.0);
+            made.get().close();
+            return null;
+        }).returns(Duration.ofSeconds(5));
+        List<String> want = List.of("open on first caller", "record on second caller", "record on third caller",
+                "close on third caller");
+        if (!meter.threads.equals(want)) {
+            throw new AssertionError("Started on thread \"first caller\", sent a value from \"second caller\", then one"
+                    + " from \"third caller\", which closed it: the meter saw " + meter.threads + ", expected " + want
+                    + ". A generator made with Generator.of runs its body on the thread that resumes it, one caller at"
+                    + " a time; Generator.onThread runs it on a thread of its own, which costs a thread and two"
+                    + " hand-offs per send.");
+        }
+    }
+
+    @Test
+    @Property("constant-memory")
+    void constantMemory() {
+        Generator<Double, Double, Averager.Summary> avg = Averager.start(new Meter() {
+            public void open() {}
+            public void record(double average) {}
+            public void close() {}
+        });
+        for (int i = 0; i < 10_000; i++) avg.send(1.0); // warm-up
+        long before = heapAfterGc(), sent = 0, end = System.nanoTime() + 2_000_000_000L;
+        while (sent < 1_000_000 && System.nanoTime() < end) {
+            for (int i = 0; i < 1000; i++) avg.send((double) (i % 7));
+            sent += 1000;
+        }
+        long grown = heapAfterGc() - before;
+        if (avg.state() != Generator.State.SUSPENDED) {
+            throw new AssertionError("After " + sent + " values the averager is " + avg.state() + ", not SUSPENDED.");
+        }
+        if (sent < 50_000) {
+            throw new AssertionError("In 2 s only " + sent + " values could be sent: each send is very slow.");
+        }
+        if (grown > Math.max(sent * 4, 1_000_000)) {
+            throw new AssertionError(String.format("After %,d more values the heap (after a garbage collection) had grown"
+                    + " by %,d bytes, %.1f per value: the averager keeps every value. A running average needs only a"
+                    + " count and a total.", sent, grown, (double) grown / sent));
+        }
+        avg.close();
+    }
+
+    static long heapAfterGc() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,73 @@
+import conclab.coro.Generator;
+import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Property;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the cobroadcast exercise: exceptions thrown into a pipeline. */
+class CobroadcastHiddenTest {
+    @Test
+    @Property("throws")
+    void throwsReachTheSinks() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        CobroadcastTest.Sink a = new CobroadcastTest.Sink("a", log), b = new CobroadcastTest.Sink("b", log);
+        CobroadcastTest.Sink c = new CobroadcastTest.Sink("c", log);
+        Generator<Object, String, Object> head = CobroadcastTest.notNull(Sinks.broadcast(List.of(
+                CobroadcastTest.notNull(Sinks.grep("python", a.gen), "grep"), b.gen, c.gen)), "broadcast");
+        String tree = "broadcast(grep(\"python\", a), b, c)";
+        CobroadcastTest.send(head, "python 1", tree);
+        IllegalArgumentException bad = new IllegalArgumentException("a bad line");
+        try {
+            head.throwIn(bad);
+        } catch (Throwable t) {
+            if (Evidence.notDone(t)) throw new UnsupportedOperationException(Evidence.NOT_DONE, t);
+            throw new AssertionError(tree + " was thrown into with " + bad + ", which every sink catches: expected throwIn to"
+                    + " return, but it threw " + t + ". What reached the sinks: " + log + ".", t);
+        }
+        for (CobroadcastTest.Sink s : List.of(a, b, c)) {
+            if (!s.seen().contains("caught a bad line")) {
+                throw new AssertionError(tree + " was thrown into with " + bad + ": the sink " + s.name + " never saw it"
+                        + " (it saw " + s.seen() + "). An exception thrown into a stage must be thrown into each of its"
+                        + " targets, down to the sinks, as yieldFrom throws it into its sub-generator.");
+            }
+        }
+        CobroadcastTest.send(head, "python 2", tree + ", after the sinks caught the exception");
+        CobroadcastTest.expect(List.of("got python 1", "caught a bad line", "got python 2"), a.seen(),
+                tree + ": what reached a (it caught the exception, so the pipeline goes on)");
+        CobroadcastTest.expect(List.of("got python 1", "caught a bad line", "got python 2"), b.seen(), tree + ": what reached b");
+    }
+
+    @Test
+    @Property("lets-through")
+    void anUncaughtExceptionComesOutAndEverySinkIsClosed() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        CobroadcastTest.Sink a = new CobroadcastTest.Sink("a", log, false), b = new CobroadcastTest.Sink("b", log, false);
+        Generator<Object, String, Object> ga = Sinks.grep("x", a.gen);
+        Generator<Object, String, Object> head = CobroadcastTest.notNull(Sinks.broadcast(List.of(ga, b.gen)), "broadcast");
+        String tree = "broadcast(grep(\"x\", a), b) (sinks that let exceptions through)";
+        CobroadcastTest.send(head, "x1", tree);
+        IllegalStateException fatal = new IllegalStateException("fatal");
+        Throwable out = null;
+        try {
+            head.throwIn(fatal);
+        } catch (Throwable t) {
+            if (Evidence.notDone(t)) throw new UnsupportedOperationException(Evidence.NOT_DONE, t);
+            out = t;
+        }
+        if (out != fatal) {
+            throw new AssertionError(tree + " was thrown into with " + fatal + ": expected that exception to come out of"
+                    + " throwIn unchanged, got " + (out == null ? "a normal return (the exception was swallowed)" : out) + ".");
+        }
+        for (CobroadcastTest.Sink s : List.of(a, b)) {
+            if (s.closes.get() != 1) {
+                throw new AssertionError("After " + fatal + " came out of " + tree + " the sink " + s.name + " was closed "
+                        + s.closes.get() + " times, not once: a stage that ends must close its targets (a finally).");
+            }
+        }
+        if (head.state() != Generator.State.CLOSED || ga.state() != Generator.State.CLOSED) {
+            throw new AssertionError("After " + fatal + " came out of " + tree + " the stages were left broadcast "
+                    + head.state() + ", grep " + ga.state() + ".");
+        }
+    }
+}

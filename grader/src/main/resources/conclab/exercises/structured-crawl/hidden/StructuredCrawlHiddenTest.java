@@ -1,0 +1,111 @@
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Stress;
+import conclab.grader.probe.Waiting;
+import conclab.web.WebServer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the structured-crawl exercise: run when grading only. */
+class StructuredCrawlHiddenTest {
+    @Test
+    @Property("seen-set-thread-safe")
+    void seenSetThreadSafe() {
+        AtomicInteger made = new AtomicInteger();
+        StructuredCrawlTest.Recorder rec = new StructuredCrawlTest.Recorder();
+        Crawler counting = new Crawler(2, rec) {
+            @Override
+            Set<String> newSeenSet() {
+                made.incrementAndGet();
+                return super.newSeenSet();
+            }
+        };
+        try (WebServer shop = WebServer.builder().pages(5).start()) {
+            StructuredCrawlTest.crawl(counting, shop.url(), rec);
+        }
+        if (made.get() == 0) throw new AssertionError("crawl did not make its set of seen URLs with newSeenSet().");
+        int urls = 20_000;
+        String[] url = new String[urls];
+        for (int i = 0; i < urls; i++) url[i] = "http://127.0.0.1/goods/" + i + "/";
+        Stress.repeat(60, Duration.ofSeconds(3), round -> {
+            Set<String> seen = counting.newSeenSet();
+            AtomicIntegerArray added = new AtomicIntegerArray(urls);
+            Stress.together("8 threads adding the same 20,000 URLs to a set from newSeenSet()", 8, Duration.ofSeconds(5),
+                    t -> {
+                        for (int i = 0; i < urls; i++) if (seen.add(url[i])) added.incrementAndGet(i);
+                    });
+            for (int i = 0; i < urls; i++) {
+                if (added.get(i) != 1) {
+                    return "8 threads added the same 20,000 URLs to a set from newSeenSet() at the same time, and add"
+                            + " returned true for " + url[i] + " to " + added.get(i) + " threads: the set must be safe for"
+                            + " many threads by itself, as the crawl's subtasks all use it";
+                }
+            }
+            return seen.size() == urls ? null : "8 threads added the same 20,000 URLs to a set from newSeenSet(), which"
+                    + " then held " + seen.size() + ": the set must be safe for many threads by itself";
+        });
+    }
+
+    @Test
+    @Property("cancellable")
+    void cancellable() throws InterruptedException {
+        StructuredCrawlTest.Recorder rec = new StructuredCrawlTest.Recorder();
+        Crawler crawler = new Crawler(2, rec);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WebServer shop = WebServer.builder().onRequest(page -> {
+            if (page < 1) return;
+            try {
+                release.await(10, TimeUnit.SECONDS); // every goods page waits, until the crawl has been interrupted
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).start()) {
+            Waiting w = Waiting.start("crawl", () -> ScopedValue.where(StructuredCrawlTest.CRAWL, "crawl")
+                    .call(() -> crawler.crawl(shop.url())));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (shop.inFlight() < 2 && System.nanoTime() < deadline && !w.done()) Thread.sleep(1);
+            if (shop.inFlight() < 2) {
+                release.countDown();
+                throw new AssertionError("With a limit of 2 and 20 pages to fetch, the shop never had 2 requests in"
+                        + " flight at once: the crawl cannot be interrupted in the middle.");
+            }
+            Thread.sleep(300); // the other 18 subtasks are waiting for a permit by now
+            w.thread().interrupt();
+            Throwable thrown;
+            try {
+                w.returns(Duration.ofSeconds(3));
+                thrown = null;
+            } catch (AssertionError e) {
+                if (e.getCause() == null) {
+                    throw new AssertionError("The thread that called crawl was interrupted in the middle of the crawl,"
+                            + " and crawl " + e.getMessage().replaceFirst("^crawl ", "") + " Let join throw, and let the"
+                            + " scope's close cancel the subtasks.");
+                }
+                thrown = e.getCause();
+            }
+            if (!(thrown instanceof InterruptedException)) {
+                throw new AssertionError("The thread that called crawl was interrupted in the middle of the crawl, and"
+                        + " crawl " + (thrown == null ? "returned normally" : "threw " + thrown)
+                        + ": it should throw InterruptedException.", thrown);
+            }
+            for (Thread t : rec.threads) {
+                t.join(Duration.ofMillis(500));
+                if (t.isAlive()) {
+                    throw new AssertionError("crawl threw InterruptedException, but a thread that was fetching a page"
+                            + " was still alive: " + t + " (" + t.getState() + ").");
+                }
+            }
+        } finally {
+            release.countDown();
+        }
+        rec.again();
+        StructuredCrawlTest.checkLimit(crawler, rec, 2, "Crawling again with the same crawler (limit 2) after a crawl was"
+                + " interrupted while fetches waited for permits", "An interrupted acquire takes no permit, so it must"
+                + " give none back: acquire before the try whose finally releases. " + StructuredCrawlTest.TAKE,
+                "A fetch that was interrupted must give its permit back. " + StructuredCrawlTest.SPREAD);
+    }
+}

@@ -1,0 +1,454 @@
+import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import conclab.web.Web;
+import conclab.web.WebServer;
+import java.time.Duration;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Public tests of the structured-crawl exercise: the learner may read them. Most crawls run against the course's
+ * local shop ({@code conclab.web.WebServer}: an index page that links to 20 goods pages, each linking to the next
+ * three), through a {@link Recorder} that notes on which thread each fetch ran and whether it sees the
+ * {@link #CRAWL} scoped value that the test binds around {@code crawl}. The shop counts the requests in flight
+ * itself, so "how many at once" is the server's own count. The check of "seen" crawls a made-up site
+ * ({@link Layers}) through a set that makes the check-then-act interleaving certain ({@link Rendezvous}).
+ */
+class StructuredCrawlTest {
+    /** Bound around every crawl: a thread forked by a StructuredTaskScope inside crawl inherits it, others do not. */
+    static final ScopedValue<String> CRAWL = ScopedValue.newInstance();
+
+    /** A fetcher over the shop that records every call. Thread-safe. */
+    static final class Recorder implements Fetcher {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        /** "URL on thread NAME" for each fetch that ran on a platform thread. */
+        final List<String> platform = new CopyOnWriteArrayList<>();
+        /** URLs fetched on a thread that does not see CRAWL. */
+        final List<String> outsideScope = new CopyOnWriteArrayList<>();
+        /** Every thread that ran a fetch. */
+        final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        /** Fetches running now. */
+        final AtomicInteger running = new AtomicInteger();
+        /** Extra links, by page: a page of the shop can link back to the index, say. */
+        final Map<String, List<String>> extra = new ConcurrentHashMap<>();
+        /** Set by the test when crawl has returned; URLs whose fetch started after that. */
+        volatile boolean returned;
+        final List<String> afterReturn = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<String> links(String url) throws Exception {
+            if (returned) afterReturn.add(url);
+            calls.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
+            Thread t = Thread.currentThread();
+            threads.add(t);
+            if (!t.isVirtual()) platform.add(path(url) + " on thread \"" + t.getName() + "\"");
+            if (!CRAWL.isBound()) outsideScope.add(path(url));
+            running.incrementAndGet();
+            try {
+                String html = Web.get(url);
+                List<String> links = new ArrayList<>(Web.links(url, html));
+                links.addAll(extra.getOrDefault(url, List.of()));
+                return links;
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+
+        int fetches() {
+            return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+        }
+
+        /** Forgets what it recorded, for another crawl with the same crawler (when no fetch of the last one runs). */
+        void again() {
+            calls.clear();
+            platform.clear();
+            outsideScope.clear();
+            threads.clear();
+            afterReturn.clear();
+            returned = false;
+        }
+    }
+
+    /** What a crawl run by {@link #crawl} saw when crawl returned. */
+    record Run(Map<String, String> pages, int runningAtReturn, int fetchesAtReturn) {}
+
+    /**
+     * Runs {@code crawler.crawl(root)} with {@link #CRAWL} bound, on a platform thread of its own, and waits up to
+     * {@code limit}; after crawl returns, that thread stays {@code hold} before it ends (fetches that start
+     * meanwhile were left running by crawl).
+     */
+    @SuppressWarnings("unchecked")
+    static Run crawl(Crawler crawler, String root, Recorder rec, Duration limit, Duration hold) {
+        Waiting w = Waiting.start("crawl", () -> ScopedValue.where(CRAWL, "crawl").call(() -> {
+            Map<String, String> pages = crawler.crawl(root);
+            rec.returned = true;
+            Run r = new Run(pages == null ? null : new TreeMap<>(pages), rec.running.get(), rec.fetches());
+            Thread.sleep(hold);
+            return r;
+        }));
+        // No thread dump here (Hang.threadsIn): dumping the stacks of virtual threads while they mount and unmount
+        // crashed the JDK 25.0.3 test JVM now and then (SIGSEGV in Continuation::is_continuation_entry_frame).
+        try {
+            return (Run) w.returns(limit.plus(hold));
+        } catch (AssertionError e) {
+            if (e.getCause() != null) throw new AssertionError("crawl threw " + e.getCause() + ".", e.getCause());
+            int running = rec.running.get();
+            throw new AssertionError(e.getMessage() + "\n" + rec.fetches() + " fetch(es) had started, and " + running
+                    + " were running at the end" + (running > 0 ? "." : ": do the others wait for a permit that is never"
+                    + " given back (held while waiting for the links' subtasks, or lost when a fetch failed)?"));
+        }
+    }
+
+    static Run crawl(Crawler crawler, String root, Recorder rec) {
+        return crawl(crawler, root, rec, Duration.ofSeconds(6), Duration.ZERO);
+    }
+
+    static String path(String url) {
+        int slash = url.indexOf('/', "http://".length());
+        return slash < 0 ? url : url.substring(slash);
+    }
+
+    /** The shop's index and its goods pages, as the crawl should return them. */
+    static Set<String> everyPage(WebServer shop) {
+        Set<String> all = new TreeSet<>(shop.urls());
+        all.add(shop.url());
+        return all;
+    }
+
+    /** Checks that pages holds every page of the shop, once, with "ok" except for the pages in failed. */
+    static void checkPages(Map<String, String> pages, WebServer shop, IntPredicate failed) {
+        if (pages == null) throw new AssertionError("crawl returned null.");
+        Set<String> expected = everyPage(shop);
+        List<String> missing = new ArrayList<>(), extra = new ArrayList<>();
+        for (String url : expected) if (!pages.containsKey(url)) missing.add(path(url));
+        for (String url : pages.keySet()) if (!expected.contains(url)) extra.add(url);
+        if (!missing.isEmpty()) {
+            throw new AssertionError("The result of crawl has no entry for " + missing.size() + " of the shop's "
+                    + expected.size() + " pages: " + missing + ".");
+        }
+        if (!extra.isEmpty()) throw new AssertionError("The result of crawl has entries for pages the shop does not have: " + extra + ".");
+        for (int n = 0; n <= shop.urls().size(); n++) {
+            String url = n == 0 ? shop.url() : shop.url(n);
+            String v = pages.get(url);
+            if (n > 0 && failed.test(n)) {
+                if (v == null || !v.startsWith("error: ")) {
+                    throw new AssertionError(path(url) + " failed (the shop answered 500 or hung up), and the result says \""
+                            + v + "\" for it: it should start with \"error: \".");
+                }
+            } else if (!"ok".equals(v)) {
+                throw new AssertionError("The result says \"" + v + "\" for " + path(url) + ", which the shop served: it should be \"ok\".");
+            }
+        }
+    }
+
+    static void checkOnce(Recorder rec) {
+        for (var e : new TreeMap<>(rec.calls).entrySet()) {
+            if (e.getValue().get() != 1) {
+                throw new AssertionError(path(e.getKey()) + " was fetched " + e.getValue().get() + " times, not once: mark"
+                        + " each URL seen when it is first found, and fetch only what was not seen before.");
+            }
+        }
+    }
+
+    /**
+     * A shop whose goods pages, at first, wait until {@code n} requests are in flight (at most 4 s), and 300 ms
+     * more: its busiest moment then shows how many fetches the crawler lets run at once. After that, pages come
+     * after {@code latency}.
+     */
+    static final class Gated implements AutoCloseable {
+        final WebServer shop;
+        private final CountDownLatch open = new CountDownLatch(1);
+
+        Gated(int n, Duration latency, IntPredicate failing) {
+            shop = WebServer.builder().latency(latency).serverError(failing).onRequest(page -> {
+                if (page < 1) return;
+                try {
+                    open.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).start();
+            Thread.ofPlatform().daemon().name("gate opener").start(() -> {
+                long deadline = System.nanoTime() + 4_000_000_000L;
+                try {
+                    while (shop.inFlight() < n && System.nanoTime() < deadline) Thread.sleep(1);
+                    Thread.sleep(300); // room for one more to come in, if the crawler lets it
+                } catch (InterruptedException e) {
+                    // open now
+                }
+                open.countDown();
+            });
+        }
+
+        @Override
+        public void close() {
+            open.countDown();
+            shop.close();
+        }
+    }
+
+    /**
+     * Crawls a gated shop with a crawler that allows n fetches at once, and checks that exactly n ran at once; a
+     * failure ends with {@code more} (too many at once) or {@code fewer} (too few, or no end).
+     */
+    static void checkLimit(Crawler crawler, Recorder rec, int n, String what, String more, String fewer) {
+        try (Gated gated = new Gated(n, Duration.ofMillis(20), p -> false)) {
+            Run run;
+            try {
+                run = crawl(crawler, gated.shop.url(), rec, Duration.ofSeconds(8), Duration.ZERO);
+            } catch (AssertionError e) {
+                throw new AssertionError(what + ": " + e.getMessage() + " " + fewer, e);
+            }
+            checkPages(run.pages(), gated.shop, p -> false);
+            int most = gated.shop.maxInFlight();
+            if (most > n) {
+                throw new AssertionError(what + ", the shop had " + most + " requests in flight at once: never more than "
+                        + n + ". " + more);
+            }
+            if (most < n) {
+                throw new AssertionError(what + ", the shop never had more than " + most + " request(s) in flight at once,"
+                        + " with " + gated.shop.urls().size() + " pages waiting to be fetched: " + n + " should run at the same"
+                        + " time. " + fewer);
+            }
+        }
+    }
+
+    static final String TAKE = "Take a permit before each fetch.";
+    static final String SPREAD = "Fork every new link at once, let each subtask wait for its own permit, and give the"
+            + " permit back as soon as its fetch has ended (not after the page's links have been crawled).";
+
+    @Test
+    @Property("fetches-every-page")
+    void fetchesEveryPage() {
+        try (WebServer shop = WebServer.start(Duration.ofMillis(20))) {
+            Recorder rec = new Recorder();
+            rec.extra.put(shop.url(20), List.of(shop.url())); // the last goods page links back to the index
+            Run run = crawl(new Crawler(4, rec), shop.url(1), rec); // from page 1: 2, 3, 4, then theirs, ...
+            checkPages(run.pages(), shop, p -> false);
+            checkOnce(rec);
+        }
+    }
+
+    @Test
+    @Property("virtual-threads")
+    void virtualThreads() {
+        try (WebServer shop = WebServer.start(Duration.ofMillis(20))) {
+            Recorder rec = new Recorder();
+            crawl(new Crawler(4, rec), shop.url(), rec);
+            if (rec.calls.isEmpty()) throw new AssertionError("crawl fetched nothing.");
+            if (!rec.platform.isEmpty()) {
+                throw new AssertionError(rec.platform.size() + " fetch(es) ran on platform threads, for example "
+                        + rec.platform.get(0) + ": every fetch, the root's too, runs on a virtual thread forked by a"
+                        + " StructuredTaskScope.");
+            }
+            if (!rec.outsideScope.isEmpty()) {
+                throw new AssertionError(rec.outsideScope.size() + " fetch(es) ran on virtual threads that do not see the"
+                        + " ScopedValue bound by crawl's caller, for example " + rec.outsideScope.get(0) + ": they were not"
+                        + " forked by a StructuredTaskScope opened inside crawl (threads of an ExecutorService inherit no"
+                        + " scoped values).");
+            }
+        }
+    }
+
+    @Test
+    @Property("at-most-n")
+    void atMostN() {
+        Recorder rec = new Recorder();
+        checkLimit(new Crawler(3, rec), rec, 3, "With a limit of 3", TAKE, SPREAD);
+    }
+
+    @Test
+    @Property("failure-reported")
+    void failureReported() {
+        try (WebServer shop = WebServer.builder().latency(Duration.ofMillis(20)).serverError(5).hangUp(9).start()) {
+            Recorder rec = new Recorder();
+            Run run;
+            try {
+                run = crawl(new Crawler(3, rec), shop.url(), rec);
+            } catch (AssertionError e) {
+                if (e.getCause() == null || Evidence.notDone(e.getCause())) throw e;
+                throw new AssertionError("Pages 5 (HTTP 500) and 9 (no answer) failed, and crawl threw " + e.getCause()
+                        + ": a page's failure must not end the crawl. Catch it in that page's subtask and record it as"
+                        + " \"error: \" and its message.", e.getCause());
+            }
+            checkPages(run.pages(), shop, p -> p == 5 || p == 9);
+        }
+    }
+
+    @Test
+    @Property("releases-on-failure")
+    void releasesOnFailure() {
+        Recorder rec = new Recorder();
+        Crawler crawler = new Crawler(2, rec);
+        IntPredicate failing = p -> p % 3 == 2; // 7 of the 20 pages answer 500
+        try (WebServer shop = WebServer.builder().latency(Duration.ofMillis(10)).serverError(failing).start()) {
+            Run run = crawl(crawler, shop.url(), rec);
+            checkPages(run.pages(), shop, failing);
+        } catch (AssertionError e) {
+            throw new AssertionError("With a limit of 2, a crawl of a shop where 7 pages fail: " + e.getMessage(), e);
+        }
+        rec.again();
+        checkLimit(crawler, rec, 2, "Crawling again with the same crawler after 7 pages had failed", TAKE,
+                "A failed fetch must give its permit back (release in a finally). " + SPREAD);
+    }
+
+    @Test
+    @Property("waits-for-all")
+    void waitsForAll() {
+        try (WebServer shop = WebServer.start(Duration.ofMillis(30))) {
+            Recorder rec = new Recorder();
+            Run run = crawl(new Crawler(3, rec), shop.url(), rec, Duration.ofSeconds(6), Duration.ofMillis(300));
+            int pages = everyPage(shop).size();
+            if (run.runningAtReturn() > 0 || run.fetchesAtReturn() < pages || !rec.afterReturn.isEmpty()) {
+                throw new AssertionError("When crawl returned, " + run.fetchesAtReturn() + " of the " + pages + " pages had been"
+                        + " fetched, " + run.runningAtReturn() + " fetch(es) were still running, and " + rec.afterReturn.size()
+                        + " started afterwards: crawl must join its scope (and every nested one) and close it, so that"
+                        + " nothing it started outlives it.");
+            }
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            for (Thread t : rec.threads) {
+                try {
+                    t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    throw new AssertionError("A thread that fetched a page was still alive 1 s after crawl returned: " + t
+                            + " (" + t.getState() + ").");
+                }
+            }
+        }
+    }
+
+    /**
+     * A site of layers of 2 pages, each page linking to both pages of the next layer: every link below the first
+     * layer is found by two pages. The 2 pages of a layer are fetched together (each waits, up to 500 ms, for the
+     * other), so their threads look at the same 2 new links at about the same moment.
+     */
+    static final class Layers implements Fetcher {
+        static final int WIDTH = 2, DEPTH = 4;
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        private final CountDownLatch[] arrived = new CountDownLatch[DEPTH + 1];
+
+        Layers() {
+            for (int j = 0; j <= DEPTH; j++) arrived[j] = new CountDownLatch(WIDTH);
+        }
+
+        @Override
+        public List<String> links(String url) throws Exception {
+            calls.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
+            int layer = url.equals("/") ? 0 : Integer.parseInt(url.split("/")[1]);
+            if (layer > 0) {
+                arrived[layer].countDown();
+                arrived[layer].await(500, TimeUnit.MILLISECONDS);
+            }
+            List<String> next = new ArrayList<>();
+            if (layer < DEPTH) for (int i = 0; i < WIDTH; i++) next.add("/" + (layer + 1) + "/" + i);
+            return next;
+        }
+    }
+
+    /**
+     * The set the crawl made, with one change: when two threads ask whether it contains the same link (a link
+     * that two pages found), each answer waits, at most 500 ms, until the other thread has asked too. A crawl that
+     * first asks "seen?" and then marks the link seen lets both threads hear "no": the interleaving that makes a
+     * check-then-act race, made certain instead of rare. A crawl that decides with add alone never waits.
+     */
+    static final class Rendezvous extends AbstractSet<String> {
+        private final Set<String> inner;
+        private final Map<Object, CountDownLatch> asked = new ConcurrentHashMap<>();
+
+        Rendezvous(Set<String> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            boolean answer = inner.contains(o);
+            if (o instanceof String url && url.matches("/[2-9]/\\d+")) {
+                CountDownLatch both = asked.computeIfAbsent(o, k -> new CountDownLatch(2));
+                both.countDown();
+                try {
+                    both.await(500, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return answer;
+        }
+
+        @Override
+        public boolean add(String s) {
+            return inner.add(s);
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return inner.remove(o);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return inner.iterator();
+        }
+
+        @Override
+        public int size() {
+            return inner.size();
+        }
+    }
+
+    @Test
+    @Property("seen-atomic")
+    void seenAtomic() {
+        Layers site = new Layers();
+        AtomicInteger made = new AtomicInteger();
+        Crawler crawler = new Crawler(Layers.WIDTH, site) {
+            @Override
+            Set<String> newSeenSet() {
+                made.incrementAndGet();
+                return new Rendezvous(super.newSeenSet());
+            }
+        };
+        Map<String, String> pages = run(crawler);
+        if (made.get() == 0) throw new AssertionError("crawl did not make its set of seen URLs with newSeenSet().");
+        for (var e : new TreeMap<>(site.calls).entrySet()) {
+            if (e.getValue().get() > 1) {
+                throw new AssertionError("Two pages found the same link " + e.getKey() + " at about the same moment, and it"
+                        + " was fetched " + e.getValue().get() + " times: both threads asked \"seen?\", both heard \"no\","
+                        + " then both marked it. Make \"seen?\" and \"mark it seen\" one atomic step: the set's add returns"
+                        + " whether the URL was new.");
+            }
+        }
+        int all = 1 + Layers.WIDTH * Layers.DEPTH;
+        if (pages == null || pages.size() != all) {
+            throw new AssertionError("crawl returned " + (pages == null ? "null" : pages.size() + " pages") + ", not the site's " + all + ".");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> run(Crawler crawler) {
+        Waiting w = Waiting.start("crawl", () -> ScopedValue.where(StructuredCrawlTest.CRAWL, "crawl")
+                .call(() -> crawler.crawl("/")));
+        try {
+            return (Map<String, String>) w.returns(Duration.ofSeconds(6));
+        } catch (AssertionError e) {
+            if (e.getCause() != null) throw new AssertionError("crawl threw " + e.getCause() + ".", e.getCause());
+            throw e;
+        }
+    }
+}
