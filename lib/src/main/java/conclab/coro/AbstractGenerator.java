@@ -173,8 +173,8 @@ abstract class AbstractGenerator<Y, S, R> implements Generator<Y, S, R>, Yielder
         try {
             result = body.run(this);
         } catch (StopIteration e) {
-            failure = new IllegalStateException("generator raised StopIteration (PEP 479): a next() or send() past the end"
-                    + " of another generator, not caught in this body", e);
+            failure = new IllegalStateException("generator raised StopIteration (PEP 479): a StopIteration escaped the"
+                    + " body (raised there, or by a next() or send() past the end of another generator)", e);
         } catch (Throwable e) {
             failure = e;
         }

@@ -75,6 +75,15 @@ public class AveragerTest {
             throw new AssertionError("After sending 10, 30 and 5 the meter should have recorded [10.0, 20.0, 15.0];"
                     + " the meter was " + meter + ".");
         }
+        RecordingMeter meter2 = new RecordingMeter();
+        Generator<Double, Double, Averager.Summary> fractions = Averager.start(meter2);
+        expectAverage(fractions, 1.5, 1.5, "send(1.5)");
+        expectAverage(fractions, 2.0, 1.75, "send(2.0) after 1.5");
+        expectAverage(fractions, 0.25, 1.25, "send(0.25) after 1.5 and 2.0");
+        if (!meter2.recorded.equals(List.of(1.5, 1.75, 1.25))) {
+            throw new AssertionError("After sending 1.5, 2.0 and 0.25 the meter should have recorded [1.5, 1.75, 1.25];"
+                    + " the meter was " + meter2 + ".");
+        }
     }
 
     @Test
@@ -91,6 +100,9 @@ public class AveragerTest {
             throw new AssertionError("After send(null) ended the averager, its meter should have been closed once; the"
                     + " meter was " + meter + ".");
         }
+        Generator<Double, Double, Averager.Summary> fractions = Averager.start(new RecordingMeter());
+        for (double x : new double[] {1.5, 2.0, 0.25}) fractions.send(x);
+        expectSummary(fractions, new Averager.Summary(3, 1.25), "after sending 1.5, 2.0 and 0.25");
     }
 
     @Test
