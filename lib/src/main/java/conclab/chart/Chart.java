@@ -83,7 +83,7 @@ public final class Chart {
         return this;
     }
 
-    /** Logarithmic y axis. */
+    /** Logarithmic y axis (for bars, starting at the power of ten below the smallest bar). */
     public Chart logY() {
         logY = true;
         return this;
@@ -148,6 +148,7 @@ public final class Chart {
             CategoryChart c = new CategoryChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
             style(c.getStyler());
             c.getStyler().setYAxisLogarithmic(logY);
+            if (logY) c.getStyler().setYAxisMin(powerOfTenBelowSmallest()); // bars start at 0, which a log axis lacks
             for (Series s : series) {
                 List<String> names = new ArrayList<>();
                 for (Object x : s.xs()) names.add(String.valueOf(x));
@@ -168,6 +169,13 @@ public final class Chart {
             c.addSeries(s.name(), xs, new ArrayList<Number>(s.ys())).setMarker(SeriesMarkers.CIRCLE);
         }
         return c;
+    }
+
+    /** The largest power of ten not above the smallest positive y value (1 if there is none). */
+    private double powerOfTenBelowSmallest() {
+        double min = series.stream().flatMap(s -> s.ys().stream()).mapToDouble(Number::doubleValue)
+                .filter(v -> v > 0).min().orElse(1);
+        return Math.pow(10, Math.floor(Math.log10(min)));
     }
 
     private static void style(Styler styler) {

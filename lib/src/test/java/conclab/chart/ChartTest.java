@@ -31,6 +31,13 @@ class ChartTest {
     }
 
     @Test
+    void barsOnALogAxis() {
+        String svg = Chart.bars("Memory per task", "kind", "bytes")
+                .series("measured", List.of("callback", "platform"), List.of(77.4, 33_296)).logY().svg();
+        assertTrue(svg.contains("<svg"));
+    }
+
+    @Test
     void mistakesAreExplained() {
         var e = assertThrows(IllegalArgumentException.class, () -> Chart.line("t", "x", "y").series("s", List.of(1, 2), List.of(1)));
         assertTrue(e.getMessage().contains("2 x values but 1 y values"));

@@ -15,7 +15,7 @@ public class SeatsHiddenTest {
         List<String> steps = new CopyOnWriteArrayList<>();
         IOException declined = new IOException("card declined");
         AtomicInteger paidForNothing = new AtomicInteger();
-        Waiting.start("a thread booking four times", () -> {
+        Waiting.start("a thread booking five times", () -> {
             SeatsTest.refundSteps(seats::book, seats::free, steps, declined, paidForNothing, () -> null);
             return null;
         }).returns(SeatsTest.LIMIT);

@@ -2,7 +2,6 @@ import conclab.coro.Generator;
 import conclab.coro.Scheduler;
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
-import conclab.grader.probe.ModelCheck;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.io.IOException;
@@ -15,6 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 
@@ -108,11 +111,33 @@ public class SeatsTest {
         List<String> steps = new CopyOnWriteArrayList<>();
         IOException declined = new IOException("card declined");
         AtomicInteger paidForNothing = new AtomicInteger();
-        onScheduler("one task booking four times", List.of(y -> {
+        onScheduler("one task booking five times", List.of(y -> {
             refundSteps(seats::book, seats::free, steps, declined, paidForNothing, () -> { Scheduler.sleep(Duration.ofMillis(1)); return null; });
             return null;
         }));
         expectRefundSteps("On the scheduler", steps, paidForNothing);
+
+        // A task cancelled while it pays: its generator is closed, and GeneratorExit (an Error) is thrown at the yield.
+        TaskSeats held = new TaskSeats(1);
+        AtomicReference<Scheduler.Task> payer = new AtomicReference<>();
+        AtomicInteger freeWhilePaying = new AtomicInteger(-1);
+        onScheduler("a task cancelled while it pays", List.of(y -> {
+            payer.set(Scheduler.current());
+            return held.book(() -> { Scheduler.sleep(Duration.ofSeconds(1)); return true; });
+        }, y -> {
+            Scheduler.sleep(Duration.ofMillis(10));
+            freeWhilePaying.set(held.free());
+            payer.get().cancel();
+            return null;
+        }));
+        if (freeWhilePaying.get() != 0 || held.free() != 1) {
+            throw new AssertionError("On the scheduler, 1 seat: task A booked it with a payment that waits 1 s, and task"
+                    + " B cancelled A after 10 ms. free() was " + freeWhilePaying.get() + " while A paid (expected 0)"
+                    + " and is " + held.free() + " after A was cancelled (expected 1). Cancelling a task closes its"
+                    + " generator: a GeneratorExit, an Error and not an Exception, is thrown at the yield where it"
+                    + " waits, inside the payment. The seat it held must be freed then too: a finally block runs,"
+                    + " a catch (Exception e) does not.");
+        }
     }
 
     // ---------------------------------------------------------------- threads
@@ -186,12 +211,26 @@ public class SeatsTest {
         ThreadSeats smoke = new ThreadSeats(1); // the unwritten stub fails here, as "not done", not inside Lincheck
         smoke.book(() -> true);
         smoke.free();
-        ModelCheck.linearizable(Spec.class, 10, 100);
+        // Bookings that pay at once, and free(), on 2 seats: the scenarios two mistakes need, then random ones.
+        Actor book = actor(Spec.class, "book"), free = actor(Spec.class, "free");
+        modelCheck(Spec.class, 10, "2 seats; book()'s payment goes through at once", new ModelCheckingOptions()
+                .addCustomScenario(scenario(List.of(book), List.of(book), List.of(book), List.of(free))) // the last seat
+                .addCustomScenario(scenario(List.of(book, book), List.of(book), List.of(free), List.of()))); // none left
+        // Refunds racing a booking or each other. Only chosen scenarios: a seat is held while its payment runs, and
+        // another thread may see that (a correct class too), so no booking here may ever find both seats held.
+        Actor paid = actor(RefundSpec.class, "book"), refused = actor(RefundSpec.class, "bookRefused"),
+                failing = actor(RefundSpec.class, "bookFailing"), after = actor(RefundSpec.class, "free");
+        modelCheck(RefundSpec.class, 0, "2 seats; book()'s payment goes through, bookRefused()'s is refused,"
+                + " bookFailing()'s throws: it returns true when book threw that", new ModelCheckingOptions()
+                .addCustomScenario(scenario(List.of(), List.of(refused), List.of(failing), List.of(after)))
+                .addCustomScenario(scenario(List.of(), List.of(refused), List.of(paid), List.of(after)))
+                .addCustomScenario(scenario(List.of(), List.of(paid), List.of(failing, refused), List.of(after))));
     }
 
     /**
-     * What Lincheck calls: bookings paid at once, on 2 seats. With one booking before the threads start, one seat is
-     * left for the four bookings the two threads make: exactly one of them may get it.
+     * What Lincheck calls, on 2 seats: bookings paid at once, and free(). Every concurrent run must give results that
+     * some one-at-a-time order of the same calls gives: the last seat is sold once, and free() never shows a count
+     * that no such order has.
      */
     public static class Spec {
         private final ThreadSeats seats = new ThreadSeats(2);
@@ -200,6 +239,71 @@ public class SeatsTest {
         public boolean book() throws Exception {
             return seats.book(() -> true);
         }
+
+        @Operation
+        public int free() {
+            return seats.free();
+        }
+    }
+
+    /** A payment failure made once: Lincheck runs the operations thousands of times. */
+    static final IOException DECLINED = new IOException("card declined");
+
+    /** What Lincheck calls in the refund scenarios, on 2 seats: bookings paid, refused or failing, then free(). */
+    public static class RefundSpec {
+        private final ThreadSeats seats = new ThreadSeats(2);
+
+        @Operation
+        public boolean book() throws Exception {
+            return seats.book(() -> true);
+        }
+
+        @Operation
+        public boolean bookRefused() throws Exception {
+            return seats.book(() -> false);
+        }
+
+        @Operation
+        public boolean bookFailing() throws Exception {
+            try {
+                seats.book(() -> { throw DECLINED; });
+                return false;
+            } catch (IOException e) {
+                return e == DECLINED;
+            }
+        }
+
+        @Operation
+        public int free() {
+            return seats.free();
+        }
+    }
+
+    /**
+     * Lincheck's model checking of {@code spec}: the custom scenarios of {@code options}, then {@code random} random
+     * ones (2 threads, 2 calls each, one call before and one after), 100 interleavings each.
+     */
+    static void modelCheck(Class<?> spec, int random, String calls, ModelCheckingOptions options) {
+        try {
+            options.iterations(random).invocationsPerIteration(100)
+                    .threads(2).actorsPerThread(2).actorsBefore(1).actorsAfter(1)
+                    .check(spec);
+        } catch (LincheckAssertionError e) {
+            String report = e.getMessage() == null ? "" : e.getMessage();
+            int detailed = report.indexOf("Detailed trace:"); // it repeats the interleaving with every frame
+            throw new AssertionError("Lincheck found calls running at the same time whose results no one-at-a-time"
+                    + " order of the same calls can give (" + calls + "):\n"
+                    + (detailed < 0 ? report : report.substring(0, detailed)).strip(), e);
+        }
+    }
+
+    static Actor actor(Class<?> spec, String operation) throws NoSuchMethodException {
+        return new Actor(spec.getMethod(operation), List.of());
+    }
+
+    /** A Lincheck scenario: {@code before}, then {@code a} and {@code b} on two threads at once, then {@code after}. */
+    static ExecutionScenario scenario(List<Actor> before, List<Actor> a, List<Actor> b, List<Actor> after) {
+        return new ExecutionScenario(before, List.of(a, b), after, null);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -252,8 +356,9 @@ public class SeatsTest {
     }
 
     /**
-     * On 1 seat: a refused payment, a failed one, a good one, and one more booking when none is left; each step's
-     * outcome is added to {@code steps}. {@code wait} is what a payment does before it answers.
+     * On 1 seat: a refused payment, one that throws an exception, one that throws an Error, a good one, and one more
+     * booking when none is left; each step's outcome is added to {@code steps}. {@code wait} is what a payment does
+     * before it answers.
      */
     static void refundSteps(Book book, Free free, List<String> steps, IOException declined, AtomicInteger paidForNothing,
                             Callable<?> wait) throws Exception {
@@ -265,19 +370,27 @@ public class SeatsTest {
             steps.add("failed: " + (e == declined ? "threw it" : "threw " + e + " instead of the payment's exception")
                     + ", free " + free.free());
         }
+        AssertionError broke = new AssertionError("card reader broke");
+        try {
+            steps.add("broke: returned " + book.book(() -> { wait.call(); throw broke; }) + ", free " + free.free());
+        } catch (Error e) {
+            steps.add("broke: " + (e == broke ? "threw it" : "threw " + e + " instead of the payment's Error")
+                    + ", free " + free.free());
+        }
         steps.add("paid: " + book.book(() -> { wait.call(); return true; }) + ", free " + free.free());
         steps.add("sold out: " + book.book(() -> { paidForNothing.incrementAndGet(); return true; }) + ", free " + free.free());
     }
 
     static void expectRefundSteps(String where, List<String> steps, AtomicInteger paidForNothing) {
-        List<String> expected = List.of("refused: false, free 1", "failed: threw it, free 1", "paid: true, free 0",
-                "sold out: false, free 0");
+        List<String> expected = List.of("refused: false, free 1", "failed: threw it, free 1", "broke: threw it, free 1",
+                "paid: true, free 0", "sold out: false, free 0");
         if (!steps.equals(expected) || paidForNothing.get() != 0) {
-            throw new AssertionError(where + ", 1 seat, four bookings one after the other: a payment that says no, one"
-                    + " that throws an IOException, one that pays, and one more. Expected " + expected + ", got "
-                    + steps + (paidForNothing.get() != 0 ? " (and the last one paid for no seat)" : "") + ". A seat"
-                    + " held for a payment that did not go through must be freed, whether the payment said no or"
-                    + " threw (then the exception goes on to the caller).");
+            throw new AssertionError(where + ", 1 seat, five bookings one after the other: a payment that says no, one"
+                    + " that throws an IOException, one that throws an AssertionError (an Error, not an Exception),"
+                    + " one that pays, and one more. Expected " + expected + ", got " + steps
+                    + (paidForNothing.get() != 0 ? " (and the last one paid for no seat)" : "") + ". A seat held for a"
+                    + " payment that did not go through must be freed however the payment ended: it said no, or it"
+                    + " threw anything (then what it threw goes on to the caller). A finally block does that.");
         }
     }
 }
