@@ -40,8 +40,8 @@ class Sinks {
 
     /**
      * A coroutine that sends each line it is sent on to every target, in order. It is returned started. Closing it
-     * closes every target; an exception thrown into it is thrown into each target in turn (one that lets it through
-     * ends this stage, and the exception comes out of it).
+     * closes every target; an exception thrown into it is thrown into each target in turn, until one lets it through:
+     * that ends this stage (the targets not yet thrown into are closed) and the exception comes out of it.
      */
     static Generator<Object, String, Object> broadcast(List<? extends Generator<?, ? super String, ?>> targets) {
         Generator<Object, String, Object> stage = Generator.of(y -> {

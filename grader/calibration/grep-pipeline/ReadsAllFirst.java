@@ -42,7 +42,7 @@ class Pipeline {
         });
     }
 
-    /** The lines of {@code upstream} that contain {@code pattern}. Closes upstream when it ends or is closed. */
+    /** The lines of {@code upstream} that contain {@code pattern}. Closes upstream when it ends, however it ends. */
     static Generator<String, Object, Object> grep(String pattern, Generator<String, ?, ?> upstream) {
         return Generator.of(y -> {
             try (upstream) {                                   // a plain loop forwards nothing: close upstream here
@@ -55,8 +55,8 @@ class Pipeline {
     }
 
     /**
-     * The first {@code n} lines of {@code upstream}, asking it for no line more; closes upstream as soon as it has
-     * them (or upstream has ended), and when it is closed itself.
+     * The first {@code n} lines of {@code upstream}, asking it for no line more; closes upstream when it is asked for
+     * a line after its n-th, and when it is closed or thrown into.
      */
     static Generator<String, Object, Object> head(int n, Generator<String, ?, ?> upstream) {
         return Generator.of(y -> {

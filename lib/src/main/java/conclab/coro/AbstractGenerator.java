@@ -33,6 +33,8 @@ abstract class AbstractGenerator<Y, S, R> implements Generator<Y, S, R>, Yielder
     Y yielded;
     /** What the body returned, once it has. */
     R result;
+    /** What the caller threw in at the body's last yield (body side; read by {@link #wasThrownIn}). */
+    private Throwable thrownIn;
     /** What the body threw, once it has. */
     Throwable failure;
 
@@ -183,6 +185,7 @@ abstract class AbstractGenerator<Y, S, R> implements Generator<Y, S, R>, Yielder
     @Override
     @SuppressWarnings("unchecked")
     public final S yield(Y value) {
+        thrownIn = null;
         yielded = value;
         Object message;
         try {
@@ -191,8 +194,22 @@ abstract class AbstractGenerator<Y, S, R> implements Generator<Y, S, R>, Yielder
             yielded = null;
             throw e;
         }
-        if (message instanceof Thrown t) throw sneaky(t.error());
+        if (message instanceof Thrown t) {
+            thrownIn = t.error();
+            throw sneaky(t.error());
+        }
         return (S) message;
+    }
+
+    /**
+     * Whether {@code e}, which came out of this generator's {@link #yield}, is what the caller threw in there, not a
+     * failure of the yield itself (pinned, or called outside the body): {@link Yielder#yieldFrom} forwards only the
+     * former to its sub-generator. Called from the body, right after the yield.
+     */
+    final boolean wasThrownIn(Throwable e) {
+        boolean was = e == thrownIn;
+        thrownIn = null;
+        return was;
     }
 
     /**

@@ -38,6 +38,11 @@ public interface Yielder<Y, S> {
      *
      * <p>The code is the Java form of the expansion PEP 380 gives for {@code RESULT = yield from EXPR}, with
      * {@code _i} = {@code sub}, {@code _y} = {@code value} and {@code _s} = {@code sent}.
+     *
+     * <p>One difference: in Python, {@code _s = yield _y} can raise only what the caller threw in. In Java the yield
+     * itself can fail ({@link #yield} throws IllegalStateException when the continuation is pinned or when it is
+     * called outside the body): such a failure is not thrown into {@code sub}; {@code sub} is closed and the failure
+     * comes out of this method.
      */
     @SuppressWarnings("unchecked")
     default <T> T yieldFrom(Generator<? extends Y, ? super S, T> sub) {
@@ -55,6 +60,10 @@ public interface Yielder<Y, S> {
                 sub.close();                                           // closed: close the sub-generator too
                 throw e;
             } catch (Throwable e) {
+                if (!thrownIn(e)) {                                    // the yield itself failed (Java only: pinned,
+                    sub.close();                                       // or outside the body): not the caller's
+                    throw e;
+                }
                 try {
                     value = sub.throwIn(e);                            // thrown in: throw it into the sub-generator
                 } catch (StopIteration s) {
@@ -68,5 +77,14 @@ public interface Yielder<Y, S> {
                 return (T) s.value();
             }
         }
+    }
+
+    /**
+     * Whether {@code e}, which came out of {@link #yield}, is what the caller threw in there ({@code throwIn} or
+     * {@code close}), rather than a failure of the yield itself. Only the library's generators can tell; for any
+     * other Yielder, everything is taken as thrown in.
+     */
+    private boolean thrownIn(Throwable e) {
+        return !(this instanceof AbstractGenerator<?, ?, ?> g) || g.wasThrownIn(e);
     }
 }

@@ -145,6 +145,59 @@ class WhereJavaDiffersTest {
                 thrownInInitialiser.getMessage());
     }
 
+    /** The yielder a class initialiser delegates through, and what came out of the yieldFrom there. */
+    static Yielder<String, Object> delegatingInitialiserYielder;
+    static Generator<String, Object, String> subOfInitialiser;
+    static Throwable thrownByYieldFromInInitialiser;
+
+    /** A class whose static initialiser delegates with yieldFrom: the yield of each value sub yields fails there. */
+    static final class DelegatesWhileInitialised {
+        static final String STATE;
+        static {
+            try {
+                delegatingInitialiserYielder.yieldFrom(subOfInitialiser);
+            } catch (Throwable e) {
+                thrownByYieldFromInInitialiser = e;
+            }
+            STATE = "initialised";
+        }
+    }
+
+    /**
+     * The pinned yield inside yieldFrom is a failure of the yield, not something the caller threw in: the
+     * sub-generator is closed (its finally runs), it is not thrown the IllegalStateException (a sub-generator that
+     * catches it and yields again would make yieldFrom loop), and the failure comes out of yieldFrom.
+     */
+    @Test
+    void aPinnedYieldInsideYieldFromClosesTheSubGeneratorAndIsNotThrownIntoIt() {
+        List<String> subSaw = new ArrayList<>();
+        subOfInitialiser = Generator.of(s -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    try {
+                        s.yield("sub " + i);
+                    } catch (RuntimeException e) {
+                        subSaw.add("caught " + e.getClass().getSimpleName());
+                    }
+                }
+                return "sub returned";
+            } finally {
+                subSaw.add("finally");
+            }
+        });
+        Generator<String, Object, String> g = Generator.of(y -> {
+            delegatingInitialiserYielder = y;
+            return DelegatesWhileInitialised.STATE;
+        });
+        assertEquals("initialised", assertThrows(StopIteration.class, g::next).value());
+        assertEquals(List.of("finally"), subSaw, "the sub-generator was closed, and was thrown nothing into");
+        assertEquals(State.CLOSED, subOfInitialiser.state());
+        assertNotNull(thrownByYieldFromInInitialiser);
+        assertEquals(IllegalStateException.class, thrownByYieldFromInInitialiser.getClass());
+        assertTrue(thrownByYieldFromInInitialiser.getMessage().startsWith("cannot yield: the generator's continuation is pinned (NATIVE)"),
+                thrownByYieldFromInInitialiser.getMessage());
+    }
+
     // ---------------------------------------------------------------- collected without close
 
     @Test

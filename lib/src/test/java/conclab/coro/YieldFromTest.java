@@ -204,4 +204,39 @@ class YieldFromTest {
         assertSame(IllegalStateException.class, e.getClass());
         assertEquals("generator already executing", e.getMessage());
     }
+
+    /**
+     * In Python, {@code _s = yield _y} raises only what the caller threw in. A Java yield can fail by itself (here:
+     * called outside its body, with a yielder kept from a run that ended): yieldFrom must not throw that failure into
+     * the sub-generator as if the caller had, but close the sub-generator and let the failure out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aFailureOfTheYieldItselfClosesTheSubGeneratorAndIsNotThrownIntoIt(GeneratorTest.Kind kind) {
+        List<String> subSaw = new ArrayList<>();
+        Generator<String, Object, String> sub = kind.make(s -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    try {
+                        s.yield("sub " + i);
+                    } catch (RuntimeException e) {
+                        subSaw.add("caught " + e.getClass().getSimpleName());
+                    }
+                }
+                return "sub returned";
+            } finally {
+                subSaw.add("finally");
+            }
+        });
+        java.util.concurrent.atomic.AtomicReference<Yielder<String, Object>> kept = new java.util.concurrent.atomic.AtomicReference<>();
+        Generator<String, Object, Object> ended = kind.make(y -> {
+            kept.set(y);
+            return null;
+        });
+        assertThrows(StopIteration.class, ended::next);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> kept.get().yieldFrom(sub));
+        assertEquals(true, e.getMessage().startsWith("yield called outside the body"), e.getMessage());
+        assertEquals(List.of("finally"), subSaw, "the sub-generator was closed, and was thrown nothing into");
+        assertEquals(State.CLOSED, sub.state());
+    }
 }

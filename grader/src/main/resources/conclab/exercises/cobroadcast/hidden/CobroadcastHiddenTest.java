@@ -69,5 +69,28 @@ class CobroadcastHiddenTest {
             throw new AssertionError("After " + fatal + " came out of " + tree + " the stages were left broadcast "
                     + head.state() + ", grep " + ga.state() + ".");
         }
+
+        // The order: in turn, stopping at the first target that lets the exception through; the later ones are closed.
+        CobroadcastTest.Sink p = new CobroadcastTest.Sink("p", log, false), q = new CobroadcastTest.Sink("q", log);
+        Generator<Object, String, Object> head2 = Sinks.broadcast(List.of(p.gen, q.gen));
+        String tree2 = "broadcast(p, q), where p lets exceptions through and q catches them,";
+        CobroadcastTest.send(head2, "y1", tree2);
+        IllegalStateException fatal2 = new IllegalStateException("fatal 2");
+        Throwable out2 = null;
+        try {
+            head2.throwIn(fatal2);
+        } catch (Throwable t) {
+            if (Evidence.notDone(t)) throw new UnsupportedOperationException(Evidence.NOT_DONE, t);
+            out2 = t;
+        }
+        if (out2 != fatal2) {
+            throw new AssertionError(tree2 + " was thrown into with " + fatal2 + ": expected that exception to come out of"
+                    + " throwIn unchanged, got " + (out2 == null ? "a normal return (the exception was swallowed)" : out2) + ".");
+        }
+        CobroadcastTest.expect(List.of("got y1", "closed"), p.seen(), tree2 + " thrown into: what reached p (the first"
+                + " target: the exception, which ended it)");
+        CobroadcastTest.expect(List.of("got y1", "closed"), q.seen(), tree2 + " thrown into: what reached q (the targets"
+                + " are thrown into in turn; p let the exception through, which ends the stage, so q is closed, not thrown"
+                + " into)");
     }
 }

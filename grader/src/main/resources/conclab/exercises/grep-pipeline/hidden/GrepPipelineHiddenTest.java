@@ -14,7 +14,8 @@ class GrepPipelineHiddenTest {
         for (Stage s : stages) {
             if (s.generator().state() != Generator.State.CLOSED) {
                 throw new AssertionError(when + ", the stage " + s.name() + " was left " + s.generator().state()
-                        + ": closing a stage must close the stage it pulls from (a finally, or yieldFrom, which forwards close).");
+                        + ": a stage that is closed or thrown into must close the stage it pulls from (in a finally, or by"
+                        + " delegating with yieldFrom, which forwards close and throwIn).");
             }
         }
     }
@@ -68,19 +69,44 @@ class GrepPipelineHiddenTest {
         Generator<String, Object, Object> cat2 = Pipeline.cat(List.of(t1.opener(), t2.opener()));
         GrepPipelineTest.next(cat2);
         IllegalStateException cancel = new IllegalStateException("cancelled by the consumer");
+        throwInto(cat2, cancel, "cat(t1, t2) after its first line");
+        expectClosed(List.of(new Stage("cat", cat2)), "When cat(t1, t2) was thrown into after its first line");
+        expectSourcesClosed(List.of(t1, t2), "When cat(t1, t2) was thrown into after its first line");
+
+        GrepPipelineTest.Source abc2 = GrepPipelineTest.Source.of("abc", log, "a", "b", "c");
+        Generator<String, Object, Object> lines2 = Pipeline.lines(abc2.opener());
+        GrepPipelineTest.next(lines2);
+        throwInto(lines2, cancel, "lines(abc) after its first line");
+        expectSourcesClosed(List.of(abc2), "When lines(abc) was thrown into after its first line");
+
+        GrepPipelineTest.Source u1 = GrepPipelineTest.Source.of("s1", log, "ERROR 1", "INFO 1");
+        GrepPipelineTest.Source u2 = GrepPipelineTest.Source.of("s2", log, "ERROR 2", "ERROR 3", "ERROR 4");
+        GrepPipelineTest.Source u3 = GrepPipelineTest.Source.of("s3", log, "ERROR 5");
+        Generator<String, Object, Object> cat3 = Pipeline.cat(List.of(u1.opener(), u2.opener(), u3.opener()));
+        Generator<String, Object, Object> grep3 = Pipeline.grep("ERROR", cat3);
+        Generator<String, Object, Object> head3 = Pipeline.head(10, grep3);
+        GrepPipelineTest.next(head3);
+        GrepPipelineTest.next(head3);
+        throwInto(head3, cancel, "head(10, grep(\"ERROR\", cat(s1, s2, s3))) after 2 lines");
+        when = "When head(10, grep(\"ERROR\", cat(s1, s2, s3))) was thrown into in the middle of s2";
+        expectClosed(List.of(new Stage("head", head3), new Stage("grep", grep3), new Stage("cat", cat3)), when);
+        expectSourcesClosed(List.of(u1, u2, u3), when);
+        GrepPipelineTest.expect(0, u3.opened.get(), when + ": times s3 was opened");
+    }
+
+    /** Throws {@code cancel} into {@code g}, which must let it out as it is, the same object. */
+    static void throwInto(Generator<String, Object, Object> g, Throwable cancel, String what) {
         Throwable out = null;
         try {
-            cat2.throwIn(cancel);
+            g.throwIn(cancel);
         } catch (Throwable t) {
             GrepPipelineTest.rethrowNotDone(t);
             out = t;
         }
         if (out != cancel) {
-            throw new AssertionError("cat(t1, t2) was thrown into with " + cancel + " after its first line: expected that"
-                    + " exception to come out of throwIn as it is, got " + (out == null ? "a line" : out) + ".");
+            throw new AssertionError(what + " was thrown into with " + cancel + ": expected that exception to come out of"
+                    + " throwIn as it is, got " + (out == null ? "a line" : out) + ".", out);
         }
-        expectClosed(List.of(new Stage("cat", cat2)), "When cat(t1, t2) was thrown into after its first line");
-        expectSourcesClosed(List.of(t1, t2), "When cat(t1, t2) was thrown into after its first line");
     }
 
     @Test

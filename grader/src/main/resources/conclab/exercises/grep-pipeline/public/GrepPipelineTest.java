@@ -209,7 +209,7 @@ class GrepPipelineTest {
         Source endless = Source.endless("e", log);
         drain(notNull(Pipeline.head(2, Pipeline.lines(endless.opener())), "head"), 10, "head");
         expect(1, endless.closes.get(), "head(2) of an endless source, asked for lines until it ended: times the source"
-                + " was closed (head has its lines: it must close upstream, which closes the source)");
+                + " was closed (asked for a line after its 2nd, head must close upstream, which closes the source)");
 
         Source logs = Source.of("log", log, LOG_LINES.toArray(String[]::new));
         drain(notNull(Pipeline.grep("ERROR", Pipeline.lines(logs.opener())), "grep"), 10, "grep");
