@@ -1,4 +1,4 @@
-// fails: many-clients, one-thread, no-spin, disconnect
+// fails: many-clients, one-thread, no-spin, slow-reader, own-buffer, disconnect
 // Serves each connection with blocking calls: a task that waits in read() holds the scheduler thread.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;

@@ -1,4 +1,4 @@
-// fails: partial-writes, backpressure
+// fails: partial-writes, backpressure, own-buffer
 // Writes each piece once, without waiting: what the socket did not take is lost, and reading never stops.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;

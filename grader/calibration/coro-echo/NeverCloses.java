@@ -1,4 +1,4 @@
-// fails: closes, many-clients, partial-writes, disconnect
+// fails: closes, many-clients, partial-writes, own-buffer, disconnect
 // Echoes until the end of the stream, then returns without closing the channel.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;

@@ -1,4 +1,4 @@
-// fails: pieces, many-clients, one-thread, partial-writes, disconnect
+// fails: pieces, many-clients, one-thread, partial-writes, own-buffer, disconnect
 // Takes one read as the whole message: reads once, writes it back, and hangs up.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;

@@ -1,4 +1,4 @@
-// fails: no-spin
+// fails: no-spin, slow-reader
 // Polls: a non-blocking read that returns 0 is tried again after Scheduler.pause(), and so is a write.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;

@@ -3,12 +3,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -210,6 +213,123 @@ class CoroEchoHiddenTest {
                         + " (sockets counted in /proc/self/fd), and " + tasks + " task(s) were unfinished. Close a connection"
                         + " however its task ends: at the end of the stream, and when a read or write throws because the"
                         + " client reset it (try-with-resources, or finally)." + server.messages());
+            }
+        }
+    }
+
+    /** A client that sends and reads none of its echo until told: its socket, its writer, and the bytes it wrote. */
+    record LateReader(Socket socket, Thread writer, AtomicLong written, byte[] data) implements AutoCloseable {
+        /**
+         * Connects a client with a small receive buffer that sends up to {@code total} bytes of {@code data} (then ends
+         * its stream) and reads nothing; returns when it has sent all, or when its writing has made no progress for a
+         * second: the server's echo to it is stuck then (a server that writes back before it reads more stops reading).
+         */
+        static LateReader start(CoroEchoTest.Server server, byte[] data, long total) throws IOException, InterruptedException {
+            Socket c = server.connect(8 * 1024, 0);
+            AtomicLong written = new AtomicLong();
+            return new LateReader(c, writeUntilStuck(c, data, total, written), written, data);
+        }
+
+        /** Whether its writing is stuck: the writer still waits to send, the server no longer reads from it. */
+        boolean stuck() {
+            return writer.isAlive();
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            socket.close(); // the writer, if it still waits, gets an exception
+            writer.join(WAIT_MS);
+        }
+    }
+
+    /**
+     * A client reads none of its echo, so that the server's writes to it take nothing and its task must wait to write.
+     * Meanwhile a second client connects and sends a line: its echo must come, and the scheduler's thread must stay
+     * idle (no task resumed again and again, no CPU burnt) while the two wait. A task that retries a write that took
+     * nothing, at once or after Scheduler.pause(), spins or polls for as long as the first client does not read.
+     */
+    @Test
+    @Property("slow-reader")
+    void anotherClientWhileOnesEchoIsStuck() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (CoroEchoTest.Server server = new CoroEchoTest.Server();
+             LateReader late = LateReader.start(server, CoroEchoTest.pattern(64 * 1024, 13), 32L << 20);
+             Socket other = server.connect()) {
+            String stuck = late.stuck() ? "while the server could not write its echo back (after " + mb(late.written().get())
+                    + " sent)" : "after it had sent " + mb(late.written().get());
+            byte[] line = "a line from a second client\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            other.getOutputStream().write(line);
+            CoroEchoTest.Got echo = CoroEchoTest.readAtMost(other, line.length);
+            if (!echo.stopped().isEmpty()) {
+                throw new AssertionError("A client sent megabytes and read none of its echo; " + stuck + ", a second client"
+                        + " connected and sent a line: it got " + echo.bytes().length + " of its " + line.length + " bytes back,"
+                        + " then " + echo.stopped() + ". A write that takes nothing must wait until the channel can take"
+                        + " more (Io.writeAll, Scheduler.writable), so that the thread serves the others meanwhile. The"
+                        + " scheduler's thread: " + server.where());
+            }
+            CoroEchoTest.same(line, echo.bytes(), "the second client's line");
+            long steps0 = server.ask("count the steps of its tasks", server.scheduler::steps);
+            long cpu0 = mx.getThreadCpuTime(server.thread.threadId()), wall0 = System.nanoTime();
+            new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the server does meanwhile
+            long cpu = mx.getThreadCpuTime(server.thread.threadId()) - cpu0, wall = System.nanoTime() - wall0;
+            long steps = server.ask("count the steps of its tasks", server.scheduler::steps) - steps0;
+            if (steps > 50 || cpu > wall / 20) {
+                throw new AssertionError("A client sent megabytes and read none of its echo, and a second client waited silent"
+                        + " after its echo: in " + wall / 1_000_000 + " ms, the scheduler resumed tasks " + steps + " times and"
+                        + " its thread used " + cpu / 1_000_000 + " ms of CPU. A write that takes nothing is retried (at once,"
+                        + " or after Scheduler.pause()) instead of waiting until the channel can take more (Io.writeAll,"
+                        + " Scheduler.writable)." + server.messages());
+            }
+        }
+    }
+
+    /**
+     * Client A (a small receive buffer) sends 16 MB and reads its echo only later, so the server's task for A waits,
+     * in the middle of writing back what it read, while client B sends 10 lines, one after the other's echo. Then A
+     * reads: both echoes must come back byte for byte. A buffer shared by the tasks (a static field, say) is
+     * overwritten by B's reads while A's task waits to write it.
+     */
+    @Test
+    @Property("own-buffer")
+    void eachConnectionKeepsItsOwnBytes() throws Exception {
+        byte[] data = CoroEchoTest.pattern(1 << 20, 17);
+        try (CoroEchoTest.Server server = new CoroEchoTest.Server();
+             LateReader a = LateReader.start(server, data, 16L << 20);
+             Socket b = server.connect()) {
+            String when = "while client A, which had sent " + mb(a.written().get()) + ", read none of its echo";
+            for (int i = 1; i <= 10; i++) {
+                byte[] line = ("line " + i + " of client B\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                b.getOutputStream().write(line);
+                CoroEchoTest.Got echo = CoroEchoTest.readAtMost(b, line.length);
+                if (!echo.stopped().isEmpty()) {
+                    throw new AssertionError("Client B sent line " + i + " of 10 " + when + ": it got " + echo.bytes().length
+                            + " of its " + line.length + " bytes back, then " + echo.stopped() + ". The scheduler's thread: "
+                            + server.where());
+                }
+                if (!Arrays.equals(line, echo.bytes())) {
+                    throw new AssertionError("Client B sent line " + i + " of 10 " + when + ", and got back "
+                            + new String(echo.bytes(), java.nio.charset.StandardCharsets.UTF_8).strip() + "\" instead of \""
+                            + new String(line, java.nio.charset.StandardCharsets.UTF_8).strip() + "\". Each connection needs a"
+                            + " buffer of its own." + server.messages());
+                }
+            }
+            byte[] back = readToEnd(a.socket()); // A reads now: the server writes back, reads on, and A's writer goes on
+            a.writer().join(WAIT_MS);
+            long sent = a.written().get();
+            byte[] expected = new byte[(int) sent];
+            for (int at = 0; at < sent; at += data.length) System.arraycopy(data, 0, expected, at, (int) Math.min(data.length, sent - at));
+            if (back == null) {
+                throw new AssertionError("Client A sent " + mb(sent) + " and read its echo only after client B had exchanged"
+                        + " 10 lines: the echo stopped coming, and the connection was not closed (waited " + WAIT_MS / 1000
+                        + " s)." + server.messages());
+            }
+            if (!Arrays.equals(expected, back)) {
+                int i = Arrays.mismatch(expected, back);
+                throw new AssertionError("Client A sent " + mb(sent) + " and read its echo only after client B had exchanged"
+                        + " 10 lines meanwhile: A got " + back.length + " bytes back, differing from what it sent from byte " + i
+                        + " on: bytes were lost or overwritten while A's task waited to write back what it had read. Each"
+                        + " connection needs a buffer of its own (a local of its task, not a field shared by all), and all"
+                        + " of it written back (Io.writeAll) before it is read into again." + server.messages());
             }
         }
     }

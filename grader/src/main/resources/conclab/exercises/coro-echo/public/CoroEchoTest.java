@@ -42,8 +42,10 @@ class CoroEchoTest {
         /** What the scheduler reported: tasks that threw. */
         final List<String> errors = new CopyOnWriteArrayList<>();
         final List<Throwable> thrown = new CopyOnWriteArrayList<>();
-        /** The scheduler's thread: it runs every task. */
+        /** The scheduler's thread: it runs every task, and closes the scheduler when the test is done. */
         final Thread thread;
+        /** Counted down when the test is done with the server. */
+        private final CountDownLatch done = new CountDownLatch(1);
 
         Server() throws IOException {
             scheduler = new Scheduler();
@@ -67,6 +69,12 @@ class CoroEchoTest {
                 } catch (Throwable e) {
                     thrown.add(e);
                     errors.add("run() threw " + e);
+                }
+                try {
+                    done.await(); // run() may return early (no task can go on): the scheduler stays as it is for the test
+                    scheduler.close(); // here, so that the tasks' last steps (their finally blocks) run on their own thread
+                } catch (Throwable e) {
+                    thrown.add(e);
                 }
             });
         }
@@ -140,9 +148,9 @@ class CoroEchoTest {
 
         @Override
         public void close() throws Exception {
+            done.countDown();
             scheduler.stop();
-            thread.join(Duration.ofSeconds(5));
-            if (!thread.isAlive()) scheduler.close();
+            thread.join(Duration.ofSeconds(5)); // a thread that a task still blocks is left (a daemon), its scheduler open
             channel.close();
         }
     }
