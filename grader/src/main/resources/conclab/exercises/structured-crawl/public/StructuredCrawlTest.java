@@ -3,6 +3,7 @@ import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import conclab.web.Web;
 import conclab.web.WebServer;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
+import jdk.management.VirtualThreadSchedulerMXBean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +27,11 @@ import org.junit.jupiter.api.Test;
  * local shop ({@code conclab.web.WebServer}: an index page that links to 20 goods pages, each linking to the next
  * three), through a {@link Recorder} that notes on which thread each fetch ran and whether it sees the
  * {@link #CRAWL} scoped value that the test binds around {@code crawl}. The shop counts the requests in flight
- * itself, so "how many at once" is the server's own count. The check of "seen" crawls a made-up site
- * ({@link Layers}) through a set that makes the check-then-act interleaving certain ({@link Rendezvous}).
+ * itself, so "how many at once" is the server's own count. While the shop holds the first fetches, the other
+ * subtasks can only wait for a permit: the test JVM's CPU time and samples of the virtual threads' scheduler show
+ * whether they wait or spin ({@link Gated}; no thread dumps, which crashed the JDK 25.0.3 test JVM now and then).
+ * The check of "seen" crawls a made-up site ({@link Layers}) through a set that makes the check-then-act
+ * interleaving certain ({@link Rendezvous}).
  */
 class StructuredCrawlTest {
     /** Bound around every crawl: a thread forked by a StructuredTaskScope inside crawl inherits it, others do not. */
@@ -48,6 +53,8 @@ class StructuredCrawlTest {
         /** Set by the test when crawl has returned; URLs whose fetch started after that. */
         volatile boolean returned;
         final List<String> afterReturn = new CopyOnWriteArrayList<>();
+        /** The message of each failure the fetcher threw, by URL. */
+        final Map<String, String> failures = new ConcurrentHashMap<>();
 
         @Override
         public List<String> links(String url) throws Exception {
@@ -63,6 +70,9 @@ class StructuredCrawlTest {
                 List<String> links = new ArrayList<>(Web.links(url, html));
                 links.addAll(extra.getOrDefault(url, List.of()));
                 return links;
+            } catch (RuntimeException e) {
+                failures.put(url, String.valueOf(e.getMessage()));
+                throw e;
             } finally {
                 running.decrementAndGet();
             }
@@ -79,6 +89,7 @@ class StructuredCrawlTest {
             outsideScope.clear();
             threads.clear();
             afterReturn.clear();
+            failures.clear();
             returned = false;
         }
     }
@@ -106,6 +117,7 @@ class StructuredCrawlTest {
             return (Run) w.returns(limit.plus(hold));
         } catch (AssertionError e) {
             if (e.getCause() != null) throw new AssertionError("crawl threw " + e.getCause() + ".", e.getCause());
+            unspin(crawler);
             int running = rec.running.get();
             throw new AssertionError(e.getMessage() + "\n" + rec.fetches() + " fetch(es) had started, and " + running
                     + " were running at the end" + (running > 0 ? "." : ": do the others wait for a permit that is never"
@@ -131,6 +143,14 @@ class StructuredCrawlTest {
 
     /** Checks that pages holds every page of the shop, once, with "ok" except for the pages in failed. */
     static void checkPages(Map<String, String> pages, WebServer shop, IntPredicate failed) {
+        checkPages(pages, shop, failed, null);
+    }
+
+    /**
+     * As {@link #checkPages(Map, WebServer, IntPredicate)}; if {@code messages} is not null, the entry of a failed
+     * page must also hold the message of the failure the fetcher threw for it.
+     */
+    static void checkPages(Map<String, String> pages, WebServer shop, IntPredicate failed, Map<String, String> messages) {
         if (pages == null) throw new AssertionError("crawl returned null.");
         Set<String> expected = everyPage(shop);
         List<String> missing = new ArrayList<>(), extra = new ArrayList<>();
@@ -149,6 +169,11 @@ class StructuredCrawlTest {
                     throw new AssertionError(path(url) + " failed (the shop answered 500 or hung up), and the result says \""
                             + v + "\" for it: it should start with \"error: \".");
                 }
+                String message = messages == null ? null : messages.get(url);
+                if (message != null && !v.contains(message)) {
+                    throw new AssertionError(path(url) + " failed with the message \"" + message + "\", and the result says \""
+                            + v + "\" for it: it should be \"error: \" followed by the failure's message (getMessage()).");
+                }
             } else if (!"ok".equals(v)) {
                 throw new AssertionError("The result says \"" + v + "\" for " + path(url) + ", which the shop served: it should be \"ok\".");
             }
@@ -165,15 +190,32 @@ class StructuredCrawlTest {
     }
 
     /**
-     * A shop whose goods pages, at first, wait until {@code n} requests are in flight (at most 4 s), and 300 ms
+     * A shop whose goods pages, at first, wait until {@code n} requests are in flight (at most 4 s), and 500 ms
      * more: its busiest moment then shows how many fetches the crawler lets run at once. After that, pages come
-     * after {@code latency}.
+     * after {@code latency}. Over 400 ms of those 500, while the other subtasks can only wait for a permit, it
+     * measures the CPU time the whole test JVM uses ({@link #window}, {@link #cpu}), and samples the virtual
+     * threads' scheduler every 2 ms: how often a virtual thread was mounted on a carrier or queued to be
+     * ({@link #busy} of {@link #samples}). Subtasks that wait in acquire are parked, neither mounted nor queued;
+     * subtasks that spin are always one or the other, however little CPU a busy machine gives them.
      */
     static final class Gated implements AutoCloseable {
         final WebServer shop;
         private final CountDownLatch open = new CountDownLatch(1);
+        /** The wall time and the process CPU time of the measured window, in ns; window is 0 if none was measured. */
+        volatile long window, cpu;
+        /** Samples of the scheduler in the window, and those in which a virtual thread was mounted or queued. */
+        volatile int samples, busy;
 
         Gated(int n, Duration latency, IntPredicate failing) {
+            this(n, latency, failing, () -> 0, null);
+        }
+
+        /**
+         * As {@link #Gated(int, Duration, IntPredicate)}, counting as in flight the larger of the shop's count and
+         * {@code started} (fetches that began: on a carrier kept busy by spinning subtasks, the shop's own virtual
+         * threads may never get to count them); if the window shows spinning, runs onSpin before opening.
+         */
+        Gated(int n, Duration latency, IntPredicate failing, java.util.function.IntSupplier started, Runnable onSpin) {
             shop = WebServer.builder().latency(latency).serverError(failing).onRequest(page -> {
                 if (page < 1) return;
                 try {
@@ -185,13 +227,47 @@ class StructuredCrawlTest {
             Thread.ofPlatform().daemon().name("gate opener").start(() -> {
                 long deadline = System.nanoTime() + 4_000_000_000L;
                 try {
-                    while (shop.inFlight() < n && System.nanoTime() < deadline) Thread.sleep(1);
-                    Thread.sleep(300); // room for one more to come in, if the crawler lets it
+                    while (Math.max(shop.inFlight(), started.getAsInt()) < n && System.nanoTime() < deadline) Thread.sleep(1);
+                    Thread.sleep(100); // room for one more to come in, if the crawler lets it, and for the rest to settle
+                    measure(Duration.ofMillis(400)); // and more room meanwhile
+                    if (onSpin != null && spun()) onSpin.run();
                 } catch (InterruptedException e) {
                     // open now
                 }
                 open.countDown();
             });
+        }
+
+        /**
+         * Measures the window: the process CPU time, and samples of the scheduler every 2 ms, for {@code length}
+         * and at least 20 samples (a busy machine may give this thread little time), up to 3 s.
+         */
+        private void measure(Duration length) throws InterruptedException {
+            long cpu0 = processCpu(), t0 = System.nanoTime();
+            int sampled = 0, running = 0;
+            while (System.nanoTime() - t0 < length.toNanos() || sampled < 20 && System.nanoTime() - t0 < 3_000_000_000L) {
+                sampled++;
+                if (SCHEDULER.getMountedVirtualThreadCount() > 0 || SCHEDULER.getQueuedVirtualThreadCount() > 0) running++;
+                Thread.sleep(2);
+            }
+            long cpu1 = processCpu(), t1 = System.nanoTime();
+            samples = sampled;
+            busy = running;
+            if (cpu0 >= 0 && cpu1 >= 0) {
+                cpu = cpu1 - cpu0;
+                window = t1 - t0;
+            }
+        }
+
+        /** Whether the measured window shows waiting subtasks that spin: see {@link #IDLE_SHARE}. */
+        boolean spun() {
+            return window > 0 && (cpu > window * IDLE_SHARE || busy > samples * IDLE_SHARE);
+        }
+
+        /** The window, in words. */
+        String described() {
+            return "the test JVM used " + cpu / 1_000_000 + " ms of CPU in " + window / 1_000_000 + " ms, and a virtual thread"
+                    + " was running or queued to run in " + busy + " of " + samples + " looks at the scheduler";
         }
 
         @Override
@@ -201,18 +277,42 @@ class StructuredCrawlTest {
         }
     }
 
+    /** The virtual threads' scheduler, seen through its MXBean; made (and its classes loaded) with this class. */
+    static final VirtualThreadSchedulerMXBean SCHEDULER = ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
+
+    static {
+        SCHEDULER.getQueuedVirtualThreadCount();
+        processCpu();
+    }
+
+    /** The CPU time used by the whole test JVM so far, in ns (-1 if it cannot be read). */
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     /**
      * Crawls a gated shop with a crawler that allows n fetches at once, and checks that exactly n ran at once; a
      * failure ends with {@code more} (too many at once) or {@code fewer} (too few, or no end).
      */
     static void checkLimit(Crawler crawler, Recorder rec, int n, String what, String more, String fewer) {
-        try (Gated gated = new Gated(n, Duration.ofMillis(20), p -> false)) {
+        checkLimit(crawler, rec, n, what, more, fewer, false);
+    }
+
+    /**
+     * As {@link #checkLimit(Crawler, Recorder, int, String, String, String)}; if {@code idle}, also checks that
+     * while the shop held n fetches and the other subtasks could only wait for a permit, the test JVM used less
+     * than half a core: {@link #IDLE_SHARE} of the window's wall time in CPU time.
+     */
+    static void checkLimit(Crawler crawler, Recorder rec, int n, String what, String more, String fewer, boolean idle) {
+        try (Gated gated = new Gated(n, Duration.ofMillis(20), p -> false, rec.running::get, idle ? () -> unspin(crawler) : null)) {
             Run run;
             try {
                 run = crawl(crawler, gated.shop.url(), rec, Duration.ofSeconds(8), Duration.ZERO);
             } catch (AssertionError e) {
+                if (idle && gated.spun()) throw new AssertionError(spinning(what, n, gated), e);
                 throw new AssertionError(what + ": " + e.getMessage() + " " + fewer, e);
             }
+            if (idle && gated.spun()) throw new AssertionError(spinning(what, n, gated));
             checkPages(run.pages(), gated.shop, p -> false);
             int most = gated.shop.maxInFlight();
             if (most > n) {
@@ -226,6 +326,37 @@ class StructuredCrawlTest {
             }
         }
     }
+
+    static String spinning(String what, int n, Gated gated) {
+        return what + ", while the shop held " + n + " fetches and the other " + (gated.shop.urls().size() - n) + " pages'"
+                + " subtasks could only wait for a permit, " + gated.described() + ": a subtask waiting for a permit must"
+                + " use no CPU. Block in acquire(), which parks the virtual thread and frees its carrier; a loop that tries"
+                + " again (tryAcquire, yield, onSpinWait) keeps the carriers busy, and may keep the fetches that hold the"
+                + " permits from ever getting a carrier back.";
+    }
+
+    /**
+     * After a crawl that did not end, or a window that showed spinning: gives the crawler's semaphore many
+     * permits, so that subtasks still waiting for one (spinning, or parked for a permit that was lost) go on and
+     * end, instead of running beside the rest of the check.
+     */
+    static void unspin(Crawler crawler) {
+        try {
+            var field = Crawler.class.getDeclaredField("permits");
+            field.setAccessible(true);
+            if (field.get(crawler) instanceof java.util.concurrent.Semaphore permits) permits.release(1_000);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not the skeleton's field: the check goes on
+        }
+    }
+
+    /**
+     * The most CPU time the test JVM may use while subtasks wait for permits, as a share of the wall time (half
+     * a core), and the largest share of the scheduler's samples in which a virtual thread may be mounted or
+     * queued. Subtasks that really wait leave both near zero; subtasks that spin keep a virtual thread mounted
+     * or queued in nearly every sample, even when a busy machine gives their carriers little CPU.
+     */
+    static final double IDLE_SHARE = 0.5;
 
     static final String TAKE = "Take a permit before each fetch.";
     static final String SPREAD = "Fork every new link at once, let each subtask wait for its own permit, and give the"
@@ -268,7 +399,41 @@ class StructuredCrawlTest {
     @Property("at-most-n")
     void atMostN() {
         Recorder rec = new Recorder();
-        checkLimit(new Crawler(3, rec), rec, 3, "With a limit of 3", TAKE, SPREAD);
+        checkLimit(new Crawler(3, rec), rec, 3, "With a limit of 3", TAKE, SPREAD, true);
+        checkShared();
+    }
+
+    /**
+     * Two crawls at once with one crawler whose limit is 2, on a gated shop: the limit holds across both, since
+     * the permits are the crawler's, not one crawl's.
+     */
+    @SuppressWarnings("unchecked")
+    static void checkShared() {
+        Recorder rec = new Recorder();
+        Crawler crawler = new Crawler(2, rec);
+        String what = "Two crawls at the same time with one crawler whose limit is 2";
+        try (Gated gated = new Gated(2, Duration.ofMillis(20), p -> false)) {
+            List<Waiting> crawls = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                crawls.add(Waiting.start("crawl " + i, () -> ScopedValue.where(CRAWL, "crawl").call(() -> crawler.crawl(gated.shop.url()))));
+            }
+            for (Waiting w : crawls) {
+                Map<String, String> pages;
+                try {
+                    pages = (Map<String, String>) w.returns(Duration.ofSeconds(8));
+                } catch (AssertionError e) {
+                    if (e.getCause() == null) unspin(crawler);
+                    throw new AssertionError(what + ": " + e.getMessage(), e.getCause());
+                }
+                checkPages(pages == null ? null : new TreeMap<>(pages), gated.shop, p -> false);
+            }
+            int most = gated.shop.maxInFlight();
+            if (most > 2) {
+                throw new AssertionError(what + ": the shop had " + most + " requests in flight at once, never more than 2"
+                        + " should be. The limit is the crawler's, across all its crawls: every fetch takes one of the"
+                        + " crawler's permits, not a permit of a semaphore made for one crawl.");
+            }
+        }
     }
 
     @Test
@@ -285,7 +450,7 @@ class StructuredCrawlTest {
                         + ": a page's failure must not end the crawl. Catch it in that page's subtask and record it as"
                         + " \"error: \" and its message.", e.getCause());
             }
-            checkPages(run.pages(), shop, p -> p == 5 || p == 9);
+            checkPages(run.pages(), shop, p -> p == 5 || p == 9, rec.failures);
         }
     }
 
@@ -448,6 +613,7 @@ class StructuredCrawlTest {
             return (Map<String, String>) w.returns(Duration.ofSeconds(6));
         } catch (AssertionError e) {
             if (e.getCause() != null) throw new AssertionError("crawl threw " + e.getCause() + ".", e.getCause());
+            unspin(crawler);
             throw e;
         }
     }
