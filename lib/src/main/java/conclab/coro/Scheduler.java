@@ -239,10 +239,20 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * Cancels every task not ended (their {@code finally} blocks run), then closes the loop if the scheduler made it.
-     * Call it when the scheduler is not running.
+     * Call it when the scheduler is not running: on the thread that ran it, or on any thread once {@link #run} has
+     * returned. The cancelled tasks' last steps run on the calling thread.
+     *
+     * @throws IllegalStateException if {@link #run} is running, on this thread (a task called it) or another one;
+     *     nothing is cancelled then: {@link #stop} the scheduler, wait until run returns, then close it
      */
     @Override
     public void close() {
+        Thread running = loop.runner();
+        if (running != null) {
+            throw new IllegalStateException("close() while run() runs on " + running
+                    + (running == Thread.currentThread() ? " (this thread: a task called it)" : "")
+                    + "; call stop(), wait for run() to return, then close()");
+        }
         closing = true;
         loop.callSoon(() -> {
             for (Task task : List.copyOf(unfinished)) cancelNow(task);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -63,8 +64,11 @@ public final class EventLoop implements AutoCloseable {
     private final TimerQueue timers = new TimerQueue();
     /** Numbers the timers in the order they are made; any thread. */
     private final AtomicLong timerSeq = new AtomicLong();
-    /** The thread in run(), or null when the loop is not running; written by run() only. */
-    private volatile Thread thread;
+    /**
+     * The thread in run(), or null when the loop is not running; set by run() with a compare-and-set, so that of two
+     * threads calling run at once exactly one runs the loop (the selector is not safe for two) and the other is told.
+     */
+    private final AtomicReference<Thread> runner = new AtomicReference<>();
     /** Set by stop(), read by the loop at the end of each iteration, cleared when run() returns. */
     private volatile boolean stopping;
     /** Where callbacks that throw are reported: what the callback was, and what it threw. */
@@ -112,7 +116,7 @@ public final class EventLoop implements AutoCloseable {
     public void callSoon(Callback task) { callSoon(task, () -> "task " + task); }
     private void callSoon(Callback task, Supplier<String> what) {
         queued.add(() -> call(task, what));
-        if (Thread.currentThread() != thread) selector.wakeup();
+        if (Thread.currentThread() != runner.get()) selector.wakeup();
     }
 
     /** Runs {@code task} on the loop after {@code delay} (or later, never earlier); returns a handle to cancel it. */
@@ -129,7 +133,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Does {@code action} now if on the loop's thread, else queues it for the loop. */
     private void inLoop(Supplier<String> what, Callback action) {
-        if (Thread.currentThread() == thread) call(action, what);
+        if (Thread.currentThread() == runner.get()) call(action, what);
         else callSoon(action, what);
     }
 
@@ -146,8 +150,10 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if the loop is running already
      */
     public void run() {
-        if (thread != null) throw new IllegalStateException("the loop is already running on " + thread);
-        thread = Thread.currentThread();
+        if (!runner.compareAndSet(null, Thread.currentThread())) {
+            throw new IllegalStateException("the loop is already running on " + runner.get()
+                    + ": one thread runs a loop; hand work to it with callSoon, or stop it and wait for run to return");
+        }
         try {
             do {
                 for (int n = queued.size(); n > 0; n--) queued.poll().run(); // not the ones these add
@@ -161,7 +167,7 @@ public final class EventLoop implements AutoCloseable {
             throw new UncheckedIOException(e);
         } finally {
             stopping = false; // the stops made so far were for this run
-            thread = null;
+            runner.set(null);
         }
     }
 
@@ -231,6 +237,11 @@ public final class EventLoop implements AutoCloseable {
     public void stop() {
         stopping = true;
         selector.wakeup();
+    }
+
+    /** The thread running the loop now, or null if none is: for callers that must not touch a running loop. */
+    public Thread runner() {
+        return runner.get();
     }
 
     /** Closes every channel of the loop, and its selector. Call it when the loop is not running. */

@@ -318,6 +318,40 @@ class SchedulerTest {
     }
 
     @Test
+    void closeWhileRunOnAnotherThreadIsRefusedAndLeavesTheSchedulerRunning() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Scheduler s = new Scheduler();
+        CountDownLatch started = new CountDownLatch(1);
+        s.spawn("sleeper", y -> {
+            try {
+                started.countDown();
+                Scheduler.sleep(Duration.ofHours(1));
+            } finally {
+                log.add("sleeper finally on " + Thread.currentThread().getName());
+            }
+            return null;
+        });
+        Thread runner = Thread.ofPlatform().name("runner").start(s::run);
+        assertTrue(started.await(LIMIT.toSeconds(), TimeUnit.SECONDS), "the task never started");
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, s::close);
+        assertTrue(e.getMessage().endsWith("call stop(), wait for run() to return, then close()"), e.getMessage());
+        CountDownLatch ranAfter = new CountDownLatch(1); // the refused close neither stopped the loop nor closed spawning
+        s.spawn("after", y -> {
+            ranAfter.countDown();
+            return null;
+        });
+        assertTrue(ranAfter.await(LIMIT.toSeconds(), TimeUnit.SECONDS), "a task spawned after the refused close never ran");
+        assertEquals(List.of(), log);
+
+        s.stop();
+        assertTrue(runner.join(LIMIT), "run() did not return after stop()");
+        s.close(); // run has returned: allowed from any thread, and the cancelled task's last step runs on this one
+        assertEquals(List.of("sleeper finally on " + Thread.currentThread().getName()), log);
+        assertEquals(List.of(), s.unfinished());
+    }
+
+    @Test
     void closeBeforeRunCancelsTheTasksWithoutRunningTheirBodies() throws Exception {
         List<String> log = new ArrayList<>();
         Scheduler s = new Scheduler();
