@@ -1,5 +1,10 @@
 package conclab.io;
 
+import static java.nio.channels.SelectionKey.OP_ACCEPT;
+import static java.nio.channels.SelectionKey.OP_CONNECT;
+import static java.nio.channels.SelectionKey.OP_READ;
+import static java.nio.channels.SelectionKey.OP_WRITE;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +13,9 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -28,17 +34,23 @@ import java.util.function.ToIntFunction;
  * loop.run();                                                          // until nothing is left to wait for
  * }</pre>
  *
- * <p>One iteration: run the tasks queued so far; stop if no channel is watched and no timer or task is left;
- * wait in {@code select} until a channel is ready, the next timer is due or another thread hands in work; call
- * the callbacks of the ready channels; run the timers that are due. A callback must not block: while it runs,
- * nothing else does.
+ * <p>One iteration: run the tasks queued so far; wait in {@code select} until a channel is ready, the next timer
+ * is due or another thread hands in work, calling the callbacks of the ready channels; run the timers that are
+ * due. The loop ends when no channel is watched and no timer or task is left. A callback must not block: while it
+ * runs, nothing else does. An iteration's work grows with what happens in it (tasks, ready channels, timers due),
+ * not with the channels and timers held: the loop counts its live timers and its watched channels.
  *
  * <p>Threads: {@link #run} makes the calling thread the loop's thread. Every public method may be called from
  * any thread: called from another one (or before {@code run}), it is queued and done by the loop, in order;
  * what a thread did before handing work in happens-before the work runs. The callbacks are attached to their
- * channel's {@link SelectionKey}; the keys, their callbacks and the timer queue are touched by the loop's
- * thread only. Any thread may close a channel, which cancels its key at once: the loop skips cancelled keys,
- * and reads a key cancelled between two of its steps as ready for nothing.
+ * channel's {@link SelectionKey}; the keys, their callbacks, the watched set and the timer queue are touched by
+ * the loop's thread only. Any thread may close a channel, which cancels its key at once: the loop skips
+ * cancelled keys, and reads a key cancelled between two of its steps as ready for nothing. But a close does not
+ * wake {@code select} (on Linux the JDK closes the descriptor only when a select drops the key, so epoll sees
+ * nothing). The loop counts its watched channels whenever it is about to wait for channels alone: it sees a close
+ * by another thread made before that, and one made later only when something else wakes it (a channel, a timer,
+ * work handed in): a loop already waiting for channels alone waits on. So hand such a close in, with
+ * {@code loop.callSoon(channel::close)}.
  *
  * <p>Failures: a callback that throws an exception is reported to the error handler ({@link #onError}; by
  * default a line on standard error naming the callback), and the loop goes on; an {@link Error} ends
@@ -51,19 +63,22 @@ import java.util.function.ToIntFunction;
  * callback that was already on its way, and finds the channel closed.
  */
 public final class EventLoop implements AutoCloseable {
-    /** The four kinds of readiness, in the order their callbacks are called when several are ready at once. */
-    private static final int[] OPS = {SelectionKey.OP_CONNECT, SelectionKey.OP_ACCEPT, SelectionKey.OP_READ, SelectionKey.OP_WRITE};
-    private static final String[] OP_NAMES = {"connectable", "acceptable", "readable", "writable"};
+    /** The kinds of readiness, in the order their callbacks are called when several are ready at once. */
+    private static final int[] OPS = {OP_CONNECT, OP_ACCEPT, OP_READ, OP_WRITE};
     /** How long a channel whose accept failed is not watched: asyncio's ACCEPT_RETRY_DELAY, one report a second. */
     static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
 
     private final Selector selector;
-    /** Tasks handed in by callSoon and by other threads; thread-safe, drained by the loop's thread. */
-    private final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
+    /** Tasks handed in by callSoon and by other threads; thread-safe, drained by the loop; its size() is O(1). */
+    private final LinkedBlockingQueue<Runnable> queued = new LinkedBlockingQueue<>();
     /** Pending timers, the next due first; the loop's thread only. */
     private final TimerQueue timers = new TimerQueue();
     /** Numbers the timers in the order they are made; any thread. */
     private final AtomicLong timerSeq = new AtomicLong();
+    /** The keys whose interest set the loop made non-empty, and cancelled ones until a recount; the loop's thread. */
+    private final Set<SelectionKey> watched = new HashSet<>();
+    /** The selector's key count at the last recount, plus the keys registered since; the loop's thread only. */
+    private int registered;
     /**
      * The thread in run(), or null when the loop is not running; set by run() with a compare-and-set, so that of two
      * threads calling run at once exactly one runs the loop (the selector is not safe for two) and the other is told.
@@ -88,27 +103,28 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Calls {@code callback} each time {@code channel} is readable (data or end of stream); null: no more. */
-    public void onReadable(SelectableChannel channel, Callback callback) { watch(channel, 2, callback); }
+    public void onReadable(SelectableChannel channel, Callback callback) { watch(channel, OP_READ, callback); }
 
     /** Calls {@code callback} each time {@code channel} can take more bytes; null: no more (say it when done). */
-    public void onWritable(SelectableChannel channel, Callback callback) { watch(channel, 3, callback); }
+    public void onWritable(SelectableChannel channel, Callback callback) { watch(channel, OP_WRITE, callback); }
 
     /** Calls {@code callback} when a non-blocking connect ends (it calls {@code finishConnect}); null: no more. */
-    public void onConnectable(SelectableChannel channel, Callback callback) { watch(channel, 0, callback); }
+    public void onConnectable(SelectableChannel channel, Callback callback) { watch(channel, OP_CONNECT, callback); }
 
     /** Calls {@code callback} each time a server channel has a connection to accept; null: no more. */
-    public void onAcceptable(SelectableChannel channel, Callback callback) { watch(channel, 1, callback); }
+    public void onAcceptable(SelectableChannel channel, Callback callback) { watch(channel, OP_ACCEPT, callback); }
 
-    /** Sets callback {@code i} (an index in OPS) of {@code channel}; registers it, non-blocking, on first use. */
-    private void watch(SelectableChannel channel, int i, Callback callback) {
-        inLoop(() -> "watching " + channel + " for " + OP_NAMES[i], () -> {
+    /** Sets the {@code op} callback of {@code channel}; registers it, non-blocking, on first use. */
+    private void watch(SelectableChannel channel, int op, Callback callback) {
+        inLoop(() -> "watching " + channel + " for " + name(op), () -> {
             SelectionKey key = channel.keyFor(selector);
             if (key == null) {
                 channel.configureBlocking(false);
-                key = channel.register(selector, 0, new Callback[OPS.length]);
+                key = channel.register(selector, 0, new Callback[slot(OP_ACCEPT) + 1]);
+                registered++;
             }
-            ((Callback[]) key.attachment())[i] = callback;
-            setInterest(key, OPS[i], callback != null);
+            ((Callback[]) key.attachment())[slot(op)] = callback;
+            setInterest(key, op, callback != null);
         });
     }
 
@@ -126,9 +142,9 @@ public final class EventLoop implements AutoCloseable {
         return t;
     }
 
-    /** Removes a cancelled timer from the queue, so that it no longer keeps the loop running. */
+    /** Tells the timer queue that {@code t} was cancelled, so that it no longer keeps the loop running. */
     void forget(TimerHandle t) {
-        inLoop(() -> "cancelling " + t, () -> timers.remove(t));
+        inLoop(() -> "cancelling " + t, () -> timers.cancelled(t));
     }
 
     /** Does {@code action} now if on the loop's thread, else queues it for the loop. */
@@ -157,11 +173,8 @@ public final class EventLoop implements AutoCloseable {
         try {
             do {
                 for (int n = queued.size(); n > 0; n--) queued.poll().run(); // not the ones these add
-                if (queued.isEmpty() && timers.isEmpty() && !watching()) break;
-                select();
-                for (SelectionKey key : selector.selectedKeys()) dispatch(key);
-                selector.selectedKeys().clear();
-                for (TimerHandle t : timers.takeDue(System.nanoTime())) if (t.tryStart()) call(t.task, t::toString);
+                if (!select()) break; // nothing left to wait for
+                for (TimerHandle t : timers.takeDue(System.nanoTime())) if (timers.start(t)) call(t.task, t::toString);
             } while (!stopping && !Thread.currentThread().isInterrupted());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -171,17 +184,36 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Whether a channel is watched: a key that is valid and has a callback. */
-    private boolean watching() {
-        return selector.keys().stream().anyMatch(key -> opsOf(key, SelectionKey::interestOps) != 0);
+    /**
+     * Waits until a channel is ready, the next timer is due or work is handed in, calling the callbacks of the
+     * ready channels; not at all if any is, or on a stop. Returns false, without waiting, if nothing is left.
+     * With no timer to wait for, it looks without waiting first: that select drops the keys cancelled so far, for
+     * {@link #watching} to count right; it also clears a wakeup, so the queue and stop are read again after it.
+     */
+    private boolean select() throws IOException {
+        long wait = queued.isEmpty() && !stopping ? timers.untilNext(System.nanoTime()) : 0;
+        if (wait <= 0) selector.selectNow(this::dispatch);
+        else if (wait < Long.MAX_VALUE) selector.select(this::dispatch, (wait + 999_999) / 1_000_000); // ms, at least 1
+        else if (selector.selectNow(this::dispatch) == 0 && queued.isEmpty() && !stopping) {
+            if (timers.isEmpty() && !watching()) return false;
+            selector.select(this::dispatch);
+        }
+        return true;
     }
 
-    /** Waits until a channel is ready, the next timer is due or work is handed in; not at all if any is, or on a stop. */
-    private void select() throws IOException {
-        long wait = timers.untilNext(System.nanoTime());
-        if (!queued.isEmpty() || wait <= 0 || stopping) selector.selectNow();
-        else if (wait == Long.MAX_VALUE) selector.select();
-        else selector.select((wait + 999_999) / 1_000_000); // milliseconds, rounded up: at least 1
+    /**
+     * Whether a channel is watched; right just after a select. Any thread may close a channel, which cancels its
+     * key without telling the loop; the next select drops the key from {@code selector.keys()}. So
+     * {@code registered - selector.keys().size()} keys were cancelled since the last recount, and at most that
+     * many of the watched set: while the set is larger, one of it is still valid. Else a recount drops the
+     * cancelled keys from the set, looking at no more keys than were cancelled since the last: O(1) per close,
+     * amortised.
+     */
+    private boolean watching() {
+        if (watched.size() > registered - selector.keys().size()) return true;
+        watched.removeIf(key -> opsOf(key, SelectionKey::interestOps) == 0); // cancelled: read as 0
+        registered = selector.keys().size();
+        return !watched.isEmpty();
     }
 
     /**
@@ -189,13 +221,12 @@ public final class EventLoop implements AutoCloseable {
      * moment, so the key is read anew before each callback; a cancelled key reads as ready for nothing.
      */
     private void dispatch(SelectionKey key) {
-        for (int i = 0; i < OPS.length; i++) {
-            if ((opsOf(key, k -> k.readyOps() & k.interestOps()) & OPS[i]) == 0) continue;
-            Callback c = ((Callback[]) key.attachment())[i];
-            String op = OP_NAMES[i];
-            Exception e = c == null ? null : call(c, () -> op + " callback of " + key.channel());
+        for (int op : OPS) {
+            if ((opsOf(key, k -> k.readyOps() & k.interestOps()) & op) == 0) continue;
+            Callback c = ((Callback[]) key.attachment())[slot(op)];
+            Exception e = c == null ? null : call(c, () -> name(op) + " callback of " + key.channel());
             if (e == null) continue;
-            if (OPS[i] == SelectionKey.OP_ACCEPT && e instanceof IOException) pauseAccepting(key, c);
+            if (op == OP_ACCEPT && e instanceof IOException) pauseAccepting(key, c);
             else closeQuietly(key.channel());
         }
     }
@@ -207,9 +238,9 @@ public final class EventLoop implements AutoCloseable {
      */
     private void pauseAccepting(SelectionKey key, Callback accept) {
         if (!key.isValid()) return; // the callback closed it: no retry, and no timer to keep the loop running
-        setInterest(key, SelectionKey.OP_ACCEPT, false); // the callback stays attached, for the retry to compare
+        setInterest(key, OP_ACCEPT, false); // the callback stays attached, for the retry to compare
         callLater(ACCEPT_RETRY_DELAY, () -> {
-            if (((Callback[]) key.attachment())[1] == accept) setInterest(key, SelectionKey.OP_ACCEPT, true);
+            if (((Callback[]) key.attachment())[slot(OP_ACCEPT)] == accept) setInterest(key, OP_ACCEPT, true);
         });
     }
 
@@ -252,13 +283,32 @@ public final class EventLoop implements AutoCloseable {
         closeQuietly(selector);
     }
 
-    /** Adds {@code op} to the interest set of {@code key}, or removes it; nothing once the key is cancelled. */
-    private static void setInterest(SelectionKey key, int op, boolean on) {
+    /** How many entries the timer queue holds, cancelled ones included: for tests, on the loop's thread. */
+    int timerEntries() {
+        return timers.size();
+    }
+
+    /** Adds {@code op} to the interest set of {@code key}, or removes it, and keeps the watched set in step. */
+    private void setInterest(SelectionKey key, int op, boolean on) {
         try {
-            key.interestOps(on ? key.interestOps() | op : key.interestOps() & ~op);
+            int old = key.interestOps(), ops = on ? old | op : old & ~op;
+            if (ops == old) return;
+            key.interestOps(ops);
+            if (old == 0) watched.add(key);
+            else if (ops == 0) watched.remove(key);
         } catch (CancelledKeyException closedMeanwhile) {
-            // its channel was closed, maybe by another thread just now: there is nothing to watch
+            // its channel was closed, maybe by another thread just now: nothing to watch; a recount drops the key
         }
+    }
+
+    /** Where the {@code op} callback is in a key's attachment: its bit's position, 0 (OP_READ) to 4 (OP_ACCEPT). */
+    private static int slot(int op) {
+        return Integer.numberOfTrailingZeros(op);
+    }
+
+    private static String name(int op) {
+        return op == OP_CONNECT ? "connectable" : op == OP_ACCEPT ? "acceptable"
+                : op == OP_READ ? "readable" : "writable";
     }
 
     /** {@code ops} of {@code key}, or 0 once the key is cancelled, even by another thread just after isValid. */

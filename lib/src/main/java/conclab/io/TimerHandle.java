@@ -33,8 +33,9 @@ public final class TimerHandle implements Comparable<TimerHandle> {
     }
 
     /**
-     * Makes sure the task never runs, unless it has started already; from any thread. A cancelled timer leaves
-     * its loop's queue, so it does not keep the loop running.
+     * Makes sure the task never runs, unless it has started already; from any thread. A cancelled timer no longer
+     * keeps its loop running: at once if cancelled on the loop's thread, else from the loop's next iteration (the
+     * cancel wakes it). Its entry in the loop's queue is dropped later (see {@link TimerQueue}).
      *
      * @return true if the task will never run (this call or an earlier one cancelled it); false if it has
      *         started (it may be running now, on the loop's thread) or has run

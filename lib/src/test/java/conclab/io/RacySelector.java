@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A selector for tests, over the JDK's, whose keys lose a race on cue: {@link #closeAtNextRead} makes the next
@@ -21,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * moment before, so the reader meets the window that a real close from another thread hits only by chance:
  * between its {@code isValid} check and its next read, the key is cancelled and the read throws
  * {@link java.nio.channels.CancelledKeyException}, as a JDK key does.
+ *
+ * <p>It also counts the reads of its keys' interest and ready sets ({@link #reads}): how many keys a loop looks
+ * at, to show that the work of an iteration does not grow with the number of channels.
  *
  * <p>Each of its keys holds a key of the JDK's selector, to which it leaves the work. The loop's thread alone
  * registers, selects and reads keys here, as in {@link EventLoop}.
@@ -34,6 +38,8 @@ final class RacySelector extends AbstractSelector {
     private final Set<SelectionKey> selected = new HashSet<>();
     /** The channels to close at the next such read of their key; any thread may add. */
     private final Map<SelectableChannel, Read> closeAt = new ConcurrentHashMap<>();
+    /** How many times a key's interest set or ready set was read; any thread may read it. */
+    final AtomicLong reads = new AtomicLong();
 
     RacySelector() throws IOException {
         super(SelectorProvider.provider());
@@ -114,8 +120,14 @@ final class RacySelector extends AbstractSelector {
         return this;
     }
 
+    /**
+     * Deregisters its keys, then closes the JDK's selector, which frees the descriptors of the closed channels: a
+     * closed channel's descriptor is freed only once no selector holds its key.
+     */
     @Override
     protected void implCloseSelector() throws IOException {
+        for (SelectionKey k : keys) deregister((AbstractSelectionKey) k);
+        keys.clear();
         real.close();
     }
 
@@ -142,6 +154,7 @@ final class RacySelector extends AbstractSelector {
 
         @Override
         public int interestOps() {
+            reads.incrementAndGet();
             race(Read.INTEREST_OPS);
             return real.interestOps(); // CancelledKeyException if the race closed the channel
         }
@@ -154,6 +167,7 @@ final class RacySelector extends AbstractSelector {
 
         @Override
         public int readyOps() {
+            reads.incrementAndGet();
             race(Read.READY_OPS);
             return real.readyOps();
         }
