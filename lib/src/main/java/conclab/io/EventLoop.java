@@ -13,7 +13,9 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,6 +81,12 @@ public final class EventLoop implements AutoCloseable {
     private final Set<SelectionKey> watched = new HashSet<>();
     /** The selector's key count at the last recount, plus the keys registered since; the loop's thread only. */
     private int registered;
+    /**
+     * The keys the current select found ready; the loop's thread only. Selector.select(Consumer) calls its action
+     * with the selector's lock held: the action only collects the keys, and their callbacks run after it, out of
+     * the lock (conclab.coro's coroutines yield inside callbacks, and JDK 25 crashed when they did under the lock).
+     */
+    private final List<SelectionKey> ready = new ArrayList<>();
     /**
      * The thread in run(), or null when the loop is not running; set by run() with a compare-and-set, so that of two
      * threads calling run at once exactly one runs the loop (the selector is not safe for two) and the other is told.
@@ -192,12 +200,14 @@ public final class EventLoop implements AutoCloseable {
      */
     private boolean select() throws IOException {
         long wait = queued.isEmpty() && !stopping ? timers.untilNext(System.nanoTime()) : 0;
-        if (wait <= 0) selector.selectNow(this::dispatch);
-        else if (wait < Long.MAX_VALUE) selector.select(this::dispatch, (wait + 999_999) / 1_000_000); // ms, at least 1
-        else if (selector.selectNow(this::dispatch) == 0 && queued.isEmpty() && !stopping) {
+        ready.clear();
+        if (wait <= 0) selector.selectNow(ready::add);
+        else if (wait < Long.MAX_VALUE) selector.select(ready::add, (wait + 999_999) / 1_000_000); // ms, at least 1
+        else if (selector.selectNow(ready::add) == 0 && queued.isEmpty() && !stopping) {
             if (timers.isEmpty() && !watching()) return false;
-            selector.select(this::dispatch);
+            selector.select(ready::add);
         }
+        for (SelectionKey key : ready) dispatch(key);
         return true;
     }
 
