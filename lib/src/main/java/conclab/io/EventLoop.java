@@ -1,9 +1,6 @@
 package conclab.io;
 
-import static java.nio.channels.SelectionKey.OP_ACCEPT;
-import static java.nio.channels.SelectionKey.OP_CONNECT;
-import static java.nio.channels.SelectionKey.OP_READ;
-import static java.nio.channels.SelectionKey.OP_WRITE;
+import static java.nio.channels.SelectionKey.*; // OP_READ, OP_WRITE, OP_CONNECT, OP_ACCEPT
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -82,9 +79,9 @@ public final class EventLoop implements AutoCloseable {
     /** The selector's key count at the last recount, plus the keys registered since; the loop's thread only. */
     private int registered;
     /**
-     * The keys the current select found ready; the loop's thread only. Selector.select(Consumer) calls its action
-     * with the selector's lock held: the action only collects the keys, and their callbacks run after it, out of
-     * the lock (conclab.coro's coroutines yield inside callbacks, and JDK 25 crashed when they did under the lock).
+     * The keys the last select found ready; the loop's thread only. select(Consumer) holds the selector's lock while
+     * it calls its action, so the action only collects them and the callbacks run after it, out of the lock:
+     * conclab.coro's coroutines yield inside callbacks, and JDK 25 crashes if they do so under a lock.
      */
     private final List<SelectionKey> ready = new ArrayList<>();
     /**
@@ -182,7 +179,7 @@ public final class EventLoop implements AutoCloseable {
             do {
                 for (int n = queued.size(); n > 0; n--) queued.poll().run(); // not the ones these add
                 if (!select()) break; // nothing left to wait for
-                for (TimerHandle t : timers.takeDue(System.nanoTime())) if (timers.start(t)) call(t.task, t::toString);
+                runDueTimers();
             } while (!stopping && !Thread.currentThread().isInterrupted());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -207,23 +204,36 @@ public final class EventLoop implements AutoCloseable {
             if (timers.isEmpty() && !watching()) return false;
             selector.select(ready::add);
         }
+        dropCancelled();
         for (SelectionKey key : ready) dispatch(key);
         return true;
     }
 
     /**
-     * Whether a channel is watched; right just after a select. Any thread may close a channel, which cancels its
-     * key without telling the loop; the next select drops the key from {@code selector.keys()}. So
-     * {@code registered - selector.keys().size()} keys were cancelled since the last recount, and at most that
-     * many of the watched set: while the set is larger, one of it is still valid. Else a recount drops the
-     * cancelled keys from the set, looking at no more keys than were cancelled since the last: O(1) per close,
-     * amortised.
+     * Drops the cancelled keys from the watched set once they may be half of it; right just after a select. Any
+     * thread may close a channel, which cancels its key without telling the loop; the next select drops the key
+     * from {@code selector.keys()}. So {@code registered - selector.keys().size()} keys were cancelled since the
+     * last recount, and at most that many of the set. Once that is half the set, a recount: it looks at no more
+     * than twice as many keys as were cancelled since the last one (O(1) per close, amortised), and the set never
+     * holds more cancelled keys than watched ones.
      */
-    private boolean watching() {
-        if (watched.size() > registered - selector.keys().size()) return true;
+    private void dropCancelled() {
+        int cancelled = registered - selector.keys().size();
+        if (cancelled == 0 || 2 * cancelled < watched.size()) return;
         watched.removeIf(key -> opsOf(key, SelectionKey::interestOps) == 0); // cancelled: read as 0
         registered = selector.keys().size();
+    }
+
+    /** Whether a channel is watched; right just after a select: the set has more keys than can be cancelled. */
+    private boolean watching() {
+        dropCancelled();
         return !watched.isEmpty();
+    }
+
+    /** Runs the timers due now, the next due first; one cancelled by an earlier one's task does not run. */
+    private void runDueTimers() {
+        long now = System.nanoTime();
+        for (TimerHandle t; (t = timers.pollDue(now)) != null; ) if (timers.start(t)) call(t.task, t::toString);
     }
 
     /**
@@ -296,6 +306,11 @@ public final class EventLoop implements AutoCloseable {
     /** How many entries the timer queue holds, cancelled ones included: for tests, on the loop's thread. */
     int timerEntries() {
         return timers.size();
+    }
+
+    /** How many keys the watched set holds, cancelled ones included: for tests, on the loop's thread. */
+    int watchedEntries() {
+        return watched.size();
     }
 
     /** Adds {@code op} to the interest set of {@code key}, or removes it, and keeps the watched set in step. */

@@ -1,7 +1,5 @@
 package conclab.io;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -40,7 +38,7 @@ final class TimerQueue {
         if (heap.size() > 2 * live) heap.removeIf(TimerHandle::isCancelled); // removeIf then rebuilds the heap: O(n)
     }
 
-    /** Starts {@code t}, one of those takeDue returned, unless it was cancelled: true if its task is to run now. */
+    /** Starts {@code t}, which pollDue returned, unless it was cancelled: true if its task is to run now. */
     boolean start(TimerHandle t) {
         if (!t.tryStart()) return false;
         live--;
@@ -53,11 +51,9 @@ final class TimerQueue {
         return heap.isEmpty() ? Long.MAX_VALUE : heap.peek().due - now;
     }
 
-    /** Removes the timers due at {@code now} and returns them, in the order they are to run. */
-    List<TimerHandle> takeDue(long now) {
-        List<TimerHandle> due = new ArrayList<>();
-        while (!heap.isEmpty() && heap.peek().due - now <= 0) due.add(heap.poll());
-        return due;
+    /** Removes and returns the next timer due at {@code now}, cancelled or not; null if none is due. */
+    TimerHandle pollDue(long now) {
+        return !heap.isEmpty() && heap.peek().due - now <= 0 ? heap.poll() : null;
     }
 
     /** How many entries the heap holds, cancelled ones included. */

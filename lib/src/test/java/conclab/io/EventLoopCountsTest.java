@@ -311,6 +311,47 @@ class EventLoopCountsTest {
         }
     }
 
+    /**
+     * 100 idle watched channels, and 3,000 more opened, watched and closed one an iteration by tasks, while a timer
+     * is pending (so the loop never has nothing to do): the watched set drops the closed ones as it goes, and
+     * never holds more cancelled keys than watched ones.
+     */
+    @Test
+    void theWatchedSetDoesNotKeepClosedChannels() throws Exception {
+        int steps = 3000;
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        List<Pipe> idle = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Pipe p = Pipe.open();
+            loop.onReadable(p.source(), NEVER_READY);
+            idle.add(p);
+        }
+        TimerHandle keeper = loop.callLater(Duration.ofHours(1), () -> fail("the timer was cancelled"));
+        int[] most = {0};
+        Callback[] step = new Callback[1];
+        AtomicInteger stepsRun = new AtomicInteger();
+        step[0] = () -> {
+            most[0] = Math.max(most[0], loop.watchedEntries());
+            if (stepsRun.incrementAndGet() > steps) {
+                keeper.cancel();
+                for (Pipe p : idle) p.source().close();
+                return;
+            }
+            Pipe p = Pipe.open();
+            loop.onReadable(p.source(), NEVER_READY);
+            p.source().close();
+            p.sink().close();
+            loop.callSoon(step[0]); // the next iteration
+        };
+        loop.callSoon(step[0]);
+        runBounded(loop);
+        loop.close();
+        for (Pipe p : idle) p.sink().close();
+        assertEquals(List.of(), errors);
+        assertTrue(most[0] <= 2 * 101, "100 channels watched, and the watched set held " + most[0] + " keys");
+    }
+
     // ---------------------------------------------------------------- timers
 
     /**
@@ -354,6 +395,24 @@ class EventLoopCountsTest {
         loop.close();
         assertEquals(0, cancelled.getCount(), "cancel() of a pending timer returned false");
         assertEquals(0, ran.get());
+        assertEquals(List.of(), errors);
+    }
+
+    /** An Error ends run (see EventLoop); the timers due with the one that threw it run in the next run. */
+    @Test
+    void anErrorInATimerEndsRunAndTheTimersDueWithItRunInTheNext() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        EventLoop loop = loop(errors);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        loop.callLater(Duration.ZERO, () -> { throw new Error("a bug in a timer"); });
+        loop.callLater(Duration.ZERO, () -> ran.add("due with it"));
+        LoopThread first = new LoopThread(loop, () -> {});
+        assertTrue(first.thread.join(LIMIT), "the first run did not end");
+        assertEquals("a bug in a timer", first.thrown.getFirst().getMessage());
+        assertEquals(List.of(), ran);
+        runBounded(loop); // neither lost nor kept pending for ever
+        loop.close();
+        assertEquals(List.of("due with it"), ran);
         assertEquals(List.of(), errors);
     }
 
