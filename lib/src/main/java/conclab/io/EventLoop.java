@@ -149,7 +149,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Tells the timer queue that {@code t} was cancelled, so that it no longer keeps the loop running. */
     void forget(TimerHandle t) {
-        inLoop(() -> "cancelling " + t, () -> timers.cancelled(t));
+        inLoop(() -> "cancelling " + t, timers::cancelled);
     }
 
     /** Does {@code action} now if on the loop's thread, else queues it for the loop. */
@@ -224,7 +224,7 @@ public final class EventLoop implements AutoCloseable {
         registered = selector.keys().size();
     }
 
-    /** Whether a channel is watched; right just after a select: the set has more keys than can be cancelled. */
+    /** Whether a channel is watched; right just after a select, after which the set is empty or has a valid key. */
     private boolean watching() {
         dropCancelled();
         return !watched.isEmpty();

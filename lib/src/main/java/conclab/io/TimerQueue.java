@@ -32,8 +32,8 @@ final class TimerQueue {
         live++;
     }
 
-    /** Reports that {@code t}, added before, was cancelled: it no longer counts; compacts if most of the heap is. */
-    void cancelled(TimerHandle t) {
+    /** Reports that a timer added before was cancelled: it no longer counts; compacts if most of the heap is. */
+    void cancelled() {
         live--;
         if (heap.size() > 2 * live) heap.removeIf(TimerHandle::isCancelled); // removeIf then rebuilds the heap: O(n)
     }
