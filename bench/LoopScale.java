@@ -3,7 +3,6 @@ import conclab.io.TimerHandle;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -43,11 +42,13 @@ import java.util.List;
  * Each serves 1 s of warm-up, then 2 s measured: the echoes served per second, and the CPU time of the server's
  * thread per echo (user and system, so that other processes' turns do not count; a 64-byte round trip on
  * loopback costs the server a read and a write, a few microseconds). Each iteration serves one to four echoes,
- * so the CPU per echo is the loop's cost per iteration, within that factor. The client load shares the machine:
- * read the echoes/s as this machine's, the CPU per echo as the loop's.
+ * so the CPU per echo is the loop's cost per iteration, within that factor. The four servers take turns, three
+ * rounds; the table shows each one's median round (by CPU per echo), so that the JIT's first compilations and a
+ * passing load on the machine fall on no one in particular. The client load shares the machine: read the
+ * echoes/s as this machine's, the CPU per echo as the loop's.
  */
 public class LoopScale {
-    static final int SIZE = 64, ACTIVE = 4;
+    static final int SIZE = 64, ACTIVE = 4, ROUNDS = 3;
     static final Duration WARM_UP = Duration.ofSeconds(1), MEASURE = Duration.ofSeconds(2), IDLE_TIMEOUT = Duration.ofHours(1);
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -60,24 +61,36 @@ public class LoopScale {
         System.out.printf("The cost of a loop iteration: %d active echo clients (%d-byte messages, loopback) among N idle"
                 + " connections; %s, %d cores, Java %s%n", ACTIVE, SIZE, System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        System.out.printf("server in this JVM, clients in a child JVM; each server loop: %d s measured after %d s warm-up%n",
-                MEASURE.toSeconds(), WARM_UP.toSeconds());
+        System.out.printf("server in this JVM, clients in a child JVM; each server loop: %d s measured after %d s warm-up,"
+                + " %d rounds, the median shown%n", MEASURE.toSeconds(), WARM_UP.toSeconds(), ROUNDS);
         System.out.printf("system load average at the start: %.1f (a load above the number of cores slows every figure)%n%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("| idle connections | server loop | echoes/s | server CPU per echo | vs bare Selector |");
         System.out.println("|---:|---|---:|---:|---:|");
         for (int n : counts) {
             try (Connections c = Connections.open(n)) {
-                Result floor = measure(new BareSelector(), c);
-                row(n, floor, floor);
-                row(n, measure(new OnEventLoop(Mode.IDLE_WATCHED), c), floor);
-                row(n, measure(new OnEventLoop(Mode.IDLE_UNWATCHED), c), floor);
-                row(n, measure(new OnEventLoop(Mode.TIMEOUTS), c), floor);
+                List<List<Result>> rounds = new ArrayList<>(); // by server: its rounds
+                for (int i = 0; i < 4; i++) rounds.add(new ArrayList<>());
+                for (int r = 0; r < ROUNDS; r++) {
+                    rounds.get(0).add(measure(new BareSelector(), c));
+                    rounds.get(1).add(measure(new OnEventLoop(Mode.IDLE_WATCHED), c));
+                    rounds.get(2).add(measure(new OnEventLoop(Mode.IDLE_UNWATCHED), c));
+                    rounds.get(3).add(measure(new OnEventLoop(Mode.TIMEOUTS), c));
+                }
+                Result floor = median(rounds.get(0));
+                for (List<Result> server : rounds) row(n, median(server), floor);
             }
         }
     }
 
     record Result(String server, double echoesPerSecond, double cpuMicrosPerEcho) {}
+
+    /** The round whose CPU per echo is the median. */
+    static Result median(List<Result> rounds) {
+        List<Result> sorted = new ArrayList<>(rounds);
+        sorted.sort(java.util.Comparator.comparingDouble(Result::cpuMicrosPerEcho));
+        return sorted.get(sorted.size() / 2);
+    }
 
     static void row(int idle, Result r, Result floor) {
         System.out.printf("| %,d | %s | %,.0f | %.1f us | %.2fx |%n", idle, r.server(), r.echoesPerSecond(),
