@@ -86,11 +86,11 @@ public final class C10kBench {
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Map<String, Object> bench = new LinkedHashMap<>();
-        bench.put("seconds", o.seconds());
+        bench.put("seconds", settings.load().toSeconds());
         bench.put("rampSeconds", settings.ramp().toSeconds());
         bench.put("timeoutMs", settings.requestTimeout().toMillis());
         bench.put("serverFlags", String.join(" ", Launch.SERVER_FLAGS));
-        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d" + o.seconds() + "s --latency" : null);
+        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d" + settings.load().toSeconds() + "s --latency" : null);
         bench.put("elapsedSeconds", elapsed.toSeconds());
         Path parent = o.json().toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
