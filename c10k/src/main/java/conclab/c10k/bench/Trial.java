@@ -116,7 +116,7 @@ final class Trial {
                         .formatted(when(generator, loading), generator.errors()));
             Long completed = number(result, "completed");
             return new Run(name, size, "ours", connections, number(result, "errors"), number(result, "timeouts"),
-                    completed, real(result, "rps"), number(result, "p50us"), number(result, "p99us"),
+                    number(result, "sent"), completed, real(result, "rps"), number(result, "p50us"), number(result, "p99us"),
                     number(result, "p999us"), perRequest(cpu, completed), threads,
                     perConnection.heapUsedBytes(), perConnection.nativeBytes(),
                     result.containsKey("answeredConnections") ? Integer.valueOf(result.get("answeredConnections")) : null,
@@ -186,7 +186,7 @@ final class Trial {
             if (r == null)
                 return Run.failed(name, size, "wrk", "wrk printed no summary (exit code %s): %s"
                         .formatted(wrk.exitCode(), String.join(" | ", output) + " " + wrk.errors()));
-            return new Run(name, size, "wrk", null, r.errors(), r.timeouts(), r.requests(), r.rps(), r.p50us(),
+            return new Run(name, size, "wrk", null, r.errors(), r.timeouts(), null, r.requests(), r.rps(), r.p50us(),
                     r.p99us(), null, perRequest(cpu, r.requests()), threads, null, null, null,
                     r.connectErrors() > 0 ? r.connectErrors() + " connect errors" : null);
         } catch (UncheckedIOException e) {
