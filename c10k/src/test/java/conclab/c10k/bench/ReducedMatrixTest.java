@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,15 +29,6 @@ class ReducedMatrixTest {
      */
     static final Trial.Settings SETTINGS = new Trial.Settings(Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(1),
             Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60), true, false);
-
-    @BeforeEach
-    void theRealServersAndGeneratorAreHere() {
-        List<String> absent = List.of(Launch.SERVE, Launch.NETTY, Launch.GENERATOR).stream()
-                .filter(name -> !present(name)).toList();
-        // TODO(lead): remove this skip when merging parts A and B.
-        Assumptions.assumeTrue(absent.isEmpty(), "the reduced C10K matrix is skipped: " + absent
-                + " not on the classpath yet (they land with the lib's servers and the c10k module's Netty server and generator)");
-    }
 
     @AfterEach
     void noChildIsLeft() {
@@ -87,14 +76,5 @@ class ReducedMatrixTest {
      */
     private static boolean epoll() {
         return System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64");
-    }
-
-    private static boolean present(String className) {
-        try {
-            Class.forName(className, false, ReducedMatrixTest.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 }

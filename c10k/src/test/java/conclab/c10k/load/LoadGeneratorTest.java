@@ -243,12 +243,12 @@ class LoadGeneratorTest {
     void theJsonLinesAreValidJsonWithTheContractsKeysInOrder() {
         var held = new LoadGenerator.Held(10_000, 9_998, 2, 2003);
         assertEquals(Map.of("event", "held", "connections", 10000.0, "held", 9998.0, "connectErrors", 2.0,
-                "ms", 2003.0), FlatJson.parse(held.toJson()));
+                "ms", 2003.0), StrictJson.parse(held.toJson()));
         assertEquals(List.of("event", "connections", "held", "connectErrors", "ms"),
-                List.copyOf(FlatJson.parse(held.toJson()).keySet()));
+                List.copyOf(StrictJson.parse(held.toJson()).keySet()));
 
         var result = new Result(held, 1, 2, 300, 297, 9_990, 0.5, 123456.7, 150, 2500, 9000, 1_000_000);
-        Map<String, Object> json = FlatJson.parse(result.toJson());
+        Map<String, Object> json = StrictJson.parse(result.toJson());
         assertEquals(List.of("event", "connections", "held", "errors", "timeouts", "sent", "completed",
                 "answeredConnections", "seconds", "rps", "p50us", "p99us", "p999us", "maxus"), List.copyOf(json.keySet()));
         assertEquals("result", json.get("event"));
@@ -268,13 +268,13 @@ class LoadGeneratorTest {
             try {
                 assertTimeoutPreemptively(HANG, () -> {
                     var out = new BufferedReader(new InputStreamReader(child.getInputStream(), US_ASCII));
-                    Map<String, Object> held = FlatJson.parse(out.readLine());
+                    Map<String, Object> held = StrictJson.parse(out.readLine());
                     assertEquals(Map.of("event", "held", "connections", 10.0, "held", 10.0, "connectErrors", 0.0,
                             "ms", held.get("ms")), held);
                     try (OutputStream in = child.getOutputStream()) {
                         in.write("go\n".getBytes(US_ASCII));
                     }
-                    Map<String, Object> result = FlatJson.parse(out.readLine());
+                    Map<String, Object> result = StrictJson.parse(out.readLine());
                     assertEquals("result", result.get("event"));
                     assertEquals(10.0, result.get("answeredConnections"));
                     assertEquals(0.0, result.get("errors"));

@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
  * A strict parser of the JSON the load generator prints: one object whose values are strings (without escapes)
  * or numbers, exactly as RFC 8259 spells them. Throws IllegalArgumentException on anything else.
  */
-final class FlatJson {
+final class StrictJson {
     private static final Pattern STRING = Pattern.compile("\"([^\"\\\\\\x00-\\x1f]*)\"");
     private static final Pattern NUMBER = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
 
-    private FlatJson() {
+    private StrictJson() {
     }
 
     /** The object's members in order; numbers as Double, strings as String. */
