@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -70,7 +71,7 @@ public final class C10kBench {
         long start = System.nanoTime();
         Machine machine = Machine.read();
         System.out.println("C10K: " + machine.summary());
-        System.out.printf("servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
+        System.out.printf(Locale.ROOT, "servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
                         + " requests timing out after %d s; server JVMs %s; one run each%n%n",
                 String.join(", ", o.servers()), o.sizes(), settings.ours() ? " ours (rate 0)" : "",
                 settings.wrk() ? " wrk -t2" : "", settings.warmUp().toSeconds(), settings.load().toSeconds(),
@@ -82,7 +83,7 @@ public final class C10kBench {
                 long t = System.nanoTime();
                 List<Run> these = Trial.run(launch, settings, server, size);
                 runs.addAll(these);
-                System.out.printf("[%2d/%d] %-13s at %,6d: %s (%d s)%n", ++trial, trials, server, size, progress(these),
+                System.out.printf(Locale.ROOT, "[%2d/%d] %-13s at %,6d: %s (%d s)%n", ++trial, trials, server, size, progress(these),
                         Duration.ofNanos(System.nanoTime() - t).toSeconds());
             }
         }
@@ -103,7 +104,7 @@ public final class C10kBench {
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(o.json(), Report.json(machine, bench, runs));
         System.out.println("results: " + o.json());
-        System.out.printf("elapsed: %d min %02d s (budget %d min)%s%n", elapsed.toMinutes(), elapsed.toSecondsPart(),
+        System.out.printf(Locale.ROOT, "elapsed: %d min %02d s (budget %d min)%s%n", elapsed.toMinutes(), elapsed.toSecondsPart(),
                 BUDGET.toMinutes(), elapsed.compareTo(BUDGET) > 0 ? ": OVER BUDGET" : "");
         return runs;
     }
@@ -169,8 +170,8 @@ public final class C10kBench {
 
     /** One line per trial while the matrix runs: each client's req/s, or that it failed. */
     private static String progress(List<Run> runs) {
-        return runs.stream().map(r -> r.client() + " " + (r.rps() == null ? "failed" : "%,.0f req/s".formatted(r.rps()))
-                + (r.held() != null && r.held() < r.size() ? " (held %,d)".formatted(r.held()) : ""))
+        return runs.stream().map(r -> r.client() + " " + (r.rps() == null ? "failed" : String.format(Locale.ROOT, "%,.0f req/s", r.rps()))
+                + (r.held() != null && r.held() < r.size() ? String.format(Locale.ROOT, " (held %,d)", r.held()) : ""))
                 .reduce((a, b) -> a + ", " + b).orElse("nothing ran");
     }
 
