@@ -89,6 +89,7 @@ public final class C10kBench {
         }
         System.out.println();
         for (int size : o.sizes()) System.out.println(Report.table(runs, size));
+        System.out.println(Report.FOOTNOTES);
         System.out.println(Report.targetsText(runs));
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

@@ -26,7 +26,20 @@ final class Report {
     /** The connections at which the issue's 10,000-connection targets are checked. */
     static final int C10K = 10_000;
 
-    /** The table of one size: one line per server, our generator's figures and wrk's side by side. */
+    /** What the tables' columns mean, printed once under them. */
+    static final String FOOTNOTES = """
+            * wrk's latencies are closed loop: each connection sends its next request when the previous answer came,
+              timed from that send. Ours here (rate 0) are closed loop too; at a set rate (--rate) ours are timed from
+              when each request was meant to be sent. wrk counts a timeout only for an answer that came after its
+              timeout: a connection never answered (the pool's queue) shows in none of wrk's columns.
+            Memory per idle connection: heap used after a GC plus native memory (NMT's committed, less the heap and
+              the JIT's arena chunks), with the N connections held less without them (after the warm-up), divided by N.
+            Threads: the server's, the most seen with the connections held and half-way through our load.
+            CPU per request: the server's user plus system time over the load, per completed request. One loop per
+              core cannot show its scaling in req/s while client and server share the cores: compare this column.
+            """;
+
+    /** The table of one size: one line per server, our generator's figures and wrk's side by side, then notes. */
     static String table(List<Run> runs, int size) {
         StringBuilder out = new StringBuilder(f("%,d connections%n%n", size));
         out.append("| server | req/s ours | req/s wrk | p50 ms | p99 ms | p99.9 ms | wrk p50 ms* | wrk p99 ms* "
@@ -48,15 +61,6 @@ final class Report {
             for (Run r : new Run[] {o, w})
                 if (r != null && r.note() != null) notes.add(f("- %s, %s: %s", server, r.client(), r.note()));
         }
-        out.append("\n* wrk's latencies are closed loop: each connection sends its next request when the previous"
-                + " answer came, timed from that send.\n  Ours here (rate 0) are closed loop too; at a set rate"
-                + " (--rate) ours are timed from when each request was meant to be sent.\n"
-                + "  wrk counts a timeout only for an answer that came after its timeout: a connection never answered"
-                + " (the pool's queue) shows in none of wrk's columns.\n");
-        out.append("  Memory per idle connection: heap used after a GC plus native memory (NMT, outside the heap),"
-                + " N connections held less none, divided by N.\n");
-        out.append("  One loop per core cannot show its scaling in req/s while client and server share the cores:"
-                + " compare the servers' CPU per request.\n");
         if (!notes.isEmpty()) out.append("\n").append(String.join("\n", notes)).append("\n");
         return out.toString();
     }
@@ -114,7 +118,7 @@ final class Report {
     private static Target holds(List<Run> runs, String server, int size) {
         String what = f("%s at %,d: holds all, 0 errors, p99 < 0.3 s", server, size);
         Run o = find(runs, server, size, "ours"), w = find(runs, server, size, "wrk");
-        if (o == null || o.held() == null || o.errors() == null || o.p99us() == null)
+        if (o == null || o.held() == null || o.errors() == null || o.timeouts() == null || o.p99us() == null)
             return new Target(what, o == null ? "not measured in this run" : "no result: " + o.note(), o == null ? null : false);
         boolean met = o.held() == size && o.errors() == 0 && o.timeouts() == 0 && o.p99us() < 300_000;
         return new Target(what, f("held %,d, %,d errors, %,d timeouts, p99 %s ms (wrk: %s errors, p99 %s ms, closed loop)",
