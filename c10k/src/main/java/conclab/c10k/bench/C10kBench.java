@@ -99,7 +99,8 @@ public final class C10kBench {
         bench.put("rampSeconds", settings.ramp().toSeconds());
         bench.put("timeoutMs", settings.requestTimeout().toMillis());
         bench.put("serverFlags", String.join(" ", Launch.SERVER_FLAGS));
-        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d" + settings.load().toSeconds() + "s --latency" : null);
+        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d%ds --timeout %ds --latency"
+                .formatted(settings.load().toSeconds(), settings.requestTimeout().toSeconds()) : null);
         bench.put("elapsedSeconds", elapsed.toSeconds());
         Path parent = o.json().toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
