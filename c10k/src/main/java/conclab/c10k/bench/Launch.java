@@ -30,7 +30,8 @@ record Launch(String libClasspath, String c10kClasspath, String serveMain, Strin
 
     /** The flags of every server JVM: the same heap, collector and Native Memory Tracking for all. */
     static final List<String> SERVER_FLAGS =
-            List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC", "-XX:NativeMemoryTracking=summary");
+            List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC", "-XX:NativeMemoryTracking=summary",
+                    "--enable-native-access=ALL-UNNAMED"); // Netty's epoll library loads without the JDK's warning
 
     /** The generator's flags: room for 10,000 connections' buffers and histograms. */
     static final List<String> GENERATOR_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
