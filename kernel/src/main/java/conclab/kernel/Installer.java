@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>It writes {@code kernels/NAME/} under the chosen Jupyter data folder: {@code kernel.json} (which runs
  * this very {@code java}, an absolute path, so the right JDK is used whatever is on the PATH), a copy of the
- * kernel, engine and library jars, the grader (grader/), and the logos. Installing again replaces the folder's files.
+ * kernel, engine and library jars, the grader (grader/), the C10K lab's jars (c10k/), and the logos. Installing
+ * again replaces the folder's files.
  */
 final class Installer {
     private Installer() {}
@@ -83,8 +84,11 @@ final class Installer {
             if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
             if (!jarFile.equals(dir.resolve(jar))) put(Files.readAllBytes(jarFile), dir.resolve(jar));
         }
-        // The library's dependencies (lib/) and the grader with its own (grader/).
-        for (String folder : List.of("lib", "grader")) putJars(source.resolve(folder), dir.resolve(folder));
+        // The library's dependencies (lib/), the grader with its own (grader/), and the C10K lab's servers,
+        // load generator and driver with theirs (c10k/, c10k/lib/), which the lab notebook finds beside the lib jar.
+        for (String folder : List.of("lib", "grader", "c10k", "c10k/lib")) {
+            putJars(source.resolve(folder), dir.resolve(folder));
+        }
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));
