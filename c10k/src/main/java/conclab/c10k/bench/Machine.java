@@ -27,9 +27,13 @@ import java.util.regex.Pattern;
  * @param pidMax           the highest pid (threads take pids too)
  * @param threadsMax       threads in the whole system
  * @param memoryBytes      the machine's memory ({@code MemTotal})
+ * @param loadAverage      the load average over the last minute when the benchmark started ({@code /proc/loadavg}):
+ *                         above the core count, other work shared the cores and the figures are slower than the
+ *                         machine can do
  */
 record Machine(int cores, String model, String kernel, String jdk, String date, Long openFiles, Long maxProcesses,
-               String ipLocalPortRange, Long somaxconn, Long pidMax, Long threadsMax, Long memoryBytes) {
+               String ipLocalPortRange, Long somaxconn, Long pidMax, Long threadsMax, Long memoryBytes,
+               Double loadAverage) {
 
     /** This machine, now. */
     static Machine read() {
@@ -46,7 +50,8 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
                 number(read("/proc/sys/net/core/somaxconn"), "(\\d+)"),
                 number(read("/proc/sys/kernel/pid_max"), "(\\d+)"),
                 number(read("/proc/sys/kernel/threads-max"), "(\\d+)"),
-                memoryKb == null ? null : memoryKb * 1024);
+                memoryKb == null ? null : memoryKb * 1024,
+                read("/proc/loadavg") == null ? null : Double.valueOf(read("/proc/loadavg").split("\\s+")[0]));
     }
 
     /** The fields by their JSON names, in order. */
@@ -64,14 +69,15 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
         f.put("pidMax", pidMax);
         f.put("threadsMax", threadsMax);
         f.put("memoryBytes", memoryBytes);
+        f.put("loadAverage", loadAverage);
         return f;
     }
 
     /** One line for the top of the report. */
     String summary() {
-        return "%d cores (%s), Linux %s, %s; limits: %s descriptors per process, ports %s, somaxconn %s, pid_max %s, threads-max %s, %s GB"
+        return "%d cores (%s), Linux %s, %s; limits: %s descriptors per process, ports %s, somaxconn %s, pid_max %s, threads-max %s, %s GB; load average %s at the start"
                 .formatted(cores, model, kernel, jdk, openFiles, ipLocalPortRange, somaxconn, pidMax, threadsMax,
-                        memoryBytes == null ? "?" : Math.round(memoryBytes / 1e9));
+                        memoryBytes == null ? "?" : Math.round(memoryBytes / 1e9), loadAverage);
     }
 
     private static String read(String file) {
