@@ -1,0 +1,168 @@
+package conclab.c10k;
+
+import conclab.chart.Chart;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The results of a run of the C10K benchmark, as its driver writes them in JSON: a {@code machine} object
+ * (cores, kernel, JDK, date, the limits read from the machine) and {@code runs}, one flat object per server,
+ * number of connections and client, with the measurements as numbers.
+ *
+ * <p>This class reads them, picks rows and values, and draws them: a chart with one line per server
+ * against the number of connections, a table. It names only the three keys that identify a row
+ * ({@link #SERVER}, {@link #CONNECTIONS}, {@link #CLIENT}); the measurements are asked for by their keys in
+ * the file. A missing or null value reads as {@code NaN} and is left out of charts. Immutable.
+ */
+public final class Results {
+    /** The key of a row's server kind ({@code "loop"}, {@code "virtual"}, ...). */
+    public static final String SERVER = "server";
+    /** The key of a row's number of connections. */
+    public static final String CONNECTIONS = "connections";
+    /** The key of a row's client ({@code "ours"} or {@code "wrk"}). */
+    public static final String CLIENT = "client";
+
+    private final Map<String, Object> machine;
+    private final List<Map<String, Object>> runs;
+
+    private Results(Map<String, Object> machine, List<Map<String, Object>> runs) {
+        this.machine = machine;
+        this.runs = runs;
+    }
+
+    /** The results in {@code file}. */
+    public static Results read(Path file) {
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The results that {@code json} holds; throws {@link IllegalArgumentException} if it has no machine or runs. */
+    @SuppressWarnings("unchecked")
+    public static Results parse(String json) {
+        Map<String, Object> top = Json.parseObject(json);
+        if (!(top.get("machine") instanceof Map<?, ?> machine)) throw new IllegalArgumentException("no \"machine\" object");
+        if (!(top.get("runs") instanceof List<?> runs)) throw new IllegalArgumentException("no \"runs\" array");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Object row : runs) {
+            if (!(row instanceof Map<?, ?> r)) throw new IllegalArgumentException("a run is not an object: " + row);
+            rows.add((Map<String, Object>) r);
+        }
+        return new Results((Map<String, Object>) machine, List.copyOf(rows));
+    }
+
+    /** The machine the results were measured on, as the driver described it. */
+    public Map<String, Object> machine() {
+        return machine;
+    }
+
+    /** Every row, in the file's order. */
+    public List<Map<String, Object>> runs() {
+        return runs;
+    }
+
+    /** The rows measured with {@code client}. */
+    public List<Map<String, Object>> runs(String client) {
+        return runs.stream().filter(r -> client.equals(r.get(CLIENT))).toList();
+    }
+
+    /** The row of {@code server} at {@code connections} with {@code client}, if it was measured. */
+    public Optional<Map<String, Object>> run(String server, long connections, String client) {
+        return runs(client).stream()
+                .filter(r -> server.equals(r.get(SERVER)) && number(r, CONNECTIONS) == connections).findFirst();
+    }
+
+    /** The value of {@code key} for server, connections and client; NaN if it was not measured. */
+    public double value(String server, long connections, String client, String key) {
+        return run(server, connections, client).map(r -> number(r, key)).orElse(Double.NaN);
+    }
+
+    /** The servers measured with {@code client}, in the file's order. */
+    public List<String> servers(String client) {
+        return runs(client).stream().map(r -> String.valueOf(r.get(SERVER))).distinct().toList();
+    }
+
+    /** The numbers of connections measured with {@code client}, smallest first. */
+    public List<Long> sizes(String client) {
+        return runs(client).stream().map(r -> (long) number(r, CONNECTIONS)).distinct().sorted().toList();
+    }
+
+    /** The value of {@code key} in {@code row} as a number; NaN if it is missing, null or not a number. */
+    public static double number(Map<String, Object> row, String key) {
+        return row.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /**
+     * A chart of {@code key} (times {@code scale}) against the number of connections, one line per server
+     * measured with {@code client}; points with no value are left out, and so are servers with none.
+     */
+    public Chart chart(String client, String key, double scale, String title, String yLabel) {
+        Chart chart = Chart.line(title, "connections", yLabel).logX();
+        for (String server : servers(client)) {
+            List<Long> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (long n : sizes(client)) {
+                double v = value(server, n, client, key);
+                if (Double.isNaN(v)) continue;
+                xs.add(n);
+                ys.add(v * scale);
+            }
+            if (!xs.isEmpty()) chart.series(server, xs, ys);
+        }
+        return chart;
+    }
+
+    /**
+     * A text table of the rows measured with {@code client}: server, connections, then one column per key
+     * (a missing value shows as "-").
+     */
+    public String table(String client, String... keys) {
+        List<String[]> lines = new ArrayList<>();
+        String[] head = new String[keys.length + 2];
+        head[0] = SERVER;
+        head[1] = CONNECTIONS;
+        System.arraycopy(keys, 0, head, 2, keys.length);
+        lines.add(head);
+        for (Map<String, Object> r : runs(client)) {
+            String[] line = new String[keys.length + 2];
+            line[0] = String.valueOf(r.get(SERVER));
+            line[1] = format(number(r, CONNECTIONS));
+            for (int i = 0; i < keys.length; i++) line[i + 2] = format(number(r, keys[i]));
+            lines.add(line);
+        }
+        int[] width = new int[head.length];
+        for (String[] line : lines) for (int i = 0; i < line.length; i++) width[i] = Math.max(width[i], line[i].length());
+        StringBuilder b = new StringBuilder();
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                String cell = line[i];
+                b.append(i == 0 ? cell + " ".repeat(width[i] - cell.length()) : "  " + " ".repeat(width[i] - cell.length()) + cell);
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A number for a table: "-" if NaN, an integer with thousands separators, or three significant digits. */
+    static String format(double v) {
+        if (Double.isNaN(v)) return "-";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : "%.3g", v);
+    }
+
+    @Override
+    public String toString() {
+        return runs.size() + " runs measured on " + machine;
+    }
+}
