@@ -298,6 +298,73 @@ public final class Lab {
         }
     }
 
+    /**
+     * A member of a class of this package, quoted from its source file in the repository the library was
+     * built in: the member whose declaration starts with {@code declaration} (its first line, stripped; the first
+     * such line in the file), with the comment and annotations right above it, up to its closing brace (or its
+     * semicolon). Headed by a comment naming the file and lines; indentation removed.
+     *
+     * @throws IllegalStateException if the sources are not there, or no line starts with {@code declaration}
+     */
+    public static String code(String simpleName, String declaration) {
+        Path file = sources().resolve(simpleName + ".java");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        int first = -1;
+        for (int i = 0; i < lines.size() && first < 0; i++) if (lines.get(i).strip().startsWith(declaration)) first = i;
+        if (first < 0) throw new IllegalStateException("no line of " + file.getFileName() + " starts with \"" + declaration + "\"");
+        int last = end(lines, first), top = first;
+        while (top > 0 && isCommentOrAnnotation(lines.get(top - 1).strip())) top--;
+        int indent = lines.get(first).indexOf(lines.get(first).strip());
+        StringBuilder b = new StringBuilder("// " + root().relativize(file) + ", lines " + (top + 1) + " to " + (last + 1) + "\n");
+        for (String line : lines.subList(top, last + 1)) b.append(line.length() >= indent ? line.substring(indent) : line.strip()).append('\n');
+        return b.toString();
+    }
+
+    /** The index of the line that ends the declaration starting at line {@code first}: its matching brace, or ';'. */
+    private static int end(List<String> lines, int first) {
+        int depth = 0;
+        boolean opened = false;
+        for (int i = first; i < lines.size(); i++) {
+            String code = codeOnly(lines.get(i));
+            for (char c : code.toCharArray()) {
+                if (c == '{') { depth++; opened = true; }
+                else if (c == '}') depth--;
+            }
+            if (opened && depth <= 0) return i;
+            if (!opened && code.strip().endsWith(";")) return i;
+        }
+        return lines.size() - 1;
+    }
+
+    /** A line without its string and character literals and its // comment, so that their braces do not count. */
+    private static String codeOnly(String line) {
+        return line.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"").replaceAll("'(\\\\.|[^'\\\\])'", "''").replaceAll("//.*", "");
+    }
+
+    private static boolean isCommentOrAnnotation(String stripped) {
+        return stripped.startsWith("/**") || stripped.startsWith("*") || stripped.startsWith("//") || stripped.startsWith("@");
+    }
+
+    /** The folder of this package's sources, in the repository the library was built in. */
+    static Path sources() {
+        return root().resolve(Path.of("lib", "src", "main", "java", "conclab", "c10k"));
+    }
+
+    /** The repository the library was built in: the nearest folder above the library that holds its sources. */
+    static Path root() {
+        Path lib = libraryLocation().toAbsolutePath().normalize();
+        for (Path dir = lib; dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(Path.of("lib", "src", "main", "java", "conclab", "c10k")))) return dir;
+        }
+        throw new IllegalStateException("the library's sources are not in a folder above " + lib
+                + ": read lib/src/main/java/conclab/c10k/ in the course's repository");
+    }
+
     /** The processes this JVM started that are still alive (children and theirs), each as "PID command". */
     public static List<String> leftovers() {
         return ProcessHandle.current().descendants().filter(h -> !ended(h))

@@ -69,6 +69,42 @@ class LabTest {
         }
     }
 
+    // The code, quoted from the sources.
+
+    @Test
+    void aMemberIsQuotedWithItsCommentUpToItsClosingBrace() {
+        assertEquals("""
+                // lib/src/main/java/conclab/c10k/Lab.java, lines %d to %d
+                /** Whether {@code dir} holds the lab's jar and its {@code lib/} folder. */
+                static boolean isDist(Path dir) {
+                    return Files.isRegularFile(dir.resolve(JAR)) && Files.isDirectory(dir.resolve("lib"));
+                }
+                """.formatted(line("Lab", "/** Whether {@code dir} holds"), line("Lab", "/** Whether {@code dir} holds") + 3),
+                Lab.code("Lab", "static boolean isDist("));
+        String field = Lab.code("Lab", "public static final String JAR");
+        assertTrue(field.endsWith("/** The lab's jar, in {@link #dist()}; its dependencies are in {@code lib/}. */\n"
+                + "public static final String JAR = \"conclab-c10k.jar\";\n"), field);
+    }
+
+    @Test
+    void bracesInStringsAndCommentsDoNotCount() {
+        String quoted = Lab.code("Json", "private String string()");
+        assertTrue(quoted.strip().endsWith("throw error(\"the '\\\"' that ends the string\");\n}"), quoted);
+        var e = assertThrows(IllegalStateException.class, () -> Lab.code("Lab", "void nothingLikeThis("));
+        assertTrue(e.getMessage().contains("no line of Lab.java starts with"), e.getMessage());
+    }
+
+    /** The 1-based number of the first line of a source of this package that starts with {@code start}, stripped. */
+    private static int line(String simpleName, String start) {
+        try {
+            List<String> lines = Files.readAllLines(Lab.sources().resolve(simpleName + ".java"));
+            for (int i = 0; i < lines.size(); i++) if (lines.get(i).strip().startsWith(start)) return i + 1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no line starts with " + start);
+    }
+
     // A child's lifetime.
 
     @Test
