@@ -1,0 +1,229 @@
+package conclab.c10k.bench;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One server at one size, measured: a server JVM started once, then our load generator, then {@code wrk},
+ * against it, one after the other.
+ *
+ * <p>With our generator: the server's memory idle; the generator's N connections opened ({@code held}) and
+ * accepted by the server; the memory again, the difference being what N idle connections cost; then the load,
+ * over which the server's CPU time is read, the server's threads half-way; then the generator's result. With wrk: its run, the server's CPU over
+ * it, its threads half-way. Then the server is ended.
+ *
+ * <p>Every phase is bounded (the server's start by {@link Settings#startWithin}, the connections by the ramp
+ * plus the request timeout plus {@link Settings#slack}, the load and wrk by the load's length plus the same),
+ * so a server that cannot keep up, or a child that hangs, costs a bounded time and becomes a note in its row:
+ * what happened, never a hang. Every child is ended before {@link #run} returns.
+ */
+final class Trial {
+    private Trial() {}
+
+    /**
+     * How a trial runs.
+     *
+     * @param load           the length of the load phase, ours and wrk's (whole seconds)
+     * @param ramp           the time over which the generator spreads its connects (whole seconds)
+     * @param requestTimeout how long a request (and a connect) may wait before it counts as a timeout
+     * @param startWithin    how long a server may take to print its port
+     * @param slack          what each bounded phase may take beyond its nominal length (a loaded machine)
+     * @param ours           whether our generator runs
+     * @param wrk            whether wrk runs
+     */
+    record Settings(Duration load, Duration ramp, Duration requestTimeout, Duration startWithin, Duration slack,
+                    boolean ours, boolean wrk) {
+        /** The benchmark's: 5 s of load, a 2 s ramp, 2 s request timeout, 30 s of slack. */
+        static Settings of(int seconds, boolean ours, boolean wrk) {
+            return new Settings(Duration.ofSeconds(seconds), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                    Duration.ofSeconds(30), Duration.ofSeconds(30), ours, wrk);
+        }
+    }
+
+    /** How long the server may take to accept the connections the generator holds, before it is measured. */
+    static final Duration ACCEPT_WITHIN = Duration.ofSeconds(10);
+
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    /** The rows of {@code server} at {@code size}: one per client asked for, each measured or saying why not. */
+    static List<Run> run(Launch launch, Settings s, String server, int size) {
+        List<Run> runs = new ArrayList<>();
+        Child child;
+        try {
+            child = launch.server(server);
+        } catch (UncheckedIOException e) {
+            return failed(s, server, size, e.getMessage());
+        }
+        try (child) {
+            String line = child.awaitLine(LISTENING.asPredicate(), s.startWithin());
+            if (line == null)
+                return failed(s, server, size, "the server printed no 'listening on' line %s: %s"
+                        .formatted(when(child, s.startWithin()), child.errors()));
+            Matcher m = LISTENING.matcher(line);
+            int port = m.find() ? Integer.parseInt(m.group(1)) : -1;
+            if (s.ours()) runs.add(ours(launch, s, child, server, size, port));
+            if (s.wrk()) runs.add(wrk(s, child, server, size, port));
+            if (!child.alive())
+                runs.replaceAll(r -> r.withNote("the server exited during the run, code %d: %s"
+                        .formatted(child.exitCode(), child.errors())));
+            else if (!child.end(Duration.ofSeconds(10)))
+                runs.replaceAll(r -> r.withNote("the server did not end within 10 s of its stdin's end: killed"));
+        }
+        return runs;
+    }
+
+    /**
+     * Our generator against the server: memory idle and with the connections held, then the load, its CPU time,
+     * and the most threads seen (once the connections are accepted, and half-way through the load).
+     */
+    private static Run ours(Launch launch, Settings s, Child server, String name, int size, int port) {
+        long pid = server.pid();
+        Probe.Memory idle = Probe.memory(pid);
+        Long idleDescriptors = Probe.descriptors(pid);
+        try (Child generator = launch.generator(List.of("--port", "" + port, "--connections", "" + size, "--rate", "0",
+                "--seconds", "" + s.load().toSeconds(), "--ramp-seconds", "" + s.ramp().toSeconds(),
+                "--timeout-ms", "" + s.requestTimeout().toMillis()))) {
+            Duration connecting = s.ramp().plus(s.requestTimeout()).plus(s.slack());
+            Map<String, String> held = FlatJson.parse(generator.awaitLine(event("held"), connecting));
+            if (held.isEmpty())
+                return Run.failed(name, size, "ours", "the generator printed no 'held' line %s: %s"
+                        .formatted(when(generator, connecting), generator.errors()));
+            int connections = Integer.parseInt(held.get("held"));
+            String note = join(connectNote(held, size, s), awaitAccepted(pid, idleDescriptors, connections));
+            Probe.Memory perConnection = Probe.memory(pid).perConnection(idle, connections);
+            Integer threads = Probe.threads(pid);
+
+            Long cpuBefore = Probe.cpuMicros(pid);
+            generator.send("go");
+            String line = generator.awaitLine(event("result"), s.load().dividedBy(2));
+            threads = max(threads, Probe.threads(pid));
+            Duration loading = s.load().plus(s.requestTimeout()).plus(s.slack());
+            if (line == null) line = generator.awaitLine(event("result"), loading);
+            Long cpu = difference(Probe.cpuMicros(pid), cpuBefore);
+            Map<String, String> result = FlatJson.parse(line);
+            if (result.isEmpty())
+                note = join(note, "the generator printed no 'result' line %s: %s"
+                        .formatted(when(generator, loading), generator.errors()));
+            Long completed = number(result, "completed");
+            return new Run(name, size, "ours", connections, number(result, "errors"), number(result, "timeouts"),
+                    completed, real(result, "rps"), number(result, "p50us"), number(result, "p99us"),
+                    number(result, "p999us"), perRequest(cpu, completed), threads,
+                    perConnection.heapUsedBytes(), perConnection.nativeBytes(),
+                    result.containsKey("answeredConnections") ? Integer.valueOf(result.get("answeredConnections")) : null,
+                    note);
+        } catch (UncheckedIOException e) {
+            return Run.failed(name, size, "ours", e.getMessage());
+        }
+    }
+
+    /**
+     * Waits, at most {@link #ACCEPT_WITHIN}, until the server has a descriptor for each connection held (the
+     * generator counts a connection held once the kernel completed it, which may be before the server accepted
+     * it); null once it has, else what it had.
+     */
+    private static String awaitAccepted(long pid, Long idle, int connections) {
+        long deadline = System.nanoTime() + ACCEPT_WITHIN.toNanos();
+        Long now;
+        while ((now = Probe.descriptors(pid)) != null && idle != null && now - idle < connections) {
+            if (System.nanoTime() - deadline > 0)
+                return "the server had accepted %d of the %d connections after %d s (its descriptors less the idle ones)"
+                        .formatted(now - idle, connections, ACCEPT_WITHIN.toSeconds());
+            try {
+                Thread.sleep(50); // polls a figure of another process: nothing to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+        return null;
+    }
+
+    /** wrk against the server: its summary, the server's CPU over the run and its threads half-way. */
+    private static Run wrk(Settings s, Child server, String name, int size, int port) {
+        long pid = server.pid();
+        Long cpuBefore = Probe.cpuMicros(pid);
+        try (Child wrk = Wrk.start(port, size, s.load(), s.requestTimeout())) {
+            wrk.waitFor(s.load().dividedBy(2));
+            Integer threads = Probe.threads(pid);
+            List<String> output = wrk.output(s.load().plus(s.slack()));
+            Long cpu = difference(Probe.cpuMicros(pid), cpuBefore);
+            Wrk.Result r = Wrk.parse(output);
+            if (r == null)
+                return Run.failed(name, size, "wrk", "wrk printed no summary (exit code %s): %s"
+                        .formatted(wrk.exitCode(), String.join(" | ", output) + " " + wrk.errors()));
+            return new Run(name, size, "wrk", null, r.errors(), r.timeouts(), r.requests(), r.rps(), r.p50us(),
+                    r.p99us(), null, perRequest(cpu, r.requests()), threads, null, null, null,
+                    r.connectErrors() > 0 ? r.connectErrors() + " connect errors" : null);
+        } catch (UncheckedIOException e) {
+            return Run.failed(name, size, "wrk", e.getMessage());
+        }
+    }
+
+    /** One failed row per client asked for. */
+    private static List<Run> failed(Settings s, String server, int size, String why) {
+        List<Run> runs = new ArrayList<>();
+        if (s.ours()) runs.add(Run.failed(server, size, "ours", why));
+        if (s.wrk()) runs.add(Run.failed(server, size, "wrk", why));
+        return runs;
+    }
+
+    /** What the connect phase did, if it did not simply hold every connection within the ramp. */
+    private static String connectNote(Map<String, String> held, int size, Settings s) {
+        long connections = Long.parseLong(held.get("held")), errors = number(held, "connectErrors", 0);
+        long ms = number(held, "ms", 0);
+        boolean slow = ms > s.ramp().plusSeconds(1).toMillis();
+        if (connections == size && errors == 0 && !slow) return null;
+        return "held %d of %d (%d connect errors) after %.1f s".formatted(connections, size, errors, ms / 1000.0);
+    }
+
+    private static Predicate<String> event(String name) {
+        return line -> name.equals(FlatJson.parse(line).get("event"));
+    }
+
+    /**
+     * Why a line did not come: the child exited (its stdout ended, so it is exiting: it gets a second to say its
+     * exit code), or it was still running at the end of the bound.
+     */
+    private static String when(Child child, Duration bound) {
+        child.waitFor(Duration.ofSeconds(1));
+        Integer code = child.exitCode();
+        return code == null ? "within " + bound.toSeconds() + " s" : "(it exited with code " + code + ")";
+    }
+
+    private static Long number(Map<String, String> json, String name) {
+        String v = json.get(name);
+        return v == null ? null : Math.round(Double.parseDouble(v));
+    }
+
+    private static long number(Map<String, String> json, String name, long otherwise) {
+        Long v = number(json, name);
+        return v == null ? otherwise : v;
+    }
+
+    private static Double real(Map<String, String> json, String name) {
+        String v = json.get(name);
+        return v == null ? null : Double.valueOf(v);
+    }
+
+    private static Integer max(Integer a, Integer b) {
+        return a == null ? b : b == null ? a : Math.max(a, b);
+    }
+
+    private static Long difference(Long after, Long before) {
+        return after == null || before == null ? null : after - before;
+    }
+
+    private static Double perRequest(Long cpuMicros, Long requests) {
+        return cpuMicros == null || requests == null || requests == 0 ? null : cpuMicros / (double) requests;
+    }
+
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
+    }
+}

@@ -1,0 +1,93 @@
+package conclab.c10k.bench;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The driver's trial against stand-ins that honour the servers' and the generator's contracts ({@link FakeServe},
+ * {@link FakeLoad}), and against stand-ins that break them: every row is filled or says why, every phase is
+ * bounded, and no child is left.
+ */
+class TrialTest {
+    static final String CP = System.getProperty("java.class.path");
+    static final Launch FAKES = new Launch(CP, CP, FakeServe.class.getName(), FakeServe.class.getName(), FakeLoad.class.getName());
+
+    /** Short phases: a 2 s load, a 1 s timeout; bounds generous enough for a loaded machine. */
+    static Trial.Settings settings(boolean wrk) {
+        return new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(60), Duration.ofSeconds(60), true, wrk);
+    }
+
+    @AfterEach
+    void noChildIsLeft() {
+        Children.assertNoneLeft();
+    }
+
+    @Test
+    void aServerUnderOurGeneratorAndWrkFillsBothRows() {
+        boolean wrk = Wrk.installed();
+        List<Run> runs = Trial.run(FAKES, settings(wrk), "loop", 200);
+        assertEquals(wrk ? 2 : 1, runs.size(), runs.toString());
+        Run ours = runs.getFirst();
+        assertEquals("ours", ours.client());
+        assertNull(ours.note(), ours.toString());
+        assertEquals(200, ours.held());
+        assertEquals(0, ours.errors());
+        assertEquals(0, ours.timeouts());
+        assertEquals(200, ours.answeredConnections());
+        assertTrue(ours.completed() > 0 && ours.rps() > 0 && ours.p50us() > 0 && ours.p99us() >= ours.p50us(), ours.toString());
+        assertTrue(ours.threads() > 0 && ours.cpuUsPerRequest() > 0, ours.toString());
+        assertNotNull(ours.heapPerConnBytes(), ours.toString()); // measured, whatever their size
+        assertNotNull(ours.nativePerConnBytes(), ours.toString());
+        if (wrk) {
+            Run w = runs.get(1);
+            assertEquals("wrk", w.client());
+            assertNull(w.note(), w.toString());
+            assertEquals(0, w.errors(), w.toString());
+            assertTrue(w.completed() > 0 && w.rps() > 0 && w.p50us() > 0 && w.cpuUsPerRequest() > 0, w.toString());
+            assertNull(w.held());
+            assertNull(w.heapPerConnBytes());
+        }
+    }
+
+    @Test
+    void aPoolOf200AnswersTwoHundredConnectionsAndTheOthersTimeOut() {
+        Run ours = Trial.run(FAKES, settings(false), "pool", 300).getFirst();
+        assertEquals(300, ours.held(), ours.toString());
+        assertEquals(200, ours.answeredConnections(), ours.toString());
+        assertEquals(100, ours.timeouts(), ours.toString());
+        assertTrue(ours.threads() >= 200, ours.toString());
+    }
+
+    @Test
+    void aServerThatNeverPrintsItsPortCostsTheStartBoundAndSaysSo() {
+        var s = new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(3), Duration.ofSeconds(60), true, true);
+        List<Run> runs = Trial.run(FAKES, s, "mute", 100);
+        assertEquals(List.of("ours", "wrk"), runs.stream().map(Run::client).toList());
+        for (Run r : runs) {
+            assertTrue(r.note().startsWith("the server printed no 'listening on' line within 3 s"), r.note());
+            assertNull(r.rps());
+        }
+    }
+
+    @Test
+    void aServerThatExitsSaysWhy() {
+        Run r = Trial.run(FAKES, settings(false), "crash", 100).getFirst();
+        assertTrue(r.note().contains("exited with code 3") && r.note().contains("crash: as asked"), r.note());
+    }
+
+    @Test
+    void aGeneratorThatNeverHoldsItsConnectionsIsBoundedAndTheServerStillEnds() {
+        var launch = new Launch(CP, CP, FakeServe.class.getName(), FakeServe.class.getName(), MuteLoad.class.getName());
+        var s = new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(60), Duration.ofSeconds(2), true, false);
+        Run r = Trial.run(launch, s, "loop", 100).getFirst();
+        assertTrue(r.note().startsWith("the generator printed no 'held' line within 4 s"), r.note());
+        assertTrue(r.note().contains("mute: connecting forever"), r.note());
+    }
+}
