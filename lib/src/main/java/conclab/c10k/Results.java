@@ -13,27 +13,29 @@ import java.util.Optional;
 
 /**
  * The results of a run of the C10K benchmark, as its driver writes them in JSON: a {@code machine} object
- * (cores, kernel, JDK, date, the limits read from the machine) and {@code runs}, one flat object per server,
- * number of connections and client, with the measurements as numbers.
+ * (cores, kernel, JDK, date, the limits read from the machine), a {@code bench} object (how it ran: seconds of
+ * load, flags), and {@code runs}, one flat object per server, size (connections asked for) and client, with the
+ * measurements as numbers.
  *
  * <p>This class reads them, picks rows and values, and draws them: a chart with one line per server
  * against the number of connections, a table. It names only the three keys that identify a row
- * ({@link #SERVER}, {@link #CONNECTIONS}, {@link #CLIENT}); the measurements are asked for by their keys in
+ * ({@link #SERVER}, {@link #SIZE}, {@link #CLIENT}); the measurements are asked for by their keys in
  * the file. A missing or null value reads as {@code NaN} and is left out of charts. Immutable.
  */
 public final class Results {
     /** The key of a row's server kind ({@code "loop"}, {@code "virtual"}, ...). */
     public static final String SERVER = "server";
-    /** The key of a row's number of connections. */
-    public static final String CONNECTIONS = "connections";
+    /** The key of a row's size: the number of connections asked for. */
+    public static final String SIZE = "size";
     /** The key of a row's client ({@code "ours"} or {@code "wrk"}). */
     public static final String CLIENT = "client";
 
-    private final Map<String, Object> machine;
+    private final Map<String, Object> machine, bench;
     private final List<Map<String, Object>> runs;
 
-    private Results(Map<String, Object> machine, List<Map<String, Object>> runs) {
+    private Results(Map<String, Object> machine, Map<String, Object> bench, List<Map<String, Object>> runs) {
         this.machine = machine;
+        this.bench = bench;
         this.runs = runs;
     }
 
@@ -59,12 +61,18 @@ public final class Results {
             if (!(row instanceof Map<?, ?> r)) throw new IllegalArgumentException("a run is not an object: " + row);
             rows.add((Map<String, Object>) r);
         }
-        return new Results((Map<String, Object>) machine, List.copyOf(rows));
+        Map<String, Object> bench = top.get("bench") instanceof Map<?, ?> b ? (Map<String, Object>) b : Map.of();
+        return new Results((Map<String, Object>) machine, bench, List.copyOf(rows));
     }
 
     /** The machine the results were measured on, as the driver described it. */
     public Map<String, Object> machine() {
         return machine;
+    }
+
+    /** How the benchmark ran (seconds of load, flags, elapsed time); empty if the file does not say. */
+    public Map<String, Object> bench() {
+        return bench;
     }
 
     /** Every row, in the file's order. */
@@ -77,15 +85,15 @@ public final class Results {
         return runs.stream().filter(r -> client.equals(r.get(CLIENT))).toList();
     }
 
-    /** The row of {@code server} at {@code connections} with {@code client}, if it was measured. */
-    public Optional<Map<String, Object>> run(String server, long connections, String client) {
+    /** The row of {@code server} at {@code size} connections with {@code client}, if it was measured. */
+    public Optional<Map<String, Object>> run(String server, long size, String client) {
         return runs(client).stream()
-                .filter(r -> server.equals(r.get(SERVER)) && number(r, CONNECTIONS) == connections).findFirst();
+                .filter(r -> server.equals(r.get(SERVER)) && number(r, SIZE) == size).findFirst();
     }
 
-    /** The value of {@code key} for server, connections and client; NaN if it was not measured. */
-    public double value(String server, long connections, String client, String key) {
-        return run(server, connections, client).map(r -> number(r, key)).orElse(Double.NaN);
+    /** The value of {@code key} for server, size and client; NaN if it was not measured. */
+    public double value(String server, long size, String client, String key) {
+        return run(server, size, client).map(r -> number(r, key)).orElse(Double.NaN);
     }
 
     /** The servers measured with {@code client}, in the file's order. */
@@ -93,9 +101,9 @@ public final class Results {
         return runs(client).stream().map(r -> String.valueOf(r.get(SERVER))).distinct().toList();
     }
 
-    /** The numbers of connections measured with {@code client}, smallest first. */
+    /** The sizes measured with {@code client}, smallest first. */
     public List<Long> sizes(String client) {
-        return runs(client).stream().map(r -> (long) number(r, CONNECTIONS)).distinct().sorted().toList();
+        return runs(client).stream().map(r -> (long) number(r, SIZE)).distinct().sorted().toList();
     }
 
     /** The value of {@code key} in {@code row} as a number; NaN if it is missing, null or not a number. */
@@ -124,20 +132,20 @@ public final class Results {
     }
 
     /**
-     * A text table of the rows measured with {@code client}: server, connections, then one column per key
+     * A text table of the rows measured with {@code client}: server, size, then one column per key
      * (a missing value shows as "-").
      */
     public String table(String client, String... keys) {
         List<String[]> lines = new ArrayList<>();
         String[] head = new String[keys.length + 2];
         head[0] = SERVER;
-        head[1] = CONNECTIONS;
+        head[1] = SIZE;
         System.arraycopy(keys, 0, head, 2, keys.length);
         lines.add(head);
         for (Map<String, Object> r : runs(client)) {
             String[] line = new String[keys.length + 2];
             line[0] = String.valueOf(r.get(SERVER));
-            line[1] = format(number(r, CONNECTIONS));
+            line[1] = format(number(r, SIZE));
             for (int i = 0; i < keys.length; i++) line[i + 2] = format(number(r, keys[i]));
             lines.add(line);
         }

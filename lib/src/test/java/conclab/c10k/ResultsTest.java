@@ -10,12 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ResultsTest {
     static final String JSON = """
-            {"machine": {"cores": 2, "kernel": "6.18"},
+            {"machine": {"cores": 2, "kernel": "6.18"}, "bench": {"seconds": 5},
              "runs": [
-              {"server": "loop", "connections": 1000, "client": "ours", "rps": 100000.5, "p99us": 2000},
-              {"server": "loop", "connections": 10000, "client": "ours", "rps": 80000, "p99us": null},
-              {"server": "pool", "connections": 1000, "client": "ours", "rps": 40000, "answeredConnections": 200},
-              {"server": "loop", "connections": 1000, "client": "wrk", "rps": 90000}
+              {"server": "loop", "size": 1000, "client": "ours", "rps": 100000.5, "p99us": 2000},
+              {"server": "loop", "size": 10000, "client": "ours", "rps": 80000, "p99us": null},
+              {"server": "pool", "size": 1000, "client": "ours", "rps": 40000, "answeredConnections": 200},
+              {"server": "loop", "size": 1000, "client": "wrk", "rps": 90000}
              ]}
             """;
 
@@ -23,6 +23,7 @@ class ResultsTest {
     void picksRowsAndValues(@TempDir Path dir) throws Exception {
         Results r = Results.read(Files.writeString(dir.resolve("r.json"), JSON));
         assertEquals(2L, r.machine().get("cores"));
+        assertEquals(5L, r.bench().get("seconds"));
         assertEquals(4, r.runs().size());
         assertEquals(List.of("loop", "pool"), r.servers("ours"));
         assertEquals(List.of(1000L, 10000L), r.sizes("ours"));
@@ -45,10 +46,10 @@ class ResultsTest {
     @Test
     void aTableLinesUpItsColumns() {
         assertEquals("""
-                server  connections      rps  answeredConnections
-                loop          1,000  100,001                    -
-                loop         10,000   80,000                    -
-                pool          1,000   40,000                  200
+                server    size      rps  answeredConnections
+                loop     1,000  100,001                    -
+                loop    10,000   80,000                    -
+                pool     1,000   40,000                  200
                 """, Results.parse(JSON).table("ours", "rps", "answeredConnections"));
         assertEquals("0.0500", Results.format(0.05));
         assertEquals("1.50", Results.format(1.5));
