@@ -371,6 +371,40 @@ public final class Lab {
                 .map(h -> h.pid() + " " + h.info().commandLine().orElse(h.info().command().orElse("?"))).toList();
     }
 
+    /**
+     * The TCP ports this JVM listens on (IPv4 and IPv6), from {@code /proc}: the sockets among its descriptors
+     * ({@code /proc/self/fd}) whose row in {@code /proc/net/tcp} or {@code tcp6} is in state LISTEN. Empty where
+     * there is no {@code /proc}.
+     */
+    public static List<Integer> listeningPorts() {
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString(); // socket:[INODE]
+                    if (target.startsWith("socket:[")) mine.add(target.substring(8, target.length() - 1));
+                } catch (IOException gone) {
+                    // closed since the listing
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return List.of();
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String row : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                    String[] f = row.strip().split("\\s+"); // sl local remote st ... uid timeout inode
+                    if (f.length > 9 && f[3].equals("0A") && mine.contains(f[9]))
+                        ports.add(Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16));
+                }
+            } catch (IOException e) {
+                // no such table (no IPv6): nothing listens there
+            }
+        }
+        return ports.stream().sorted().toList();
+    }
+
     @Override
     public String toString() {
         return "C10K lab in " + dist;

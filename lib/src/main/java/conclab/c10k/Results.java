@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The results of a run of the C10K benchmark, as its driver writes them in JSON: a {@code machine} object
@@ -65,6 +66,13 @@ public final class Results {
         return new Results((Map<String, Object>) machine, bench, List.copyOf(rows));
     }
 
+    /** These results and {@code more}'s runs, on this one's machine: two runs of one session, shown together. */
+    public Results and(Results more) {
+        List<Map<String, Object>> all = new ArrayList<>(runs);
+        all.addAll(more.runs);
+        return new Results(machine, bench, List.copyOf(all));
+    }
+
     /** The machine the results were measured on, as the driver described it. */
     public Map<String, Object> machine() {
         return machine;
@@ -116,15 +124,23 @@ public final class Results {
      * measured with {@code client}; points with no value are left out, and so are servers with none.
      */
     public Chart chart(String client, String key, double scale, String title, String yLabel) {
+        return chart(client, row -> number(row, key) * scale, title, yLabel);
+    }
+
+    /**
+     * A chart of {@code value} of each row against the number of connections, one line per server measured
+     * with {@code client}; NaN values are left out, and so are servers with none.
+     */
+    public Chart chart(String client, ToDoubleFunction<Map<String, Object>> value, String title, String yLabel) {
         Chart chart = Chart.line(title, "connections", yLabel).logX();
         for (String server : servers(client)) {
             List<Long> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (long n : sizes(client)) {
-                double v = value(server, n, client, key);
+                double v = run(server, n, client).map(value::applyAsDouble).orElse(Double.NaN);
                 if (Double.isNaN(v)) continue;
                 xs.add(n);
-                ys.add(v * scale);
+                ys.add(v);
             }
             if (!xs.isEmpty()) chart.series(server, xs, ys);
         }

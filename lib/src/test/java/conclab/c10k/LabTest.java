@@ -105,6 +105,19 @@ class LabTest {
         throw new AssertionError("no line starts with " + start);
     }
 
+    @Test
+    void theListeningPortsOfThisJvm() throws Exception {
+        int port;
+        try (var listening = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            port = listening.getLocalPort();
+            assertTrue(Lab.listeningPorts().contains(port), Lab.listeningPorts() + " lacks " + port);
+            try (var client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port); var accepted = listening.accept()) {
+                assertEquals(1, Lab.listeningPorts().stream().filter(p -> p == port).count(), "connections do not listen");
+            }
+        }
+        assertFalse(Lab.listeningPorts().contains(port));
+    }
+
     // A child's lifetime.
 
     @Test

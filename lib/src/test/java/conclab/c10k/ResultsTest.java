@@ -44,6 +44,22 @@ class ResultsTest {
     }
 
     @Test
+    void aChartOfAnyFigureOfTheRows() {
+        assertEquals("per answered (connections → req/s)\n  pool: 1000=200",
+                Results.parse(JSON).chart("ours", r -> Results.number(r, "rps") / Results.number(r, "answeredConnections"),
+                        "per answered", "req/s").toString());
+    }
+
+    @Test
+    void twoRunsShownTogether() {
+        Results a = Results.parse(JSON), b = Results.parse("{\"machine\": {\"cores\": 4}, \"runs\": [{\"server\": \"bare\", \"size\": 1000, \"client\": \"ours\"}]}");
+        Results both = a.and(b);
+        assertEquals(List.of("loop", "pool", "bare"), both.servers("ours"));
+        assertEquals(2L, both.machine().get("cores"));
+        assertEquals(4, a.runs().size(), "unchanged");
+    }
+
+    @Test
     void aTableLinesUpItsColumns() {
         assertEquals("""
                 server    size      rps  answeredConnections
