@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * <p>Where the jars are: the folder {@code c10k} beside the jar this library was loaded from (the kernel's
  * {@code kernel/target/dist/conclab-lib.jar} has {@code kernel/target/dist/c10k}), or, when the library
  * runs from its class folder {@code <repo>/lib/target/classes}, the module's own
- * {@code <repo>/c10k/target/dist}. Either holds {@code conclab-c10k.jar} and {@code lib/*.jar}, the classpath
- * of the lab's JVMs.
+ * {@code <repo>/c10k/target/dist}; failing that, the module's folder in the repository around the working
+ * folder (an installed kernel runs a copy of the library jar, outside the repository). Each holds
+ * {@code conclab-c10k.jar} and {@code lib/*.jar}, the classpath of the lab's JVMs.
  *
  * <p>A child's lifetime: {@link #run} starts it with stdout and stderr merged, copies each line it prints
  * to a consumer on the calling thread, and waits at most the given limit. If the limit passes or the
@@ -67,17 +68,27 @@ public final class Lab {
     }
 
     /**
-     * The lab beside this library. Throws {@link IllegalStateException} saying what to build if its jars are
-     * not there.
+     * The lab of this library: the first of {@link #candidates} that holds the jars. Throws
+     * {@link IllegalStateException} naming the places it looked and what to build if none does.
      */
     public static Lab find() {
-        Path lib = libraryLocation();
-        Path dist = distFor(lib);
-        if (!isDist(dist)) {
-            throw new IllegalStateException("the C10K lab's jars are not in " + dist + " (this library is " + lib
-                    + "): build them from the repository's root with ./mvnw -q -B package -DskipTests");
-        }
-        return new Lab(dist);
+        List<Path> places = candidates(libraryLocation(), Path.of(System.getProperty("user.dir")));
+        for (Path dist : places) if (isDist(dist)) return new Lab(dist.toAbsolutePath().normalize());
+        throw new IllegalStateException("the C10K lab's jars are in none of " + places
+                + ": build them from the repository's root with ./mvnw -q -B package -DskipTests");
+    }
+
+    /**
+     * Where the lab's jars may be, in order, for a library loaded from {@code lib} and a program working in
+     * {@code cwd}: beside the library ({@link #distFor}), then in the module of the repository that holds the
+     * library, or else the working folder (a notebook works in its folder; an installed kernel's library is a
+     * copy outside the repository, which has no {@code c10k} beside it).
+     */
+    static List<Path> candidates(Path lib, Path cwd) {
+        List<Path> places = new ArrayList<>(List.of(distFor(lib)));
+        repository(lib).or(() -> repository(cwd)).map(repo -> repo.resolve(Path.of("c10k", "target", "dist")))
+                .filter(dist -> !places.contains(dist)).ifPresent(places::add);
+        return places;
     }
 
     /** The lab whose jars are in {@code dist} (a folder with {@link #JAR} and {@code lib/}). */
@@ -355,14 +366,23 @@ public final class Lab {
         return root().resolve(Path.of("lib", "src", "main", "java", "conclab", "c10k"));
     }
 
-    /** The repository the library was built in: the nearest folder above the library that holds its sources. */
+    /**
+     * The repository of the course: the nearest folder at or above the library that holds this package's
+     * sources, or else at or above the working folder.
+     */
     static Path root() {
-        Path lib = libraryLocation().toAbsolutePath().normalize();
-        for (Path dir = lib; dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve(Path.of("lib", "src", "main", "java", "conclab", "c10k")))) return dir;
+        Path lib = libraryLocation(), cwd = Path.of(System.getProperty("user.dir"));
+        return repository(lib).or(() -> repository(cwd)).orElseThrow(() -> new IllegalStateException(
+                "the library's sources are in no folder above " + lib + " or " + cwd
+                        + ": read lib/src/main/java/conclab/c10k/ in the course's repository"));
+    }
+
+    /** The nearest folder at or above {@code from} that holds this package's sources. */
+    static Optional<Path> repository(Path from) {
+        for (Path dir = from.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(Path.of("lib", "src", "main", "java", "conclab", "c10k")))) return Optional.of(dir);
         }
-        throw new IllegalStateException("the library's sources are not in a folder above " + lib
-                + ": read lib/src/main/java/conclab/c10k/ in the course's repository");
+        return Optional.empty();
     }
 
     /** The processes this JVM started that are still alive (children and theirs), each as "PID command". */

@@ -41,6 +41,22 @@ class LabTest {
     }
 
     @Test
+    void anInstalledKernelsLibraryFindsTheModuleOfTheRepositoryItWorksIn(@TempDir Path dir) throws Exception {
+        Path jar = Files.createDirectories(dir.resolve("jupyter/kernels/conclab")).resolve("conclab-lib.jar");
+        Files.writeString(jar, "");
+        Path repo = dir.resolve("repo");
+        Files.createDirectories(repo.resolve("lib/src/main/java/conclab/c10k"));
+        Path notebooks = Files.createDirectories(repo.resolve("notebooks/12-coroutines-and-async-io"));
+        assertEquals(List.of(dir.resolve("jupyter/kernels/conclab/c10k"), repo.resolve("c10k/target/dist")),
+                Lab.candidates(jar, notebooks));
+        assertEquals(List.of(dir.resolve("jupyter/kernels/conclab/c10k")), Lab.candidates(jar, dir), "no repository around");
+        Path kernelJar = Files.createDirectories(repo.resolve("kernel/target/dist")).resolve("conclab-lib.jar");
+        Files.writeString(kernelJar, "");
+        assertEquals(List.of(repo.resolve("kernel/target/dist/c10k"), repo.resolve("c10k/target/dist")),
+                Lab.candidates(kernelJar, dir), "the library's own repository first");
+    }
+
+    @Test
     void aDistHasTheJarAndItsLibFolder(@TempDir Path dir) throws Exception {
         assertFalse(Lab.isDist(dir));
         Files.writeString(dir.resolve(Lab.JAR), "");
@@ -60,12 +76,14 @@ class LabTest {
     void inTheseTestsTheLibraryIsItsClassFolder() {
         Path lib = Lab.libraryLocation();
         assertTrue(lib.endsWith(Path.of("lib", "target", "classes")), lib.toString());
-        assertEquals(lib.getParent().getParent().resolveSibling("c10k").resolve("target/dist"), Lab.distFor(lib));
-        if (!Lab.isDist(Lab.distFor(lib))) {
+        Path dist = lib.getParent().getParent().resolveSibling("c10k").resolve("target/dist");
+        assertEquals(dist, Lab.distFor(lib));
+        assertEquals(List.of(dist), Lab.candidates(lib, lib), "the same place twice is tried once");
+        if (!Lab.isDist(dist)) {
             var e = assertThrows(IllegalStateException.class, Lab::find);
             assertTrue(e.getMessage().contains("./mvnw -q -B package -DskipTests"), e.getMessage());
         } else {
-            assertEquals(Lab.distFor(lib), Lab.find().dist());
+            assertEquals(dist, Lab.find().dist());
         }
     }
 
