@@ -1,23 +1,16 @@
 package conclab.c10k;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -56,9 +49,9 @@ public final class Lab {
     /** The lab's jar, in {@link #dist()}; its dependencies are in {@code lib/}. */
     public static final String JAR = "conclab-c10k.jar";
     /** How long a child may take to end after SIGTERM before it is killed. */
-    static final Duration GRACE = Duration.ofMillis(1500);
+    static final Duration GRACE = ChildProcess.GRACE;
     /** How often a running child's descendants are noted. */
-    private static final long LOOK_EVERY_MS = 250;
+    private static final Duration LOOK_EVERY = Duration.ofMillis(250);
 
     /** The folder with {@link #JAR} and {@code lib/}. */
     private final Path dist;
@@ -167,6 +160,74 @@ public final class Lab {
         }
     }
 
+    /** The lib's server main: {@code Serve KIND --port 0}. */
+    static final String SERVE = "conclab.c10k.Serve";
+    /** The load generator's main. */
+    static final String GENERATOR = "conclab.c10k.load.LoadGenerator";
+    /** The profiled server's JVM flags: the benchmark's heap and collector (without its memory tracking). */
+    static final List<String> SERVER_FLAGS = List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC");
+    /** The generator's JVM flags, as in the benchmark. */
+    static final List<String> GENERATOR_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
+    /** The recording's settings: JDK 25's CPU-time samples and nothing else. */
+    private static final String CPU_TIME_JFC = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <configuration version="2.0" label="CPU time" description="jdk.CPUTimeSample only">
+              <event name="jdk.CPUTimeSample"><setting name="enabled">true</setting><setting name="throttle">1ms</setting></event>
+            </configuration>
+            """;
+
+    /**
+     * Where the CPU time of a lib server of {@code kind} goes under load: starts it in a JVM that records JFR's
+     * CPU-time samples, holds {@code connections} from the load generator, loads them for {@code load} (closed
+     * loop, as the benchmark does), ends the server (which writes the recording as it exits) and reads the
+     * recording. Prints a line per step. Waits at most {@code limit} in all; stops both JVMs if it passes
+     * ({@link IllegalStateException}) or the calling thread is interrupted ({@link InterruptedException}).
+     */
+    public Profile profile(String kind, int connections, Duration load, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Path dir = null;
+        ChildProcess server = null, generator = null;
+        Consumer<String> out = System.out::println;
+        try {
+            dir = Files.createTempDirectory("c10k-profile-");
+            Path jfc = Files.writeString(dir.resolve("cpu.jfc"), CPU_TIME_JFC), jfr = dir.resolve(kind + ".jfr");
+            List<String> flags = new ArrayList<>(SERVER_FLAGS);
+            flags.add("-XX:StartFlightRecording:settings=" + jfc + ",filename=" + jfr + ",dumponexit=true");
+            server = ChildProcess.start(command(flags, SERVE, List.of(kind, "--port", "0")));
+            String listening = server.awaitLine(l -> l.startsWith("listening on 127.0.0.1:"), deadline, "'listening on' line", l -> {});
+            String port = listening.substring(listening.lastIndexOf(':') + 1).strip();
+            out.accept(kind + ": " + listening + ", recording its CPU time (pid " + server.pid() + ")");
+            generator = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", port, "--connections", "" + connections,
+                    "--seconds", "" + load.toSeconds(), "--ramp-seconds", "1", "--timeout-ms", "2000")));
+            Map<String, Object> held = Json.parseObject(generator.awaitLine(l -> l.contains("\"held\""), deadline, "'held' line", out));
+            out.accept(kind + ": " + held.get("held") + " connections held; " + load.toSeconds() + " s of load");
+            generator.send("go");
+            Map<String, Object> result = Json.parseObject(generator.awaitLine(l -> l.contains("\"result\""), deadline, "'result' line", out));
+            out.accept(kind + ": " + Results.format(Results.number(result, "rps")) + " req/s, " + result.get("errors") + " errors");
+            generator.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))); // it closes its connections
+            server.closeInput();                                        // Serve ends at the end of its stdin
+            if (!server.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
+                throw new IllegalStateException(kind + " did not exit in time; its last lines: " + server.tail());
+            return Profile.read(kind, jfr, result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (generator != null) generator.stop(out);
+            if (server != null) server.stop(out);
+            deleteAll(dir);
+        }
+    }
+
+    private static void deleteAll(Path dir) {
+        if (dir == null) return;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temporary folder: the system cleans it up in the end
+        }
+    }
+
     /**
      * Runs {@code child}, its stdout and stderr merged, handing each line it prints to {@code lines} on the
      * calling thread; returns its exit code. If it has not ended after {@code limit}, stops it (see the class
@@ -174,138 +235,30 @@ public final class Lab {
      * throws {@link InterruptedException}. Either way, no process of its family is left when this returns.
      */
     public static int run(ProcessBuilder child, Duration limit, Consumer<String> lines) throws InterruptedException {
-        Process p;
-        try {
-            p = child.redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + child.command().getFirst(), e);
-        }
-        BlockingQueue<Optional<String>> out = new LinkedBlockingQueue<>(); // Optional.empty(): end of the output
-        Thread.ofPlatform().daemon().name("c10k-lab-output-" + p.pid()).start(() -> copyLines(p, out));
-        Map<Long, ProcessHandle> family = new LinkedHashMap<>(); // every descendant seen, by pid
+        ChildProcess p = ChildProcess.start(child);
         long deadline = System.nanoTime() + limit.toNanos();
         try {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    stop(p, family.values(), lines);
+            while (!p.outputEnded()) {
+                if (System.nanoTime() - deadline >= 0) {
+                    p.stop(lines);
                     throw new IllegalStateException("pid " + p.pid() + " was still running after " + limit.toSeconds() + " s: stopped it");
                 }
-                Optional<String> line = out.poll(Math.min(LOOK_EVERY_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1), TimeUnit.MILLISECONDS);
-                p.descendants().forEach(h -> family.putIfAbsent(h.pid(), h)); // before the line is handed over
-                if (line != null && line.isEmpty()) break;                    // the end of its output
-                if (line != null) lines.accept(line.get());
-                else if (!p.isAlive()) {                                      // ended; what it left may hold the pipe
-                    drain(out, lines, GRACE);
+                String line = p.nextLine(Math.min(deadline, System.nanoTime() + LOOK_EVERY.toNanos()));
+                if (line != null) lines.accept(line);
+                else if (!p.outputEnded() && !p.process().isAlive()) {  // ended; what it left may hold the pipe
+                    for (long end = System.nanoTime() + GRACE.toNanos(); (line = p.nextLine(end)) != null; ) lines.accept(line);
                     break;
                 }
             }
-            if (!p.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {          // its output has ended, so it is ending
-                stop(p, family.values(), lines);
+            if (!p.awaitExit(GRACE)) {                                   // its output has ended, so it is ending
+                p.stop(lines);
                 throw new IllegalStateException("pid " + p.pid() + " closed its output but did not exit: stopped it");
             }
-            int left = killAll(family.values());
-            if (left > 0) lines.accept("[lab] pid " + p.pid() + " left " + left + " process(es) running: killed them");
-            return p.exitValue();
+            p.stop(lines);                                               // it has exited: kills what it left, and says so
+            return p.process().exitValue();
         } catch (InterruptedException e) {
-            stop(p, family.values(), lines);
+            p.stop(lines);
             throw e;
-        }
-    }
-
-    /** Hands the lines still in {@code out} to {@code lines}, until the end of the output or {@code limit}. */
-    private static void drain(BlockingQueue<Optional<String>> out, Consumer<String> lines, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        for (Optional<String> line; (line = out.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null && line.isPresent(); ) {
-            lines.accept(line.get());
-        }
-    }
-
-    /** Copies the lines of p's output into {@code out}, then Optional.empty(). Runs on the reader thread. */
-    private static void copyLines(Process p, BlockingQueue<Optional<String>> out) {
-        try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) out.add(Optional.of(line));
-        } catch (IOException e) {
-            // the stream was closed: no more lines
-        } finally {
-            out.add(Optional.empty());
-        }
-    }
-
-    /**
-     * Stops p: SIGTERM, the kill after {@link #GRACE}, then kills what is left of {@code family} and p's
-     * descendants, and says in a line to {@code lines} what it did. Waits even when interrupted, keeping the
-     * interrupt status.
-     */
-    static void stop(Process p, Iterable<ProcessHandle> family, Consumer<String> lines) {
-        List<ProcessHandle> all = new ArrayList<>();
-        family.forEach(all::add);
-        p.descendants().filter(h -> !all.contains(h)).forEach(all::add);
-        p.destroy();
-        boolean byItself = awaitEnd(p.toHandle(), GRACE);
-        if (!byItself) {
-            p.destroyForcibly();
-            awaitEnd(p.toHandle(), Duration.ofSeconds(5));
-        }
-        int left = killAll(all);
-        lines.accept("[lab] stopped pid " + p.pid() + (byItself ? " with SIGTERM" : ", killed after " + GRACE.toMillis() + " ms")
-                + (left == 0 ? "; none of its " + all.size() + " descendant(s) was left" : "; killed " + left + " descendant(s) it left"));
-    }
-
-    /**
-     * Gives the processes of {@code handles} {@link #GRACE} to end (a parent that ended them may not have
-     * waited for them), then kills those still alive and waits for each (bounded); returns how many it killed.
-     */
-    private static int killAll(Iterable<ProcessHandle> handles) {
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessHandle h : handles) awaitEnd(h, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        int alive = 0;
-        for (ProcessHandle h : handles) {
-            if (!ended(h)) {
-                alive++;
-                h.destroyForcibly();
-            }
-        }
-        for (ProcessHandle h : handles) awaitEnd(h, Duration.ofSeconds(5));
-        return alive;
-    }
-
-    /**
-     * Waits up to {@code limit} for {@code h} to end; whether it did. Keeps waiting when interrupted, keeping
-     * the status. Looks every few milliseconds: a zombie has ended but has no exit to wait for.
-     */
-    private static boolean awaitEnd(ProcessHandle h, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        boolean interrupted = false;
-        try {
-            while (!ended(h)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                try {
-                    h.onExit().get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // looked at again by the loop
-                }
-            }
-            return true;
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Whether {@code h} has ended: gone, or a zombie (dead, not yet reaped by its new parent; an orphan's
-     * parent is init, which here may take seconds to reap it, and Java counts a zombie as alive).
-     */
-    static boolean ended(ProcessHandle h) {
-        if (!h.isAlive()) return true;
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z"); // pid (comm) state ...
-        } catch (IOException | RuntimeException e) {
-            return !h.isAlive(); // no /proc (not Linux), or it has just gone
         }
     }
 
@@ -387,7 +340,7 @@ public final class Lab {
 
     /** The processes this JVM started that are still alive (children and theirs), each as "PID command". */
     public static List<String> leftovers() {
-        return ProcessHandle.current().descendants().filter(h -> !ended(h))
+        return ProcessHandle.current().descendants().filter(h -> !ChildProcess.ended(h))
                 .map(h -> h.pid() + " " + h.info().commandLine().orElse(h.info().command().orElse("?"))).toList();
     }
 

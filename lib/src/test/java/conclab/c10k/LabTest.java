@@ -209,7 +209,7 @@ class LabTest {
     /** Asserts that process pid ends (or is a zombie: see Lab.ended) within LIMIT. */
     private static void assertEnded(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT);
-        for (var h = ProcessHandle.of(pid); h.isPresent() && !Lab.ended(h.get()); ) {
+        for (var h = ProcessHandle.of(pid); h.isPresent() && !ChildProcess.ended(h.get()); ) {
             if (System.nanoTime() > deadline) fail("process " + pid + " has not ended");
             try {
                 h.get().onExit().get(20, TimeUnit.MILLISECONDS);
