@@ -6,13 +6,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A server that gives each connection a thread of its own, which blocks in {@code read} and {@code write}: the
@@ -38,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the set of open connections; each connection's thread touches its own channel and buffer only, and removes its
  * channel from the set when it closes it. {@link #close} closes the listening socket (the acceptor ends), then
  * every open connection (their threads' reads and writes fail at once, and the threads end), drops the connections
- * still queued, and waits until the acceptor and every connection's thread have ended.
+ * still queued, and waits until the acceptor and every connection's thread have ended (it joins them).
  */
 public final class BlockingServer implements C10kServer {
     /** The bytes a connection reads at once: its only buffer, held while its thread waits in {@code read}. */
@@ -51,6 +56,12 @@ public final class BlockingServer implements C10kServer {
     private final ExecutorService executor;
     /** Runs acceptLoop(). */
     private final Thread acceptor;
+    /**
+     * Every thread the server made that may be alive, for close() to join: an executor that has terminated has run
+     * its last task, but its threads may still be on their way out. Weak: a live thread is reachable, so it stays;
+     * a dead one is dropped by the collector.
+     */
+    private final Set<Thread> threads = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** The connections accepted and not closed yet: added by the acceptor, removed by their threads. */
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     /** Counts of connections accepted, given a thread, and closed for want of a thread. */
@@ -58,32 +69,40 @@ public final class BlockingServer implements C10kServer {
     /** Set by the first close(); guarded by this. */
     private boolean closed;
 
-    /** A platform thread per connection, made by {@code threads}. */
-    static BlockingServer threads(int port, ThreadFactory threads) throws IOException {
-        return new BlockingServer("threads", port, threads, Executors.newThreadPerTaskExecutor(threads));
+    /** A thread per connection, made by {@code factory} (of platform threads). */
+    static BlockingServer threads(int port, ThreadFactory factory) throws IOException {
+        return new BlockingServer("threads", port, factory, Executors::newThreadPerTaskExecutor);
     }
 
-    /** A fixed pool of {@code size} threads made by {@code threads}; the connections beyond wait in its queue. */
-    static BlockingServer pool(int port, int size, ThreadFactory threads) throws IOException {
-        return new BlockingServer("pool", port, threads, Executors.newFixedThreadPool(size, threads));
+    /** A fixed pool of {@code size} threads made by {@code factory}; the connections beyond wait in its queue. */
+    static BlockingServer pool(int port, int size, ThreadFactory factory) throws IOException {
+        return new BlockingServer("pool", port, factory, f -> Executors.newFixedThreadPool(size, f));
     }
 
-    /** A virtual thread per connection, made by {@code threads}. */
-    static BlockingServer virtual(int port, ThreadFactory threads) throws IOException {
-        return new BlockingServer("virtual", port, threads, Executors.newThreadPerTaskExecutor(threads));
+    /** A thread per connection, made by {@code factory} (of virtual threads). */
+    static BlockingServer virtual(int port, ThreadFactory factory) throws IOException {
+        return new BlockingServer("virtual", port, factory, Executors::newThreadPerTaskExecutor);
     }
 
-    private BlockingServer(String name, int port, ThreadFactory threads, ExecutorService executor) throws IOException {
+    /** Listens on {@code port}; runs the connections on {@code executor}, with threads made by {@code factory}. */
+    private BlockingServer(String name, int port, ThreadFactory factory,
+                           Function<ThreadFactory, ExecutorService> executor) throws IOException {
         this.name = name;
-        this.executor = executor;
+        listener = Servers.listen(port);
+        ThreadFactory tracked = task -> {
+            Thread t = factory.newThread(task);
+            if (t != null) threads.add(t);
+            return t;
+        };
+        this.executor = executor.apply(tracked);
         try {
-            listener = Servers.listen(port);
-        } catch (IOException e) {
-            executor.shutdownNow();
+            acceptor = tracked.newThread(this::acceptLoop);
+            acceptor.start();
+        } catch (RuntimeException | Error e) {
+            Servers.closeQuietly(listener);
+            this.executor.shutdownNow();
             throw e;
         }
-        acceptor = threads.newThread(this::acceptLoop);
-        acceptor.start();
     }
 
     /** Accepts connections and hands each to the executor, until the listening socket is closed. */
@@ -168,6 +187,11 @@ public final class BlockingServer implements C10kServer {
         Servers.join(acceptor);
         for (SocketChannel channel : open) Servers.closeQuietly(channel);
         executor.shutdownNow(); // drops the queued connections (closed just now), interrupts the threads
-        executor.close(); // waits until every thread has ended
+        executor.close(); // waits until every task has ended
+        List<Thread> made;
+        synchronized (threads) {
+            made = new ArrayList<>(threads);
+        }
+        for (Thread t : made) Servers.join(t); // and every thread
     }
 }

@@ -56,10 +56,7 @@ public final class LoopServer implements C10kServer {
         listener = Servers.listen(port);
         loops = new Loop[1 + servingLoops];
         try {
-            for (int i = 0; i < loops.length; i++) {
-                EventLoop events = new EventLoop();
-                loops[i] = new Loop(events, threads.newThread(events::run), ByteBuffer.allocateDirect(READ_SIZE));
-            }
+            for (int i = 0; i < loops.length; i++) loops[i] = loop(threads);
         } catch (IOException | RuntimeException | Error e) {
             for (Loop loop : loops) if (loop != null) loop.events.close();
             Servers.closeQuietly(listener);
@@ -77,6 +74,17 @@ public final class LoopServer implements C10kServer {
             for (Loop loop : loops) loop.thread.start();
         } catch (RuntimeException | Error e) { // no thread for a loop: stop the others
             close();
+            throw e;
+        }
+    }
+
+    /** A new loop, and a thread to run it, not started. */
+    private static Loop loop(ThreadFactory threads) throws IOException {
+        EventLoop events = new EventLoop();
+        try {
+            return new Loop(events, threads.newThread(events::run), ByteBuffer.allocateDirect(READ_SIZE));
+        } catch (RuntimeException | Error e) {
+            events.close();
             throw e;
         }
     }
