@@ -39,6 +39,10 @@ public final class C10kBench {
                    Path dist) {}
 
     public static void main(String[] args) throws IOException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println("usage: " + USAGE + "\n" + HELP);
+            return;
+        }
         Options o;
         try {
             o = options(args);
@@ -86,11 +90,11 @@ public final class C10kBench {
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Map<String, Object> bench = new LinkedHashMap<>();
-        bench.put("seconds", o.seconds());
+        bench.put("seconds", settings.load().toSeconds());
         bench.put("rampSeconds", settings.ramp().toSeconds());
         bench.put("timeoutMs", settings.requestTimeout().toMillis());
         bench.put("serverFlags", String.join(" ", Launch.SERVER_FLAGS));
-        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d" + o.seconds() + "s --latency" : null);
+        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d" + settings.load().toSeconds() + "s --latency" : null);
         bench.put("elapsedSeconds", elapsed.toSeconds());
         Path parent = o.json().toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -134,6 +138,16 @@ public final class C10kBench {
 
     static final String USAGE = "C10kBench [--quick] [--servers a,b] [--sizes 1000,10000] [--clients ours,wrk]"
             + " [--seconds D] [--json FILE] [--dist DIR]";
+
+    static final String HELP = """
+              --quick           1000 connections only
+              --servers a,b     of: %s (default: all)
+              --sizes n,m       connections (default: 1000,10000)
+              --clients a,b     ours (the load generator, rate 0, and the memory measurement), wrk (default: both)
+              --seconds D       each client's load, in seconds (default: 5)
+              --json FILE       the results (default: bench/results/c10k-DATE.json, -quick.json with --quick)
+              --dist DIR        the folder of conclab-c10k.jar and lib/ (default: where this class was loaded from)
+            """.formatted(String.join(",", Launch.SERVERS));
 
     /**
      * The dist folder this class runs from: the folder of {@code conclab-c10k.jar} when it runs from the jar,

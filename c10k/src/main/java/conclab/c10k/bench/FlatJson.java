@@ -22,15 +22,15 @@ final class FlatJson {
             Pattern.compile("\"(\\w+)\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([-+.\\w]+))");
 
     /**
-     * The pairs of a flat object, in order, each value as its text (a string unescaped of {@code \"} and
-     * {@code \\}; {@code null} for JSON's null). A line that is no object gives an empty map.
+     * The pairs of a flat object, in order, each value as its text (a string unescaped; {@code null} for
+     * JSON's null). A line that is no object gives an empty map.
      */
     static Map<String, String> parse(String line) {
         Map<String, String> pairs = new LinkedHashMap<>();
         if (line == null || !line.strip().startsWith("{")) return pairs;
         Matcher m = PAIR.matcher(line);
         while (m.find()) {
-            String value = m.group(2) != null ? m.group(2).replaceAll("\\\\(.)", "$1") : m.group(3);
+            String value = m.group(2) != null ? unescape(m.group(2)) : m.group(3);
             pairs.put(m.group(1), "null".equals(value) && m.group(2) == null ? null : value);
         }
         return pairs;
@@ -52,6 +52,31 @@ final class FlatJson {
             case Boolean b -> b.toString();
             default -> quote(value.toString());
         };
+    }
+
+    /** The text of a JSON string's contents: its escapes undone. */
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) {
+                out.append(c);
+                continue;
+            }
+            switch (s.charAt(++i)) {
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                case 'r' -> out.append('\r');
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'u' -> {
+                    out.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+                    i += 4;
+                }
+                default -> out.append(s.charAt(i)); // " \ /
+            }
+        }
+        return out.toString();
     }
 
     /** A JSON string: quotes, backslashes and control characters escaped. */

@@ -76,7 +76,7 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
 
     private static String read(String file) {
         try {
-            return Files.readString(Path.of(file)).strip();
+            return String.join("\n", Files.readAllLines(Path.of(file))).strip(); // not readString: /proc files have no size
         } catch (IOException e) {
             return null;
         }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param held                connections open when the load began
  * @param errors              resets, early closes, unexpected bytes (wrk: socket errors and non-2xx answers)
  * @param timeouts            requests unanswered within the client's timeout
+ * @param sent                requests sent during the load (wrk does not say)
  * @param completed           requests answered during the load
  * @param rps                 completed requests per second
  * @param p50us               median latency, microseconds
@@ -25,19 +26,20 @@ import java.util.Map;
  * @param answeredConnections connections that got at least one answer
  * @param note                what went wrong or differs, in words; null if nothing
  */
-record Run(String server, int size, String client, Integer held, Long errors, Long timeouts, Long completed,
+record Run(String server, int size, String client, Integer held, Long errors, Long timeouts, Long sent, Long completed,
            Double rps, Long p50us, Long p99us, Long p999us, Double cpuUsPerRequest, Integer threads,
            Long heapPerConnBytes, Long nativePerConnBytes, Integer answeredConnections, String note) {
 
     /** A run that measured nothing, and why. */
     static Run failed(String server, int size, String client, String note) {
-        return new Run(server, size, client, null, null, null, null, null, null, null, null, null, null, null, null, null, note);
+        return new Run(server, size, client, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, note);
     }
 
     /** This run with {@code more} added to its note. */
     Run withNote(String more) {
         String joined = note == null ? more : note + "; " + more;
-        return new Run(server, size, client, held, errors, timeouts, completed, rps, p50us, p99us, p999us,
+        return new Run(server, size, client, held, errors, timeouts, sent, completed, rps, p50us, p99us, p999us,
                 cpuUsPerRequest, threads, heapPerConnBytes, nativePerConnBytes, answeredConnections, joined);
     }
 
@@ -55,6 +57,7 @@ record Run(String server, int size, String client, Integer held, Long errors, Lo
         f.put("held", held);
         f.put("errors", errors);
         f.put("timeouts", timeouts);
+        f.put("sent", sent);
         f.put("completed", completed);
         f.put("rps", rps);
         f.put("p50us", p50us);

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * One server at one size, measured: a server JVM started once, then our load generator, then {@code wrk},
  * against it, one after the other.
  *
- * <p>With our generator: the server's memory idle; the generator's N connections opened ({@code held}) and
+ * <p>First a short warm-up with our generator ({@link #warmUp}). With our generator: the server's memory idle; the generator's N connections opened ({@code held}) and
  * accepted by the server; the memory again, the difference being what N idle connections cost; then the load,
  * over which the server's CPU time is read, the server's threads half-way; then the generator's result. With wrk: its run, the server's CPU over
  * it, its threads half-way. Then the server is ended.
@@ -30,6 +30,7 @@ final class Trial {
      * How a trial runs.
      *
      * @param load           the length of the load phase, ours and wrk's (whole seconds)
+     * @param warmUp         the length of the warm-up's load (whole seconds; zero: no warm-up)
      * @param ramp           the time over which the generator spreads its connects (whole seconds)
      * @param requestTimeout how long a request (and a connect) may wait before it counts as a timeout
      * @param startWithin    how long a server may take to print its port
@@ -37,14 +38,17 @@ final class Trial {
      * @param ours           whether our generator runs
      * @param wrk            whether wrk runs
      */
-    record Settings(Duration load, Duration ramp, Duration requestTimeout, Duration startWithin, Duration slack,
+    record Settings(Duration load, Duration warmUp, Duration ramp, Duration requestTimeout, Duration startWithin, Duration slack,
                     boolean ours, boolean wrk) {
-        /** The benchmark's: 5 s of load, a 2 s ramp, 2 s request timeout, 30 s of slack. */
+        /** The benchmark's: {@code seconds} of load after 2 s of warm-up, a 2 s ramp, 2 s request timeout, 30 s of slack. */
         static Settings of(int seconds, boolean ours, boolean wrk) {
-            return new Settings(Duration.ofSeconds(seconds), Duration.ofSeconds(2), Duration.ofSeconds(2),
+            return new Settings(Duration.ofSeconds(seconds), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
                     Duration.ofSeconds(30), Duration.ofSeconds(30), ours, wrk);
         }
     }
+
+    /** The warm-up's connections. */
+    static final int WARM_UP_CONNECTIONS = 100;
 
     /** How long the server may take to accept the connections the generator holds, before it is measured. */
     static final Duration ACCEPT_WITHIN = Duration.ofSeconds(10);
@@ -67,8 +71,10 @@ final class Trial {
                         .formatted(when(child, s.startWithin()), child.errors()));
             Matcher m = LISTENING.matcher(line);
             int port = m.find() ? Integer.parseInt(m.group(1)) : -1;
+            String warm = warmUp(launch, s, port);
             if (s.ours()) runs.add(ours(launch, s, child, server, size, port));
             if (s.wrk()) runs.add(wrk(s, child, server, size, port));
+            if (warm != null) runs.replaceAll(r -> r.withNote(warm));
             if (!child.alive())
                 runs.replaceAll(r -> r.withNote("the server exited during the run, code %d: %s"
                         .formatted(child.exitCode(), child.errors())));
@@ -86,9 +92,7 @@ final class Trial {
         long pid = server.pid();
         Probe.Memory idle = Probe.memory(pid);
         Long idleDescriptors = Probe.descriptors(pid);
-        try (Child generator = launch.generator(List.of("--port", "" + port, "--connections", "" + size, "--rate", "0",
-                "--seconds", "" + s.load().toSeconds(), "--ramp-seconds", "" + s.ramp().toSeconds(),
-                "--timeout-ms", "" + s.requestTimeout().toMillis()))) {
+        try (Child generator = generator(launch, s, port, size, s.load())) {
             Duration connecting = s.ramp().plus(s.requestTimeout()).plus(s.slack());
             Map<String, String> held = FlatJson.parse(generator.awaitLine(event("held"), connecting));
             if (held.isEmpty())
@@ -112,7 +116,7 @@ final class Trial {
                         .formatted(when(generator, loading), generator.errors()));
             Long completed = number(result, "completed");
             return new Run(name, size, "ours", connections, number(result, "errors"), number(result, "timeouts"),
-                    completed, real(result, "rps"), number(result, "p50us"), number(result, "p99us"),
+                    number(result, "sent"), completed, real(result, "rps"), number(result, "p50us"), number(result, "p99us"),
                     number(result, "p999us"), perRequest(cpu, completed), threads,
                     perConnection.heapUsedBytes(), perConnection.nativeBytes(),
                     result.containsKey("answeredConnections") ? Integer.valueOf(result.get("answeredConnections")) : null,
@@ -144,6 +148,31 @@ final class Trial {
         return null;
     }
 
+    /**
+     * A short run of our generator ({@link #WARM_UP_CONNECTIONS} connections for {@link Settings#warmUp}) before
+     * anything is measured, so that every client meets a server whose JIT has compiled its paths and whose
+     * classes are loaded: else the first client's req/s and the idle memory would pay for them. Returns null,
+     * or why it did not complete.
+     */
+    private static String warmUp(Launch launch, Settings s, int port) {
+        if (s.warmUp().isZero()) return null;
+        try (Child generator = generator(launch, s, port, WARM_UP_CONNECTIONS, s.warmUp())) {
+            Duration bound = s.ramp().plus(s.requestTimeout()).plus(s.slack());
+            boolean done = generator.awaitLine(event("held"), bound) != null && generator.send("go")
+                    && generator.awaitLine(event("result"), s.warmUp().plus(bound)) != null;
+            return done ? null : "the warm-up did not complete: " + generator.errors();
+        } catch (UncheckedIOException e) {
+            return "no warm-up: " + e.getMessage();
+        }
+    }
+
+    /** Starts our generator: {@code connections} to {@code port}, rate 0, a load of {@code load}. */
+    private static Child generator(Launch launch, Settings s, int port, int connections, Duration load) {
+        return launch.generator(List.of("--port", "" + port, "--connections", "" + connections, "--rate", "0",
+                "--seconds", "" + load.toSeconds(), "--ramp-seconds", "" + s.ramp().toSeconds(),
+                "--timeout-ms", "" + s.requestTimeout().toMillis()));
+    }
+
     /** wrk against the server: its summary, the server's CPU over the run and its threads half-way. */
     private static Run wrk(Settings s, Child server, String name, int size, int port) {
         long pid = server.pid();
@@ -157,7 +186,7 @@ final class Trial {
             if (r == null)
                 return Run.failed(name, size, "wrk", "wrk printed no summary (exit code %s): %s"
                         .formatted(wrk.exitCode(), String.join(" | ", output) + " " + wrk.errors()));
-            return new Run(name, size, "wrk", null, r.errors(), r.timeouts(), r.requests(), r.rps(), r.p50us(),
+            return new Run(name, size, "wrk", null, r.errors(), r.timeouts(), null, r.requests(), r.rps(), r.p50us(),
                     r.p99us(), null, perRequest(cpu, r.requests()), threads, null, null, null,
                     r.connectErrors() > 0 ? r.connectErrors() + " connect errors" : null);
         } catch (UncheckedIOException e) {

@@ -16,9 +16,9 @@ class TrialTest {
     static final String CP = System.getProperty("java.class.path");
     static final Launch FAKES = new Launch(CP, CP, FakeServe.class.getName(), FakeServe.class.getName(), FakeLoad.class.getName());
 
-    /** Short phases: a 2 s load, a 1 s timeout; bounds generous enough for a loaded machine. */
+    /** Short phases: a 2 s load after 1 s of warm-up, a 1 s timeout; bounds generous enough for a loaded machine. */
     static Trial.Settings settings(boolean wrk) {
-        return new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        return new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(60), Duration.ofSeconds(60), true, wrk);
     }
 
@@ -65,7 +65,7 @@ class TrialTest {
 
     @Test
     void aServerThatNeverPrintsItsPortCostsTheStartBoundAndSaysSo() {
-        var s = new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        var s = new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(3), Duration.ofSeconds(60), true, true);
         List<Run> runs = Trial.run(FAKES, s, "mute", 100);
         assertEquals(List.of("ours", "wrk"), runs.stream().map(Run::client).toList());
@@ -84,7 +84,7 @@ class TrialTest {
     @Test
     void aGeneratorThatNeverHoldsItsConnectionsIsBoundedAndTheServerStillEnds() {
         var launch = new Launch(CP, CP, FakeServe.class.getName(), FakeServe.class.getName(), MuteLoad.class.getName());
-        var s = new Trial.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        var s = new Trial.Settings(Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(60), Duration.ofSeconds(2), true, false);
         Run r = Trial.run(launch, s, "loop", 100).getFirst();
         assertTrue(r.note().startsWith("the generator printed no 'held' line within 4 s"), r.note());
