@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The plumbing of the C10K lab notebook (12.11): finds the lab's JVMs (the {@code c10k} module's jars), runs
@@ -141,17 +144,41 @@ public final class Lab {
     }
 
     /**
-     * Runs the driver with {@code args} and {@code --json} to a temporary file, printing its lines, and
-     * returns the results it wrote. Waits at most {@code limit}; see {@link #run} for what happens then.
+     * The driver's lines worth seeing while it runs: its first line ({@code C10K: ...}, the machine), its progress
+     * ({@code [ 1/4] loop at 1,000: ...}), the lab's own ({@code [lab] ...}) and the elapsed time.
      */
+    public static final Predicate<String> PROGRESS =
+            line -> line.startsWith("[") || line.startsWith("C10K:") || line.startsWith("elapsed");
+
+    /** {@link #bench(Duration, Predicate, String...)} printing every line. */
     public Results bench(Duration limit, String... args) throws InterruptedException {
+        return bench(limit, line -> true, args);
+    }
+
+    /**
+     * Runs the driver with {@code args} and {@code --json} to a temporary file, printing the lines that
+     * {@code show} accepts (and, if the driver fails, its last lines too), and returns the results it wrote.
+     * Waits at most {@code limit}; see {@link #run} for what happens then.
+     */
+    public Results bench(Duration limit, Predicate<String> show, String... args) throws InterruptedException {
         Path json = null;
+        Deque<String> hidden = new ArrayDeque<>();
         try {
             json = Files.createTempFile("c10k-lab-", ".json");
             List<String> all = new ArrayList<>(List.of(args));
             all.addAll(List.of("--json", json.toString()));
-            int exit = run(command(List.of(), DRIVER, all), limit, System.out::println);
-            if (exit != 0) throw new IllegalStateException("the driver ended with exit code " + exit + ": its output above says why");
+            int exit = run(command(List.of(), DRIVER, all), limit, line -> {
+                if (show.test(line)) {
+                    System.out.println(line);
+                    return;
+                }
+                if (hidden.size() == 20) hidden.removeFirst();
+                hidden.addLast(line);
+            });
+            if (exit != 0) {
+                hidden.forEach(System.out::println);
+                throw new IllegalStateException("the driver ended with exit code " + exit + ": its last lines above say why");
+            }
             return Results.read(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
