@@ -35,9 +35,7 @@ public final class Serve {
             System.exit(2);
             return;
         }
-        System.out.println("listening on 127.0.0.1:" + server.port());
-        System.out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stop = new CountDownLatch(1); // before the line: a parent may stop us as soon as it reads it
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Thread.ofPlatform().daemon().name("c10k-stdin").start(() -> {
             try {
@@ -47,6 +45,8 @@ public final class Serve {
             }
             stop.countDown();
         });
+        System.out.println("listening on 127.0.0.1:" + server.port());
+        System.out.flush();
         stop.await();
         server.close();
         if (server instanceof BlockingServer b && b.failedStarts() > 0)
