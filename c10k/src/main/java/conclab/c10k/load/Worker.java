@@ -46,7 +46,7 @@ final class Worker {
     final List<Connection> held = new ArrayList<>();
     /** Latency of each answered request, in microseconds. */
     final Histogram latencies = new Histogram(3);
-    /** Connects that failed or timed out. */
+    /** Connects that failed or timed out, and connections the server closed before the load. */
     long connectErrors;
     /** Connections failed during the load: reset, closed by the server, or sent bytes that are not the response. */
     long errors;
@@ -98,8 +98,9 @@ final class Worker {
     /**
      * Opens this worker's share of {@code total} connections: connection i is started at
      * {@code start + i * rampNanos / total}, or later while too many connects are in flight; a connect that fails
-     * or is not done after {@code timeoutNanos} counts in {@link #connectErrors} and is not retried. Returns when
-     * every connect of the share has ended either way; the connected ones are in {@link #held}, idle.
+     * or is not done after {@code timeoutNanos} counts in {@link #connectErrors} and is not retried, as does one
+     * the server has closed by the end of the phase. Returns when every connect of the share has ended either way;
+     * the connected ones are in {@link #held}, idle.
      */
     void connect(InetSocketAddress address, int total, long start, long rampNanos, long timeoutNanos)
             throws IOException {
@@ -120,7 +121,23 @@ final class Worker {
             }
             if (wake != Long.MAX_VALUE) select(wake - now, this::finishConnect);
         }
+        held.removeIf(this::closedByServer);
         held.sort(Comparator.comparingInt(c -> c.index));
+    }
+
+    /**
+     * Whether the server closed (or reset, or wrote to) a connection since it connected: one non-blocking read
+     * tells. Such a connection is not held: it fails, and counts as a connect error.
+     */
+    private boolean closedByServer(Connection c) {
+        try {
+            int n = c.channel.read(inView.clear());
+            if (n == 0) return false;
+            failConnect(c, n < 0 ? "closed by the server before the load" : "the server wrote before any request");
+        } catch (IOException e) {
+            failConnect(c, e.toString());
+        }
+        return true;
     }
 
     private static long dueAt(int index, int total, long start, long rampNanos) {

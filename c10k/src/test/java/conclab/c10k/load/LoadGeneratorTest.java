@@ -170,12 +170,26 @@ class LoadGeneratorTest {
     }
 
     @Test
-    void aServerThatClosesCausesOneErrorPerConnection() throws Exception {
-        try (var server = new TestServer((number, in, out) -> {})) {
+    void aServerThatClosesOnTheFirstRequestCausesOneErrorPerConnection() throws Exception {
+        try (var server = new TestServer((number, in, out) -> in.read())) {
             Result r = run(flags(server.port(), "--connections", "10", "--seconds", "1"));
-            assertEquals(10, r.held().held(), "connected before the server closed them");
+            assertEquals(10, r.held().held());
             assertEquals(10, r.errors());
             assertEquals(0, r.completed() + r.timeouts());
+        }
+    }
+
+    /** Connections 0 to 4 are closed by the server at once, the last of them ~0.5 s before the ramp ends. */
+    @Test
+    void connectionsClosedBeforeTheLoadAreNotHeld() throws Exception {
+        TestServer.Handler closeFirstFive = (number, in, out) -> {
+            if (number >= 5) TestServer.answer(in, out, Connection.RESPONSE, () -> {});
+        };
+        try (var server = new TestServer(closeFirstFive)) {
+            Result r = run(flags(server.port(), "--connections", "10", "--seconds", "1", "--ramp-seconds", "1"));
+            assertEquals(new LoadGenerator.Held(10, 5, 5, r.held().ms()), r.held());
+            assertEquals(5, r.answeredConnections());
+            assertEquals(0, r.errors() + r.timeouts());
         }
     }
 
