@@ -126,9 +126,11 @@ public final class C10kBench {
             }
         }
         for (String s : servers)
-            if (!Launch.known(s)) throw new IllegalArgumentException("unknown server '" + s + "'; the servers are: " + String.join(",", Launch.SERVERS));
+            if (!Launch.known(s))
+                throw new IllegalArgumentException("unknown server '" + s + "'; the servers are: " + String.join(",", Launch.SERVERS));
         for (String c : clients)
-            if (!List.of("ours", "wrk").contains(c)) throw new IllegalArgumentException("unknown client '" + c + "'; the clients are: ours,wrk");
+            if (!List.of("ours", "wrk").contains(c))
+                throw new IllegalArgumentException("unknown client '" + c + "'; the clients are: ours,wrk");
         if (quick) sizes = List.of(1_000);
         if (json == null)
             json = Path.of("bench", "results", "c10k-" + LocalDate.now() + (quick ? "-quick" : "") + ".json");

@@ -50,7 +50,9 @@ final class Report {
         }
         out.append("\n* wrk's latencies are closed loop: each connection sends its next request when the previous"
                 + " answer came, timed from that send.\n  Ours here (rate 0) are closed loop too; at a set rate"
-                + " (--rate) ours are timed from when each request was meant to be sent.\n");
+                + " (--rate) ours are timed from when each request was meant to be sent.\n"
+                + "  wrk counts a timeout only for an answer that came after its timeout: a connection never answered"
+                + " (the pool's queue) shows in none of wrk's columns.\n");
         out.append("  Memory per idle connection: heap used after a GC plus native memory (NMT, outside the heap),"
                 + " N connections held less none, divided by N.\n");
         out.append("  One loop per core cannot show its scaling in req/s while client and server share the cores:"

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  * One server at one size, measured: a server JVM started once, then our load generator, then {@code wrk},
  * against it, one after the other.
  *
- * <p>First a short warm-up with our generator ({@link #warmUp}). With our generator: the server's memory idle; the generator's N connections opened ({@code held}) and
- * accepted by the server; the memory again, the difference being what N idle connections cost; then the load,
- * over which the server's CPU time is read, the server's threads half-way; then the generator's result. With wrk: its run, the server's CPU over
- * it, its threads half-way. Then the server is ended.
+ * <p>First a short warm-up with our generator ({@link #warmUp}). Then, with our generator: the server's memory
+ * idle; the generator's N connections opened ({@code held}) and accepted by the server; the memory again, the
+ * difference being what N idle connections cost; then the load, over which the server's CPU time is read and,
+ * half-way, its threads; then the generator's result. With wrk: its run, the server's CPU time over it, its
+ * threads half-way. Then the server is ended.
  *
  * <p>Every phase is bounded (the server's start by {@link Settings#startWithin}, the connections by the ramp
  * plus the request timeout plus {@link Settings#slack}, the load and wrk by the load's length plus the same),
@@ -38,12 +39,12 @@ final class Trial {
      * @param ours           whether our generator runs
      * @param wrk            whether wrk runs
      */
-    record Settings(Duration load, Duration warmUp, Duration ramp, Duration requestTimeout, Duration startWithin, Duration slack,
-                    boolean ours, boolean wrk) {
-        /** The benchmark's: {@code seconds} of load after 2 s of warm-up, a 2 s ramp, 2 s request timeout, 30 s of slack. */
+    record Settings(Duration load, Duration warmUp, Duration ramp, Duration requestTimeout, Duration startWithin,
+                    Duration slack, boolean ours, boolean wrk) {
+        /** The benchmark's: {@code seconds} of load after a 2 s warm-up, a 2 s ramp, 2 s timeouts, 30 s of slack. */
         static Settings of(int seconds, boolean ours, boolean wrk) {
-            return new Settings(Duration.ofSeconds(seconds), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(30), Duration.ofSeconds(30), ours, wrk);
+            Duration two = Duration.ofSeconds(2), thirty = Duration.ofSeconds(30);
+            return new Settings(Duration.ofSeconds(seconds), two, two, two, thirty, thirty, ours, wrk);
         }
     }
 
@@ -116,8 +117,8 @@ final class Trial {
                         .formatted(when(generator, loading), generator.errors()));
             Long completed = number(result, "completed");
             return new Run(name, size, "ours", connections, number(result, "errors"), number(result, "timeouts"),
-                    number(result, "sent"), completed, real(result, "rps"), number(result, "p50us"), number(result, "p99us"),
-                    number(result, "p999us"), perRequest(cpu, completed), threads,
+                    number(result, "sent"), completed, real(result, "rps"), number(result, "p50us"),
+                    number(result, "p99us"), number(result, "p999us"), perRequest(cpu, completed), threads,
                     perConnection.heapUsedBytes(), perConnection.nativeBytes(),
                     result.containsKey("answeredConnections") ? Integer.valueOf(result.get("answeredConnections")) : null,
                     note);
