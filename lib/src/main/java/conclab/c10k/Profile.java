@@ -1,6 +1,5 @@
 package conclab.c10k;
 
-import conclab.chart.Chart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -135,21 +134,6 @@ public final class Profile {
     public double share(String category) {
         long total = total();
         return total == 0 ? Double.NaN : samples.getOrDefault(category, 0L) / (double) total;
-    }
-
-    /** A bar chart of the shares of the categories, a series per profile. */
-    public static Chart chart(String title, Profile... profiles) {
-        Chart chart = Chart.bars(title, "where the CPU time went", "% of samples");
-        for (Profile p : profiles) {
-            List<String> names = new ArrayList<>();
-            List<Double> shares = new ArrayList<>();
-            p.samples.keySet().forEach(c -> {
-                names.add(c);
-                shares.add(100 * p.share(c));
-            });
-            chart.series(p.server, names, shares);
-        }
-        return chart;
     }
 
     /** The shares as a table, one line per category, a column per profile. */

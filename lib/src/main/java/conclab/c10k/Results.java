@@ -132,7 +132,7 @@ public final class Results {
      * with {@code client}; NaN values are left out, and so are servers with none.
      */
     public Chart chart(String client, ToDoubleFunction<Map<String, Object>> value, String title, String yLabel) {
-        Chart chart = Chart.line(title, "connections", yLabel).logX();
+        Chart chart = Chart.line(title, "connections", yLabel);
         for (String server : servers(client)) {
             List<Long> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
