@@ -132,7 +132,7 @@ class NettyServeTest {
     void servesTheLoadGeneratorsTwoHundredConnections(Transport transport) throws Exception {
         try (NettyServe server = start(transport, 2)) {
             var options = LoadGenerator.Options.parse("--port", Integer.toString(server.port()),
-                    "--connections", "200", "--seconds", "1", "--ramp-seconds", "0.2");
+                    "--connections", "200", "--seconds", "1", "--ramp-seconds", "0.2", "--timeout-ms", "20000");
             var r = assertTimeoutPreemptively(HANG, () -> LoadGenerator.run(options, held -> {}));
             assertEquals(200, r.held().held());
             assertEquals(0, r.errors() + r.timeouts());
