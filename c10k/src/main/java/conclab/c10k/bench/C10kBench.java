@@ -70,9 +70,11 @@ public final class C10kBench {
         long start = System.nanoTime();
         Machine machine = Machine.read();
         System.out.println("C10K: " + machine.summary());
-        System.out.printf("servers %s at %s connections; clients:%s%s; %d s of load each; server JVMs %s; one run each%n%n",
+        System.out.printf("servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
+                        + " requests timing out after %d s; server JVMs %s; one run each%n%n",
                 String.join(", ", o.servers()), o.sizes(), settings.ours() ? " ours (rate 0)" : "",
-                settings.wrk() ? " wrk -t2" : "", o.seconds(), String.join(" ", Launch.SERVER_FLAGS));
+                settings.wrk() ? " wrk -t2" : "", settings.warmUp().toSeconds(), settings.load().toSeconds(),
+                settings.requestTimeout().toSeconds(), String.join(" ", Launch.SERVER_FLAGS));
         List<Run> runs = new ArrayList<>();
         int trial = 0, trials = o.servers().size() * o.sizes().size();
         for (int size : o.sizes()) {
@@ -91,6 +93,7 @@ public final class C10kBench {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Map<String, Object> bench = new LinkedHashMap<>();
         bench.put("seconds", settings.load().toSeconds());
+        bench.put("warmUpSeconds", settings.warmUp().toSeconds());
         bench.put("rampSeconds", settings.ramp().toSeconds());
         bench.put("timeoutMs", settings.requestTimeout().toMillis());
         bench.put("serverFlags", String.join(" ", Launch.SERVER_FLAGS));

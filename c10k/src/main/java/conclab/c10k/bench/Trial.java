@@ -54,6 +54,9 @@ final class Trial {
     /** How long the server may take to accept the connections the generator holds, before it is measured. */
     static final Duration ACCEPT_WITHIN = Duration.ofSeconds(10);
 
+    /** How long a server may take to end once its stdin ended (a server of 10,000 threads joins them all). */
+    static final Duration END_WITHIN = Duration.ofSeconds(20);
+
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
     /** The rows of {@code server} at {@code size}: one per client asked for, each measured or saying why not. */
@@ -79,8 +82,9 @@ final class Trial {
             if (!child.alive())
                 runs.replaceAll(r -> r.withNote("the server exited during the run, code %d: %s"
                         .formatted(child.exitCode(), child.errors())));
-            else if (!child.end(Duration.ofSeconds(10)))
-                runs.replaceAll(r -> r.withNote("the server did not end within 10 s of its stdin's end: killed"));
+            else if (!child.end(END_WITHIN))
+                runs.replaceAll(r -> r.withNote("the server did not end within %d s of its stdin's end: killed"
+                        .formatted(END_WITHIN.toSeconds())));
         }
         return runs;
     }
@@ -93,7 +97,7 @@ final class Trial {
         long pid = server.pid();
         Probe.Memory idle = Probe.memory(pid);
         Long idleDescriptors = Probe.descriptors(pid);
-        try (Child generator = generator(launch, s, port, size, s.load())) {
+        try (Child generator = generator(launch, s, port, size, s.ramp(), s.load())) {
             Duration connecting = s.ramp().plus(s.requestTimeout()).plus(s.slack());
             Map<String, String> held = FlatJson.parse(generator.awaitLine(event("held"), connecting));
             if (held.isEmpty())
@@ -150,14 +154,14 @@ final class Trial {
     }
 
     /**
-     * A short run of our generator ({@link #WARM_UP_CONNECTIONS} connections for {@link Settings#warmUp}) before
-     * anything is measured, so that every client meets a server whose JIT has compiled its paths and whose
-     * classes are loaded: else the first client's req/s and the idle memory would pay for them. Returns null,
-     * or why it did not complete.
+     * A short run of our generator ({@link #WARM_UP_CONNECTIONS} connections, a 1 s ramp, a load of
+     * {@link Settings#warmUp}) before anything is measured, so that every client meets a server whose JIT has
+     * compiled its paths and whose classes are loaded: else the first client's req/s and the idle memory would
+     * pay for them. Returns null, or why it did not complete.
      */
     private static String warmUp(Launch launch, Settings s, int port) {
         if (s.warmUp().isZero()) return null;
-        try (Child generator = generator(launch, s, port, WARM_UP_CONNECTIONS, s.warmUp())) {
+        try (Child generator = generator(launch, s, port, WARM_UP_CONNECTIONS, Duration.ofSeconds(1), s.warmUp())) {
             Duration bound = s.ramp().plus(s.requestTimeout()).plus(s.slack());
             boolean done = generator.awaitLine(event("held"), bound) != null && generator.send("go")
                     && generator.awaitLine(event("result"), s.warmUp().plus(bound)) != null;
@@ -167,10 +171,10 @@ final class Trial {
         }
     }
 
-    /** Starts our generator: {@code connections} to {@code port}, rate 0, a load of {@code load}. */
-    private static Child generator(Launch launch, Settings s, int port, int connections, Duration load) {
+    /** Starts our generator: {@code connections} to {@code port} over {@code ramp}, rate 0, a load of {@code load}. */
+    private static Child generator(Launch launch, Settings s, int port, int connections, Duration ramp, Duration load) {
         return launch.generator(List.of("--port", "" + port, "--connections", "" + connections, "--rate", "0",
-                "--seconds", "" + load.toSeconds(), "--ramp-seconds", "" + s.ramp().toSeconds(),
+                "--seconds", "" + load.toSeconds(), "--ramp-seconds", "" + ramp.toSeconds(),
                 "--timeout-ms", "" + s.requestTimeout().toMillis()));
     }
 
@@ -203,13 +207,14 @@ final class Trial {
         return runs;
     }
 
-    /** What the connect phase did, if it did not simply hold every connection within the ramp. */
+    /** What the connect phase did, if it did not hold every connection within twice the ramp. */
     private static String connectNote(Map<String, String> held, int size, Settings s) {
         long connections = Long.parseLong(held.get("held")), errors = number(held, "connectErrors", 0);
         long ms = number(held, "ms", 0);
-        boolean slow = ms > s.ramp().plusSeconds(1).toMillis();
+        boolean slow = ms > s.ramp().multipliedBy(2).toMillis();
         if (connections == size && errors == 0 && !slow) return null;
-        return "held %d of %d (%d connect errors) after %.1f s".formatted(connections, size, errors, ms / 1000.0);
+        return "held %d of %d (%d connect errors) after %.1f s, the ramp being %d s"
+                .formatted(connections, size, errors, ms / 1000.0, s.ramp().toSeconds());
     }
 
     private static Predicate<String> event(String name) {
