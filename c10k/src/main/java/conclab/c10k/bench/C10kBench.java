@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -70,7 +71,7 @@ public final class C10kBench {
         long start = System.nanoTime();
         Machine machine = Machine.read();
         System.out.println("C10K: " + machine.summary());
-        System.out.printf("servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
+        System.out.printf(Locale.ROOT, "servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
                         + " requests timing out after %d s; server JVMs %s; one run each%n%n",
                 String.join(", ", o.servers()), o.sizes(), settings.ours() ? " ours (rate 0)" : "",
                 settings.wrk() ? " wrk -t2" : "", settings.warmUp().toSeconds(), settings.load().toSeconds(),
@@ -82,12 +83,13 @@ public final class C10kBench {
                 long t = System.nanoTime();
                 List<Run> these = Trial.run(launch, settings, server, size);
                 runs.addAll(these);
-                System.out.printf("[%2d/%d] %-13s at %,6d: %s (%d s)%n", ++trial, trials, server, size, progress(these),
+                System.out.printf(Locale.ROOT, "[%2d/%d] %-13s at %,6d: %s (%d s)%n", ++trial, trials, server, size, progress(these),
                         Duration.ofNanos(System.nanoTime() - t).toSeconds());
             }
         }
         System.out.println();
         for (int size : o.sizes()) System.out.println(Report.table(runs, size));
+        System.out.println(Report.FOOTNOTES);
         System.out.println(Report.targetsText(runs));
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -97,13 +99,14 @@ public final class C10kBench {
         bench.put("rampSeconds", settings.ramp().toSeconds());
         bench.put("timeoutMs", settings.requestTimeout().toMillis());
         bench.put("serverFlags", String.join(" ", Launch.SERVER_FLAGS));
-        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d" + settings.load().toSeconds() + "s --latency" : null);
+        bench.put("wrk", settings.wrk() ? "wrk -t2 -cN -d%ds --timeout %ds --latency"
+                .formatted(settings.load().toSeconds(), settings.requestTimeout().toSeconds()) : null);
         bench.put("elapsedSeconds", elapsed.toSeconds());
         Path parent = o.json().toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(o.json(), Report.json(machine, bench, runs));
         System.out.println("results: " + o.json());
-        System.out.printf("elapsed: %d min %02d s (budget %d min)%s%n", elapsed.toMinutes(), elapsed.toSecondsPart(),
+        System.out.printf(Locale.ROOT, "elapsed: %d min %02d s (budget %d min)%s%n", elapsed.toMinutes(), elapsed.toSecondsPart(),
                 BUDGET.toMinutes(), elapsed.compareTo(BUDGET) > 0 ? ": OVER BUDGET" : "");
         return runs;
     }
@@ -169,8 +172,8 @@ public final class C10kBench {
 
     /** One line per trial while the matrix runs: each client's req/s, or that it failed. */
     private static String progress(List<Run> runs) {
-        return runs.stream().map(r -> r.client() + " " + (r.rps() == null ? "failed" : "%,.0f req/s".formatted(r.rps()))
-                + (r.held() != null && r.held() < r.size() ? " (held %,d)".formatted(r.held()) : ""))
+        return runs.stream().map(r -> r.client() + " " + (r.rps() == null ? "failed" : String.format(Locale.ROOT, "%,.0f req/s", r.rps()))
+                + (r.held() != null && r.held() < r.size() ? String.format(Locale.ROOT, " (held %,d)", r.held()) : ""))
                 .reduce((a, b) -> a + ", " + b).orElse("nothing ran");
     }
 

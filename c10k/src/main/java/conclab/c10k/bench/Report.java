@@ -19,16 +19,29 @@ final class Report {
     /** A target of issue 11: what it asks, what was measured, and whether that meets it (null: not measured). */
     record Target(String what, String measured, Boolean met) {
         String line() {
-            return "%-7s %s: %s".formatted(met == null ? "n/a" : met ? "met" : "MISSED", what, measured);
+            return f("%-7s %s: %s", met == null ? "n/a" : met ? "met" : "MISSED", what, measured);
         }
     }
 
     /** The connections at which the issue's 10,000-connection targets are checked. */
     static final int C10K = 10_000;
 
-    /** The table of one size: one line per server, our generator's figures and wrk's side by side. */
+    /** What the tables' columns mean, printed once under them. */
+    static final String FOOTNOTES = """
+            * wrk's latencies are closed loop: each connection sends its next request when the previous answer came,
+              timed from that send. Ours here (rate 0) are closed loop too; at a set rate (--rate) ours are timed from
+              when each request was meant to be sent. wrk counts a timeout only for an answer that came after its
+              timeout: a connection never answered (the pool's queue) shows in none of wrk's columns.
+            Memory per idle connection: heap used after a GC plus native memory (NMT's committed, less the heap and
+              the JIT's arena chunks), with the N connections held less without them (after the warm-up), divided by N.
+            Threads: the server's, the most seen with the connections held and half-way through our load.
+            CPU per request: the server's user plus system time over the load, per completed request. One loop per
+              core cannot show its scaling in req/s while client and server share the cores: compare this column.
+            """;
+
+    /** The table of one size: one line per server, our generator's figures and wrk's side by side, then notes. */
     static String table(List<Run> runs, int size) {
-        StringBuilder out = new StringBuilder("%,d connections%n%n".formatted(size));
+        StringBuilder out = new StringBuilder(f("%,d connections%n%n", size));
         out.append("| server | req/s ours | req/s wrk | p50 ms | p99 ms | p99.9 ms | wrk p50 ms* | wrk p99 ms* "
                 + "| errors ours/wrk | timeouts ours/wrk | held | answered | CPU µs/req ours/wrk | threads "
                 + "| heap B/conn | native B/conn | total B/conn |\n");
@@ -36,7 +49,7 @@ final class Report {
         List<String> notes = new ArrayList<>();
         for (String server : servers(runs, size)) {
             Run o = find(runs, server, size, "ours"), w = find(runs, server, size, "wrk");
-            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n".formatted(
+            out.append(f("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
                     server, rps(o), rps(w), ms(o, Run::p50us), ms(o, Run::p99us), ms(o, Run::p999us),
                     ms(w, Run::p50us), ms(w, Run::p99us),
                     pair(get(o, Run::errors), get(w, Run::errors)), pair(get(o, Run::timeouts), get(w, Run::timeouts)),
@@ -46,17 +59,8 @@ final class Report {
                     count(get(o, Run::heapPerConnBytes)), count(get(o, Run::nativePerConnBytes)),
                     count(o == null ? null : o.totalPerConnBytes())));
             for (Run r : new Run[] {o, w})
-                if (r != null && r.note() != null) notes.add("- %s, %s: %s".formatted(server, r.client(), r.note()));
+                if (r != null && r.note() != null) notes.add(f("- %s, %s: %s", server, r.client(), r.note()));
         }
-        out.append("\n* wrk's latencies are closed loop: each connection sends its next request when the previous"
-                + " answer came, timed from that send.\n  Ours here (rate 0) are closed loop too; at a set rate"
-                + " (--rate) ours are timed from when each request was meant to be sent.\n"
-                + "  wrk counts a timeout only for an answer that came after its timeout: a connection never answered"
-                + " (the pool's queue) shows in none of wrk's columns.\n");
-        out.append("  Memory per idle connection: heap used after a GC plus native memory (NMT, outside the heap),"
-                + " N connections held less none, divided by N.\n");
-        out.append("  One loop per core cannot show its scaling in req/s while client and server share the cores:"
-                + " compare the servers' CPU per request.\n");
         if (!notes.isEmpty()) out.append("\n").append(String.join("\n", notes)).append("\n");
         return out.toString();
     }
@@ -91,33 +95,33 @@ final class Report {
 
     /** {@code a} ≥ {@code factor} × {@code b} in req/s at {@code size}: wrk's ratio decides, ours is shown beside. */
     private static Target faster(List<Run> runs, String a, String b, int size, double factor) {
-        String what = "%s ≥ %.2f× %s at %,d connections".formatted(a, factor, b, size);
+        String what = f("%s ≥ %.2f× %s at %,d connections", a, factor, b, size);
         Double withWrk = ratio(find(runs, a, size, "wrk"), find(runs, b, size, "wrk"));
         Double withOurs = ratio(find(runs, a, size, "ours"), find(runs, b, size, "ours"));
         if (withWrk == null && withOurs == null) return new Target(what, "not measured in this run", null);
-        String ours = withOurs == null ? "-" : "%.2f×".formatted(withOurs);
-        if (withWrk == null) return new Target(what, "%s with ours (wrk did not run)".formatted(ours), withOurs >= factor);
-        return new Target(what, "%.2f× with wrk (%s vs %s req/s); ours %s".formatted(withWrk,
+        String ours = withOurs == null ? "-" : f("%.2f×", withOurs);
+        if (withWrk == null) return new Target(what, f("%s with ours (wrk did not run)", ours), withOurs >= factor);
+        return new Target(what, f("%.2f× with wrk (%s vs %s req/s); ours %s", withWrk,
                 rps(find(runs, a, size, "wrk")), rps(find(runs, b, size, "wrk")), ours), withWrk >= factor);
     }
 
     /** Memory per idle connection of {@code server} at {@code size}, heap plus native, at most {@code bytes}. */
     private static Target memory(List<Run> runs, String server, int size, long bytes) {
-        String what = "memory per idle connection, %s ≤ %s at %,d connections".formatted(server, kb(bytes), size);
+        String what = f("memory per idle connection, %s ≤ %s at %,d connections", server, kb(bytes), size);
         Run o = find(runs, server, size, "ours");
         if (o == null || o.totalPerConnBytes() == null) return new Target(what, "not measured in this run", null);
-        return new Target(what, "%,d B (heap %,d B + native %,d B)".formatted(
+        return new Target(what, f("%,d B (heap %,d B + native %,d B)",
                 o.totalPerConnBytes(), o.heapPerConnBytes(), o.nativePerConnBytes()), o.totalPerConnBytes() <= bytes);
     }
 
     /** At {@code size}, {@code server} holds every connection with no error and no timeout, p99 under 0.3 s. */
     private static Target holds(List<Run> runs, String server, int size) {
-        String what = "%s at %,d: holds all, 0 errors, p99 < 0.3 s".formatted(server, size);
+        String what = f("%s at %,d: holds all, 0 errors, p99 < 0.3 s", server, size);
         Run o = find(runs, server, size, "ours"), w = find(runs, server, size, "wrk");
-        if (o == null || o.held() == null || o.errors() == null || o.p99us() == null)
+        if (o == null || o.held() == null || o.errors() == null || o.timeouts() == null || o.p99us() == null)
             return new Target(what, o == null ? "not measured in this run" : "no result: " + o.note(), o == null ? null : false);
         boolean met = o.held() == size && o.errors() == 0 && o.timeouts() == 0 && o.p99us() < 300_000;
-        return new Target(what, "held %,d, %,d errors, %,d timeouts, p99 %s ms (wrk: %s errors, p99 %s ms, closed loop)".formatted(
+        return new Target(what, f("held %,d, %,d errors, %,d timeouts, p99 %s ms (wrk: %s errors, p99 %s ms, closed loop)",
                 o.held(), o.errors(), o.timeouts(), ms(o, Run::p99us), count(get(w, Run::errors)), ms(w, Run::p99us)), met);
     }
 
@@ -164,6 +168,11 @@ final class Report {
 
     private static String pair(Object ours, Object wrk) {
         return (ours == null ? "-" : ours) + " / " + (wrk == null ? "-" : wrk);
+    }
+
+    /** {@link String#format} in the root locale: the same digits and separators on every machine. */
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
     }
 
     private static String kb(long bytes) {

@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -213,8 +214,8 @@ final class Trial {
         long ms = number(held, "ms", 0);
         boolean slow = ms > s.ramp().multipliedBy(2).toMillis();
         if (connections == size && errors == 0 && !slow) return null;
-        return "held %d of %d (%d connect errors) after %.1f s, the ramp being %d s"
-                .formatted(connections, size, errors, ms / 1000.0, s.ramp().toSeconds());
+        return String.format(Locale.ROOT, "held %d of %d (%d connect errors) after %.1f s, the ramp being %d s",
+                connections, size, errors, ms / 1000.0, s.ramp().toSeconds());
     }
 
     private static Predicate<String> event(String name) {

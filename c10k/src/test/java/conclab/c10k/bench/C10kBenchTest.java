@@ -86,6 +86,7 @@ class C10kBenchTest {
         assertEquals(2, runs.size(), printed);
         assertTrue(printed.contains("[ 2/2] loop          at    200: ours "), printed);
         assertTrue(printed.contains("100 connections") && printed.contains("200 connections"), printed);
+        assertEquals(1, printed.split("wrk's latencies are closed loop", -1).length - 1, printed); // once, under both
         assertTrue(printed.contains("n/a     loop ≥ 0.95× bare at 1,000 connections: not measured"), printed);
         assertTrue(printed.contains("memory per idle connection, loop ≤ 1 KB at 200 connections: "), printed);
         assertTrue(printed.contains("elapsed: 0 min"), printed);
