@@ -204,10 +204,11 @@ public final class Lab {
             """;
 
     /**
-     * Where the CPU time of a lib server of {@code kind} goes under load: starts it in a JVM that records JFR's
-     * CPU-time samples, holds {@code connections} from the load generator, loads them for {@code load} (closed
-     * loop, as the benchmark does), ends the server (which writes the recording as it exits) and reads the
-     * recording. Prints a line per step. Waits at most {@code limit} in all; stops both JVMs if it passes
+     * Where the CPU time of a lib server of {@code kind} goes under load: starts it, holds {@code connections}
+     * from the load generator, then records JFR's CPU-time samples ({@code jcmd PID JFR.start}) only while it
+     * loads them for {@code load} (closed loop, as the benchmark does), stops the recording ({@code JFR.stop}),
+     * and reads the recording with the server's CPU time over the same window ({@code /proc/PID/stat}). Prints a
+     * line per step. Waits at most {@code limit} in all; stops both JVMs if it passes
      * ({@link IllegalStateException}) or the calling thread is interrupted ({@link InterruptedException}).
      */
     public Profile profile(String kind, int connections, Duration load, Duration limit) throws InterruptedException {
@@ -218,30 +219,55 @@ public final class Lab {
         try {
             dir = Files.createTempDirectory("c10k-profile-");
             Path jfc = Files.writeString(dir.resolve("cpu.jfc"), CPU_TIME_JFC), jfr = dir.resolve(kind + ".jfr");
-            List<String> flags = new ArrayList<>(SERVER_FLAGS);
-            flags.add("-XX:StartFlightRecording:settings=" + jfc + ",filename=" + jfr + ",dumponexit=true");
-            server = ChildProcess.start(command(flags, SERVE, List.of(kind, "--port", "0")));
+            server = ChildProcess.start(command(SERVER_FLAGS, SERVE, List.of(kind, "--port", "0")));
             String listening = server.awaitLine(l -> l.startsWith("listening on 127.0.0.1:"), deadline, "'listening on' line", l -> {});
             String port = listening.substring(listening.lastIndexOf(':') + 1).strip();
-            out.accept(kind + ": " + listening + ", recording its CPU time (pid " + server.pid() + ")");
+            out.accept(kind + ": " + listening + " (pid " + server.pid() + ")");
             generator = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", port, "--connections", "" + connections,
                     "--seconds", "" + load.toSeconds(), "--ramp-seconds", "1", "--timeout-ms", "2000")));
             Map<String, Object> held = Json.parseObject(generator.awaitLine(l -> l.contains("\"held\""), deadline, "'held' line", out));
-            out.accept(kind + ": " + held.get("held") + " connections held; " + load.toSeconds() + " s of load");
+            jcmd(server.pid(), deadline, "JFR.start", "name=load", "settings=" + jfc);
+            long cpuBefore = cpuTicks(server.pid());
+            out.accept(kind + ": " + held.get("held") + " connections held; recording " + load.toSeconds() + " s of load");
             generator.send("go");
             Map<String, Object> result = Json.parseObject(generator.awaitLine(l -> l.contains("\"result\""), deadline, "'result' line", out));
+            long cpuTicks = cpuTicks(server.pid()) - cpuBefore;
+            jcmd(server.pid(), deadline, "JFR.stop", "name=load", "filename=" + jfr);
             out.accept(kind + ": " + Results.format(Results.number(result, "rps")) + " req/s, " + result.get("errors") + " errors");
             generator.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))); // it closes its connections
             server.closeInput();                                        // Serve ends at the end of its stdin
             if (!server.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
                 throw new IllegalStateException(kind + " did not exit in time; its last lines: " + server.tail());
-            return Profile.read(kind, jfr, result);
+            return Profile.read(kind, jfr, result, cpuTicks * 1_000_000_000L / TICKS_PER_SECOND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             if (generator != null) generator.stop(out);
             if (server != null) server.stop(out);
             deleteAll(dir);
+        }
+    }
+
+    /** The unit of {@code /proc/PID/stat}'s CPU times (USER_HZ, 100 on Linux). */
+    static final long TICKS_PER_SECOND = 100;
+
+    /** The CPU time {@code pid} has used, user plus system (fields 14 and 15 of {@code /proc/PID/stat}), in ticks. */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");   // f[0] is field 3, the state
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** Runs {@code jcmd PID command args...}, bounded by {@code deadline}; throws if it fails. */
+    private static void jcmd(long pid, long deadline, String command, String... args) throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), "" + pid, command));
+        c.addAll(List.of(args));
+        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS) || p.exitValue() != 0)
+                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + new String(p.getInputStream().readNBytes(4096)));
+        } finally {
+            p.destroyForcibly();
         }
     }
 

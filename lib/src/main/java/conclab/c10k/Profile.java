@@ -33,8 +33,10 @@ import jdk.jfr.consumer.RecordingFile;
  * </ul>
  *
  * <p>Only threads that run Java code are sampled: the collector's and the JIT compiler's threads, which have
- * no Java stack, are not in a profile (the benchmark's CPU per request counts them). Samples are a sample: a
- * share of a few percent is within the noise of one run. Immutable.
+ * no Java stack, are not in a profile (the server's CPU time, read from the kernel over the same window, counts
+ * them). The sampler may lose samples (its queue full: {@code jdk.CPUTimeSamplesLost} counts them) or take one
+ * without a stack (the thread was in no walkable state): both are counted here and kept out of the shares.
+ * Samples are a sample: a share of a few percent is within the noise of one run. Immutable.
  */
 public final class Profile {
     /** A category: its name, and the frames that belong to it (a prefix of "class.method"). */
@@ -67,20 +69,36 @@ public final class Profile {
     private final Map<String, Object> result;
     /** Samples per category, in the order of CATEGORIES, then OTHER. */
     private final Map<String, Long> samples;
+    /** Samples without a stack trace; samples the sampler lost; the server's CPU time over the recording, ns. */
+    private final long stackless, lost, cpuNanos;
 
     Profile(String server, Map<String, Object> result, Map<String, Long> samples) {
+        this(server, result, samples, 0, 0, 0);
+    }
+
+    Profile(String server, Map<String, Object> result, Map<String, Long> samples, long stackless, long lost, long cpuNanos) {
         this.server = server;
         this.result = result;
         this.samples = samples;
+        this.stackless = stackless;
+        this.lost = lost;
+        this.cpuNanos = cpuNanos;
     }
 
-    /** The profile of {@code server} in the recording {@code jfr}, under the load that {@code result} describes. */
-    static Profile read(String server, Path jfr, Map<String, Object> result) {
+    /**
+     * The profile of {@code server} in the recording {@code jfr}, under the load that {@code result} describes,
+     * during which the server used {@code cpuNanos} of CPU time.
+     */
+    static Profile read(String server, Path jfr, Map<String, Object> result, long cpuNanos) {
         List<List<String>> stacks = new ArrayList<>();
+        long stackless = 0, lost = 0;
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
-                if (!e.getEventType().getName().equals("jdk.CPUTimeSample") || e.getStackTrace() == null) continue;
+                String type = e.getEventType().getName();
+                if (type.equals("jdk.CPUTimeSamplesLost")) lost += e.getLong("lostSamples");
+                if (!type.equals("jdk.CPUTimeSample")) continue;
+                if (e.getStackTrace() == null) { stackless++; continue; }
                 List<String> frames = new ArrayList<>();
                 for (RecordedFrame f : e.getStackTrace().getFrames()) frames.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
                 stacks.add(frames);
@@ -88,7 +106,7 @@ public final class Profile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the recording " + jfr, e);
         }
-        return new Profile(server, result, count(stacks));
+        return new Profile(server, result, count(stacks), stackless, lost, cpuNanos);
     }
 
     /** Samples per category (every category, OTHER last) of {@code stacks}, each a list of frames from the top. */
@@ -125,7 +143,33 @@ public final class Profile {
         return samples;
     }
 
-    /** All samples. */
+    /** Samples taken without a stack trace (not in {@link #samples}). */
+    public long stackless() {
+        return stackless;
+    }
+
+    /** Samples the sampler lost ({@code jdk.CPUTimeSamplesLost}; not in {@link #samples}). */
+    public long lost() {
+        return lost;
+    }
+
+    /** The server's CPU time (user + system, from the kernel) over the recording, in milliseconds. */
+    public double cpuMillis() {
+        return cpuNanos / 1e6;
+    }
+
+    /** The server's CPU time over the recording per request the generator completed, µs; NaN if none. */
+    public double cpuUsPerRequest() {
+        double completed = result.get("completed") instanceof Number n ? n.doubleValue() : 0;
+        return completed == 0 ? Double.NaN : cpuNanos / 1e3 / completed;
+    }
+
+    /** {@code category}'s share of the samples times the CPU time per request: its µs per request. */
+    public double usPerRequest(String category) {
+        return share(category) * cpuUsPerRequest();
+    }
+
+    /** All samples with a stack (those in {@link #samples}). */
     public long total() {
         return samples.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -136,16 +180,22 @@ public final class Profile {
         return total == 0 ? Double.NaN : samples.getOrDefault(category, 0L) / (double) total;
     }
 
-    /** The shares as a table, one line per category, a column per profile. */
+    /**
+     * The profiles as a table: a line per category with its share of the samples and its µs of CPU time per
+     * request (share times {@link #cpuUsPerRequest}), a column per profile; then the counts behind them.
+     */
     public static String table(Profile... profiles) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-34s", "samples of CPU time"));
-        for (Profile p : profiles) b.append(String.format(Locale.ROOT, "%14s", p.server + " (" + p.total() + ")"));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s", "category"));
+        for (Profile p : profiles) b.append(String.format(Locale.ROOT, "%22s", p.server + ": share, µs/req"));
         b.append('\n');
         for (String c : profiles[0].samples.keySet()) {
-            b.append(String.format(Locale.ROOT, "%-34s", c));
-            for (Profile p : profiles) b.append(String.format(Locale.ROOT, "%13.1f%%", 100 * p.share(c)));
+            b.append(String.format(Locale.ROOT, "%-16s", c));
+            for (Profile p : profiles) b.append(String.format(Locale.ROOT, "%13.1f%% %7.2f", 100 * p.share(c), p.usPerRequest(c)));
             b.append('\n');
         }
+        for (Profile p : profiles)
+            b.append(String.format(Locale.ROOT, "%s: %,.1f µs CPU per request; %,.0f ms CPU, %,d samples with a stack, %,d without, %,d lost%n",
+                    p.server, p.cpuUsPerRequest(), p.cpuMillis(), p.total(), p.stackless, p.lost));
         return b.toString();
     }
 

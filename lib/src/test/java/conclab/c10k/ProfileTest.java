@@ -47,6 +47,7 @@ class ProfileTest {
         assertEquals(0.25, p.share(Profile.OTHER));
         assertEquals(1.0, counts.keySet().stream().mapToDouble(p::share).sum(), 1e-9);
         assertTrue(Profile.table(p).contains("epoll_wait") && Profile.table(p).contains("50.0%"), Profile.table(p));
+        assertTrue(Double.isNaN(p.cpuUsPerRequest()), "no completed requests: no CPU time per request");
     }
 
     @Test
@@ -69,8 +70,11 @@ class ProfileTest {
             assertEquals(0, sampled.getCount(), "20 CPU-time samples within 60 s");
             rs.dump(jfr);
         }
-        Profile p = Profile.read("test", jfr, Map.of("rps", 1L));
+        Profile p = Profile.read("test", jfr, Map.of("rps", 1L, "completed", 4L), 2_000_000);
         assertTrue(p.total() >= 20, p.toString());
+        assertEquals(500.0, p.cpuUsPerRequest(), 1e-9);
+        assertEquals(p.share("read/write") * 500, p.usPerRequest("read/write"), 1e-9);
+        assertTrue(p.stackless() >= 0 && p.lost() >= 0, p.toString());
         assertTrue(p.samples().get("read/write") > 0, p.toString());
         assertEquals(1L, p.result().get("rps"));
     }
