@@ -248,6 +248,30 @@ public final class Lab {
         }
     }
 
+    /**
+     * One load of a lib server of {@code kind}: starts it, holds {@code connections} from the load generator and
+     * loads them for {@code load} at {@code rate} requests per second in total (0: closed loop; else open loop,
+     * each latency timed from the request's intended send time), and returns the generator's result line. Waits
+     * at most {@code limit}; stops both JVMs when it returns, passes its limit or is interrupted.
+     */
+    public Map<String, Object> load(String kind, int connections, double rate, Duration load, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        ChildProcess server = null, generator = null;
+        Consumer<String> out = System.out::println;
+        try {
+            server = ChildProcess.start(command(SERVER_FLAGS, SERVE, List.of(kind, "--port", "0")));
+            String listening = server.awaitLine(l -> l.startsWith("listening on 127.0.0.1:"), deadline, "'listening on' line", l -> {});
+            generator = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", listening.substring(listening.lastIndexOf(':') + 1).strip(),
+                    "--connections", "" + connections, "--rate", "" + rate, "--seconds", "" + load.toSeconds(), "--ramp-seconds", "1", "--timeout-ms", "2000")));
+            generator.awaitLine(l -> l.contains("\"held\""), deadline, "'held' line", out);
+            generator.send("go");
+            return Json.parseObject(generator.awaitLine(l -> l.contains("\"result\""), deadline, "'result' line", out));
+        } finally {
+            if (generator != null) generator.stop(l -> {});
+            if (server != null) server.stop(l -> {});
+        }
+    }
+
     /** The unit of {@code /proc/PID/stat}'s CPU times (USER_HZ, 100 on Linux). */
     static final long TICKS_PER_SECOND = 100;
 
