@@ -11,6 +11,9 @@ import java.util.Map;
  * @param size                the connections asked for
  * @param client              {@code ours} (the load generator) or {@code wrk}
  * @param held                connections open when the load began
+ * @param connectMs           how long the generator took to hold them (its {@code held} line's {@code ms})
+ * @param accepted            connections the server had accepted before the load (the descriptors it gained
+ *                            since idle); memory per connection is divided by this
  * @param errors              resets, early closes, unexpected bytes (wrk: socket errors and non-2xx answers)
  * @param timeouts            requests unanswered within the client's timeout
  * @param sent                requests sent during the load (wrk does not say)
@@ -21,25 +24,25 @@ import java.util.Map;
  * @param p999us              99.9th percentile latency, microseconds
  * @param cpuUsPerRequest     the server's CPU time (user plus system) during the load, per completed request
  * @param threads             the server's threads while the connections were open
- * @param heapPerConnBytes    heap used after a GC, connections held less none, per connection
- * @param nativePerConnBytes  native memory (NMT, outside the heap), held less none, per connection
+ * @param heapPerConnBytes    heap used after a GC, connections held less none, per connection accepted
+ * @param nativePerConnBytes  native memory (NMT, outside the heap), held less none, per connection accepted
  * @param answeredConnections connections that got at least one answer
  * @param note                what went wrong or differs, in words; null if nothing
  */
-record Run(String server, int size, String client, Integer held, Long errors, Long timeouts, Long sent, Long completed,
+record Run(String server, int size, String client, Integer held, Long connectMs, Integer accepted, Long errors, Long timeouts, Long sent, Long completed,
            Double rps, Long p50us, Long p99us, Long p999us, Double cpuUsPerRequest, Integer threads,
            Long heapPerConnBytes, Long nativePerConnBytes, Integer answeredConnections, String note) {
 
     /** A run that measured nothing, and why. */
     static Run failed(String server, int size, String client, String note) {
         return new Run(server, size, client, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, note);
+                null, null, null, note);
     }
 
     /** This run with {@code more} added to its note. */
     Run withNote(String more) {
         String joined = note == null ? more : note + "; " + more;
-        return new Run(server, size, client, held, errors, timeouts, sent, completed, rps, p50us, p99us, p999us,
+        return new Run(server, size, client, held, connectMs, accepted, errors, timeouts, sent, completed, rps, p50us, p99us, p999us,
                 cpuUsPerRequest, threads, heapPerConnBytes, nativePerConnBytes, answeredConnections, joined);
     }
 
@@ -55,6 +58,8 @@ record Run(String server, int size, String client, Integer held, Long errors, Lo
         f.put("size", size);
         f.put("client", client);
         f.put("held", held);
+        f.put("connectMs", connectMs);
+        f.put("accepted", accepted);
         f.put("errors", errors);
         f.put("timeouts", timeouts);
         f.put("sent", sent);

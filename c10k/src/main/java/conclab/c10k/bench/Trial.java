@@ -106,7 +106,9 @@ final class Trial {
                         .formatted(when(generator, connecting), generator.errors()));
             int connections = Integer.parseInt(held.get("held"));
             String note = join(connectNote(held, size, s), awaitAccepted(pid, idleDescriptors, connections));
-            Probe.Memory perConnection = Probe.memory(pid).perConnection(idle, connections);
+            Long gained = difference(Probe.descriptors(pid), idleDescriptors);
+            int accepted = gained == null ? connections : (int) Math.min(gained, connections);
+            Probe.Memory perConnection = Probe.memory(pid).perConnection(idle, accepted);
             Integer threads = Probe.threads(pid);
 
             Long cpuBefore = Probe.cpuMicros(pid);
@@ -121,7 +123,7 @@ final class Trial {
                 note = join(note, "the generator printed no 'result' line %s: %s"
                         .formatted(when(generator, loading), generator.errors()));
             Long completed = number(result, "completed");
-            return new Run(name, size, "ours", connections, number(result, "errors"), number(result, "timeouts"),
+            return new Run(name, size, "ours", connections, number(held, "ms"), accepted, number(result, "errors"), number(result, "timeouts"),
                     number(result, "sent"), completed, real(result, "rps"), number(result, "p50us"),
                     number(result, "p99us"), number(result, "p999us"), perRequest(cpu, completed), threads,
                     perConnection.heapUsedBytes(), perConnection.nativeBytes(),
@@ -192,7 +194,7 @@ final class Trial {
             if (r == null)
                 return Run.failed(name, size, "wrk", "wrk printed no summary (exit code %s): %s"
                         .formatted(wrk.exitCode(), String.join(" | ", output) + " " + wrk.errors()));
-            return new Run(name, size, "wrk", null, r.errors(), r.timeouts(), null, r.requests(), r.rps(), r.p50us(),
+            return new Run(name, size, "wrk", null, null, null, r.errors(), r.timeouts(), null, r.requests(), r.rps(), r.p50us(),
                     r.p99us(), null, perRequest(cpu, r.requests()), threads, null, null, null,
                     r.connectErrors() > 0 ? r.connectErrors() + " connect errors" : null);
         } catch (UncheckedIOException e) {

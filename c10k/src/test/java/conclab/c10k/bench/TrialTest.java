@@ -36,6 +36,8 @@ class TrialTest {
         assertEquals("ours", ours.client());
         assertNull(ours.note(), ours.toString());
         assertEquals(200, ours.held());
+        assertEquals(200, ours.accepted(), "the server's descriptors grew by one per connection");
+        assertTrue(ours.connectMs() != null && ours.connectMs() >= 0, ours.toString());
         assertEquals(0, ours.errors());
         assertEquals(0, ours.timeouts());
         assertEquals(200, ours.answeredConnections());
@@ -50,6 +52,7 @@ class TrialTest {
             assertEquals(0, w.errors(), w.toString());
             assertTrue(w.completed() > 0 && w.rps() > 0 && w.p50us() > 0 && w.cpuUsPerRequest() > 0, w.toString());
             assertNull(w.held());
+            assertNull(w.accepted());
             assertNull(w.heapPerConnBytes());
         }
     }

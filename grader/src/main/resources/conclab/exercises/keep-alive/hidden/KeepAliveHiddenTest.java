@@ -1,0 +1,446 @@
+import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Property;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the keep-alive exercise: run when grading only. */
+class KeepAliveHiddenTest {
+    static final int WAIT_MS = KeepAliveTest.WAIT_MS;
+    static final byte[] REQUEST = KeepAliveTest.REQUEST, RESPONSE = KeepAliveTest.RESPONSE;
+    /** The send buffer of the connections the server accepts in the flood tests: fixed, so it does not grow to MBs. */
+    static final int SERVER_SEND_BUFFER = 64 * 1024;
+    /** 1,872 requests back to back (65,520 bytes): what a flooding client writes, over and over. */
+    static final byte[] REQUESTS = KeepAliveTest.concat(java.util.Collections.nCopies(65_520 / REQUEST.length, REQUEST)
+            .toArray(new byte[0][]));
+
+    /** A client that floods the server with pipelined requests, on a thread of its own, and reads nothing until told. */
+    static final class Flood implements AutoCloseable {
+        final Socket socket;
+        /** How many requests it sends in all. */
+        final long requests;
+        /** Bytes written so far; set by the writer thread. */
+        final AtomicLong written = new AtomicLong();
+        final Thread writer;
+
+        /**
+         * Connects a client with small buffers (so that its kernel holds little on its behalf) and starts writing
+         * {@code bytes} of requests (rounded down to whole requests); returns when it has written them all, or when its
+         * writing has made no progress for a second: the server no longer reads from it then (the writer goes on in the
+         * background if the server reads again).
+         */
+        Flood(KeepAliveTest.Server server, long bytes) throws IOException, InterruptedException {
+            socket = server.connect(8 * 1024, 16 * 1024);
+            requests = bytes / REQUEST.length;
+            long total = requests * REQUEST.length;
+            writer = Thread.ofPlatform().daemon().name("flooding client").start(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    for (long at = 0; at < total; ) {
+                        int n = (int) Math.min(REQUESTS.length, total - at);
+                        out.write(REQUESTS, 0, n);
+                        at += n;
+                        written.set(at);
+                    }
+                } catch (IOException e) {
+                    // the server closed the connection, or the test did: what was written is counted
+                }
+            });
+            long last = -1;
+            while (writer.isAlive() && written.get() != last) { // no progress for a second: stuck
+                last = written.get();
+                writer.join(1000);
+            }
+        }
+
+        /** Whether the writer still waits to send: the server stopped reading from this client. */
+        boolean stuck() {
+            return writer.isAlive();
+        }
+
+        /**
+         * Reads the responses to all its requests (its writer goes on meanwhile, as the server reads again), comparing
+         * them with the protocol's as they come; returns null if they all came, right, else what went wrong.
+         */
+        String readAll() throws IOException {
+            byte[] piece = new byte[RESPONSE.length * 840];
+            long expected = requests * RESPONSE.length, have = 0;
+            InputStream in = socket.getInputStream();
+            while (have < expected) {
+                int r;
+                try {
+                    r = in.read(piece, 0, (int) Math.min(piece.length, expected - have));
+                } catch (SocketTimeoutException e) {
+                    return "after " + have / RESPONSE.length + " of its " + requests + " responses, nothing more came in "
+                            + WAIT_MS / 1000 + " s";
+                }
+                if (r < 0) return "after " + have / RESPONSE.length + " of its " + requests + " responses, the server closed the connection";
+                for (int i = 0; i < r; i++) {
+                    if (piece[i] != RESPONSE[(int) ((have + i) % RESPONSE.length)]) {
+                        long at = have + i;
+                        return "byte " + at % RESPONSE.length + " of response " + (at / RESPONSE.length + 1) + " was not the"
+                                + " protocol's: bytes were lost (or doubled) on the way";
+                    }
+                }
+                have += r;
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            socket.close(); // the writer, if it still waits, gets an exception
+            writer.join(WAIT_MS);
+        }
+    }
+
+    static String mb(long bytes) {
+        return String.format("%.1f MB", bytes / 1048576.0);
+    }
+
+    /**
+     * The client sends 16 MB of pipelined requests (far more than the socket buffers on the way hold: the server's
+     * writes to it are partial) and starts reading only when its writing is stuck or done; then every response must come,
+     * byte for byte: a server that drops what a write did not take loses bytes.
+     */
+    @Test
+    @Property("partial-writes")
+    void sixteenMegabytesOfRequestsToALateReader() throws Exception {
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER);
+             Flood flood = new Flood(server, 16L << 20)) {
+            String wrong = flood.readAll();
+            if (wrong != null) {
+                throw new AssertionError("A client sent " + String.format("%,d", flood.requests) + " pipelined requests (16 MB) and read the responses"
+                        + " late, so the server's writes were partial: " + wrong + ". When write() takes only part of the"
+                        + " bytes, keep the rest and write it when the channel is writable, in order."
+                        + (wrong.contains("nothing more") ? " The loop's thread: " + server.where() : server.messages()));
+            }
+            server.verify();
+        }
+    }
+
+    /**
+     * A client that never reads sends up to 16 MB of requests: a server that stops reading while more than 64 KiB are
+     * unsent soon stops, and the client's writing with it, once the socket buffers on the way are full (their sizes are
+     * fixed here, 128 KB or less each) and the server holds its 64 KiB: the reference takes 0.1 to 0.2 MB. One that reads
+     * on takes it all. The limit is 4 MB; then the client reads its first responses (a server must answer, too).
+     */
+    @Test
+    @Property("backpressure")
+    void aClientThatNeverReads() throws Exception {
+        long total = 16L << 20, limit = 4L << 20;
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER); Flood flood = new Flood(server, total)) {
+            long took = flood.written.get();
+            if (took > limit) {
+                throw new AssertionError("A client that reads none of its responses sent " + mb(took) + " of requests"
+                        + (flood.stuck() ? "" : " (all it had)") + ", and the server read " + (flood.stuck() ? "them" : "it all")
+                        + ": it keeps reading while the responses pile up unsent, so its memory (or the CPU it spends counting"
+                        + " them) grows without bound. Stop reading from a client while more than HIGH_WATER bytes are"
+                        + " unsent to it (loop.onReadable(client, null)), and read again when they drain (backpressure)."
+                        + " The limit here is " + mb(limit) + "." + server.messages());
+            }
+            KeepAliveTest.expectResponses(server, flood.socket, 100, "the responses to the first 100 of the requests it sent"
+                    + " before the server stopped reading from it");
+            server.verify();
+        }
+    }
+
+    /**
+     * One client reads none of its responses, so the server's writes to it take nothing; meanwhile a second client sends
+     * a request: its response must come. A callback that retries a write until it is all taken holds the loop's thread
+     * for as long as the first client does not read.
+     */
+    @Test
+    @Property("slow-reader")
+    void anotherClientWhileOnesResponsesAreStuck() throws Exception {
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER);
+             Flood flood = new Flood(server, 16L << 20);
+             Socket other = server.connect()) {
+            other.getOutputStream().write(REQUEST);
+            KeepAliveTest.Got got = KeepAliveTest.readAtMost(other, RESPONSE.length);
+            if (!got.stopped().isEmpty()) {
+                throw new AssertionError("A client sent " + mb(flood.written.get()) + " of requests and read none of its"
+                        + " responses; then a second client sent a request and got " + got.bytes().length + " of the "
+                        + RESPONSE.length + " bytes of its response, then " + got.stopped() + ". When a write takes nothing,"
+                        + " return, and write the rest when the loop calls writable(): a callback that waits for the client"
+                        + " to read holds the loop's thread. The loop's thread: " + server.where());
+            }
+            KeepAliveTest.same(RESPONSE, got.bytes(), "the second client's response");
+            server.verify();
+        }
+    }
+
+    /** Waits until {@code c} is closed, or WAIT_MS; returns whether it is closed. */
+    static boolean closedSoon(SocketChannel c) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (c.isOpen() && System.nanoTime() < deadline) Thread.sleep(20);
+        return !c.isOpen();
+    }
+
+    /**
+     * Two clients reset their connections (a close with SO_LINGER 0: the server's next read or write fails with
+     * "Connection reset"): one in the middle of a request, one with megabytes of responses unsent. A client connected
+     * before and one connected after are each answered, and the server closes the two reset connections.
+     */
+    @Test
+    @Property("reset")
+    void clientsThatResetTheirConnection() throws Exception {
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER); Socket before = server.connect()) {
+            before.getOutputStream().write(REQUEST);
+            KeepAliveTest.expectResponses(server, before, 1, "the response to a first client's request");
+            Socket halfway = server.connect();
+            halfway.getOutputStream().write(REQUEST, 0, 20);
+            halfway.setSoLinger(true, 0);
+            halfway.close(); // reset, in the middle of a request
+            String flooded;
+            try (Flood flood = new Flood(server, 16L << 20)) {
+                flood.socket.setSoLinger(true, 0);
+                flooded = mb(flood.written.get());
+            } // reset, with responses unsent
+            before.getOutputStream().write(REQUEST);
+            KeepAliveTest.expectResponses(server, before, 1, "the response to a request sent after two other clients had"
+                    + " reset their connections (one mid-request, one with " + flooded + " of requests unanswered)");
+            try (Socket after = server.connect()) {
+                after.getOutputStream().write(REQUEST);
+                KeepAliveTest.expectResponses(server, after, 1, "the response to a client connected after two others had"
+                        + " reset their connections");
+            }
+            List<SocketChannel> reset = server.ask("find the reset connections", 0, () -> List.copyOf(server.accepted.subList(1, 3)));
+            String[] what = {"mid-request", "with " + flooded + " of requests unanswered"};
+            for (int i = 0; i < 2; i++) {
+                if (!closedSoon(reset.get(i))) {
+                    throw new AssertionError("A client reset its connection " + what[i] + "; " + WAIT_MS / 1000 + " s later the"
+                            + " server still held it open. A read or write of a reset connection throws an IOException:"
+                            + " let it propagate (the loop closes a channel whose callback threw), or close the channel"
+                            + " yourself; a callback that swallows it leaves the channel ready forever, and the loop calls"
+                            + " it again and again." + server.messages());
+                }
+            }
+            server.verify();
+        }
+    }
+
+    /**
+     * 10,000 clients in a JVM of their own (a process may hold 20,000 descriptors here) connect, each sends a request
+     * and reads its response, and all stay connected; while they do, the server (this JVM) must hold them all, every one
+     * watched by the loop, no thread but the loop's running your code, and its threads bounded.
+     */
+    @Test
+    @Property("c10k")
+    void tenThousandConnections() throws Exception {
+        int n = 10_000;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server()) {
+            server.ask("start", 0, () -> null); // the loop runs: its thread counts among those before
+            int threadsBefore = mx.getThreadCount();
+            int port = ((InetSocketAddress) server.channel.getLocalAddress()).getPort();
+            Process clients = Clients.start(port, n, 30);
+            try {
+                BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+                List<String> said = new ArrayList<>(); // what the clients' JVM printed before its report
+                Thread.ofPlatform().daemon().name("clients' output").start(() -> {
+                    try (BufferedReader r = clients.inputReader(StandardCharsets.UTF_8)) {
+                        for (String line; (line = r.readLine()) != null; ) lines.add(line);
+                    } catch (IOException e) {
+                        // the process ended
+                    } finally {
+                        lines.add("(the clients' JVM ended)");
+                    }
+                });
+                int maxThreads = threadsBefore;
+                String report = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+                CountDownLatch ping = new CountDownLatch(0); // a task handed to the loop meanwhile, one at a time
+                long pinged = 0;
+                while (report == null && System.nanoTime() < deadline) {
+                    String line = lines.poll(50, TimeUnit.MILLISECONDS);
+                    maxThreads = Math.max(maxThreads, mx.getThreadCount());
+                    if (line != null && (line.startsWith("held") || line.startsWith("("))) report = line;
+                    else if (line != null && said.size() < 20) said.add(line);
+                    if (ping.getCount() == 0) {
+                        ping = new CountDownLatch(1);
+                        server.loop.callSoon(ping::countDown);
+                        pinged = System.nanoTime();
+                    } else if (System.nanoTime() - pinged > TimeUnit.MILLISECONDS.toNanos(WAIT_MS)) {
+                        throw new AssertionError("While 10,000 clients connected and sent their requests, the loop ran no task"
+                                + " for " + WAIT_MS / 1000 + " s. The loop's thread: " + server.where());
+                    }
+                }
+                if (report == null) {
+                    throw new AssertionError("10,000 clients in another JVM did not finish connecting and sending their requests"
+                            + " in 45 s. The loop's thread: " + server.where());
+                }
+                if (!report.startsWith("held")) throw new AssertionError("The clients' JVM failed: " + report + " " + said);
+                // Every client is connected now, and has had its answer or given up: look at the server while they hold on.
+                int threads = Math.max(maxThreads, mx.getThreadCount());
+                List<String> others = threadsRunningTheSolution(server.thread);
+                int[] served = server.ask("count the connections the loop watches", 0, () -> {
+                    int open = 0, watched = 0;
+                    for (SocketChannel c : server.accepted) {
+                        if (!c.isOpen()) continue;
+                        open++;
+                        SelectionKey key = c.keyFor(server.selector);
+                        if (!c.isBlocking() && key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0) watched++;
+                    }
+                    return new int[] {server.accepted.size(), open, watched};
+                });
+                int answered = Integer.parseInt(report.replaceFirst(".* answered (\\d+).*", "$1"));
+                String state = " The clients said: " + report + ". The server had accepted " + served[0] + " connections, "
+                        + served[1] + " of them open, " + served[2] + " watched by the loop for readable.";
+                if (answered < n) {
+                    throw new AssertionError("Of 10,000 clients connected together, each sending one request, " + answered
+                            + " got their response." + state + " The loop's thread: " + server.where());
+                }
+                if (!others.isEmpty()) {
+                    throw new AssertionError("While 10,000 clients were connected, your code was running on " + others.size()
+                            + " thread(s) other than the loop's: " + others.subList(0, Math.min(3, others.size()))
+                            + (others.size() > 3 ? " ..." : "") + ". Serve every connection in the loop's callbacks, on its"
+                            + " one thread: a thread per connection, even a virtual one, is another server." + state);
+                }
+                if (served[1] < n || served[2] < served[1]) {
+                    throw new AssertionError("While 10,000 clients held their connections open, idle after their response,"
+                            + " each should have been open on the server and watched by the loop for readable (for the next"
+                            + " request)." + state + server.messages());
+                }
+                if (threads > threadsBefore + 32) {
+                    throw new AssertionError("While 10,000 clients connected, the server's JVM went from " + threadsBefore
+                            + " to " + threads + " threads: one loop needs no thread per connection." + state);
+                }
+                server.verify();
+            } finally {
+                clients.getOutputStream().close(); // the clients close their connections and end
+                if (!clients.waitFor(10, TimeUnit.SECONDS)) clients.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The live threads, platform and virtual, other than {@code except}, that run the learner's code now. */
+    static List<String> threadsRunningTheSolution(Thread except) throws IOException {
+        Path file = Files.createTempDirectory("dump").resolve("threads.txt");
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+        String dump = Files.readString(file);
+        Files.delete(file);
+        Files.delete(file.getParent());
+        List<String> names = new ArrayList<>();
+        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
+            String[] lines = block.strip().split("\n");
+            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
+            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
+            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
+            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
+            String id = lines[0].split(" ")[0];
+            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
+        }
+        return names;
+    }
+
+    /**
+     * The clients of the c10k property, run in a JVM of their own: {@code Clients PORT N SECONDS}. One thread, one
+     * selector: connects N non-blocking clients to 127.0.0.1:PORT (at most 500 connecting at a time), each sends one
+     * request and reads one response, and stays connected. When all are answered, or have failed, or SECONDS have
+     * passed, it prints {@code held H answered A failed F [first failure]}, then waits for the end of its standard
+     * input, closes every connection, and exits.
+     */
+    static final class Clients {
+        /** The state of one client; its key's attachment. */
+        static final class Client {
+            final ByteBuffer out = ByteBuffer.wrap(REQUEST);
+            final ByteBuffer in = ByteBuffer.allocate(RESPONSE.length);
+        }
+
+        /** Starts the clients' JVM, on this JVM's JDK and class path. */
+        static Process start(int port, int n, int seconds) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            return new ProcessBuilder(java, "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                    "-cp", System.getProperty("java.class.path"), Clients.class.getName(),
+                    Integer.toString(port), Integer.toString(n), Integer.toString(seconds))
+                    .redirectErrorStream(true).start();
+        }
+
+        public static void main(String[] args) throws Exception {
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0]));
+            int n = Integer.parseInt(args[1]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.parseInt(args[2]));
+            List<SocketChannel> all = new ArrayList<>(n);
+            int[] connecting = {0}, answered = {0}, failed = {0};
+            String[] firstFailure = {""};
+            try (Selector selector = Selector.open()) {
+                while (answered[0] + failed[0] < n && System.nanoTime() < deadline) {
+                    while (all.size() < n && connecting[0] < 500) {
+                        SocketChannel c = SocketChannel.open();
+                        all.add(c);
+                        try {
+                            c.configureBlocking(false);
+                            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                            c.connect(server);
+                            c.register(selector, SelectionKey.OP_CONNECT, new Client());
+                            connecting[0]++;
+                        } catch (IOException e) {
+                            if (failed[0]++ == 0) firstFailure[0] = e.toString();
+                            c.close();
+                        }
+                    }
+                    selector.select(key -> {
+                        SocketChannel c = (SocketChannel) key.channel();
+                        Client client = (Client) key.attachment();
+                        try {
+                            if (key.isConnectable()) {
+                                connecting[0]--;
+                                c.finishConnect();
+                                key.interestOps(SelectionKey.OP_WRITE);
+                            }
+                            if (key.isWritable()) {
+                                c.write(client.out);
+                                if (!client.out.hasRemaining()) key.interestOps(SelectionKey.OP_READ);
+                            } else if (key.isReadable()) {
+                                if (c.read(client.in) < 0) throw new IOException("the server closed the connection");
+                                if (!client.in.hasRemaining()) {
+                                    if (!Arrays.equals(client.in.array(), RESPONSE)) throw new IOException("a wrong response");
+                                    answered[0]++;
+                                    key.interestOps(0); // answered: it stays connected, idle
+                                }
+                            }
+                        } catch (IOException e) {
+                            if (failed[0]++ == 0) firstFailure[0] = e.toString();
+                            key.cancel();
+                            try { c.close(); } catch (IOException ignored) { /* closing was all we wanted */ }
+                        }
+                    }, 100);
+                }
+                long held = all.stream().filter(SocketChannel::isConnected).count();
+                System.out.println("held " + held + " answered " + answered[0] + " failed " + failed[0]
+                        + (failed[0] > 0 ? " first failure " + firstFailure[0] : ""));
+                System.out.flush();
+                while (System.in.read() >= 0) { } // until the test is done looking at the server
+                for (SocketChannel c : all) c.close();
+            }
+        }
+    }
+}

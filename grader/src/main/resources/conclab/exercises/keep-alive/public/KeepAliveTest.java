@@ -1,0 +1,436 @@
+import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Property;
+import conclab.io.Callback;
+import conclab.io.EventLoop;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Public tests of the keep-alive exercise: the learner may read them. Every test runs your Connection on an
+ * EventLoop of its own, accepting connections as KeepAliveServer.serve does, and ends by checking that the loop
+ * served them: each connection watched by the loop once start() returned, the loop's thread free to run a task.
+ */
+class KeepAliveTest {
+    /** How long a client waits for bytes that should come, in milliseconds: generous, the machine is shared. */
+    static final int WAIT_MS = 5_000;
+    /** The response the protocol prescribes, byte for byte (the test's own copy). */
+    static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain\r\n\r\n"
+            + "Hello, world!").getBytes(StandardCharsets.US_ASCII);
+    /** A request as a browser or wrk sends it (35 bytes); the tests send others too. */
+    static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The receive buffer of every connection the server accepts (set on the listening channel, which they inherit). */
+    static final int SERVER_RECEIVE_BUFFER = 64 * 1024;
+
+    /**
+     * Your KeepAliveServer's connections on an EventLoop running on a thread of its own, listening on 127.0.0.1.
+     * The test accepts as {@code serve} does, and keeps each accepted channel, to look at it on the loop's thread.
+     */
+    static final class Server implements AutoCloseable {
+        final EventLoop loop = new EventLoop();
+        /** The loop's selector, read by reflection: what the loop watches is in its keys. */
+        final Selector selector = selectorOf(loop);
+        final ServerSocketChannel channel = ServerSocketChannel.open();
+        final KeepAliveServer server = new KeepAliveServer(loop);
+        /** Every connection accepted, in order; added to by the loop's thread, read by the test through {@link #ask}. */
+        final List<SocketChannel> accepted = new ArrayList<>();
+        /** What the loop reported: callbacks that threw. */
+        final List<String> errors = new CopyOnWriteArrayList<>();
+        final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        /** Connections that the loop did not watch once start() had returned, in words. */
+        final List<String> offLoop = new CopyOnWriteArrayList<>();
+        final Thread thread;
+        /** The send buffer set on each accepted connection (0: the system's, which grows by itself to megabytes). */
+        private final int sendBuffer;
+
+        Server() throws IOException {
+            this(0);
+        }
+
+        Server(int sendBuffer) throws IOException {
+            this.sendBuffer = sendBuffer;
+            loop.onError((what, e) -> {
+                errors.add(what.replaceAll("java\\.nio\\.channels\\.|sun\\.nio\\.ch\\.", "") + " threw " + e);
+                thrown.add(e);
+            });
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SERVER_RECEIVE_BUFFER);
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            loop.onAcceptable(channel, () -> {
+                for (SocketChannel c; (c = channel.accept()) != null; ) accept(c);
+            });
+            thread = Thread.ofPlatform().name("event loop").daemon().start(() -> {
+                try {
+                    loop.run();
+                } catch (Throwable e) {
+                    thrown.add(e);
+                    errors.add("run() threw " + e);
+                }
+            });
+        }
+
+        /** On the loop's thread: serves {@code c} with a Connection, as serve does, and checks the loop watches it. */
+        private void accept(SocketChannel c) throws IOException {
+            if (sendBuffer > 0) c.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer); // a fixed size does not grow
+            accepted.add(c);
+            try {
+                server.new Connection(c).start();
+            } catch (Exception e) {
+                thrown.add(e);
+                errors.add("start() threw " + e);
+                c.close();
+                return;
+            }
+            // Blocking mode, even once closed (a thread of its own may have served a short client already), or open
+            // and unknown to the loop's selector: the connection is not the loop's.
+            if ((c.isBlocking() || c.isOpen() && c.keyFor(selector) == null) && offLoop.size() < 3) {
+                offLoop.add("connection " + accepted.size() + (c.isBlocking() ? " was in blocking mode" : " was not registered"
+                        + " with the loop's selector") + " once start() had returned");
+            }
+        }
+
+        /** A blocking client, connected, whose reads give up after WAIT_MS. */
+        Socket connect() throws IOException {
+            return connect(0, 0);
+        }
+
+        /** As {@link #connect()}, with receive and send buffers of that many bytes (0: the system's default). */
+        Socket connect(int receiveBuffer, int sendBuffer) throws IOException {
+            Socket s = new Socket();
+            try {
+                if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer); // before connecting: it sets the TCP window
+                if (sendBuffer > 0) s.setSendBufferSize(sendBuffer);
+                s.connect(channel.getLocalAddress(), WAIT_MS);
+                s.setSoTimeout(WAIT_MS);
+                s.setTcpNoDelay(true); // each write a segment of its own, at once
+                return s;
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        /**
+         * What {@code question} answers on the loop's thread, asked after {@code turns} turns of the loop (each turn runs
+         * the tasks queued, then the callbacks of the channels ready): there, the loop's state may be read.
+         *
+         * @throws AssertionError if the loop's thread does not get to it within WAIT_MS: a callback blocks it
+         */
+        <T> T ask(String what, int turns, Supplier<T> question) throws InterruptedException {
+            AtomicReference<T> answer = new AtomicReference<>();
+            CountDownLatch asked = new CountDownLatch(1);
+            loop.callSoon(turn(turns, () -> {
+                answer.set(question.get());
+                asked.countDown();
+            }));
+            if (!asked.await(WAIT_MS, TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("To " + what + ", the check handed a task to the event loop, which did not run it"
+                        + " in " + WAIT_MS / 1000 + " s. The loop's thread: " + where());
+            }
+            return answer.get();
+        }
+
+        /** A task that runs {@code last} on the loop after {@code turns} more turns. */
+        private Callback turn(int turns, Callback last) {
+            return turns == 0 ? last : () -> loop.callSoon(turn(turns - 1, last));
+        }
+
+        /** The loop's thread, in words: held by a callback (and where), idle in select, or stopped. */
+        String where() {
+            if (!thread.isAlive()) return "the loop has stopped (run() returned)." + messages();
+            StackTraceElement[] stack = thread.getStackTrace();
+            String at = Evidence.where(stack); // a frame of the learner's code: a callback is running now
+            if (at != null) {
+                return "a callback holds it, at " + at + " (" + thread.getState() + "): while a callback runs, no other"
+                        + " does, so a callback must never wait (for a read, for a write to be taken, for a client)."
+                        + messages();
+            }
+            boolean selecting = Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("sun.nio.ch.")
+                    && f.getMethodName().equals("doSelect"));
+            return (selecting ? "it is idle, waiting in select." : "it is busy (" + thread.getState() + "), outside your code.")
+                    + messages();
+        }
+
+        /**
+         * The check every test ends with: every connection was watched by the loop once start() returned (not served
+         * by a thread of its own, nor in blocking mode), and the loop's thread still runs the tasks handed to it.
+         */
+        void verify() throws InterruptedException {
+            report();
+            ask("check that the loop still runs", 0, () -> null);
+            if (!offLoop.isEmpty()) {
+                throw new AssertionError("Your connections were not served by the event loop: " + String.join("; ", offLoop)
+                        + ". Serve each connection in the loop's callbacks, on its one thread (start() watches the channel"
+                        + " with loop.onReadable), not on a thread of its own: that is the exercise." + messages());
+            }
+        }
+
+        /** Throws "not done" if a callback threw the stub's exception. */
+        void report() {
+            for (Throwable e : thrown) if (Evidence.notDone(e)) throw new UnsupportedOperationException(Evidence.NOT_DONE, e);
+        }
+
+        /** What the loop reported, for a failure message. */
+        String messages() {
+            report();
+            return errors.isEmpty() ? "" : " The event loop reported: " + errors.subList(0, Math.min(3, errors.size())) + ".";
+        }
+
+        @Override
+        public void close() throws Exception {
+            loop.stop();
+            thread.join(Duration.ofSeconds(5)); // a thread that a callback still blocks is left (a daemon), its loop open
+            if (!thread.isAlive()) loop.close(); // every channel: the listening one and the connections
+            else channel.close();
+        }
+    }
+
+    /** The selector of {@code loop}: private, so read by reflection (the lib is on the class path, in no module). */
+    static Selector selectorOf(EventLoop loop) {
+        try {
+            Field f = EventLoop.class.getDeclaredField("selector");
+            f.setAccessible(true);
+            return (Selector) f.get(loop);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the check cannot read EventLoop's selector (" + e + "): tell the instructor", e);
+        }
+    }
+
+    /** {@code n} copies of RESPONSE. */
+    static byte[] responses(int n) {
+        byte[] b = new byte[n * RESPONSE.length];
+        for (int i = 0; i < n; i++) System.arraycopy(RESPONSE, 0, b, i * RESPONSE.length, RESPONSE.length);
+        return b;
+    }
+
+    /** What a client read: the bytes, and why it stopped before it had all it wanted ("" if it had them all). */
+    record Got(byte[] bytes, String stopped) {}
+
+    /** Up to {@code n} bytes from {@code s}: fewer if the stream ends, the connection is reset, or nothing comes for WAIT_MS. */
+    static Got readAtMost(Socket s, int n) {
+        byte[] got = new byte[n];
+        int have = 0;
+        String stopped = "";
+        try {
+            InputStream in = s.getInputStream();
+            while (have < n) {
+                int r = in.read(got, have, n - have);
+                if (r < 0) {
+                    stopped = "the server closed the connection";
+                    break;
+                }
+                have += r;
+            }
+        } catch (SocketTimeoutException e) {
+            stopped = "nothing more came in " + WAIT_MS / 1000 + " s";
+        } catch (IOException e) {
+            stopped = "the connection was reset (" + e.getMessage() + ")";
+        }
+        return new Got(Arrays.copyOf(got, have), stopped);
+    }
+
+    /** Reads the responses to {@code n} requests from {@code s}, failing with a message that names {@code what}. */
+    static void expectResponses(Server server, Socket s, int n, String what) {
+        Got got = readAtMost(s, n * RESPONSE.length);
+        int whole = got.bytes().length / RESPONSE.length;
+        if (!got.stopped().isEmpty()) {
+            throw new AssertionError("A client waiting for " + what + " got " + (n == 1 ? got.bytes().length + " of its "
+                    + RESPONSE.length + " bytes" : whole + " of " + n + " responses") + ", then " + got.stopped() + "."
+                    + (got.stopped().startsWith("nothing") ? " The loop's thread: " + server.where() : server.messages()));
+        }
+        same(responses(n), got.bytes(), what);
+    }
+
+    static void same(byte[] expected, byte[] got, String what) {
+        if (Arrays.equals(expected, got)) return;
+        int i = Arrays.mismatch(expected, got);
+        throw new AssertionError("The bytes of " + what + " differ from the protocol's response from byte " + i + " on (byte "
+                + i % RESPONSE.length + " of response " + (i / RESPONSE.length + 1) + "): each request gets exactly "
+                + new String(RESPONSE, StandardCharsets.US_ASCII).replace("\r\n", "\\r\\n").replace("\"", "") + ", in order.");
+    }
+
+    /**
+     * After {@code when}, requires the end of the stream next on {@code s}, or nothing for WAIT_MS (a server that does
+     * not close is caught by the "closes" property, not here): no response more than the requests sent.
+     */
+    static void expectNothingMore(Server server, Socket s, String when) throws IOException {
+        byte[] more = new byte[4 * RESPONSE.length];
+        int n;
+        try {
+            n = s.getInputStream().read(more);
+        } catch (SocketTimeoutException e) {
+            return;
+        }
+        if (n > 0) {
+            throw new AssertionError("After " + when + ", the server sent " + n + " bytes more (" + (n >= RESPONSE.length
+                    ? "at least " + n / RESPONSE.length + " response(s) more" : "part of a response more") + " than the requests"
+                    + " sent): one response per request, not one per read." + server.messages());
+        }
+    }
+
+    /** Requires the end of the stream next on {@code s}. */
+    static void expectEnd(Server server, Socket s, String when) throws IOException {
+        int r;
+        try {
+            r = s.getInputStream().read();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("The connection stayed open " + WAIT_MS / 1000 + " s after " + when + ": the server"
+                    + " should close it when the client has ended its stream (read returns -1) and has all its responses."
+                    + server.messages());
+        }
+        if (r >= 0) throw new AssertionError("After " + when + ", the server sent a byte more than its responses.");
+    }
+
+    /** Bytes {@code from} to {@code to} of {@code b}, quoted, CR and LF written as \r and \n. */
+    static String show(byte[] b, int from, int to) {
+        return "\"" + new String(b, from, to - from, StandardCharsets.US_ASCII).replace("\r", "\\r").replace("\n", "\\n") + "\"";
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        byte[] all = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    @Test
+    @Property("one-request")
+    void aRequestGetsTheResponseAndTheConnectionStaysOpen() throws Exception {
+        try (Server server = new Server(); Socket c = server.connect()) {
+            c.getOutputStream().write(REQUEST);
+            expectResponses(server, c, 1, "the response to a request");
+            c.getOutputStream().write(REQUEST); // keep-alive: the same connection, a second request
+            expectResponses(server, c, 1, "the response to a second request on the same connection (HTTP/1.1 keeps the"
+                    + " connection open until the client ends its stream)");
+            server.verify();
+        }
+    }
+
+    /**
+     * Request k is cut after its first k bytes, at every k: the first part goes in one write with the end of request
+     * k - 1, the rest in the next write, sent only once the response to request k - 1 has come. That response shows the
+     * server has read the write before (one segment: one read), so the cut falls between two reads, including the
+     * three cuts inside the blank line. Then one request goes a byte per write, and the client ends its stream.
+     */
+    @Test
+    @Property("split")
+    void requestsCutAtEveryByte() throws Exception {
+        try (Server server = new Server(); Socket c = server.connect()) {
+            OutputStream out = c.getOutputStream();
+            int n = REQUEST.length;
+            out.write(REQUEST, 0, 1);
+            for (int k = 1; k < n; k++) {
+                byte[] rest = Arrays.copyOfRange(REQUEST, k, n), next = Arrays.copyOf(REQUEST, Math.min(k + 1, n - 1));
+                out.write(k + 1 < n ? concat(rest, next) : rest);
+                expectResponses(server, c, 1, "the response to request " + k + ", which came in two reads: " + show(REQUEST, 0, k)
+                        + " then " + show(REQUEST, k, n) + " (a request ends where \\r\\n\\r\\n ends, whatever the reads)");
+            }
+            for (int i = 0; i < n; i++) out.write(REQUEST, i, 1); // a byte per write
+            c.shutdownOutput();
+            expectResponses(server, c, 1, "the response to a request sent one byte per write");
+            expectNothingMore(server, c, "a request sent one byte per write and its response");
+            server.verify();
+        }
+    }
+
+    @Test
+    @Property("pipelined")
+    void aHundredRequestsInOneWrite() throws Exception {
+        byte[][] kinds = {
+            REQUEST,
+            "GET /index.html HTTP/1.1\r\nHost: localhost:8080\r\nAccept: */*\r\nUser-Agent: conclab\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII),
+            "GET /x HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+        };
+        try (Server server = new Server(); Socket c = server.connect()) {
+            byte[][] requests = new byte[100][];
+            for (int i = 0; i < 100; i++) requests[i] = kinds[i % kinds.length];
+            c.getOutputStream().write(concat(requests)); // one write, one segment: very likely one read
+            expectResponses(server, c, 100, "the responses to 100 requests sent in one write (pipelined)");
+            c.getOutputStream().write(REQUEST);
+            expectResponses(server, c, 1, "the response to a request after 100 pipelined ones");
+            server.verify();
+        }
+    }
+
+    @Test
+    @Property("closes")
+    void theServerClosesWhenTheClientEndsItsStream() throws Exception {
+        try (Server server = new Server(); Socket c = server.connect(); Socket idle = server.connect()) {
+            c.getOutputStream().write(concat(REQUEST, REQUEST, REQUEST));
+            c.shutdownOutput(); // the end of the client's stream, right after its requests
+            expectResponses(server, c, 3, "the responses to 3 requests sent just before the end of the stream");
+            expectEnd(server, c, "the client ended its stream and got its 3 responses");
+            idle.shutdownOutput(); // a client that sent nothing, and leaves
+            expectEnd(server, idle, "a client that had sent nothing ended its stream");
+            int open = server.ask("count the connections still open", 0,
+                    () -> (int) server.accepted.stream().filter(SocketChannel::isOpen).count());
+            if (open > 0) {
+                throw new AssertionError("The clients saw the end of the stream, yet " + open + " of the server's 2 channels"
+                        + " were still open: close the channel (client.close()) to end a connection." + server.messages());
+            }
+            server.verify();
+        }
+    }
+
+    /**
+     * When all is sent, the connection is watched for readable only. Asked after three turns of the loop: a server that
+     * watches writable until a writable callback finds nothing left has done so by then.
+     */
+    @Test
+    @Property("no-busy-loop")
+    void nothingToSendNoWritableCallbacks() throws Exception {
+        try (Server server = new Server(); Socket c = server.connect()) {
+            c.getOutputStream().write(REQUEST);
+            expectResponses(server, c, 1, "the response to a request");
+            c.getOutputStream().write(concat(REQUEST, REQUEST));
+            expectResponses(server, c, 2, "the responses to 2 requests");
+            int ops = server.ask("look at what the loop watches the connection for", 3, () -> {
+                SelectionKey key = server.accepted.getFirst().keyFor(server.selector);
+                return key == null || !key.isValid() ? -1 : key.interestOps();
+            });
+            if (ops < 0) {
+                throw new AssertionError("After 3 requests and their responses, the loop no longer watched the connection"
+                        + " (closed, or never registered): it should stay open, watched for readable, for the next request."
+                        + server.messages());
+            }
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                throw new AssertionError("The client had all its responses and sent nothing more, yet the loop still watched"
+                        + " the connection for writable: a socket with room in its buffer is always writable, so the loop"
+                        + " calls writable() on every turn, burning a core while the client is idle (a busy loop). Watch for"
+                        + " writable only while bytes are unsent (loop.onWritable(client, null) when all is written)."
+                        + server.messages());
+            }
+            if ((ops & SelectionKey.OP_READ) == 0) {
+                throw new AssertionError("After 3 requests and their responses, the loop no longer watched the connection for"
+                        + " readable: the client's next request would never be read." + server.messages());
+            }
+            server.verify();
+        }
+    }
+}
