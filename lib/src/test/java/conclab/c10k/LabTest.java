@@ -136,6 +136,15 @@ class LabTest {
         assertFalse(Lab.listeningPorts().contains(port));
     }
 
+    @Test
+    void theCpuTimeOfAProcessGrowsAsItComputes() throws Exception {
+        long pid = ProcessHandle.current().pid(), before = Lab.cpuTicks(pid), deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long spin = 0;
+        while (Lab.cpuTicks(pid) < before + 5 && System.nanoTime() < deadline) for (int i = 0; i < 1_000_000; i++) spin += i ^ spin;
+        assertTrue(Lab.cpuTicks(pid) >= before + 5, "5 ticks of CPU time within 60 s of computing (" + spin + ")");
+        assertThrows(java.io.IOException.class, () -> Lab.cpuTicks(Long.MAX_VALUE), "no such process");
+    }
+
     // A child's lifetime.
 
     @Test
