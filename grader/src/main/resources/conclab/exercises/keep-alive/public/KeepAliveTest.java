@@ -335,7 +335,8 @@ class KeepAliveTest {
      * Request k is cut after its first k bytes, at every k: the first part goes in one write with the end of request
      * k - 1, the rest in the next write, sent only once the response to request k - 1 has come. That response shows the
      * server has read the write before (one segment: one read), so the cut falls between two reads, including the
-     * three cuts inside the blank line. Then one request goes a byte per write, and the client ends its stream.
+     * three cuts inside the blank line. Then requests in which a \r breaks a match ("\r\r\n\r\n"), and one request a
+     * byte per write, and the client ends its stream.
      */
     @Test
     @Property("split")
@@ -349,6 +350,13 @@ class KeepAliveTest {
                 out.write(k + 1 < n ? concat(rest, next) : rest);
                 expectResponses(server, c, 1, "the response to request " + k + ", which came in two reads: " + show(REQUEST, 0, k)
                         + " then " + show(REQUEST, k, n) + " (a request ends where \\r\\n\\r\\n ends, whatever the reads)");
+            }
+            // A \r that breaks a match may begin the end of the request: after "\r\r" or "\r\n\r\r", "\n\r\n" ends it.
+            for (String odd : new String[] {"GET / HTTP/1.1\r\nX: y\r\r\n\r\n", "GET / HTTP/1.1\r\n\r\r\n\r\n", "X\r\r\n\r\n"}) {
+                byte[] request = odd.getBytes(StandardCharsets.US_ASCII);
+                out.write(request);
+                expectResponses(server, c, 1, "the response to the request " + show(request, 0, request.length) + " (it ends"
+                        + " at its first \\r\\n\\r\\n: a \\r that breaks a match begins a new one, matched = 1, not 0)");
             }
             for (int i = 0; i < n; i++) out.write(REQUEST, i, 1); // a byte per write
             c.shutdownOutput();
