@@ -149,7 +149,7 @@ public final class BlockingServer implements C10kServer {
             ByteBuffer in = ByteBuffer.allocate(READ_SIZE);
             while (channel.read(in.clear()) >= 0) {
                 for (long unsent = Protocol.bytesFor(requests.count(in.flip())); unsent > 0; )
-                    unsent -= channel.write(Protocol.owed(unsent)); // blocking: all of it
+                    unsent -= channel.write(Protocol.owed(unsent)); // on a virtual thread a write may take only a part
             }
         } catch (IOException e) {
             // reset by the client, or closed by close(): either way the connection is over
