@@ -37,6 +37,9 @@ public final class Chart {
 
     private record Series(String name, List<?> xs, List<? extends Number> ys) {}
 
+    /** The most series whose legend is drawn inside the plot. */
+    static final int LEGEND_INSIDE_MAX = 4;
+
     private final Kind kind;
     private final String title, xLabel, yLabel;
     private final List<Series> series = new ArrayList<>();
@@ -146,7 +149,7 @@ public final class Chart {
     private org.knowm.xchart.internal.chartpart.Chart<?, ?> build() {
         if (kind == Kind.BARS) {
             CategoryChart c = new CategoryChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-            style(c.getStyler());
+            style(c.getStyler(), legendPosition());
             c.getStyler().setYAxisLogarithmic(logY);
             if (logY) c.getStyler().setYAxisMin(powerOfTenBelowSmallest()); // bars start at 0, which a log axis lacks
             for (Series s : series) {
@@ -157,7 +160,7 @@ public final class Chart {
             return c;
         }
         XYChart c = new XYChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        style(c.getStyler());
+        style(c.getStyler(), legendPosition());
         c.getStyler().setXAxisLogarithmic(logX);
         c.getStyler().setYAxisLogarithmic(logY);
         for (Series s : series) {
@@ -178,10 +181,18 @@ public final class Chart {
         return Math.pow(10, Math.floor(Math.log10(min)));
     }
 
-    private static void style(Styler styler) {
+    /**
+     * Where the legend goes: inside the plot's top left corner, or right of the plot once there are more series than
+     * {@link #LEGEND_INSIDE_MAX}, whose legend inside would cover the points near that corner.
+     */
+    Styler.LegendPosition legendPosition() {
+        return series.size() > LEGEND_INSIDE_MAX ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.InsideNW;
+    }
+
+    private static void style(Styler styler, Styler.LegendPosition legend) {
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
         styler.setPlotBackgroundColor(java.awt.Color.WHITE);
-        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        styler.setLegendPosition(legend);
         styler.setSeriesColors(new java.awt.Color[] {new java.awt.Color(0x1F77B4), new java.awt.Color(0xFF7F0E),
                 new java.awt.Color(0x2CA02C), new java.awt.Color(0xD62728), new java.awt.Color(0x9467BD)});
     }

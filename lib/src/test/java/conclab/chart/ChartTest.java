@@ -25,6 +25,16 @@ class ChartTest {
     }
 
     @Test
+    void aLegendOfManySeriesGoesRightOfThePlotNotOverItsPoints() {
+        Chart c = Chart.line("Throughput", "connections", "req/s");
+        for (int i = 1; i <= Chart.LEGEND_INSIDE_MAX; i++) c.series("server " + i, List.of(1_000, 10_000), List.of(i, i));
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.InsideNW, c.legendPosition());
+        c.series("one more", List.of(1_000, 10_000), List.of(9, 9));
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE, c.legendPosition());
+        assertTrue(c.svg().contains("<svg"), "it draws");
+    }
+
+    @Test
     void barsTakeCategories() {
         String svg = Chart.bars("Memory per thread", "kind", "KB").series("RSS", List.of("platform", "virtual"), List.of(41, 1)).svg();
         assertTrue(svg.contains("<svg"));
