@@ -21,11 +21,16 @@ def conclab(*args, cwd=ROOT, timeout=900):
     return subprocess.run([CONCLAB, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
-def grades(path):
-    """The rows of a grades.csv, given the file or the submissions folder holding it."""
+GRADE_COLUMNS = ("student", "notebook", "exercise", "points", "max")
+VERSION_COLUMNS = ("course_version", "grader_version")
+
+
+def grades(path, columns=GRADE_COLUMNS):
+    """The rows of a grades.csv, given the file or the submissions folder holding it: the grading's columns (the
+    versions that graded are checked apart)."""
     path = path if path.suffix == ".csv" else path / "grades.csv"
     with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+        return [{k: row[k] for k in columns} for row in csv.DictReader(f)]
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +112,22 @@ def test_the_sample_class_gets_the_expected_grades_twice(tmp_path):
     }
     for student, reason in reasons.items():
         assert reason in feedback[student].replace("&quot;", '"'), student
+    # Every row and page names what graded it; a regrade by other versions keeps the last grades and says so.
+    versions = {tuple(row.values()) for row in grades(klass, VERSION_COLUMNS)}
+    assert len(versions) == 1, versions
+    course, grader = versions.pop()
+    assert re.fullmatch(r"[0-9a-f]{12}(\+modified)?|unknown \(no git\)", course), course
+    assert re.fullmatch(r"sha256:[0-9a-f]{12}", grader), grader
+    assert f"by course {course}, grader {grader}" in r.stdout, r.stdout
+    assert f"Graded by course {course}, grader {grader}." in feedback["ada"]
+    last = (klass / "grades.csv").read_text()
+    (klass / "grades.csv").write_text(last.replace(grader, "sha256:000000000000"))
     r = conclab("grade", str(klass), "--jobs", "2")
     assert r.returncode == 0, r.stdout + r.stderr
     assert grades(klass) == first
+    assert "This class was graded before by course " + course + ", grader sha256:000000000000" in r.stderr, r.stderr
+    kept = klass / ("grades-" + re.sub(r"[^\w.+-]+", "_", course + "-sha256:000000000000") + ".csv")
+    assert kept.read_text() == last.replace(grader, "sha256:000000000000"), "the last grades are kept whole"
 
 
 def test_reference_notebooks_get_full_marks_and_untouched_releases_zero(tmp_path, released):

@@ -55,6 +55,11 @@ public final class Checker {
         this.testJvmOptions = List.copyOf(testJvmOptions);
     }
 
+    /** The classpath the tests compile and run against: what {@link GradedBy} digests. */
+    List<Path> classpath() {
+        return classpath;
+    }
+
     /**
      * This checker, with test JVMs told they have {@code processors} processors ({@code -XX:ActiveProcessorCount}):
      * pool sizes, the common pool and the virtual threads' carriers follow that number, and a check must hold

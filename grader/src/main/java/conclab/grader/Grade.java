@@ -21,10 +21,13 @@ import java.util.stream.Stream;
  * student, every course notebook with exercises, and every exercise in it, the student's solution (or
  * answer) cell is checked with all tests, hidden ones included, each in a sandboxed JVM of its own.
  *
- * <p>Writes {@code SUBMISSIONS/grades.csv} (student, notebook, exercise, points, max) and
- * {@code SUBMISSIONS/feedback/STUDENT/NOTEBOOK.html}. A broken submission gets its points and a reason; it
- * never stops the run or changes another's result. A solution left as released is "not done" without
- * running anything.
+ * <p>Writes {@code SUBMISSIONS/grades.csv} (student, notebook, exercise, points, max, and the versions of the
+ * course and the grader: {@link GradedBy}) and {@code SUBMISSIONS/feedback/STUDENT/NOTEBOOK.html}, which names
+ * the versions too. A broken submission gets its points and a reason; it never stops the run or changes another's
+ * result. A solution left as released is "not done" without running anything.
+ *
+ * <p>A regrade by other versions than the last grading's keeps the last {@code grades.csv} as
+ * {@code grades-COURSE-GRADER.csv} (their versions) and says so: the points may differ, and both are at hand.
  */
 final class Grade {
     /** One graded exercise of one student's notebook. */
@@ -40,11 +43,19 @@ final class Grade {
     private final Checker checker;
     private final Path course;
     private final PrintStream progress;
+    /** The versions of the course and the grader that grade now. */
+    private final GradedBy gradedBy;
 
+    /** Grades with {@code checker} against the course notebooks in {@code course}; progress and notices to {@code progress}. */
     Grade(Checker checker, Path course, PrintStream progress) {
+        this(checker, course, progress, GradedBy.of(course.toAbsolutePath().getParent(), checker.classpath()));
+    }
+
+    Grade(Checker checker, Path course, PrintStream progress, GradedBy gradedBy) {
         this.checker = checker;
         this.course = course;
         this.progress = progress;
+        this.gradedBy = gradedBy;
     }
 
     /** The course notebooks that have exercises: relative path to their exercises, in order. */
@@ -121,7 +132,9 @@ final class Grade {
             }
         }
         if (progress != null && System.console() != null) progress.println();
-        write(submissions, rows);
+        String kept = keepIfOtherVersions(submissions, gradedBy);
+        if (kept != null && progress != null) progress.println(kept);
+        write(submissions, rows, gradedBy);
         return rows;
     }
 
@@ -178,12 +191,60 @@ final class Grade {
         progress.flush();
     }
 
-    /** grades.csv and the feedback pages. */
-    static void write(Path submissions, List<Row> rows) throws IOException {
-        StringBuilder csv = new StringBuilder("student,notebook,exercise,points,max\n");
+    /**
+     * If {@code submissions} holds a grades.csv written by other versions than {@code now} (or by a grader that
+     * recorded none), renames it after its versions so that this grading does not overwrite it, and returns what
+     * to tell the instructor; null if there is none or it is of the same versions.
+     */
+    static String keepIfOtherVersions(Path submissions, GradedBy now) throws IOException {
+        Path last = submissions.resolve("grades.csv");
+        if (!Files.isRegularFile(last)) return null;
+        GradedBy before = versionsOf(last);
+        if (now.equals(before)) return null;
+        String name = before == null ? "grades-unversioned.csv"
+                : "grades-" + (before.course() + "-" + before.grader()).replaceAll("[^\\w.+-]+", "_") + ".csv";
+        Path kept = submissions.resolve(name);
+        Files.move(last, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return "This class was graded before by " + (before == null ? "a grader that recorded no versions"
+                : before.describe()) + "; now by " + now.describe() + ". Points may differ: the last grades are kept in "
+                + kept.getFileName() + ".";
+    }
+
+    /** The versions recorded in the first row of {@code csv}, or null if it has none (or no rows). */
+    static GradedBy versionsOf(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        if (lines.size() < 2) return null;
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int course = header.indexOf(GradedBy.COURSE_COLUMN), grader = header.indexOf(GradedBy.GRADER_COLUMN);
+        if (course < 0 || grader < 0) return null;
+        List<String> row = csvFields(lines.get(1));
+        return row.size() > Math.max(course, grader) ? new GradedBy(row.get(course), row.get(grader)) : null;
+    }
+
+    /** The fields of one CSV line as {@link #csv} writes them (quotes doubled inside quoted fields; no line breaks). */
+    static List<String> csvFields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { field.append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.add(field.toString()); field.setLength(0); }
+            else field.append(c);
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+
+    /** grades.csv and the feedback pages, each naming the versions that graded them. */
+    static void write(Path submissions, List<Row> rows, GradedBy gradedBy) throws IOException {
+        StringBuilder csv = new StringBuilder("student,notebook,exercise,points,max,")
+                .append(GradedBy.COURSE_COLUMN).append(',').append(GradedBy.GRADER_COLUMN).append('\n');
         for (Row r : rows) {
             csv.append(csv(r.student())).append(',').append(csv(r.notebook())).append(',').append(csv(r.exercise()))
-                    .append(',').append(r.points()).append(',').append(r.outcome().max()).append('\n');
+                    .append(',').append(r.points()).append(',').append(r.outcome().max())
+                    .append(',').append(csv(gradedBy.course())).append(',').append(csv(gradedBy.grader())).append('\n');
         }
         Files.writeString(submissions.resolve("grades.csv"), csv, StandardCharsets.UTF_8);
         Map<String, List<Row>> pages = new LinkedHashMap<>();
@@ -193,11 +254,11 @@ final class Grade {
             Path file = submissions.resolve("feedback").resolve(first.student())
                     .resolve(first.notebook().replaceFirst("\\.ipynb$", ".html"));
             Files.createDirectories(file.getParent());
-            Files.writeString(file, page(first.student(), first.notebook(), page.getValue()), StandardCharsets.UTF_8);
+            Files.writeString(file, page(first.student(), first.notebook(), page.getValue(), gradedBy), StandardCharsets.UTF_8);
         }
     }
 
-    private static String page(String student, String notebook, List<Row> rows) {
+    private static String page(String student, String notebook, List<Row> rows, GradedBy gradedBy) {
         int points = rows.stream().mapToInt(Row::points).sum();
         int max = rows.stream().mapToInt(r -> r.outcome().max()).sum();
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
@@ -209,6 +270,8 @@ final class Grade {
                 .append(Feedback.esc(student)).append(": <b>").append(points).append(" of ").append(max)
                 .append(" points</b></p>\n");
         for (Row r : rows) b.append(Feedback.html(r.outcome())).append('\n');
+        b.append("<p class=\"conclab-graded-by\"><small>Graded by ").append(Feedback.esc(gradedBy.describe()))
+                .append(".</small></p>\n");
         return b.append("</body></html>\n").toString();
     }
 

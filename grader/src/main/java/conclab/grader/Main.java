@@ -99,10 +99,13 @@ public final class Main {
                 + "SUBMISSIONS holds one folder per student, each laid out like release/.");
         Path submissions = Path.of(args.getFirst()).toAbsolutePath().normalize();
         if (!Files.isDirectory(submissions)) return fail("There is no folder " + args.getFirst() + ".");
-        List<Grade.Row> rows = new Grade(Checker.here(), course(), System.err).grade(submissions, jobs);
+        Checker checker = Checker.here();
+        GradedBy gradedBy = GradedBy.of(project(), checker.classpath());
+        List<Grade.Row> rows = new Grade(checker, course(), System.err, gradedBy).grade(submissions, jobs);
         long students = rows.stream().map(Grade.Row::student).distinct().count();
-        System.out.println("Graded " + students + " student(s), " + rows.size() + " exercise(s): "
-                + submissions.resolve("grades.csv") + ", feedback in " + submissions.resolve("feedback"));
+        System.out.println("Graded " + students + " student(s), " + rows.size() + " exercise(s), by "
+                + gradedBy.describe() + ": " + submissions.resolve("grades.csv") + ", feedback in "
+                + submissions.resolve("feedback"));
         return 0;
     }
 
