@@ -41,6 +41,7 @@ record Run(String server, int size, String client, Integer held, Long connectMs,
 
     /** This run with {@code more} added to its note. */
     Run withNote(String more) {
+        if (more == null) return this;
         String joined = note == null ? more : note + "; " + more;
         return new Run(server, size, client, held, connectMs, accepted, errors, timeouts, sent, completed, rps, p50us, p99us, p999us,
                 cpuUsPerRequest, threads, heapPerConnBytes, nativePerConnBytes, answeredConnections, joined);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * One server at one size, measured: a server JVM started once, then our load generator, then {@code wrk},
- * against it, one after the other.
+ * against it, one after the other, each once the server has let go of the one before ({@link #awaitSettled}).
  *
  * <p>First a short warm-up with our generator ({@link #warmUp}). Then, with our generator: the server's memory
  * idle; the generator's N connections opened ({@code held}) and accepted by the server; the memory again, the
@@ -62,6 +62,18 @@ final class Trial {
      */
     static final Duration END_WITHIN = Duration.ofSeconds(90);
 
+    /** How long the server may take to let go of a client's connections before the next client starts. */
+    static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
+
+    /**
+     * The descriptors a server at rest may hold beyond those it had before the warm-up: the first {@code jcmd}
+     * leaves the JVM's attach listener open, and the JVM may open a file or two of its own.
+     */
+    static final int DESCRIPTOR_SLACK = 32;
+
+    /** The time between two looks at the server's threads while it settles. */
+    static final Duration SETTLE_STEP = Duration.ofMillis(250);
+
     /** An end slower than this is reported in the rows' note. */
     static final Duration SLOW_END = Duration.ofSeconds(2);
 
@@ -83,9 +95,11 @@ final class Trial {
                         .formatted(when(child, s.startWithin()), child.errors()));
             Matcher m = LISTENING.matcher(line);
             int port = m.find() ? Integer.parseInt(m.group(1)) : -1;
-            String warm = warmUp(launch, s, port);
+            Long base = Probe.descriptors(child.pid());
+            String warm = join(warmUp(launch, s, port), awaitSettled(child.pid(), base, "the warm-up"));
             if (s.ours()) runs.add(ours(launch, s, child, server, size, port));
-            if (s.wrk()) runs.add(wrk(s, child, server, size, port));
+            String settled = s.ours() && s.wrk() ? awaitSettled(child.pid(), base, "our generator") : null;
+            if (s.wrk()) runs.add(wrk(s, child, server, size, port).withNote(settled));
             if (warm != null) runs.replaceAll(r -> r.withNote(warm));
             if (!child.alive())
                 runs.replaceAll(r -> r.withNote("the server exited during the run, code %d: %s"
@@ -169,6 +183,38 @@ final class Trial {
             }
         }
         return null;
+    }
+
+    /**
+     * Waits, at most {@link #SETTLE_WITHIN}, until the server has let go of the last client's connections: its
+     * descriptors back to {@code base} (if known; give or take {@link #DESCRIPTOR_SLACK}) and its thread count the same in two looks {@link #SETTLE_STEP}
+     * apart. The next client must meet a server at rest: one still closing connections and ending threads (a
+     * thread per connection takes seconds to end 10,000 of them) would have its req/s and latencies measure that.
+     * Returns null once settled, else what it saw, for the next rows' note.
+     */
+    static String awaitSettled(long pid, Long base, String after) {
+        return awaitSettled(pid, base, after, SETTLE_WITHIN);
+    }
+
+    static String awaitSettled(long pid, Long base, String after, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Integer before = Probe.threads(pid);
+        while (true) {
+            try {
+                Thread.sleep(SETTLE_STEP); // watches figures of another process: nothing to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+            Integer threads = Probe.threads(pid);
+            Long descriptors = Probe.descriptors(pid);
+            boolean closed = base == null || descriptors == null || descriptors <= base + DESCRIPTOR_SLACK;
+            if (closed && threads != null && threads.equals(before)) return null;
+            if (System.nanoTime() - deadline > 0)
+                return "the server had not settled %d s after %s ended (%s threads, %s descriptors against %s idle)"
+                        .formatted(within.toSeconds(), after, threads, descriptors, base);
+            before = threads;
+        }
     }
 
     /**

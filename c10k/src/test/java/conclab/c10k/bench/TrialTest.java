@@ -58,6 +58,22 @@ class TrialTest {
     }
 
     @Test
+    void theNextClientWaitsForAServerAtRestAndSaysWhenItWasNot() throws Exception {
+        Process rest = new ProcessBuilder("sleep", "30").start();
+        try {
+            long pid = rest.pid();
+            Long base = Probe.descriptors(pid);
+            assertNotNull(base);
+            assertNull(Trial.awaitSettled(pid, base, "a client", Duration.ofSeconds(30)), "one thread, its descriptors as before");
+            String note = Trial.awaitSettled(pid, base - Trial.DESCRIPTOR_SLACK - 100, "a client", Duration.ofSeconds(1));
+            assertNotNull(note, "100 descriptors more than at rest: the last client's connections are still open");
+            assertTrue(note.startsWith("the server had not settled 1 s after a client ended (1 threads, "), note);
+        } finally {
+            rest.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aPoolOf200AnswersTwoHundredConnectionsAndTheOthersTimeOut() {
         Run ours = Trial.run(FAKES, settings(false), "pool", 300).getFirst();
         assertEquals(300, ours.held(), ours.toString());
