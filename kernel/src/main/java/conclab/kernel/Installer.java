@@ -65,8 +65,9 @@ final class Installer {
             Path target = install(dataDir.resolve("kernels").resolve(name), env);
             System.out.println("Installed the kernel \"" + DISPLAY_NAME + "\" as '" + name + "' in " + target);
             return 0;
-        } catch (IOException e) {
-            System.err.println("conclab install: " + e.getMessage());
+        } catch (IOException e) { // a file's name alone (what many IOExceptions say) would not tell what failed
+            System.err.println("conclab install: could not install the kernel (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); check that the folder is writable, or remove it and install again");
             return 1;
         }
     }
@@ -99,7 +100,7 @@ final class Installer {
     }
 
     /** Puts the jars of folder {@code from} into {@code to}, and removes jars {@code to} has that it lacks. */
-    private static void putJars(Path from, Path to) throws IOException {
+    static void putJars(Path from, Path to) throws IOException {
         if (!Files.isDirectory(from)) return;
         Files.createDirectories(to);
         List<Path> jars;
@@ -108,8 +109,10 @@ final class Installer {
         }
         for (Path jar : jars) put(Files.readAllBytes(jar), to.resolve(jar.getFileName()));
         try (var old = Files.list(to)) { // a jar of an older version must not stay on the classpath
-            for (Path jar : old.toList()) {
-                if (jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()))) Files.delete(jar);
+            for (Path jar : old.toList()) { // jars only: c10k/ holds the folder c10k/lib/, put there on its own
+                boolean stale = Files.isRegularFile(jar) && jar.toString().endsWith(".jar")
+                        && jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()));
+                if (stale) Files.delete(jar);
             }
         }
     }

@@ -23,6 +23,23 @@ class InstallerTest {
     }
 
     @Test
+    void installingAgainKeepsNestedFoldersAndDropsStaleJars(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path from = dir.resolve("dist/c10k"), to = dir.resolve("kernel/c10k");
+        java.nio.file.Files.createDirectories(from.resolve("lib"));
+        java.nio.file.Files.write(from.resolve("conclab-c10k.jar"), new byte[] {1});
+        java.nio.file.Files.write(from.resolve("lib/netty.jar"), new byte[] {2});
+        for (int i = 0; i < 2; i++) { // as install does: c10k/, then c10k/lib/; twice, as a second install does
+            Installer.putJars(from, to);
+            Installer.putJars(from.resolve("lib"), to.resolve("lib"));
+        }
+        assertArrayEquals(new byte[] {2}, java.nio.file.Files.readAllBytes(to.resolve("lib/netty.jar")));
+        java.nio.file.Files.write(to.resolve("old-version.jar"), new byte[] {3});
+        Installer.putJars(from, to);
+        assertFalse(java.nio.file.Files.exists(to.resolve("old-version.jar")), "a stale jar would stay on the classpath");
+        assertTrue(java.nio.file.Files.exists(to.resolve("lib/netty.jar")), "the nested folder stays");
+    }
+
+    @Test
     void badArgumentsGetUsageNotAStackTrace() {
         assertEquals(2, Installer.run(new String[] {"--prefix"}));
         assertEquals(2, Installer.run(new String[] {"--name", "a b"}));
