@@ -204,7 +204,7 @@ public final class Lab {
             """;
 
     /**
-     * Where the CPU time of a lib server of {@code kind} goes under load: starts it, holds {@code connections}
+     * Where the CPU time of a lib server of {@code kind} goes under load: starts it, warms it up ({@link #warmUp}), holds {@code connections}
      * from the load generator, then records JFR's CPU-time samples ({@code jcmd PID JFR.start}) only while it
      * loads them for {@code load} (closed loop, as the benchmark does), stops the recording ({@code JFR.stop}),
      * and reads the recording with the server's CPU time over the same window ({@code /proc/PID/stat}). Prints a
@@ -223,6 +223,7 @@ public final class Lab {
             String listening = server.awaitLine(l -> l.startsWith("listening on 127.0.0.1:"), deadline, "'listening on' line", l -> {});
             String port = listening.substring(listening.lastIndexOf(':') + 1).strip();
             out.accept(kind + ": " + listening + " (pid " + server.pid() + ")");
+            warmUp(port, deadline, out);
             generator = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", port, "--connections", "" + connections,
                     "--seconds", "" + load.toSeconds(), "--ramp-seconds", "1", "--timeout-ms", "2000")));
             Map<String, Object> held = Json.parseObject(generator.awaitLine(l -> l.contains("\"held\""), deadline, "'held' line", out));
@@ -247,6 +248,29 @@ public final class Lab {
             deleteAll(dir);
         }
     }
+
+    /**
+     * Loads the server on {@code port} from {@link #WARM_UP_CONNECTIONS} connections for {@link #WARM_UP}, as the
+     * benchmark does before it measures: the JIT compiles the server's paths, and a profile taken after it shows the
+     * server's steady work rather than the compiler's and the interpreter's. Bounded by {@code deadline}.
+     */
+    private void warmUp(String port, long deadline, Consumer<String> out) throws InterruptedException {
+        ChildProcess warm = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", port, "--connections",
+                "" + WARM_UP_CONNECTIONS, "--seconds", "" + WARM_UP.toSeconds(), "--ramp-seconds", "1", "--timeout-ms", "2000")));
+        try {
+            warm.awaitLine(l -> l.contains("\"held\""), deadline, "warm-up's 'held' line", l -> {});
+            warm.send("go");
+            warm.awaitLine(l -> l.contains("\"result\""), deadline, "warm-up's 'result' line", l -> {});
+            out.accept("warmed up: " + WARM_UP_CONNECTIONS + " connections, " + WARM_UP.toSeconds() + " s of load");
+            warm.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))); // it closes its connections
+        } finally {
+            warm.stop(l -> {});
+        }
+    }
+
+    /** The warm-up's connections and length, as the benchmark's. */
+    static final int WARM_UP_CONNECTIONS = 100;
+    static final Duration WARM_UP = Duration.ofSeconds(2);
 
     /**
      * One load of a lib server of {@code kind}: starts it, holds {@code connections} from the load generator and
