@@ -1,4 +1,4 @@
-// fails: threads-linearizable
+// fails: threads-linearizable, threads-free-visible
 // The thread version keeps a plain int: two threads check and decrement it at the same time.
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;

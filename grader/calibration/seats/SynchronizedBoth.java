@@ -1,5 +1,5 @@
-// fails: tasks-hold-seat, threads-pay-together
-// One synchronized block for both. On the scheduler the monitor stays with the task suspended in its payment, and the next task blocks the only thread; on threads it is held while a payment waits.
+// fails: tasks-hold-seat, threads-hold-seat, threads-pay-together
+// One synchronized block for both. On the scheduler the monitor stays with the task suspended in its payment, and the next task blocks the only thread; on threads it is held while a payment waits. A thread that finds the seat held waits for that lock, so it does not return false at once.
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -38,13 +38,19 @@ public class SeatsTest {
         TaskSeats one = new TaskSeats(1);
         List<Boolean> booked = new CopyOnWriteArrayList<>();
         AtomicInteger payments = new AtomicInteger();
+        List<String> order = new CopyOnWriteArrayList<>(); // "lost": a booking returned false; "paid": the payment ended
         List<Generator.Body<Scheduler.Call, Object, ?>> tasks = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            tasks.add(y -> booked.add(one.book(() -> {
-                payments.incrementAndGet();
-                Scheduler.sleep(Duration.ofMillis(30));
-                return true;
-            })));
+            tasks.add(y -> {
+                boolean got = one.book(() -> {
+                    payments.incrementAndGet();
+                    Scheduler.sleep(Duration.ofMillis(30));
+                    order.add("paid");
+                    return true;
+                });
+                if (!got) order.add("lost");
+                return booked.add(got);
+            });
         }
         onScheduler("3 tasks booking the only seat, each paying for 30 ms", tasks);
         long sold = booked.stream().filter(b -> b).count();
@@ -58,6 +64,13 @@ public class SeatsTest {
             throw new AssertionError("1 seat, 3 tasks: the seat was sold once, but " + payments.get() + " payments"
                     + " were made: a task that does not get the seat must not pay for it. Take the seat before the"
                     + " payment, so that the others see none free.");
+        }
+        // All 3 tasks are ready when the scheduler starts: the 2 that find the seat held run before the 30 ms are up.
+        if (order.lastIndexOf("lost") > order.indexOf("paid")) {
+            throw new AssertionError("1 seat, 3 tasks, the winner's payment waiting 30 ms: in order, " + order + " (\"lost\":"
+                    + " a booking returned false, \"paid\": the winner's payment ended). A task that found the seat held"
+                    + " waited for that payment to end before it returned false. With no seat free, book returns false"
+                    + " at once: it must not wait for a held seat's payment, even though the seat may come back.");
         }
         // 5 seats, 20 tasks whose payments pause a different number of times.
         TaskSeats five = new TaskSeats(5);
@@ -158,7 +171,8 @@ public class SeatsTest {
                 bPaid.incrementAndGet();
                 return true;
             }));
-            b.thread().join(LIMIT); // it returns, or waits for A (another property)
+            b.thread().join(LIMIT); // with no seat free, it returns false at once, while A still pays
+            String bWaited = b.done() ? null : Hang.doing(b.thread()).replaceFirst("^is ", "was still ");
             release.countDown();
             Object rb = b.returns(LIMIT), ra = a.returns(LIMIT);
             if (!Boolean.TRUE.equals(ra)) {
@@ -171,6 +185,12 @@ public class SeatsTest {
                         + " payment, and let a thread that finds none free return false without paying.");
             }
             if (seats.free() != 0) throw new AssertionError("1 seat, sold to thread A: free() is " + seats.free() + ", not 0.");
+            if (bWaited != null) {
+                throw new AssertionError("1 seat, held by thread A while its payment waits: thread B's booking had not"
+                        + " returned after " + LIMIT.toSeconds() + " s: it " + bWaited + ". It returned " + rb + " once"
+                        + " A's payment ended. With no seat free, book returns false at once: it must not wait for a"
+                        + " held seat's payment (nor for a lock held while a payment waits).");
+            }
         } finally {
             release.countDown();
         }
@@ -276,6 +296,94 @@ public class SeatsTest {
         @Operation
         public int free() {
             return seats.free();
+        }
+    }
+
+    /**
+     * free() is called from other threads than the ones that book: unless it reads the count under the lock that
+     * guards it, it may see a stale value (JLS 17.4: no happens-before edge), and Lincheck, which runs the calls
+     * one step at a time, does not see that. So this reads free()'s bytecode, and that of the ThreadSeats methods it
+     * calls: it passes if one of them is synchronized, has a synchronized block or calls a java.util.concurrent.locks
+     * lock, or if every field they read is final, volatile or of a java.util.concurrent type.
+     */
+    @Test
+    @Property("threads-free-visible")
+    void threadsFreeVisible() throws Exception {
+        new ThreadSeats(1).free(); // the unwritten stub fails here, as "not done"
+        java.util.Set<String> plain = new java.util.TreeSet<>();
+        if (ReadCheck.underLock(ThreadSeats.class, "free", "()I", plain) || plain.isEmpty()) return;
+        throw new AssertionError("free() reads " + String.join(", ", plain) + " with no lock held, and no such field"
+                + " is volatile: a thread calling free() may see a count that is stale, however long ago a booking"
+                + " changed it (JLS 17.4: nothing orders that read after the booking's write). free() is called from"
+                + " other threads: read the count under the same lock as book() (a synchronized free()), or keep it"
+                + " in a volatile field or an atomic (AtomicInteger).");
+    }
+
+    /** Reads a method's bytecode (java.lang.classfile) for threadsFreeVisible. */
+    static final class ReadCheck {
+        /**
+         * True if {@code name}{@code type} of {@code cls}, or a method of {@code cls} it calls, is synchronized, has a
+         * synchronized block or calls a java.util.concurrent.locks method; otherwise adds to {@code plain} each field
+         * they read that is neither final, nor volatile, nor of a java.util.concurrent type.
+         */
+        static boolean underLock(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
+            String own = cls.getName().replace('.', '/');
+            byte[] bytes;
+            try (var in = cls.getClassLoader().getResourceAsStream(own + ".class")) {
+                if (in == null) throw new IllegalStateException("cannot read the class file of " + cls.getName());
+                bytes = in.readAllBytes();
+            }
+            var model = java.lang.classfile.ClassFile.of().parse(bytes);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name + type));
+            while (!todo.isEmpty()) {
+                String next = todo.pop();
+                if (!seen.add(next)) continue;
+                for (var m : model.methods()) {
+                    if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next)) continue;
+                    if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) return true;
+                    if (m.code().isEmpty()) continue;
+                    for (var e : m.code().get()) {
+                        if (e instanceof java.lang.classfile.instruction.MonitorInstruction i
+                                && i.opcode() == java.lang.classfile.Opcode.MONITORENTER) return true;
+                        if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
+                            String owner = i.owner().asInternalName();
+                            if (owner.startsWith("java/util/concurrent/locks/")) return true;
+                            if (owner.equals(own)) todo.push(i.name().stringValue() + i.type().stringValue());
+                        }
+                        if (e instanceof java.lang.classfile.instruction.FieldInstruction f
+                                && (f.opcode() == java.lang.classfile.Opcode.GETFIELD
+                                    || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
+                            java.lang.reflect.Field field = field(cls, f.owner().asInternalName(), f.name().stringValue());
+                            if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
+                            int mod = field.getModifiers();
+                            if (!java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod)
+                                    && !field.getType().getPackageName().startsWith("java.util.concurrent")) {
+                                plain.add(field.getType().getSimpleName() + " " + field.getName());
+                            }
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The field {@code name} of the class {@code owner} (an internal name) as {@code cls}'s loader sees it. */
+        static java.lang.reflect.Field field(Class<?> cls, String owner, String name) {
+            try {
+                for (Class<?> c = Class.forName(owner.replace('/', '.'), false, cls.getClassLoader()); c != null;
+                     c = c.getSuperclass()) {
+                    if (c.getName().startsWith("java.")) return null;
+                    try {
+                        return c.getDeclaredField(name);
+                    } catch (NoSuchFieldException e) {
+                        // in a superclass
+                    }
+                }
+            } catch (ClassNotFoundException e) {
+                return null;
+            }
+            return null;
         }
     }
 
