@@ -1,5 +1,6 @@
-// fails: primed, delivers, throws
+// fails: primed, delivers, throws, lets-through
 // broadcast keeps the lines in a list and sends them on when it is closed: late, and an unbounded list meanwhile.
+// A sink that fails on a line is sent it only then, so its exception does not come out of the send of that line.
 import conclab.coro.Generator;
 import conclab.coro.GeneratorExit;
 import java.util.ArrayList;

@@ -70,6 +70,36 @@ class CobroadcastHiddenTest {
                     + head.state() + ", grep " + ga.state() + ".");
         }
 
+        // A sink that fails on a line sent: the exception comes out of send, and every stage and sink is closed.
+        CobroadcastTest.Sink a3 = new CobroadcastTest.Sink("a3", log), p3 = new CobroadcastTest.Sink("p3", log, true, "x boom");
+        CobroadcastTest.Sink b3 = new CobroadcastTest.Sink("b3", log);
+        Generator<Object, String, Object> ga3 = Sinks.grep("x", a3.gen);
+        Generator<Object, String, Object> head3 = Sinks.broadcast(List.of(ga3, p3.gen, b3.gen));
+        String tree3 = "broadcast(grep(\"x\", a), p, b), where the sink p throws an IllegalStateException on \"x boom\",";
+        CobroadcastTest.send(head3, "x1", tree3);
+        Throwable out3 = null;
+        try {
+            head3.send("x boom");
+        } catch (Throwable t) {
+            if (Evidence.notDone(t)) throw new UnsupportedOperationException(Evidence.NOT_DONE, t);
+            out3 = t;
+        }
+        if (!(out3 instanceof IllegalStateException) || !String.valueOf(out3.getMessage()).contains("the sink p3 failed")) {
+            throw new AssertionError(tree3 + " was sent \"x boom\": expected p's IllegalStateException to come out of send"
+                    + " unchanged, got " + (out3 == null ? "a normal return (the exception was swallowed)" : out3) + ".", out3);
+        }
+        for (CobroadcastTest.Sink s : List.of(a3, b3)) {
+            if (s.closes.get() != 1) {
+                throw new AssertionError("After p's exception came out of " + tree3 + " the sink " + s.name.substring(0, 1)
+                        + " was closed " + s.closes.get() + " times, not once: a stage that ends by an exception (here one"
+                        + " that came out of a send to a target) must close its targets too (a finally).");
+            }
+        }
+        if (head3.state() != Generator.State.CLOSED || ga3.state() != Generator.State.CLOSED) {
+            throw new AssertionError("After p's exception came out of " + tree3 + " the stages were left broadcast "
+                    + head3.state() + ", grep " + ga3.state() + ".");
+        }
+
         // The order: in turn, stopping at the first target that lets the exception through; the later ones are closed.
         CobroadcastTest.Sink p = new CobroadcastTest.Sink("p", log, false), q = new CobroadcastTest.Sink("q", log);
         Generator<Object, String, Object> head2 = Sinks.broadcast(List.of(p.gen, q.gen));

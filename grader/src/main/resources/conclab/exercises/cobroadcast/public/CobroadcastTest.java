@@ -21,26 +21,35 @@ class CobroadcastTest {
         final List<String> log;
         /** Whether it catches a RuntimeException thrown in (and goes on), or lets it through (and ends). */
         final boolean catches;
+        /** A line on which it fails: sent it, the sink throws an IllegalStateException (and ends); null for none. */
+        final String poison;
         final AtomicInteger closes = new AtomicInteger();
         final Set<Thread> threads = ConcurrentHashMap.newKeySet();
         final Generator<Object, String, Object> gen;
 
-        Sink(String name, List<String> log, boolean catches) {
+        Sink(String name, List<String> log, boolean catches, String poison) {
             this.name = name;
             this.log = log;
             this.catches = catches;
+            this.poison = poison;
             this.gen = Generator.of(y -> {
                 try {
                     while (true) {
+                        String line;
                         try {
-                            String line = y.yield(null);
-                            threads.add(Thread.currentThread());
-                            log.add(name + " got " + line);
+                            line = y.yield(null);
                         } catch (RuntimeException e) {
                             threads.add(Thread.currentThread());
                             if (!catches) throw e;
                             log.add(name + " caught " + e.getMessage());
+                            continue;
                         }
+                        threads.add(Thread.currentThread());
+                        if (poison != null && poison.equals(line)) {
+                            log.add(name + " failed on " + line);
+                            throw new IllegalStateException("the sink " + name + " failed on \"" + line + "\"");
+                        }
+                        log.add(name + " got " + line);
                     }
                 } finally {
                     threads.add(Thread.currentThread());
@@ -51,8 +60,12 @@ class CobroadcastTest {
             gen.next();
         }
 
+        Sink(String name, List<String> log, boolean catches) {
+            this(name, log, catches, null);
+        }
+
         Sink(String name, List<String> log) {
-            this(name, log, true);
+            this(name, log, true, null);
         }
 
         /** What this sink recorded, in order, without its name. */
@@ -111,7 +124,13 @@ class CobroadcastTest {
         List<String> lines = List.of("python 3.13", "java 25", "go 1.22", "java and python");
         List<String> sent = new ArrayList<>();
         for (String line : lines) {
+            int before = log.size();
             send(head, line, tree);
+            if (line.equals("java and python")) {
+                expect(List.of("a got java and python", "b got java and python", "c got java and python"),
+                        log.subList(before, log.size()), tree + " was sent \"java and python\": the order in which the sinks"
+                        + " got it (a broadcast sends a line to its targets in the order of the list)");
+            }
             sent.add(line);
             String when = tree + " was sent " + sent + " (checked after each line)";
             expect(sent.stream().filter(l -> l.contains("python")).map(l -> "got " + l).toList(), a.seen(), when + ": what reached a");

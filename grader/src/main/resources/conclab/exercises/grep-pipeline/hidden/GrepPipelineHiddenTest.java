@@ -27,6 +27,10 @@ class GrepPipelineHiddenTest {
                         + " file or socket. Close it in a finally (or try-with-resources), which runs when the generator is"
                         + " closed or thrown into, and forward close to the generator you delegate to.");
             }
+            if (s.opened.get() > 0 && s.closes.get() != 1) {
+                throw new AssertionError(when + ", the source " + s.name + " was closed " + s.closes.get() + " times:"
+                        + " close a source once, in one place (a finally, or try-with-resources), not also in a catch.");
+            }
         }
     }
 
@@ -72,6 +76,15 @@ class GrepPipelineHiddenTest {
         throwInto(cat2, cancel, "cat(t1, t2) after its first line");
         expectClosed(List.of(new Stage("cat", cat2)), "When cat(t1, t2) was thrown into after its first line");
         expectSourcesClosed(List.of(t1, t2), "When cat(t1, t2) was thrown into after its first line");
+
+        GrepPipelineTest.Source v = GrepPipelineTest.Source.of("log", log, GrepPipelineTest.LOG_LINES.toArray(String[]::new));
+        Generator<String, Object, Object> l3 = Pipeline.lines(v.opener());
+        Generator<String, Object, Object> grep4 = Pipeline.grep("ERROR", l3);
+        GrepPipelineTest.next(grep4);
+        throwInto(grep4, cancel, "grep(\"ERROR\", lines(log)) after its first line");
+        when = "When grep(\"ERROR\", lines(log)) was thrown into after its first line";
+        expectClosed(List.of(new Stage("grep", grep4), new Stage("lines", l3)), when);
+        expectSourcesClosed(List.of(v), when);
 
         GrepPipelineTest.Source abc2 = GrepPipelineTest.Source.of("abc", log, "a", "b", "c");
         Generator<String, Object, Object> lines2 = Pipeline.lines(abc2.opener());
