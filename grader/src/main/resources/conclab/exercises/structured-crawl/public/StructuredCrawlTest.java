@@ -170,7 +170,7 @@ class StructuredCrawlTest {
                             + v + "\" for it: it should start with \"error: \".");
                 }
                 String message = messages == null ? null : messages.get(url);
-                if (message != null && !v.contains(message)) {
+                if (message != null && !v.equals("error: " + message)) {
                     throw new AssertionError(path(url) + " failed with the message \"" + message + "\", and the result says \""
                             + v + "\" for it: it should be \"error: \" followed by the failure's message (getMessage()).");
                 }
@@ -451,6 +451,27 @@ class StructuredCrawlTest {
                         + " \"error: \" and its message.", e.getCause());
             }
             checkPages(run.pages(), shop, p -> p == 5 || p == 9, rec.failures);
+        }
+        checkRootDown();
+    }
+
+    /** A crawl whose very first fetch, the root's, throws: the result is that one page, reported, not an exception. */
+    static void checkRootDown() {
+        Crawler crawler = new Crawler(3, url -> {
+            throw new java.io.IOException("root down");
+        });
+        Map<String, String> pages;
+        try {
+            pages = run(crawler);
+        } catch (AssertionError e) {
+            if (e.getCause() == null || Evidence.notDone(e.getCause())) throw e;
+            throw new AssertionError("A crawl whose root's fetch threw IOException(\"root down\") threw " + e.getCause()
+                    + ": the root's failure is reported like any page's, as \"error: root down\", and crawl returns.", e.getCause());
+        }
+        Map<String, String> expected = Map.of("/", "error: root down");
+        if (!expected.equals(pages)) {
+            throw new AssertionError("A crawl of \"/\" whose fetch threw IOException(\"root down\") returned " + pages
+                    + ": it should return exactly " + expected + ".");
         }
     }
 
