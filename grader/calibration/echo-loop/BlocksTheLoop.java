@@ -18,7 +18,7 @@ class EchoServer {
     void serve(ServerSocketChannel server) {
         loop.onAcceptable(server, () -> {
             SocketChannel client = server.accept();
-            if (client == null) return; // another callback took it
+            if (client == null) return; // nothing to accept after all (the client gave up)
             ByteBuffer buffer = ByteBuffer.allocate(16 * 1024); // the accepted channel is in blocking mode
             while (client.read(buffer) >= 0) {                  // blocks until this client sends or leaves
                 buffer.flip();

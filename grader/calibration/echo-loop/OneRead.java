@@ -18,7 +18,7 @@ class EchoServer {
     void serve(ServerSocketChannel server) {
         loop.onAcceptable(server, () -> {
             SocketChannel client = server.accept();
-            if (client == null) return; // another callback took it
+            if (client == null) return; // nothing to accept after all (the client gave up)
             Connection c = new Connection(client);
             loop.onReadable(client, c::readable);
         });

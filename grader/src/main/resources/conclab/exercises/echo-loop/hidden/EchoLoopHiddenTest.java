@@ -4,9 +4,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
@@ -88,6 +93,7 @@ class EchoLoopHiddenTest {
     @Property("disconnect")
     void aClientThatLeavesMidMessage() throws Exception {
         try (EchoLoopTest.Server server = new EchoLoopTest.Server()) {
+            int before = openSockets(); // the listening channel and the JVM's own: no connection yet
             Socket leaver = server.connect(0);
             leaver.getOutputStream().write(EchoLoopTest.pattern(1000, 8)); // half of a 2000-byte message
             leaver.close();                                    // and gone
@@ -103,11 +109,182 @@ class EchoLoopHiddenTest {
                             + " bytes back" + (back.length == message.length ? " that differ" : "")) + ".");
                 }
             }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            int open;
+            while ((open = openSockets() - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            if (open > 0) {
+                throw new AssertionError("A client left in the middle of a message, and another ended its stream and got"
+                        + " its echo; both have closed their sockets, and " + WAIT_MS / 1000 + " s later " + open + " of these"
+                        + " 2 connections were still open on the server (sockets counted in /proc/self/fd). When the client"
+                        + " has ended its stream and all is sent back, close the channel: shutdownOutput() or no longer"
+                        + " watching it leaves it open." + server.report());
+            }
             server.loop.callSoon(server.channel::close); // no more clients: now the loop should end by itself
             if (!server.thread.join(Duration.ofMillis(WAIT_MS))) {
                 throw new AssertionError("Every client has gone, but the event loop still watches a connection after "
                         + WAIT_MS / 1000 + " s: close a connection when read returns -1 (the client left), once all is"
                         + " sent back.");
+            }
+        }
+    }
+
+    /** The sockets this JVM has open, counted in /proc/self/fd. */
+    static int openSockets() throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) n++;
+                } catch (IOException e) {
+                    // closed meanwhile (the directory stream's own descriptor, say)
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes {@code total} bytes, {@code data} over and over, to {@code c} on a thread of its own, then ends the stream;
+     * returns when it has, or when its writing has made no progress for a second (the writer goes on in the
+     * background, if it can). The thread's count of bytes written is {@code written}.
+     */
+    static Thread writeUntilStuck(Socket c, byte[] data, long total, AtomicLong written) throws InterruptedException {
+        Thread writer = Thread.ofPlatform().daemon().name("writer").start(() -> {
+            try {
+                OutputStream out = c.getOutputStream();
+                for (long at = 0; at < total; ) {
+                    int n = (int) Math.min(8192, total - at);
+                    out.write(data, (int) (at % data.length), n);
+                    at += n;
+                    written.set(at);
+                }
+                c.shutdownOutput();
+            } catch (IOException e) {
+                // the server closed the connection, or the test did: what was written is counted
+            }
+        });
+        long last = -1;
+        while (writer.isAlive() && written.get() != last) { // no progress for a second: stuck
+            last = written.get();
+            writer.join(1000);
+        }
+        return writer;
+    }
+
+    /** A client that never reads: small buffers, so that its kernel holds little on its behalf. */
+    static Socket silentClient(java.net.SocketAddress server) throws IOException {
+        Socket c = new Socket();
+        try {
+            c.setReceiveBufferSize(8 * 1024);
+            c.setSendBufferSize(16 * 1024);
+            c.connect(server, WAIT_MS);
+            c.setSoTimeout(WAIT_MS);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * How many bytes a client that never reads can send to a server that reads only what it has written back: what
+     * the kernel's socket buffers hold on the way (the server's send buffer grows by itself, to some MB on Linux),
+     * measured with a server of the test's own, a thread with blocking calls and a 16 KB buffer.
+     */
+    static long kernelHolds(long total) throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket()) {
+            listener.setReceiveBufferSize(EchoLoopTest.SERVER_RECEIVE_BUFFER); // as the learner's server has
+            listener.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
+            Thread echo = Thread.ofPlatform().daemon().name("bounded echo").start(() -> {
+                try (Socket s = listener.accept()) {
+                    byte[] buffer = new byte[16 * 1024];
+                    for (int n; (n = s.getInputStream().read(buffer)) >= 0; ) s.getOutputStream().write(buffer, 0, n);
+                } catch (IOException e) {
+                    // the client went away
+                }
+            });
+            try (Socket c = silentClient(listener.getLocalSocketAddress())) {
+                AtomicLong written = new AtomicLong();
+                Thread writer = writeUntilStuck(c, EchoLoopTest.pattern(64 * 1024, 11), total, written);
+                c.close();
+                writer.join(WAIT_MS);
+                echo.join(WAIT_MS);
+                return written.get();
+            }
+        }
+    }
+
+    static String mb(long bytes) {
+        return String.format("%.1f MB", bytes / 1048576.0);
+    }
+
+    /**
+     * A client that never reads writes up to 32 MB: a server that reads only while pending has room soon stops
+     * reading, and the client's writing stops with it; one that keeps what it cannot write elsewhere takes it all.
+     * The limit is what the kernel holds (measured with a bounded server of the test's own) plus 4 MB.
+     */
+    @Test
+    @Property("backpressure")
+    void aClientThatNeverReads() throws Exception {
+        long total = 32L << 20, kernel = kernelHolds(total), limit = kernel + (4L << 20);
+        if (limit >= total) return; // this machine's socket buffers hold it all: no server could be caught here
+        try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket c = silentClient(server.channel.getLocalAddress())) {
+            AtomicLong written = new AtomicLong();
+            Thread writer = writeUntilStuck(c, EchoLoopTest.pattern(64 * 1024, 11), total, written);
+            long took = written.get();
+            c.close(); // the writer, if it still waits, gets an exception
+            writer.join(WAIT_MS);
+            if (took > limit) {
+                throw new AssertionError("A client that reads none of its echo sent " + mb(took) + ", and the server took it"
+                        + " all" + (took >= total ? "" : " (more than " + mb(limit) + ", where a server that reads only what"
+                        + " it has written back takes " + mb(kernel) + ", the kernel's buffers)") + ": it keeps in memory"
+                        + " what it cannot write back. Read only while pending has room (the client then waits:"
+                        + " backpressure)." + server.report());
+            }
+        }
+    }
+
+    /**
+     * Client A (a small receive buffer) sends megabytes and reads none of its echo, so the server's writes to it take
+     * nothing. Meanwhile client B connects and sends a line: its echo must come, and the loop's thread must stay idle
+     * (almost no CPU) while the two wait. A callback that loops until its write is done freezes the loop; one that
+     * reads into a full pending buffer (read returns 0, the channel stays readable) is called again and again.
+     */
+    @Test
+    @Property("slow-reader")
+    void anotherClientWhileOnesEchoIsStuck() throws Exception {
+        try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket a = server.connect(8 * 1024)) {
+            AtomicLong written = new AtomicLong();
+            Thread writer = writeUntilStuck(a, EchoLoopTest.pattern(64 * 1024, 13), 32L << 20, written);
+            try (Socket b = server.connect()) {
+                String stuck = writer.isAlive() ? "while the server could not write its echo back (after " + mb(written.get())
+                        + " sent)" : "after it had sent " + mb(written.get());
+                byte[] line = "a line from a second client\n".getBytes(StandardCharsets.UTF_8);
+                b.getOutputStream().write(line);
+                byte[] echo = new byte[line.length];
+                int have = 0;
+                try {
+                    for (int r; have < line.length && (r = b.getInputStream().read(echo, have, line.length - have)) >= 0; ) have += r;
+                } catch (SocketTimeoutException e) {
+                    // counted below
+                }
+                if (have < line.length) {
+                    throw new AssertionError("Client A sent megabytes and read none of its echo; " + stuck + ", client B"
+                            + " connected and sent a line: it got " + have + " of its " + line.length + " bytes back in "
+                            + WAIT_MS / 1000 + " s. A callback must not loop until its write is done: write what the"
+                            + " channel takes, and the rest when it is writable again." + server.where());
+                }
+                EchoLoopTest.same(line, echo, "client B's line");
+                EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server.thread);
+                if (cpu.spins()) {
+                    throw new AssertionError("Client A sent megabytes and read none of its echo, and client B waited silent"
+                            + " after its echo: " + cpu.describe() + ": it spins. While pending is full, stop watching for \"readable\" (reading into a"
+                            + " full buffer returns 0, and the channel stays readable), and watch for \"writable\" only while"
+                            + " there is something to write." + server.where());
+                }
+            } finally {
+                a.close(); // the writer, if it still waits, gets an exception
+                writer.join(WAIT_MS);
             }
         }
     }

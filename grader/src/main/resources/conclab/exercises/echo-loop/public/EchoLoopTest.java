@@ -4,15 +4,24 @@ import conclab.grader.probe.Property;
 import conclab.io.EventLoop;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class EchoLoopTest {
     /** How long a client waits for bytes that should come in milliseconds: generous, the machine is shared. */
     static final int WAIT_MS = 5_000;
+    /** The receive buffer of every connection the server accepts (set on the listening channel, which they inherit). */
+    static final int SERVER_RECEIVE_BUFFER = 64 * 1024;
 
     /** Your EchoServer on an EventLoop running on a thread of its own, listening on 127.0.0.1. */
     static final class Server implements AutoCloseable {
@@ -38,8 +49,15 @@ class EchoLoopTest {
                 errors.add(what.replaceAll("java\\.nio\\.channels\\.|sun\\.nio\\.ch\\.", "") + " threw " + e);
                 thrown.add(e);
             });
-            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-            new EchoServer(loop).serve(channel);
+            try {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, SERVER_RECEIVE_BUFFER);
+                channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+                new EchoServer(loop).serve(channel);
+            } catch (IOException | RuntimeException | Error e) {
+                channel.close();
+                loop.close();
+                throw e;
+            }
             thread = Thread.ofPlatform().name("event loop").daemon().start(() -> {
                 try {
                     loop.run();
@@ -63,6 +81,18 @@ class EchoLoopTest {
             s.setSoTimeout(WAIT_MS);
             s.setTcpNoDelay(true);
             return s;
+        }
+
+        /** Where the loop's thread is, in words: in the learner's code (and where), idle in select, or busy elsewhere. */
+        String where() {
+            if (!thread.isAlive()) return " The event loop has stopped (run() returned)." + report();
+            StackTraceElement[] stack = thread.getStackTrace();
+            String at = Evidence.where(stack);
+            if (at != null) return " The loop's thread is in your code, at " + at + " (" + thread.getState() + ")." + report();
+            boolean selecting = Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("sun.nio.ch.")
+                    && f.getMethodName().equals("doSelect"));
+            return (selecting ? " The loop's thread is idle, waiting in select." : " The loop's thread is busy ("
+                    + thread.getState() + "), outside your code.") + report();
         }
 
         /** Throws "not done" if a callback threw the stub's exception; else what the loop reported, for a message. */
@@ -198,6 +228,144 @@ class EchoLoopTest {
                             + server.report(), e);
                 }
                 throw e;
+            }
+        }
+    }
+
+    /** The CPU time used by the loop's thread over a second, next to what a spinning thread got meanwhile. */
+    record Cpu(long loop, long spinner, long wall) {
+        /**
+         * Whether the loop's thread spins: it used more than a twentieth of the wall time, or (on a machine so busy that
+         * a spinning thread gets less than that) more than a quarter of what a spinning thread got. Waiting in select,
+         * it uses next to nothing.
+         */
+        boolean spins() {
+            return loop > wall / 20 || (loop > 2_000_000 && loop > spinner / 4);
+        }
+
+        String describe() {
+            return "the event loop's thread used " + loop / 1_000_000 + " ms of CPU in " + wall / 1_000_000 + " ms (a thread"
+                    + " spinning meanwhile got " + spinner / 1_000_000 + " ms)";
+        }
+    }
+
+    /** Measures {@link Cpu} over a bounded second, with a spinning thread of the test's own as the yardstick. */
+    static Cpu cpuOverASecond(Thread loopThread) throws InterruptedException {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread spinner = Thread.ofPlatform().daemon().name("spinner").start(() -> {
+            started.countDown();
+            long x = 0;
+            while (!stop.get()) x += System.nanoTime() & 1;
+            if (x == 42) System.out.print(""); // keeps the loop from being optimised away
+        });
+        try {
+            started.await(WAIT_MS, TimeUnit.MILLISECONDS);
+            long loop0 = mx.getThreadCpuTime(loopThread.threadId()), spin0 = mx.getThreadCpuTime(spinner.threadId());
+            long wall0 = System.nanoTime();
+            new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the loop does meanwhile
+            long loop = mx.getThreadCpuTime(loopThread.threadId()) - loop0, spin = mx.getThreadCpuTime(spinner.threadId()) - spin0;
+            return new Cpu(loop, spin, System.nanoTime() - wall0);
+        } finally {
+            stop.set(true);
+            spinner.join(WAIT_MS);
+        }
+    }
+
+    /** N blocking clients, all connected before any sends a byte, then each in turn (the last first) served once. */
+    static List<Socket> connectAndServeEachInTurn(Server server, int n) throws IOException {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) sockets.add(server.connect());
+            for (int i = n - 1; i >= 0; i--) {
+                byte[] line = ("client " + (i + 1) + " of " + n + ": hello\n").getBytes(StandardCharsets.UTF_8);
+                sockets.get(i).getOutputStream().write(line);
+                same(line, readExactly(server, sockets.get(i), line.length, "the echo of client " + (i + 1) + " of " + n
+                        + " (all connected, the last served first)"), "client " + (i + 1) + "'s line");
+            }
+            return sockets;
+        } catch (IOException | RuntimeException | Error e) {
+            for (Socket s : sockets) s.close();
+            throw e;
+        }
+    }
+
+    /** The live threads, platform and virtual, other than {@code except}, that run the learner's code now. */
+    static List<String> threadsRunningTheSolution(Thread except) throws IOException {
+        Path file = Files.createTempDirectory("dump").resolve("threads.txt");
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+        String dump = Files.readString(file);
+        Files.delete(file);
+        Files.delete(file.getParent());
+        List<String> names = new ArrayList<>();
+        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
+            String[] lines = block.strip().split("\n");
+            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
+            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
+            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
+            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
+            String id = lines[0].split(" ")[0];
+            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
+        }
+        return names;
+    }
+
+    /**
+     * 100 clients connected, each served once and still connected: no thread but the loop's may run the server's
+     * code (a thread per client, virtual or not, with blocking calls, is caught here), and the server may start none.
+     */
+    @Test
+    @Property("one-thread")
+    void everyConnectionIsServedOnTheLoopsThread() throws Exception {
+        int n = 100;
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        try (Server server = new Server()) {
+            List<Socket> sockets = connectAndServeEachInTurn(server, n);
+            try {
+                List<String> others = threadsRunningTheSolution(server.thread);
+                if (!others.isEmpty()) {
+                    throw new AssertionError("Your server's code runs on " + others.size() + " thread(s) other than the event"
+                            + " loop's: " + others.subList(0, Math.min(5, others.size())) + (others.size() > 5 ? " ..." : "")
+                            + ". Every connection is served by callbacks on the loop's one thread, with non-blocking calls.");
+                }
+                List<String> started = new ArrayList<>();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (!before.contains(t) && t != server.thread && t.isAlive()) started.add(t.getName());
+                }
+                if (!started.isEmpty()) {
+                    throw new AssertionError("While it served " + n + " clients, the server started " + started.size()
+                            + " thread(s): " + started.subList(0, Math.min(5, started.size())) + (started.size() > 5 ? " ..." : "")
+                            + ". A server on an event loop needs no thread but the loop's.");
+                }
+            } finally {
+                for (Socket s : sockets) s.close();
+            }
+        }
+    }
+
+    /**
+     * 100 clients connected, each served once, then silent for a second: the loop's thread must wait in select and use
+     * almost no CPU (at most a twentieth of the time, and a quarter of what a thread spinning meanwhile gets). A loop watching for "writable" with nothing to write, or for
+     * "readable" with no room to read into, calls its callbacks again and again: it spins.
+     */
+    @Test
+    @Property("no-spin")
+    void anIdleServerUsesNoCpu() throws Exception {
+        int n = 100;
+        try (Server server = new Server()) {
+            List<Socket> sockets = connectAndServeEachInTurn(server, n);
+            try {
+                Cpu cpu = cpuOverASecond(server.thread);
+                if (cpu.spins()) {
+                    throw new AssertionError("While " + n + " clients were connected and sent nothing, " + cpu.describe()
+                            + ": it spins. Watch for"
+                            + " \"writable\" only while there are bytes to write back, and for \"readable\" only while pending"
+                            + " has room (onWritable/onReadable with null to stop)." + server.where());
+                }
+            } finally {
+                for (Socket s : sockets) s.close();
             }
         }
     }
