@@ -406,65 +406,6 @@ class KeepAliveTest {
         }
     }
 
-    /** A short request (19 bytes): its response is 4 times longer, so a few of them owe more than the sockets hold. */
-    static final byte[] SHORT = "GET /x HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * The client ends its stream while more responses are owed than the sockets hold. Its receive buffer is 8 KiB, the
-     * server's send buffer 64 KiB (fixed sizes: the kernel holds at most about 150 KB of responses on the way), and it
-     * sends 3,400 short requests (64,600 bytes: they fit in the sockets' buffers, so the write returns at once), whose
-     * responses are 265,200 bytes, and ends its stream. It reads nothing until the server has stopped reading from it
-     * (it has read the end of the stream, or stopped for backpressure) or closed it: so when the server reads the end
-     * of the stream, responses are still unsent. It must get all 3,400, then the end of the stream.
-     */
-    @Test
-    @Property("closes")
-    void theEndOfTheStreamWithMoreOwedThanTheSocketsHold() throws Exception {
-        int n = 3_400;
-        try (Server server = new Server(64 * 1024); Socket c = server.connect(8 * 1024, 0)) {
-            SocketChannel accepted = acceptedSoon(server, 1).getFirst();
-            c.getOutputStream().write(concat(java.util.Collections.nCopies(n, SHORT).toArray(new byte[0][])));
-            c.shutdownOutput();
-            stoppedReadingSoon(server, accepted); // bounded: if it never does, the client reads anyway
-            expectResponses(server, c, n, "the responses to " + n + " requests sent just before the end of the stream, more"
-                    + " than the sockets hold (a connection whose client has ended its stream is closed only once all it is"
-                    + " owed is written: read() returning -1 is not the end of the writing)");
-            expectEnd(server, c, "the client ended its stream and got its " + n + " responses");
-            server.verify();
-        }
-    }
-
-    /** The first {@code k} connections the server accepted, once it has (within WAIT_MS). */
-    static List<SocketChannel> acceptedSoon(Server server, int k) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (true) {
-            List<SocketChannel> got = server.ask("find the connections accepted", 0, () -> List.copyOf(server.accepted));
-            if (got.size() >= k) return got.subList(0, k);
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("The server accepted " + got.size() + " of " + k + " connections in " + WAIT_MS / 1000
-                        + " s." + server.messages());
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    /**
-     * Waits, up to WAIT_MS, until the loop no longer watches {@code c} for readable (or {@code c} is closed); read from
-     * this thread (a key's interest set may be read from any thread), so a callback that holds the loop changes nothing.
-     */
-    static void stoppedReadingSoon(Server server, SocketChannel c) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            SelectionKey key = c.keyFor(server.selector);
-            try {
-                if (!c.isOpen() || key == null || !key.isValid() || (key.interestOps() & SelectionKey.OP_READ) == 0) return;
-            } catch (java.nio.channels.CancelledKeyException closedMeanwhile) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-    }
-
     /**
      * When all is sent, the connection is watched for readable only. Asked after three turns of the loop: a server that
      * watches writable until a writable callback finds nothing left has done so by then.
