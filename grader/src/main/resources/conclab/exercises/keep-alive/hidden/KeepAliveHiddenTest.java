@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -348,6 +349,153 @@ class KeepAliveHiddenTest {
                 clients.getOutputStream().close(); // the clients close their connections and end
                 if (!clients.waitFor(10, TimeUnit.SECONDS)) clients.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * A request whose header never ends: 8 MB of header lines ("X: aaa...\r\n", 1 KiB each) and no blank line. The
+     * server must not keep what it read: a connection needs only {@code matched} to find the end of a request, so the
+     * bytes this JVM holds (heap after a GC, and direct buffers) may grow by less than 1 MB while the header goes on.
+     * When the client's last write of it returns, the server has read all but what the sockets' buffers hold (about
+     * 150 KB: its receive buffer is 64 KiB, the client's send buffer 16 KiB), so a server that keeps what it reads holds
+     * more than 7 MB then. Then the blank line ends that request, and one more request follows: exactly 2 responses.
+     */
+    @Test
+    @Property("long-header")
+    void aHeaderThatNeverEnds() throws Exception {
+        byte[] line = ("X: " + "a".repeat(1021) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] lines = KeepAliveTest.concat(java.util.Collections.nCopies(64, line).toArray(new byte[0][])); // 64 KiB
+        long limit = 1L << 20;
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server(); Socket c = server.connect(0, 16 * 1024)) {
+            OutputStream out = c.getOutputStream();
+            out.write(REQUEST);
+            KeepAliveTest.expectResponses(server, c, 1, "the response to a first request");
+            long before = heldBytes();
+            for (int i = 0; i < 128; i++) out.write(lines); // 8 MB of a header, read by the server as it comes
+            long grew = heldBytes() - before;
+            if (grew > limit) {
+                throw new AssertionError("A client sent a request whose header went on for 8 MB without its blank line; the"
+                        + " server's JVM then held " + mb(grew) + " more than before (heap after a GC, and direct buffers; at"
+                        + " most " + mb(limit) + " is allowed). Do not keep the bytes of a request until its end: count, in"
+                        + " matched, how much of \\r\\n\\r\\n the bytes read so far end with, and drop them (they are all"
+                        + " in readBuffer, which the next read overwrites). Whatever a client sends, a connection holds a"
+                        + " few counters." + server.messages());
+            }
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII)); // the blank line: the end of that request
+            out.write(REQUEST);
+            c.shutdownOutput();
+            KeepAliveTest.expectResponses(server, c, 2, "the responses to a request whose header was 8 MB long and to one"
+                    + " more request");
+            KeepAliveTest.expectEnd(server, c, "the client ended its stream and got its 2 responses");
+            server.verify();
+        }
+    }
+
+    /** A connection's own buffers above this size are read buffers of its own: the reference holds none. */
+    static final int OWN_BUFFER_LIMIT = 256;
+
+    /**
+     * No connection holds a read buffer of its own: every read lands in the server's one readBuffer. Three clients
+     * are each answered; then, on the loop's thread, the check looks at each connection's callbacks (its key's
+     * attachment), at the objects they hold (your Connection, by reflection), and at those objects' fields, one level
+     * deep: none may be a writable ByteBuffer, or a byte or char array, of more than 256 bytes, other than the
+     * server's own (RESPONSES and its slices are read-only: they pass).
+     */
+    @Test
+    @Property("c10k")
+    void noConnectionHoldsAReadBufferOfItsOwn() throws Exception {
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server()) {
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket c = server.connect();
+                    clients.add(c);
+                    c.getOutputStream().write(REQUEST);
+                    KeepAliveTest.expectResponses(server, c, 1, "the response to a request");
+                }
+                List<String> own = server.ask("look at what each connection holds", 0, () -> ownBuffers(server));
+                if (!own.isEmpty()) {
+                    throw new AssertionError("Your connections hold buffers of their own: " + String.join("; ", own) + ". Read"
+                            + " into the server's one readBuffer, which all connections share (only the loop's thread reads,"
+                            + " one read at a time): a connection holds a few counters and its slice of RESPONSES. 10,000"
+                            + " connections with a buffer each hold 10,000 buffers." + server.messages());
+                }
+                server.verify();
+            } finally {
+                for (Socket c : clients) c.close();
+            }
+        }
+    }
+
+    /** On the loop's thread: the buffers of its own each open connection of {@code server} holds, in words. */
+    static List<String> ownBuffers(KeepAliveTest.Server server) {
+        java.util.Set<Object> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        shared.addAll(fieldValues(server.server, true));
+        List<String> found = new ArrayList<>();
+        for (SocketChannel c : server.accepted) {
+            SelectionKey key = c.keyFor(server.selector);
+            if (!c.isOpen() || key == null || !(key.attachment() instanceof Object[] callbacks)) continue;
+            java.util.Set<Object> holders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Object callback : callbacks) {
+                if (callback == null) continue;
+                holders.add(callback);
+                for (Object o : fieldValues(callback, false)) if (isLearners(o.getClass())) holders.add(o);
+            }
+            holders.remove(server.server);
+            for (Object holder : holders) {
+                for (Field f : instanceFields(holder.getClass())) {
+                    Object v = get(f, holder);
+                    if (v == null || shared.contains(v)) continue;
+                    int size = v instanceof ByteBuffer b && !b.isReadOnly() ? b.capacity()
+                            : v instanceof byte[] b ? b.length : v instanceof char[] a ? 2 * a.length : 0;
+                    if (size > OWN_BUFFER_LIMIT && found.size() < 3) {
+                        found.add(holder.getClass().getSimpleName() + "." + f.getName() + ", " + (v instanceof ByteBuffer
+                                ? "a ByteBuffer" : "an array") + " of " + size + " bytes");
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Whether {@code c} is a class of the solution (not of the JDK, the lib or the check). */
+    static boolean isLearners(Class<?> c) {
+        String name = c.getName();
+        return c.getClassLoader() != null && c.getClassLoader() != ClassLoader.getPlatformClassLoader() && !c.isArray()
+                && !name.startsWith("conclab.") && !name.startsWith("KeepAlive") || name.startsWith("KeepAliveServer");
+    }
+
+    /** The instance fields of {@code c} and its superclasses that belong to the solution, made readable. */
+    static List<Field> instanceFields(Class<?> c) {
+        List<Field> fields = new ArrayList<>();
+        for (; c != null && isLearners(c); c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
+                fields.add(f);
+            }
+        }
+        return fields;
+    }
+
+    /** The values of the fields of {@code o} (and, if {@code statics}, of its class's static fields). */
+    static List<Object> fieldValues(Object o, boolean statics) {
+        List<Object> values = new ArrayList<>();
+        for (Field f : instanceFields(o.getClass())) if (get(f, o) != null) values.add(get(f, o));
+        if (statics) {
+            for (Field f : o.getClass().getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.trySetAccessible() && get(f, null) != null) {
+                    values.add(get(f, null));
+                }
+            }
+        }
+        return values;
+    }
+
+    static Object get(Field f, Object o) {
+        try {
+            return f.get(o);
+        } catch (IllegalAccessException e) {
+            return null;
         }
     }
 
