@@ -187,10 +187,11 @@ final class Trial {
 
     /**
      * Waits, at most {@link #SETTLE_WITHIN}, until the server has let go of the last client's connections: its
-     * descriptors back to {@code base} (if known; give or take {@link #DESCRIPTOR_SLACK}) and its thread count the same in two looks {@link #SETTLE_STEP}
-     * apart. The next client must meet a server at rest: one still closing connections and ending threads (a
-     * thread per connection takes seconds to end 10,000 of them) would have its req/s and latencies measure that.
-     * Returns null once settled, else what it saw, for the next rows' note.
+     * descriptors back to {@code base} (if known; give or take {@link #DESCRIPTOR_SLACK}) and its thread count the
+     * same in two looks {@link #SETTLE_STEP} apart. The next client must meet a server at rest: one still closing
+     * connections and ending threads (a thread per connection takes seconds to end 10,000 of them) would have its
+     * req/s and latencies measure that. Returns null once settled, else what it saw, for the next rows' note; at
+     * once if the server's threads cannot be read (it has exited).
      */
     static String awaitSettled(long pid, Long base, String after) {
         return awaitSettled(pid, base, after, SETTLE_WITHIN);
@@ -207,9 +208,10 @@ final class Trial {
                 return "interrupted";
             }
             Integer threads = Probe.threads(pid);
+            if (threads == null) return "the server's threads could not be read after " + after + " ended: it has exited";
             Long descriptors = Probe.descriptors(pid);
             boolean closed = base == null || descriptors == null || descriptors <= base + DESCRIPTOR_SLACK;
-            if (closed && threads != null && threads.equals(before)) return null;
+            if (closed && threads.equals(before)) return null;
             if (System.nanoTime() - deadline > 0)
                 return "the server had not settled %d s after %s ended (%s threads, %s descriptors against %s idle)"
                         .formatted(within.toSeconds(), after, threads, descriptors, base);

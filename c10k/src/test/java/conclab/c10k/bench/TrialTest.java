@@ -71,6 +71,10 @@ class TrialTest {
         } finally {
             rest.destroyForcibly().waitFor();
         }
+        long t0 = System.nanoTime();
+        String gone = Trial.awaitSettled(rest.pid(), 10L, "a client", Duration.ofSeconds(30));
+        assertTrue(gone.endsWith("it has exited"), gone);
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "a server that exited is not waited for");
     }
 
     @Test
