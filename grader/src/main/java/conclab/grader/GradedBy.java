@@ -111,20 +111,23 @@ record GradedBy(String course, String grader) {
     private static String git(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
+        Path out = null;
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readNBytes(1 << 20); // ends when git does (or closes its output)
+            out = Files.createTempFile("conclab-git-", ".txt"); // a file, not a pipe: reading it cannot outlast the bound
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return null;
             }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).strip() : null;
+            return p.exitValue() == 0 ? Files.readString(out, StandardCharsets.UTF_8).strip() : null;
         } catch (IOException e) {
             return null; // no git here
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            if (out != null) out.toFile().delete();
         }
     }
 }

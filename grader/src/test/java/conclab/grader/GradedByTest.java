@@ -42,7 +42,8 @@ class GradedByTest {
     void theProjectsOwnCheckoutHasACommit() {
         Path project = Path.of("").toAbsolutePath().getParent(); // tests run in grader/
         String v = GradedBy.courseVersion(project);
-        assertTrue(v.matches("\\p{XDigit}{12}(\\+modified)?") || v.equals("unknown (no git)"), v);
+        if (Files.exists(project.resolve(".git"))) assertTrue(v.matches("\\p{XDigit}{12}(\\+modified)?"), v);
+        else assertEquals("unknown (no git)", v);
     }
 
     @Test
