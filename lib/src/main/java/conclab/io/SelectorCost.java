@@ -22,9 +22,10 @@ import java.util.List;
 /**
  * The cost of one {@link Selector#selectNow()} call as idle connections grow, for one selector
  * implementation: the experiment of notebook 12.3 (poll's cost grows with the connections it watches,
- * epoll's with the ready ones).
+ * epoll's stays flat).
  *
- * <p>Two processes, since one may hold at most 20,000 descriptors here: a child JVM (this class's
+ * <p>Two processes, since each connection has two ends and a process may hold only so many descriptors
+ * ({@link #maxIdle}): a child JVM (this class's
  * {@link #main}) is the server; it accepts the connections and watches them all with a selector of the
  * requested kind. The caller's JVM ({@link #measure}) opens {@code idle} connections that never send
  * anything, and one more that sends a byte. The child leaves that byte unread, so the connection stays
@@ -59,6 +60,22 @@ public final class SelectorCost {
      */
     public record Result(String selector, int idle, double microsPerCall, long calls) {}
 
+    /** The descriptors this process may hold (its soft limit, as the JVM raised it), or -1 if it cannot tell. */
+    static long descriptorLimit() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+    }
+
+    /**
+     * The most idle connections {@link #measure} opens: this process's descriptor limit, less those it holds, less
+     * a margin of 256 for the JVM's own files and the one ready connection; the child holds as many, plus its own.
+     */
+    static long maxIdle() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof com.sun.management.UnixOperatingSystemMXBean unix)) return 1_000; // no count to read
+        return Math.max(0, unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - 256);
+    }
+
     /** How much CPU time the child spends timing selectNow() calls, after a warm-up of as much. */
     static final Duration TIMED = Duration.ofMillis(100);
 
@@ -68,8 +85,10 @@ public final class SelectorCost {
      * returns, even when it fails.
      */
     public static Result measure(Kind kind, int idle) {
-        if (idle < 0 || idle > 15_000)
-            throw new IllegalArgumentException("idle must be between 0 and 15000 (this process may hold 20,000 descriptors), not " + idle);
+        long max = maxIdle();
+        if (idle < 0 || idle > max)
+            throw new IllegalArgumentException("idle must be between 0 and " + max + " (this process may hold "
+                    + descriptorLimit() + " descriptors, holds some already, and each connection takes one), not " + idle);
         Process child = Jvm.start(SelectorCost.class, kind.name(), String.valueOf(idle + 1));
         List<SocketChannel> connections = new ArrayList<>(idle + 1);
         try (var lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
