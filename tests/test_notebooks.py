@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXECUTED = ROOT / "tests" / ".reports" / "executed"   # each run's notebooks with their outputs, for reading
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 KERNELSPEC = {"name": "conclab", "display_name": "Java 25 (conclab)", "language": "java"}
 
@@ -40,8 +41,14 @@ def test_notebook_runs(path):
     client = NotebookClient(nb, kernel_name="conclab", timeout=180, startup_timeout=60, allow_errors=False,
                             resources={"metadata": {"path": str(path.parent)}})
     started = time.monotonic()
-    client.execute()
-    seconds = time.monotonic() - started
+    try:
+        client.execute()
+    finally:
+        seconds = time.monotonic() - started
+        nb.metadata.setdefault("conclab", {})["executed_seconds"] = round(seconds, 1)
+        out = EXECUTED / ids(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
