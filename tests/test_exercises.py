@@ -54,6 +54,17 @@ def test_check_from_java_returns_the_points(shared):
     assert "4 of 4 points" in feedback(r)["text/plain"]
 
 
+def test_a_check_cell_checks_its_own_code_and_keeps_the_solution(shared):
+    shared.execute(SAFE)
+    r = shared.execute("%%check safe-counter\n" + RACY.split("\n", 1)[1], timeout=120)
+    assert r.status == "ok" and r.stderr == "" and r.value == "1", r.error_text()
+    assert "updates were lost" in feedback(r)["text/html"]
+    r = shared.execute("%check safe-counter", timeout=120)
+    assert r.value == "4", "%%check must not replace the kept solution"
+    r = shared.execute("%%check no-such-exercise\nclass A {}")
+    assert r.status == "error" and "There is no exercise no-such-exercise" in r.error_text()
+
+
 def test_a_quiz_answer_is_kept_and_checked(shared):
     r = shared.execute("%%answer quiz-count-race\nA")
     assert "kept" in r.stdout

@@ -366,6 +366,25 @@ def test_timeout_stops_a_cell():
         k.close()
 
 
+def test_a_cell_time_limit_stops_that_cell_and_keeps_the_state(kernel):
+    kernel.execute("long warm = 0;\nwarm++;")  # the engine's first compilations can take longer than the limit
+    t = time.monotonic()
+    r = kernel.execute("%%timeout 1s\nlong turns = 0;\nwhile (true) turns++;")
+    assert time.monotonic() - t < 15
+    assert r.status == "error" and r.reply["ename"] == "Interrupted", (r.status, r.error_text())
+    assert "time limit of 1 s (%%timeout)" in r.error_text()
+    assert int(kernel.execute("turns").value) > 0
+    assert kernel.execute("%%timeout 1s\n1 + 1").value == "2", "a cell that ends in time is not stopped"
+    later = kernel.execute("Thread.sleep(2500);\n\"slept\"")
+    assert later.value == '"slept"', "the limit of an earlier cell must not stop a later one"
+
+
+def test_a_bad_cell_time_limit_is_explained(kernel):
+    r = kernel.execute("%%timeout soon\n1 + 1")
+    assert r.status == "error" and r.reply["ename"] == "MagicError"
+    assert "1s, 500ms or 2m" in r.error_text()
+
+
 def test_a_bad_jvm_option_is_explained():
     k = Kernel(env={"CONCLAB_JVM_OPTS": "-Xmx2gg"})
     try:

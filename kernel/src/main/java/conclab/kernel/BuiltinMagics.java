@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The kernel's magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, the thread magics
+ * The kernel's magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, {@code %%timeout}, the thread magics
  * and the exercise cells ({@code %%solution}, {@code %%answer}, {@code %check}).
  *
  * <p>A magic prints in its cell and may run code there; what a learner can get wrong (a path that names
@@ -49,6 +50,15 @@ final class BuiltinMagics {
 
             public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
                 return exercises.check(ctx, args);
+            }
+        });
+        cell.put("check", new Magics.CellMagic() {
+            public String usage() {
+                return "%%check NAME: check the code of this cell as a solution of NAME, without running or keeping it";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
+                return exercises.checkCell(ctx, args, body, bodyLine);
             }
         });
         ThreadMagics threads = new ThreadMagics(kernel);
@@ -106,6 +116,20 @@ final class BuiltinMagics {
 
             public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) {
                 return time(ctx, body, bodyLine);
+            }
+        });
+        cell.put("timeout", new Magics.CellMagic() {
+            public String usage() {
+                return "%%timeout DURATION: run the cell, stopping it like the stop button if it runs longer (1s, 500ms, 2m)";
+            }
+
+            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
+                Duration limit = args.size() == 1 ? Options.parseDuration(args.getFirst()) : null;
+                if (limit == null) {
+                    throw new Magics.MagicError("%%timeout needs one duration, like 1s, 500ms or 2m",
+                            "Example: %%timeout 2s on the cell's first line, the code below it.");
+                }
+                return kernel.withTimeLimit(ctx.run(), limit, () -> ctx.eval(body, bodyLine));
             }
         });
     }
@@ -169,6 +193,7 @@ final class BuiltinMagics {
                 Stopping code
                   The stop button interrupts the running cell and stops every thread it started. If the cell
                   does not stop within 3 s, the engine JVM is restarted (its variables are lost).
+                  %%timeout 2s on a cell's first line does the same when the cell runs longer than 2 s.
 
                 Settings (in the kernelspec's env, see the README)
                   CONCLAB_JVM_OPTS, CONCLAB_COMPILER_OPTS, CONCLAB_CLASSPATH, CONCLAB_TIMEOUT,

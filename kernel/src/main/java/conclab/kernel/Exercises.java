@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The exercise cells: {@code %%solution NAME} and {@code %%answer NAME} keep what a learner wrote under the
  * exercise's name, and {@code %check NAME} (or {@code check("NAME")} in Java) checks it with the grader in
- * JVMs of its own, shows the feedback table, and gives the points as the cell's value.
+ * JVMs of its own, shows the feedback table, and gives the points as the cell's value. {@code %%check NAME}
+ * checks the code of its own cell instead, which is neither run nor kept (to show what a wrong version gets).
  *
  * <p>A check never throws and never writes to stderr: whatever goes wrong (no such exercise, a solution
  * cell not run yet, a missing grader) is said in the feedback and is worth 0 points. That is what nbgrader
@@ -99,6 +100,21 @@ final class Exercises {
             source = s.code();
             firstLine = s.firstLine();
         }
+        return check(run, display, ex, source, firstLine);
+    }
+
+    /**
+     * {@code %%check NAME}: checks the cell's code as a solution of NAME, without running it here or keeping
+     * it: a wrong version can be shown failing beside the solution a learner keeps. The value is the points.
+     */
+    Session.Result checkCell(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
+        Exercise ex = exercise(args, "%%check", false);
+        int points = check(ctx.run(), UUID.randomUUID().toString(), ex, body, bodyLine);
+        return new Session.Result(Map.of("text/plain", Integer.toString(points)), null);
+    }
+
+    private int check(Run run, String display, Exercise ex, String source, int firstLine) {
+        String name = ex.name();
         Checker c = checker();
         if (c == null) {
             return problem(run, display, "The grader is not installed beside the kernel (" + Options.kernelJar().getParent().resolve("grader")

@@ -368,9 +368,11 @@ final class Kernel extends BaseKernel {
      * stopped (typically an InterruptedException), or null.
      */
     private Report stopped(Run run, Report cause) {
-        String why = run.stopReason.equals("timeout")
-                ? "The cell ran longer than its time limit of " + human(options.timeout()) + " (CONCLAB_TIMEOUT) and was stopped."
-                : "The cell was interrupted.";
+        String why = switch (run.stopReason) {
+            case "timeout" -> "The cell ran longer than its time limit of " + human(options.timeout()) + " (CONCLAB_TIMEOUT) and was stopped.";
+            case "cell-limit" -> "The cell ran longer than its time limit of " + human(run.cellLimit) + " (%%timeout) and was stopped.";
+            default -> "The cell was interrupted.";
+        };
         List<String> lines = new ArrayList<>();
         lines.add(Errors.BOLD_RED + why + Errors.RESET);
         if (cause != null && !cause.name().equals("EngineRestarted")) {
@@ -463,6 +465,20 @@ final class Kernel extends BaseKernel {
         if (run != null) stop(run, "interrupt");
     }
 
+    /**
+     * Runs {@code body} (a cell magic's work for {@code run}) under a time limit of its own ({@code %%timeout}):
+     * past {@code limit}, the run is stopped as an interrupt stops it, and its error names the limit.
+     */
+    Session.Result withTimeLimit(Run run, Duration limit, java.util.function.Supplier<Session.Result> body) {
+        run.cellLimit = limit;
+        var timer = timers.schedule(() -> stop(run, "cell-limit"), limit.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return body.get();
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
     /** Asks the engine to stop {@code run}; kills the engine if the run has not ended {@link #KILL_AFTER} later. */
     private void stop(Run run, String reason) {
         if (run.isDone()) return;
@@ -475,7 +491,7 @@ final class Kernel extends BaseKernel {
             if (!run.isDone() && s.isAlive()) {
                 run.engineKilled = true;
                 s.kill("The cell did not stop within " + KILL_AFTER.toSeconds() + " s of the "
-                        + (reason.equals("timeout") ? "time limit" : "interrupt")
+                        + (reason.equals("interrupt") ? "interrupt" : "time limit")
                         + " (a thread blocked on a lock, or a loop inside library code), so the engine JVM was restarted.");
             }
         }, KILL_AFTER.toMillis(), TimeUnit.MILLISECONDS);

@@ -27,6 +27,8 @@ final class Run {
 
     /** Why the run is being stopped, or null; set by an interrupt or a timeout. */
     volatile String stopReason;
+    /** The cell's own time limit ({@code %%timeout}), or null; written before the limit's timer is scheduled. */
+    volatile java.time.Duration cellLimit;
     /** Set when the engine had to be killed to stop this run. */
     volatile boolean engineKilled;
 
