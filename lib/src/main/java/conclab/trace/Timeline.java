@@ -107,7 +107,8 @@ public final class Timeline {
 
     /**
      * The timeline in words, the text alternative of the picture: the {@link #toString()} line, then the
-     * threads (platform or virtual), the spans by name's first word, and for each {@link State} how many
+     * threads (platform or virtual), how many spans of each name (by the name's first word, {@code "get …"},
+     * where the names differ after it), and for each {@link State} how many
      * stretches the sampler saw on all lanes and their total time.
      */
     public String summary() {
@@ -120,12 +121,16 @@ public final class Timeline {
         }
         if (lanes.size() > named) out.append(" and ").append(lanes.size() - named).append(" more");
         out.append('\n');
-        Map<String, Integer> kinds = new LinkedHashMap<>();
-        for (Bar b : bars()) kinds.merge(kind(b.name()), 1, Integer::sum);
+        Map<String, List<String>> kinds = new LinkedHashMap<>(); // first word -> the names of its spans
+        for (Bar b : bars()) kinds.computeIfAbsent(kind(b.name()), k -> new ArrayList<>()).add(b.name());
         out.append("spans: ");
         if (kinds.isEmpty()) out.append("none");
         int k = 0;
-        for (var e : kinds.entrySet()) out.append(k++ == 0 ? "" : ", ").append(e.getKey()).append(" ").append(e.getValue());
+        for (var e : kinds.entrySet()) {
+            List<String> names = e.getValue();
+            boolean one = names.stream().allMatch(names.getFirst()::equals);
+            out.append(k++ == 0 ? "" : ", ").append(one ? names.getFirst() : e.getKey() + " …").append(": ").append(names.size());
+        }
         out.append('\n').append("states sampled: ");
         int s = 0;
         for (State state : State.values()) {

@@ -140,7 +140,7 @@ class TimelineTest {
         assertEquals(t.summary(), desc);
         assertTrue(desc.contains("2 threads, 6 spans, 0.003 s"), desc);
         assertTrue(desc.contains("threads: worker-0 (virtual), worker-1"), desc);
-        assertTrue(desc.contains("spans: task 6"), desc);
+        assertTrue(desc.contains("spans: task …: 6"), desc);
         assertTrue(desc.contains("running (solid) 2 stretches, 3.0 ms in all"), desc);
         assertTrue(desc.contains("waiting (dots) 2 stretches, 3.0 ms in all"), desc);
         assertTrue(desc.contains("blocked (diagonal hatching) 0 stretches"), desc);
