@@ -8,21 +8,27 @@ import java.util.Locale;
  */
 public enum State {
     /** On a CPU, or ready to be. */
-    RUNNING("#2E8B57"),
+    RUNNING("#2E8B57", "solid"),
     /** Waiting for a socket or a file: runnable for the JVM, but the operating system holds it. */
-    IO("#7E57C2"),
+    IO("#7E57C2", "vertical stripes"),
     /** Waiting to enter a {@code synchronized} block held by another thread. */
-    BLOCKED("#C0392B"),
+    BLOCKED("#C0392B", "diagonal hatching"),
     /** Waiting for another thread: {@code wait}, {@code join}, a lock, a condition, a queue. */
-    WAITING("#F2A541"),
+    WAITING("#F2A541", "dots"),
     /** In {@code Thread.sleep}. */
-    SLEEPING("#9AA9B8");
+    SLEEPING("#9AA9B8", "horizontal dashes");
 
     /** The colour of this state in timelines (and in the course's diagrams). */
     public final String color;
+    /**
+     * The pattern of this state in timelines, so that they read without colour (printed in grey, or by a
+     * reader who does not tell these colours apart): each state's is different, and the legend shows it.
+     */
+    public final String pattern;
 
-    State(String color) {
+    State(String color, String pattern) {
         this.color = color;
+        this.pattern = pattern;
     }
 
     /** The state's name for a learner: {@code running}, {@code in I/O}, ... */

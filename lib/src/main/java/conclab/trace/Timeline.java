@@ -17,8 +17,11 @@ import java.util.function.Predicate;
  * states it was seen in. Times are nanoseconds from the start of the trace.
  *
  * <p>A timeline is the value of a notebook cell: {@link #mimeBundle()} draws it as SVG, inline in
- * {@code text/html} (so JupyterLab shows hover text) and as {@code image/svg+xml} (for exports and GitHub).
- * {@link #save} writes the SVG to a file. Timelines are immutable.
+ * {@code text/html} (so JupyterLab shows hover text) and as {@code image/svg+xml} (for exports and GitHub),
+ * with its {@link #summary()} as {@code text/plain} beside them. It reads without colour: each state has a
+ * pattern of its own as well as a colour (solid, stripes, hatching, dots, dashes; the legend shows them), and
+ * the SVG carries a {@code <title>} and a {@code <desc>} (the summary) for screen readers. {@link #save}
+ * writes the SVG to a file. Timelines are immutable.
  */
 public final class Timeline {
     /** A thread's state from {@code start} to {@code end}. */
@@ -102,13 +105,63 @@ public final class Timeline {
         return new TimelineSvg(this, title, duration).render();
     }
 
-    /** For the notebook: inline SVG as HTML (hover text works), SVG, and a one-line summary. */
+    /**
+     * The timeline in words, the text alternative of the picture: the {@link #toString()} line, then the
+     * threads (platform or virtual), how many spans of each name (by the name's first word, {@code "get …"},
+     * where the names differ after it), and for each {@link State} how many
+     * stretches the sampler saw on all lanes and their total time.
+     */
+    public String summary() {
+        StringBuilder out = new StringBuilder(toString()).append('\n');
+        out.append("threads: ");
+        int named = Math.min(lanes.size(), TimelineSvg.MAX_LANES);
+        for (int i = 0; i < named; i++) {
+            Lane l = lanes.get(i);
+            out.append(i == 0 ? "" : ", ").append(l.thread()).append(l.virtual() ? " (virtual)" : "");
+        }
+        if (lanes.size() > named) out.append(" and ").append(lanes.size() - named).append(" more");
+        out.append('\n');
+        Map<String, List<String>> kinds = new LinkedHashMap<>(); // first word -> the names of its spans
+        for (Bar b : bars()) kinds.computeIfAbsent(kind(b.name()), k -> new ArrayList<>()).add(b.name());
+        out.append("spans: ");
+        if (kinds.isEmpty()) out.append("none");
+        int k = 0;
+        for (var e : kinds.entrySet()) {
+            List<String> names = e.getValue();
+            boolean one = names.stream().allMatch(names.getFirst()::equals);
+            out.append(k++ == 0 ? "" : ", ").append(one ? names.getFirst() : e.getKey() + " …").append(": ").append(names.size());
+        }
+        out.append('\n').append("states sampled: ");
+        int s = 0;
+        for (State state : State.values()) {
+            int stretches = 0;
+            long time = 0;
+            for (Lane l : lanes) {
+                for (Interval i : l.states()) {
+                    if (i.state() != state) continue;
+                    stretches++;
+                    time += i.end() - i.start();
+                }
+            }
+            out.append(s++ == 0 ? "" : "; ").append(state.label()).append(" (").append(state.pattern).append(") ")
+                    .append(stretches).append(stretches == 1 ? " stretch" : " stretches");
+            if (stretches > 0) out.append(", ").append(TimelineSvg.time(time)).append(" in all");
+        }
+        return out.toString();
+    }
+
+    /** The first word of a span's name: what {@link #summary()} counts and what picks a span's colour. */
+    static String kind(String spanName) {
+        return spanName.split("[ :(/]", 2)[0];
+    }
+
+    /** For the notebook: inline SVG as HTML (hover text works), SVG, and the {@link #summary()} as text. */
     public Map<String, String> mimeBundle() {
         String svg = svg();
         Map<String, String> bundle = new LinkedHashMap<>();
         bundle.put("text/html", svg);
         bundle.put("image/svg+xml", svg);
-        bundle.put("text/plain", toString());
+        bundle.put("text/plain", summary());
         return bundle;
     }
 

@@ -5,9 +5,12 @@ import java.util.Locale;
 
 /**
  * Draws a {@link Timeline} as SVG: a time axis on top, one lane per thread (its name on the left, a
- * {@code v} mark for a virtual thread), the thread's states as a thin coloured band, its spans as labelled
- * bars above the band (nested spans thinner), events as small diamonds, and a legend. Every shape has a
- * {@code <title>}: the hover text.
+ * {@code v} mark for a virtual thread), the thread's states as a thin band, coloured and patterned by state
+ * (the pattern tells the states apart without colour: {@link State#pattern}), its spans as labelled bars
+ * above the band (nested spans thinner), events as small diamonds, and a legend showing each state's colour
+ * and pattern. Every shape has a {@code <title>}: the hover text. The picture as a whole has a
+ * {@code <title>} and a {@code <desc>} (the timeline's {@link Timeline#summary()}), named by
+ * {@code aria-labelledby}: its text alternative.
  *
  * <p>Built to stay readable at 50 threads and thousands of spans: labels only go where they fit, and past
  * {@link #MAX_LANES} lanes the rest are summarised in a line.
@@ -22,12 +25,15 @@ final class TimelineSvg {
     private final long duration;
     private final StringBuilder svg = new StringBuilder();
     private final double scale;
+    /** Prefix of this picture's element ids; from its content, so the same timeline draws the same SVG. */
+    private final String id;
 
     TimelineSvg(Timeline timeline, String title, long duration) {
         this.timeline = timeline;
         this.title = title;
         this.duration = duration;
         this.scale = (double) (WIDTH - LEFT - RIGHT) / duration;
+        this.id = "tl" + Integer.toHexString(timeline.summary().hashCode() ^ Long.hashCode(duration));
     }
 
     String render() {
@@ -37,7 +43,12 @@ final class TimelineSvg {
         int height = top + shown * LANE + (lanes.size() > shown ? 20 : 0) + 42;
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
-                .append("\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">");
+                .append("\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\" aria-labelledby=\"")
+                .append(id).append("-title ").append(id).append("-desc\">");
+        String name = title != null ? title : "Timeline of " + lanes.size() + (lanes.size() == 1 ? " thread" : " threads");
+        svg.append("<title id=\"").append(id).append("-title\">").append(escape(name)).append("</title>");
+        svg.append("<desc id=\"").append(id).append("-desc\">").append(escape(timeline.summary())).append("</desc>");
+        patterns();
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#FFFFFF\"/>");
         if (title != null) {
             svg.append("<text x=\"").append(LEFT).append("\" y=\"16\" font-size=\"14\" font-weight=\"bold\">")
@@ -91,12 +102,13 @@ final class TimelineSvg {
         if (lane.virtual()) {
             svg.append("<text x=\"6\" y=\"").append(y + 14).append("\" fill=\"#2E8B57\" font-weight=\"bold\">v</text>");
         }
-        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(y + LANE - 2).append("\" x2=\"")
-                .append(WIDTH - RIGHT).append("\" y2=\"").append(y + LANE - 2).append("\" stroke=\"#F0F2F5\"/>");
+        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(y + LANE - 1).append("\" x2=\"")
+                .append(WIDTH - RIGHT).append("\" y2=\"").append(y + LANE - 1).append("\" stroke=\"#F0F2F5\"/>");
         for (Timeline.Interval s : lane.states()) {
-            svg.append("<rect class=\"state\" x=\"").append(f(x(s.start()))).append("\" y=\"").append(y + 16)
-                    .append("\" width=\"").append(f(width(s.start(), s.end()))).append("\" height=\"5\" fill=\"")
-                    .append(s.state().color).append("\"><title>").append(s.state().label()).append(", ")
+            svg.append("<rect class=\"state\" data-state=\"").append(s.state().label()).append("\" x=\"")
+                    .append(f(x(s.start()))).append("\" y=\"").append(y + 15).append("\" width=\"")
+                    .append(f(width(s.start(), s.end()))).append("\" height=\"7\" ").append(fill(s.state()))
+                    .append("><title>").append(s.state().label()).append(" (").append(s.state().pattern).append("), ")
                     .append(time(s.start())).append("–").append(time(s.end())).append("</title></rect>");
         }
         for (Timeline.Bar b : lane.bars()) {
@@ -128,13 +140,49 @@ final class TimelineSvg {
     private void legend(int y) {
         int x = LEFT;
         for (State s : State.values()) {
-            svg.append("<rect x=\"").append(x).append("\" y=\"").append(y - 8).append("\" width=\"14\" height=\"6\" fill=\"")
-                    .append(s.color).append("\"/><text x=\"").append(x + 18).append("\" y=\"").append(y).append("\">")
+            svg.append("<rect class=\"legend\" data-state=\"").append(s.label()).append("\" x=\"").append(x)
+                    .append("\" y=\"").append(y - 9).append("\" width=\"16\" height=\"8\" ").append(fill(s))
+                    .append("/><text x=\"").append(x + 20).append("\" y=\"").append(y).append("\">")
                     .append(s.label()).append("</text>");
-            x += 30 + 7 * s.label().length();
+            x += 32 + 7 * s.label().length();
         }
         svg.append("<text x=\"").append(x + 8).append("\" y=\"").append(y)
                 .append("\" fill=\"#555555\">bars: spans · ◆ events · v: virtual thread</text>");
+    }
+
+    /** The fill and outline of a state's shapes: its pattern, drawn in its colour. */
+    private String fill(State s) {
+        return "fill=\"url(#" + patternId(s) + ")\" stroke=\"" + s.color + "\" stroke-width=\"0.6\"";
+    }
+
+    String patternId(State s) {
+        return id + "-" + s.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One {@code <pattern>} per state, each a different shape on white (solid, vertical stripes, diagonal
+     * hatching, dots, dashes), so the states differ in a grey print too.
+     */
+    private void patterns() {
+        svg.append("<defs>");
+        for (State s : State.values()) {
+            String c = s.color;
+            String shape = switch (s) {
+                case RUNNING -> tile(4, 4, null, "<rect width=\"4\" height=\"4\" fill=\"" + c + "\"/>");
+                case IO -> tile(4, 4, null, "<rect width=\"2\" height=\"4\" fill=\"" + c + "\"/>");
+                case BLOCKED -> tile(4, 4, "rotate(45)", "<rect width=\"2\" height=\"4\" fill=\"" + c + "\"/>");
+                case WAITING -> tile(4, 4, null, "<circle cx=\"2\" cy=\"2\" r=\"1.2\" fill=\"" + c + "\"/>");
+                case SLEEPING -> tile(6, 4, null, "<rect y=\"1\" width=\"4\" height=\"2\" fill=\"" + c + "\"/>");
+            };
+            svg.append("<pattern id=\"").append(patternId(s)).append("\" class=\"").append(s.pattern)
+                    .append("\" patternUnits=\"userSpaceOnUse\" ").append(shape).append("</pattern>");
+        }
+        svg.append("</defs>");
+    }
+
+    private static String tile(int w, int h, String transform, String shape) {
+        return "width=\"" + w + "\" height=\"" + h + "\"" + (transform == null ? "" : " patternTransform=\"" + transform + "\"")
+                + "><rect width=\"" + w + "\" height=\"" + h + "\" fill=\"#FFFFFF\"/>" + shape;
     }
 
     private double x(long t) {
@@ -146,7 +194,7 @@ final class TimelineSvg {
     }
 
     private String color(String name) {
-        String kind = name.split("[ :(/]", 2)[0];
+        String kind = Timeline.kind(name);
         return PALETTE[Math.floorMod(kind.hashCode(), PALETTE.length)];
     }
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -32,13 +34,44 @@ import java.util.concurrent.locks.LockSupport;
  * the one before it.
  *
  * <p>Sampling: unless started with {@link Duration#ZERO}, a daemon thread ({@code conclab-trace-sampler})
- * looks at the threads every interval and records their {@link State}. It samples the thread that
- * started the trace, the threads that record spans or events, and the platform threads started while the
- * trace runs, but not the JDK's own (a virtual thread's carrier, innocuous threads) nor the course's
- * ({@code conclab-*}); carriers only when asked ({@link #start(Duration, boolean)}). A sample costs tens of
- * microseconds (see {@code bench/TraceOverhead.java}).
+ * looks at the threads every interval and records their {@link State}. A sample costs tens of microseconds
+ * (see {@code bench/TraceOverhead.java}).
+ *
+ * <p><b>Which threads get a lane.</b> A timeline shows the threads your code started, not the JDK's. The
+ * rule, with the default {@link Lanes#YOURS}:
+ * <ul>
+ * <li>always: the thread that started the trace, and every thread that records a {@link #span} or an
+ *     {@link #event} (you marked it, so it is yours), platform or virtual;
+ * <li>a platform thread that records nothing gets a lane if it was <em>started during the trace</em>
+ *     (its id is larger than every id the JVM listed at {@code start}) and <em>looks like a learner's
+ *     thread</em>: its class is {@code java.lang.Thread} itself (what {@code new Thread},
+ *     {@code Thread.ofPlatform()} and the {@code Executors} pools' thread factories make, so a pool your code
+ *     creates shows its workers), a class of your own (not loaded by the JDK's boot or platform loader),
+ *     {@code java.util.Timer}'s thread, or a worker of a {@code ForkJoinPool} other than the common pool; and
+ *     it is not in the JVM's root ({@code "system"}) thread group, nor named {@code conclab-*} (the course's
+ *     kernel and tools);
+ * <li>so these are hidden: every thread that existed before {@code start}; the JDK's own thread classes,
+ *     even when started lazily during the trace on your behalf (a pool's {@code ForkJoinPool-N-delayScheduler},
+ *     the common pool's workers, {@code Common-Cleaner}, {@code process reaper}, the carriers of virtual
+ *     threads); threads the JVM starts itself ({@code Attach Listener}, {@code Signal Dispatcher}: root group).
+ * </ul>
+ * Ask for more with {@link #start(Duration, Lanes)}: {@link Lanes#YOURS_AND_CARRIERS} adds the carrier threads
+ * of virtual threads (of any age), {@link Lanes#ALL} every platform thread the JVM lists (the sampler
+ * excepted), JDK's own and older ones included. The rule cannot see who called a thread's constructor: a
+ * plain {@code java.lang.Thread} that a JDK library starts during the trace (the workers of an
+ * {@code HttpClient}'s default executor, say) looks like yours and shows.
  */
 public final class Trace implements AutoCloseable {
+    /** Which threads get a lane (see the class comment). */
+    public enum Lanes {
+        /** The thread that started the trace, threads that record, and platform threads your code started. */
+        YOURS,
+        /** As {@link #YOURS}, plus the carrier threads of virtual threads. */
+        YOURS_AND_CARRIERS,
+        /** Every platform thread the JVM lists, the JDK's own and those older than the trace included. */
+        ALL
+    }
+
     /** The default sampling interval. */
     public static final Duration SAMPLE_EVERY = Duration.ofMillis(2);
 
@@ -54,15 +87,15 @@ public final class Trace implements AutoCloseable {
     /** Threads that record spans, for sampling virtual ones (the JVM's thread bean does not list them). */
     private final Set<Thread> recording = ConcurrentHashMap.newKeySet();
     private final long intervalNanos;
-    /** Whether virtual threads' carrier threads get lanes too. */
-    private final boolean carriers;
+    /** Which threads the sampler looks at. */
+    private final Lanes which;
     private final Thread sampler;
     private volatile boolean running = true;
     private volatile long end = -1;
 
-    private Trace(Duration sampleEvery, boolean carriers) {
+    private Trace(Duration sampleEvery, Lanes which) {
         this.intervalNanos = sampleEvery == null ? 0 : sampleEvery.toNanos();
-        this.carriers = carriers;
+        this.which = which;
         this.firstNewThreadId = maxThreadId() + 1;
         log(); // the starting thread has a lane even if it records nothing
         this.sampler = intervalNanos > 0
@@ -84,7 +117,15 @@ public final class Trace implements AutoCloseable {
      * virtual threads get lanes too (they show when a virtual thread is mounted: running).
      */
     public static Trace start(Duration interval, boolean carriers) {
-        Trace t = new Trace(interval, carriers);
+        return start(interval, carriers ? Lanes.YOURS_AND_CARRIERS : Lanes.YOURS);
+    }
+
+    /**
+     * Starts a trace sampling every {@code interval}, with lanes for the threads {@code which} says (see the
+     * class comment): {@code Trace.start(Trace.SAMPLE_EVERY, Trace.Lanes.ALL)} shows the JDK's threads too.
+     */
+    public static Trace start(Duration interval, Lanes which) {
+        Trace t = new Trace(interval, java.util.Objects.requireNonNull(which, "which"));
         Trace previous = current;
         current = t;
         if (previous != null) previous.stopRecording();
@@ -230,10 +271,27 @@ public final class Trace implements AutoCloseable {
     /** Whether the sampler looks at platform thread {@code t} (see the class comment). */
     private boolean isWatched(Thread t) {
         if (t.threadId() == owner || logs.containsKey(t.threadId())) return true;
-        String type = t.getClass().getName();
-        if (type.equals("jdk.internal.misc.CarrierThread")) return carriers; // carriers live long: any age
-        if (t.threadId() < firstNewThreadId || t.getName().startsWith("conclab-")) return false;
-        return !type.equals("jdk.internal.misc.InnocuousThread");
+        if (t == sampler) return false;
+        if (which == Lanes.ALL) return true;
+        if (t.getClass().getName().equals("jdk.internal.misc.CarrierThread")) {
+            return which == Lanes.YOURS_AND_CARRIERS; // carriers live long: any age
+        }
+        return t.threadId() >= firstNewThreadId && looksStartedByLearner(t);
+    }
+
+    /**
+     * Whether platform thread {@code t}, started during the trace, looks like one the learner's code started
+     * rather than one the JDK or the JVM started (the rule of the class comment).
+     */
+    static boolean looksStartedByLearner(Thread t) {
+        if (t.getName().startsWith("conclab-")) return false;
+        ThreadGroup group = t.getThreadGroup(); // null once terminated
+        if (group != null && group.getParent() == null) return false; // the root "system" group: the JVM's
+        Class<?> type = t.getClass();
+        if (type == Thread.class || type.getName().equals("java.util.TimerThread")) return true;
+        if (type == ForkJoinWorkerThread.class) return ((ForkJoinWorkerThread) t).getPool() != ForkJoinPool.commonPool();
+        ClassLoader loader = type.getClassLoader();
+        return loader != null && loader != ClassLoader.getPlatformClassLoader(); // a Thread subclass of the learner's
     }
 
     private static long maxThreadId() {

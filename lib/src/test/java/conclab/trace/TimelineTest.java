@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
@@ -48,7 +50,7 @@ class TimelineTest {
         assertEquals(12, count(doc, "//*[local-name()='rect'][@class='span']"));
         assertEquals(6, count(doc, "//*[local-name()='rect'][@class='state']"));
         assertEquals(3, count(doc, "//*[local-name()='path'][@class='event']"));
-        assertEquals(12 + 6 + 3 + 3, count(doc, "//*[local-name()='title']"), "every shape and lane has hover text");
+        assertEquals(1 + 12 + 6 + 3 + 3, count(doc, "//*[local-name()='title']"), "the picture, every shape and lane have a title");
     }
 
     @Test
@@ -78,6 +80,7 @@ class TimelineTest {
         var bundle = t.mimeBundle();
         assertEquals(bundle.get("text/html"), bundle.get("image/svg+xml"));
         assertTrue(bundle.get("text/plain").startsWith("Timeline \"synthetic\": 2 threads, 6 spans"));
+        assertEquals(t.summary(), bundle.get("text/plain"), "the text beside the picture is its summary");
         Path file = t.save(dir.resolve("run.svg"));
         assertEquals(t.svg(), Files.readString(file));
     }
@@ -89,5 +92,61 @@ class TimelineTest {
         assertEquals(50.0, TimelineSvg.niceStep(33));
         assertEquals("1.500 s", TimelineSvg.time(1_500_000_000L));
         assertEquals("2.5 ms", TimelineSvg.time(2_500_000L));
+    }
+
+    static String attr(Document doc, String xpath) throws Exception {
+        return XPathFactory.newInstance().newXPath().evaluate(xpath, doc);
+    }
+
+    @Test
+    void everyStateHasAPatternOfItsOwnUsedByItsBandsAndTheLegend() throws Exception {
+        Document doc = parse(synthetic(3, 4).svg());
+        Set<String> shapes = new HashSet<>();
+        for (State s : State.values()) {
+            String id = attr(doc, "//*[local-name()='pattern'][@class='" + s.pattern + "']/@id");
+            assertFalse(id.isEmpty(), "a pattern for " + s);
+            // the pattern's shapes with the colours left out: what a grey print shows
+            String shape = attr(doc, "concat(//*[@id='" + id + "']/@width, 'x', //*[@id='" + id + "']/@height, ' ', "
+                    + "//*[@id='" + id + "']/@patternTransform)");
+            NodeList kids = (NodeList) XPathFactory.newInstance().newXPath().evaluate("//*[@id='" + id + "']/*", doc, XPathConstants.NODESET);
+            StringBuilder geometry = new StringBuilder(shape);
+            for (int i = 0; i < kids.getLength(); i++) {
+                var e = (org.w3c.dom.Element) kids.item(i);
+                geometry.append(' ').append(e.getNodeName()).append(e.getAttribute("x")).append(',').append(e.getAttribute("y"))
+                        .append(',').append(e.getAttribute("width")).append(',').append(e.getAttribute("height")).append(',').append(e.getAttribute("r"));
+            }
+            assertTrue(shapes.add(geometry.toString()), s + " has the same pattern as another state: " + geometry);
+            String fill = "url(#" + id + ")";
+            assertEquals(1, count(doc, "//*[local-name()='rect'][@class='legend'][@fill='" + fill + "']"), "legend of " + s);
+            assertEquals(1, count(doc, "//*[local-name()='text'][. = '" + s.label() + "']"), "legend label of " + s);
+        }
+        assertEquals(3, count(doc, "//*[local-name()='rect'][@class='state'][@data-state='running'][starts-with(@fill, 'url(#')][contains(@fill, '-running')]"));
+        assertEquals(3, count(doc, "//*[local-name()='rect'][@class='state'][contains(@fill, '-waiting')]"));
+        assertEquals(0, count(doc, "//*[local-name()='rect'][@class='state'][starts-with(@fill, '#')]"), "no band in colour alone");
+    }
+
+    @Test
+    void theSvgHasATitleAndADescriptionSayingWhatItShows() throws Exception {
+        Timeline t = synthetic(2, 3);
+        Document doc = parse(t.svg());
+        var root = doc.getDocumentElement();
+        assertEquals("img", root.getAttribute("role"));
+        String[] labels = root.getAttribute("aria-labelledby").split(" ");
+        assertEquals("title", root.getFirstChild().getNodeName(), "the title comes first");
+        assertEquals("synthetic", attr(doc, "/*/*[local-name()='title']"));
+        assertEquals(labels[0], attr(doc, "/*/*[local-name()='title']/@id"));
+        assertEquals(labels[1], attr(doc, "/*/*[local-name()='desc']/@id"));
+        String desc = attr(doc, "/*/*[local-name()='desc']");
+        assertEquals(t.summary(), desc);
+        assertTrue(desc.contains("2 threads, 6 spans, 0.003 s"), desc);
+        assertTrue(desc.contains("threads: worker-0 (virtual), worker-1"), desc);
+        assertTrue(desc.contains("spans: task …: 6"), desc);
+        assertTrue(desc.contains("running (solid) 2 stretches, 3.0 ms in all"), desc);
+        assertTrue(desc.contains("waiting (dots) 2 stretches, 3.0 ms in all"), desc);
+        assertTrue(desc.contains("blocked (diagonal hatching) 0 stretches"), desc);
+        assertEquals(t.svg(), t.svg(), "the same timeline draws the same picture");
+        assertNotEquals(attr(doc, "/*/*[local-name()='title']/@id"),
+                attr(parse(synthetic(3, 3).svg()), "/*/*[local-name()='title']/@id"), "two timelines in one page: ids apart");
+        assertEquals("Timeline of 2 threads", attr(parse(new Timeline(t.lanes(), 1000, null).svg()), "/*/*[local-name()='title']"));
     }
 }

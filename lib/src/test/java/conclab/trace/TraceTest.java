@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -180,5 +184,90 @@ class TraceTest {
             boolean hasCarrier = trace.stop().lanes().stream().anyMatch(l -> l.thread().startsWith("ForkJoinPool-"));
             assertEquals(carriers, hasCarrier, "carriers=" + carriers);
         }
+    }
+
+    /** Waits (30 s at most) until the trace's timeline has a lane for each of {@code threads}. */
+    private static void awaitLanes(Trace trace, java.util.Collection<String> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !names(trace.snapshot()).containsAll(threads)) Thread.sleep(5);
+    }
+
+    private static List<String> names(Timeline t) {
+        return t.lanes().stream().map(Timeline.Lane::thread).toList();
+    }
+
+    @Test
+    void aLearnersPoolsShowTheirWorkersAndTheJdksThreadsStartedMeanwhileAreHidden() throws Exception {
+        var release = new CountDownLatch(1);
+        var old = Thread.ofPlatform().name("older-than-the-trace").start(() -> { try { release.await(); } catch (InterruptedException e) { } });
+        Trace trace = Trace.start(Duration.ofMillis(1));
+        Set<String> workers = ConcurrentHashMap.newKeySet();
+        var fixed = Executors.newFixedThreadPool(2);
+        var forkJoin = new ForkJoinPool(1);
+        try {
+            var started = new CountDownLatch(3);
+            Callable<Void> task = () -> {
+                workers.add(Thread.currentThread().getName());
+                started.countDown();
+                release.await(); // no span: a lane only if the sampler watches the thread
+                return null;
+            };
+            fixed.submit(task);
+            fixed.submit(task);
+            forkJoin.schedule(task, 1, TimeUnit.MILLISECONDS); // starts the pool's delay scheduler thread, lazily
+            new ProcessBuilder("true").start().waitFor(30, TimeUnit.SECONDS); // the process reaper, if none yet
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().endsWith("-delayScheduler")
+                    && t.threadId() > old.threadId()), "a delay scheduler was started during the trace");
+            awaitLanes(trace, workers);
+        } finally {
+            release.countDown();
+            fixed.close();
+            forkJoin.close();
+            old.join();
+        }
+        List<String> lanes = names(trace.stop());
+        assertTrue(lanes.containsAll(workers), "the learner's workers " + workers + " in " + lanes);
+        assertTrue(workers.stream().anyMatch(w -> w.startsWith("ForkJoinPool-")), "a learner ForkJoinPool's worker: " + workers);
+        assertTrue(lanes.stream().noneMatch(l -> l.endsWith("-delayScheduler") || l.equals("process reaper")
+                || l.equals("older-than-the-trace")), "JDK threads and older ones hidden: " + lanes);
+    }
+
+    @Test
+    void theRuleTellsTheLearnersThreadsFromTheJdksAndTheJvms() throws Exception {
+        class Spider extends Thread { }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        assertTrue(Trace.looksStartedByLearner(new Thread(() -> { })), "new Thread");
+        assertTrue(Trace.looksStartedByLearner(Thread.ofPlatform().unstarted(() -> { })), "Thread.ofPlatform()");
+        assertTrue(Trace.looksStartedByLearner(new Spider()), "a Thread subclass of the learner's");
+        assertFalse(Trace.looksStartedByLearner(new Thread(root, () -> { }, "Attach Listener")), "the JVM's root group");
+        assertFalse(Trace.looksStartedByLearner(Thread.ofPlatform().name("conclab-outbox").unstarted(() -> { })), "the course's");
+        Thread common = ForkJoinPool.commonPool().submit(Thread::currentThread).get(30, TimeUnit.SECONDS);
+        assertFalse(Trace.looksStartedByLearner(common), "a worker of the common pool: " + common.getClass());
+        try (var mine = new ForkJoinPool(1)) {
+            Thread worker = mine.submit(Thread::currentThread).get(30, TimeUnit.SECONDS);
+            assertTrue(Trace.looksStartedByLearner(worker), "a worker of the learner's ForkJoinPool");
+        }
+    }
+
+    @Test
+    void askedForAllThreadsTheJdksShowToo() throws Exception {
+        Trace trace = Trace.start(Duration.ofMillis(1), Trace.Lanes.ALL);
+        String scheduler;
+        try (var forkJoin = new ForkJoinPool(1)) {
+            forkJoin.schedule(() -> { }, 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+            scheduler = forkJoinName(forkJoin) + "-delayScheduler";
+            awaitLanes(trace, List.of(scheduler, "Reference Handler"));
+        }
+        List<String> lanes = names(trace.stop());
+        assertTrue(lanes.contains(scheduler) && lanes.contains("Reference Handler"), "JDK threads, new and old: " + lanes);
+        assertTrue(lanes.stream().noneMatch(l -> l.equals("conclab-trace-sampler")), "never the sampler");
+    }
+
+    /** "ForkJoinPool-N", the prefix of the pool's thread names. */
+    private static String forkJoinName(ForkJoinPool pool) throws Exception {
+        String worker = pool.submit(() -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS);
+        return worker.substring(0, worker.lastIndexOf("-worker-"));
     }
 }
