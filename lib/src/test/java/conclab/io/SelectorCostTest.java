@@ -22,7 +22,45 @@ class SelectorCostTest {
     void pollWatchesMoreThanSelectsLimitOf1024() {
         SelectorCost.Result r = SelectorCost.measure(SelectorCost.Kind.POLL, 2000);
         assertEquals(2000, r.idle());
+        assertEquals(1, r.ready());
         assertTrue(r.calls() >= 10, r.toString());
+        // 2,001 accepted sockets and the server's are distinct numbers: at least 978 of them are 1024 or above
+        assertTrue(r.highestDescriptor() >= 2001, r.toString());
+        assertTrue(r.descriptorsFrom1024() >= 978 && r.descriptorsFrom1024() <= r.highestDescriptor() - 1023, r.toString());
+    }
+
+    @Test
+    void manyReadyAtOnce() {
+        for (SelectorCost.Kind kind : SelectorCost.Kind.values()) {
+            SelectorCost.Result r = SelectorCost.measure(kind, 0, 20, 0);
+            assertEquals(0, r.idle());
+            assertEquals(20, r.ready());
+            assertTrue(r.calls() >= 10 && r.microsPerCall() > 0, r.toString());
+        }
+    }
+
+    @Test
+    void switchesInterestBeforeEachCall() {
+        for (SelectorCost.Kind kind : SelectorCost.Kind.values()) {
+            SelectorCost.Result r = SelectorCost.measure(kind, 30, 1, 30);
+            assertEquals(30, r.flips());
+            assertTrue(r.calls() >= 10 && r.microsPerCall() > 0, r.toString());
+        }
+    }
+
+    @Test
+    void refusesBadCounts() {
+        assertThrows(IllegalArgumentException.class, () -> SelectorCost.measure(SelectorCost.Kind.EPOLL, 10, 1, 11));
+        assertThrows(IllegalArgumentException.class, () -> SelectorCost.measure(SelectorCost.Kind.EPOLL, 10, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> SelectorCost.measure(SelectorCost.Kind.EPOLL, -1, 1, 0));
+    }
+
+    @Test
+    void findsItsOwnSocketDescriptors() throws Exception {
+        try (var server = java.nio.channels.ServerSocketChannel.open()) {
+            int[] fds = SelectorCost.socketDescriptors();
+            assertTrue(fds[0] >= 0 && fds[1] >= 0, java.util.Arrays.toString(fds));
+        }
     }
 
     @Test

@@ -1,6 +1,10 @@
 import conclab.grader.probe.Property;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +92,109 @@ class ByteCounterTest {
                 throw new AssertionError("A client was reported on thread \"" + on + "\", not on the thread that called "
                         + "serve: one thread and a selector are enough for every client.");
             }
+        }
+    }
+
+    /**
+     * While three clients are connected and silent, the thread that called serve uses almost no CPU over a second: at
+     * most a twentieth of the wall time, and (on a machine so busy that a spinning thread gets less than that) at most
+     * a quarter of what a thread of the test spinning meanwhile gets. A loop that polls non-blocking channels without
+     * a selector, or asks the selector with selectNow() (or a timeout of a millisecond) again and again, spins.
+     */
+    @Test
+    @Property("no-spin")
+    void noSpin() throws Exception {
+        start(3);
+        List<SocketChannel> three = List.of(connect(), connect(), connect());
+        for (SocketChannel c : three) send(c, 10);         // then silent, and connected
+        Cpu cpu = cpuOverASecond(running.thread);
+        for (SocketChannel c : three) c.close();
+        running.awaitEnd("3 clients sent 10 bytes each, stayed silent for a second, and closed");
+        if (cpu.spins()) {
+            throw new AssertionError("While 3 clients were connected and sent nothing, " + cpu.describe() + ": it spins."
+                    + " Let select() block until a channel is ready, instead of asking again and again.");
+        }
+        for (SocketChannel c : three) expectCount(c, 10);
+    }
+
+    /**
+     * Clients that end their stream with shutdownOutput (their read side stays open) must each read the end of the
+     * stream from the server by the time serve has returned: serve closes each connection once its client has ended
+     * it, not only cancels its key or leaves it to the selector's close.
+     */
+    @Test
+    @Property("closes")
+    void closesEachConnection() throws Exception {
+        start(3);
+        List<SocketChannel> three = List.of(connect(), connect(), connect());
+        for (SocketChannel c : three) send(c, 1000);
+        for (SocketChannel c : three) c.shutdownOutput();  // "I am done sending", and still listening
+        running.awaitEnd("3 clients sent 1,000 bytes each and shut down their output");
+        for (SocketChannel c : three) expectCount(c, 1000);
+        for (int i = 0; i < three.size(); i++) {
+            if (!seesServerClose(three.get(i))) {
+                throw new AssertionError("serve returned, but client " + (i + 1) + " of 3 (which had ended its stream) "
+                        + "did not read the end of the stream from the server within " + CLOSE_WAIT_MS + " ms: its "
+                        + "connection is still open on the server's side. Close each channel once read returns -1.");
+            }
+        }
+    }
+
+    static final int CLOSE_WAIT_MS = 2000;
+
+    /** Whether a read on c ends the stream (or finds the connection reset) within {@link #CLOSE_WAIT_MS}. */
+    static boolean seesServerClose(SocketChannel c) throws IOException {
+        c.socket().setSoTimeout(CLOSE_WAIT_MS);
+        InputStream in = c.socket().getInputStream();
+        try {
+            while (in.read() >= 0) { }                   // the server sends nothing, but read whatever comes
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;                                    // reset by the server's close: closed too
+        }
+    }
+
+    /** The CPU time used by serve's thread over a second, next to what a spinning thread got meanwhile. */
+    record Cpu(long serve, long spinner, long wall) {
+        /**
+         * Whether serve's thread spins: it used more than a twentieth of the wall time, or (on a machine so busy that
+         * a spinning thread gets less than that) more than a quarter of what a spinning thread got. Waiting in select,
+         * it uses next to nothing.
+         */
+        boolean spins() {
+            return serve > wall / 20 || (serve > 2_000_000 && serve > spinner / 4);
+        }
+
+        String describe() {
+            return "the thread that called serve used " + serve / 1_000_000 + " ms of CPU in " + wall / 1_000_000
+                    + " ms (a thread spinning meanwhile got " + spinner / 1_000_000 + " ms)";
+        }
+    }
+
+    /** Measures {@link Cpu} over a bounded second, with a spinning thread of the test's own as the yardstick. */
+    static Cpu cpuOverASecond(Thread serveThread) throws InterruptedException {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread spinner = Thread.ofPlatform().daemon().name("spinner").start(() -> {
+            started.countDown();
+            long x = 0;
+            while (!stop.get()) x += System.nanoTime() & 1;
+            if (x == 42) System.out.print(""); // keeps the loop from being optimised away
+        });
+        try {
+            started.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+            long serve0 = mx.getThreadCpuTime(serveThread.threadId()), spin0 = mx.getThreadCpuTime(spinner.threadId());
+            long wall0 = System.nanoTime();
+            new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what serve does meanwhile
+            long serve = mx.getThreadCpuTime(serveThread.threadId()) - serve0;
+            long spin = mx.getThreadCpuTime(spinner.threadId()) - spin0;
+            return new Cpu(Math.max(serve, 0), spin, System.nanoTime() - wall0);
+        } finally {
+            stop.set(true);
+            spinner.join(Duration.ofSeconds(LIMIT_SECONDS));
         }
     }
 
