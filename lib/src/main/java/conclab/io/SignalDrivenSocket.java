@@ -19,8 +19,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * A TCP client socket in <em>signal-driven</em> mode, the fourth I/O model of UNIX Network Programming
- * (§6.2): the kernel sends the process {@code SIGIO} when the socket becomes readable, and the program reads
- * then. Java has no API for this; this class goes beyond the course and builds it from the C library
+ * (§6.2): the kernel sends the process {@code SIGIO} when something happens on the socket, and the program
+ * tries to read then. On TCP, "something" is not only data arriving: the peer's FIN, room freed in the send
+ * buffer and errors raise it too (UNP §25.2), so a signal may find nothing to read, or the end of the
+ * stream. Java has no API for this; this class goes beyond the course and builds it from the C library
  * through the FFM API ({@code socket}, {@code connect}, {@code fcntl(F_SETOWN)}, {@code fcntl(F_SETFL,
  * O_ASYNC | O_NONBLOCK)}, {@code read}) and the JDK's unsupported {@code sun.misc.Signal} for the handler.
  *
@@ -28,10 +30,11 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * {@link UnsupportedOperationException}. IPv4 only. The JVM needs {@code --enable-native-access} for this
  * class's module (the course's kernel gives it); without it, the JDK prints a warning.
  *
- * <p>Signals name no socket: one process-wide {@code SIGIO} handler, installed on first use and never
- * removed (the default action of {@code SIGIO} ends the process), calls the {@code onSignal} of every open
- * socket of this class, on the JDK's signal-handler thread. A socket's callback must be short and must not
- * block. Thread safety: {@link #read} and {@link #close} are for one thread at a time; the set of open
+ * <p>Signals name no socket: {@code sun.misc.Signal} hands its handler the signal's number only, never the
+ * {@code siginfo} in which Linux's {@code F_SETSIG} would put the descriptor ({@code si_fd}). So one
+ * process-wide {@code SIGIO} handler, installed on first use and never removed (the default action of
+ * {@code SIGIO} ends the process), calls the {@code onSignal} of every open socket of this class, on the
+ * thread the JDK starts to handle that signal. A socket's callback must be short and must not block. Thread safety: {@link #read} and {@link #close} are for one thread at a time; the set of open
  * sockets is a copy-on-write set, read by the handler.
  */
 public final class SignalDrivenSocket implements AutoCloseable {

@@ -48,6 +48,24 @@ class SignalDrivenSocketTest {
     }
 
     @Test
+    void theFinAloneRaisesASignalThatFindsNoData() throws Exception {
+        assumeTrue(linux(), "signal-driven sockets are built for Linux");
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Semaphore signals = new Semaphore(0);
+            var address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            try (SignalDrivenSocket s = SignalDrivenSocket.connect(address, signals::release);
+                 Socket peer = server.accept()) {
+                ByteBuffer into = ByteBuffer.allocate(16);
+                assertEquals(0, s.read(into), "nothing sent yet");
+                signals.drainPermits();
+                peer.shutdownOutput(); // a FIN, no byte
+                assertTrue(signals.tryAcquire(30, TimeUnit.SECONDS), "SIGIO came for the FIN");
+                assertEquals(-1, s.read(into), "the signal found the end of the stream, not data");
+            }
+        }
+    }
+
+    @Test
     void aClosedSocketRefusesToRead() throws Exception {
         assumeTrue(linux(), "signal-driven sockets are built for Linux");
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
