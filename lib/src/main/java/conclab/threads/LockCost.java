@@ -24,11 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * fewer processors than the parent (with {@code taskset}, on Linux).
  *
  * <p>The cost is wall time divided by increments: with n threads, the time from their common start to the
- * last one's end, over all n threads' increments (the inverse of the counter's throughput). Each increment
+ * last one's end, over all n threads' increments (the inverse of the counter's throughput). So n threads
+ * on n processors that never got in each other's way would each cost 1/n of one thread's time, a
+ * speed-up of n ({@link Table#speedup}); contention is what keeps it lower. Each increment
  * is a call through {@link Counter}, a call site that sees four classes, so the JIT inlines none of them
  * and cannot merge the lock operations of successive increments; the call costs the same for all four.
  * Every run checks the counter's sum, so a lost update fails it. A measurement is the median of a few
- * runs after one warm-up run of every guard. Numbers depend on the machine and its load: a demo, not a
+ * runs after warm-up runs of every guard. Numbers depend on the machine and its load: a demo, not a
  * benchmark (for that, JMH).
  */
 public final class LockCost {
@@ -89,19 +91,23 @@ public final class LockCost {
             return (contended ? this.contended : uncontended).get(guard.ordinal());
         }
 
-        /** ns per increment with {@code threads} threads over ns per increment with one. */
-        public double contentionRatio(Guard guard) {
-            return of(guard, true).nanosPerIncrement() / of(guard, false).nanosPerIncrement();
+        /**
+         * How many times as fast {@link #threads} threads counted as one thread alone: ns per increment with
+         * one over ns per increment with all. Threads that never got in each other's way would reach
+         * min(threads, processors); below 1, together they counted slower than one alone.
+         */
+        public double speedup(Guard guard) {
+            return of(guard, false).nanosPerIncrement() / of(guard, true).nanosPerIncrement();
         }
 
-        /** The table as text: ns per increment with 1 and n threads, and their ratio, one line per guard. */
+        /** The table as text: ns per increment with 1 and n threads, and the speed-up, one line per guard. */
         @Override
         public String toString() {
-            var s = new StringBuilder(String.format(Locale.ROOT, "%-14s %14s %14s %11s%n", "ns/increment", "1 thread",
-                    threads + " threads", "ratio"));
+            var s = new StringBuilder(String.format(Locale.ROOT, "%-14s %10s %11s %9s%n", "ns/increment", "1 thread",
+                    threads + " threads", "speed-up"));
             for (Guard g : Guard.values()) {
-                s.append(String.format(Locale.ROOT, "%-14s %14.1f %14.1f %10.1fx%n", g.label(), of(g, false).nanosPerIncrement(),
-                        of(g, true).nanosPerIncrement(), contentionRatio(g)));
+                s.append(String.format(Locale.ROOT, "%-14s %10.1f %11.1f %8.2fx%n", g.label(), of(g, false).nanosPerIncrement(),
+                        of(g, true).nanosPerIncrement(), speedup(g)));
             }
             return s.toString();
         }
@@ -129,7 +135,7 @@ public final class LockCost {
                 } catch (InterruptedException e) {
                     return;
                 }
-                for (long n = 0; n < perThread; n++) counter.increment();
+                for (long done = 0; done < perThread; done += CHUNK) increment(counter, Math.min(CHUNK, perThread - done));
             }));
         }
         try {
@@ -156,6 +162,18 @@ public final class LockCost {
         }
     }
 
+    /** Increments per call of {@link #increment}: short enough calls that the JIT compiles the loop whole. */
+    private static final long CHUNK = 1_000;
+
+    /**
+     * Increments {@code counter} {@code times} times. A method called over and over, rather than one long
+     * loop per thread, so that the loop runs compiled from a run's start instead of being interpreted until
+     * an on-stack replacement.
+     */
+    private static void increment(Counter counter, long times) {
+        for (long n = 0; n < times; n++) counter.increment();
+    }
+
     /** The run of median time among {@code rounds} runs of {@link #run}. */
     public static Result measure(Guard guard, int threads, long perThread, int rounds) {
         Result[] results = new Result[rounds];
@@ -166,13 +184,15 @@ public final class LockCost {
 
     /**
      * Measures every guard with 1 thread and with {@code threads} threads, {@code increments} increments in
-     * all per run (split among the threads), as the median of 3 runs after a warm-up run of every guard.
+     * all per run (split among the threads), as the median of 3 runs after three warm-up runs of every guard.
      */
     public static Table table(int threads, long increments) {
         if (threads < 2) throw new IllegalArgumentException("contended needs at least 2 threads");
-        for (Guard g : Guard.values()) {
-            run(g, 1, increments);
-            run(g, threads, increments / threads);
+        for (int warm = 0; warm < 3; warm++) {   // three rounds, so that the JIT's compiler threads are done
+            for (Guard g : Guard.values()) {
+                run(g, 1, increments);
+                run(g, threads, increments / threads);
+            }
         }
         List<Result> one = new ArrayList<>(), many = new ArrayList<>();
         for (Guard g : Guard.values()) {
