@@ -1,10 +1,25 @@
-// fails: caller-runs
-// DiscardPolicy: a full pool silently drops the task.
+// fails: waits, timeout, shutdown
+// DiscardPolicy's way: the task is dropped without a word.
+import java.time.Duration;
 import java.util.concurrent.*;
 
-/** A pool that never grows past its threads or its queue, and never loses a task. */
+/** A pool of threads threads and a queue of queue places, whose full queue makes execute wait up to wait. */
 class BoundedPool {
-    static ThreadPoolExecutor create(int threads, int queue) {
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), new ThreadPoolExecutor.DiscardPolicy());
+    static ThreadPoolExecutor create(int threads, int queue, Duration wait) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), new WaitPolicy(wait));
+    }
+}
+
+/** Makes the caller of execute wait, up to a bound, for a place in the queue. */
+class WaitPolicy implements RejectedExecutionHandler {
+    private final Duration wait;
+
+    WaitPolicy(Duration wait) {
+        this.wait = wait;
+    }
+
+    @Override
+    public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
+        // nothing: the task is lost
     }
 }

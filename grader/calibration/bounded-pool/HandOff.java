@@ -1,10 +1,34 @@
-// fails: queue, caller-runs
-// A SynchronousQueue has no places: with both threads busy, task 3 already runs on the caller.
+// fails: bounds
+// A SynchronousQueue has no places: with both threads busy, task 3 already waits.
+import java.time.Duration;
 import java.util.concurrent.*;
 
-/** A pool that never grows past its threads or its queue, and never loses a task. */
+/** A pool of threads threads and a queue of queue places, whose full queue makes execute wait up to wait. */
 class BoundedPool {
-    static ThreadPoolExecutor create(int threads, int queue) {
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new SynchronousQueue<>(), new ThreadPoolExecutor.CallerRunsPolicy());
+    static ThreadPoolExecutor create(int threads, int queue, Duration wait) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new SynchronousQueue<>(), new WaitPolicy(wait));
+    }
+}
+
+/** Makes the caller of execute wait, up to a bound, for a place in the queue. */
+class WaitPolicy implements RejectedExecutionHandler {
+    private final Duration wait;
+
+    WaitPolicy(Duration wait) {
+        this.wait = wait;
+    }
+
+    @Override
+    public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
+        if (pool.isShutdown()) throw new RejectedExecutionException("the pool is shut down");
+        boolean queued;
+        try {
+            queued = pool.getQueue().offer(task, wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting for a place", e);
+        }
+        if (!queued) throw new RejectedExecutionException("no place within " + wait);
+        if (pool.isShutdown() && pool.remove(task)) throw new RejectedExecutionException("the pool was shut down meanwhile");
     }
 }

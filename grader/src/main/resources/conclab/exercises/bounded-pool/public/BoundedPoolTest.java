@@ -1,7 +1,10 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,126 +12,204 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Public tests of the bounded-pool exercise: the learner may read them. Each runs the same scenario on
- * BoundedPool.create(2, 2): tasks 1 to 4 wait at a latch, task 5 does not; then the latch opens.
+ * Public tests of the bounded-pool exercise: the learner may read them. Each fills a pool made by
+ * BoundedPool.create with tasks that wait at latches (every thread busy, every queue place taken), then
+ * gives it one more task and watches what execute does with it.
  */
 class BoundedPoolTest {
     /** Generous: the machine may be slow and busy. */
     static final Duration LIMIT = Duration.ofSeconds(5);
+    /** The wait given to create when the test does not want it to run out. */
+    static final Duration LONG_WAIT = Duration.ofSeconds(30);
 
-    /** What the scenario saw; {@code stuck} says where it could not go on (null if it ran to its end). */
-    record Run(String stuck, int startedAfterTwo, int queuedAfterFour, int queuedAfterFive, int largest, String task5,
-            int ran, String threw) {}
+    /** A pool from create(threads, queue, wait), and the tasks that fill it, each held at its own latch. */
+    static final class Full implements AutoCloseable {
+        final int threads, queue;
+        final ThreadPoolExecutor pool;
+        final CountDownLatch[] gates;
+        final Set<Thread> workers = ConcurrentHashMap.newKeySet();  // the threads that ran the held tasks
+        final AtomicInteger started = new AtomicInteger(), ran = new AtomicInteger();
 
-    static Run scenario() throws Exception {
-        ThreadPoolExecutor pool = BoundedPool.create(2, 2);
-        CountDownLatch open = new CountDownLatch(1);
-        AtomicInteger started = new AtomicInteger(), ran = new AtomicInteger();
-        int startedAfterTwo = -1, queuedAfterFour = -1, queuedAfterFive = -1;
-        String stuck = null, task5 = "not run", threw = null;
-        try {
-            for (int k = 1; k <= 5 && stuck == null; k++) {
-                AtomicReference<Thread> caller = new AtomicReference<>(), ranOn = new AtomicReference<>();
-                Runnable task = k < 5
-                        ? () -> {
-                            started.incrementAndGet();
-                            try {
-                                open.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            ran.incrementAndGet();
-                        }
-                        : () -> { ranOn.set(Thread.currentThread()); ran.incrementAndGet(); };
-                Waiting exec = Waiting.start("caller of task " + k, () -> { caller.set(Thread.currentThread()); pool.execute(task); return null; });
+        Full(int threads, int queue, Duration wait) {
+            this.threads = threads;
+            this.queue = queue;
+            this.pool = BoundedPool.create(threads, queue, wait);
+            this.gates = new CountDownLatch[threads + queue + 1];
+            for (int k = 1; k < gates.length; k++) gates[k] = new CountDownLatch(1);
+        }
+
+        Runnable held(int k) {
+            return () -> {
+                workers.add(Thread.currentThread());
+                started.incrementAndGet();
                 try {
-                    exec.returns(LIMIT);
-                } catch (AssertionError e) {
-                    if (e.getCause() == null) {
-                        stuck = "execute(task " + k + ") did not return within " + LIMIT.toSeconds() + " s: task " + k
-                                + " waits for a latch, and it ran on the caller's thread although "
-                                + (k <= 2 ? "the pool had a free thread." : "the queue had a free place.");
-                        break;
-                    }
-                    threw = "execute(task " + k + ") threw " + e.getCause();
-                    if (k < 5) stuck = threw;
+                    gates[k].await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                if (k == 2) {
+                ran.incrementAndGet();
+            };
+        }
+
+        /** Executes held tasks 1 to threads + queue; null if it went as it should, else what went wrong. */
+        String fill() {
+            for (int k = 1; k <= threads + queue; k++) {
+                String stuck = exec(pool, held(k), "task " + k);
+                if (stuck != null) return stuck + (k <= threads ? " (the pool had a free thread)" : " (the queue had a free place)");
+                if (k == threads) {
                     long deadline = System.nanoTime() + LIMIT.toNanos();
-                    while (started.get() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
-                    startedAfterTwo = started.get();
-                }
-                if (k == 4) queuedAfterFour = pool.getQueue().size();
-                if (k == 5) {
-                    queuedAfterFive = pool.getQueue().size();
-                    Thread on = ranOn.get();
-                    task5 = on == null ? "not run" : on == caller.get() ? "caller" : on.getName();
+                    while (started.get() < threads && System.nanoTime() < deadline) sleep(5);
+                    if (started.get() < threads) {
+                        return "After execute of " + threads + " tasks on a pool of " + threads + " threads, " + started.get()
+                                + " had started within " + LIMIT.toSeconds() + " s: the others waited in the queue. Make every"
+                                + " thread a core thread (corePoolSize = threads), which start as tasks come.";
+                    }
                 }
             }
-            return new Run(stuck, startedAfterTwo, queuedAfterFour, queuedAfterFive, pool.getLargestPoolSize(), task5,
-                    finish(pool, open, ran), threw);
-        } finally {
-            open.countDown();
-            pool.shutdownNow();
+            return null;
+        }
+
+        /** Opens every latch, shuts the pool down and waits (bounded) for it to end. */
+        @Override
+        public void close() throws InterruptedException {
+            for (int k = 1; k < gates.length; k++) gates[k].countDown();
+            pool.shutdown();
+            if (!pool.awaitTermination(LIMIT.toSeconds(), TimeUnit.SECONDS)) pool.shutdownNow();
         }
     }
 
-    /** Opens the latch, shuts the pool down and waits for it; returns how many tasks ran. */
-    static int finish(ThreadPoolExecutor pool, CountDownLatch open, AtomicInteger ran) throws InterruptedException {
-        open.countDown();
-        pool.shutdown();
-        pool.awaitTermination(LIMIT.toSeconds(), TimeUnit.SECONDS);
-        return ran.get();
-    }
-
-    @Test
-    @Property("threads")
-    void threads() throws Exception {
-        Run r = scenario();
-        if (r.startedAfterTwo() >= 0 && r.startedAfterTwo() < 2) {
-            throw new AssertionError("After execute of 2 tasks on a pool of 2 threads, " + r.startedAfterTwo() + " of them had started"
-                    + " within " + LIMIT.toSeconds() + " s: the other waited in the queue. Make both threads core threads"
-                    + " (corePoolSize = threads), which start as tasks come.");
-        }
-        if (r.startedAfterTwo() < 0) throw new AssertionError(r.stuck());
-        if (r.largest() > 2) {
-            throw new AssertionError("A pool of 2 threads started " + r.largest() + " threads (getLargestPoolSize): the maximum"
-                    + " pool size must be 2 as well.");
+    /** execute(task) on a thread of its own, bounded; null if it returned, else what happened. */
+    static String exec(ThreadPoolExecutor pool, Runnable task, String name) {
+        Waiting w = Waiting.start("caller of " + name, () -> { pool.execute(task); return null; });
+        try {
+            w.returns(LIMIT);
+            return null;
+        } catch (AssertionError e) {
+            return e.getCause() == null ? "execute(" + name + ") did not return within " + LIMIT.toSeconds() + " s"
+                    : "execute(" + name + ") threw " + e.getCause();
         }
     }
 
-    @Test
-    @Property("queue")
-    void queue() throws Exception {
-        Run r = scenario();
-        if (r.queuedAfterFour() < 0) throw new AssertionError(r.stuck());
-        if (r.queuedAfterFour() != 2) {
-            throw new AssertionError("With 2 threads busy, tasks 3 and 4 should wait in the queue; it held " + r.queuedAfterFour()
-                    + " task(s).");
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (r.queuedAfterFive() > 2) {
-            throw new AssertionError("The queue of 2 places held " + r.queuedAfterFive() + " tasks after task 5: it is not bounded"
-                    + " (new LinkedBlockingQueue<>() has no limit; new ArrayBlockingQueue<>(queue) has one).");
+    }
+
+    /** What happened to a task given to a full pool: on which thread it ran, if it did. */
+    static final class Probe implements Runnable {
+        final AtomicReference<Thread> ranOn = new AtomicReference<>();
+
+        @Override
+        public void run() {
+            ranOn.set(Thread.currentThread());
         }
     }
 
     @Test
-    @Property("caller-runs")
-    void callerRuns() throws Exception {
-        Run r = scenario();
-        if (r.queuedAfterFive() < 0 && r.stuck() != null) throw new AssertionError(r.stuck());
-        if (r.threw() != null) {
-            throw new AssertionError(r.threw() + ": a full pool should run the task on the caller's thread (CallerRunsPolicy),"
-                    + " not refuse it.");
+    @Property("bounds")
+    void bounds() throws Exception {
+        try (Full f = new Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            if (f.pool.getPoolSize() != 2 || f.pool.getQueue().size() != 2) {
+                throw new AssertionError("After 4 tasks that wait, a pool of 2 threads and a queue of 2 places should have 2 threads"
+                        + " and 2 queued tasks; it had " + f.pool.getPoolSize() + " threads and " + f.pool.getQueue().size()
+                        + " queued (the queue must be new ArrayBlockingQueue<>(queue), and maximumPoolSize = threads).");
+            }
+            Waiting w = Waiting.start("caller of task 5", () -> { f.pool.execute(new Probe()); return null; });
+            try {
+                w.parks(Duration.ofMillis(500));
+            } catch (AssertionError e) {
+                // it returned or threw: the property "waits" says so; here only the sizes count
+            }
+            if (f.pool.getQueue().size() > 2 || f.pool.getLargestPoolSize() > 2) {
+                throw new AssertionError("With 2 threads busy and 2 tasks queued, task 5 made the pool grow to "
+                        + f.pool.getLargestPoolSize() + " threads and " + f.pool.getQueue().size() + " queued tasks: it must"
+                        + " never exceed 2 and 2 (an unbounded queue grows until memory runs out).");
+            }
         }
-        if (!r.task5().equals("caller")) {
-            throw new AssertionError("With 2 threads busy and 2 tasks in the queue, task 5 "
-                    + (r.task5().equals("not run") ? "had not run when execute returned" : "ran on " + r.task5())
-                    + ": it should run at once on the caller's thread (CallerRunsPolicy).");
+    }
+
+    @Test
+    @Property("waits")
+    void waits() throws Exception {
+        Probe task5 = new Probe();
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        try (Full f = new Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w = Waiting.start("caller of task 5", () -> { caller.set(Thread.currentThread()); f.pool.execute(task5); return null; });
+            try {
+                w.parks(Duration.ofSeconds(1));
+            } catch (AssertionError e) {
+                Thread on = task5.ranOn.get();
+                throw new AssertionError("With every thread busy and the queue full, execute(task 5) should wait for a place;"
+                        + " it " + (on == caller.get() ? "ran the task on the caller's thread"
+                                : on != null ? "had the task run on " + on.getName() + ", a thread outside the pool"
+                                : w.done() && f.pool.getQueue().contains(task5) ? "put it in the queue beyond its 2 places"
+                                : "did not wait: " + e.getMessage().replaceFirst("^.*should have waited, but it ", "")) + ".");
+            }
+            if (w.done()) throw new AssertionError("execute(task 5) returned while the pool was still full: it should wait for a place.");
+            f.gates[1].countDown();                              // task 1 ends: its thread takes task 3, a place frees
+            try {
+                w.returns(LIMIT);
+            } catch (AssertionError e) {
+                throw new AssertionError("Task 1 ended, so task 3 left the queue and a place was free, but execute(task 5) "
+                        + (e.getCause() == null ? "did not return within " + LIMIT.toSeconds() + " s" : "threw " + e.getCause())
+                        + ": it should put the task in the freed place and return.");
+            }
+            f.close();
+            Thread on = task5.ranOn.get();
+            if (on == null) throw new AssertionError("execute(task 5) returned, but task 5 never ran: it was lost.");
+            if (!f.workers.contains(on)) {
+                throw new AssertionError("Task 5 ran on " + (on == caller.get() ? "the caller's thread" : on.getName())
+                        + ", not on one of the pool's 2 threads.");
+            }
+            if (f.ran.get() != 4) throw new AssertionError("Of the 4 tasks before it, " + f.ran.get() + " ran.");
         }
-        if (r.ran() != 5) {
-            throw new AssertionError("Of 5 tasks, " + r.ran() + " ran: the pool lost " + (5 - r.ran()) + " (DiscardPolicy and"
-                    + " DiscardOldestPolicy throw tasks away).");
+    }
+
+    @Test
+    @Property("timeout")
+    void timeout() throws Exception {
+        Probe task3 = new Probe();
+        AtomicReference<Throwable> threw = new AtomicReference<>();
+        AtomicReference<Long> took = new AtomicReference<>();
+        try (Full f = new Full(1, 1, Duration.ofMillis(300))) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w = Waiting.start("caller of task 3", () -> {
+                long t0 = System.nanoTime();
+                try {
+                    f.pool.execute(task3);
+                } catch (RejectedExecutionException e) {
+                    threw.set(e);
+                }
+                took.set((System.nanoTime() - t0) / 1_000_000);
+                return null;
+            });
+            try {
+                w.returns(LIMIT);
+            } catch (AssertionError e) {
+                throw new AssertionError("create(1, 1, 300 ms), full, and nothing frees a place: execute(task 3) "
+                        + (e.getCause() == null ? "did not return within " + LIMIT.toSeconds() + " s: its wait has no bound"
+                                : "threw " + e.getCause()) + ".");
+            }
+            if (threw.get() == null) {
+                throw new AssertionError("create(1, 1, 300 ms), full, and nothing frees a place: execute(task 3) returned normally"
+                        + " after " + took.get() + " ms" + (task3.ranOn.get() != null ? ", and the task ran on " + task3.ranOn.get().getName()
+                        : ", and the task was dropped without a word")
+                        + ": after the wait it should throw RejectedExecutionException.");
+            }
+            if (took.get() < 290) {
+                throw new AssertionError("execute(task 3) threw RejectedExecutionException after " + took.get() + " ms: it should"
+                        + " wait up to 300 ms for a place first.");
+            }
+            f.close();
+            if (task3.ranOn.get() != null) throw new AssertionError("execute(task 3) threw, yet task 3 ran: it was queued anyway.");
         }
     }
 }

@@ -1,0 +1,145 @@
+import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Hidden tests of the bounded-pool exercise: the waiting caller's CPU, shutdown, and an interrupt. */
+class BoundedPoolHiddenTest {
+    static final Duration LIMIT = BoundedPoolTest.LIMIT;
+    static final Duration LONG_WAIT = BoundedPoolTest.LONG_WAIT;
+
+    /** Starts execute(task) on a caller of its own; its value is "returned", or "threw" and the interrupt flag. */
+    static Waiting caller(ThreadPoolExecutor pool, Runnable task, String name) {
+        return Waiting.start("caller of " + name, () -> {
+            try {
+                pool.execute(task);
+                return "returned";
+            } catch (RejectedExecutionException e) {
+                return Thread.currentThread().isInterrupted() ? "threw, interrupt flag set" : "threw, interrupt flag clear";
+            }
+        });
+    }
+
+    /** Waits until the caller parks (or 1 s passes, for a caller that loops); fails if execute returned or threw. */
+    static void waitsFor(Waiting w) {
+        try {
+            w.parks(Duration.ofSeconds(1));
+        } catch (AssertionError e) {
+            throw new AssertionError("On a full pool, execute(task 5) should wait for a place, but it did not: it "
+                    + e.getMessage().replaceFirst("^.*should have waited, but it (returned )?", "") + ".");
+        }
+        if (w.done()) throw new AssertionError("On a full pool, execute(task 5) returned instead of waiting for a place.");
+    }
+
+    @Test
+    @Property("no-spin")
+    void noSpin() throws Exception {
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w = caller(f.pool, new BoundedPoolTest.Probe(), "task 5");
+            Thread.sleep(100);
+            Waiting.Watch watch = w.watch(Duration.ofMillis(600));
+            if (w.done()) throw new AssertionError("execute(task 5) returned on a full pool instead of waiting for a place.");
+            if (watch.spins()) {
+                throw new AssertionError("While execute(task 5) waited for a place, " + watch.describe() + ": it should park"
+                        + " (a timed offer on the queue, or a Condition), not loop.");
+            }
+        }
+    }
+
+    @Test
+    @Property("shutdown")
+    void shutdown() throws Exception {
+        // 1. A pool shut down and terminated, its queue empty.
+        ThreadPoolExecutor idle = BoundedPool.create(2, 2, LONG_WAIT);
+        idle.shutdown();
+        idle.awaitTermination(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        var late = new BoundedPoolTest.Probe();
+        Waiting w1 = caller(idle, late, "a task after shutdown");
+        Object v1 = w1.returns(LIMIT);
+        if (!String.valueOf(v1).startsWith("threw")) {
+            throw new AssertionError("On a pool shut down, execute returned normally"
+                    + (idle.getQueue().contains(late) ? ", and left the task in the queue of a pool that has no thread and takes no task:"
+                            + " it is lost, and nobody was told" : (late.ranOn.get() != null ? ", and the task ran on " + late.ranOn.get().getName() : ", and the task was dropped without a word"))
+                    + ". It should throw RejectedExecutionException.");
+        }
+        // 2. A full pool, shut down: execute refuses at once, without waiting 30 s for a place.
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            f.pool.shutdown();
+            Waiting w2 = caller(f.pool, new BoundedPoolTest.Probe(), "task 5 after shutdown");
+            try {
+                Object v2 = w2.returns(Duration.ofSeconds(2));
+                if (!String.valueOf(v2).startsWith("threw")) throw new AssertionError("On a full pool shut down, execute(task 5) returned normally: it should throw RejectedExecutionException.");
+            } catch (AssertionError e) {
+                if (e.getMessage().startsWith("On a full")) throw e;
+                throw new AssertionError("On a full pool shut down, execute(task 5) did not return within 2 s (its wait was 30 s):"
+                        + " a shut-down pool takes no new task, so it should throw RejectedExecutionException at once.");
+            }
+        }
+        // 3. shutdownNow while the caller waits: the queue is emptied, so a place frees, but the pool runs nothing more.
+        var task5 = new BoundedPoolTest.Probe();
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w3 = caller(f.pool, task5, "task 5");
+            waitsFor(w3);
+            f.pool.shutdownNow();
+            Object v3;
+            try {
+                v3 = w3.returns(LIMIT);
+            } catch (AssertionError e) {
+                throw new AssertionError("shutdownNow() while execute(task 5) waited: execute did not return within "
+                        + LIMIT.toSeconds() + " s.");
+            }
+            boolean terminated = f.pool.awaitTermination(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            if (!String.valueOf(v3).startsWith("threw")) {
+                throw new AssertionError("shutdownNow() while execute(task 5) waited: shutdownNow emptied the queue, execute put"
+                        + " task 5 in it and returned normally, but the pool " + (terminated ? "has ended" : "is stopping") + " and runs"
+                        + " nothing more" + (f.pool.getQueue().contains(task5) ? ": task 5 sits in its queue, lost, and nobody was told" : "")
+                        + ". Check the pool again after the wait, as execute itself does: if it is shut down and the task can still"
+                        + " be removed from the queue (pool.remove), throw RejectedExecutionException.");
+            }
+            if (task5.ranOn.get() != null) throw new AssertionError("execute(task 5) threw, yet task 5 ran.");
+        }
+    }
+
+    @Test
+    @Property("interrupt")
+    void interrupt() throws Exception {
+        var task5 = new BoundedPoolTest.Probe();
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w = caller(f.pool, task5, "task 5");
+            waitsFor(w);
+            w.thread().interrupt();
+            Object v;
+            try {
+                v = w.returns(LIMIT);
+            } catch (AssertionError e) {
+                throw new AssertionError("The caller of execute(task 5) was interrupted while it waited, and execute "
+                        + (e.getCause() == null ? "went on waiting (" + LIMIT.toSeconds() + " s)" : "threw " + e.getCause())
+                        + ": it should stop waiting and throw RejectedExecutionException.");
+            }
+            if (v.equals("returned")) {
+                throw new AssertionError("The caller of execute(task 5) was interrupted while it waited, and execute returned normally"
+                        + (f.pool.getQueue().contains(task5) ? " with the task queued" : "") + ": it should stop waiting and throw RejectedExecutionException.");
+            }
+            if (!v.equals("threw, interrupt flag set")) {
+                throw new AssertionError("The caller of execute(task 5) was interrupted while it waited; execute threw"
+                        + " RejectedExecutionException, but the caller's interrupt flag was clear afterwards: catching"
+                        + " InterruptedException clears it, so set it again (Thread.currentThread().interrupt()) for the caller to see.");
+            }
+            if (f.pool.getQueue().contains(task5)) throw new AssertionError("execute(task 5) threw, yet task 5 was left in the queue.");
+            f.close();
+            if (task5.ranOn.get() != null) throw new AssertionError("execute(task 5) threw, yet task 5 ran.");
+        }
+    }
+}
