@@ -36,4 +36,24 @@ class RunCommandHiddenTest {
                     + " listed before the command dies: an orphan is nobody's descendant).");
         }
     }
+
+    @Test
+    @Property("kills-leftovers")
+    void killsLeftovers() throws IOException {
+        Path pidFile = Files.writeString(Path.of("left.pid").toAbsolutePath(), "");
+        // for 1 s the background sleep is a descendant of sh; then sh ends, and the sleep is an orphan
+        String script = "sleep 60 & echo $! > " + pidFile + "; echo hi; sleep 1", what = "sh -c 'sleep 60 & echo $! > left.pid; echo hi; sleep 1'";
+        var call = Procs.call(what, List.of("sh", "-c", script), Duration.ofSeconds(20), Duration.ofSeconds(8));
+        String written = Files.readString(pidFile).strip();
+        if (written.isEmpty()) throw new AssertionError(what + " did not start its background sleep.");
+        long left = Long.parseLong(written);
+        Procs.started.add(left);
+        call.result(what);
+        if (!Procs.endsWithin(List.of(left), Duration.ofSeconds(3))) {
+            throw new AssertionError(what + ": run returned, but the sleep that sh started (pid " + left + ") still runs 3 s"
+                    + " later, a leaked process. For 1 s it was a descendant of sh; once sh ended it was an orphan, nobody's"
+                    + " descendant. Note the command's descendants while it runs (every LOOK), and kill those still running"
+                    + " when run returns.");
+        }
+    }
 }

@@ -50,6 +50,46 @@ class RunCommandTest {
             throw new AssertionError("A command that prints 4000 lines (200 KB) and exits with 0: run returned exit code "
                     + r.exitCode() + " and " + lines + " lines.");
         }
+        // the same on stderr, after a line on stdout: a reader of stdout alone waits for an end that never comes
+        var err = Procs.call(List.of("sh", "-c", "echo first; (" + script + ") >&2"), Duration.ofSeconds(5), Duration.ofSeconds(15));
+        if (err.thrown() instanceof TimeoutException) {
+            throw new AssertionError("A command that prints a line on stdout, then 200 KB on stderr, and ends at once, was"
+                    + " stopped by the 5 s timeout: it waited for someone to read its stderr. Merge stderr into stdout"
+                    + " (redirectErrorStream(true)), or read both streams at once.");
+        }
+        Result e = err.result("a command printing 1 line on stdout, then 4000 lines (200 KB) on stderr");
+        long errLines = e.output() == null ? 0 : e.output().lines().count();
+        if (e.exitCode() != 0 || errLines != 4001) {
+            throw new AssertionError("A command that prints 1 line on stdout, then 4000 lines (200 KB) on stderr, and exits"
+                    + " with 0: run returned exit code " + e.exitCode() + " and " + errLines + " lines.");
+        }
+    }
+
+    @Test
+    @Property("returns-on-exit")
+    void returnsOnExit() throws IOException {
+        // sh starts sleep in the background and ends; the sleep holds sh's stdout (the pipe) open for 60 s
+        for (String rest : List.of("echo hi", "echo hi; sleep 1")) {
+            Path pidFile = Files.writeString(Path.of("background.pid").toAbsolutePath(), "");
+            String what = "sh -c 'sleep 60 & echo $! > background.pid; " + rest + "'";
+            Procs.Call call;
+            try {
+                call = Procs.call(what, List.of("sh", "-c", "sleep 60 & echo $! > " + pidFile + "; " + rest),
+                        Duration.ofSeconds(20), Duration.ofSeconds(8));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " The command itself had ended, but the sleep it started in the"
+                        + " background holds its output pipe open for 60 s: reading to the end of the output waits for the"
+                        + " sleep. Return once the command has ended, waiting at most GRACE for the rest of its output.", e);
+            }
+            String written = Files.readString(pidFile).strip();
+            if (!written.isEmpty()) Procs.started.add(Long.parseLong(written));
+            Result r = call.result(what);
+            if (r.exitCode() != 0 || r.output() == null || !r.output().contains("hi\n")) {
+                throw new AssertionError(what + " prints \"hi\" and exits with 0; run returned exit code " + r.exitCode()
+                        + " and the output " + Procs.quote(r.output()) + ".");
+            }
+            Procs.killAll();
+        }
     }
 
     @Test
