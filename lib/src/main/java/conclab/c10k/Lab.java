@@ -273,9 +273,11 @@ public final class Lab {
     static final Duration WARM_UP = Duration.ofSeconds(2);
 
     /**
-     * One load of a lib server of {@code kind}: starts it, holds {@code connections} from the load generator and
+     * One load of a lib server of {@code kind}: starts it, warms it up ({@link #warmUp}, as {@link #profile} and the
+     * benchmark do), holds {@code connections} from the load generator and
      * loads them for {@code load} at {@code rate} requests per second in total (0: closed loop; else open loop,
-     * each latency timed from the request's intended send time), and returns the generator's result line. Waits
+     * each latency timed from the request's intended send time, each request sent on its schedule whether or not
+     * the earlier ones on its connection were answered: pipelined), and returns the generator's result line. Waits
      * at most {@code limit}; stops both JVMs when it returns, passes its limit or is interrupted.
      */
     public Map<String, Object> load(String kind, int connections, double rate, Duration load, Duration limit) throws InterruptedException {
@@ -285,7 +287,9 @@ public final class Lab {
         try {
             server = ChildProcess.start(command(SERVER_FLAGS, SERVE, List.of(kind, "--port", "0")));
             String listening = server.awaitLine(l -> l.startsWith("listening on 127.0.0.1:"), deadline, "'listening on' line", l -> {});
-            generator = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", listening.substring(listening.lastIndexOf(':') + 1).strip(),
+            String port = listening.substring(listening.lastIndexOf(':') + 1).strip();
+            warmUp(port, deadline, l -> {});
+            generator = ChildProcess.start(command(GENERATOR_FLAGS, GENERATOR, List.of("--port", port,
                     "--connections", "" + connections, "--rate", "" + rate, "--seconds", "" + load.toSeconds(), "--ramp-seconds", "1", "--timeout-ms", "2000")));
             generator.awaitLine(l -> l.contains("\"held\""), deadline, "'held' line", out);
             generator.send("go");

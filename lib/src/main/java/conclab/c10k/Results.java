@@ -104,6 +104,30 @@ public final class Results {
         return run(server, size, client).map(r -> number(r, key)).orElse(Double.NaN);
     }
 
+    /**
+     * Why the row of {@code server} at {@code size} with {@code client} cannot be compared with the others' rows,
+     * or null if it can: not measured; some connections starved (our generator's row of the same server and size
+     * answered fewer connections than {@code size}: the others got no answer, and wrk does not count them); or, for
+     * a wrk row, Little's law contradicts it (requests per second times p99 in seconds below a tenth of the
+     * connections: most connections were not answered at that rate, so its latencies are those of a few).
+     */
+    public String notComparable(String server, long size, String client) {
+        Optional<Map<String, Object>> row = run(server, size, client);
+        if (row.isEmpty()) return "not measured";
+        double answered = value(server, size, "ours", "answeredConnections");
+        if (answered < size) return String.format(Locale.ROOT, "%,.0f of %,d connections answered by our generator: the others starved", answered, size);
+        double rps = number(row.get(), "rps"), p99 = number(row.get(), "p99us");
+        if (client.equals("wrk") && rps * p99 / 1e6 < 0.1 * size)
+            return String.format(Locale.ROOT, "%,.0f req/s means %,.1f s per request on average for %,d connections (Little's law), yet p99 is %,.0f ms:"
+                    + " most connections got no answer", rps, size / rps, size, p99 / 1e3);
+        return null;
+    }
+
+    /** Whether the machine's load average, when the run started, was above its cores: other work shared them. */
+    public boolean overloaded() {
+        return number(machine, "loadAverage") > number(machine, "cores");
+    }
+
     /** The servers measured with {@code client}, in the file's order. */
     public List<String> servers(String client) {
         return runs(client).stream().map(r -> String.valueOf(r.get(SERVER))).distinct().toList();

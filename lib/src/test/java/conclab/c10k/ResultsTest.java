@@ -51,6 +51,29 @@ class ResultsTest {
     }
 
     @Test
+    void rowsWithStarvedConnectionsOrAnImpossibleLatencyAreNotComparable() {
+        Results r = Results.parse("""
+                {"machine": {"cores": 2, "loadAverage": 3.5}, "runs": [
+                 {"server": "pool", "size": 1000, "client": "ours", "rps": 40000, "answeredConnections": 200},
+                 {"server": "pool", "size": 1000, "client": "wrk", "rps": 40000, "p99us": 5000},
+                 {"server": "loop", "size": 1000, "client": "ours", "rps": 80000, "answeredConnections": 1000},
+                 {"server": "loop", "size": 1000, "client": "wrk", "rps": 80000, "p99us": 20000},
+                 {"server": "threads", "size": 1000, "client": "ours", "rps": 30000, "answeredConnections": 1000},
+                 {"server": "threads", "size": 1000, "client": "wrk", "rps": 5000, "p99us": 15000}
+                ]}
+                """);
+        assertEquals("200 of 1,000 connections answered by our generator: the others starved", r.notComparable("pool", 1000, "wrk"));
+        assertEquals(r.notComparable("pool", 1000, "wrk"), r.notComparable("pool", 1000, "ours"));
+        assertNull(r.notComparable("loop", 1000, "wrk"), "1,600 requests in flight for 1,000 connections");
+        assertNull(r.notComparable("loop", 1000, "ours"));
+        assertTrue(r.notComparable("threads", 1000, "wrk").startsWith("5,000 req/s means 0.2 s per request"), "75 in flight for 1,000");
+        assertNull(r.notComparable("threads", 1000, "ours"));
+        assertEquals("not measured", r.notComparable("loop", 10000, "ours"));
+        assertTrue(r.overloaded());
+        assertFalse(Results.parse(JSON).overloaded(), "no load average recorded");
+    }
+
+    @Test
     void twoRunsShownTogether() {
         Results a = Results.parse(JSON), b = Results.parse("{\"machine\": {\"cores\": 4}, \"runs\": [{\"server\": \"bare\", \"size\": 1000, \"client\": \"ours\"}]}");
         Results both = a.and(b);
