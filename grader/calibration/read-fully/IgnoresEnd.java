@@ -1,4 +1,4 @@
-// fails: end-of-stream
+// fails: end-of-stream, stops-on-interrupt
 // Never checks for -1: at the end of the stream the channel is always readable, and the loop never ends.
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-// fails: reads-everything
+// fails: reads-everything, no-spinning, stops-on-interrupt
 // One select, one read: takes whatever has arrived and returns, as if it were everything.
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-// fails: no-spinning,waits-in-select
+// fails: no-spinning, waits-in-select, stops-on-interrupt
 // Calls read() again and again until data comes: a busy loop that burns a core while it waits.
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 import conclab.grader.probe.Property;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -46,15 +47,32 @@ class ReadFullyTest {
     @Property("reads-everything")
     void readsEverything() throws Exception {
         connect();
-        byte[] data = pattern(100_000);
+        byte[] data = pattern(101_000);
         Read read = new Read(reading, 100_000);
         for (int piece = 0; piece < 10; piece++) {
-            writer.write(ByteBuffer.wrap(data, piece * 10_000, 10_000));
+            // the last piece carries 1,000 bytes more than the buffer holds, in the same write
+            writer.write(ByteBuffer.wrap(data, piece * 10_000, piece < 9 ? 10_000 : 11_000));
             read.waitUntilIdle(); // the reader has taken this piece and waits for the next
         }
         byte[] got = read.result("100,000 bytes were sent in 10 pieces");
-        for (int i = 0; i < data.length; i++) {
+        for (int i = 0; i < 100_000; i++) {
             if (got[i] != data[i]) throw new AssertionError("Byte " + i + " of 100,000 is wrong: the bytes are not those sent, in order.");
+        }
+        // The 1,000 bytes beyond the buffer must still be in the channel, in order.
+        ByteBuffer rest = ByteBuffer.allocate(1_001);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (rest.position() < 1_000 && System.nanoTime() < deadline) {
+            if (reading.read(rest) < 0) break;
+            Thread.sleep(1); // the test's own bounded poll of what is left
+        }
+        if (rest.position() != 1_000) {
+            throw new AssertionError("The peer sent 1,000 bytes more than the 100,000 the buffer holds; afterwards "
+                    + rest.position() + " of them could be read from the channel, not 1,000: readFully must read no more "
+                    + "than fits in dst (read into dst itself, not into a buffer of your own).");
+        }
+        for (int i = 0; i < 1_000; i++) {
+            if (rest.get(i) != data[100_000 + i]) throw new AssertionError("Byte " + i + " of the 1,000 left in the "
+                    + "channel is wrong: readFully took bytes beyond the buffer's end.");
         }
     }
 
@@ -77,9 +95,8 @@ class ReadFullyTest {
     @Property("no-spinning")
     void noSpinning() throws Exception {
         connect();
-        writer.write(ByteBuffer.wrap(pattern(1)));
-        new Read(reading, 1).result("1 byte was there to read (a warm-up: classes loaded before the measurement)");
         Read read = new Read(reading, 10);
+        read.firstByte(writer); // 1 of the 10 bytes first: the reader has been through its loop once
         // A thread that spins on purpose runs beside the reader: on a busy machine both get the same share of
         // the CPU, so the reader's CPU time is compared with the spinner's, not with the clock.
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -92,12 +109,56 @@ class ReadFullyTest {
         long readerStart = mx.getThreadCpuTime(read.thread.threadId());
         spinner.join();
         long readerCpu = mx.getThreadCpuTime(read.thread.threadId()) - readerStart;
-        writer.write(ByteBuffer.wrap(pattern(10)));
-        read.result("10 bytes were sent after 500 ms");
+        writer.write(ByteBuffer.wrap(pattern(9)));
+        read.result("1 byte, then 500 ms later 9 more, were sent");
         if (readerCpu > spinnerCpu[0] / 4) {
-            throw new AssertionError(String.format("While no data came for 500 ms, the reading thread used %d ms of CPU, "
+            throw new AssertionError(String.format("While no more data came for 500 ms (after the first byte), the reading thread used %d ms of CPU, "
                     + "as much as a thread that spins on purpose (%d ms): it keeps calling read() (a busy loop). "
                     + "Wait for the channel to be readable with a Selector.", readerCpu / 1_000_000, spinnerCpu[0] / 1_000_000));
+        }
+    }
+
+    @Test
+    @Property("closes-selector")
+    void closesSelector() throws Exception {
+        connect();
+        Read read = new Read(reading, 10);
+        writer.write(ByteBuffer.wrap(pattern(10)));
+        read.result("10 bytes were sent");
+        if (reading.isRegistered()) {
+            throw new AssertionError("After readFully returned, the channel was still registered with a selector: "
+                    + "close the selector before returning (try-with-resources), also when an exception is thrown.");
+        }
+        writer.close();
+        Read eof = new Read(reading, 10);
+        eof.end();
+        if (reading.isRegistered()) {
+            throw new AssertionError("After readFully threw " + eof.failure.get() + " (the stream had ended), the channel "
+                    + "was still registered with a selector: close the selector also when an exception is thrown.");
+        }
+    }
+
+    @Test
+    @Property("stops-on-interrupt")
+    void stopsOnInterrupt() throws Exception {
+        connect();
+        Read read = new Read(reading, 10);
+        read.firstByte(writer);
+        read.waitUntilIdle();
+        if (!read.thread.isAlive()) {
+            throw new AssertionError("readFully returned after 1 of the 10 bytes: " + (read.failure.get() == null
+                    ? "it must wait until dst is full." : "it threw " + read.failure.get()));
+        }
+        read.thread.interrupt();
+        if (!read.thread.join(Duration.ofSeconds(1))) {
+            throw new AssertionError("The reading thread was interrupted while it waited for data, and readFully had not "
+                    + "returned 1 s later. An interrupt makes every select() return at once, and a non-blocking read() "
+                    + "ignores it: after select(), check Thread.interrupted() and throw an InterruptedIOException.");
+        }
+        Throwable t = read.failure.get();
+        if (!(t instanceof InterruptedIOException)) {
+            throw new AssertionError("The reading thread was interrupted while it waited for data; readFully "
+                    + (t == null ? "returned normally" : "threw " + t) + " instead of throwing an InterruptedIOException.");
         }
     }
 
@@ -116,6 +177,17 @@ class ReadFullyTest {
                     failure.set(t);
                 }
             });
+        }
+
+        /** Sends 1 byte and waits (bounded) until the reader has taken it and is idle again. */
+        void firstByte(SocketChannel writer) throws IOException, InterruptedException {
+            writer.write(ByteBuffer.wrap(pattern(1)));
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (thread.isAlive() && buffer.position() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1); // a racy look at progress, only to pace the writer
+            }
+            if (buffer.position() < 1) throw new AssertionError("1 byte was sent; readFully had not read it after " + LIMIT.toSeconds() + " s.");
+            waitUntilIdle();
         }
 
         /** Waits (bounded) until the reader is blocked, done or has read nothing new for 20 ms. */
