@@ -76,8 +76,9 @@ public final class SelectorCost {
     /**
      * The most idle connections {@link #measure} opens: this process's descriptor limit, less those it holds, less
      * a margin of 256 for the JVM's own files and the one ready connection; the child holds as many, plus its own.
+     * Idle and ready connections together may be at most this many: a caller caps its sizes by it.
      */
-    static long maxIdle() {
+    public static long maxIdle() {
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (!(os instanceof com.sun.management.UnixOperatingSystemMXBean unix)) return 1_000; // no count to read
         return Math.max(0, unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - 256);

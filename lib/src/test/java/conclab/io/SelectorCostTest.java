@@ -64,6 +64,16 @@ class SelectorCostTest {
     }
 
     @Test
+    void maxIdleIsTheBoundMeasureHolds() {
+        long max = SelectorCost.maxIdle();                  // public: notebook 12.3 caps its sizes by it
+        assertTrue(max > 0, "maxIdle " + max);
+        // past it (by a margin: the count of open descriptors it reads may move a little between two calls)
+        int past = (int) Math.min(Integer.MAX_VALUE, max + 64);
+        var e = assertThrows(IllegalArgumentException.class, () -> SelectorCost.measure(SelectorCost.Kind.EPOLL, past));
+        assertTrue(e.getMessage().contains("together at most "), e.getMessage());
+    }
+
+    @Test
     void refusesMoreConnectionsThanADescriptorLimitAllows() {
         long limit = SelectorCost.descriptorLimit(), max = SelectorCost.maxIdle();
         assertTrue(limit > 0 && max > 0 && max < limit, limit + " / " + max);

@@ -1,0 +1,57 @@
+// fails: closes
+// Keeps each finished channel in a list (its key cancelled, so the loop does not see it again) and closes them all
+// in a finally when serve ends: a client that ended its stream sees the server's close only then, not at its end.
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+class ByteCounter {
+    static void serve(ServerSocketChannel server, int clients, BiConsumer<SocketAddress, Long> closed) throws IOException {
+        List<SocketChannel> done = new ArrayList<>();
+        try {
+        try (Selector selector = Selector.open()) {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            int finished = 0;
+            while (finished < clients) {
+                selector.select();
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    if (key.isAcceptable()) {
+                        SocketChannel client = server.accept();
+                        if (client == null) continue;
+                        client.configureBlocking(false);
+                        client.register(selector, SelectionKey.OP_READ, new long[1]);
+                    } else if (key.isReadable()) {
+                        SocketChannel client = (SocketChannel) key.channel();
+                        long[] count = (long[]) key.attachment();
+                        buffer.clear();
+                        int n = client.read(buffer);
+                        if (n >= 0) {
+                            count[0] += n;
+                        } else {
+                            closed.accept(client.getRemoteAddress(), count[0]);
+                            key.cancel();
+                            done.add(client);                 // closed at the end, all together
+                            finished++;
+                        }
+                    }
+                }
+            }
+        }
+        } finally {
+            for (SocketChannel c : done) c.close();
+        }
+    }
+}
