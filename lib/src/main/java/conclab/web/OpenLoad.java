@@ -23,17 +23,19 @@ import java.util.function.IntSupplier;
  *
  * <p>Sending: request {@code i} (from 0) is due at {@code i / perSecond} seconds after the start and runs on
  * a virtual thread of its own, started by the calling thread when it is due; the calling thread never waits
- * for an answer before sending the next request (an <em>open</em> loop; a closed loop, where each client
- * sends its next request when the last is answered, fixes the number in flight and so makes λ × W equal it
- * by construction). A request's time is measured from when it was <em>due</em>, not from when its thread
+ * for an answer before sending the next request (an <em>open</em> loop; a closed loop, where each of N clients
+ * sends its next request when the last is answered, keeps N in flight, so taking L to be N makes λ × W equal
+ * it by construction). A request's time is measured from when it was <em>due</em>, not from when its thread
  * started, so a sender that falls behind makes W longer instead of hiding the delay; {@link
  * Result#maxLate()} says how far behind it fell.
  *
- * <p>The three measures: λ is the number of requests sent divided by the sending time ({@code length});
- * W is the mean time from due to answered, over the requests answered without an exception; L is the mean of
- * {@code inFlight}, sampled about every 1 ms by a platform thread of its own from {@code length / 4} (so the
- * system has filled) to {@code length}. L comes from the server's own count, W and λ from the client's clock:
- * nothing makes them agree but the law.
+ * <p>The three measures: λ is the rate set, not a measurement: the number of requests sent divided by the
+ * sending time ({@code length}), which the schedule fixes ({@link Result#maxLate()} says how far the sending
+ * fell behind it); W is the mean time from due to answered, over every request answered without an exception;
+ * L is the mean of {@code inFlight}, sampled about every 1 ms by a platform thread of its own from
+ * {@code length / 4} (so the system has filled) to {@code length}. So W is averaged over the whole run and L
+ * over its last three quarters. L comes from the server's own count, W from the client's clock and λ from the
+ * schedule: nothing makes L agree with λ × W but the law.
  *
  * <p>Bounds: {@link #run} returns when every request has finished, or 30 seconds after the sending ended, when
  * it interrupts the requests still running (they count as failed). A request that throws a {@code
@@ -54,7 +56,7 @@ public final class OpenLoad {
      *
      * @param sent        requests sent
      * @param answered    requests that returned without an exception
-     * @param perSecond   λ: requests sent per second of sending
+     * @param perSecond   λ: requests sent per second of sending (the rate set, fixed by the schedule)
      * @param meanSeconds W: mean seconds from a request's due time to its answer, over the answered ones
      * @param inFlight    L: the mean of the sampled {@code inFlight} counts (NaN if no sample was taken: on
      *                    a machine too busy to run the sampler during its window, or for a very short load)

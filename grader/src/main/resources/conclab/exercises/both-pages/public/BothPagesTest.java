@@ -1,11 +1,16 @@
 import conclab.grader.probe.Property;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +21,14 @@ class BothPagesTest {
     /** Generous bounds: the machine that grades may be slow and busy. */
     static final long LIMIT_SECONDS = 5;
 
-    final ExecutorService pool = Executors.newFixedThreadPool(4);
+    /** The threads of {@link #pool}, each named "test pool thread N". */
+    final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
+    final AtomicInteger poolThreadNumber = new AtomicInteger();
+    final ExecutorService pool = Executors.newFixedThreadPool(4, task -> {
+        Thread t = new Thread(task, "test pool thread " + poolThreadNumber.incrementAndGet());
+        poolThreads.add(t);
+        return t;
+    });
 
     @AfterEach
     void closePool() {
@@ -81,6 +93,112 @@ class BothPagesTest {
         };
         Call call = new Call(a, () -> "page b", counting, returned);
         expect(List.of("page a", "page b"), call.future());
+    }
+
+    @Test
+    @Property("runs-on-the-pool")
+    void runsOnThePool() throws Exception {
+        Map<String, Thread> ranOn = new ConcurrentHashMap<>();
+        Supplier<String> a = () -> { ranOn.put("a", Thread.currentThread()); return "page a"; };
+        Supplier<String> b = () -> { ranOn.put("b", Thread.currentThread()); return "page b"; };
+        expect(List.of("page a", "page b"), new Call(a, b, pool).future());
+        for (String d : List.of("a", "b")) {
+            Thread t = ranOn.get(d);
+            if (!poolThreads.contains(t)) {
+                throw new AssertionError("Download " + d + " ran on the thread \"" + t.getName() + "\", not on a thread "
+                        + "of the pool passed to both() (named \"test pool thread N\"). Give both downloads to that pool.");
+            }
+        }
+    }
+
+    @Test
+    @Property("waits-on-no-thread")
+    void waitsOnNoThread() throws Exception {
+        // a finishes at once, b is held. Every task given to the pool is counted from when it is given until it
+        // has run; once a's task has run, only b's may be left: a task that waits for a page holds a thread.
+        AtomicInteger unfinished = new AtomicInteger();
+        CountDownLatch aTaskDone = new CountDownLatch(1), bStarted = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1), returned = new CountDownLatch(1);
+        Executor counting = task -> {
+            unfinished.incrementAndGet();
+            pool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    unfinished.decrementAndGet();
+                    aTaskDone.countDown();
+                }
+            });
+        };
+        Supplier<String> b = () -> { bStarted.countDown(); return download(gate, "page b").get(); };
+        Call call = new Call(() -> "page a", b, counting, returned);
+        try {
+            if (!returned.await(LIMIT_SECONDS, TimeUnit.SECONDS) || !bStarted.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("both() had not returned, or download b had not started, after "
+                        + LIMIT_SECONDS + " s.");
+            }
+            if (!aTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("Page a was there at once, but " + LIMIT_SECONDS + " s later no task given "
+                        + "to the pool had finished while page b was still downloading: a pool thread waits for "
+                        + "page b (a join() or get() in a task or callback). Combine the two futures instead.");
+            }
+            int left = unfinished.get();
+            List<String> waiters = waitingOnAFuture();
+            if (left > 1) {
+                throw new AssertionError("After page a arrived, " + left + " tasks given to the pool were unfinished "
+                        + "while page b was still downloading; only b's download should be: the others wait for a "
+                        + "page and hold a thread each. Combine the two futures instead.");
+            }
+            if (!waiters.isEmpty()) {
+                throw new AssertionError("While page b was still downloading, " + waiters + " waited in "
+                        + "CompletableFuture.join() or get(): no thread should wait for the pages.");
+            }
+        } finally {
+            gate.countDown();
+        }
+        expect(List.of("page a", "page b"), call.future());
+    }
+
+    @Test
+    @Property("waits-for-both")
+    void waitsForBoth() throws Exception {
+        // a finishes first: b waits until the pool has finished a task, which can only be a's (b's is still
+        // running), including whatever the future runs when a's page arrives, and until both() has returned.
+        CountDownLatch aTaskDone = new CountDownLatch(1), returned = new CountDownLatch(1);
+        Executor counting = task -> pool.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                aTaskDone.countDown();
+            }
+        });
+        Supplier<String> b = () -> {
+            try {
+                aTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+                returned.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "page b";
+        };
+        Call call = new Call(() -> "page a", b, counting, returned);
+        expect(List.of("page a", "page b"), call.future());
+    }
+
+    /** The threads other than this one now waiting inside CompletableFuture's join() or get(). */
+    static List<String> waitingOnAFuture() {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (e.getKey() == Thread.currentThread()) continue;
+            for (StackTraceElement f : e.getValue()) {
+                if (f.getClassName().equals("java.util.concurrent.CompletableFuture")
+                        && (f.getMethodName().equals("waitingGet") || f.getMethodName().equals("timedGet"))) {
+                    names.add("\"" + e.getKey().getName() + "\"");
+                    break;
+                }
+            }
+        }
+        return names;
     }
 
     /** A download that waits until {@code gate} opens (at most a minute) and returns {@code page}. */
