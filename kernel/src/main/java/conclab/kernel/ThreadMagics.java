@@ -98,7 +98,7 @@ final class ThreadMagics {
         text.append("Each holds a lock that the next one needs. ").append(monitors
                 ? "A thread blocked on synchronized cannot be interrupted: %threads stop (or stopping the cell) restarts"
                   + " the engine."
-                : "%threads stop interrupts them: a thread in lockInterruptibly() or tryLock() gives up; one in lock()"
+                : "%threads stop interrupts them: a thread in lockInterruptibly() or tryLock(timeout) gives up; one in lock()"
                   + " cannot, and then the engine is restarted.")
                 .append(" To prevent it, take the locks in one global order, or use tryLock with a timeout.\n");
         ctx.print(text.toString());

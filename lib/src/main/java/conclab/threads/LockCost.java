@@ -16,19 +16,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * incrementing the same counter at once (contended): the plumbing of lecture 11.4's measurement.
  *
  * <pre>{@code
- * LockCost.Table t = LockCost.table(Runtime.getRuntime().availableProcessors(), 1_000_000);
- * System.out.println(t);            // ns per increment, each guard, 1 thread and n threads
+ * LockCost.Table t = LockCost.table(Math.max(2, Runtime.getRuntime().availableProcessors()), 1_000_000);
+ * System.out.println(t);            // ns per increment (wall and CPU), each guard, 1 thread and n threads
  * }</pre>
  *
  * <p>As a main class ({@link #main}) it prints the same table in a child JVM, which can be confined to
  * fewer processors than the parent (with {@code taskset}, on Linux).
  *
- * <p>The cost is wall time divided by increments: with n threads, the time from their common start to the
- * last one's end, over all n threads' increments (the inverse of the counter's throughput). So n threads
- * on n processors that never got in each other's way would each cost 1/n of one thread's time, a
- * speed-up of n ({@link Table#speedup}); contention is what keeps it lower. Each increment
- * is a call through {@link Counter}, a call site that sees four classes, so the JIT inlines none of them
- * and cannot merge the lock operations of successive increments; the call costs the same for all four.
+ * <p>Every thread does the same number of increments, with one thread as with n, so that each runs long
+ * compared with a time slice and with the threads' staggered start. The cost is wall time divided by
+ * increments: with n threads, the time from their common start to the last one's end, over all n threads'
+ * increments (the inverse of the counter's throughput). So n threads on n processors that never got in
+ * each other's way would each cost 1/n of one thread's time, a speed-up of n ({@link Table#speedup});
+ * contention is what keeps it lower. On a busy machine n threads also get a larger share of the CPUs than
+ * one, so the wall-time speed-up measures CPU share as well as the guard: the workers' CPU time
+ * ({@link Result#cpuNanosPerIncrement}, from {@code ThreadMXBean}) is measured beside it, and does not
+ * depend on the share. Each increment is a call through {@link Counter}, a call site that sees four
+ * classes, so the JIT should not inline any of them nor merge the lock operations of successive
+ * increments, and the call should cost about the same for all four.
  * Every run checks the counter's sum, so a lost update fails it. A measurement is the median of a few
  * runs after warm-up runs of every guard. Numbers depend on the machine and its load: a demo, not a
  * benchmark (for that, JMH).
@@ -71,11 +76,19 @@ public final class LockCost {
         }
     }
 
-    /** One measurement: {@code threads} threads did {@code increments} increments in all, in {@code nanos}. */
-    public record Result(Guard guard, int threads, long increments, long nanos) {
+    /**
+     * One measurement: {@code threads} threads did {@code increments} increments in all, in {@code nanos} of
+     * wall time and {@code cpuNanos} of CPU time (the sum of the workers' own, -1 if the JVM cannot measure it).
+     */
+    public record Result(Guard guard, int threads, long increments, long nanos, long cpuNanos) {
         /** Wall time per increment, in nanoseconds. */
         public double nanosPerIncrement() {
             return (double) nanos / increments;
+        }
+
+        /** The workers' CPU time per increment, in nanoseconds (NaN if not measured). */
+        public double cpuNanosPerIncrement() {
+            return cpuNanos < 0 ? Double.NaN : (double) cpuNanos / increments;
         }
     }
 
@@ -103,11 +116,12 @@ public final class LockCost {
         /** The table as text: ns per increment with 1 and n threads, and the speed-up, one line per guard. */
         @Override
         public String toString() {
-            var s = new StringBuilder(String.format(Locale.ROOT, "%-14s %10s %11s %9s%n", "ns/increment", "1 thread",
-                    threads + " threads", "speed-up"));
+            var s = new StringBuilder(String.format(Locale.ROOT, "%-14s %10s %11s %9s   %s%n", "ns/increment", "1 thread",
+                    threads + " threads", "speed-up", "CPU-ns/increment: 1 thread, " + threads + " threads"));
             for (Guard g : Guard.values()) {
-                s.append(String.format(Locale.ROOT, "%-14s %10.1f %11.1f %8.2fx%n", g.label(), of(g, false).nanosPerIncrement(),
-                        of(g, true).nanosPerIncrement(), speedup(g)));
+                s.append(String.format(Locale.ROOT, "%-14s %10.1f %11.1f %8.2fx   %7.1f %7.1f%n", g.label(),
+                        of(g, false).nanosPerIncrement(), of(g, true).nanosPerIncrement(), speedup(g),
+                        of(g, false).cpuNanosPerIncrement(), of(g, true).cpuNanosPerIncrement()));
             }
             return s.toString();
         }
@@ -126,6 +140,7 @@ public final class LockCost {
         Counter counter = guard.counter();
         var ready = new CountDownLatch(threads);
         var go = new CountDownLatch(1);
+        var cpu = new AtomicLong();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             workers.add(Thread.ofPlatform().name("lock-cost-" + i).daemon().start(() -> {
@@ -135,7 +150,10 @@ public final class LockCost {
                 } catch (InterruptedException e) {
                     return;
                 }
+                long cpu0 = CPU.getCurrentThreadCpuTime();
                 for (long done = 0; done < perThread; done += CHUNK) increment(counter, Math.min(CHUNK, perThread - done));
+                long cpu1 = CPU.getCurrentThreadCpuTime();
+                cpu.addAndGet(cpu0 < 0 || cpu1 < 0 ? Long.MIN_VALUE / 4 : cpu1 - cpu0);
             }));
         }
         try {
@@ -154,13 +172,16 @@ public final class LockCost {
             if (counter.sum() != expected) {
                 throw new IllegalStateException(guard.label() + " counted " + counter.sum() + ", not " + expected);
             }
-            return new Result(guard, threads, expected, nanos);
+            return new Result(guard, threads, expected, nanos, Math.max(-1, cpu.get()));
         } catch (InterruptedException e) {
             workers.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
             throw new Threads.Interrupted(e);
         }
     }
+
+    /** Measures the workers' CPU time (-1 where the JVM does not support it). */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** Increments per call of {@link #increment}: short enough calls that the JIT compiles the loop whole. */
     private static final long CHUNK = 1_000;
@@ -183,33 +204,34 @@ public final class LockCost {
     }
 
     /**
-     * Measures every guard with 1 thread and with {@code threads} threads, {@code increments} increments in
-     * all per run (split among the threads), as the median of 3 runs after three warm-up runs of every guard.
+     * Measures every guard with 1 thread and with {@code threads} threads, each thread doing {@code perThread}
+     * increments (so the contended runs do {@code threads} times as many in all), as the median of 3 runs
+     * after three warm-up runs of every guard.
      */
-    public static Table table(int threads, long increments) {
+    public static Table table(int threads, long perThread) {
         if (threads < 2) throw new IllegalArgumentException("contended needs at least 2 threads");
         for (int warm = 0; warm < 3; warm++) {   // three rounds, so that the JIT's compiler threads are done
             for (Guard g : Guard.values()) {
-                run(g, 1, increments);
-                run(g, threads, increments / threads);
+                run(g, 1, perThread);
+                run(g, threads, perThread);
             }
         }
         List<Result> one = new ArrayList<>(), many = new ArrayList<>();
         for (Guard g : Guard.values()) {
-            one.add(measure(g, 1, increments, 3));
-            many.add(measure(g, threads, increments / threads, 3));
+            one.add(measure(g, 1, perThread, 3));
+            many.add(measure(g, threads, perThread, 3));
         }
         return new Table(threads, one, many);
     }
 
     /**
-     * Prints {@link #table} for a child JVM: {@code LockCost [increments]}, with as many threads as this JVM
+     * Prints {@link #table} for a child JVM: {@code LockCost [perThread]}, with as many threads as this JVM
      * has processors (at least 2), and the number of processors first.
      */
     public static void main(String[] args) {
         int processors = Runtime.getRuntime().availableProcessors();
-        long increments = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
-        System.out.print(processors + " processor" + (processors == 1 ? "" : "s") + "\n" + table(Math.max(2, processors), increments));
+        long perThread = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+        System.out.print(processors + " processor" + (processors == 1 ? "" : "s") + "\n" + table(Math.max(2, processors), perThread));
     }
 
     /** The monitor's lock. */

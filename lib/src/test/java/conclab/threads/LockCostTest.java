@@ -18,6 +18,7 @@ class LockCostTest {
             assertEquals(4, r.threads());
             assertEquals(80_000, r.increments());
             assertTrue(r.nanos() > 0 && r.nanosPerIncrement() > 0, r.toString());
+            assertTrue(r.cpuNanos() > 0 && r.cpuNanosPerIncrement() > 0, r.toString());
         }
     }
 

@@ -100,6 +100,15 @@ class TurnsTest {
         turns.waitForTurn(0); // player 0's turn: returns at once (the stub fails here, as "not done")
         Waiting waiting = Waiting.start("player 1 waiting for its turn", () -> { turns.waitForTurn(1); return null; });
         waiting.parks(Duration.ofMillis(200));
+        for (int sample = 0; sample < 20; sample++) { // untimed, in Condition.await: not polling with a timeout or sleep
+            Thread.State state = waiting.thread().getState();
+            if (state == Thread.State.TIMED_WAITING || (state == Thread.State.WAITING && !waiting.waitsOnCondition())) {
+                throw new AssertionError("While player 1 waited for its turn, it was " + state + " in "
+                        + waiting.waitsIn() + ": it polls (a timeout or a sleep) instead of waiting until done()"
+                        + " signals. Wait with await() (no timeout) on the Condition.");
+            }
+            Thread.sleep(5);
+        }
         Waiting.Watch watch = waiting.watch(Duration.ofMillis(500));
         turns.done(0);
         waiting.returns(Duration.ofSeconds(2));
