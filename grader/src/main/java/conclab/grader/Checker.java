@@ -161,15 +161,24 @@ public final class Checker {
     /** Reads the runner's records (see {@code Runner}) and what the sandbox saw into an outcome. */
     static Outcome outcome(Exercise ex, Scope scope, Sandbox.Run run, List<String> records) {
         Set<String> planned = new HashSet<>(), started = new HashSet<>();
+        // A property may be checked by several tests: it holds only if all of them pass, so the first result
+        // that is not PASSED is kept; and a test that started and never ended fails it.
         Map<String, String[]> done = new HashMap<>();
+        Map<String, Integer> running = new HashMap<>();
         String exit = null;
         boolean ended = false;
         for (String line : records) {
             String[] f = line.split("\t", -1);
             switch (f[0]) {
                 case "PLAN" -> planned.add(f[1]);
-                case "START" -> started.add(f[1]);
-                case "DONE" -> done.put(f[1], new String[] {f[2], text(f[3])});
+                case "START" -> {
+                    started.add(f[1]);
+                    running.merge(f[1], 1, Integer::sum);
+                }
+                case "DONE" -> {
+                    done.merge(f[1], new String[] {f[2], text(f[3])}, (was, now) -> "PASSED".equals(was[0]) ? now : was);
+                    running.merge(f[1], -1, Integer::sum);
+                }
                 case "EXIT" -> exit = text(f[1]);
                 case "END" -> ended = true;
                 default -> { } // a partial last line from a killed JVM
@@ -185,7 +194,10 @@ public final class Checker {
         List<Result> results = new ArrayList<>();
         for (Exercise.Prop p : ex.props(scope)) {
             String[] d = done.get(p.id());
-            if (d != null) {
+            if (d != null && running.getOrDefault(p.id(), 0) > 0 && "PASSED".equals(d[0])) {
+                results.add(new Result(p, Status.FAILED, stopped == null ? "One of its tests gave no result."
+                        : "One of its tests was running when the check ended (see above)."));
+            } else if (d != null) {
                 results.add(new Result(p, Status.valueOf(d[0]), d[1]));
             } else if (started.contains(p.id())) {
                 results.add(new Result(p, Status.FAILED, stopped == null ? "Its test gave no result."

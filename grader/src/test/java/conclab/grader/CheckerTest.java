@@ -33,6 +33,27 @@ class CheckerTest {
     }
 
     @Test
+    void aPropertyCheckedByTwoTestsHoldsOnlyIfBothPass() {
+        for (List<String> order : List.of(List.of("FAILED", "PASSED"), List.of("PASSED", "FAILED"))) {
+            List<String> records = List.of("PLAN\tno-lost-updates", "PLAN\tcounts-alone",
+                    "START\tno-lost-updates", "DONE\tno-lost-updates\t" + order.get(0) + "\t" + b64(order.get(0)),
+                    "START\tno-lost-updates", "DONE\tno-lost-updates\t" + order.get(1) + "\t" + b64(order.get(1)),
+                    "START\tcounts-alone", "DONE\tcounts-alone\tPASSED\t" + b64(""), "END");
+            Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(0, null, "", 0, 10), records);
+            assertEquals(Status.FAILED, o.results().get(1).status(), order.toString());
+            assertEquals("FAILED", o.results().get(1).evidence());
+        }
+    }
+
+    @Test
+    void aSecondTestOfAPropertyThatNeverEndedFailsIt() {
+        List<String> records = List.of("PLAN\tcounts-alone", "START\tcounts-alone", "DONE\tcounts-alone\tPASSED\t",
+                "START\tcounts-alone");
+        Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(-1, "it ran longer than 20 s", "", 0, 10), records);
+        assertEquals(Status.FAILED, o.results().get(0).status());
+    }
+
+    @Test
     void aKilledRunFailsThePropertyThatRanAndSkipsTheRest() {
         List<String> records = List.of("PLAN\tcounts-alone", "PLAN\tno-lost-updates", "START\tcounts-alone");
         Outcome o = Checker.outcome(counter, Scope.PUBLIC,
