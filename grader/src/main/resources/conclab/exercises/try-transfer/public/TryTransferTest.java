@@ -74,5 +74,98 @@ class TryTransferTest {
             release.countDown();
             holder.join();
         }
+        long elapsed = timedGiveUp(a, b, a, 200);   // a's lock held by another thread: tryTransfer(a, b) must give up too
+        if (elapsed < 150) {
+            throw new AssertionError("tryTransfer(a, b, 10, 200 ms) gave up after " + elapsed + " ms: it must keep trying"
+                    + " for about timeoutMillis before it gives up.");
+        }
+        if (b.lock.isLocked()) throw new AssertionError("After tryTransfer gave up (a's lock taken), b's lock was still held.");
+        triesUntilTheLockIsFree();
+        letsGoWhenInterrupted();
+    }
+
+    /** Holds {@code taken}'s lock from another thread while tryTransfer(from, to, 10, timeout) runs: returns its ms. */
+    static long timedGiveUp(LockedAccount from, LockedAccount to, LockedAccount taken, long timeout) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("holder of a lock").start(() -> {
+            taken.lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                // ends the test
+            } finally {
+                taken.lock.unlock();
+            }
+        });
+        held.await();
+        try {
+            long start = System.nanoTime();
+            Waiting call = Waiting.start("tryTransfer(a, b, 10, " + timeout + " ms) while another thread holds "
+                    + (taken == from ? "a" : "b") + "'s lock", () -> Bank.tryTransfer(from, to, 10, timeout));
+            Object moved = call.returns(Duration.ofSeconds(3));
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (!Boolean.FALSE.equals(moved)) throw new AssertionError("tryTransfer returned " + moved + " although it could not get a lock.");
+            return elapsed;
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+    }
+
+    /** b's lock is taken when a 2 s tryTransfer starts, and freed once it waits: it must then succeed. */
+    static void triesUntilTheLockIsFree() throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
+            b.lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                // ends the test
+            } finally {
+                b.lock.unlock();
+            }
+        });
+        held.await();
+        Waiting call;
+        try {
+            call = Waiting.start("tryTransfer(a, b, 10, 2000 ms), b's lock freed while it tries", () -> Bank.tryTransfer(a, b, 10, 2000));
+            long until = System.nanoTime() + 1_000_000_000L;   // until it has tried once and waits (or has given up)
+            while (!call.done() && call.thread().getState() == Thread.State.RUNNABLE && System.nanoTime() < until) Thread.sleep(1);
+            if (call.done()) {
+                throw new AssertionError("tryTransfer(a, b, 10, 2000 ms) returned " + call.returns(Duration.ZERO)
+                        + " at once while b's lock was taken: it must keep trying for about timeoutMillis.");
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        Object moved = call.returns(Duration.ofSeconds(3));
+        if (!Boolean.TRUE.equals(moved) || a.balance != 90 || b.balance != 110) {
+            throw new AssertionError("b's lock was freed while tryTransfer(a, b, 10, 2000 ms) tried, but it returned " + moved
+                    + " and the balances are " + a.balance + " and " + b.balance + ", not true, 90 and 110.");
+        }
+    }
+
+    /** A tryTransfer waiting for b's lock is interrupted: whatever it does then, a's lock must be free. */
+    static void letsGoWhenInterrupted() throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        b.lock.lock();   // this thread holds b's lock throughout
+        try {
+            Waiting call = Waiting.start("tryTransfer(a, b, 10, 2000 ms), interrupted while it waits",
+                    () -> Bank.tryTransfer(a, b, 10, 2000));
+            call.parks(Duration.ofSeconds(1));
+            call.thread().interrupt();
+            call.thread().join(3_000);
+            if (!call.done()) throw new AssertionError("tryTransfer did not end within 3 s of being interrupted.");
+            if (a.lock.isLocked()) {
+                throw new AssertionError("tryTransfer was interrupted while it waited for b's lock, and left a's lock"
+                        + " held: unlock in a finally, so that an InterruptedException lets go of it too.");
+            }
+        } finally {
+            b.lock.unlock();
+        }
     }
 }
