@@ -17,10 +17,11 @@ class RunCommandHiddenTest {
 
     @Test
     @Property("kills-tree")
-    void killsTree() throws IOException {
+    void killsTree() throws IOException, InterruptedException {
         Path pidFile = Files.writeString(Path.of("grandchild.pid").toAbsolutePath(), "");
         // sh starts sleep in the background (a grandchild of this JVM), writes its pid, and waits for it
-        String script = "sleep 60 & echo $! > " + pidFile + "; wait", what = "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'";
+        // both ignore SIGTERM (an ignored signal stays ignored across exec): only SIGKILL ends them
+        String script = "trap '' TERM; sleep 60 & echo $! > " + pidFile + "; wait", what = "sh -c 'trap \"\" TERM; sleep 60 & echo $! > grandchild.pid; wait'";
         var call = Procs.call(what, List.of("sh", "-c", script), Duration.ofSeconds(2), Duration.ofSeconds(12));
         String written = Files.readString(pidFile).strip();
         if (written.isEmpty()) throw new AssertionError(what + " did not start its background sleep within 2 s.");
@@ -33,13 +34,16 @@ class RunCommandHiddenTest {
         if (!Procs.endsWithin(List.of(grandchild), Duration.ofSeconds(5))) {
             throw new AssertionError("On the timeout, run killed sh, but not the sleep that sh had started (pid " + grandchild
                     + "): it still runs 5 s later, an orphan. Kill the command's descendants too (Process.descendants(),"
-                    + " listed before the command dies: an orphan is nobody's descendant).");
+                    + " listed before the command dies: an orphan is nobody's descendant), with destroyForcibly(): both"
+                    + " ignore SIGTERM.");
         }
+        Procs.killAll();
+        killsOnInterrupt();
     }
 
     @Test
     @Property("kills-leftovers")
-    void killsLeftovers() throws IOException {
+    void killsLeftovers() throws IOException, InterruptedException {
         Path pidFile = Files.writeString(Path.of("left.pid").toAbsolutePath(), "");
         // for 1 s the background sleep is a descendant of sh; then sh ends, and the sleep is an orphan
         String script = "sleep 60 & echo $! > " + pidFile + "; echo hi; sleep 1", what = "sh -c 'sleep 60 & echo $! > left.pid; echo hi; sleep 1'";
@@ -54,6 +58,78 @@ class RunCommandHiddenTest {
                     + " later, a leaked process. For 1 s it was a descendant of sh; once sh ended it was an orphan, nobody's"
                     + " descendant. Note the command's descendants while it runs (every LOOK), and kill those still running"
                     + " when run returns.");
+        }
+        Procs.killAll();
+        killsALeftGrandchild();
+        Procs.killAll();
+        killsWhatASeenProcessStarts();
+    }
+
+    /** Part of the property above: one test per property (the check keeps one result for each). */
+    private void killsOnInterrupt() throws InterruptedException {
+        // run(sleep 60) on a thread of its own; once sleep runs, that thread is interrupted
+        var task = new java.util.concurrent.FutureTask<Result>(() -> Commands.run(List.of("sleep", "60"), Duration.ofSeconds(30)));
+        Thread caller = Thread.ofPlatform().name("caller").daemon().start(task);
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<Long> sleeps = Procs.children("sleep");
+        while (sleeps.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20); // polling the operating system: there is no event to wait for
+            sleeps = Procs.children("sleep");
+        }
+        if (sleeps.isEmpty()) throw new AssertionError("run(sleep 60) had not started sleep within 5 s.");
+        caller.interrupt();
+        caller.join(5_000);
+        if (caller.isAlive()) {
+            throw new AssertionError("run(sleep 60, timeout 30 s): its caller was interrupted, and run had not returned"
+                    + " 5 s later: it " + conclab.grader.probe.Hang.doing(caller) + ".");
+        }
+        if (!Procs.endsWithin(sleeps, Duration.ofSeconds(5))) {
+            throw new AssertionError("run(sleep 60, timeout 30 s): its caller was interrupted and run returned, but sleep"
+                    + " still runs 5 s later. Kill the command (and its descendants) whenever run returns or throws: in a"
+                    + " finally, if (p.isAlive()) p.destroyForcibly().");
+        }
+    }
+
+    /** Part of the property above: one test per property (the check keeps one result for each). */
+    private void killsWhatASeenProcessStarts() throws IOException, InterruptedException {
+        Path pidFile = Files.writeString(Path.of("late.pid").toAbsolutePath(), "");
+        // a subshell, seen at the looks, waits for sh to end, then starts sleep 60 and lets go of the pipe
+        String script = "(while kill -0 $$ 2>/dev/null; do sleep 0.01; done; sleep 60 >/dev/null 2>&1 & echo $! > " + pidFile
+                + "; exec >/dev/null 2>&1; wait) & sleep 0.5; echo hi";
+        String what = "sh -c '(while kill -0 $$; do sleep 0.01; done; sleep 60 & echo $! > late.pid; wait) & sleep 0.5; echo hi'";
+        var call = Procs.call(what, List.of("sh", "-c", script), Duration.ofSeconds(20), Duration.ofSeconds(8));
+        call.result(what);
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        String written = Files.readString(pidFile).strip();
+        while (written.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20); // the subshell may have been killed before it started sleep: then nothing is written
+            written = Files.readString(pidFile).strip();
+        }
+        if (written.isEmpty()) return;
+        long late = Long.parseLong(written);
+        Procs.started.add(late);
+        if (!Procs.endsWithin(List.of(late), Duration.ofSeconds(3))) {
+            throw new AssertionError(what + ": run returned, but the sleep 60 (pid " + late + ") that the subshell started"
+                    + " after sh ended still runs 3 s later. The subshell was a descendant you saw; when run returns it still"
+                    + " ran: list its children (and theirs) before you kill it, parents first.");
+        }
+    }
+
+    /** Part of the property above: one test per property (the check keeps one result for each). */
+    private void killsALeftGrandchild() throws IOException {
+        Path pidFile = Files.writeString(Path.of("grand.pid").toAbsolutePath(), "");
+        // a subshell starts sleep 60 (a grandchild of sh) and ends after 1 s; sh ends 0.5 s later
+        String script = "(sleep 60 >/dev/null 2>&1 & echo $! > " + pidFile + "; sleep 1) & echo hi; sleep 1.5";
+        String what = "sh -c '(sleep 60 & echo $! > grand.pid; sleep 1) & echo hi; sleep 1.5'";
+        var call = Procs.call(what, List.of("sh", "-c", script), Duration.ofSeconds(20), Duration.ofSeconds(8));
+        String written = Files.readString(pidFile).strip();
+        if (written.isEmpty()) throw new AssertionError(what + " did not start its background sleep.");
+        long grand = Long.parseLong(written);
+        Procs.started.add(grand);
+        call.result(what);
+        if (!Procs.endsWithin(List.of(grand), Duration.ofSeconds(3))) {
+            throw new AssertionError(what + ": run returned, but the sleep 60 (pid " + grand + "), a grandchild of sh for"
+                    + " 1 s, still runs 3 s later. Look at all the command's descendants(), not only its children().");
         }
     }
 }
