@@ -19,26 +19,29 @@ import java.util.stream.Collectors;
 public final class TimeInStates {
     private TimeInStates() {}
 
-    /** Milliseconds in each state of the lane of the thread named {@code thread}; empty if there is none. */
+    /**
+     * Milliseconds in each state of the threads named {@code thread}, added up over every lane of that name
+     * (two threads may share a name); empty if there is none.
+     */
     public static Map<State, Long> millis(Timeline timeline, String thread) {
         Map<State, Long> ms = new EnumMap<>(State.class);
         for (Timeline.Lane lane : timeline.lanes()) {
-            if (!lane.thread().equals(thread)) continue;
-            for (Timeline.Interval s : lane.states()) ms.merge(s.state(), (s.end() - s.start()) / 1_000_000, Long::sum);
+            if (lane.thread().equals(thread)) lane.timeInStates().forEach((state, ns) -> ms.merge(state, ns / 1_000_000, Long::sum));
         }
         return ms;
     }
 
     /**
-     * One line per thread whose name {@code which} accepts, in the timeline's order: its name, then each state
-     * it was seen in with its milliseconds, in the order of {@link State} ("running 2 ms, blocked 95 ms").
+     * One line per lane whose thread's name {@code which} accepts, in the timeline's order (two threads of the
+     * same name get a line each): its name, then each state it was seen in with its milliseconds, in the order
+     * of {@link State} ("running 2 ms, blocked 95 ms").
      */
     public static String of(Timeline timeline, Predicate<String> which) {
         var s = new StringBuilder();
         for (Timeline.Lane lane : timeline.lanes()) {
             if (!which.test(lane.thread())) continue;
-            String states = millis(timeline, lane.thread()).entrySet().stream()
-                    .map(e -> e.getKey().label() + " " + e.getValue() + " ms").collect(Collectors.joining(", "));
+            String states = lane.timeInStates().entrySet().stream()
+                    .map(e -> e.getKey().label() + " " + e.getValue() / 1_000_000 + " ms").collect(Collectors.joining(", "));
             s.append(lane.thread()).append(": ").append(states.isEmpty() ? "no state sampled" : states).append('\n');
         }
         return s.toString();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,17 @@ public final class Timeline {
             bars = List.copyOf(bars);
             events = List.copyOf(events);
             states = List.copyOf(states);
+        }
+
+        /**
+         * Nanoseconds this thread was seen in each state, in the order of {@link State}; a state never seen
+         * is absent. The one place where a lane's stretches are added up (the {@link #summary()} and
+         * {@code conclab.threads.TimeInStates} both read it).
+         */
+        public Map<State, Long> timeInStates() {
+            Map<State, Long> nanos = new EnumMap<>(State.class);
+            for (Interval i : states) nanos.merge(i.state(), i.end() - i.start(), Long::sum);
+            return nanos;
         }
     }
 
@@ -134,15 +146,8 @@ public final class Timeline {
         out.append('\n').append("states sampled: ");
         int s = 0;
         for (State state : State.values()) {
-            int stretches = 0;
-            long time = 0;
-            for (Lane l : lanes) {
-                for (Interval i : l.states()) {
-                    if (i.state() != state) continue;
-                    stretches++;
-                    time += i.end() - i.start();
-                }
-            }
+            long stretches = lanes.stream().flatMap(l -> l.states().stream()).filter(i -> i.state() == state).count();
+            long time = lanes.stream().mapToLong(l -> l.timeInStates().getOrDefault(state, 0L)).sum();
             out.append(s++ == 0 ? "" : "; ").append(state.label()).append(" (").append(state.pattern).append(") ")
                     .append(stretches).append(stretches == 1 ? " stretch" : " stretches");
             if (stretches > 0) out.append(", ").append(TimelineSvg.time(time)).append(" in all");
