@@ -1,4 +1,4 @@
-// fails: no-lost-hits, many-pages
+// fails: no-lost-hits
 // putIfAbsent, then one replace(page, old, old + 1) whose failure is ignored: a hit lost whenever another thread got there first.
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
