@@ -1,4 +1,4 @@
-// fails: no-busy-wait, waits-on-condition
+// fails: no-busy-wait, waits-on-condition, take-interruptible
 // Spins while empty: releases and retakes the lock in a loop, burning a core.
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;

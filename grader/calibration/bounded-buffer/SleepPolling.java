@@ -1,4 +1,4 @@
-// fails: waits-on-condition
+// fails: waits-on-condition, take-interruptible
 // Polls every 5 ms: little CPU, but each item waits up to 5 ms for nothing.
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;

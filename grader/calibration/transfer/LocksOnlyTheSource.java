@@ -1,4 +1,4 @@
-// fails: money-conserved
+// fails: holds-account-locks, money-conserved
 // Only the source account is locked: two transfers into the same account race on its balance.
 class BankAccount {
     final int id;

@@ -1,4 +1,4 @@
-// fails: money-conserved
+// fails: holds-account-locks, money-conserved
 // No lock at all: no deadlock, but balance updates race and money appears and vanishes.
 class BankAccount {
     final int id;

@@ -1,4 +1,7 @@
 import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the account exercise: run when grading only. */
@@ -13,6 +16,45 @@ class AccountHiddenTest {
         rejects(() -> a.withdraw(0), "withdraw(0)");
         rejects(() -> a.withdraw(-5), "withdraw(-5)");
         if (a.balance() != 10) throw new AssertionError("Refused calls changed the balance: it is " + a.balance() + ", not 10.");
+    }
+
+    /**
+     * The refused calls run on a thread of their own, which then ends; a lock that a refused call kept (a
+     * ReentrantLock unlocked only on the normal path) would still be held, and calls from any other thread
+     * would wait for it forever. The same thread could not see it: a ReentrantLock lets its owner in again.
+     */
+    @Test
+    @Property("refusal-releases-lock")
+    void refusalReleasesLock() throws InterruptedException {
+        Account a = new Account();
+        a.deposit(10);
+        Thread refused = Thread.ofPlatform().name("refused calls").start(() -> {
+            List<Runnable> calls = List.of(() -> a.deposit(0), () -> a.deposit(-5), () -> a.withdraw(0), () -> a.withdraw(-5));
+            for (Runnable call : calls) {
+                try {
+                    call.run();
+                } catch (RuntimeException refusal) {
+                    // whether it is the right exception is "rejects-non-positive"'s business
+                }
+            }
+        });
+        if (!refused.join(Duration.ofSeconds(10))) {
+            throw new AssertionError("deposit(0), deposit(-5), withdraw(0) and withdraw(-5), called one after the other"
+                    + " from one thread, did not all return within 10 s.");
+        }
+        Waiting after = Waiting.start("deposit(1), withdraw(1) and balance() from another thread", () -> {
+            a.deposit(1);
+            a.withdraw(1);
+            return a.balance();
+        });
+        try {
+            after.returns(Duration.ofSeconds(5));
+        } catch (AssertionError e) {
+            if (e.getMessage() == null || !e.getMessage().contains("did not return")) throw e;
+            throw new AssertionError("A thread called deposit(0), deposit(-5), withdraw(0) and withdraw(-5), which"
+                    + " threw, and ended. Then " + e.getMessage() + " A refused call kept the lock: unlock in a"
+                    + " finally block (or check the amount before lock()).");
+        }
     }
 
     private static void rejects(Runnable call, String what) {

@@ -1,3 +1,4 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
@@ -31,6 +32,46 @@ class BoundedBufferHiddenTest {
         if (!"two".equals(last) || !"one".equals(got)) {
             throw new AssertionError("The two takers got " + got + " and " + last + ", not \"one\" and \"two\".");
         }
+    }
+
+    /**
+     * A take() waiting on an empty buffer is interrupted: it must end with InterruptedException (what
+     * await() throws), and leave the lock free, so that a put() and a take() from other threads still work.
+     */
+    @Test
+    @Property("take-interruptible")
+    void takeInterruptible() throws InterruptedException {
+        BoundedBuffer<String> b = new BoundedBuffer<>(2);
+        BoundedBufferTest.smoke(b, "s");
+        Waiting take = Waiting.start("take() on an empty buffer", b::take);
+        take.parks(Duration.ofSeconds(2)); // a busy wait never parks: it is interrupted all the same
+        take.thread().interrupt();
+        if (!take.thread().join(Duration.ofSeconds(2))) {
+            String doing = Hang.doing(take.thread());
+            throw new AssertionError("take() on an empty buffer was interrupted and did not stop: 2 s later it " + doing
+                    + ". Let the InterruptedException of notEmpty.await() end take() (no awaitUninterruptibly(), no"
+                    + " catch that waits again).");
+        }
+        try {
+            Object got = take.returns(Duration.ZERO);
+            throw new AssertionError("take() on an empty buffer was interrupted and returned " + got
+                    + " instead of throwing InterruptedException.");
+        } catch (AssertionError e) {
+            if (!(e.getCause() instanceof InterruptedException)) throw e;
+        }
+        Waiting after = Waiting.start("put(\"x\") then take() after the interrupted take()", () -> {
+            b.put("x");
+            return b.take();
+        });
+        Object got;
+        try {
+            got = after.returns(Duration.ofSeconds(5));
+        } catch (AssertionError e) {
+            if (e.getMessage() == null || !e.getMessage().contains("did not return")) throw e;
+            throw new AssertionError("After a waiting take() was interrupted (and threw InterruptedException), "
+                    + e.getMessage() + " The interrupted take() kept the lock: unlock in a finally block.");
+        }
+        if (!"x".equals(got)) throw new AssertionError("After an interrupted take(), put(\"x\") then take() gave " + got + ".");
     }
 
     private static String describe(Waiting w) {

@@ -1,6 +1,11 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
+import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.lang.management.LockInfo;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +38,62 @@ class TransferTest {
                     Liveness.task("transfer b to a", () -> transferFor(b, a)));
             return null;
         });
+    }
+
+    /**
+     * The test takes account a's lock itself (synchronized (a)) and starts transfer(a, b, 10): the transfer
+     * must be BLOCKED on that very monitor, and move nothing, until the test lets go. Then the same with b's
+     * lock. A transfer that takes some other lock (one for the whole bank, a ReentrantLock of its own) or
+     * none does not wait, so code elsewhere that locks an account to read or change its balance would not
+     * be excluded.
+     */
+    @Test
+    @Property("holds-account-locks")
+    void holdsAccountLocks() {
+        Bank.transfer(new BankAccount(1, 0), new BankAccount(2, 0), 0); // the unwritten stub fails here, as "not done"
+        BankAccount a = new BankAccount(1, 100), b = new BankAccount(2, 0);
+        long[] want = {90, 10, 80, 20};
+        for (int round = 0; round < 2; round++) {
+            BankAccount held = round == 0 ? a : b;
+            String name = round == 0 ? "a (the source)" : "b (the destination)";
+            Waiting transfer;
+            synchronized (held) {
+                transfer = Waiting.start("transfer(a, b, 10)", () -> {
+                    Bank.transfer(a, b, 10);
+                    return null;
+                });
+                if (!blockedOn(transfer.thread(), held, Duration.ofSeconds(5))) {
+                    String did = transfer.done() ? "returned, and the balances of a and b became " + a.balance
+                            + " and " + b.balance : Hang.doing(transfer.thread()).replaceFirst("^is ", "was ");
+                    throw new AssertionError("While the test held the lock of account " + name + " (synchronized on"
+                            + " it), transfer(a, b, 10) did not wait for that lock: it " + did + ". A balance is"
+                            + " guarded by its account's own lock: synchronize on both accounts.");
+                }
+            }
+            transfer.returns(Duration.ofSeconds(5));
+            if (a.balance != want[2 * round] || b.balance != want[2 * round + 1]) {
+                throw new AssertionError("After transfer(a, b, 10) from " + (100 - 10 * round) + " and " + 10 * round
+                        + ", the balances are " + a.balance + " and " + b.balance + ", not " + want[2 * round] + " and "
+                        + want[2 * round + 1] + ".");
+            }
+        }
+    }
+
+    /** Whether thread t becomes BLOCKED entering the monitor of lock within limit (false once t ends). */
+    private static boolean blockedOn(Thread t, Object lock, Duration limit) {
+        var mx = ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && t.isAlive()) {
+            ThreadInfo info = mx.getThreadInfo(t.threadId());
+            LockInfo on = info == null ? null : info.getLockInfo();
+            if (info != null && info.getThreadState() == Thread.State.BLOCKED && on != null
+                    && on.getIdentityHashCode() == System.identityHashCode(lock)
+                    && on.getClassName().equals(lock.getClass().getName())) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     private static void transferFor(BankAccount from, BankAccount to) {

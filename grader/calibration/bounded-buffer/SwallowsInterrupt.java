@@ -1,0 +1,51 @@
+// fails: take-interruptible
+// Catches InterruptedException around await() and waits again: the interrupt is swallowed, and take() cannot be stopped.
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+class BoundedBuffer<T> {
+    private final Object[] items;
+    private int head, tail, count;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition notEmpty = lock.newCondition();
+
+    BoundedBuffer(int capacity) {
+        items = new Object[capacity];
+    }
+
+    void put(T item) throws InterruptedException {
+        lock.lock();
+        try {
+            while (count == items.length) notFull.await();
+            items[tail] = item;
+            tail = (tail + 1) % items.length;
+            count++;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    T take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (count == 0) {
+                try {
+                    notEmpty.await();
+                } catch (InterruptedException e) {
+                    // "cannot happen": wait again
+                }
+            }
+            T item = (T) items[head];
+            items[head] = null;
+            head = (head + 1) % items.length;
+            count--;
+            notFull.signal();
+            return item;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
