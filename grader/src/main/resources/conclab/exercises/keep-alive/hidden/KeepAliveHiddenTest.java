@@ -391,6 +391,102 @@ class KeepAliveHiddenTest {
         }
     }
 
+    /** How many clients come and go in the no-leak test, one after another. */
+    static final int COME_AND_GO = 1_000;
+
+    /**
+     * {@code n} clients, one after another, each connect, send a request, read its response and end their stream;
+     * then waits until the server has closed their connections, and lets the loop turn twice (its selector drops the
+     * keys of closed channels), and forgets the channels the test kept. Returns what is not right, or null.
+     */
+    static String comeAndGo(KeepAliveTest.Server server, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            try (Socket c = server.connect()) {
+                c.getOutputStream().write(REQUEST);
+                c.shutdownOutput();
+                KeepAliveTest.expectResponses(server, c, 1, "the response to a request");
+                KeepAliveTest.expectEnd(server, c, "a client ended its stream and got its response");
+            }
+        }
+        List<SocketChannel> all = server.ask("list the connections", 0, () -> List.copyOf(server.accepted));
+        for (SocketChannel c : all) {
+            if (!closedSoon(c)) return "a connection whose client had left was still open " + WAIT_MS / 1000 + " s later";
+        }
+        server.ask("forget the connections the test kept", 2, () -> {
+            server.accepted.clear();
+            return null;
+        });
+        return null;
+    }
+
+    /**
+     * A class histogram of this JVM's heap (the diagnostic command GC.class_histogram, which runs a full GC first: only
+     * what is still reachable is counted), as text: one string, so that keeping it adds no object per class.
+     */
+    static String histogram() throws Exception {
+        return (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    }
+
+    /** The live objects of each class, read from a {@link #histogram()}. */
+    static java.util.Map<String, Long> liveObjects(String histogram) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+(\\S+)").matcher(histogram);
+        while (m.find()) counts.merge(m.group(2), Long.parseLong(m.group(1)), Long::sum);
+        return counts;
+    }
+
+    /** The Java name of a class as a histogram writes it ("[B" is "byte[]"). */
+    static String javaName(String histogramName) {
+        return switch (histogramName) {
+            case "[B" -> "byte[]";
+            case "[C" -> "char[]";
+            case "[I" -> "int[]";
+            case "[J" -> "long[]";
+            default -> histogramName.startsWith("[L") ? histogramName.substring(2).replace(";", "") + "[]" : histogramName;
+        };
+    }
+
+    /**
+     * A connection that is gone leaves nothing behind. 20 clients come and go first (the classes the server needs are
+     * loaded, its structures sized); the live objects of every class are counted (a class histogram, after a full
+     * GC); then 1,000 more clients come and go, one after another, and the objects are counted again. No class may
+     * have 900 or more objects more: a connection's buffer kept in a map keyed by its channel, or its Connection kept
+     * in a list, is an object per client, each never freed (10,000 clients an hour leave 10,000 of them an hour).
+     */
+    @Test
+    @Property("no-leak")
+    void connectionsThatAreGoneLeaveNothingBehind() throws Exception {
+        try (KeepAliveTest.Server server = new KeepAliveTest.Server()) {
+            String wrong = comeAndGo(server, 20);
+            if (wrong != null) throw new AssertionError(wrong + "." + server.messages());
+            histogram(); // the first one loads what the diagnostic command needs
+            String first = histogram();
+            wrong = comeAndGo(server, COME_AND_GO);
+            if (wrong != null) throw new AssertionError(wrong + "." + server.messages());
+            java.util.Map<String, Long> after = liveObjects(histogram()), before = liveObjects(first);
+            List<String> grown = new ArrayList<>();
+            after.entrySet().stream()
+                    .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() >= COME_AND_GO * 9 / 10)
+                    .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(5)
+                    .forEach(e -> grown.add(String.format("%,d %s", e.getValue(), javaName(e.getKey()))));
+            if (!grown.isEmpty()) {
+                throw new AssertionError(String.format("%,d clients came one after another, each sent a request, got its"
+                        + " response and left, and the server closed their connections; then its JVM held, after a full"
+                        + " GC, more live objects than before they came: %s (at most %,d more of a class are allowed)."
+                        + " Something keeps an object per connection after the connection is gone, such as a map keyed"
+                        + " by channel, or a list of connections, that is never emptied: a server up for a day would"
+                        + " hold one for every client it ever had. Keep a connection's state in the connection, whose"
+                        + " callbacks the loop forgets when the channel closes.", COME_AND_GO, String.join(", ", grown),
+                        COME_AND_GO * 9 / 10 - 1) + server.messages());
+            }
+            server.verify();
+        }
+    }
+
     /** A connection's own buffers above this size are read buffers of its own: the reference holds none. */
     static final int OWN_BUFFER_LIMIT = 256;
 

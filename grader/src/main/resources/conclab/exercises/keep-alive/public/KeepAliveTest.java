@@ -5,6 +5,8 @@ import conclab.io.EventLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -402,6 +404,109 @@ class KeepAliveTest {
                 throw new AssertionError("The clients saw the end of the stream, yet " + open + " of the server's 2 channels"
                         + " were still open: close the channel (client.close()) to end a connection." + server.messages());
             }
+            server.verify();
+        }
+    }
+
+    /**
+     * How many requests the client of {@link #owedClient} sends before it ends its stream: 750 (26,250 bytes), whose
+     * responses (58,500 bytes) are more than the sockets' buffers hold while the client reads nothing (the server's
+     * send buffer is set to 4 KiB and the client's receive buffer to 4 KiB, which the kernel doubles; they held 8,190
+     * bytes of responses in a run of a server that closed too soon),
+     * and no more than HIGH_WATER: the server reads them all, then the end of the stream, with responses unsent.
+     */
+    static final int OWED = 750;
+
+    /**
+     * A client of {@code server} (whose connections must have a 4 KiB send buffer) with a 4 KiB receive buffer, that
+     * has sent OWED requests in one write and ended its stream, and reads nothing yet.
+     */
+    static Socket owedClient(Server server) throws IOException {
+        Socket c = server.connect(4 * 1024, 0);
+        try {
+            c.getOutputStream().write(concat(java.util.Collections.nCopies(OWED, REQUEST).toArray(new byte[0][])));
+            c.shutdownOutput();
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Waits, up to WAIT_MS, until the server has stopped reading the first connection it accepted (the loop no longer
+     * watches it for readable) or has closed it; returns whether it did. Asked on the loop's thread every 10 ms.
+     */
+    static boolean stopsReading(Server server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        do {
+            boolean stopped = server.ask("look at what the loop watches the connection for", 0, () -> {
+                if (server.accepted.isEmpty()) return false;
+                SocketChannel c = server.accepted.getFirst();
+                SelectionKey key = c.keyFor(server.selector);
+                return !c.isOpen() || key == null || !key.isValid() || (key.interestOps() & SelectionKey.OP_READ) == 0;
+            });
+            if (stopped) return true;
+            Thread.sleep(10);
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    /**
+     * 750 pipelined requests, then the end of the stream; the client reads only once the server has stopped reading
+     * (it has read the end of the stream: 58,500 bytes of responses never make it stop for backpressure) or closed
+     * the connection. By then the sockets' buffers hold about 8 KB of the responses: the rest is still unsent,
+     * and must come before the server closes.
+     */
+    @Test
+    @Property("closes")
+    void responsesUnsentAtTheEndOfTheStreamStillCome() throws Exception {
+        try (Server server = new Server(4 * 1024); Socket c = owedClient(server)) {
+            stopsReading(server); // if it never stops, the client reads all the same
+            expectResponses(server, c, OWED, "the responses to " + OWED + " requests sent just before the end of the"
+                    + " stream, read only once the server had read that end (the sockets' buffers held only part of them:"
+                    + " the server had the rest still to send, and must send it before it closes)");
+            expectEnd(server, c, "the client ended its stream and got its " + OWED + " responses");
+            server.verify();
+        }
+    }
+
+    /** How long the loop's thread is watched while it waits for a client to read, at most, in milliseconds. */
+    static final int IDLE_WINDOW_MS = 5_000;
+    /**
+     * The CPU time the loop's thread may use in that window: it has nothing to do but wait in select (the reference
+     * uses next to none). A loop that spins uses it up even with a few percent of a core (the machine is shared).
+     */
+    static final int IDLE_CPU_MS = 50;
+
+    /**
+     * After the end of a client's stream, the connection is no longer watched for readable: a channel at the end of
+     * its stream is readable on every turn, and read returns -1 again and again. The client sends 750 requests and
+     * ends its stream, and reads nothing: the server reads them and the end, and writes what the sockets take (about 8 KB), then has nothing to do until the client reads. Once it has stopped reading (or after WAIT_MS), the
+     * CPU time of the loop's thread is read for up to 5 s: it may use 50 ms of it.
+     */
+    @Test
+    @Property("no-busy-loop")
+    void noReadableCallbacksAfterTheEndOfTheStream() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (Server server = new Server(4 * 1024); Socket c = owedClient(server)) {
+            stopsReading(server);
+            long id = server.thread.threadId(), start = System.nanoTime(), cpu0 = mx.getThreadCpuTime(id), used = 0;
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS)) {
+                server.thread.join(50);
+                used = (mx.getThreadCpuTime(id) - cpu0) / 1_000_000;
+                if (used > IDLE_CPU_MS) break;
+            }
+            long window = (System.nanoTime() - start) / 1_000_000;
+            if (used > IDLE_CPU_MS) {
+                throw new AssertionError("A client sent " + OWED + " requests, ended its stream, and read none of the"
+                        + " responses; while they waited for it to read, the loop's thread used " + used + " ms of CPU"
+                        + " time in " + window + " ms (at most " + IDLE_CPU_MS + " ms allowed): a busy loop. Once read"
+                        + " has returned -1, stop watching the channel for readable (loop.onReadable(client, null)): at"
+                        + " the end of its stream a channel is readable on every turn, and read returns -1 each time."
+                        + " Watch it for writable only while bytes are unsent." + server.messages());
+            }
+            readAtMost(c, OWED * RESPONSE.length); // the client reads at last: the server can finish
             server.verify();
         }
     }
