@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A generator whose body runs on a thread of its own, for comparison with {@link ContinuationGenerator}: each
  * resume hands a message to the body's thread and waits for its answer, two thread hand-offs through
- * {@link SynchronousQueue}s (a waiting thread spins briefly, unless the JVM sees one processor, then parks: a hand-off
- * that misses the spin parks one thread and unparks the other).
+ * {@link SynchronousQueue}s (in JDK 25 a waiting thread may spin briefly before it parks: only if the queue was empty
+ * or its last waiter has not parked yet, not if the JVM sees one processor, nor on a virtual thread whose carrier has
+ * other tasks queued; a hand-off that misses the spin parks one thread and unparks the other).
  *
  * <p>The body's thread starts at the first resume. While the body is suspended its thread is parked in
  * {@link #suspend}; an interrupt of that thread closes the generator: {@link GeneratorExit} is thrown at the yield,
