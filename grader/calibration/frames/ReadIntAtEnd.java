@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * frame, its length in 4 bytes (big-endian), then its bytes in UTF-8.
  */
 class Messages {
+    /** The longest message receive accepts, in bytes: a longer length means a corrupt stream. */
+    static final int MAX = 16 << 20;
     /** Where messages come from. */
     private final InputStream in;
     /** Where messages go. */
@@ -36,7 +38,9 @@ class Messages {
      */
     String receive() throws IOException {
         var data = new java.io.DataInputStream(in);
-        byte[] body = new byte[data.readInt()];
+        int length = data.readInt();
+        if (length < 0 || length > MAX) throw new java.io.StreamCorruptedException("a frame of " + length + " bytes: no frame of ours");
+        byte[] body = new byte[length];
         data.readFully(body);
         return new String(body, StandardCharsets.UTF_8);
     }

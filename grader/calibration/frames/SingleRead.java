@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * frame, its length in 4 bytes (big-endian), then its bytes in UTF-8.
  */
 class Messages {
+    /** The longest message receive accepts, in bytes: a longer length means a corrupt stream. */
+    static final int MAX = 16 << 20;
     /** Where messages come from. */
     private final InputStream in;
     /** Where messages go. */
@@ -40,6 +42,7 @@ class Messages {
         if (n < 0) return null;
         if (n < 4) throw new EOFException("the stream ended inside the length of a message");
         int length = ByteBuffer.wrap(header).getInt();
+        if (length < 0 || length > MAX) throw new java.io.StreamCorruptedException("a frame of " + length + " bytes: no frame of ours");
         byte[] body = new byte[length];
         if (in.read(body) < length) throw new EOFException("the stream ended inside a message");
         return new String(body, StandardCharsets.UTF_8);

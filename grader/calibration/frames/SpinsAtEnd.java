@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * frame, its length in 4 bytes (big-endian), then its bytes in UTF-8.
  */
 class Messages {
+    /** The longest message receive accepts, in bytes: a longer length means a corrupt stream. */
+    static final int MAX = 16 << 20;
     /** Where messages come from. */
     private final InputStream in;
     /** Where messages go. */
@@ -38,7 +40,9 @@ class Messages {
         byte[] header = in.readNBytes(4);
         if (header.length == 0) return null;
         if (header.length < 4) throw new EOFException("the stream ended inside the length of a message");
-        byte[] body = new byte[ByteBuffer.wrap(header).getInt()];
+        int length = ByteBuffer.wrap(header).getInt();
+        if (length < 0 || length > MAX) throw new java.io.StreamCorruptedException("a frame of " + length + " bytes: no frame of ours");
+        byte[] body = new byte[length];
         int got = 0;
         while (got < body.length) {
             int n = in.read(body, got, body.length - got);

@@ -1,4 +1,4 @@
-// fails: round-trip
+// fails: round-trip, partial-reads, flushes, end-of-stream, bad-length, through-a-child
 // writeUTF/readUTF: a 2-byte length, modified UTF-8, at most 65,535 bytes: not the frame asked for.
 import java.io.EOFException;
 import java.io.IOException;

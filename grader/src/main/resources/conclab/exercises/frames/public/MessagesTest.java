@@ -113,6 +113,69 @@ class MessagesTest {
         }
     }
 
+    /** An endless stream would do (a peer that writes garbage); this one ends after 64 MiB, and counts what it gave. */
+    static final class Garbage extends InputStream {
+        static final long END = 64L << 20;
+        private final byte[] header;
+        long given;
+
+        Garbage(int length) {
+            header = java.nio.ByteBuffer.allocate(4).putInt(length).array();
+        }
+
+        @Override
+        public int read() {
+            if (given >= END) return -1;
+            int b = given < 4 ? header[(int) given] & 0xff : 0;
+            given++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) return 0;
+            if (given >= END) return -1;
+            int n = (int) Math.min(len, END - given);
+            for (int i = 0; i < n; i++) b[off + i] = given + i < 4 ? header[(int) (given + i)] : 0;
+            given += n;
+            return n;
+        }
+    }
+
+    @Test
+    @Property("bad-length")
+    void badLength() {
+        for (int length : new int[] {-1, Integer.MIN_VALUE, (16 << 20) + 1, Integer.MAX_VALUE}) {
+            var garbage = new Garbage(length);
+            var m = new Messages(garbage, OutputStream.nullOutputStream());
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            String what = "receive() from a stream whose next 4 bytes give the length " + String.format("%,d", length)
+                    + (length < 0 ? "" : " (more than MAX, 16 MiB)") + ", followed by 64 MiB of zeros";
+            Liveness.finish(what, Duration.ofSeconds(10), Liveness.task("receiver", () -> {
+                try {
+                    String got = m.receive();
+                    outcome.set(got == null ? "null" : "a message of " + got.length() + " characters");
+                } catch (EOFException e) {
+                    outcome.set(e);
+                } catch (IOException e) {
+                    outcome.set(e);
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    outcome.set(e);
+                }
+            }));
+            Object o = outcome.get();
+            if (!(o instanceof IOException) || o instanceof EOFException) {
+                throw new AssertionError(what + ": it " + (o instanceof Throwable ? "threw " + o : "returned " + o) + ". A length"
+                        + " below 0 or above MAX is no frame (the stream is corrupt, or not ours): throw an IOException at"
+                        + " once, before reading any of the body or making room for it.");
+            }
+            if (garbage.given > (1 << 20)) {
+                throw new AssertionError(what + ": it threw " + o + ", but only after reading " + String.format("%,d", garbage.given)
+                        + " bytes of the stream. Check the length before reading the body.");
+            }
+        }
+    }
+
     @Test
     @Property("end-of-stream")
     void endOfStream() throws IOException {

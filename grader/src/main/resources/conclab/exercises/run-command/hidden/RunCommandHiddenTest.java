@@ -16,6 +16,32 @@ class RunCommandHiddenTest {
     }
 
     @Test
+    @Property("spares-others")
+    void sparesOthers() throws IOException, InterruptedException {
+        // a child of this JVM that run did not start (another caller's command, say)
+        Process bystander = new ProcessBuilder("sleep", "60").start();
+        try {
+            String what = "sh -c 'sleep 0.5; echo hi'";
+            Procs.call(what, List.of("sh", "-c", "sleep 0.5; echo hi"), Duration.ofSeconds(20), Duration.ofSeconds(8)).result(what);
+            if (bystander.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("While this JVM ran another child (sleep 60, pid " + bystander.pid() + "), " + what
+                        + " ran and returned, and that child had been killed: run killed a process that is not the"
+                        + " command's. Look at the command's descendants (p.descendants()), not at this JVM's"
+                        + " (ProcessHandle.current().descendants()): other threads run processes too.");
+            }
+            var call = Procs.call(List.of("sleep", "60"), Duration.ofSeconds(1), Duration.ofSeconds(10));
+            if (!(call.thrown() instanceof java.util.concurrent.TimeoutException)) call.result("sleep 60 with a timeout of 1 s");
+            if (bystander.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("While this JVM ran another child (sleep 60, pid " + bystander.pid() + "), run(sleep 60)"
+                        + " timed out, and that child had been killed too: run killed a process that is not the command's."
+                        + " Kill the command and its own descendants, not ProcessHandle.current().descendants().");
+            }
+        } finally {
+            bystander.destroyForcibly();
+        }
+    }
+
+    @Test
     @Property("kills-tree")
     void killsTree() throws IOException, InterruptedException {
         Path pidFile = Files.writeString(Path.of("grandchild.pid").toAbsolutePath(), "");

@@ -1,5 +1,6 @@
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,52 @@ class RunCommandTest {
                         + " and the output " + Procs.quote(r.output()) + ".");
             }
             Procs.killAll();
+        }
+    }
+
+    @Test
+    @Property("late-output")
+    void lateOutput() {
+        // sh ends at once; the subshell it started prints a line 0.2 s later (within GRACE), then ends and closes the pipe
+        String what = "sh -c '(sleep 0.2; echo late) & echo early'";
+        var call = Procs.call(what, List.of("sh", "-c", "(sleep 0.2; echo late) & echo early"), Duration.ofSeconds(20), Duration.ofSeconds(8));
+        Result r = call.result(what);
+        if (r.exitCode() != 0 || r.output() == null || !r.output().contains("early\n") || !r.output().contains("late\n")) {
+            throw new AssertionError(what + ": sh ends at once, and the subshell it started prints \"late\" 0.2 s later, then"
+                    + " ends; run returned exit code " + r.exitCode() + " and the output " + Procs.quote(r.output()) + ". Once the"
+                    + " command has ended, wait up to GRACE (0.5 s) for the rest of its output: reader.join(GRACE).");
+        }
+    }
+
+    @Test
+    @Property("waits-idle")
+    void waitsIdle() throws IOException {
+        // run(sleep 60) waits while the test keeps sleep alive for 2 s: its thread should wait, not poll
+        Waiting call = Waiting.start("run(sleep 60)", () -> Commands.run(List.of("sleep", "60"), Duration.ofSeconds(30)));
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<Long> sleeps = Procs.children("sleep");
+        while (sleeps.isEmpty() && System.nanoTime() < until && !call.done()) {
+            Procs.pause(20); // polling the operating system: there is no event to wait for
+            sleeps = Procs.children("sleep");
+        }
+        if (sleeps.isEmpty()) {
+            if (call.done()) call.returns(Duration.ZERO);
+            throw new AssertionError("run(sleep 60) had not started sleep within 5 s.");
+        }
+        Path task = Procs.task("run(sleep 60)");
+        long before = Procs.wakeups(task);
+        Waiting.Watch w = call.watch(Duration.ofSeconds(2));
+        long wakeups = Procs.wakeups(task) - before;
+        sleeps.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // run returns: the command ended
+        call.returns(Duration.ofSeconds(10));
+        if (w.spins()) {
+            throw new AssertionError("While sleep 60 ran for 2 s, the thread calling run did not wait: " + w.describe()
+                    + ". Wait in p.waitFor(LOOK, ...), not in a loop on isAlive().");
+        }
+        if (task != null && before >= 0 && wakeups > 60) {
+            throw new AssertionError("While sleep 60 ran for 2 s, the thread calling run woke up " + wakeups + " times (waiting"
+                    + " in waitFor(LOOK) it wakes up about 20 times): it polls. Wait in p.waitFor(LOOK, ...), which returns at"
+                    + " once when the command ends, not in Thread.sleep between looks at isAlive().");
         }
     }
 
@@ -188,6 +235,45 @@ final class Procs {
         all.forEach(ProcessHandle::destroyForcibly);
         endsWithin(all.stream().map(ProcessHandle::pid).toList(), Duration.ofSeconds(5));
         started.clear();
+    }
+
+    /** Sleeps {@code ms}, keeping an interrupt. */
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Linux: the /proc entry of this JVM's thread whose name starts with {@code name} (the first 15 characters); else null. */
+    static Path task(String name) throws IOException {
+        String comm = name.length() > 15 ? name.substring(0, 15) : name;
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) return null;
+        try (var all = Files.list(tasks)) {
+            for (Path t : all.toList()) {
+                try {
+                    if (Files.readString(t.resolve("comm")).strip().equals(comm)) return t;
+                } catch (IOException e) {
+                    // that thread has ended
+                }
+            }
+        }
+        return null;
+    }
+
+    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
+    static long wakeups(Path task) {
+        if (task == null) return -1;
+        try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        } catch (IOException | RuntimeException e) {
+            // the thread has ended
+        }
+        return -1;
     }
 
     static String quote(String s) {
