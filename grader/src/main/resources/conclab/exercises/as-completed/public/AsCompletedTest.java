@@ -114,6 +114,26 @@ class AsCompletedTest {
                         + " s after forEach returned: close the pool (try-with-resources) so that its threads end.");
             }
         }
+        // A task throws: forEach throws (the property reports-failure says what), and the pool's threads end all the same.
+        Set<Thread> failed = ConcurrentHashMap.newKeySet();
+        var error = new IllegalStateException("page 2: 404 Not Found");
+        List<Callable<Integer>> failing = List.of(
+                () -> { failed.add(Thread.currentThread()); return 1; },
+                () -> { failed.add(Thread.currentThread()); throw error; },
+                () -> { failed.add(Thread.currentThread()); return 3; });
+        Waiting call = Waiting.start("forEach(3 tasks, one throws, 2 threads)", () -> { AsCompleted.forEach(failing, 2, r -> {}); return null; });
+        try {
+            call.returns(LIMIT);
+        } catch (AssertionError e) {
+            if (e.getCause() == null) throw e; // did not return
+        }
+        for (Thread t : failed) {
+            if (!t.join(LIMIT)) {
+                throw new AssertionError("A task threw, and thread " + t.getName() + ", which ran a task, was still alive "
+                        + LIMIT.toSeconds() + " s after forEach ended: close the pool whatever happens (try-with-resources),"
+                        + " not only after the last result.");
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,10 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +94,7 @@ class BoundedPoolHiddenTest {
             if (stuck != null) throw new AssertionError(stuck);
             Waiting w3 = caller(f.pool, task5, "task 5");
             waitsFor(w3);
-            f.pool.shutdownNow();
+            List<Runnable> drained = f.pool.shutdownNow(); // may hold task 5, if it was queued while shutdownNow emptied the queue
             Object v3;
             try {
                 v3 = w3.returns(LIMIT);
@@ -99,12 +103,19 @@ class BoundedPoolHiddenTest {
                         + LIMIT.toSeconds() + " s.");
             }
             boolean terminated = f.pool.awaitTermination(LIMIT.toSeconds(), TimeUnit.SECONDS);
-            if (!String.valueOf(v3).startsWith("threw")) {
+            if (!String.valueOf(v3).startsWith("threw") && !drained.contains(task5)) {
                 throw new AssertionError("shutdownNow() while execute(task 5) waited: shutdownNow emptied the queue, execute put"
                         + " task 5 in it and returned normally, but the pool " + (terminated ? "has ended" : "is stopping") + " and runs"
                         + " nothing more" + (f.pool.getQueue().contains(task5) ? ": task 5 sits in its queue, lost, and nobody was told" : "")
                         + ". Check the pool again after the wait, as execute itself does: if it is shut down and the task can still"
                         + " be removed from the queue (pool.remove), throw RejectedExecutionException.");
+            }
+            boolean threw = String.valueOf(v3).startsWith("threw");
+            if (threw && (f.pool.getQueue().contains(task5) || drained.contains(task5))) {
+                throw new AssertionError("shutdownNow() while execute(task 5) waited: execute threw RejectedExecutionException,"
+                        + " but left task 5 " + (drained.contains(task5) ? "among the tasks shutdownNow handed back as never run"
+                                : "in the queue of a pool that runs nothing more") + ": refused, yet kept. Take it back"
+                        + " (pool.remove(task)) before you throw, and throw only if you did.");
             }
             if (task5.ranOn.get() != null) throw new AssertionError("execute(task 5) threw, yet task 5 ran.");
         }
@@ -140,6 +151,101 @@ class BoundedPoolHiddenTest {
             if (f.pool.getQueue().contains(task5)) throw new AssertionError("execute(task 5) threw, yet task 5 was left in the queue.");
             f.close();
             if (task5.ranOn.get() != null) throw new AssertionError("execute(task 5) threw, yet task 5 ran.");
+        }
+    }
+    static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /** How many times the thread has waited (parked, slept, or waited on a monitor) since it started; -1 once it has ended. */
+    static long waitedCount(Thread t) {
+        ThreadInfo i = MX.getThreadInfo(t.threadId());
+        return i == null ? -1 : i.getWaitedCount();
+    }
+
+    @Test
+    @Property("no-poll")
+    void noPoll() throws Exception {
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w = caller(f.pool, new BoundedPoolTest.Probe(), "task 5");
+            waitsFor(w);
+            long before = waitedCount(w.thread());
+            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            String sleeps = null;
+            while (System.nanoTime() < end && !w.done()) {
+                if (w.waitsIn().equals("Thread.sleep")) sleeps = "it was in Thread.sleep";
+                Thread.sleep(5);
+            }
+            long after = waitedCount(w.thread());
+            if (w.done() || after < 0) throw new AssertionError("execute(task 5) returned on a full pool instead of waiting for a place.");
+            long wakes = after - before;
+            if (sleeps != null || wakes > 3) {
+                throw new AssertionError("For 1 s nothing freed a place, and the caller of execute(task 5) began to wait "
+                        + wakes + " times" + (sleeps != null ? " (" + sleeps + ")" : "") + ": it polls, waking up again and again"
+                        + " to look at the queue, and sees a place late. It should wait once, parked until a place frees or"
+                        + " the wait runs out (the queue's offer(task, timeout) does).");
+            }
+        }
+    }
+
+    @Test
+    @Property("callers")
+    void callers() throws Exception {
+        var task5 = new BoundedPoolTest.Probe();
+        var task6 = new BoundedPoolTest.Probe();
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting first = caller(f.pool, task5, "task 5");
+            waitsFor(first);
+            Waiting second = caller(f.pool, task6, "task 6");
+            // Settles: not running for 50 ms (parked, or blocked on a monitor), or 1 s passes.
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos(), stillSince = -1;
+            while (System.nanoTime() < deadline && !second.done()) {
+                Thread.State s = second.thread().getState();
+                if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED) {
+                    if (stillSince < 0) stillSince = System.nanoTime();
+                    if (System.nanoTime() - stillSince >= 50_000_000L) break;
+                } else {
+                    stillSince = -1;
+                }
+                Thread.sleep(1);
+            }
+            if (second.done()) throw new AssertionError("On a full pool, with one caller waiting, execute(task 6) returned instead of waiting for a place.");
+            int samples = 0, behind = 0;
+            boolean blocked = false;
+            long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            while (System.nanoTime() < end) {
+                ThreadInfo i = MX.getThreadInfo(second.thread().threadId());
+                if (i == null) break;
+                samples++;
+                if (i.getLockOwnerId() == first.thread().threadId()) {
+                    behind++;
+                    blocked |= i.getThreadState() == Thread.State.BLOCKED;
+                }
+                Thread.sleep(2);
+            }
+            if (behind * 2 > samples) {
+                throw new AssertionError("Two callers on a full pool: while the first, execute(task 5), waited for a place, the"
+                        + " second, execute(task 6), waited for " + (blocked ? "the monitor of a synchronized method or block"
+                                : "a lock") + " that the first held, in " + behind + " of " + samples + " samples. The callers are"
+                        + " then served one at a time: the second's wait only begins when the first's ends. Hold no lock while"
+                        + " you wait; the queue's offer(task, timeout) lets any number of callers wait at once.");
+            }
+            f.gates[1].countDown(); // task 1 ends: task 3 leaves the queue, a place frees
+            f.gates[2].countDown(); // task 2 ends: task 4 leaves the queue, another place frees
+            for (Waiting w : new Waiting[] {first, second}) {
+                Object v;
+                try {
+                    v = w.returns(LIMIT);
+                } catch (AssertionError e) {
+                    throw new AssertionError("Two callers waited on a full pool, then 2 places freed, and " + e.getMessage());
+                }
+                if (!"returned".equals(v)) {
+                    throw new AssertionError("Two callers waited on a full pool, then 2 places freed, and " + w.thread().getName()
+                            + " " + v + " instead of queuing its task.");
+                }
+            }
         }
     }
 }
