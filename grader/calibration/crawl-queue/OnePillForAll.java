@@ -1,4 +1,4 @@
-// fails: consumers-stop
+// fails: fetches-every-url, consumers-in-parallel, consumers-stop, more-urls-than-the-queue-holds, a-url-like-the-pill
 // One pill stops one consumer; the others wait in take() forever, and join() with them.
 import java.util.ArrayList;
 import java.util.List;
