@@ -1,4 +1,4 @@
-// fails: consumers-stop
+// fails: fetches-every-url, consumers-in-parallel, consumers-stop, more-urls-than-the-queue-holds, a-url-like-the-pill
 // One pill stops one consumer; the others wait in take() forever, and join() with them.
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /** A consumer: takes URLs from the queue and fetches them, until it takes the poison pill. */
 class Downloader implements Runnable {
-    static final String POISON = "stop"; // compared by identity: no URL is this very String object
+    static final String POISON = new String("stop"); // a String object of its own, compared with ==: no URL is this object, not even a URL "stop"
 
     private final BlockingQueue<String> queue;
     private final Map<String, String> pages;

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /** A consumer: takes URLs from the queue and fetches them, until it takes the poison pill. */
 class Downloader implements Runnable {
-    static final String POISON = "stop"; // compared by identity: no URL is this very String object
+    static final String POISON = new String("stop"); // a String object of its own, compared with ==: no URL is this object, not even a URL "stop"
 
     private final BlockingQueue<String> queue;
     private final Map<String, String> pages;

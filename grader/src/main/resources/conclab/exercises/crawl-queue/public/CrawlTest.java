@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +44,102 @@ class CrawlTest {
             int n = calls.containsKey(url) ? calls.get(url).get() : 0;
             if (n != 1) throw new AssertionError(url + " was fetched " + n + " times, not once.");
         }
+        lastFetchedLast();
+    }
+
+    /**
+     * 5 URLs, 3 consumers; the fetch of the last URL waits until fetchAll has returned, or has waited (parked,
+     * not in a sleep) for 50 ms on end, or 5 s have passed. A fetchAll that reads the pages before its consumers
+     * have ended (a copy, say) misses that page.
+     */
+    static void lastFetchedLast() {
+        List<String> urls = urls(5);
+        String slow = urls.get(4);
+        CountDownLatch release = new CountDownLatch(1);
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
+            if (url.equals(slow)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return "page of " + url;
+        }));
+        waitsOrReturns(run, Duration.ofSeconds(5));
+        release.countDown();
+        @SuppressWarnings("unchecked")
+        Map<String, String> pages = (Map<String, String>) run.returns(Duration.ofSeconds(6));
+        for (String url : urls) {
+            if (!("page of " + url).equals(pages.get(url))) {
+                throw new AssertionError("The fetch of " + slow + " took long, and the result has " + pages.get(url) + " for " + url
+                        + ": read the pages only after every consumer has ended (join them all first).");
+            }
+        }
+    }
+
+    /** Waits until {@code run} returns, or waits (parked, not in Thread.sleep) for 50 ms on end, or {@code limit} passes. */
+    static void waitsOrReturns(Waiting run, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos(), parkedSince = -1;
+        while (!run.done() && System.nanoTime() < deadline) {
+            Thread.State s = run.thread().getState();
+            boolean parked = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) && !"Thread.sleep".equals(run.waitsIn());
+            if (!parked) parkedSince = -1;
+            else if (parkedSince < 0) parkedSince = System.nanoTime();
+            else if (System.nanoTime() - parkedSince >= 50_000_000L) return;
+            try {
+                Thread.sleep(1); // a look every millisecond
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * A Downloader run by the test on a queue of its own: while the queue is empty it must wait, untimed (a
+     * take(), not a poll with a timeout), and not end; then it fetches a URL and ends at its pill.
+     */
+    @Test
+    @Property("stops-at-its-pill")
+    void stopsAtItsPill() throws InterruptedException {
+        BlockingQueue<String> queue = new ArrayBlockingQueue<>(16);
+        Map<String, String> pages = new ConcurrentHashMap<>();
+        Thread consumer = Thread.ofPlatform().name("downloader-under-test").daemon()
+                .start(new Downloader(queue, pages, url -> "page of " + url));
+        long deadline = System.nanoTime() + 5_000_000_000L, parkedSince = -1;
+        while (consumer.isAlive() && System.nanoTime() < deadline) {
+            Thread.State s = consumer.getState();
+            if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) parkedSince = -1;
+            else if (parkedSince < 0) parkedSince = System.nanoTime();
+            else if (System.nanoTime() - parkedSince >= 50_000_000L) break;
+            Thread.sleep(1); // a look every millisecond
+        }
+        if (!consumer.isAlive()) {
+            throw new AssertionError("A Downloader given an empty queue ended at once: a consumer waits for a URL or its"
+                    + " pill as long as it takes (take()), and ends only at its pill.");
+        }
+        Thread.State state = consumer.getState();
+        if (state != Thread.State.WAITING) {
+            String at = Hang.doing(consumer);
+            queue.offer(Downloader.POISON);
+            throw new AssertionError("A Downloader given an empty queue " + (state == Thread.State.TIMED_WAITING
+                    ? "waits with a time limit (" + at + "): a poll with a timeout stops a consumer when the producer is only slow."
+                    + " Wait with take(), for as long as it takes, and stop at the pill."
+                    : at + " instead of waiting in take().") );
+        }
+        queue.put("/goods/1/");
+        queue.put(Downloader.POISON);
+        consumer.join(Duration.ofSeconds(5));
+        if (consumer.isAlive()) {
+            throw new AssertionError("A Downloader given one URL and then its pill (Downloader.POISON) had not ended 5 s later;"
+                    + " it " + Hang.doing(consumer).replaceFirst("^is ", "was ") + ". A consumer ends when it takes its pill"
+                    + " (compared with ==), with no interrupt.");
+        }
+        if (!"page of /goods/1/".equals(pages.get("/goods/1/"))) {
+            throw new AssertionError("A Downloader given one URL and then its pill left " + pages + " in the pages.");
+        }
+        if (pages.size() != 1) throw new AssertionError("A Downloader given one URL and then its pill left " + pages + ": the pill is no URL.");
     }
 
     /** 4 consumers, 8 URLs; each fetch waits at a barrier of 4, which gives up after 5 s. */

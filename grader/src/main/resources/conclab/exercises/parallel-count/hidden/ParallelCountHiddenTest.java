@@ -25,5 +25,33 @@ class ParallelCountHiddenTest {
                         + " or shutdown()) before count returns.");
             }
         }
+        whenTheTestThrows();
+    }
+
+    /** The test throws on the number 999 of 1000: count may throw, but its pool must end all the same. */
+    static void whenTheTestThrows() throws InterruptedException {
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        Thread[] caller = new Thread[1];
+        Liveness.finish("count(1000, 4, a test that throws at 999)", Duration.ofSeconds(15), Liveness.task("caller", () -> {
+            caller[0] = Thread.currentThread();
+            try {
+                ParallelCount.count(1000, 4, i -> {
+                    workers.add(Thread.currentThread());
+                    if (i == 999) throw new IllegalStateException("the test of 999 failed");
+                    return true;
+                });
+            } catch (Throwable e) {
+                // count may well throw: there is no count
+            }
+        }));
+        for (Thread t : workers) {
+            if (t == caller[0]) continue;
+            t.join(Duration.ofSeconds(5));
+            if (t.isAlive()) {
+                throw new AssertionError("The test threw on the number 999, and thread " + t + ", which counted numbers, is still"
+                        + " alive 5 s after count ended: the pool was not shut down on that path. Close it in any case"
+                        + " (try-with-resources, or shutdown() in a finally).");
+            }
+        }
     }
 }

@@ -1,7 +1,10 @@
 import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
+import conclab.grader.probe.Waiting;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,16 +12,52 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /** Public tests of the parallel-count exercise: the learner may read them. */
 class ParallelCountTest {
+    /** The thread that called count in the test running now (one count runs at a time). */
+    static final AtomicReference<Thread> CALLER = new AtomicReference<>();
+
     /** Runs count on a thread of its own and waits for it at most 15 s: a hang fails, with where it hangs. */
     static long count(String what, int n, int threads, IntPredicate test) {
         AtomicLong result = new AtomicLong();
-        Liveness.finish(what, Duration.ofSeconds(15), Liveness.task("caller", () -> result.set(ParallelCount.count(n, threads, test))));
+        Liveness.finish(what, Duration.ofSeconds(15), Liveness.task("caller", () -> {
+            CALLER.set(Thread.currentThread());
+            result.set(ParallelCount.count(n, threads, test));
+        }));
         return result.get();
+    }
+
+    /**
+     * Called by the test of the last number: holds the worker testing it until count's caller has returned,
+     * or has waited (parked, not in Thread.sleep) for 50 ms on end, or 1 s has passed. A caller that adds up
+     * the ranges' counts without waiting for every range then misses this one's. Never holds the caller itself.
+     */
+    static void lastRangeEndsLast() {
+        Thread caller = CALLER.get();
+        if (caller == null || caller == Thread.currentThread()) return;
+        long deadline = System.nanoTime() + 1_000_000_000L, parkedSince = -1;
+        while (caller.isAlive() && System.nanoTime() < deadline) {
+            Thread.State s = caller.getState();
+            boolean parked = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) && !sleeps(caller);
+            if (!parked) parkedSince = -1;
+            else if (parkedSince < 0) parkedSince = System.nanoTime();
+            else if (System.nanoTime() - parkedSince >= 50_000_000L) return;
+            try {
+                Thread.sleep(1); // a look every millisecond
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean sleeps(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) if (e.getClassName().equals("java.lang.Thread") && e.getMethodName().equals("sleep")) return true;
+        return false;
     }
 
     static boolean isPrime(int i) {
@@ -35,6 +74,7 @@ class ParallelCountTest {
         long got = count(what, n, threads, i -> {
             if (i < 0 || i >= n) outside.set(i);
             else tested.incrementAndGet(i);
+            if (i == n - 1) lastRangeEndsLast();
             return test.test(i);
         });
         if (outside.get() != Long.MIN_VALUE)
@@ -80,6 +120,7 @@ class ParallelCountTest {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (i == 3_999) lastRangeEndsLast();
             return i % 2 == 0;
         });
         if (allIn.getCount() > 0) {
@@ -109,11 +150,61 @@ class ParallelCountTest {
                     }
                 }
                 VarHandle.releaseFence(); // what the thread counted so far is written to memory, as after a real test
+                if (i == n - 1) lastRangeEndsLast();
                 return true;
             });
             return got == n ? null : "count(" + n + ", " + threads + ", i -> true) returned " + got + ", not " + n + ": " + (n - got)
                     + " counts were lost. Do several threads add to one shared total at once? Give each range its own"
-                    + " count, return it from its task, and add the results up on one thread.";
+                    + " count, return it from its task, and add the results up on one thread, once every task has ended.";
         });
+    }
+
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /**
+     * 4 threads each wait, at their first number, for a latch. Meanwhile this test does 300 ms of CPU work of
+     * its own, looking at count's calling thread between steps; then it opens the latch. A caller waiting in
+     * Future.get() or close() is WAITING and uses no CPU; one that loops until the parts are done keeps running.
+     */
+    @Test
+    @Property("waits-without-spinning")
+    void waitsWithoutSpinning() {
+        CountDownLatch release = new CountDownLatch(1), waiting = new CountDownLatch(1);
+        Set<Thread> seen = ConcurrentHashMap.newKeySet();
+        Waiting run = Waiting.start("count-caller", () -> ParallelCount.count(4_000, 4, i -> {
+            if (seen.add(Thread.currentThread())) {
+                waiting.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return true;
+        }));
+        try {
+            waiting.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long before = MX.getThreadCpuTime(run.thread().threadId()), start = MX.getCurrentThreadCpuTime(), work = 300_000_000L;
+        int samples = 0, runnable = 0;
+        long sink = 0;
+        while (MX.getCurrentThreadCpuTime() - start < work) {
+            for (int k = 0; k < 200_000; k++) sink += k * 31L ^ sink >>> 3;
+            samples++;
+            if (run.thread().getState() == Thread.State.RUNNABLE) runnable++;
+        }
+        long spent = MX.getCurrentThreadCpuTime() - start, after = MX.getThreadCpuTime(run.thread().threadId());
+        long cpu = before < 0 || after < 0 ? 0 : after - before;
+        if (sink == 42) samples++; // keeps the work from being optimised away
+        release.countDown();
+        run.returns(Duration.ofSeconds(15));
+        if (cpu * 10 >= spent || runnable * 2 > samples) {
+            throw new AssertionError("While the threads waited, count's calling thread used " + cpu / 1_000_000 + " ms of CPU"
+                    + " while the test used " + spent / 1_000_000 + " ms, and was RUNNABLE (running, or ready to run) in "
+                    + runnable + " of " + samples + " looks. Wait for the tasks with Future.get() (or close the pool), which"
+                    + " sleeps until they are done, not with a loop.");
+        }
     }
 }

@@ -1,8 +1,11 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -104,5 +107,138 @@ class ParallelTest {
         release.countDown();
         run.returns(Duration.ofSeconds(5));
         if (finished.get() != 4) throw new AssertionError("runAll returned with " + finished.get() + " of 4 tasks finished.");
+        heldBack(0); // the first task started is the last to finish: a runAll that joins only the last thread returns
+        heldBack(4); // the last task started is the last to finish: one that joins only the first returns
+    }
+
+    /**
+     * 5 tasks; every one but task {@code held} finishes at once, task {@code held} only when the test lets it.
+     * Once the other 4 have finished, runAll is given 1 s to return (it should not): a runAll that waits for
+     * some of the threads only returns well within it.
+     */
+    static void heldBack(int held) {
+        int n = 5;
+        CountDownLatch others = new CountDownLatch(1), last = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger(), finished = new AtomicInteger();
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CountDownLatch gate = i == held ? last : others;
+            tasks.add(() -> {
+                started.incrementAndGet();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                finished.incrementAndGet();
+            });
+        }
+        Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (started.get() < n && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        others.countDown();
+        while (finished.get() < n - 1 && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        try {
+            run.thread().join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean early = run.done();
+        int done = finished.get();
+        last.countDown();
+        run.returns(Duration.ofSeconds(5));
+        if (early) {
+            throw new AssertionError("runAll returned while task " + (held + 1) + " of " + n + " (the " + (held == 0 ? "first" : "last")
+                    + " started) was still running, " + done + " of them finished: wait for every thread (join each one"
+                    + " of them), not only the " + (held == 0 ? "last" : "first") + ".");
+        }
+        if (finished.get() != n) throw new AssertionError("runAll returned with " + finished.get() + " of " + n + " tasks finished.");
+    }
+
+    @Test
+    @Property("no-threads-left")
+    void noThreadsLeft() throws InterruptedException {
+        Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) tasks.add(() -> ranOn.add(Thread.currentThread()));
+        Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
+        run.returns(Duration.ofSeconds(8));
+        for (Thread t : ranOn) {
+            if (t == run.thread()) continue;
+            t.join(Duration.ofSeconds(5));
+            if (t.isAlive()) {
+                throw new AssertionError("Thread " + t + " ran a task, and is still alive 5 s after runAll returned. A pool's"
+                        + " threads wait for more tasks for ever: close the pool (try-with-resources) before returning,"
+                        + " or start a thread per task.");
+            }
+        }
+    }
+
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /**
+     * 4 tasks wait for a latch. While they wait, this test does 300 ms of CPU work of its own, looking at
+     * runAll's thread between steps; then it opens the latch. A runAll waiting in join() is WAITING and uses
+     * no CPU; one that loops on isAlive() is RUNNABLE and gets a share of a core.
+     */
+    @Test
+    @Property("waits-without-spinning")
+    void waitsWithoutSpinning() {
+        int n = 4;
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tasks.add(() -> {
+                started.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (started.get() < n && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        Busy busy = busyWatching(run.thread(), 300);
+        release.countDown();
+        run.returns(Duration.ofSeconds(8));
+        if (busy.spins()) {
+            throw new AssertionError("While its tasks waited, " + busy.describe("runAll's thread") + ". Wait for a"
+                    + " thread with join(), which sleeps until the thread ends, not with a loop on isAlive().");
+        }
+    }
+
+    /** What a watched thread did while the test did a fixed amount of CPU work. */
+    record Busy(long workNanos, long cpuNanos, int samples, int runnable) {
+        /** It kept running: a tenth of the test's CPU time or more, or RUNNABLE in half the samples. */
+        boolean spins() {
+            return cpuNanos * 10 >= workNanos || runnable * 2 > samples;
+        }
+
+        String describe(String who) {
+            return who + " used " + cpuNanos / 1_000_000 + " ms of CPU while the test used " + workNanos / 1_000_000
+                    + " ms, and was RUNNABLE (running, or ready to run) in " + runnable + " of " + samples + " looks";
+        }
+    }
+
+    /**
+     * Does {@code ms} ms of this thread's CPU time in work, and between steps of about 1 ms of it looks at
+     * the state of {@code watched}; measures the CPU time {@code watched} used meanwhile. A finished thread
+     * counts as waiting.
+     */
+    static Busy busyWatching(Thread watched, long ms) {
+        long before = MX.getThreadCpuTime(watched.threadId()), start = MX.getCurrentThreadCpuTime(), work = ms * 1_000_000L;
+        int samples = 0, runnable = 0;
+        long sink = 0;
+        while (MX.getCurrentThreadCpuTime() - start < work) {
+            for (int i = 0; i < 200_000; i++) sink += i * 31L ^ sink >>> 3;
+            samples++;
+            if (watched.getState() == Thread.State.RUNNABLE) runnable++;
+        }
+        long spent = MX.getCurrentThreadCpuTime() - start, after = MX.getThreadCpuTime(watched.threadId());
+        if (sink == 42) samples++; // keeps the work from being optimised away
+        return new Busy(spent, before < 0 || after < 0 ? 0 : after - before, samples, runnable);
     }
 }

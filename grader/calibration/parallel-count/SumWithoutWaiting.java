@@ -1,0 +1,34 @@
+// fails: exact, all-threads, no-lost-counts
+// Each task writes its range's count into parts[t]; the caller adds the parts up after shutdown(), which does not wait for the tasks.
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntPredicate;
+
+/** Counts, on several threads at once, the numbers that pass a test. */
+class ParallelCount {
+    /**
+     * How many of 0, 1, ..., n - 1 pass test. Splits them into `threads` ranges, counts each range on a
+     * thread of a pool of `threads` threads, all at the same time, adds up the counts, and shuts the pool
+     * down before it returns.
+     */
+    static long count(int n, int threads, IntPredicate test) throws InterruptedException, ExecutionException {
+        long[] parts = new long[threads];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads), index = t;
+            pool.execute(() -> {
+                long found = 0;
+                for (int i = from; i < to; i++) if (test.test(i)) found++;
+                parts[index] = found;
+            });
+        }
+        pool.shutdown();                           // no new tasks; the running ones go on
+        long total = 0;
+        for (long part : parts) total += part;     // read with no wait, and no happens-before with the writes
+        return total;
+    }
+}
