@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +58,44 @@ class AllPagesTest {
         if (!want.equals(got)) {
             throw new AssertionError("When /goods/2/ failed with IOException(\"HTTP 500\"), the future held " + got
                     + "; expected " + want + ".");
+        }
+    }
+
+    /**
+     * The fetches finish on this thread, the last one last: the future must be completed by the callbacks, so on this
+     * thread, inside the call that finished the last fetch. A thread that waits for the pages (join or get on a
+     * pool's thread) completes it on that thread; so does a step handed to a pool (an ...Async method).
+     */
+    @Test
+    @Property("no-waiting")
+    void completedByTheLastCallback() throws Exception {
+        Fetches fetches = new Fetches();
+        Call call = new Call(fetches);
+        if (!call.returnedWithin(LIMIT_SECONDS)) {
+            fetches.succeedAll();
+            throw new AssertionError("fetchAll had not returned after " + LIMIT_SECONDS + " s, while no page had come"
+                    + " yet: the caller's thread waits for the pages.");
+        }
+        CompletableFuture<Map<String, String>> future = call.future();
+        if (future == null) throw new AssertionError("fetchAll returned null instead of a CompletableFuture.");
+        AtomicReference<Thread> completer = new AtomicReference<>();
+        CountDownLatch completed = new CountDownLatch(1);
+        future.whenComplete((pages, e) -> {
+            completer.set(Thread.currentThread());
+            completed.countDown();
+        });
+        fetches.succeed("/goods/2/");
+        fetches.fail("/goods/1/", new IOException("HTTP 500"));
+        fetches.succeed("/goods/3/"); // the last fetch finishes here, on this thread
+        if (!completed.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("The future had not completed " + LIMIT_SECONDS + " s after every fetch had finished.");
+        }
+        Thread t = completer.get();
+        if (t != Thread.currentThread()) {
+            throw new AssertionError("Every fetch finished on the test's thread \"" + Thread.currentThread().getName() + "\","
+                    + " the last one last, and the future was completed on thread \"" + t.getName() + "\": not by the"
+                    + " callback of the last fetch. A thread that waits for the pages (join or get on a pool's thread)"
+                    + " holds a thread for nothing; let the fetches' callbacks complete the future (and no ...Async step).");
         }
     }
 

@@ -219,15 +219,39 @@ class EchoLoopHiddenTest {
     }
 
     /**
-     * A client that never reads writes up to 32 MB: a server that reads only while pending has room soon stops
-     * reading, and the client's writing stops with it; one that keeps what it cannot write elsewhere takes it all.
-     * The limit is what the kernel holds (measured with a bounded server of the test's own) plus 4 MB.
+     * How much a client that never reads sends, and what the kernel holds on the way (see {@link #kernelHolds}): at
+     * least 32 MB, and at least 8 MB more than the kernel holds. Where the socket buffers are large (a send buffer
+     * of 16 MB or more by default: net.ipv4.tcp_wmem), the kernel holds 28 MB or more, and 32 MB would fit in it:
+     * the total doubles until the kernel no longer takes it all with 8 MB to spare (at most 1 GB).
+     */
+    static synchronized long[] totalAndKernel() throws Exception {
+        if (measured == null) {
+            long total = 32L << 20, kernel;
+            while ((kernel = kernelHolds(total)) + (8L << 20) > total && total < (1L << 30)) total *= 2;
+            measured = new long[] {total, kernel};
+        }
+        return measured.clone();
+    }
+
+    /** What {@link #totalAndKernel} measured, once per test JVM (the machine's buffers do not change meanwhile). */
+    private static long[] measured;
+
+    /**
+     * A client that never reads writes up to 32 MB (more where the kernel's buffers hold more, see
+     * {@link #totalAndKernel}): a server that reads only while pending has room soon stops reading, and the
+     * client's writing stops with it; one that keeps what it cannot write elsewhere takes it all. The limit is what
+     * the kernel holds (measured with a bounded server of the test's own) plus 4 MB; the client sends at least 8 MB
+     * more than the kernel holds, so a server that takes it all passes the limit by 4 MB or more, on any machine.
      */
     @Test
     @Property("backpressure")
     void aClientThatNeverReads() throws Exception {
-        long total = 32L << 20, kernel = kernelHolds(total), limit = kernel + (4L << 20);
-        if (limit >= total) return; // this machine's socket buffers hold it all: no server could be caught here
+        long[] measured = totalAndKernel();
+        long total = measured[0], kernel = measured[1], limit = kernel + (4L << 20);
+        if (limit >= total) { // the kernel took 1 GB: no server could be told from a bounded one here
+            throw new AssertionError("The test could not measure this machine's socket buffers: a client that never"
+                    + " reads sent 1 GB to a bounded echo server of the test's own, and it took it all.");
+        }
         try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket c = silentClient(server.channel.getLocalAddress())) {
             AtomicLong written = new AtomicLong();
             Thread writer = writeUntilStuck(c, EchoLoopTest.pattern(64 * 1024, 11), total, written);
@@ -245,8 +269,8 @@ class EchoLoopHiddenTest {
     }
 
     /**
-     * Client A (a small receive buffer) sends megabytes and reads none of its echo, so the server's writes to it take
-     * nothing. Meanwhile client B connects and sends a line: its echo must come, and the loop's thread must stay idle
+     * Client A (a small receive buffer) sends megabytes (8 MB more than the kernel's buffers hold, see
+     * {@link #totalAndKernel}) and reads none of its echo, so the server's writes to it take nothing. Meanwhile client B connects and sends a line: its echo must come, and the loop's thread must stay idle
      * (almost no CPU) while the two wait. A callback that loops until its write is done freezes the loop; one that
      * reads into a full pending buffer (read returns 0, the channel stays readable) is called again and again.
      */
@@ -255,7 +279,7 @@ class EchoLoopHiddenTest {
     void anotherClientWhileOnesEchoIsStuck() throws Exception {
         try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket a = server.connect(8 * 1024)) {
             AtomicLong written = new AtomicLong();
-            Thread writer = writeUntilStuck(a, EchoLoopTest.pattern(64 * 1024, 13), 32L << 20, written);
+            Thread writer = writeUntilStuck(a, EchoLoopTest.pattern(64 * 1024, 13), totalAndKernel()[0], written);
             try (Socket b = server.connect()) {
                 String stuck = writer.isAlive() ? "while the server could not write its echo back (after " + mb(written.get())
                         + " sent)" : "after it had sent " + mb(written.get());

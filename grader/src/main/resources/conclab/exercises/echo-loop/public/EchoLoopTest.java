@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -313,17 +314,90 @@ class EchoLoopTest {
     }
 
     /**
+     * What the server does to its connections, seen by the JDK's flight recorder (JFR) while it runs: every read and
+     * write on a socket (jdk.SocketRead, jdk.SocketWrite, however short), with the thread that made it, and every
+     * platform thread started (jdk.ThreadStart), with the stack that started it. A read or a write handed to another
+     * thread for a moment (a virtual thread, a pool's) is seen, though that thread is gone by the end.
+     */
+    static final class Recorder implements AutoCloseable {
+        final jdk.jfr.Recording recording = new jdk.jfr.Recording();
+
+        Recorder() {
+            recording.enable("jdk.SocketRead").withThreshold(Duration.ZERO).withoutStackTrace();
+            recording.enable("jdk.SocketWrite").withThreshold(Duration.ZERO).withoutStackTrace();
+            recording.enable("jdk.ThreadStart").withStackTrace();
+            recording.start();
+        }
+
+        /**
+         * Stops recording; returns, one line each, the reads and writes on the server's side of its connections
+         * (those whose peer is not the listening port) made by a thread other than {@code loop}, and the threads
+         * started from the server's code (a frame of a class in the default package, not the tests').
+         */
+        List<String> offTheLoop(Server server) throws IOException {
+            recording.stop();
+            int listening = ((InetSocketAddress) server.channel.getLocalAddress()).getPort();
+            Path file = Files.createTempFile("echo-loop", ".jfr");
+            Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+            try {
+                recording.dump(file);
+                for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+                    String type = e.getEventType().getName();
+                    if (type.equals("jdk.ThreadStart")) {
+                        if (e.getStackTrace() == null || e.getStackTrace().getFrames().stream().noneMatch(f ->
+                                isServers(f.getMethod().getType().getName()))) continue;
+                        jdk.jfr.consumer.RecordedThread t = e.getValue("thread");
+                        counts.merge("started thread \"" + (t == null ? "?" : t.getJavaName()) + "\"", 1, Integer::sum);
+                        continue;
+                    }
+                    if (e.getInt("port") == listening) continue; // a test client's side
+                    jdk.jfr.consumer.RecordedThread t = e.getThread();
+                    if (t != null && t.getJavaThreadId() == server.thread.threadId()) continue;
+                    String who = t == null ? "an unknown thread" : t.isVirtual() ? "a virtual thread"
+                            : "thread \"" + t.getJavaName() + "\"";
+                    counts.merge((type.endsWith("Read") ? "read" : "write") + " on " + who, 1, Integer::sum);
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+            List<String> lines = new ArrayList<>();
+            counts.forEach((what, n) -> lines.add(n + " x " + what));
+            return lines;
+        }
+
+        /** A class of the learner's: in the default package, and not one of the tests'. */
+        static boolean isServers(String className) {
+            return !className.contains(".") && !className.startsWith("EchoLoopTest") && !className.startsWith("EchoLoopHiddenTest");
+        }
+
+        @Override
+        public void close() {
+            recording.close();
+        }
+    }
+
+    /**
      * 100 clients connected, each served once and still connected: no thread but the loop's may run the server's
-     * code (a thread per client, virtual or not, with blocking calls, is caught here), and the server may start none.
+     * code (a thread per client, virtual or not, with blocking calls, is caught here), or read or write a connection
+     * (a read or write handed to a virtual thread or a pool for a moment, seen by JFR), and the server may start none.
      */
     @Test
     @Property("one-thread")
     void everyConnectionIsServedOnTheLoopsThread() throws Exception {
         int n = 100;
+        Recorder recorder = new Recorder(); // first: the threads it starts are among those before
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
-        try (Server server = new Server()) {
+        try (recorder; Server server = new Server()) {
             List<Socket> sockets = connectAndServeEachInTurn(server, n);
             try {
+                List<String> off = recorder.offTheLoop(server);
+                if (!off.isEmpty()) {
+                    throw new AssertionError("While it served " + n + " clients, your server read or wrote its connections,"
+                            + " or started threads, off the event loop's thread (seen by the flight recorder): "
+                            + off.subList(0, Math.min(5, off.size())) + (off.size() > 5 ? " ..." : "") + ". Every read and"
+                            + " write is made by a callback on the loop's one thread: a non-blocking call takes no time"
+                            + " to hand to another thread.");
+                }
                 List<String> others = threadsRunningTheSolution(server.thread);
                 if (!others.isEmpty()) {
                     throw new AssertionError("Your server's code runs on " + others.size() + " thread(s) other than the event"
@@ -332,7 +406,9 @@ class EchoLoopTest {
                 }
                 List<String> started = new ArrayList<>();
                 for (Thread t : Thread.getAllStackTraces().keySet()) {
-                    if (!before.contains(t) && t != server.thread && t.isAlive()) started.add(t.getName());
+                    if (!before.contains(t) && t != server.thread && t.isAlive() && !t.getName().startsWith("JFR ")) {
+                        started.add(t.getName()); // JFR starts threads of its own as it likes: "JFR Periodic Tasks"
+                    }
                 }
                 if (!started.isEmpty()) {
                     throw new AssertionError("While it served " + n + " clients, the server started " + started.size()
