@@ -174,6 +174,29 @@ class MessagesTest {
                         + " bytes of the stream. Check the length before reading the body.");
             }
         }
+        maxIsAFrame();
+    }
+
+    /** The boundary: a length of exactly MAX is a frame (only a length above it is not), and comes through whole. */
+    static void maxIsAFrame() {
+        int max = 16 << 20;
+        byte[] frame = new byte[4 + max];
+        java.nio.ByteBuffer.wrap(frame).putInt(max);
+        Arrays.fill(frame, 4, frame.length, (byte) 'x');
+        String what = "receive() of a message of exactly MAX (16,777,216) bytes";
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Liveness.finish(what, Duration.ofSeconds(10), Liveness.task("receiver", () -> {
+            try {
+                outcome.set(new Messages(new ByteArrayInputStream(frame), OutputStream.nullOutputStream()).receive());
+            } catch (IOException | RuntimeException e) {
+                outcome.set(e);
+            }
+        }));
+        Object o = outcome.get();
+        if (o instanceof String got && got.length() == max && got.chars().allMatch(c -> c == 'x')) return;
+        throw new AssertionError(what + ": it " + (o instanceof Throwable ? "threw " + o : o == null ? "returned null"
+                : "returned a message of " + ((String) o).length() + " characters, not the 16,777,216 x's sent")
+                + ". Only a length above MAX is no frame: a message of MAX bytes is the longest there may be.");
     }
 
     @Test
