@@ -1,4 +1,4 @@
-// fails: closes-pool, consumer-fails
+// fails: closes-pool, cancels-rest, consumer-fails
 // Shuts the pool down after the last result only: when a task or the consumer throws, the pool's threads wait for more work for ever.
 import java.util.ArrayList;
 import java.util.List;

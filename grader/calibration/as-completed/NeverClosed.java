@@ -1,4 +1,4 @@
-// fails: closes-pool
+// fails: closes-pool, cancels-rest, consumer-fails
 // The pool is never shut down: its threads wait for more tasks for ever.
 import java.util.ArrayList;
 import java.util.List;

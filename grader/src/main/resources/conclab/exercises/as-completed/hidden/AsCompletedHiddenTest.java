@@ -1,5 +1,9 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -14,24 +18,63 @@ import org.junit.jupiter.api.Test;
 class AsCompletedHiddenTest {
     static final Duration LIMIT = Duration.ofSeconds(5);
 
+    /**
+     * A download that does not end on its own (until the check releases it): when interrupted, it counts down {@code interrupted}, then keeps
+     * its thread until {@code release} (further interrupts ignored), as a task that takes a while to stop,
+     * and throws the InterruptedException.
+     */
+    static String endless(CountDownLatch interrupted, CountDownLatch release) throws InterruptedException {
+        try {
+            release.await(); // a download that takes forever (released only by the check's clean-up)
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (release.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) break;
+                } catch (InterruptedException again) {
+                    // still stopping
+                }
+            }
+            throw e;
+        }
+        return "page 2";
+    }
+
+    /**
+     * Once the endless task was interrupted and still holds its thread: forEach must not have ended (it waits for
+     * the pool to terminate). Waits until it is parked, or LIMIT passes with it still running.
+     */
+    static void stillWaits(Waiting call, String what) {
+        try {
+            call.parks(LIMIT);
+        } catch (AssertionError e) {
+            // ended: shown below
+        }
+        if (call.done()) {
+            String how;
+            try {
+                call.returns(LIMIT);
+                how = "returned";
+            } catch (AssertionError e) {
+                how = e.getCause() == null ? "ended" : "threw " + e.getCause();
+            }
+            throw new AssertionError(what + ", and forEach " + how + ", while the task it had interrupted was still running"
+                    + " (the check kept it from ending): shutdownNow() and cancel(true) only interrupt, they do not wait."
+                    + " Close the pool (close(), as try-with-resources does), which waits until its tasks have ended,"
+                    + " so that no task is left running and no pool behind.");
+        }
+    }
+
     @Test
     @Property("cancels-rest")
     void cancelsRest() throws Exception {
         var error = new IllegalStateException("page 1: 500 Internal Server Error");
-        CountDownLatch bothRun = new CountDownLatch(2), fail = new CountDownLatch(1), never = new CountDownLatch(1);
-        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch bothRun = new CountDownLatch(2), fail = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1), release = new CountDownLatch(1);
         List<Callable<String>> tasks = List.of(
                 () -> { bothRun.countDown(); fail.await(); throw error; },
-                () -> {
-                    bothRun.countDown();
-                    try {
-                        never.await(); // a download that takes forever
-                    } catch (InterruptedException e) {
-                        interrupted.countDown();
-                        throw e;
-                    }
-                    return "page 2";
-                });
+                () -> { bothRun.countDown(); return endless(interrupted, release); });
         Waiting call = Waiting.start("forEach(2 tasks, one fails, one never ends)", () -> {
             AsCompleted.forEach(tasks, 2, r -> {});
             return null;
@@ -42,68 +85,80 @@ class AsCompletedHiddenTest {
                 throw new AssertionError("With 2 threads, the 2 tasks did not both start within " + LIMIT.toSeconds() + " s.");
             }
             fail.countDown();
-            try {
-                call.returns(LIMIT);
-                throw new AssertionError("A task threw " + error + ", and forEach returned normally: its exception was lost.");
-            } catch (AssertionError e) {
-                if (e.getCause() == null && e.getMessage().contains("did not return")) {
+            if (!interrupted.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (!call.done()) {
                     throw new AssertionError("A task threw, the other one was still running, and forEach did not return within "
                             + LIMIT.toSeconds() + " s: cancel the tasks not done (Future.cancel(true)) before closing the pool,"
-                            + " whose close() waits for them. " + e.getMessage());
+                            + " whose close() waits for them. At the end it " + Hang.doing(call.thread()).replaceFirst("^is ", "was still ") + ".");
                 }
-                if (!(e.getCause() instanceof ExecutionException)) throw e;
-            }
-            if (!interrupted.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                lost(call, error);
                 throw new AssertionError("forEach threw, and the other task was still running " + LIMIT.toSeconds()
                         + " s later: cancel the tasks not done yet, with Future.cancel(true), which interrupts them.");
             }
+            stillWaits(call, "A task threw, forEach interrupted the other one, which took a while to stop");
+            release.countDown();
+            try {
+                lost(call, error);
+            } catch (AssertionError e) {
+                if (e.getCause() == null && e.getMessage().contains("did not return")) {
+                    throw new AssertionError("A task threw, the other one was interrupted and then ended, and forEach did not"
+                            + " return within " + LIMIT.toSeconds() + " s after. " + e.getMessage());
+                }
+                throw e;
+            }
         } finally {
             fail.countDown();
-            never.countDown();
+            release.countDown();
         }
     }
+
+    /** forEach must end by throwing the task's ExecutionException; fails otherwise. */
+    static void lost(Waiting call, Exception error) {
+        try {
+            call.returns(LIMIT);
+        } catch (AssertionError e) {
+            if (e.getCause() instanceof ExecutionException) return;
+            throw e;
+        }
+        throw new AssertionError("A task threw " + error + ", and forEach returned normally: its exception was lost.");
+    }
+
     @Test
     @Property("consumer-fails")
     void consumerFails() throws Exception {
         var error = new IllegalStateException("cannot save page 1: disk full");
-        CountDownLatch bothRun = new CountDownLatch(2), never = new CountDownLatch(1), interrupted = new CountDownLatch(1);
+        CountDownLatch bothRun = new CountDownLatch(2), interrupted = new CountDownLatch(1), release = new CountDownLatch(1);
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
         List<Callable<String>> tasks = List.of(
                 () -> { workers.add(Thread.currentThread()); bothRun.countDown(); bothRun.await(); return "page 1"; },
-                () -> {
-                    workers.add(Thread.currentThread());
-                    bothRun.countDown();
-                    try {
-                        never.await(); // a download that takes forever
-                    } catch (InterruptedException e) {
-                        interrupted.countDown();
-                        throw e;
-                    }
-                    return "page 2";
-                });
+                () -> { workers.add(Thread.currentThread()); bothRun.countDown(); return endless(interrupted, release); });
         Waiting call = Waiting.start("forEach(2 tasks, the consumer throws, one task never ends)", () -> {
             AsCompleted.forEach(tasks, 2, r -> { throw error; });
             return null;
         });
         try {
-            String wrong = null;
-            try {
-                call.returns(LIMIT);
-                wrong = "The consumer threw " + error + " on the first result, and forEach returned normally: the exception was lost.";
-            } catch (AssertionError e) {
-                if (e.getCause() == null) {
-                    wrong = "The consumer threw on the first result while the other task was still running, and forEach did not"
-                            + " return within " + LIMIT.toSeconds() + " s: cancel the tasks not done (Future.cancel(true)) whatever"
-                            + " the exception, the consumer's too (a finally block), before closing the pool, whose close() waits"
-                            + " for them. " + e.getMessage();
-                } else if (e.getCause() != error) {
-                    wrong = "The consumer threw " + error + ", and forEach threw " + e.getCause() + " instead of that exception.";
-                }
-            }
-            if (wrong != null) throw new AssertionError(wrong);
             if (!interrupted.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (!call.done()) {
+                    throw new AssertionError("The consumer threw on the first result while the other task was still running, and"
+                            + " forEach did not return within " + LIMIT.toSeconds() + " s: cancel the tasks not done"
+                            + " (Future.cancel(true)) whatever the exception, the consumer's too (a finally block), before closing"
+                            + " the pool, whose close() waits for them. At the end it "
+                            + Hang.doing(call.thread()).replaceFirst("^is ", "was still ") + ".");
+                }
+                rethrows(call, error);
                 throw new AssertionError("The consumer threw, forEach threw, and the other task was still running "
                         + LIMIT.toSeconds() + " s later: cancel the tasks not done yet, with Future.cancel(true), which interrupts them.");
+            }
+            stillWaits(call, "The consumer threw, forEach interrupted the other task, which took a while to stop");
+            release.countDown();
+            try {
+                rethrows(call, error);
+            } catch (AssertionError e) {
+                if (e.getCause() == null && e.getMessage().contains("did not return")) {
+                    throw new AssertionError("The consumer threw, the other task was interrupted and then ended, and forEach did"
+                            + " not return within " + LIMIT.toSeconds() + " s after. " + e.getMessage());
+                }
+                throw e;
             }
             for (Thread t : workers) {
                 if (!t.join(LIMIT)) {
@@ -112,8 +167,20 @@ class AsCompletedHiddenTest {
                 }
             }
         } finally {
-            never.countDown();
+            release.countDown();
         }
+    }
+
+    /** forEach must end by throwing the consumer's exception; fails otherwise. */
+    static void rethrows(Waiting call, Exception error) {
+        try {
+            call.returns(LIMIT);
+        } catch (AssertionError e) {
+            if (e.getCause() == error) return;
+            if (e.getCause() == null) throw e;
+            throw new AssertionError("The consumer threw " + error + ", and forEach threw " + e.getCause() + " instead of that exception.");
+        }
+        throw new AssertionError("The consumer threw " + error + " on the first result, and forEach returned normally: the exception was lost.");
     }
 
     @Test
@@ -135,6 +202,50 @@ class AsCompletedHiddenTest {
             if (watch.spins()) {
                 throw new AssertionError("While forEach waited for 2 tasks held at a latch, its thread " + watch.describe().replaceFirst("^it ", "")
                         + ": it should park until a task is done (CompletionService.take, Future.get), not loop over isDone().");
+            }
+        } finally {
+            open.countDown();
+        }
+        call.returns(LIMIT);
+    }
+
+    static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /** How many times the thread has waited (parked, slept, or waited on a monitor) since it started; -1 once it has ended. */
+    static long waitedCount(Thread t) {
+        ThreadInfo i = MX.getThreadInfo(t.threadId());
+        return i == null ? -1 : i.getWaitedCount();
+    }
+
+    @Test
+    @Property("no-poll")
+    void noPoll() throws Exception {
+        CountDownLatch started = new CountDownLatch(2), open = new CountDownLatch(1);
+        List<Callable<Integer>> tasks = List.of(
+                () -> { started.countDown(); open.await(); return 1; },
+                () -> { started.countDown(); open.await(); return 2; });
+        Waiting call = Waiting.start("forEach(2 tasks held at a latch)", () -> { AsCompleted.forEach(tasks, 2, r -> {}); return null; });
+        try {
+            if (!started.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (call.done()) call.returns(LIMIT);
+                throw new AssertionError("The 2 tasks did not both start within " + LIMIT.toSeconds() + " s.");
+            }
+            call.parks(Duration.ofSeconds(1)); // settles; a caller that never parks is watched all the same
+            long before = waitedCount(call.thread());
+            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            boolean sleeps = false;
+            while (System.nanoTime() < end && !call.done()) {
+                if (call.waitsIn().equals("Thread.sleep")) sleeps = true;
+                Thread.sleep(5); // samples the caller; synchronises nothing
+            }
+            long after = waitedCount(call.thread());
+            if (call.done() || after < 0) throw new AssertionError("forEach returned while its 2 tasks were still held at a latch.");
+            long wakes = after - before;
+            if (sleeps || wakes > 3) {
+                throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach began to wait "
+                        + wakes + " times" + (sleeps ? " (it was seen in Thread.sleep)" : "") + ": it polls, waking up again and"
+                        + " again to look at the futures, and gives a result late. It should wait once, parked until a task is"
+                        + " done: CompletionService.take() does.");
             }
         } finally {
             open.countDown();
