@@ -154,7 +154,7 @@ def test_check_on_the_command_line(tmp_path):
                         "    synchronized long get() { return count; }\n}\n")
     r = conclab("check", "safe-counter", str(solution), cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.startswith("safe-counter: 4 of 4 points (public tests; 1 more point is graded by hidden tests)")
+    assert r.stdout.startswith("safe-counter: 5 of 5 points (public tests; 1 more point is graded by hidden tests)")
     r = conclab("check", "no-such-exercise", str(solution), cwd=tmp_path)
     assert r.returncode == 2 and "There is no exercise no-such-exercise" in r.stderr
 

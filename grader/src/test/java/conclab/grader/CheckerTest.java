@@ -20,16 +20,19 @@ class CheckerTest {
 
     @Test
     void theRunnersRecordsBecomeResultsInCatalogOrder() {
-        List<String> records = List.of("PLAN\tno-lost-updates", "PLAN\tcounts-alone", "START\tno-lost-updates",
+        List<String> records = List.of("PLAN\treads-under-lock", "PLAN\tno-lost-updates", "PLAN\tcounts-alone",
+                "START\treads-under-lock", "DONE\treads-under-lock\tPASSED\t" + b64(""), "START\tno-lost-updates",
                 "DONE\tno-lost-updates\tFAILED\t" + b64("3 updates were lost"), "START\tcounts-alone",
                 "DONE\tcounts-alone\tPASSED\t" + b64(""), "END");
         Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(0, null, "", 0, 10), records);
         assertNull(o.verdict());
-        assertEquals(List.of("counts-alone", "no-lost-updates"), o.results().stream().map(r -> r.prop().id()).toList());
-        assertEquals(List.of(Status.PASSED, Status.FAILED), o.results().stream().map(Outcome.Result::status).toList());
+        assertEquals(List.of("counts-alone", "no-lost-updates", "reads-under-lock"),
+                o.results().stream().map(r -> r.prop().id()).toList());
+        assertEquals(List.of(Status.PASSED, Status.FAILED, Status.PASSED),
+                o.results().stream().map(Outcome.Result::status).toList());
         assertEquals("3 updates were lost", o.results().get(1).evidence());
-        assertEquals(1, o.points());
-        assertEquals(4, o.max());
+        assertEquals(2, o.points());
+        assertEquals(5, o.max());
     }
 
     @Test
@@ -126,7 +129,7 @@ class CheckerTest {
                     public synchronized void increment() { count++; }
                     public synchronized long get() { return count; }
                 }""", 2, Scope.ALL);
-        assertEquals(5, hidden.points(), Feedback.text(hidden));
-        assertEquals(5, hidden.max());
+        assertEquals(6, hidden.points(), Feedback.text(hidden));
+        assertEquals(6, hidden.max());
     }
 }

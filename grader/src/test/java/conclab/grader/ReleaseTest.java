@@ -56,7 +56,7 @@ class ReleaseTest {
         Notebook points = Notebook.parse(NotebookTest.notebook("%%solution safe-counter\nclass SafeCounter {}",
                 "%check safe-counter"), "t.ipynb");
         e = assertThrows(Release.Invalid.class, () -> Release.validate(points, "t.ipynb"));
-        assertTrue(e.getMessage().contains("has nbgrader points -1, the exercise is worth 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("has nbgrader points -1, the exercise is worth 6"), e.getMessage());
     }
 
     /** Every course notebook is releasable: regions balanced, points right, every exercise checked. */

@@ -25,6 +25,8 @@ class TransferTest {
     /**
      * Thread "a to b" and thread "b to a", released together, each transferring for 300 ms (so that they
      * overlap even on a busy machine); up to 5 rounds in 3 s. A deadlock is reported as soon as it forms.
+     * Then the same between two accounts with equal System.identityHashCode (the order of those hashes has a
+     * tie there, and a tie broken by argument order is the deadlock again).
      */
     @Test
     @Property("no-deadlock")
@@ -38,6 +40,34 @@ class TransferTest {
                     Liveness.task("transfer b to a", () -> transferFor(b, a)));
             return null;
         });
+        // The same between two accounts with equal System.identityHashCode: an order by that hash alone ties there.
+        BankAccount[] twins = equalIdentityHashes();
+        Stress.repeat(5, Duration.ofSeconds(3), round -> {
+            BankAccount a = twins[0], b = twins[1];
+            Liveness.finish("Two threads transferring in opposite directions between two accounts (ids " + a.id + " and "
+                            + b.id + ") whose System.identityHashCode is the same, " + System.identityHashCode(a) + " (so both"
+                            + " show as BankAccount@" + Integer.toHexString(System.identityHashCode(a)) + " below)",
+                    Duration.ofSeconds(8),
+                    Liveness.task("transfer a to b", () -> transferFor(a, b)),
+                    Liveness.task("transfer b to a", () -> transferFor(b, a)));
+            return null;
+        });
+    }
+
+    /**
+     * Two accounts (unique ids, like all the others) with the same System.identityHashCode. HotSpot's identity
+     * hashes have 31 bits, so among n new objects some two share one once n nears 2^16 (the birthday bound):
+     * about 55,000 accounts (the median), a fraction of a second. That 1,000,000 have no such pair has a
+     * chance of about e^-233.
+     */
+    private static BankAccount[] equalIdentityHashes() {
+        java.util.HashMap<Integer, BankAccount> byHash = new java.util.HashMap<>();
+        for (int id = 1; id <= 1_000_000; id++) {
+            BankAccount account = new BankAccount(id, 1_000_000_000);
+            BankAccount twin = byHash.putIfAbsent(System.identityHashCode(account), account);
+            if (twin != null) return new BankAccount[] {twin, account};
+        }
+        throw new IllegalStateException("no two of 1,000,000 accounts have the same System.identityHashCode");
     }
 
     /**
