@@ -81,28 +81,51 @@ public final class Waiting {
     private static final long STEADY_NANOS = 50_000_000L;
 
     /**
-     * What the call's thread did during a window of wall time: the CPU time it used, and in how many of the
-     * samples (one every 2 ms) its state was RUNNABLE.
+     * What a watched thread did during a window of wall time: the CPU time it used, and in how many of the
+     * samples its state was RUNNABLE; and, when the watching thread did CPU work of its own meanwhile (see
+     * {@link #watchWhileWorking}), how much CPU time that work took.
      *
-     * <p>Both are needed on a busy machine: a spinning thread may get little CPU when other processes
-     * compete for the cores, but it stays RUNNABLE (ready to run) all the time, while a thread that really
-     * waits is WAITING or TIMED_WAITING in almost every sample.
+     * <p>Both CPU time and RUNNABLE samples are needed on a busy machine: a spinning thread may get little CPU
+     * when other processes compete for the cores, but it stays RUNNABLE (ready to run) all the time, while a
+     * thread that really waits is WAITING or TIMED_WAITING in almost every sample. And a thread that keeps
+     * waking up (a short sleep in a loop) is seldom caught RUNNABLE, but its CPU time adds up.
+     *
+     * @param window the wall time watched
+     * @param cpu the CPU time the watched thread used in it (zero if it could not be measured)
+     * @param samples how many times its state was looked at
+     * @param runnable in how many of those looks it was RUNNABLE
+     * @param work the CPU time the watching thread spent in work of its own meanwhile, or zero if it slept
+     *     between its looks
      */
-    public record Watch(Duration window, Duration cpu, int samples, int runnable) {
+    public record Watch(Duration window, Duration cpu, int samples, int runnable, Duration work) {
+        /** A watch during which the watching thread slept between its looks. */
+        public Watch(Duration window, Duration cpu, int samples, int runnable) {
+            this(window, cpu, samples, runnable, Duration.ZERO);
+        }
+
         /** The share of samples in which the thread was RUNNABLE, from 0 to 1. */
         public double runnableShare() {
             return samples == 0 ? 0 : (double) runnable / samples;
         }
 
-        /** Whether it kept running instead of waiting: a fifth of the window's CPU, or runnable half the time. */
+        /**
+         * Whether it kept running instead of waiting: RUNNABLE in more than half the samples, or CPU time of
+         * a tenth of the watcher's own {@link #work} or more (when it worked), else more than a fifth of the
+         * window.
+         */
         public boolean spins() {
-            return cpu.toNanos() > window.toNanos() / 5 || runnableShare() > 0.5;
+            if (runnableShare() > 0.5) return true;
+            return work.isZero() ? cpu.toNanos() > window.toNanos() / 5 : cpu.toNanos() * 10 >= work.toNanos();
         }
 
-        /** "it was RUNNABLE in 250 of 250 samples over 500 ms and used 480 ms of CPU". */
+        /**
+         * "it was RUNNABLE (running, or ready to run) in 250 of 250 samples over 500 ms and used 480 ms of
+         * CPU", and when the watcher worked, "..., while the test used 300 ms of CPU in work of its own".
+         */
         public String describe() {
             return "it was RUNNABLE (running, or ready to run) in " + runnable + " of " + samples + " samples over "
-                    + window.toMillis() + " ms and used " + cpu.toMillis() + " ms of CPU";
+                    + window.toMillis() + " ms and used " + cpu.toMillis() + " ms of CPU"
+                    + (work.isZero() ? "" : ", while the test used " + work.toMillis() + " ms of CPU in work of its own");
         }
     }
 
@@ -121,6 +144,44 @@ public final class Waiting {
         long after = MX.getThreadCpuTime(thread.threadId());
         Duration cpu = before < 0 || after < 0 ? Duration.ZERO : Duration.ofNanos(after - before);
         return new Watch(window, cpu, samples, runnable);
+    }
+
+    /**
+     * Watches {@code thread}, any platform thread (one this class started or not), while the calling thread
+     * does {@code work} of CPU work of its own: in steps of about a millisecond of CPU, with a look at
+     * {@code thread}'s state after each step. Returns once the work is done, however long that takes in
+     * wall time; a thread that ends meanwhile is watched on (TERMINATED counts as not RUNNABLE).
+     *
+     * <p>Why the watcher works instead of sleeping: a thread that waits uses no CPU however busy the
+     * machine is, while one that spins gets a share of the cores like the watcher's own work does. So its
+     * CPU time is compared with the watcher's ({@link Watch#spins}: a tenth of it), a measure that holds
+     * on a quiet machine and on one whose cores other processes keep busy, with 1 processor or 16.
+     *
+     * <p>For a thread that should use no CPU at all while it waits (parked in {@code join}, {@code get},
+     * {@code acquire}). A thread that rightly does a little work at intervals of wall time (a look every
+     * 100 ms) uses CPU in proportion to the wall time, which a busy machine stretches far beyond the
+     * watcher's work: watch it over a window of wall time instead ({@link #watch}).
+     *
+     * @param thread the thread expected to wait meanwhile
+     * @param work how much of its own CPU time the calling thread spends
+     * @return what {@code thread} did, with {@link Watch#work} the CPU time the work took and
+     *     {@link Watch#window} the wall time
+     */
+    public static Watch watchWhileWorking(Thread thread, Duration work) {
+        long id = thread.threadId(), goal = work.toNanos();
+        long before = MX.getThreadCpuTime(id), start = MX.getCurrentThreadCpuTime(), wallStart = System.nanoTime();
+        int samples = 0, runnable = 0;
+        long sink = 0;
+        while (MX.getCurrentThreadCpuTime() - start < goal) {
+            for (int i = 0; i < 200_000; i++) sink += i * 31L ^ sink >>> 3;
+            samples++;
+            if (thread.getState() == Thread.State.RUNNABLE) runnable++;
+        }
+        long spent = MX.getCurrentThreadCpuTime() - start, after = MX.getThreadCpuTime(id);
+        Duration window = Duration.ofNanos(System.nanoTime() - wallStart);
+        if (sink == 42) samples++; // keeps the work from being optimised away
+        Duration cpu = before < 0 || after < 0 ? Duration.ZERO : Duration.ofNanos(after - before);
+        return new Watch(window, cpu, samples, runnable, Duration.ofNanos(spent));
     }
 
     /** In words, where the thread waits now: "Condition.await", "Object.wait", "Thread.sleep", ... */

@@ -3,8 +3,6 @@ import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
 import java.lang.invoke.VarHandle;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -159,8 +157,6 @@ class ParallelCountTest {
         });
     }
 
-    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
     /**
      * 4 threads each wait, at their first number, for a latch. Meanwhile this test does 300 ms of CPU work of
      * its own, looking at count's calling thread between steps; then it opens the latch. A caller waiting in
@@ -187,24 +183,13 @@ class ParallelCountTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long before = MX.getThreadCpuTime(run.thread().threadId()), start = MX.getCurrentThreadCpuTime(), work = 300_000_000L;
-        int samples = 0, runnable = 0;
-        long sink = 0;
-        while (MX.getCurrentThreadCpuTime() - start < work) {
-            for (int k = 0; k < 200_000; k++) sink += k * 31L ^ sink >>> 3;
-            samples++;
-            if (run.thread().getState() == Thread.State.RUNNABLE) runnable++;
-        }
-        long spent = MX.getCurrentThreadCpuTime() - start, after = MX.getThreadCpuTime(run.thread().threadId());
-        long cpu = before < 0 || after < 0 ? 0 : after - before;
-        if (sink == 42) samples++; // keeps the work from being optimised away
+        Waiting.Watch watch = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
         release.countDown();
         run.returns(Duration.ofSeconds(15));
-        if (cpu * 10 >= spent || runnable * 2 > samples) {
-            throw new AssertionError("While the threads waited, count's calling thread used " + cpu / 1_000_000 + " ms of CPU"
-                    + " while the test used " + spent / 1_000_000 + " ms, and was RUNNABLE (running, or ready to run) in "
-                    + runnable + " of " + samples + " looks. Wait for the tasks with Future.get() (or close the pool), which"
-                    + " sleeps until they are done, not with a loop.");
+        if (watch.spins()) {
+            throw new AssertionError("While the threads waited, count's calling thread did not: " + watch.describe() + "."
+                    + " Wait for the tasks with Future.get() (or close the pool), which sleeps until they are done, not"
+                    + " with a loop.");
         }
     }
 }

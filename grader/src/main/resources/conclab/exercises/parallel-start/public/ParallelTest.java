@@ -1,7 +1,5 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,8 +172,6 @@ class ParallelTest {
         }
     }
 
-    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
     /**
      * 4 tasks wait for a latch. While they wait, this test does 300 ms of CPU work of its own, looking at
      * runAll's thread between steps; then it opens the latch. A runAll waiting in join() is WAITING and uses
@@ -201,44 +197,12 @@ class ParallelTest {
         Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (started.get() < n && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
-        Busy busy = busyWatching(run.thread(), 300);
+        Waiting.Watch seen = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
         release.countDown();
         run.returns(Duration.ofSeconds(8));
-        if (busy.spins()) {
-            throw new AssertionError("While its tasks waited, " + busy.describe("runAll's thread") + ". Wait for a"
+        if (seen.spins()) {
+            throw new AssertionError("While its tasks waited, runAll's thread did not: " + seen.describe() + ". Wait for a"
                     + " thread with join(), which sleeps until the thread ends, not with a loop on isAlive().");
         }
-    }
-
-    /** What a watched thread did while the test did a fixed amount of CPU work. */
-    record Busy(long workNanos, long cpuNanos, int samples, int runnable) {
-        /** It kept running: a tenth of the test's CPU time or more, or RUNNABLE in half the samples. */
-        boolean spins() {
-            return cpuNanos * 10 >= workNanos || runnable * 2 > samples;
-        }
-
-        String describe(String who) {
-            return who + " used " + cpuNanos / 1_000_000 + " ms of CPU while the test used " + workNanos / 1_000_000
-                    + " ms, and was RUNNABLE (running, or ready to run) in " + runnable + " of " + samples + " looks";
-        }
-    }
-
-    /**
-     * Does {@code ms} ms of this thread's CPU time in work, and between steps of about 1 ms of it looks at
-     * the state of {@code watched}; measures the CPU time {@code watched} used meanwhile. A finished thread
-     * counts as waiting.
-     */
-    static Busy busyWatching(Thread watched, long ms) {
-        long before = MX.getThreadCpuTime(watched.threadId()), start = MX.getCurrentThreadCpuTime(), work = ms * 1_000_000L;
-        int samples = 0, runnable = 0;
-        long sink = 0;
-        while (MX.getCurrentThreadCpuTime() - start < work) {
-            for (int i = 0; i < 200_000; i++) sink += i * 31L ^ sink >>> 3;
-            samples++;
-            if (watched.getState() == Thread.State.RUNNABLE) runnable++;
-        }
-        long spent = MX.getCurrentThreadCpuTime() - start, after = MX.getThreadCpuTime(watched.threadId());
-        if (sink == 42) samples++; // keeps the work from being optimised away
-        return new Busy(spent, before < 0 || after < 0 ? 0 : after - before, samples, runnable);
     }
 }

@@ -1,5 +1,8 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +88,8 @@ class ThrottleHiddenTest {
     /**
      * A call waiting for a place must wait parked (in {@code acquire()}), not poll {@code tryAcquire()} in a
      * loop: a poller is RUNNABLE in almost every sample and burns CPU. Probed by sampling the waiting thread's
-     * state and CPU time while the only place is held; a call that does not wait at all is left to "limits".
+     * state and CPU time while the only place is held and the test does 500 ms of CPU work of its own; a call
+     * that does not wait at all is left to "limits".
      */
     @Test
     @Property("waits-idle")
@@ -104,7 +108,7 @@ class ThrottleHiddenTest {
             if (!in.await(10, TimeUnit.SECONDS)) throw new AssertionError("A first call through a throttle of 1 did not start its task.");
             waiting = Waiting.start("a call waiting for the only place", () -> t.call(() -> "late"));
             waiting.watch(Duration.ofMillis(200)); // lets the thread start and reach its wait
-            Waiting.Watch seen = waiting.watch(Duration.ofMillis(500));
+            Waiting.Watch seen = Waiting.watchWhileWorking(waiting.thread(), Duration.ofMillis(500));
             if (waiting.done()) return; // it did not wait at all: "limits" says so
             if (seen.spins()) {
                 throw new AssertionError("While the only place of a throttle of 1 was held, a call waiting for it kept running: "
@@ -115,5 +119,71 @@ class ThrottleHiddenTest {
             holder.join();
             if (waiting != null) waiting.thread().join(Duration.ofSeconds(10));
         }
+    }
+
+    /**
+     * A call waiting for a place must wait once, parked in the semaphore until a place is freed, not try
+     * again and again with a sleep (or a short timed wait) between tries: such a poller uses little CPU, so
+     * "waits-idle" may not see it, but it sees a freed place late. Probed while the only place is held for
+     * 1 s: the waiting thread's stack is looked at every millisecond (never in Thread.sleep), and
+     * {@link ThreadInfo#getWaitedCount} says how many times it began to wait (a thread parked in acquire()
+     * begins once, before the second starts). A call that does not wait at all is left to "limits", one
+     * that spins to "waits-idle".
+     */
+    @Test
+    @Property("no-poll")
+    void aWaitingCallDoesNotPoll() throws InterruptedException {
+        Throttle t = new Throttle(1);
+        CountDownLatch in = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            try {
+                t.call(() -> { in.countDown(); release.await(); return null; });
+            } catch (Exception e) {
+                // ends the test
+            }
+        });
+        Waiting waiting = null;
+        try {
+            if (!in.await(10, TimeUnit.SECONDS)) throw new AssertionError("A first call through a throttle of 1 did not start its task.");
+            waiting = Waiting.start("a call waiting for the only place", () -> t.call(() -> "late"));
+            waiting.watch(Duration.ofMillis(200)); // lets the thread start and reach its wait
+            long before = waitedCount(waiting.thread());
+            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            int looks = 0, asleep = 0;
+            while (System.nanoTime() < end && !waiting.done()) {
+                looks++;
+                if (sleeps(waiting.thread())) asleep++;
+                Thread.sleep(1);
+            }
+            long after = waitedCount(waiting.thread());
+            if (waiting.done() || before < 0 || after < 0) return; // it did not wait at all: "limits" says so
+            long waits = after - before;
+            if (asleep > 0 || waits > 3) {
+                throw new AssertionError("While the only place of a throttle of 1 was held for 1 s, a call waiting for it began"
+                        + " to wait " + waits + " times, and was in Thread.sleep in " + asleep + " of " + looks + " looks at its"
+                        + " stack: it polls, trying again and again, and gets a freed place late. Wait once in acquire(), which"
+                        + " parks the thread until a place is freed.");
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+            if (waiting != null) waiting.thread().join(Duration.ofSeconds(10));
+        }
+    }
+
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /** How many times {@code t} has begun to wait (park, Object.wait, sleep), or -1 once it has ended. */
+    private static long waitedCount(Thread t) {
+        ThreadInfo i = MX.getThreadInfo(t.threadId());
+        return i == null ? -1 : i.getWaitedCount();
+    }
+
+    /** Whether {@code t} is in Thread.sleep now (called directly, or through TimeUnit.sleep). */
+    private static boolean sleeps(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals("java.lang.Thread") && e.getMethodName().startsWith("sleep")) return true;
+        }
+        return false;
     }
 }
