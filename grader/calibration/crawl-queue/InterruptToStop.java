@@ -1,4 +1,4 @@
-// fails: stops-at-its-pill
+// fails: stops-at-its-pill, idle-consumers-end
 // The consumers take URLs until interrupted; fetchAll waits for every page, then interrupts them: the pill is never used.
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-// fails: consumers-stop
+// fails: consumers-stop, idle-consumers-end
 // No pill: fetchAll returns once every page is there, and the consumers wait in take() forever.
 import java.util.ArrayList;
 import java.util.List;

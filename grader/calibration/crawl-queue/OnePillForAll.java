@@ -1,4 +1,4 @@
-// fails: fetches-every-url, consumers-in-parallel, consumers-stop, more-urls-than-the-queue-holds, a-url-like-the-pill
+// fails: fetches-every-url, consumers-in-parallel, consumers-stop, more-urls-than-the-queue-holds, a-url-like-the-pill, idle-consumers-end
 // One pill stops one consumer; the others wait in take() forever, and join() with them.
 import java.util.ArrayList;
 import java.util.List;

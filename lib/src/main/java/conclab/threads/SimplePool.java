@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * <li><b>keep-alive</b>: threads above the core size (or all of them) end after idling that long;
  * <li><b>a {@code ThreadFactory}</b>: names, daemon status, priority, or virtual threads;
  * <li><b>one atomic state word, {@code ctl}</b>: run state and worker count in one {@code int}, changed by
- *     compare-and-set, so queueing a task takes no pool-wide lock; a {@code mainLock} guards only the set
- *     of workers (taken to add or remove a thread);
+ *     compare-and-set, so {@code execute} queues a task without taking a pool lock; a {@code mainLock} is
+ *     taken to add or remove a worker, and by shutdown, termination and the statistics getters
+ *     ({@code getPoolSize}, {@code getActiveCount}, {@code getCompletedTaskCount}, ...);
  * <li><b>finer shutdown</b>: {@code shutdown} interrupts idle workers only (each worker is a small lock
  *     held while it runs a task), and a worker killed by a task's exception is replaced;
  * <li><b>hooks and statistics</b>: {@code beforeExecute}, {@code afterExecute}, {@code terminated};

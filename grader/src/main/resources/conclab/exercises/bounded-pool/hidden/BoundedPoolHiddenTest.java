@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the bounded-pool exercise: the waiting caller's CPU, shutdown, and an interrupt. */
@@ -161,6 +162,32 @@ class BoundedPoolHiddenTest {
         return i == null ? -1 : i.getWaitedCount();
     }
 
+    /**
+     * What a parked thread waits on, as {@link LockSupport#getBlocker} tells: a java.util.concurrent
+     * synchronizer (a queue's or a lock's Condition, a Semaphore, a lock, a latch, a Future) whose release wakes
+     * it; or null when it is not parked on one (a bare LockSupport.parkNanos, Object.wait, Thread.sleep), or is
+     * not parked at all.
+     */
+    static Object synchronizer(Thread t) {
+        Thread.State s = t.getState();
+        if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) return null;
+        Object b = LockSupport.getBlocker(t);
+        if (b == null) return null;
+        String c = b.getClass().getName();
+        boolean juc = c.startsWith("java.util.concurrent.");
+        if (!juc || b instanceof java.util.Collection<?> || b instanceof java.util.concurrent.Executor) return null;
+        return b;
+    }
+
+    /** A blocker's kind in words: "Condition", "Semaphore", "ReentrantLock", ... */
+    static String kind(Object blocker) {
+        String c = blocker.getClass().getName();
+        if (c.endsWith("$ConditionObject")) return "Condition";
+        String simple = c.substring(c.lastIndexOf('.') + 1);
+        int inner = simple.indexOf('$');
+        return inner < 0 ? simple : simple.substring(0, inner);
+    }
+
     @Test
     @Property("no-poll")
     void noPoll() throws Exception {
@@ -171,9 +198,16 @@ class BoundedPoolHiddenTest {
             waitsFor(w);
             long before = waitedCount(w.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            String sleeps = null;
+            String sleeps = null, bareIn = null;
+            int samples = 0, bare = 0;
             while (System.nanoTime() < end && !w.done()) {
-                if (w.waitsIn().equals("Thread.sleep")) sleeps = "it was in Thread.sleep";
+                String in = w.waitsIn();
+                if (in.equals("Thread.sleep")) sleeps = "it was in Thread.sleep";
+                samples++;
+                if (synchronizer(w.thread()) == null) {
+                    bare++;
+                    if (bareIn == null && w.thread().getState() != Thread.State.RUNNABLE) bareIn = in;
+                }
                 Thread.sleep(5);
             }
             long after = waitedCount(w.thread());
@@ -184,6 +218,14 @@ class BoundedPoolHiddenTest {
                         + wakes + " times" + (sleeps != null ? " (" + sleeps + ")" : "") + ": it polls, waking up again and again"
                         + " to look at the queue, and sees a place late. It should wait once, parked until a place frees or"
                         + " the wait runs out (the queue's offer(task, timeout) does).");
+            }
+            if (bare * 2 > samples) {
+                throw new AssertionError("For 1 s nothing freed a place, and the caller of execute(task 5) was not parked on a"
+                        + " java.util.concurrent synchronizer (a Condition, a Semaphore, a lock) in " + bare + " of " + samples
+                        + " samples" + (bareIn != null ? " (it waited in " + bareIn + ")" : "") + ": nothing wakes it when a place"
+                        + " frees, so it can only wake up by itself, look at the queue again, and see the place late. Wait where"
+                        + " the freeing of a place wakes you: the queue's offer(task, timeout) parks on the queue's Condition,"
+                        + " which a thread taking a task signals.");
             }
         }
     }
@@ -212,8 +254,9 @@ class BoundedPoolHiddenTest {
                 Thread.sleep(1);
             }
             if (second.done()) throw new AssertionError("On a full pool, with one caller waiting, execute(task 6) returned instead of waiting for a place.");
-            int samples = 0, behind = 0;
+            int samples = 0, behind = 0, apart = 0;
             boolean blocked = false;
+            String firstOn = null, secondOn = null;
             long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
             while (System.nanoTime() < end) {
                 ThreadInfo i = MX.getThreadInfo(second.thread().threadId());
@@ -223,6 +266,13 @@ class BoundedPoolHiddenTest {
                     behind++;
                     blocked |= i.getThreadState() == Thread.State.BLOCKED;
                 }
+                // Both parked on synchronizers, but not the same one: the second does not wait for a place as the first does.
+                Object b1 = synchronizer(first.thread()), b2 = synchronizer(second.thread());
+                if (b1 != null && b2 != null && b1 != b2) {
+                    apart++;
+                    firstOn = kind(b1);
+                    secondOn = kind(b2);
+                }
                 Thread.sleep(2);
             }
             if (behind * 2 > samples) {
@@ -231,6 +281,15 @@ class BoundedPoolHiddenTest {
                                 : "a lock") + " that the first held, in " + behind + " of " + samples + " samples. The callers are"
                         + " then served one at a time: the second's wait only begins when the first's ends. Hold no lock while"
                         + " you wait; the queue's offer(task, timeout) lets any number of callers wait at once.");
+            }
+            if (apart * 2 > samples) {
+                throw new AssertionError("Two callers on a full pool: while the first, execute(task 5), waited parked on a "
+                        + firstOn + ", the second, execute(task 6), waited parked on " + (firstOn.equals(secondOn) ? "another " : "a ")
+                        + secondOn + ", in " + apart + " of " + samples + " samples: it does not wait for a place, as the first"
+                        + " does, but for something the first holds or has to give back (a Semaphore has no owner, but a permit"
+                        + " the first took is still held). The callers are then served one at a time: the second's wait for a"
+                        + " place only begins when the first's ends. Let every caller wait on the same thing, the freeing of a"
+                        + " place: the queue's offer(task, timeout) lets any number of callers wait at once.");
             }
             f.gates[1].countDown(); // task 1 ends: task 3 leaves the queue, a place frees
             f.gates[2].countDown(); // task 2 ends: task 4 leaves the queue, another place frees

@@ -1,7 +1,11 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the crawl-queue exercise: run when grading only. */
@@ -29,5 +33,54 @@ class CrawlHiddenTest {
                     + " which no URL can be.");
         }
         if (pages.size() != 11) throw new AssertionError("11 URLs gave " + pages.size() + " pages.");
+    }
+
+    /**
+     * 6 URLs, 3 consumers; the fetch of the last URL is held until the test lets it go. Meanwhile every other URL
+     * is fetched, and the pills, queued after the URLs, reach the 2 other consumers: they must end, each at its
+     * pill. A fetchAll that stops its consumers otherwise (an interrupt once every page is in) keeps them waiting
+     * in take() as long as the last fetch runs.
+     */
+    @Test
+    @Property("idle-consumers-end")
+    void idleConsumersEnd() throws InterruptedException {
+        List<String> urls = CrawlTest.urls(6);
+        String slow = urls.get(5);
+        CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+        int before = Hang.threadsIn("Downloader.run").size(); // consumers left over by the other tests
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
+            if (url.equals(slow)) {
+                started.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return "page of " + url;
+        }));
+        try {
+            // A fetchAll that never fetches the last URL fails other properties; there is nothing to see here.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!started.await(10, TimeUnit.MILLISECONDS) && !run.done() && System.nanoTime() < deadline) {
+                // waits for the fetch of the last URL to begin
+            }
+            if (started.getCount() > 0) return;
+            int others = Hang.threadsIn("Downloader.run").size() - before - 1;
+            deadline = System.nanoTime() + 5_000_000_000L;
+            while (others > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // a look every 10 ms
+                others = Hang.threadsIn("Downloader.run").size() - before - 1;
+            }
+            if (others > 0) {
+                throw new AssertionError("3 consumers, 6 URLs, the fetch of the last one held: every other URL was fetched,"
+                        + " yet 5 s later " + others + " of the other 2 consumers still ran Downloader.run, waiting for"
+                        + " something other than their pills (which go into the queue right after the URLs, and reach them"
+                        + " while the last fetch runs). Stop each consumer with its own pill, not with an interrupt once"
+                        + " every page is in.");
+            }
+        } finally {
+            release.countDown(); // whether fetchAll then returns is for the other properties to say
+        }
     }
 }
