@@ -33,13 +33,15 @@ class Commands {
      * InterruptedException).
      */
     static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<Process> both = ProcessBuilder.startPipeline(List.of(new ProcessBuilder(command).redirectErrorStream(true),
+                new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.DISCARD))); // read through cat, as the reference does
+        Process p = both.get(0), cat = both.get(1);
         p.getOutputStream().close(); // no input: the command reads end of file at once
         ByteArrayOutputStream output = new ByteArrayOutputStream(); // its methods are synchronized
         AtomicBoolean returned = new AtomicBoolean(); // once set, the reader drops what it reads
         Thread reader = Thread.ofVirtual().start(() -> { // empties the pipe while anything holds it open
             byte[] buf = new byte[8192];
-            try (InputStream in = p.getInputStream()) {
+            try (InputStream in = cat.getInputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) if (!returned.get()) output.write(buf, 0, n);
             } catch (IOException e) {
                 // the pipe was closed
@@ -60,6 +62,7 @@ class Commands {
             returned.set(true);
             // the command if it still runs, and every process seen: each lists its children before it is killed,
             // so one that starts a process after a look is killed with it (a handle checks its start time too)
+            cat.destroyForcibly();
             seen.forEach(ProcessHandle::destroyForcibly); // only the ones seen, and not the command itself
         }
     }

@@ -102,8 +102,27 @@ class RunCommandTest {
         Result r = call.result(what);
         if (r.exitCode() != 0 || r.output() == null || !r.output().contains("early\n") || !r.output().contains("late\n")) {
             throw new AssertionError(what + ": sh ends at once, and the subshell it started prints \"late\" 0.2 s later, then"
-                    + " ends; run returned exit code " + r.exitCode() + " and the output " + Procs.quote(r.output()) + ". Once the"
-                    + " command has ended, wait up to GRACE (0.5 s) for the rest of its output: reader.join(GRACE).");
+                    + " ends; run returned exit code " + r.exitCode() + " and the output " + Procs.quote(r.output()) + ". " + Procs.LATE);
+        }
+        // sh prints 2.1 MB and ends; the subshell it started waits (no process started) until sh has ended and was
+        // collected, then prints "late". A reader of the command's own pipe is often busy copying when sh ends, not
+        // blocked in read(), and then the JDK's reaper thread closes that pipe: "late" is lost. Not on every run: five
+        // tries, the first loss fails. After sh's end only "late" comes, so a correct run has it well within GRACE
+        String script = "echo early; (while kill -0 $$ 2>/dev/null; do :; done; echo late) & yes filler | head -c 2100000";
+        what = "sh -c '" + script + "'";
+        int size = "early\n".length() + 2_100_000 + "late\n".length();
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            call = Procs.call(what, List.of("sh", "-c", script), Duration.ofSeconds(20), Duration.ofSeconds(8));
+            r = call.result(what);
+            if (r.exitCode() != 0 || r.output() == null || !r.output().startsWith("early\n") || !r.output().endsWith("filler\nlate\n")
+                    || r.output().length() != size) {
+                throw new AssertionError(what + " (try " + attempt + " of 5): sh prints 2.1 MB of \"filler\" lines and ends; the"
+                        + " subshell it started waits for sh to end, then prints \"late\" and ends; run returned exit"
+                        + " code " + r.exitCode() + " and " + (r.output() == null ? "no output" : r.output().length() + " characters, ending with "
+                        + Procs.quote(r.output().substring(Math.max(0, r.output().length() - 20)))) + " (expected " + size
+                        + ", ending with \"filler\\nlate\\n\"). " + Procs.LATE);
+            }
+            Procs.killAll();
         }
     }
 
@@ -279,4 +298,11 @@ final class Procs {
     static String quote(String s) {
         return s == null ? "null" : "\"" + s.replace("\n", "\\n") + "\"";
     }
+
+    /** What to do about output lost after the command ended. */
+    static final String LATE = "Once the command has ended, wait up to GRACE (0.5 s) for the rest of its output, and read"
+            + " it from a pipe that stays open when the command ends: when the command ends, the JDK's reaper thread closes the"
+            + " pipe of p.getInputStream() (keeping only what is in it at that moment) unless a read() on it is under way, so"
+            + " waiting longer (reader.join(GRACE)) cannot bring the rest back. Send the command's output to a cat and read"
+            + " cat's (ProcessBuilder.startPipeline, and kill cat too when run returns), or send it to a file.";
 }
