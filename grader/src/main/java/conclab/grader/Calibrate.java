@@ -21,13 +21,14 @@ import java.util.stream.Stream;
  * Calibration: a property is graded only if it passes the reference solution every time and catches the
  * known-wrong versions it is meant to catch every time. The reference is the solution cell in the course
  * notebooks; wrong versions are {@code grader/calibration/EXERCISE/NAME.java}, each a solution cell's code
- * whose first line says which properties it must fail: {@code // fails: no-lost-updates, ...}.
+ * whose first line says which properties it must fail: {@code // fails: no-lost-updates, ...}. A first line
+ * {@code // fails:} naming none marks another correct solution, which must pass everything, as the reference.
  *
  * <p>Each version is checked {@code repeat} times with all tests; the report is a table of how often each
  * expectation held and how long the checks took.
  */
 final class Calibrate {
-    /** A version of a solution and the properties it must fail (none for the reference). */
+    /** A version of a solution and the properties it must fail (none for the reference and other correct ones). */
     record Version(String exercise, String name, String source, int firstLine, List<String> mustFail) {}
 
     /** One version's record over the runs. */
@@ -85,7 +86,7 @@ final class Calibrate {
             List<String> failed = o.results().stream().filter(r -> r.status() != Status.PASSED)
                     .map(r -> r.prop().id() + " (" + r.status() + (r.evidence().isEmpty() ? "" : ": " + r.evidence()) + ")").toList();
             return failed.isEmpty() && o.verdict() == null ? null
-                    : "the reference did not pass " + String.join(", ", failed) + (o.verdict() == null ? "" : " — " + o.verdict());
+                    : "the " + (v.name().equals("reference") ? "reference" : "correct version") + " did not pass " + String.join(", ", failed) + (o.verdict() == null ? "" : " — " + o.verdict());
         }
         if (o.verdict() != null) return "the run failed as a whole, so no property was really tested: " + o.verdict();
         List<String> missed = new ArrayList<>();

@@ -7,7 +7,10 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -22,14 +25,25 @@ public final class Hang {
 
     private Hang() {}
 
-    /** The deadlocked threads among {@code threads}, as a cycle description; null when there is none. */
+    /**
+     * The deadlocked threads among {@code threads}, as a cycle description; null when there is none.
+     *
+     * <p>{@link ThreadMXBean#findDeadlockedThreads} also lists threads waiting with a timeout
+     * ({@code tryLock(10, MILLISECONDS)}) in a cycle: such a cycle breaks itself when the timeout runs out, so
+     * it is no deadlock. A thread counts here only when it, every thread it waits for in turn, and every
+     * thread of the cycle it leads to wait without a timeout (state WAITING or BLOCKED).
+     */
     public static String deadlock(Collection<Thread> threads) {
         long[] ids = MX.findDeadlockedThreads();
         if (ids == null) return null;
         Set<Long> ours = threads.stream().map(Thread::threadId).collect(Collectors.toSet());
-        List<ThreadInfo> cycle = new ArrayList<>();
+        Map<Long, ThreadInfo> byId = new LinkedHashMap<>();
         for (ThreadInfo info : MX.getThreadInfo(ids, true, true)) {
-            if (info != null && ours.contains(info.getThreadId())) cycle.add(info);
+            if (info != null) byId.put(info.getThreadId(), info);
+        }
+        List<ThreadInfo> cycle = new ArrayList<>();
+        for (ThreadInfo info : byId.values()) {
+            if (ours.contains(info.getThreadId()) && stuckForGood(info, byId)) cycle.add(info);
         }
         if (cycle.isEmpty()) return null;
         StringBuilder b = new StringBuilder("Deadlock: these threads wait for each other and can never go on.\n");
@@ -97,6 +111,21 @@ public final class Hang {
             case WAITING, TIMED_WAITING -> "is waiting in " + Waiting.waitKind(stack) + place;
             default -> "is " + t.getState().toString().toLowerCase() + place;
         };
+    }
+
+    /**
+     * Whether {@code t} waits, through a chain of lock owners, for a cycle of threads none of which waits with
+     * a timeout: then no thread on the way can ever go on.
+     */
+    private static boolean stuckForGood(ThreadInfo t, Map<Long, ThreadInfo> byId) {
+        Set<Long> seen = new HashSet<>();
+        ThreadInfo at = t;
+        while (at != null && seen.add(at.getThreadId())) {
+            Thread.State s = at.getThreadState();
+            if (s != Thread.State.WAITING && s != Thread.State.BLOCKED) return false;
+            at = byId.get(at.getLockOwnerId());
+        }
+        return at != null; // back at a thread already seen: a cycle of untimed waits
     }
 
     private static String held(ThreadInfo t) {

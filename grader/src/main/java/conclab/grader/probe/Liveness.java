@@ -9,13 +9,17 @@ import java.util.Map;
 
 /**
  * Runs pieces of a learner's code on their own platform threads and requires them all to finish in time.
- * When they do not, the failure says why: the deadlock cycle ({@link Hang#deadlock}, checked every 50 ms
- * so a deadlock fails at once, not at the time limit), or what each thread was doing at the limit.
+ * When they do not, the failure says why: the deadlock cycle ({@link Hang#deadlock}, checked every 50 ms;
+ * the same cycle seen for {@link #CONFIRM} fails at once, not at the time limit), or what each thread was doing
+ * at the limit.
  *
  * <p>Threads that never finish are daemons and are left behind: the test JVM ends after the tests.
  */
 public final class Liveness {
     private Liveness() {}
+
+    /** How long the same deadlock cycle must last before a probe fails on it (a real one lasts for ever). */
+    static final Duration CONFIRM = Duration.ofSeconds(1);
 
     /** Code run by a probe; may throw anything. */
     @FunctionalInterface
@@ -71,9 +75,14 @@ public final class Liveness {
         }
     }
 
-    /** Waits for {@code threads} to end, failing early on a deadlock among them and at {@code limit}. */
+    /**
+     * Waits for {@code threads} to end, failing early on a deadlock among them (the same cycle of untimed waits
+     * for {@link #CONFIRM}) and at {@code limit}.
+     */
     public static void await(String what, Duration limit, List<Thread> threads) {
         long deadline = System.nanoTime() + limit.toNanos();
+        String seen = null;   // the cycle seen at the last check, and since when
+        long since = 0;
         for (Thread t : threads) {
             while (t.isAlive()) {
                 long left = deadline - System.nanoTime();
@@ -88,7 +97,12 @@ public final class Liveness {
                     throw new AssertionError("the check was interrupted while waiting for " + what);
                 }
                 String cycle = Hang.deadlock(threads);
-                if (cycle != null) throw new AssertionError(what + " did not finish: a deadlock.\n" + cycle);
+                if (cycle == null || !cycle.equals(seen)) {
+                    seen = cycle;
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since >= CONFIRM.toNanos()) {
+                    throw new AssertionError(what + " did not finish: a deadlock.\n" + cycle);
+                }
             }
         }
     }

@@ -45,43 +45,32 @@ class TryTransferTest {
     @Test
     @Property("gives-up-in-time")
     void givesUpInTime() throws InterruptedException {
-        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
-        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
-            b.lock.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                // ends the test
-            } finally {
-                b.lock.unlock();
-            }
-        });
-        held.await();
-        try {
-            Waiting call = Waiting.start("tryTransfer(a, b, 10, 200 ms) while another thread holds b's lock",
-                    () -> Bank.tryTransfer(a, b, 10, 200));
-            Object moved = call.returns(Duration.ofSeconds(3));
-            if (!Boolean.FALSE.equals(moved)) throw new AssertionError("tryTransfer returned " + moved + " although it could not get b's lock.");
-            if (a.lock.isLocked()) {
-                throw new AssertionError("After tryTransfer gave up, a's lock was still held: unlock what you locked before giving up.");
-            }
-            if (a.balance != 100 || b.balance != 100) {
-                throw new AssertionError("tryTransfer gave up but the balances changed to " + a.balance + " and " + b.balance + ".");
-            }
-        } finally {
-            release.countDown();
-            holder.join();
-        }
-        long elapsed = timedGiveUp(a, b, a, 200);   // a's lock held by another thread: tryTransfer(a, b) must give up too
-        if (elapsed < 150) {
-            throw new AssertionError("tryTransfer(a, b, 10, 200 ms) gave up after " + elapsed + " ms: it must keep trying"
-                    + " for about timeoutMillis before it gives up.");
-        }
-        if (b.lock.isLocked()) throw new AssertionError("After tryTransfer gave up (a's lock taken), b's lock was still held.");
+        givesUpWhileTaken("b");   // the second lock taken: it gets a's, must wait for b's, and must let a's go
+        givesUpWhileTaken("a");   // the first lock taken
         triesUntilTheLockIsFree();
         letsGoWhenInterrupted();
+    }
+
+    /**
+     * Another thread holds the lock of account {@code taken} ("a" or "b") while tryTransfer(a, b, 10, 200 ms)
+     * runs: it must return false after at least 150 ms, holding no lock, and move nothing.
+     */
+    static void givesUpWhileTaken(String taken) throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        LockedAccount held = taken.equals("a") ? a : b, other = held == a ? b : a;
+        String call = "tryTransfer(a, b, 10, 200 ms) while another thread holds " + taken + "'s lock";
+        long elapsed = timedGiveUp(a, b, held, 200);
+        if (elapsed < 150) {
+            throw new AssertionError(call + " gave up after " + elapsed + " ms: it must keep trying"
+                    + " for about timeoutMillis before it gives up.");
+        }
+        if (other.lock.isLocked()) {
+            throw new AssertionError("After " + call + " gave up, " + (other == a ? "a" : "b") + "'s lock was still held:"
+                    + " unlock what you locked before giving up.");
+        }
+        if (a.balance != 100 || b.balance != 100) {
+            throw new AssertionError(call + " gave up but the balances changed to " + a.balance + " and " + b.balance + ".");
+        }
     }
 
     /** Holds {@code taken}'s lock from another thread while tryTransfer(from, to, 10, timeout) runs: returns its ms. */
@@ -105,7 +94,8 @@ class TryTransferTest {
                     + (taken == from ? "a" : "b") + "'s lock", () -> Bank.tryTransfer(from, to, 10, timeout));
             Object moved = call.returns(Duration.ofSeconds(3));
             long elapsed = (System.nanoTime() - start) / 1_000_000;
-            if (!Boolean.FALSE.equals(moved)) throw new AssertionError("tryTransfer returned " + moved + " although it could not get a lock.");
+            if (!Boolean.FALSE.equals(moved)) throw new AssertionError("tryTransfer returned " + moved + " although it could not get "
+                    + (taken == from ? "a" : "b") + "'s lock.");
             return elapsed;
         } finally {
             release.countDown();

@@ -1,0 +1,68 @@
+package conclab.grader.probe;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/** A cycle of untimed lock waits is a deadlock; one with a timed tryLock in it breaks itself and is none. */
+class HangTest {
+    /** Two threads take a lock each, then wait for the other's: timed (tryLock) or not (lock). */
+    private static List<Thread> cross(boolean timed, ReentrantLock x, ReentrantLock y) {
+        CyclicBarrier both = new CyclicBarrier(2);
+        Thread a = Thread.ofPlatform().daemon().name("x then y").start(() -> take(x, y, timed, both));
+        Thread b = Thread.ofPlatform().daemon().name("y then x").start(() -> take(y, x, false, both));
+        return List.of(a, b);
+    }
+
+    private static void take(ReentrantLock first, ReentrantLock second, boolean timed, CyclicBarrier both) {
+        first.lock();
+        try {
+            both.await();
+            if (timed) {
+                if (second.tryLock(2, TimeUnit.SECONDS)) second.unlock();
+            } else {
+                second.lock();
+                second.unlock();
+            }
+        } catch (Exception e) {
+            // ends the thread
+        } finally {
+            first.unlock();
+        }
+    }
+
+    private static void untilCycle(List<Thread> threads, ReentrantLock x, ReentrantLock y) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!(x.hasQueuedThreads() && y.hasQueuedThreads()) && System.nanoTime() < end) Thread.sleep(1);
+        assertTrue(x.hasQueuedThreads() && y.hasQueuedThreads(), "the two threads never waited for each other");
+    }
+
+    @Test
+    void aCycleWithATimedWaitIsNoDeadlock() throws InterruptedException {
+        ReentrantLock x = new ReentrantLock(), y = new ReentrantLock();
+        List<Thread> threads = cross(true, x, y);
+        untilCycle(threads, x, y);
+        assertNull(Hang.deadlock(threads));
+        Liveness.await("a cycle broken by a timeout", Duration.ofSeconds(10), threads); // breaks after 2 s
+    }
+
+    @Test
+    void aCycleOfUntimedWaitsIsADeadlock() throws InterruptedException {
+        ReentrantLock x = new ReentrantLock(), y = new ReentrantLock();
+        List<Thread> threads = cross(false, x, y);
+        untilCycle(threads, x, y);
+        assertNotNull(Hang.deadlock(threads));
+        long start = System.nanoTime();
+        AssertionError e = assertThrows(AssertionError.class, () -> Liveness.await("a deadlock", Duration.ofSeconds(30), threads));
+        assertTrue(e.getMessage().contains("a deadlock.\nDeadlock"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "the deadlock was not reported before the limit");
+    }
+}
