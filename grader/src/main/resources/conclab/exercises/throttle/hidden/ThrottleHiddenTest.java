@@ -94,30 +94,14 @@ class ThrottleHiddenTest {
     @Test
     @Property("waits-idle")
     void aWaitingCallUsesNoCpu() throws InterruptedException {
-        Throttle t = new Throttle(1);
-        CountDownLatch in = new CountDownLatch(1), release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().start(() -> {
-            try {
-                t.call(() -> { in.countDown(); release.await(); return null; });
-            } catch (Exception e) {
-                // ends the test
-            }
-        });
-        Waiting waiting = null;
-        try {
-            if (!in.await(10, TimeUnit.SECONDS)) throw new AssertionError("A first call through a throttle of 1 did not start its task.");
-            waiting = Waiting.start("a call waiting for the only place", () -> t.call(() -> "late"));
-            waiting.watch(Duration.ofMillis(200)); // lets the thread start and reach its wait
+        try (var held = new OnlyPlaceHeld()) {
+            Waiting waiting = held.waiting;
             Waiting.Watch seen = Waiting.watchWhileWorking(waiting.thread(), Duration.ofMillis(500));
             if (waiting.done()) return; // it did not wait at all: "limits" says so
             if (seen.spins()) {
                 throw new AssertionError("While the only place of a throttle of 1 was held, a call waiting for it kept running: "
                         + seen.describe() + ". Wait in acquire(), which parks the thread, instead of polling tryAcquire().");
             }
-        } finally {
-            release.countDown();
-            holder.join();
-            if (waiting != null) waiting.thread().join(Duration.ofSeconds(10));
         }
     }
 
@@ -133,20 +117,8 @@ class ThrottleHiddenTest {
     @Test
     @Property("no-poll")
     void aWaitingCallDoesNotPoll() throws InterruptedException {
-        Throttle t = new Throttle(1);
-        CountDownLatch in = new CountDownLatch(1), release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().start(() -> {
-            try {
-                t.call(() -> { in.countDown(); release.await(); return null; });
-            } catch (Exception e) {
-                // ends the test
-            }
-        });
-        Waiting waiting = null;
-        try {
-            if (!in.await(10, TimeUnit.SECONDS)) throw new AssertionError("A first call through a throttle of 1 did not start its task.");
-            waiting = Waiting.start("a call waiting for the only place", () -> t.call(() -> "late"));
-            waiting.watch(Duration.ofMillis(200)); // lets the thread start and reach its wait
+        try (var held = new OnlyPlaceHeld()) {
+            Waiting waiting = held.waiting;
             long before = waitedCount(waiting.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             int looks = 0, asleep = 0;
@@ -164,10 +136,40 @@ class ThrottleHiddenTest {
                         + " stack: it polls, trying again and again, and gets a freed place late. Wait once in acquire(), which"
                         + " parks the thread until a place is freed.");
             }
-        } finally {
+        }
+    }
+
+    /**
+     * A throttle of 1 whose only place a first call holds, and a second call started meanwhile, waiting for that
+     * place (given 200 ms to reach its wait). Closing releases the first call and waits for both to end.
+     */
+    private static final class OnlyPlaceHeld implements AutoCloseable {
+        private final CountDownLatch in = new CountDownLatch(1), release = new CountDownLatch(1);
+        private final Thread holder;
+        final Waiting waiting;
+
+        OnlyPlaceHeld() throws InterruptedException {
+            Throttle t = new Throttle(1);
+            holder = Thread.ofPlatform().start(() -> {
+                try {
+                    t.call(() -> { in.countDown(); release.await(); return null; });
+                } catch (Exception e) {
+                    // ends the test
+                }
+            });
+            if (!in.await(10, TimeUnit.SECONDS)) {
+                release.countDown();
+                throw new AssertionError("A first call through a throttle of 1 did not start its task.");
+            }
+            waiting = Waiting.start("a call waiting for the only place", () -> t.call(() -> "late"));
+            waiting.watch(Duration.ofMillis(200)); // lets the thread start and reach its wait
+        }
+
+        @Override
+        public void close() throws InterruptedException {
             release.countDown();
             holder.join();
-            if (waiting != null) waiting.thread().join(Duration.ofSeconds(10));
+            waiting.thread().join(Duration.ofSeconds(10));
         }
     }
 
