@@ -1,4 +1,4 @@
-// fails: returns-at-once, completes-after-all, no-waiting
+// fails: returns-at-once, completes-after-all, no-waiting, concurrent-fetches
 // Each page is waited for in turn: the caller is blocked until the last one comes.
 import java.util.LinkedHashMap;
 import java.util.List;

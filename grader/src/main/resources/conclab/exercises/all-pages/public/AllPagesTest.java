@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,14 +51,18 @@ class AllPagesTest {
         Fetches fetches = new Fetches();
         Call call = new Call(fetches);
         fetches.succeed("/goods/1/");
-        fetches.succeed("/goods/3/");
+        // a failure that comes through a dependent stage arrives wrapped, as CompletionException(cause)
+        fetches.fail("/goods/3/", new CompletionException(new IOException("HTTP 503")));
         fetches.fail("/goods/2/", new IOException("HTTP 500"));
-        Map<String, String> got = expectDone(call.future(), "/goods/2/ failed with IOException(\"HTTP 500\")");
+        String when = "/goods/2/ failed with IOException(\"HTTP 500\") and /goods/3/ with"
+                + " CompletionException(IOException(\"HTTP 503\"))";
+        Map<String, String> got = expectDone(call.future(), when);
         Map<String, String> want = fetches.pages();
         want.put("/goods/2/", "error: HTTP 500");
+        want.put("/goods/3/", "error: HTTP 503");
         if (!want.equals(got)) {
-            throw new AssertionError("When /goods/2/ failed with IOException(\"HTTP 500\"), the future held " + got
-                    + "; expected " + want + ".");
+            throw new AssertionError("When " + when + ", the future held " + got + "; expected " + want
+                    + " (the message of a CompletionException's cause, not of the wrapper).");
         }
     }
 
