@@ -40,7 +40,7 @@ public final class Visibility {
             return (volatileFlag ? "volatile" : "plain") + " flag: " + (stopped
                     ? "the worker stopped " + millis + " ms after the flag was set"
                     + String.format(", after %,d spins", spins)
-                    : "the worker was STILL RUNNING " + millis + " ms after the flag was set: it never saw it");
+                    : "the worker was STILL RUNNING " + millis + " ms after the flag was set: it had not seen it");
         }
     }
 
