@@ -4,6 +4,7 @@ import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Public tests of the try-transfer exercise: the learner may read them. */
@@ -103,10 +104,15 @@ class TryTransferTest {
         }
     }
 
-    /** b's lock is taken when a 2 s tryTransfer starts, and freed once it waits: it must then succeed. */
+    /**
+     * b's lock is taken when a 3 s tryTransfer starts, and freed once the call waits (or after 1 s of running):
+     * it must then succeed within 1 s of the freeing, long before its timeout ends. Both moments are read on the
+     * threads themselves: just after the holder's unlock, just after tryTransfer returns.
+     */
     static void triesUntilTheLockIsFree() throws InterruptedException {
         LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
         CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        AtomicLong freedAt = new AtomicLong(), returnedAt = new AtomicLong();
         Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
             b.lock.lock();
             try {
@@ -116,26 +122,38 @@ class TryTransferTest {
                 // ends the test
             } finally {
                 b.lock.unlock();
+                freedAt.set(System.nanoTime());
             }
         });
         held.await();
+        String what = "tryTransfer(a, b, 10, 3000 ms)";
         Waiting call;
         try {
-            call = Waiting.start("tryTransfer(a, b, 10, 2000 ms), b's lock freed while it tries", () -> Bank.tryTransfer(a, b, 10, 2000));
+            call = Waiting.start(what + ", b's lock freed while it tries", () -> {
+                boolean moved = Bank.tryTransfer(a, b, 10, 3000);
+                returnedAt.set(System.nanoTime());
+                return moved;
+            });
             long until = System.nanoTime() + 1_000_000_000L;   // until it has tried once and waits (or has given up)
             while (!call.done() && call.thread().getState() == Thread.State.RUNNABLE && System.nanoTime() < until) Thread.sleep(1);
             if (call.done()) {
-                throw new AssertionError("tryTransfer(a, b, 10, 2000 ms) returned " + call.returns(Duration.ZERO)
+                throw new AssertionError(what + " returned " + call.returns(Duration.ZERO)
                         + " at once while b's lock was taken: it must keep trying for about timeoutMillis.");
             }
         } finally {
             release.countDown();
             holder.join();
         }
-        Object moved = call.returns(Duration.ofSeconds(3));
+        Object moved = call.returns(Duration.ofSeconds(5));
         if (!Boolean.TRUE.equals(moved) || a.balance != 90 || b.balance != 110) {
-            throw new AssertionError("b's lock was freed while tryTransfer(a, b, 10, 2000 ms) tried, but it returned " + moved
+            throw new AssertionError("b's lock was freed while " + what + " tried, but it returned " + moved
                     + " and the balances are " + a.balance + " and " + b.balance + ", not true, 90 and 110.");
+        }
+        long late = (returnedAt.get() - freedAt.get()) / 1_000_000;
+        if (late > 1000) {
+            throw new AssertionError("b's lock was freed while " + what + " tried, and it returned true only " + late
+                    + " ms later: it must keep trying while it waits, so that it succeeds soon after the lock is"
+                    + " freed (within 1 s here), not at the end of the timeout.");
         }
     }
 
