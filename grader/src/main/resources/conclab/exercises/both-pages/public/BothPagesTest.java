@@ -1,3 +1,4 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,18 +186,14 @@ class BothPagesTest {
         expect(List.of("page a", "page b"), call.future());
     }
 
-    /** The threads other than this one now waiting inside CompletableFuture's join() or get(). */
+    /**
+     * The threads, platform and virtual, now waiting inside CompletableFuture's join() or get(), from a thread
+     * dump ({@code Thread.getAllStackTraces} lists no virtual threads). This thread is not waiting while it looks.
+     */
     static List<String> waitingOnAFuture() {
         List<String> names = new ArrayList<>();
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-            if (e.getKey() == Thread.currentThread()) continue;
-            for (StackTraceElement f : e.getValue()) {
-                if (f.getClassName().equals("java.util.concurrent.CompletableFuture")
-                        && (f.getMethodName().equals("waitingGet") || f.getMethodName().equals("timedGet"))) {
-                    names.add("\"" + e.getKey().getName() + "\"");
-                    break;
-                }
-            }
+        for (String method : List.of("CompletableFuture.waitingGet", "CompletableFuture.timedGet")) {
+            for (String name : Hang.threadsIn(method)) names.add(name.isEmpty() ? "a virtual thread" : "\"" + name + "\"");
         }
         return names;
     }
