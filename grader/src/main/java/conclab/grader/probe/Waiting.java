@@ -81,6 +81,56 @@ public final class Waiting {
     private static final long STEADY_NANOS = 50_000_000L;
 
     /**
+     * Looks at how the call waits while it should wait, for as long as it takes, for threads it started (the
+     * test holds one of them): whether it waits in {@code Thread.join} with a time limit ({@code join(2000)},
+     * {@code join(Duration)}), which gives up when the time is up though the thread still runs.
+     *
+     * <p>Looks about every millisecond, up to {@code limit}, until the call has returned, or has been parked
+     * (WAITING or TIMED_WAITING) for 50 ms on end, or was seen 3 times in a row TIMED_WAITING (before and
+     * after the look at its stack) with a frame of {@code Thread.join} among the JDK frames on top of its
+     * stack. A join with no time limit is WAITING (in {@code Object.wait} for a platform thread, in
+     * {@code CountDownLatch.await} for a virtual one); other waits, timed or not ({@code Future.get},
+     * {@code ExecutorService.close}), have no {@code Thread.join} frame and are not judged here.
+     *
+     * @return where it waits ("Parallel.runAll (line 9 of your solution cell)", or "Thread.join" when no
+     *     frame of the learner's is on the stack) if it waited in a timed join, else null
+     */
+    public String joinsWithTimeLimit(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos(), parkedSince = -1;
+        int timedJoinLooks = 0;
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+            Thread.State before = thread.getState();
+            StackTraceElement[] stack = thread.getStackTrace();
+            Thread.State after = thread.getState();
+            boolean parked = (before == Thread.State.WAITING || before == Thread.State.TIMED_WAITING) && after == before;
+            if (!parked) {
+                parkedSince = -1;
+                timedJoinLooks = 0;
+            } else {
+                if (parkedSince < 0) parkedSince = System.nanoTime();
+                timedJoinLooks = before == Thread.State.TIMED_WAITING && inJoin(stack) ? timedJoinLooks + 1 : 0;
+                if (timedJoinLooks >= 3) {
+                    String at = Evidence.where(stack);
+                    return at == null ? "Thread.join" : at;
+                }
+                if (System.nanoTime() - parkedSince >= STEADY_NANOS) return null;
+            }
+            sleepQuietly(1);
+        }
+        return null;
+    }
+
+    /** Whether a frame of {@code Thread.join} is among the JDK frames on top of {@code stack}. */
+    private static boolean inJoin(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) return false;
+            if (c.equals("java.lang.Thread") && e.getMethodName().equals("join")) return true;
+        }
+        return false;
+    }
+
+    /**
      * What a watched thread did during a window of wall time: the CPU time it used, and in how many of the
      * samples its state was RUNNABLE; and, when the watching thread did CPU work of its own meanwhile (see
      * {@link #watchWhileWorking}), how much CPU time that work took.

@@ -27,6 +27,12 @@ class CrawlHiddenTest {
         List<String> urls = new ArrayList<>(CrawlTest.urls(10));
         urls.add(5, "stop");
         Map<String, String> pages = CrawlTest.fetchAll(urls, 2, url -> "page of " + url);
+        List<String> missing = urls.stream().filter(url -> !url.equals("stop") && !("page of " + url).equals(pages.get(url))).toList();
+        if (!missing.isEmpty()) { // a consumer that took "stop" for its pill leaves the other pages to the other consumer
+            throw new AssertionError("Among 11 URLs, " + missing.size() + " other than \"stop\" (" + missing.get(0)
+                    + (missing.size() > 1 ? ", ..." : "") + ") did not have their page in the result; the URL \"stop\" gave "
+                    + pages.get("stop") + ".");
+        }
         if (!"page of stop".equals(pages.get("stop"))) {
             throw new AssertionError("Among 11 URLs, the URL \"stop\" gave " + pages.get("stop") + ", not its page: a consumer"
                     + " took it for its pill. Compare with == against a pill that is an object of its own (new String(\"stop\")),"

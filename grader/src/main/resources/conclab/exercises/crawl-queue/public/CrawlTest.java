@@ -49,8 +49,9 @@ class CrawlTest {
 
     /**
      * 5 URLs, 3 consumers; the fetch of the last URL waits until fetchAll has returned, or has waited (parked,
-     * not in a sleep) for 50 ms on end, or 5 s have passed. A fetchAll that reads the pages before its consumers
-     * have ended (a copy, say) misses that page.
+     * not in a sleep) for 50 ms on end, or 5 s have passed. A fetchAll that returned meanwhile did not wait for
+     * its consumers; one that waits in a Thread.join with a time limit gives up on a fetch that takes longer;
+     * one that reads the pages before its consumers have ended (a copy, say) misses that page.
      */
     static void lastFetchedLast() {
         List<String> urls = urls(5);
@@ -67,6 +68,21 @@ class CrawlTest {
             return "page of " + url;
         }));
         waitsOrReturns(run, Duration.ofSeconds(5));
+        String timed = run.done() ? null : run.joinsWithTimeLimit(Duration.ofSeconds(2));
+        if (run.done()) { // the fetch of the last URL is still held: the consumer that took it has not ended
+            release.countDown();
+            run.returns(Duration.ZERO); // rethrows what fetchAll threw
+            throw new AssertionError("fetchAll returned while the fetch of " + slow + " was still running (the test held it):"
+                    + " a consumer was still at work, so the result was not complete yet. Join every consumer"
+                    + " before returning.");
+        }
+        if (timed != null) {
+            release.countDown();
+            run.returns(Duration.ofSeconds(6)); // rethrows what fetchAll threw
+            throw new AssertionError("While the fetch of " + slow + " was held, fetchAll waited in Thread.join with a time limit"
+                    + " (at " + timed + "): a join(1000) or join(Duration) gives up when the time is up, and fetchAll then"
+                    + " returns while a fetch that takes longer is still running. Wait with join(), which has no time limit.");
+        }
         release.countDown();
         @SuppressWarnings("unchecked")
         Map<String, String> pages = (Map<String, String>) run.returns(Duration.ofSeconds(6));

@@ -102,6 +102,22 @@ class ParallelTest {
             run.returns(Duration.ofSeconds(8));
             throw new AssertionError(message);
         }
+        // The 4 tasks are held for as long as the test likes: runAll should wait for them with no time limit.
+        String timed = run.joinsWithTimeLimit(Duration.ofSeconds(2));
+        if (run.done()) {
+            String message = "runAll returned while its 4 tasks were held, none of them finished: wait for every thread"
+                    + " (join, with no time limit) before returning.";
+            release.countDown();
+            run.returns(Duration.ZERO); // rethrows what runAll threw
+            throw new AssertionError(message);
+        }
+        if (timed != null) {
+            release.countDown();
+            run.returns(Duration.ofSeconds(20)); // rethrows what runAll threw
+            throw new AssertionError("While its 4 tasks were held, runAll waited in Thread.join with a time limit (at " + timed
+                    + "): a join(2000) or join(Duration) gives up when the time is up, and runAll then returns while a task"
+                    + " that takes longer is still running. Wait with join(), which has no time limit.");
+        }
         release.countDown();
         run.returns(Duration.ofSeconds(5));
         if (finished.get() != 4) throw new AssertionError("runAll returned with " + finished.get() + " of 4 tasks finished.");
