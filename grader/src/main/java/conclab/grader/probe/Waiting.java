@@ -1,6 +1,7 @@
 package conclab.grader.probe;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -237,6 +238,66 @@ public final class Waiting {
     /** In words, where the thread waits now: "Condition.await", "Object.wait", "Thread.sleep", ... */
     public String waitsIn() {
         return waitKind(thread.getStackTrace());
+    }
+
+    /**
+     * Returns how many times {@code thread} has begun to wait since it started: each entry into WAITING or
+     * TIMED_WAITING ({@code LockSupport.park}, and so every {@code java.util.concurrent} wait;
+     * {@code Object.wait}; {@code Thread.sleep}; {@code Thread.join}) adds one, as
+     * {@link ThreadInfo#getWaitedCount} counts. A thread parked once, in one untimed or long timed wait,
+     * adds one in all, however long it waits; one that polls (a short sleep or timed wait in a loop) adds
+     * one per turn of its loop. So the difference of two calls says how often a thread woke up and waited
+     * again in between.
+     *
+     * <p>The value is a snapshot, racy by nature: the thread may begin another wait as soon as this returns.
+     * A difference of two calls bounds the waits begun between them, not the waits of an exact window of
+     * time; and JDK code itself may park more than once per call (a contended lock taken on the way), so a
+     * check should allow a few waits, not demand exactly one.
+     *
+     * @param thread any platform thread (one this class started, or not)
+     * @return the number of waits begun so far, or -1 if {@code thread} is not alive (not yet started, or
+     *     ended), so that a difference taken across its end cannot be mistaken for a count
+     */
+    public static long waitedCount(Thread thread) {
+        ThreadInfo i = MX.getThreadInfo(thread.threadId());
+        return i == null ? -1 : i.getWaitedCount();
+    }
+
+    /**
+     * Returns whether {@code thread} is in {@code Thread.sleep} now: whether any frame of its stack is
+     * {@code Thread.sleep} (or a JDK method of {@code Thread} whose name begins with "sleep"), whether the
+     * program called it directly or through {@code TimeUnit.sleep}. A thread parked in a
+     * {@code java.util.concurrent} wait, in {@code Object.wait} or in {@code LockSupport.parkNanos} is not
+     * in {@code Thread.sleep}.
+     *
+     * <p>This looks at the stack once ({@link Thread#getStackTrace}), so it is racy: a thread that sleeps
+     * a millisecond at a time is caught only in some of many looks; a check samples repeatedly and counts.
+     * Broader than {@code waitsIn().equals("Thread.sleep")}, which names only the outermost JDK call
+     * ("TimeUnit.sleep" when the program slept through a {@code TimeUnit}).
+     *
+     * @param thread any thread (one this class started, or not)
+     * @return true if a frame of its stack is in {@code Thread.sleep}; false if none is, or if
+     *     {@code thread} is not alive (its stack is empty)
+     */
+    public static boolean sleeps(Thread thread) {
+        for (StackTraceElement e : thread.getStackTrace()) {
+            if (e.getClassName().equals("java.lang.Thread") && e.getMethodName().startsWith("sleep")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Returns the kind of a {@code java.util.concurrent} synchronizer in words, as {@link #waitsIn} names
+     * the class of a call: "Condition" for a lock's condition ({@code AbstractQueuedSynchronizer}'s
+     * {@code ConditionObject}), else the simple name of the outermost class, so that the inner
+     * {@code Sync} of a {@code Semaphore} or a {@code ReentrantLock}, which {@code LockSupport.getBlocker}
+     * gives for a thread parked in one, is "Semaphore" or "ReentrantLock".
+     *
+     * @param blocker a synchronizer, typically {@code LockSupport.getBlocker(thread)}; not null
+     * @return its kind: "Condition", "Semaphore", "ReentrantLock", "CountDownLatch", ...
+     */
+    public static String kind(Object blocker) {
+        return name(blocker.getClass().getName());
     }
 
     /** Whether the thread waits in {@code Condition.await} (a {@code ReentrantLock}'s condition). */

@@ -1,9 +1,6 @@
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -209,14 +206,6 @@ class AsCompletedHiddenTest {
         call.returns(LIMIT);
     }
 
-    static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
-    /** How many times the thread has waited (parked, slept, or waited on a monitor) since it started; -1 once it has ended. */
-    static long waitedCount(Thread t) {
-        ThreadInfo i = MX.getThreadInfo(t.threadId());
-        return i == null ? -1 : i.getWaitedCount();
-    }
-
     @Test
     @Property("no-poll")
     void noPoll() throws Exception {
@@ -231,14 +220,14 @@ class AsCompletedHiddenTest {
                 throw new AssertionError("The 2 tasks did not both start within " + LIMIT.toSeconds() + " s.");
             }
             call.parks(Duration.ofSeconds(1)); // settles; a caller that never parks is watched all the same
-            long before = waitedCount(call.thread());
+            long before = Waiting.waitedCount(call.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             boolean sleeps = false;
             while (System.nanoTime() < end && !call.done()) {
                 if (call.waitsIn().equals("Thread.sleep")) sleeps = true;
                 Thread.sleep(5); // samples the caller; synchronises nothing
             }
-            long after = waitedCount(call.thread());
+            long after = Waiting.waitedCount(call.thread());
             if (call.done() || after < 0) throw new AssertionError("forEach returned while its 2 tasks were still held at a latch.");
             long wakes = after - before;
             if (sleeps || wakes > 3) {

@@ -156,12 +156,6 @@ class BoundedPoolHiddenTest {
     }
     static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
 
-    /** How many times the thread has waited (parked, slept, or waited on a monitor) since it started; -1 once it has ended. */
-    static long waitedCount(Thread t) {
-        ThreadInfo i = MX.getThreadInfo(t.threadId());
-        return i == null ? -1 : i.getWaitedCount();
-    }
-
     /**
      * What a parked thread waits on, as {@link LockSupport#getBlocker} tells: a java.util.concurrent
      * synchronizer (a queue's or a lock's Condition, a Semaphore, a lock, a latch, a Future) whose release wakes
@@ -179,15 +173,6 @@ class BoundedPoolHiddenTest {
         return b;
     }
 
-    /** A blocker's kind in words: "Condition", "Semaphore", "ReentrantLock", ... */
-    static String kind(Object blocker) {
-        String c = blocker.getClass().getName();
-        if (c.endsWith("$ConditionObject")) return "Condition";
-        String simple = c.substring(c.lastIndexOf('.') + 1);
-        int inner = simple.indexOf('$');
-        return inner < 0 ? simple : simple.substring(0, inner);
-    }
-
     @Test
     @Property("no-poll")
     void noPoll() throws Exception {
@@ -196,7 +181,7 @@ class BoundedPoolHiddenTest {
             if (stuck != null) throw new AssertionError(stuck);
             Waiting w = caller(f.pool, new BoundedPoolTest.Probe(), "task 5");
             waitsFor(w);
-            long before = waitedCount(w.thread());
+            long before = Waiting.waitedCount(w.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             String sleeps = null, bareIn = null;
             int samples = 0, bare = 0;
@@ -210,7 +195,7 @@ class BoundedPoolHiddenTest {
                 }
                 Thread.sleep(5);
             }
-            long after = waitedCount(w.thread());
+            long after = Waiting.waitedCount(w.thread());
             if (w.done() || after < 0) throw new AssertionError("execute(task 5) returned on a full pool instead of waiting for a place.");
             long wakes = after - before;
             if (sleeps != null || wakes > 3) {
@@ -270,8 +255,8 @@ class BoundedPoolHiddenTest {
                 Object b1 = synchronizer(first.thread()), b2 = synchronizer(second.thread());
                 if (b1 != null && b2 != null && b1 != b2) {
                     apart++;
-                    firstOn = kind(b1);
-                    secondOn = kind(b2);
+                    firstOn = Waiting.kind(b1);
+                    secondOn = Waiting.kind(b2);
                 }
                 Thread.sleep(2);
             }

@@ -1,8 +1,5 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +107,7 @@ class ThrottleHiddenTest {
      * again and again with a sleep (or a short timed wait) between tries: such a poller uses little CPU, so
      * "waits-idle" may not see it, but it sees a freed place late. Probed while the only place is held for
      * 1 s: the waiting thread's stack is looked at every millisecond (never in Thread.sleep), and
-     * {@link ThreadInfo#getWaitedCount} says how many times it began to wait (a thread parked in acquire()
+     * {@link Waiting#waitedCount} says how many times it began to wait (a thread parked in acquire()
      * begins once, before the second starts). A call that does not wait at all is left to "limits", one
      * that spins to "waits-idle".
      */
@@ -119,15 +116,15 @@ class ThrottleHiddenTest {
     void aWaitingCallDoesNotPoll() throws InterruptedException {
         try (var held = new OnlyPlaceHeld()) {
             Waiting waiting = held.waiting;
-            long before = waitedCount(waiting.thread());
+            long before = Waiting.waitedCount(waiting.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             int looks = 0, asleep = 0;
             while (System.nanoTime() < end && !waiting.done()) {
                 looks++;
-                if (sleeps(waiting.thread())) asleep++;
+                if (Waiting.sleeps(waiting.thread())) asleep++;
                 Thread.sleep(1);
             }
-            long after = waitedCount(waiting.thread());
+            long after = Waiting.waitedCount(waiting.thread());
             if (waiting.done() || before < 0 || after < 0) return; // it did not wait at all: "limits" says so
             long waits = after - before;
             if (asleep > 0 || waits > 3) {
@@ -171,21 +168,5 @@ class ThrottleHiddenTest {
             holder.join();
             waiting.thread().join(Duration.ofSeconds(10));
         }
-    }
-
-    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
-    /** How many times {@code t} has begun to wait (park, Object.wait, sleep), or -1 once it has ended. */
-    private static long waitedCount(Thread t) {
-        ThreadInfo i = MX.getThreadInfo(t.threadId());
-        return i == null ? -1 : i.getWaitedCount();
-    }
-
-    /** Whether {@code t} is in Thread.sleep now (called directly, or through TimeUnit.sleep). */
-    private static boolean sleeps(Thread t) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            if (e.getClassName().equals("java.lang.Thread") && e.getMethodName().startsWith("sleep")) return true;
-        }
-        return false;
     }
 }

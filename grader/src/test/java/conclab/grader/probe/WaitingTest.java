@@ -1,0 +1,168 @@
+package conclab.grader.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The small probes of {@link Waiting} that hidden tests share: {@link Waiting#waitedCount}, {@link Waiting#sleeps}
+ * and {@link Waiting#kind}. Every step is ordered by latches; a thread's wait is seen by its state, looked at
+ * in a bounded loop, never by sleeping the test.
+ */
+class WaitingTest {
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
+    /** Waits (bounded) until {@code t} is WAITING or TIMED_WAITING: parked, asleep or in Object.wait. */
+    private static void untilWaiting(Thread t) {
+        long end = System.nanoTime() + LIMIT.toNanos();
+        while (System.nanoTime() < end) {
+            Thread.State s = t.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) return;
+            Thread.onSpinWait();
+        }
+        throw new AssertionError(t.getName() + " never waited; it is " + t.getState());
+    }
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        assertTrue(latch.await(LIMIT.toSeconds(), TimeUnit.SECONDS), "a latch was never counted down");
+    }
+
+    @Test
+    void aThreadNotAliveHasNoWaitedCount() throws InterruptedException {
+        Thread t = Thread.ofPlatform().unstarted(() -> {});
+        assertEquals(-1, Waiting.waitedCount(t), "not started yet");
+        t.start();
+        t.join();
+        assertEquals(-1, Waiting.waitedCount(t), "ended");
+    }
+
+    /** Three waits, each begun after the test saw the last one: the count grows by at least one each time. */
+    @Test
+    void eachWaitAddsToTheCount() throws InterruptedException {
+        int n = 3;
+        CountDownLatch[] arrived = new CountDownLatch[n], go = new CountDownLatch[n];
+        for (int i = 0; i < n; i++) {
+            arrived[i] = new CountDownLatch(1);
+            go[i] = new CountDownLatch(1);
+        }
+        Thread t = Thread.ofPlatform().daemon().name("waits 3 times").start(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    arrived[i].countDown(); // never parks: the next wait the test sees is go[i]'s
+                    go[i].await();
+                }
+            } catch (InterruptedException e) {
+                // ends the thread
+            }
+        });
+        try {
+            long last = -1;
+            for (int i = 0; i < n; i++) {
+                await(arrived[i]);
+                untilWaiting(t);
+                long count = Waiting.waitedCount(t);
+                assertTrue(count >= 1 && count > last, "wait " + (i + 1) + ": count " + count + " after " + last);
+                last = count;
+                go[i].countDown();
+            }
+        } finally {
+            for (CountDownLatch g : go) g.countDown();
+            t.join(LIMIT);
+        }
+    }
+
+    /** A thread that sleeps through {@code how}, until interrupted; returns once it is asleep. */
+    private static Thread sleeper(String name, Sleep how, CountDownLatch arrived) throws InterruptedException {
+        Thread t = Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                arrived.countDown();
+                how.sleep();
+            } catch (InterruptedException e) {
+                // ends the thread
+            }
+        });
+        await(arrived);
+        untilWaiting(t);
+        return t;
+    }
+
+    @FunctionalInterface
+    private interface Sleep {
+        void sleep() throws InterruptedException;
+    }
+
+    @Test
+    void aThreadInThreadSleepSleeps() throws InterruptedException {
+        Thread t = sleeper("Thread.sleep", () -> Thread.sleep(Duration.ofMinutes(1)), new CountDownLatch(1));
+        try {
+            assertTrue(Waiting.sleeps(t));
+        } finally {
+            t.interrupt();
+            t.join(LIMIT);
+        }
+        assertFalse(t.isAlive());
+        assertFalse(Waiting.sleeps(t), "a thread that ended is not asleep");
+    }
+
+    @Test
+    void aThreadInTimeUnitSleepSleeps() throws InterruptedException {
+        Thread t = sleeper("TimeUnit.sleep", () -> TimeUnit.MINUTES.sleep(1), new CountDownLatch(1));
+        try {
+            assertTrue(Waiting.sleeps(t));
+        } finally {
+            t.interrupt();
+            t.join(LIMIT);
+        }
+    }
+
+    @Test
+    void aThreadParkedOrInObjectWaitDoesNotSleep() throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        Object monitor = new Object();
+        Thread parked = sleeper("latch", never::await, new CountDownLatch(1));
+        Thread timed = sleeper("parkNanos", () -> {
+            while (!Thread.currentThread().isInterrupted()) LockSupport.parkNanos(Duration.ofMinutes(1).toNanos());
+            throw new InterruptedException();
+        }, new CountDownLatch(1));
+        Thread waits = sleeper("Object.wait", () -> {
+            synchronized (monitor) {
+                monitor.wait();
+            }
+        }, new CountDownLatch(1));
+        try {
+            assertFalse(Waiting.sleeps(parked), "parked in CountDownLatch.await");
+            assertFalse(Waiting.sleeps(timed), "parked in LockSupport.parkNanos");
+            assertFalse(Waiting.sleeps(waits), "in Object.wait");
+        } finally {
+            for (Thread t : new Thread[] {parked, timed, waits}) t.interrupt();
+            for (Thread t : new Thread[] {parked, timed, waits}) t.join(LIMIT);
+        }
+    }
+
+    @Test
+    void kindNamesTheSynchronizer() throws InterruptedException {
+        assertEquals("Condition", Waiting.kind(new ReentrantLock().newCondition()));
+        assertEquals("Semaphore", Waiting.kind(new Semaphore(1)));
+        assertEquals("CountDownLatch", Waiting.kind(new CountDownLatch(1)));
+        // the blocker of a thread parked in acquire() is the Semaphore's inner Sync: still "Semaphore"
+        Semaphore none = new Semaphore(0);
+        Thread t = sleeper("acquire", none::acquire, new CountDownLatch(1));
+        try {
+            Object blocker = LockSupport.getBlocker(t);
+            assertTrue(blocker != null && blocker.getClass().getName().startsWith("java.util.concurrent.Semaphore$"),
+                    "blocker " + blocker);
+            assertEquals("Semaphore", Waiting.kind(blocker));
+        } finally {
+            t.interrupt();
+            t.join(LIMIT);
+        }
+    }
+}
