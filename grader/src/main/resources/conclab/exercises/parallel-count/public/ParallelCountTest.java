@@ -2,7 +2,10 @@ import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
+import java.io.IOException;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -158,14 +161,16 @@ class ParallelCountTest {
     }
 
     /**
-     * 4 threads each wait, at their first number, for a latch. Meanwhile this test does 300 ms of CPU work of
-     * its own, looking at count's calling thread between steps; then it opens the latch. A caller waiting in
-     * Future.get() or close() is WAITING and uses no CPU; one that loops until the parts are done keeps running.
+     * 4 threads each wait, at their first number, for a latch. Once all 4 are there, this test does 300 ms of
+     * CPU work of its own, looking at count's calling thread between steps, then looks 20 times at where it
+     * waits, and only then opens the latch. A caller waiting in Future.get() or close() is parked: it uses no CPU,
+     * is never in Thread.sleep, and is not woken while the ranges run. One that loops until the parts are done
+     * keeps running, or, with a sleep or a timed get() in the loop, keeps waking up.
      */
     @Test
     @Property("waits-without-spinning")
     void waitsWithoutSpinning() {
-        CountDownLatch release = new CountDownLatch(1), waiting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1), waiting = new CountDownLatch(4);
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
         Waiting run = Waiting.start("count-caller", () -> ParallelCount.count(4_000, 4, i -> {
             if (seen.add(Thread.currentThread())) {
@@ -179,11 +184,28 @@ class ParallelCountTest {
             return true;
         }));
         try {
-            waiting.await(5, TimeUnit.SECONDS);
+            waiting.await(5, TimeUnit.SECONDS); // all 4 threads have started: the caller has submitted every range
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        try {
+            run.parks(Duration.ofSeconds(1)); // the caller has settled into its wait (a spinning one never does: 1 s)
+        } catch (AssertionError | UnsupportedOperationException e) {
+            // count returned or threw without waiting: returns() below and the other properties tell
+        }
+        Path task = task("count-caller");
+        long before = wakeups(task);
         Waiting.Watch watch = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
+        int looks = 20, sleeping = 0;
+        for (int i = 0; i < looks; i++) {
+            if (sleeps(run.thread())) sleeping++;
+            try {
+                Thread.sleep(2); // spaces the looks: what is looked at keeps waiting on the latch meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long woken = before < 0 ? -1 : wakeups(task) - before;
         release.countDown();
         run.returns(Duration.ofSeconds(15));
         if (watch.spins()) {
@@ -191,5 +213,49 @@ class ParallelCountTest {
                     + " Wait for the tasks with Future.get() (or close the pool), which sleeps until they are done, not"
                     + " with a loop.");
         }
+        if (sleeping * 2 > looks) {
+            throw new AssertionError("While the threads waited, count's calling thread was in Thread.sleep in " + sleeping
+                    + " of " + looks + " looks: it polls, a loop with a sleep. Wait for the tasks with Future.get() (or close"
+                    + " the pool), which returns as soon as they are done, not with a loop.");
+        }
+        if (woken > WAKEUPS) {
+            throw new AssertionError("While the threads waited, count's calling thread woke up " + woken + " times (a thread"
+                    + " parked in Future.get() or close() is not woken until a task ends, and none ended): it polls, a loop"
+                    + " with a sleep or a timed get. Wait for the tasks with Future.get() (or close the pool), not with a loop.");
+        }
+    }
+
+    /** How many times the caller may wake up while no range ends; one parked in get() or close() wakes none. */
+    static final int WAKEUPS = 5;
+
+    /** Linux: the /proc entry of this JVM's thread named {@code name} (at most 15 characters); else null. */
+    static Path task(String name) {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) return null;
+        try (var all = Files.list(tasks)) {
+            for (Path t : all.toList()) {
+                try {
+                    if (Files.readString(t.resolve("comm")).strip().equals(name)) return t;
+                } catch (IOException e) {
+                    // that thread has ended
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
+    static long wakeups(Path task) {
+        if (task == null) return -1;
+        try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        } catch (IOException | RuntimeException e) {
+            // the thread has ended
+        }
+        return -1;
     }
 }

@@ -114,6 +114,20 @@ class RunCommandHiddenTest {
                     + " still runs 5 s later. Kill the command (and its descendants) whenever run returns or throws: in a"
                     + " finally, if (p.isAlive()) p.destroyForcibly().");
         }
+        Throwable thrown;
+        try {
+            Result r = task.get(); // done: its thread has ended
+            throw new AssertionError("run(sleep 60, timeout 30 s): its caller was interrupted, and run killed sleep, but then"
+                    + " returned " + r + " instead of throwing InterruptedException: its caller cannot tell an interrupted"
+                    + " command from one that ended. Kill the processes in a finally, and let InterruptedException through.");
+        } catch (java.util.concurrent.ExecutionException e) {
+            thrown = e.getCause();
+        }
+        if (!(thrown instanceof InterruptedException)) {
+            throw new AssertionError("run(sleep 60, timeout 30 s): its caller was interrupted, and run killed sleep, but then"
+                    + " threw " + thrown + " instead of InterruptedException. Kill the processes in a finally, and let"
+                    + " InterruptedException through (declare it: run throws InterruptedException).", thrown);
+        }
     }
 
     /** Part of the property above: one test per property (the check keeps one result for each). */

@@ -89,6 +89,13 @@ class RunCommandTest {
                 throw new AssertionError(what + " prints \"hi\" and exits with 0; run returned exit code " + r.exitCode()
                         + " and the output " + Procs.quote(r.output()) + ".");
             }
+            // a cat that the output went through waits for the end of its input, which the sleep holds back for 60 s
+            List<Long> cats = Procs.children("cat");
+            if (!Procs.endsWithin(cats, Duration.ofSeconds(2))) {
+                throw new AssertionError(what + ": run returned, but the cat its output went through (pid " + cats
+                        + ") still runs 2 s later: the sleep holds cat's input open, so it would run for 60 s. Kill cat"
+                        + " too when run returns (in the finally).");
+            }
             Procs.killAll();
         }
     }
