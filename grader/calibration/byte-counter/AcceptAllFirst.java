@@ -1,4 +1,4 @@
-// fails: serves-others-meanwhile
+// fails: serves-others-meanwhile, reset-connection
 // Accepts all the clients first, in blocking mode, and only then selects for reads: a client that connects, sends
 // and closes is not reported until every other client has connected too.
 import java.io.IOException;

@@ -1,4 +1,4 @@
-// fails: no-spin
+// fails: no-spin, reset-connection
 // No selector: non-blocking channels polled in a loop, which counts every byte right but never waits, so it burns a
 // core while every client is silent.
 import java.io.IOException;

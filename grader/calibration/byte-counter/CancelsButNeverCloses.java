@@ -1,4 +1,4 @@
-// fails: closes
+// fails: closes, reset-connection
 // At the end of a client's stream it cancels the key, so the selector forgets the channel and the loop does not
 // spin, but it never closes the channel: a descriptor per client stays open, and the client never sees the server
 // close its side.

@@ -1,4 +1,4 @@
-// fails: closes
+// fails: closes, reset-connection
 // Keeps each finished channel in a list (its key cancelled, so the loop does not see it again) and closes them all
 // in a finally when serve ends: a client that ended its stream sees the server's close only then, not at its end.
 import java.io.IOException;

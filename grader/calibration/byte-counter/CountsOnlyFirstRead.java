@@ -1,4 +1,4 @@
-// fails: counts-bytes
+// fails: counts-bytes, reset-connection
 // One read per client, as if a message always came whole; the rest is never counted.
 import java.io.IOException;
 import java.net.SocketAddress;

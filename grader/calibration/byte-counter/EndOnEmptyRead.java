@@ -1,4 +1,4 @@
-// fails: empty-connection
+// fails: serves-others-meanwhile, reset-connection
 // Treats a read of 0 bytes or the first -1 as the same: a silent client that closes is reported with -1.
 import java.io.IOException;
 import java.net.SocketAddress;

@@ -1,4 +1,4 @@
-// fails: closes
+// fails: closes, reset-connection
 // Closes every connection at its end, but never closes its selector: serve returns with the selector still open
 // (a descriptor for the epoll instance, and the server channel still registered with it).
 import java.io.IOException;

@@ -1,4 +1,4 @@
-// fails: serves-others-meanwhile
+// fails: serves-others-meanwhile, reset-connection
 // A blocking server on one thread: it reads each client to its end before it accepts the next.
 import java.io.IOException;
 import java.net.SocketAddress;

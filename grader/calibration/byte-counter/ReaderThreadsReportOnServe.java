@@ -1,4 +1,4 @@
-// fails: one-thread
+// fails: one-thread, reset-connection
 // A thread per client does the reading (blocking), and hands its count to serve's thread through a queue, which
 // reports it: every report comes on the thread that called serve, but serve started a thread per client.
 import java.io.IOException;

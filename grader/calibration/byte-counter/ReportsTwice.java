@@ -1,4 +1,4 @@
-// fails: closes
+// fails: closes, reset-connection
 // At the end of a client's stream it reports, but neither closes the channel nor cancels its key: the key stays
 // ready (a channel at its end is readable for good), read returns -1 again, and the client is reported again; the
 // loop ends when the count of reports reaches the number of clients, with channels still open.

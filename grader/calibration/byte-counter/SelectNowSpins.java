@@ -1,4 +1,4 @@
-// fails: no-spin
+// fails: no-spin, reset-connection
 // A selector, but asked with selectNow() (a zero timeout, as poll(fds, n, 0) would be) in a loop: when nothing is
 // ready it returns 0 at once, and the loop asks again, burning a core while every client is silent.
 import java.io.IOException;

@@ -1,4 +1,4 @@
-// fails: no-spin
+// fails: no-spin, reset-connection
 // A selector, but asked with select(1) in a loop, "so as not to block for long": when nothing is ready it wakes a
 // thousand times a second, each time for nothing, and uses CPU while every client is silent.
 import java.io.IOException;

@@ -1,4 +1,4 @@
-// fails: no-spin
+// fails: no-spin, reset-connection
 // No selector: non-blocking channels polled in rounds, with a 2 ms sleep between rounds "so as not to spin". It
 // counts every byte right and uses little CPU, but wakes 500 times a second for nothing and never waits for
 // readiness: the server channel is never registered with a selector.

@@ -1,4 +1,4 @@
-// fails: one-thread
+// fails: one-thread, reset-connection
 // A thread per client, which works, but the exercise is to need none.
 import java.io.IOException;
 import java.net.SocketAddress;

@@ -1,4 +1,4 @@
-// fails: waits-in-select
+// fails: no-spinning, waits-in-select
 // Sleeps a millisecond between tries: little CPU, but it wakes a thousand times a second and answers late.
 import java.io.EOFException;
 import java.io.IOException;

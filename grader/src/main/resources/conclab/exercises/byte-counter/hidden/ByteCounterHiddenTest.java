@@ -1,25 +1,70 @@
 import conclab.grader.probe.Property;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the byte-counter exercise: used for grading only. */
 class ByteCounterHiddenTest {
+    /**
+     * A client that resets its connection (SO_LINGER 0, then close: the server's read throws "Connection reset") is at
+     * its end too: serve reports it once, with at most the bytes it sent, closes its channel, serves the other client
+     * and returns normally.
+     */
     @Test
-    @Property("empty-connection")
-    void emptyConnection() throws Exception {
+    @Property("reset-connection")
+    void resetConnection() throws Exception {
         ByteCounterTest t = new ByteCounterTest();
+        long socketsBefore = sockets();
         try {
             t.start(2);
-            SocketChannel silent = t.connect();
+            SocketChannel resetter = t.connect();
             SocketChannel talker = t.connect();
-            silent.close();
+            ByteCounterTest.send(resetter, 1000);
+            resetter.setOption(StandardSocketOptions.SO_LINGER, 0);
+            resetter.close();                                  // a reset (RST), not an end of stream (FIN)
             ByteCounterTest.send(talker, 500);
             talker.close();
-            t.running.awaitEnd("a client closed without sending and another sent 500 bytes");
-            t.expectCount(silent, 0);
+            t.running.awaitEnd("a client sent 1,000 bytes and reset its connection, and another sent 500 bytes and closed");
+            Integer reports = t.reports.get(t.addressOf(resetter));
+            if (reports == null || reports != 1) {
+                throw new AssertionError("A client sent 1,000 bytes and reset its connection; serve reported it "
+                        + (reports == null ? "never" : reports + " times") + ", not once. A read that throws an IOException"
+                        + " (the connection was reset) ends that client's stream: report it and close its channel.");
+            }
+            long got = t.counted.get(t.addressOf(resetter));
+            if (got < 0 || got > 1000) {
+                throw new AssertionError("A client sent 1,000 bytes and reset its connection; serve reported " + got
+                        + " bytes for it (at most the 1,000 it sent).");
+            }
             t.expectCount(talker, 500);
         } finally {
             t.closeAll();
+        }
+        long socketsAfter = sockets();
+        if (socketsBefore >= 0 && socketsAfter > socketsBefore) {
+            throw new AssertionError("serve returned and the test closed its own channels, but " + (socketsAfter - socketsBefore)
+                    + " more socket(s) were open in the JVM than before: serve left a connection open. Close each client's"
+                    + " channel at its end, also when its read threw an IOException (the connection was reset).");
+        }
+    }
+
+    /** Linux: how many sockets this JVM has open (its file descriptors that are sockets); -1 if unknown. */
+    static long sockets() {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) return -1;
+        try (var all = Files.list(fds)) {
+            return all.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false;                              // closed meanwhile (the listing's own descriptor)
+                }
+            }).count();
+        } catch (IOException e) {
+            return -1;
         }
     }
 }

@@ -34,6 +34,8 @@ class ByteCounterTest {
     /** What serve reported: remote address -> bytes, and the threads that reported. */
     final Map<SocketAddress, Long> counted = new ConcurrentHashMap<>();
     final Map<SocketAddress, String> reportedOn = new ConcurrentHashMap<>();
+    /** How many times each remote address was reported. */
+    final Map<SocketAddress, Integer> reports = new ConcurrentHashMap<>();
     final List<SocketChannel> clients = new ArrayList<>();
     /** Each client's own address, which is the server's remote address for it; kept, since a closed channel has none. */
     final Map<SocketChannel, SocketAddress> addresses = new ConcurrentHashMap<>();
@@ -298,6 +300,7 @@ class ByteCounterTest {
         running = new Server(server, clientCount, (address, bytes) -> {
             reportedOn.put(address, Thread.currentThread().getName());
             counted.merge(address, bytes, Long::sum);
+            reports.merge(address, 1, Integer::sum);
         });
     }
 

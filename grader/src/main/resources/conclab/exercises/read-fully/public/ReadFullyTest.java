@@ -107,14 +107,23 @@ class ReadFullyTest {
             spinnerCpu[0] = mx.getCurrentThreadCpuTime() - start;
         });
         long readerStart = mx.getThreadCpuTime(read.thread.threadId());
+        java.nio.file.Path task = task(read.thread.getName()); // the thread is running: it has its name
+        long wakeupsBefore = wakeups(task);
         spinner.join();
         long readerCpu = mx.getThreadCpuTime(read.thread.threadId()) - readerStart;
+        long wakeupsAfter = wakeups(task);
         writer.write(ByteBuffer.wrap(pattern(9)));
         read.result("1 byte, then 500 ms later 9 more, were sent");
         if (readerCpu > spinnerCpu[0] / 4) {
             throw new AssertionError(String.format("While no more data came for 500 ms (after the first byte), the reading thread used %d ms of CPU, "
                     + "as much as a thread that spins on purpose (%d ms): it keeps calling read() (a busy loop). "
                     + "Wait for the channel to be readable with a Selector.", readerCpu / 1_000_000, spinnerCpu[0] / 1_000_000));
+        }
+        if (wakeupsBefore >= 0 && wakeupsAfter >= 0 && wakeupsAfter - wakeupsBefore > MAX_IDLE_WAKEUPS) {
+            throw new AssertionError("While no more data came for 500 ms (after the first byte), the reading thread woke up "
+                    + (wakeupsAfter - wakeupsBefore) + " times (voluntary context switches; waiting in select() it wakes up"
+                    + " only when data comes): it polls, with a short timeout (select(1), sleep(1)) or none. Wait in select()"
+                    + " without a timeout.");
         }
     }
 
@@ -160,6 +169,48 @@ class ReadFullyTest {
             throw new AssertionError("The reading thread was interrupted while it waited for data; readFully "
                     + (t == null ? "returned normally" : "threw " + t) + " instead of throwing an InterruptedIOException.");
         }
+        if (!read.interruptedAtEnd) {
+            throw new AssertionError("The reading thread was interrupted while it waited for data; readFully threw an "
+                    + "InterruptedIOException, but when the test caught it the thread's interrupt flag was no longer set: "
+                    + "Thread.interrupted() clears it. Set it again (Thread.currentThread().interrupt()) before throwing, so "
+                    + "that the caller still sees the interrupt.");
+        }
+    }
+
+    /** At most this many wake-ups of the reading thread in the 500 ms of no-spinning (waiting in select: none). */
+    static final int MAX_IDLE_WAKEUPS = 10;
+
+    static int readers;
+
+    /** Linux: the /proc entry of this JVM's thread named {@code name} (the first 15 characters); else null. */
+    static java.nio.file.Path task(String name) {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) return null;
+        try (var all = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path t : all.toList()) {
+                try {
+                    if (java.nio.file.Files.readString(t.resolve("comm")).strip().equals(name)) return t;
+                } catch (IOException e) {
+                    // that thread has ended
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
+    static long wakeups(java.nio.file.Path task) {
+        if (task == null) return -1;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        } catch (IOException | RuntimeException e) {
+            // the thread has ended
+        }
+        return -1;
     }
 
     /** readFully(channel, a buffer of n bytes) on a thread of its own. */
@@ -167,14 +218,19 @@ class ReadFullyTest {
         final Thread thread;
         final ByteBuffer buffer;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** Whether the thread's interrupt flag was set when readFully returned or threw. */
+        volatile boolean interruptedAtEnd;
 
         Read(SocketChannel channel, int n) {
             buffer = ByteBuffer.allocate(n);
-            thread = Thread.ofPlatform().daemon().name("readFully").start(() -> {
+            String name = "readFully-" + (++readers);
+            thread = Thread.ofPlatform().daemon().name(name).start(() -> {
                 try {
                     Reader.readFully(channel, buffer);
                 } catch (Throwable t) {
                     failure.set(t);
+                } finally {
+                    interruptedAtEnd = Thread.currentThread().isInterrupted();
                 }
             });
         }
