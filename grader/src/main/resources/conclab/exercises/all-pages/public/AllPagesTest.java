@@ -1,11 +1,14 @@
 import conclab.grader.probe.Property;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,8 @@ class AllPagesTest {
         Fetches fetches = new Fetches();
         Call call = new Call(fetches);
         boolean returned = call.returnedWithin(LIMIT_SECONDS);
+        List<String> notRequested = new ArrayList<>();             // before any page has come
+        for (String url : URLS) if (!fetches.requested.contains(url)) notRequested.add(url);
         fetches.succeedAll();
         if (!returned) {
             throw new AssertionError("fetchAll had not returned after " + LIMIT_SECONDS + " s, while no page had "
@@ -34,6 +39,11 @@ class AllPagesTest {
         }
         CompletableFuture<Map<String, String>> future = call.future();
         if (future == null) throw new AssertionError("fetchAll returned null instead of a CompletableFuture.");
+        if (!notRequested.isEmpty()) {
+            throw new AssertionError("fetchAll returned without having called fetch for " + notRequested + " (of "
+                    + URLS + "), while no page had come yet: the fetches do not all run at once. Call fetch for "
+                    + "every URL before returning, not each one when the page before has come.");
+        }
     }
 
     @Test
@@ -112,7 +122,11 @@ class AllPagesTest {
             for (String url : URLS) futures.put(url, new CompletableFuture<>());
         }
 
+        /** The URLs fetch was called with, on whatever thread. */
+        final Set<String> requested = ConcurrentHashMap.newKeySet();
+
         CompletableFuture<String> fetch(String url) {
+            requested.add(url);
             CompletableFuture<String> f = futures.get(url);
             if (f == null) throw new IllegalArgumentException("fetch was called with " + url + ", not one of " + URLS);
             return f;
