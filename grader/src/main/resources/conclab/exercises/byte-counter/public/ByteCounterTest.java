@@ -136,7 +136,10 @@ class ByteCounterTest {
      * that called serve uses almost no CPU over a second: at most 5 ms, and (on a machine so busy that a spinning
      * thread gets little) at most a quarter of what a thread of the test spinning meanwhile gets. A loop that polls
      * non-blocking channels without a selector (sleeping or not between rounds) is not registered; one that asks the
-     * selector with selectNow() or select(1) again and again uses CPU.
+     * selector with selectNow() or select(1) again and again uses CPU. And it does not wake up for nothing: at most 10
+     * wake-ups of its thread in that second (voluntary context switches, Linux) and at most 3 waits begun (a
+     * Thread.sleep is one): a loop of select(20), or of selectNow() and a sleep, uses little CPU but wakes 20 to 50
+     * times a second.
      */
     @Test
     @Property("no-spin")
@@ -145,7 +148,11 @@ class ByteCounterTest {
         List<SocketChannel> three = List.of(connect(), connect(), connect());
         for (SocketChannel c : three) send(c, 10);         // then silent, and connected
         settle(running.thread);
+        long woke0 = wakeups(running.task), waited0 = conclab.grader.probe.Waiting.waitedCount(running.thread);
         Cpu cpu = cpuOverASecond(running.thread);
+        long woke1 = wakeups(running.task), waited1 = conclab.grader.probe.Waiting.waitedCount(running.thread);
+        long woke = woke0 < 0 || woke1 < 0 ? -1 : woke1 - woke0;
+        long waited = waited0 < 0 || waited1 < 0 ? -1 : waited1 - waited0;
         boolean registered = server.isRegistered();
         for (SocketChannel c : three) c.close();
         running.awaitEnd("3 clients sent 10 bytes each, stayed silent for a second, and closed");
@@ -158,6 +165,14 @@ class ByteCounterTest {
         if (cpu.spins()) {
             throw new AssertionError("While 3 clients were connected and sent nothing, " + cpu.describe() + ": it spins."
                     + " Let select() block until a channel is ready, instead of asking again and again.");
+        }
+        if (woke > MAX_IDLE_WAKEUPS || waited > MAX_IDLE_WAITS) {
+            throw new AssertionError("While 3 clients were connected and sent nothing, the thread that called serve "
+                    + (woke > MAX_IDLE_WAKEUPS ? "went to sleep and woke up again " + woke + " times in that second"
+                    : "began " + waited + " waits (Thread.sleep, or a wait of java.util.concurrent) in that second")
+                    + " (" + cpu.describe() + "; at most " + MAX_IDLE_WAKEUPS + " wake-ups allowed): it polls. A sleep "
+                    + "between rounds, or select(timeout) with a short timeout, wakes it again and again for nothing. Let "
+                    + "select() block until a channel is ready.");
         }
         for (SocketChannel c : three) expectCount(c, 10);
     }
@@ -254,6 +269,27 @@ class ByteCounterTest {
     static final long MAX_IDLE_CPU_NANOS = 5_000_000;
 
     /**
+     * At most this many wake-ups (voluntary context switches, Linux) of serve's thread in the second of no-spin: blocked
+     * in select() it has none; select(20) in a loop has about 50, selectNow() and a 50 ms sleep about 20.
+     */
+    static final int MAX_IDLE_WAKEUPS = 10;
+    /** At most this many waits begun by serve's thread in that second (Thread.sleep counts one each time): none in select. */
+    static final int MAX_IDLE_WAITS = 3;
+
+    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
+    static long wakeups(java.nio.file.Path task) {
+        if (task == null) return -1;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        } catch (IOException | RuntimeException e) {
+            // the thread has ended, or this is not Linux
+        }
+        return -1;
+    }
+
+    /**
      * Waits (at most 2 s) until the CPU time of serve's thread stops growing over 50 ms, so that the second measured
      * next does not include its handling of the connections and bytes that came just before (a spinning thread never
      * stops growing: then the wait just ends).
@@ -332,9 +368,17 @@ class ByteCounterTest {
         final Thread thread;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Map<SocketAddress, CountDownLatch> reported = new ConcurrentHashMap<>();
+        /** Linux: the /proc entry of the serve thread (/proc/self/task/TID), set by it before it calls serve; else null. */
+        volatile java.nio.file.Path task;
 
         Server(ServerSocketChannel server, int clients, java.util.function.BiConsumer<SocketAddress, Long> closed) {
             thread = Thread.ofPlatform().daemon().name(NAME).start(() -> {
+                try {
+                    task = java.nio.file.Path.of("/proc/self/task").resolve(java.nio.file.Files.readSymbolicLink(
+                            java.nio.file.Path.of("/proc/thread-self")).getFileName().toString());
+                } catch (IOException | RuntimeException e) {
+                    task = null; // not Linux: no wake-ups counted
+                }
                 try {
                     ByteCounter.serve(server, clients, (address, bytes) -> {
                         closed.accept(address, bytes);
