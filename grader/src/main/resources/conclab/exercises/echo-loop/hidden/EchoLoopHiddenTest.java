@@ -311,5 +311,94 @@ class EchoLoopHiddenTest {
                 writer.join(WAIT_MS);
             }
         }
+        endedWhileItsEchoWaits();
+    }
+
+    /**
+     * How much the client of {@link #endedWhileItsEchoWaits} sends: more than the sockets' buffers hold of its echo
+     * (the server's send buffer and the client's receive buffer are set to 4 KiB, which the kernel doubles: about
+     * 8 KB), and less than they hold plus a pending buffer of 16 KiB, so that a server that reads while pending has
+     * room reads all of it, and the end of the stream, with about 12 KB of echo still to write.
+     */
+    static final int ENDED_SENDS = 20 * 1024;
+
+    /**
+     * A client sends 20 KiB, ends its stream (shutdownOutput) and reads none of its echo: the server reads the bytes
+     * and the end of the stream, writes what the sockets take, and has nothing to do until the client reads. A
+     * channel at the end of its stream is readable on every turn (read returns -1 each time): the loop's thread must
+     * use almost no CPU over a second. (A step of {@link #anotherClientWhileOnesEchoIsStuck}: the grader keeps one
+     * result per property.)
+     */
+    void endedWhileItsEchoWaits() throws Exception {
+        try (EchoLoopTest.Server server = new EchoLoopTest.Server()) {
+            try (Socket c = server.connect(4 * 1024)) {
+                // a server whose connections are not on the loop's selector is judged by one-thread, not here
+                if (!smallSendBuffer(server)) return;
+                byte[] data = EchoLoopTest.pattern(ENDED_SENDS, 17);
+                c.getOutputStream().write(data);
+                c.shutdownOutput(); // the end of its stream; it reads nothing yet
+                settle(server.thread);
+                EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server.thread);
+                if (cpu.spins()) {
+                    throw new AssertionError("A client sent " + ENDED_SENDS + " bytes, ended its stream and read none of"
+                            + " its echo (the sockets' buffers hold only part of it): " + cpu.describe() + ": it spins."
+                            + " Once read has returned -1, stop watching for \"readable\" (at the end of its stream a"
+                            + " channel is readable on every turn, and read returns -1 each time), and watch for"
+                            + " \"writable\" only while there is something to write." + server.where());
+                }
+                byte[] echo = EchoLoopTest.readExactly(server, c, data.length, "the echo of " + ENDED_SENDS + " bytes"
+                        + " sent just before the end of the stream");
+                EchoLoopTest.same(data, echo, "the echo of a client that ended its stream");
+            }
+        }
+    }
+
+    /**
+     * Sets a send buffer of 4 KiB (which the kernel doubles; fixed, it does not grow) on the server's connection, on the
+     * loop's thread, once it is registered with the loop's selector and before its client has sent anything; returns
+     * false if none was registered within WAIT_MS. Asked on the loop's thread every 10 ms.
+     */
+    static boolean smallSendBuffer(EchoLoopTest.Server server) throws Exception {
+        java.nio.channels.Selector selector;
+        try {
+            java.lang.reflect.Field f = conclab.io.EventLoop.class.getDeclaredField("selector");
+            f.setAccessible(true);
+            selector = (java.nio.channels.Selector) f.get(server.loop);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the test could not read the loop's selector", e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        do {
+            java.util.concurrent.CompletableFuture<Boolean> set = new java.util.concurrent.CompletableFuture<>();
+            server.loop.callSoon(() -> {
+                boolean found = false;
+                for (java.nio.channels.SelectionKey k : selector.keys()) {
+                    if (k.isValid() && k.channel() instanceof java.nio.channels.SocketChannel s && s.isOpen()) {
+                        s.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 * 1024);
+                        found = true;
+                    }
+                }
+                set.complete(found);
+            });
+            if (set.get(WAIT_MS, TimeUnit.MILLISECONDS)) return true;
+            new java.util.concurrent.CountDownLatch(1).await(10, TimeUnit.MILLISECONDS);
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    /**
+     * Waits (at most 2 s) until the CPU time of the loop's thread stops growing over 50 ms, so that the second measured
+     * next does not include its reading and writing just before (a spinning thread never stops growing: then the wait
+     * just ends).
+     */
+    static void settle(Thread loopThread) throws InterruptedException {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long end = System.nanoTime() + 2_000_000_000L, last = mx.getThreadCpuTime(loopThread.threadId());
+        while (System.nanoTime() < end) {
+            new java.util.concurrent.CountDownLatch(1).await(50, TimeUnit.MILLISECONDS);
+            long now = mx.getThreadCpuTime(loopThread.threadId());
+            if (now == last) return;
+            last = now;
+        }
     }
 }
