@@ -1,4 +1,4 @@
-// fails: closes, disconnect
+// fails: closes, disconnect, slow-reader
 // Ignores read() == -1: the channel stays readable, the callback runs again and again, and never closes it.
 import conclab.io.EventLoop;
 import java.io.IOException;
