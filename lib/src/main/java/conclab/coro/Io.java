@@ -35,7 +35,7 @@ public final class Io {
     /** Connects {@code channel} to {@code address}, waiting for the connection if it is not made at once. */
     public static void connect(SocketChannel channel, SocketAddress address) throws IOException {
         nonBlocking(channel);
-        if (channel.connect(address)) return; // at once: it happens on loopback
+        if (channel.connect(address)) return; // at once: the javadoc allows it (Linux TCP does not, even on loopback)
         Scheduler.writable(channel);           // a connecting channel is "writable" when its connect has ended
         channel.finishConnect();               // true, or throws why it failed (refused, unreachable)
     }

@@ -38,7 +38,7 @@ public final class Transfers {
     public static void connect(EventLoop loop, SocketAddress address, Then<SocketChannel> then) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.configureBlocking(false);
-        if (channel.connect(address)) { // connected at once (it happens on loopback)
+        if (channel.connect(address)) { // connected at once: the javadoc allows it (Linux TCP does not, even on loopback)
             loop.callSoon(() -> then.accept(channel));
             return;
         }

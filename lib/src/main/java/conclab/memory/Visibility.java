@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The stop-flag bug of <i>Java Concurrency in Practice</i> §3.1, run where it shows: compiled code in a JVM of
  * its own. A worker thread spins on a flag until the main thread sets it. With a plain field, the JIT may
  * read the flag once, before the loop, and the worker never stops; with a {@code volatile} field every
- * read sees the latest write (the write happens-before the reads that follow it, JLS §17.4.5).
+ * read returns the last write before it in the synchronization order (JLS §17.4.4), so the worker reads the
+ * flag on every turn and sees the main thread's write once it is made.
  *
  * <p>Why a child JVM: in a notebook, cell code is compiled with stop checks at every loop's back edge (so
  * that the stop button works), which re-read memory and hide the bug; and a worker that never stops would
