@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the as-completed exercise: run when grading only. */
@@ -206,6 +208,22 @@ class AsCompletedHiddenTest {
         call.returns(LIMIT);
     }
 
+    enum TimedWait { ONE_FUTURE, BARE, OTHER }
+
+    /**
+     * How the caller waits now, if in a timed wait that the end of any task does not cut short: in one task's
+     * Future.get with a time limit (LockSupport.getBlocker is a Future: only that task's end wakes it), or in a
+     * bare LockSupport.parkNanos or parkUntil (no java.util.concurrent synchronizer as blocker: nothing wakes
+     * it). A wait in a CompletionService's queue, timed or not, in Object.wait, or an untimed wait, is OTHER.
+     */
+    static TimedWait timedWait(Waiting call) {
+        if (call.thread().getState() != Thread.State.TIMED_WAITING) return TimedWait.OTHER;
+        Object b = LockSupport.getBlocker(call.thread());
+        if (b instanceof Future<?>) return TimedWait.ONE_FUTURE;
+        if (b != null && b.getClass().getName().startsWith("java.util.concurrent.")) return TimedWait.OTHER;
+        return call.waitsIn().startsWith("LockSupport.park") ? TimedWait.BARE : TimedWait.OTHER;
+    }
+
     @Test
     @Property("no-poll")
     void noPoll() throws Exception {
@@ -223,8 +241,16 @@ class AsCompletedHiddenTest {
             long before = Waiting.waitedCount(call.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             boolean sleeps = false;
+            int samples = 0, onOneFuture = 0, bare = 0;
+            String bareIn = null;
             while (System.nanoTime() < end && !call.done()) {
-                if (call.waitsIn().equals("Thread.sleep")) sleeps = true;
+                if (Waiting.sleeps(call.thread())) sleeps = true; // Thread.sleep, directly or through TimeUnit.sleep
+                samples++;
+                switch (timedWait(call)) {
+                    case ONE_FUTURE -> onOneFuture++;
+                    case BARE -> { bare++; if (bareIn == null) bareIn = call.waitsIn(); }
+                    case OTHER -> { }
+                }
                 Thread.sleep(5); // samples the caller; synchronises nothing
             }
             long after = Waiting.waitedCount(call.thread());
@@ -235,6 +261,19 @@ class AsCompletedHiddenTest {
                         + wakes + " times" + (sleeps ? " (it was seen in Thread.sleep)" : "") + ": it polls, waking up again and"
                         + " again to look at the futures, and gives a result late. It should wait once, parked until a task is"
                         + " done: CompletionService.take() does.");
+            }
+            if (onOneFuture * 2 > samples) {
+                throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach waited in one task's"
+                        + " Future.get with a time limit in " + onOneFuture + " of " + samples + " samples: the end of that task"
+                        + " alone wakes it, so a task that ends first waits for the time limit to run out before its result is"
+                        + " handed on. It polls the futures one by one. Wait where the end of any task wakes you:"
+                        + " CompletionService.take() does.");
+            }
+            if (bare * 2 > samples) {
+                throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach was in a timed wait"
+                        + " that no task's end cuts short (" + bareIn + ") in " + bare + " of " + samples + " samples: it can"
+                        + " only wake up by itself, look at the futures again, and hand a result on late. Wait where the end of"
+                        + " a task wakes you: CompletionService.take() does.");
             }
         } finally {
             open.countDown();

@@ -3,6 +3,7 @@ import conclab.grader.probe.Waiting;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the throttle exercise: run when grading only. */
@@ -106,7 +107,8 @@ class ThrottleHiddenTest {
      * A call waiting for a place must wait once, parked in the semaphore until a place is freed, not try
      * again and again with a sleep (or a short timed wait) between tries: such a poller uses little CPU, so
      * "waits-idle" may not see it, but it sees a freed place late. Probed while the only place is held for
-     * 1 s: the waiting thread's stack is looked at every millisecond (never in Thread.sleep), and
+     * 1 s: the waiting thread's stack is looked at every millisecond (never in Thread.sleep, and in at most
+     * half the looks in a bare LockSupport.parkNanos, parked on no synchronizer that a release wakes), and
      * {@link Waiting#waitedCount} says how many times it began to wait (a thread parked in acquire()
      * begins once, before the second starts). A call that does not wait at all is left to "limits", one
      * that spins to "waits-idle".
@@ -118,10 +120,11 @@ class ThrottleHiddenTest {
             Waiting waiting = held.waiting;
             long before = Waiting.waitedCount(waiting.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            int looks = 0, asleep = 0;
+            int looks = 0, asleep = 0, bare = 0;
             while (System.nanoTime() < end && !waiting.done()) {
                 looks++;
                 if (Waiting.sleeps(waiting.thread())) asleep++;
+                if (parksBare(waiting)) bare++;
                 Thread.sleep(1);
             }
             long after = Waiting.waitedCount(waiting.thread());
@@ -133,7 +136,26 @@ class ThrottleHiddenTest {
                         + " stack: it polls, trying again and again, and gets a freed place late. Wait once in acquire(), which"
                         + " parks the thread until a place is freed.");
             }
+            if (bare * 2 > looks) {
+                throw new AssertionError("While the only place of a throttle of 1 was held for 1 s, a call waiting for it was in"
+                        + " a bare LockSupport.parkNanos (parked on no semaphore or lock) in " + bare + " of " + looks + " looks:"
+                        + " nothing wakes it when the place is freed, so it can only wake up by itself, try again, and get the"
+                        + " place late. Wait once in acquire(), which parks the thread in the semaphore, and a release() wakes it.");
+            }
         }
+    }
+
+    /**
+     * Whether the call waits now in a timed LockSupport.parkNanos or parkUntil of its own, parked on no
+     * java.util.concurrent synchronizer (LockSupport.getBlocker is null, or a class of its own): a wait that
+     * nothing but the time cuts short. A timed wait in the semaphore (tryAcquire(1, SECONDS)), in a lock's
+     * Condition, or in Object.wait is not one.
+     */
+    static boolean parksBare(Waiting call) {
+        if (call.thread().getState() != Thread.State.TIMED_WAITING) return false;
+        Object b = LockSupport.getBlocker(call.thread());
+        if (b != null && b.getClass().getName().startsWith("java.util.concurrent.")) return false;
+        return call.waitsIn().startsWith("LockSupport.park");
     }
 
     /**
