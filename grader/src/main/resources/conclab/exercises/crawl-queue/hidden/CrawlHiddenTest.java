@@ -3,7 +3,10 @@ import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -88,5 +91,44 @@ class CrawlHiddenTest {
         } finally {
             release.countDown(); // whether fetchAll then returns is for the other properties to say
         }
+    }
+
+    /**
+     * 9 URLs, one of them listed twice: each URL of the list is one fetch, so that one is fetched twice, every
+     * other once; the result maps each URL to its page, so it has 8 pages. A fetchAll that puts each URL in the
+     * queue once (through a Set) fetches it once; one that waits for a page per URL of the list (urls.size())
+     * instead of joining its consumers never sees that many.
+     */
+    @Test
+    @Property("a-url-twice")
+    void aUrlTwice() {
+        List<String> urls = new ArrayList<>(CrawlTest.urls(8));
+        String twice = urls.get(2);
+        urls.add(6, twice);
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
+            calls.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
+            return "page of " + url;
+        }));
+        Map<?, ?> pages;
+        try {
+            pages = (Map<?, ?>) run.returns(Duration.ofSeconds(6));
+        } catch (AssertionError e) {
+            if (run.done()) throw e; // it threw: that is what to say
+            throw new AssertionError("9 URLs, " + twice + " listed twice (8 different URLs, so 8 pages in the result): "
+                    + e.getMessage() + " Does fetchAll wait for urls.size() pages? Join the consumers instead.", e);
+        }
+        int n = calls.containsKey(twice) ? calls.get(twice).get() : 0;
+        if (n != 2) {
+            throw new AssertionError("9 URLs, " + twice + " listed twice: it was fetched " + n + " time(s), not twice. Each URL"
+                    + " of the list is put in the queue and fetched, a URL listed twice twice: fetchAll does not"
+                    + " leave any out.");
+        }
+        for (String url : urls) {
+            int k = calls.containsKey(url) ? calls.get(url).get() : 0;
+            if (!url.equals(twice) && k != 1) throw new AssertionError("9 URLs, " + twice + " listed twice: " + url + " was fetched " + k + " times, not once.");
+            if (!("page of " + url).equals(pages.get(url))) throw new AssertionError("9 URLs, " + twice + " listed twice: the result has " + pages.get(url) + " for " + url + ".");
+        }
+        if (pages.size() != 8) throw new AssertionError("9 URLs, " + twice + " listed twice (8 different ones): the result has " + pages.size() + " pages, not 8.");
     }
 }

@@ -165,7 +165,8 @@ class ParallelCountTest {
      * CPU work of its own, looking at count's calling thread between steps, then looks 20 times at where it
      * waits, and only then opens the latch. A caller waiting in Future.get() or close() is parked: it uses no CPU,
      * is never in Thread.sleep, and is not woken while the ranges run. One that loops until the parts are done
-     * keeps running, or, with a sleep or a timed get() in the loop, keeps waking up.
+     * keeps running, or, with a sleep or a timed get() or awaitTermination() in the loop, keeps waking up: its
+     * waits (ThreadMXBean's waited count) and wake-ups (Linux) are counted over at least 1.5 s.
      */
     @Test
     @Property("waits-without-spinning")
@@ -194,7 +195,7 @@ class ParallelCountTest {
             // count returned or threw without waiting: returns() below and the other properties tell
         }
         Path task = task("count-caller");
-        long before = wakeups(task);
+        long before = wakeups(task), waitedBefore = Waiting.waitedCount(run.thread()), windowStart = System.nanoTime();
         Waiting.Watch watch = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
         int looks = 20, sleeping = 0;
         for (int i = 0; i < looks; i++) {
@@ -205,7 +206,20 @@ class ParallelCountTest {
                 Thread.currentThread().interrupt();
             }
         }
+        // The wake-ups are counted over at least WINDOW of wall time, however fast the work above went: a loop
+        // on a timed wait (awaitTermination(100 ms), get(100 ms)) wakes once per timeout, a few times in it.
+        long rest = WINDOW.toNanos() - (System.nanoTime() - windowStart);
+        if (rest > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(rest)); // an observation window, not a wait for anything
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long woken = before < 0 ? -1 : wakeups(task) - before;
+        long waitedAfter = Waiting.waitedCount(run.thread());
+        long waited = waitedBefore < 0 || waitedAfter < 0 ? -1 : waitedAfter - waitedBefore;
+        long window = (System.nanoTime() - windowStart) / 1_000_000;
         release.countDown();
         run.returns(Duration.ofSeconds(15));
         if (watch.spins()) {
@@ -218,6 +232,12 @@ class ParallelCountTest {
                     + " of " + looks + " looks: it polls, a loop with a sleep. Wait for the tasks with Future.get() (or close"
                     + " the pool), which returns as soon as they are done, not with a loop.");
         }
+        if (waited > WAKEUPS) {
+            throw new AssertionError("While the threads waited, count's calling thread began " + waited + " waits in " + window
+                    + " ms (a thread parked in Future.get() or close() begins one, and is not woken until a task ends, and"
+                    + " none ended): it polls, a loop on a timed wait (awaitTermination(100, MILLISECONDS), get(10, ...))"
+                    + " or a sleep. Wait for the tasks with Future.get() (or close the pool), not with a loop.");
+        }
         if (woken > WAKEUPS) {
             throw new AssertionError("While the threads waited, count's calling thread woke up " + woken + " times (a thread"
                     + " parked in Future.get() or close() is not woken until a task ends, and none ended): it polls, a loop"
@@ -227,6 +247,9 @@ class ParallelCountTest {
 
     /** How many times the caller may wake up while no range ends; one parked in get() or close() wakes none. */
     static final int WAKEUPS = 5;
+
+    /** The least wall time over which the caller's waits and wake-ups are counted. */
+    static final Duration WINDOW = Duration.ofMillis(1500);
 
     /** Linux: the /proc entry of this JVM's thread named {@code name} (at most 15 characters); else null. */
     static Path task(String name) {

@@ -33,7 +33,7 @@ class ParallelTest {
     @Test
     @Property("at-the-same-time")
     void atTheSameTime() {
-        meet(8);
+        meet(64); // more than any machine's processors (and 16, the most the check is run with): a pool sized by them fails
     }
 
     /**
@@ -71,10 +71,11 @@ class ParallelTest {
     @Test
     @Property("waits-for-all")
     void waitsForAll() throws InterruptedException {
+        int n = 64; // more than any machine's processors: a pool sized by them does not start them all
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger(), finished = new AtomicInteger();
         List<Runnable> tasks = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < n; i++) {
             tasks.add(() -> {
                 started.incrementAndGet();
                 try {
@@ -87,25 +88,25 @@ class ParallelTest {
         }
         Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (started.get() < 4 && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        while (started.get() < n && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
         if (run.done()) {
-            String message = "runAll returned while " + (4 - finished.get()) + " of its 4 tasks had not finished:"
+            String message = "runAll returned while " + (n - finished.get()) + " of its " + n + " tasks had not finished:"
                     + " wait for every thread (join) before returning.";
             release.countDown();
             run.returns(Duration.ZERO); // rethrows what runAll threw, "not done" included
             throw new AssertionError(message);
         }
-        if (started.get() < 4) {
-            String message = "Only " + started.get() + " of 4 tasks had started after 5 s: runAll should start them all"
-                    + " before waiting for any.";
+        if (started.get() < n) {
+            String message = "Only " + started.get() + " of " + n + " tasks had started after 5 s: runAll should start them all"
+                    + " before waiting for any, each on a thread of its own (a pool of a few threads runs only a few at once).";
             release.countDown();
             run.returns(Duration.ofSeconds(8));
             throw new AssertionError(message);
         }
-        // The 4 tasks are held for as long as the test likes: runAll should wait for them with no time limit.
+        // The n tasks are held for as long as the test likes: runAll should wait for them with no time limit.
         String timed = run.joinsWithTimeLimit(Duration.ofSeconds(2));
         if (run.done()) {
-            String message = "runAll returned while its 4 tasks were held, none of them finished: wait for every thread"
+            String message = "runAll returned while its " + n + " tasks were held, none of them finished: wait for every thread"
                     + " (join, with no time limit) before returning.";
             release.countDown();
             run.returns(Duration.ZERO); // rethrows what runAll threw
@@ -114,13 +115,13 @@ class ParallelTest {
         if (timed != null) {
             release.countDown();
             run.returns(Duration.ofSeconds(20)); // rethrows what runAll threw
-            throw new AssertionError("While its 4 tasks were held, runAll waited in Thread.join with a time limit (at " + timed
+            throw new AssertionError("While its " + n + " tasks were held, runAll waited in Thread.join with a time limit (at " + timed
                     + "): a join(2000) or join(Duration) gives up when the time is up, and runAll then returns while a task"
                     + " that takes longer is still running. Wait with join(), which has no time limit.");
         }
         release.countDown();
         run.returns(Duration.ofSeconds(5));
-        if (finished.get() != 4) throw new AssertionError("runAll returned with " + finished.get() + " of 4 tasks finished.");
+        if (finished.get() != n) throw new AssertionError("runAll returned with " + finished.get() + " of " + n + " tasks finished.");
         heldBack(0); // the first task started is the last to finish: a runAll that joins only the last thread returns
         heldBack(4); // the last task started is the last to finish: one that joins only the first returns
     }
@@ -188,10 +189,27 @@ class ParallelTest {
         }
     }
 
+    /** How many waits runAll's thread may begin while no task ends; one parked in join() begins none after the first. */
+    static final int WAITS = 5;
+
+    /** The least wall time over which runAll's waits are counted. */
+    static final Duration WINDOW = Duration.ofMillis(1500);
+
+    private static void pause(Duration d) {
+        if (d.isNegative() || d.isZero()) return;
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * 4 tasks wait for a latch. While they wait, this test does 300 ms of CPU work of its own, looking at
-     * runAll's thread between steps; then it opens the latch. A runAll waiting in join() is WAITING and uses
-     * no CPU; one that loops on isAlive() is RUNNABLE and gets a share of a core.
+     * runAll's thread between steps, then looks 20 times at whether it is in Thread.sleep, and counts the waits
+     * it began over at least 1.5 s; then it opens the latch. A runAll waiting in join() is WAITING, uses no CPU
+     * and begins no new wait; one that loops on isAlive() is RUNNABLE and gets a share of a core, or, with a
+     * sleep in the loop, keeps waking up.
      */
     @Test
     @Property("waits-without-spinning")
@@ -213,12 +231,39 @@ class ParallelTest {
         Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (started.get() < n && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        try {
+            run.parks(Duration.ofSeconds(1)); // runAll has settled into its wait (a spinning one never does: 1 s)
+        } catch (AssertionError | UnsupportedOperationException e) {
+            // runAll returned or threw without waiting: returns() below and the other properties tell
+        }
+        long waitedBefore = Waiting.waitedCount(run.thread()), windowStart = System.nanoTime();
         Waiting.Watch seen = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
+        int looks = 20, sleeping = 0;
+        for (int i = 0; i < looks; i++) {
+            if (Waiting.sleeps(run.thread())) sleeping++;
+            pause(Duration.ofMillis(2)); // spaces the looks: runAll's tasks keep waiting on the latch meanwhile
+        }
+        // Its waits are counted over at least 1.5 s of wall time, however fast the work above went: a loop with a
+        // sleep(10) or a timed join(100) in it begins one wait per turn, many in that time; join() begins one.
+        pause(Duration.ofNanos(WINDOW.toNanos() - (System.nanoTime() - windowStart))); // an observation window
+        long waitedAfter = Waiting.waitedCount(run.thread());
+        long waited = waitedBefore < 0 || waitedAfter < 0 ? -1 : waitedAfter - waitedBefore;
+        long window = (System.nanoTime() - windowStart) / 1_000_000;
         release.countDown();
         run.returns(Duration.ofSeconds(8));
         if (seen.spins()) {
             throw new AssertionError("While its tasks waited, runAll's thread did not: " + seen.describe() + ". Wait for a"
                     + " thread with join(), which sleeps until the thread ends, not with a loop on isAlive().");
+        }
+        if (sleeping * 2 > looks) {
+            throw new AssertionError("While its tasks waited, runAll's thread was in Thread.sleep in " + sleeping + " of "
+                    + looks + " looks: it polls, a loop with a sleep. Wait for a thread with join(), which returns as soon"
+                    + " as the thread ends, not with a loop on isAlive().");
+        }
+        if (waited > WAITS) {
+            throw new AssertionError("While its tasks waited, runAll's thread began " + waited + " waits in " + window + " ms"
+                    + " (a thread in join() begins one, and is not woken until the thread ends, and none ended): it polls,"
+                    + " a loop with a sleep or a timed join. Wait for a thread with join(), not with a loop on isAlive().");
         }
     }
 }
