@@ -78,6 +78,15 @@ public final class Hang {
      * threads, {@code HotSpotDiagnosticMXBean.dumpThreads} sees them all.
      */
     public static java.util.List<String> threadsIn(String method) {
+        return threadsIn(List.of(method));
+    }
+
+    /**
+     * The names of the live threads, platform and virtual, with a frame of any of {@code methods} on their
+     * stack, from one thread dump: each such thread once, in the order of the dump. One dump is one moment:
+     * two dumps, one per method, could miss a thread that goes from one method to the other between them.
+     */
+    public static java.util.List<String> threadsIn(Collection<String> methods) {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
             ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
@@ -89,7 +98,7 @@ public final class Hang {
             for (String block : dump.split("\n\s*\n")) { // one block per thread: '#id "name" ...' then frames
                 String[] lines = block.strip().split("\n");
                 if (lines.length == 0 || !lines[0].startsWith("#")) continue;
-                if (block.contains(method + "(")) {
+                if (methods.stream().anyMatch(method -> block.contains(method + "("))) {
                     int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
                     names.add(q >= 0 && r > q ? lines[0].substring(q + 1, r) : lines[0]);
                 }

@@ -1,5 +1,6 @@
 package conclab.grader.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,5 +66,53 @@ class HangTest {
         AssertionError e = assertThrows(AssertionError.class, () -> Liveness.await("a deadlock", Duration.ofSeconds(30), threads));
         assertTrue(e.getMessage().contains("a deadlock.\nDeadlock"), e.getMessage());
         assertTrue(System.nanoTime() - start < 20_000_000_000L, "the deadlock was not reported before the limit");
+    }
+
+    /** Counts {@code in} down, then waits in a frame of its own until {@code out} opens. */
+    private static void parkedInFirst(CountDownLatch in, CountDownLatch out) {
+        in.countDown();
+        try {
+            out.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void parkedInSecond(CountDownLatch in, CountDownLatch out) {
+        parkedInFirst(in, out);
+    }
+
+    @Test
+    void threadsInSeveralMethodsListsEachThreadOnceFromOneDump() throws InterruptedException {
+        CountDownLatch in = new CountDownLatch(4), out = new CountDownLatch(1);
+        List<Thread> threads = List.of(
+                Thread.ofPlatform().daemon().name("hang-test first").start(() -> parkedInFirst(in, out)),
+                Thread.ofVirtual().name("hang-test second").start(() -> parkedInSecond(in, out)),
+                Thread.ofPlatform().daemon().name("hang-test neither").start(() -> {
+                    in.countDown();
+                    try {
+                        out.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        in.countDown();
+        try {
+            assertTrue(in.await(10, TimeUnit.SECONDS), "the threads never started");
+            // Each waits in await once it has counted down; a thread counted down but not yet waiting is
+            // still inside parkedInFirst, so the frames are there as soon as the latch is open.
+            List<String> both = Hang.threadsIn(List.of("HangTest.parkedInFirst", "HangTest.parkedInSecond"))
+                    .stream().filter(n -> n.startsWith("hang-test")).sorted().toList();
+            // "hang-test second" has both frames on its stack and is listed once.
+            assertEquals(List.of("hang-test first", "hang-test second"), both);
+            List<String> second = Hang.threadsIn(List.of("HangTest.parkedInSecond"))
+                    .stream().filter(n -> n.startsWith("hang-test")).toList();
+            assertEquals(List.of("hang-test second"), second);
+            assertEquals(Hang.threadsIn("HangTest.parkedInFirst").stream().filter(n -> n.startsWith("hang-test")).sorted().toList(), both);
+            assertEquals(List.of(), Hang.threadsIn(List.of("HangTest.nowhere")).stream().filter(n -> n.startsWith("hang-test")).toList());
+        } finally {
+            out.countDown();
+        }
+        for (Thread t : threads) t.join(10_000);
     }
 }

@@ -191,9 +191,9 @@ class BothPagesTest {
      * dump ({@code Thread.getAllStackTraces} lists no virtual threads). This thread is not waiting while it looks.
      */
     static List<String> waitingOnAFuture() {
-        List<String> names = new ArrayList<>();
-        for (String method : List.of("CompletableFuture.waitingGet", "CompletableFuture.timedGet")) {
-            for (String name : Hang.threadsIn(method)) names.add(name.isEmpty() ? "a virtual thread" : "\"" + name + "\"");
+        List<String> names = new ArrayList<>(); // one dump for both methods: one moment
+        for (String name : Hang.threadsIn(List.of("CompletableFuture.waitingGet", "CompletableFuture.timedGet"))) {
+            names.add(name.isEmpty() ? "a virtual thread" : "\"" + name + "\"");
         }
         return names;
     }

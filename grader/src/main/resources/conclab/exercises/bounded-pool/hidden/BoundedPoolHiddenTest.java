@@ -100,6 +100,10 @@ class BoundedPoolHiddenTest {
             try {
                 v3 = w3.returns(LIMIT);
             } catch (AssertionError e) {
+                if (e.getCause() != null) {
+                    throw new AssertionError("shutdownNow() while execute(task 5) waited: execute threw " + e.getCause()
+                            + ", not RejectedExecutionException, the exception execute throws for a task it does not take.", e.getCause());
+                }
                 throw new AssertionError("shutdownNow() while execute(task 5) waited: execute did not return within "
                         + LIMIT.toSeconds() + " s.");
             }
@@ -120,6 +124,45 @@ class BoundedPoolHiddenTest {
             }
             if (task5.ranOn.get() != null) throw new AssertionError("execute(task 5) threw, yet task 5 ran.");
         }
+        // 4. shutdown while the caller waits, then a place frees. The caller is past any look it took before its
+        // wait; when task 1 ends, a thread takes task 3 (held at its latch), and the place that frees is the only
+        // way on. Task 5 then sits behind task 4 and nothing takes it: execute must look again, take it back
+        // (pool.remove) and throw. No race: the place frees only after shutdown() has returned.
+        var task5b = new BoundedPoolTest.Probe();
+        try (var f = new BoundedPoolTest.Full(2, 2, LONG_WAIT)) {
+            String stuck = f.fill();
+            if (stuck != null) throw new AssertionError(stuck);
+            Waiting w4 = caller(f.pool, task5b, "task 5");
+            waitsFor(w4);
+            f.pool.shutdown(); // tasks 1 to 4 still run; only new tasks are refused
+            f.gates[1].countDown();
+            Object v4;
+            try {
+                v4 = w4.returns(LIMIT);
+            } catch (AssertionError e) {
+                if (e.getCause() != null) {
+                    throw new AssertionError("shutdown() while execute(task 5) waited, then task 1 ended and a place freed:"
+                            + " execute threw " + e.getCause() + ", not RejectedExecutionException, the exception execute"
+                            + " throws for a task it does not take.", e.getCause());
+                }
+                throw new AssertionError("shutdown() while execute(task 5) waited, then task 1 ended and a place freed:"
+                        + " execute did not return within " + LIMIT.toSeconds() + " s.");
+            }
+            boolean queued = f.pool.getQueue().contains(task5b);
+            if (!String.valueOf(v4).startsWith("threw")) {
+                throw new AssertionError("shutdown() while execute(task 5) waited, then task 1 ended and a place freed:"
+                        + " execute put task 5 in the queue and returned normally, but a pool shut down takes no new task"
+                        + (queued ? " (task 5 sits in its queue and would run after the shutdown)" : "")
+                        + ". Check the pool again after the wait, as execute itself does: if it is shut down and the task"
+                        + " can still be removed from the queue (pool.remove), throw RejectedExecutionException.");
+            }
+            if (queued) {
+                throw new AssertionError("shutdown() while execute(task 5) waited, then a place freed: execute threw"
+                        + " RejectedExecutionException, but left task 5 in the queue, where it would run: refused, yet kept."
+                        + " Take it back (pool.remove(task)) before you throw, and throw only if you did.");
+            }
+        }
+        if (task5b.ranOn.get() != null) throw new AssertionError("execute(task 5) threw after shutdown(), yet task 5 ran.");
     }
 
     @Test

@@ -2,9 +2,14 @@ import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
+import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /** Public tests of the try-transfer exercise: the learner may read them. */
@@ -54,7 +59,9 @@ class TryTransferTest {
 
     /**
      * Another thread holds the lock of account {@code taken} ("a" or "b") while tryTransfer(a, b, 10, 200 ms)
-     * runs: it must return false after at least 150 ms, holding no lock, and move nothing.
+     * runs: it must return false after at least 150 ms, holding no lock, and move nothing; and while it runs it
+     * must try the taken lock again soon each time: on average within 50 ms (the time it spends waiting inside
+     * a call of the lock, as a timed tryLock, counts as trying).
      */
     static void givesUpWhileTaken(String taken) throws InterruptedException {
         LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
@@ -72,10 +79,100 @@ class TryTransferTest {
         if (a.balance != 100 || b.balance != 100) {
             throw new AssertionError(call + " gave up but the balances changed to " + a.balance + " and " + b.balance + ".");
         }
+        TimingLock lock = (TimingLock) held.lock;
+        if (lock.meanGapMillis() > MEAN_GAP_MILLIS) {
+            throw new AssertionError(call + " tried " + taken + "'s lock " + lock.tries() + " time(s) in " + elapsed + " ms,"
+                    + " and between its tries it waited " + lock.meanGapMillis() + " ms on average: try again soon (on"
+                    + " average within " + MEAN_GAP_MILLIS + " ms; a short random back-off, or a tryLock with a timeout),"
+                    + " so that a lock freed while you wait is taken at once, not after a long sleep.");
+        }
+    }
+
+    /** The longest mean time between two tries of a taken lock (and before the first and after the last). */
+    static final long MEAN_GAP_MILLIS = 50;
+
+    /**
+     * A ReentrantLock that notes, for one thread (the call's), when each of its lock calls began and ended: the
+     * time between them, when the thread was not trying the lock, gives the mean gap between tries.
+     */
+    static final class TimingLock extends ReentrantLock {
+        private final Queue<long[]> calls = new ConcurrentLinkedQueue<>(); // {start, end} in ns
+        volatile Thread caller;
+        volatile long from, to;   // when the call began and returned, on its own thread
+
+        private void note(long start) {
+            if (Thread.currentThread() == caller) calls.add(new long[] {start, System.nanoTime()});
+        }
+
+        int tries() {
+            return calls.size();
+        }
+
+        /** (Time of the call not spent inside a lock call) / (tries + 1), in ms. */
+        long meanGapMillis() {
+            long inside = 0;
+            for (long[] c : calls) inside += c[1] - c[0];
+            return Math.max(0, (to - from) - inside) / (calls.size() + 1) / 1_000_000;
+        }
+
+        @Override
+        public void lock() {
+            long start = System.nanoTime();
+            try {
+                super.lock();
+            } finally {
+                note(start);
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            long start = System.nanoTime();
+            try {
+                super.lockInterruptibly();
+            } finally {
+                note(start);
+            }
+        }
+
+        @Override
+        public boolean tryLock() {
+            long start = System.nanoTime();
+            try {
+                return super.tryLock();
+            } finally {
+                note(start);
+            }
+        }
+
+        @Override
+        public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
+            long start = System.nanoTime();
+            try {
+                return super.tryLock(timeout, unit);
+            } finally {
+                note(start);
+            }
+        }
+    }
+
+    /** Puts a {@link TimingLock} in {@code account}'s lock field (final or not), before anyone takes it. */
+    static TimingLock timing(LockedAccount account) {
+        TimingLock lock = new TimingLock();
+        try {
+            Field f = LockedAccount.class.getDeclaredField("lock");
+            f.setAccessible(true);
+            f.set(account, lock);
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            throw new AssertionError("LockedAccount.lock must be a ReentrantLock field named lock, as in the exercise's"
+                    + " code, for this test to watch it: " + e);
+        }
+        return lock;
     }
 
     /** Holds {@code taken}'s lock from another thread while tryTransfer(from, to, 10, timeout) runs: returns its ms. */
     static long timedGiveUp(LockedAccount from, LockedAccount to, LockedAccount taken, long timeout) throws InterruptedException {
+        TimingLock timing = timing(taken);
         CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
         Thread holder = Thread.ofPlatform().name("holder of a lock").start(() -> {
             taken.lock.lock();
@@ -92,7 +189,15 @@ class TryTransferTest {
         try {
             long start = System.nanoTime();
             Waiting call = Waiting.start("tryTransfer(a, b, 10, " + timeout + " ms) while another thread holds "
-                    + (taken == from ? "a" : "b") + "'s lock", () -> Bank.tryTransfer(from, to, 10, timeout));
+                    + (taken == from ? "a" : "b") + "'s lock", () -> {
+                        timing.caller = Thread.currentThread();
+                        timing.from = System.nanoTime();
+                        try {
+                            return Bank.tryTransfer(from, to, 10, timeout);
+                        } finally {
+                            timing.to = System.nanoTime();
+                        }
+                    });
             Object moved = call.returns(Duration.ofSeconds(3));
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             if (!Boolean.FALSE.equals(moved)) throw new AssertionError("tryTransfer returned " + moved + " although it could not get "
