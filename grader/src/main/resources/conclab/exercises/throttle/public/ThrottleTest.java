@@ -1,6 +1,9 @@
 import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -71,13 +74,20 @@ class ThrottleTest {
     @Property("releases-on-exception")
     void releasesOnException() {
         Throttle t = new Throttle(3);
-        for (int i = 0; i < 3; i++) { // as many as there are places: a leak takes them all
+        // as many as there are places, one of each kind: an unchecked exception, a checked one, and an Error
+        // (which a catch (Exception) does not see); a place lost to any of them leaves only 2 for the 8 calls
+        List<Callable<Object>> throwing = List.of(
+                () -> { throw new IllegalStateException("server error"); },
+                () -> { throw new IOException("connection reset"); },
+                () -> { throw new Error("out of memory, say"); });
+        for (Callable<Object> task : throwing) {
             try {
-                t.call(() -> { throw new IllegalStateException("server error"); });
-            } catch (Exception expected) {
+                t.call(task);
+            } catch (Throwable expected) {
                 // as the task threw it
             }
         }
-        runEight(t, "8 calls through a throttle of 3 after 3 tasks threw");
+        runEight(t, "8 calls through a throttle of 3 after 3 tasks threw (an IllegalStateException, an IOException"
+                + " and an Error)");
     }
 }
