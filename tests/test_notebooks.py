@@ -2,9 +2,11 @@
 
 A cell tagged `raises-exception` may fail, and must: a tag that no longer matches what the cell does is a
 mistake. Notebooks are committed with their outputs cleared (NOTEBOOKS.md), unless a cell says why it keeps
-its output (metadata `conclab.keep_output`), and with the conclab kernel in their metadata.
+its output (metadata `conclab.keep_output`), and with the conclab kernel in their metadata. Each check
+table in an executed notebook matches its exercise.properties (points and descriptions).
 """
 import pathlib
+import re
 import time
 
 import nbformat
@@ -15,6 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXECUTED = ROOT / "tests" / ".reports" / "executed"   # each run's notebooks with their outputs, for reading
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 KERNELSPEC = {"name": "conclab", "display_name": "Java 25 (conclab)", "language": "java"}
+EXERCISES = ROOT / "grader" / "src" / "main" / "resources" / "conclab" / "exercises"
 
 
 def ids(path):
@@ -56,3 +59,107 @@ def test_notebook_runs(path):
         if "raises-exception" in cell.metadata.get("tags", []):
             assert failed, f"cell {i} is tagged raises-exception but ran without error"
     print(f"{ids(path)} ran in {seconds:.1f} s")
+
+
+# The check table as grader/src/main/java/conclab/grader/Feedback.text prints it: a headline
+# "NAME: X of Y points", with " (public tests; K more point(s) is/are graded by hidden tests)" when hidden
+# properties add points, then a row "  %-9s %d/%d  DESCRIPTION" per property checked.
+HEADLINE = re.compile(r"^(?P<name>[\w.-]+): (?P<got>\d+) of (?P<max>\d+) points?"
+                      r"(?: \(public tests; (?P<hidden>\d+) more points? (?:is|are) graded by hidden tests\))?$")
+ROW = re.compile(r"^  (?:✔ passed|✘ failed|not done|not run) *(?P<got>\d+)/(?P<max>\d+)  (?P<text>.*)$")
+
+
+def java_properties(path):
+    """The keys and values of a .properties file, as java.util.Properties.load reads them (continuation
+    lines, comments, escapes)."""
+    logical, pending = [], ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.lstrip()
+        if not pending and (not line or line[0] in "#!"):
+            continue
+        trailing = len(line) - len(line.rstrip("\\"))
+        if trailing % 2:
+            pending += line[:-1]
+            continue
+        logical.append(pending + line)
+        pending = ""
+    if pending:
+        logical.append(pending)
+    props = {}
+    for line in logical:
+        m = re.match(r"((?:[^\\=:\s]|\\.)*)\s*[=:]?\s*(.*)$", line, re.S)
+        props[unescape(m.group(1))] = unescape(m.group(2))
+    return props
+
+
+def unescape(s):
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5
+                  else {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(m.group(1), m.group(1)), s)
+
+
+def public_table(name):
+    """(public points, hidden points, [(points, description)] of the public properties, in the order the
+    check lists them) of exercise NAME, from its exercise.properties; None when there is no such exercise."""
+    path = EXERCISES / name / "exercise.properties"
+    if not path.is_file():
+        return None
+    p = java_properties(path)
+    if p["kind"].strip() != "code":   # a quiz: one public property, its title
+        return int(p["points"]), 0, [(int(p["points"]), p["title"].strip())]
+    rows, hidden = [], 0
+    for prop in (s.strip() for s in p["properties"].split(",") if s.strip()):
+        points, scope, text = (part.strip() for part in p["property." + prop].split("|", 2))
+        if scope == "hidden":
+            hidden += int(points)
+        else:
+            rows.append((int(points), text))
+    return sum(points for points, _ in rows), hidden, rows
+
+
+def check_tables(nb):
+    """The check tables in the outputs of executed notebook nb: [(cell index, name, headline match, rows)]."""
+    tables = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.outputs:
+            text = out.get("data", {}).get("text/plain", "") if "data" in out else out.get("text", "")
+            lines = text.splitlines()
+            for j, line in enumerate(lines):
+                head = HEADLINE.match(line)
+                if not head or not (EXERCISES / head["name"] / "exercise.properties").is_file():
+                    continue
+                rows = []
+                for row in lines[j + 1:]:
+                    if HEADLINE.match(row):
+                        break
+                    if m := ROW.match(row):
+                        rows.append((int(m["max"]), m["text"]))
+                tables.append((i, head["name"], head, rows))
+    return tables
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_check_tables_match_exercises(path):
+    """Runs after test_notebook_runs, on the copy it executed: every check cell shows a table whose points
+    (public and hidden) and rows are those of the exercise's exercise.properties."""
+    executed = EXECUTED / ids(path)
+    if not executed.is_file():
+        pytest.skip(f"no executed copy: {executed} is written by test_notebook_runs")
+    nb = nbformat.read(executed, as_version=4)
+    tables = check_tables(nb)
+    shown = {i for i, *_ in tables}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and re.match(r"\s*%%?check\s", cell.source):
+            assert i in shown, f"cell {i} ({cell.source.splitlines()[0]}) shows no check table"
+    for i, name, head, rows in tables:
+        public, hidden, expected = public_table(name)
+        where = f"cell {i}, {name} (grader/src/main/resources/conclab/exercises/{name}/exercise.properties)"
+        assert int(head["max"]) == public, \
+            f"{where}: the table says {head['max']} public points, the public properties add up to {public}"
+        said = int(head["hidden"] or 0)
+        assert said == hidden, \
+            f"{where}: the table says {said} more points are hidden, the hidden properties add up to {hidden}"
+        for points, text in expected:
+            assert (points, text) in rows, f"{where}: no row '{points}/{points}  {text}' in the table: {rows}"
+        assert rows == expected, f"{where}: the table's rows {rows} are not the public properties {expected}"
