@@ -87,6 +87,42 @@ public final class Hang {
      * two dumps, one per method, could miss a thread that goes from one method to the other between them.
      */
     public static java.util.List<String> threadsIn(Collection<String> methods) {
+        java.util.List<String> names = new ArrayList<>();
+        for (DumpedThread t : dump()) {
+            if (methods.stream().anyMatch(t::hasFrame)) names.add(t.name());
+        }
+        return names;
+    }
+
+    /**
+     * One thread of a thread dump: its name ("" for an unnamed virtual thread) and its stack, as the dump's
+     * text (one frame per line, innermost first).
+     */
+    public record DumpedThread(String name, String stack) {
+        /** Whether a frame of {@code method} (such as {@code "Downloader.run"}) is on the stack. */
+        public boolean hasFrame(String method) {
+            return stack.contains(method + "(");
+        }
+
+        /** Whether a frame of a method of {@code className} (a simple name, such as {@code "Pages"}) is on the stack. */
+        public boolean hasFrameOf(String className) {
+            return java.util.regex.Pattern.compile("(?m)^\\s*(at\\s+)?(\\S+[./])?" + java.util.regex.Pattern.quote(className) + "\\.")
+                    .matcher(stack).find();
+        }
+
+        /** Whether the thread waits now: a frame on its stack parks it, or it is in Object.wait or Thread.sleep. */
+        public boolean waits() {
+            return java.util.stream.Stream.of("LockSupport.park", "LockSupport.parkNanos", "LockSupport.parkUntil",
+                    "Object.wait", "Object.wait0", "Thread.sleep", "Thread.sleepNanos").anyMatch(this::hasFrame);
+        }
+    }
+
+    /**
+     * The live threads, platform and virtual, from one thread dump ({@code HotSpotDiagnosticMXBean.dumpThreads}:
+     * {@code ThreadMXBean} sees no virtual threads). One dump is one moment: two dumps, one per question, could
+     * miss a thread that goes from one state to another between them.
+     */
+    public static java.util.List<DumpedThread> dump() {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
             ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
@@ -94,16 +130,14 @@ public final class Hang {
             String dump = java.nio.file.Files.readString(file);
             java.nio.file.Files.delete(file);
             java.nio.file.Files.delete(file.getParent());
-            java.util.List<String> names = new ArrayList<>();
-            for (String block : dump.split("\n\s*\n")) { // one block per thread: '#id "name" ...' then frames
+            java.util.List<DumpedThread> threads = new ArrayList<>();
+            for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...' then frames
                 String[] lines = block.strip().split("\n");
                 if (lines.length == 0 || !lines[0].startsWith("#")) continue;
-                if (methods.stream().anyMatch(method -> block.contains(method + "("))) {
-                    int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
-                    names.add(q >= 0 && r > q ? lines[0].substring(q + 1, r) : lines[0]);
-                }
+                int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
+                threads.add(new DumpedThread(q >= 0 && r > q ? lines[0].substring(q + 1, r) : lines[0], block));
             }
-            return names;
+            return threads;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("could not dump the threads: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package conclab.grader.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,6 +113,52 @@ class HangTest {
             assertEquals(List.of(), Hang.threadsIn(List.of("HangTest.nowhere")).stream().filter(n -> n.startsWith("hang-test")).toList());
         } finally {
             out.countDown();
+        }
+        for (Thread t : threads) t.join(10_000);
+    }
+    /** Code of a class of its own, as a learner's class is: one method that waits, one that spins. */
+    static final class Parker {
+        static void waitHere(CountDownLatch in, CountDownLatch out) {
+            in.countDown();
+            try {
+                out.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        static void spinHere(CountDownLatch in, java.util.concurrent.atomic.AtomicBoolean spin) {
+            in.countDown();
+            while (spin.get()) Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aDumpTellsWhoWaitsInWhoseCode() throws InterruptedException {
+        CountDownLatch in = new CountDownLatch(2), out = new CountDownLatch(1);
+        var spin = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> threads = List.of(
+                Thread.ofVirtual().name("hang-test waits").start(() -> Parker.waitHere(in, out)),
+                Thread.ofPlatform().daemon().name("hang-test spins").start(() -> Parker.spinHere(in, spin)));
+        try {
+            assertTrue(in.await(10, TimeUnit.SECONDS), "the threads never started");
+            // the waiting thread may not be parked yet right after its countDown: look until it is (bounded)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Hang.DumpedThread waits, spins;
+            do {
+                List<Hang.DumpedThread> dump = Hang.dump();
+                waits = dump.stream().filter(t -> t.name().equals("hang-test waits")).findFirst().orElseThrow();
+                spins = dump.stream().filter(t -> t.name().equals("hang-test spins")).findFirst().orElseThrow();
+            } while (!waits.waits() && System.nanoTime() < deadline);
+            assertTrue(waits.waits(), "a thread parked in a latch waits: " + waits.stack());
+            assertTrue(waits.hasFrameOf("HangTest$Parker"), "waits in Parker: " + waits.stack());
+            assertTrue(spins.hasFrameOf("HangTest$Parker"), "spins in Parker: " + spins.stack());
+            assertFalse(spins.waits(), "a spinning thread does not wait: " + spins.stack());
+            assertFalse(waits.hasFrameOf("Parker"), "a simple name matches only after a package's dot");
+            assertFalse(waits.hasFrameOf("HangTest$Nowhere"));
+        } finally {
+            out.countDown();
+            spin.set(false);
         }
         for (Thread t : threads) t.join(10_000);
     }

@@ -151,8 +151,9 @@ class BothPagesTest {
                         + "page and hold a thread each. Combine the two futures instead.");
             }
             if (!waiters.isEmpty()) {
-                throw new AssertionError("While page b was still downloading, " + waiters + " waited in "
-                        + "CompletableFuture.join() or get(): no thread should wait for the pages.");
+                throw new AssertionError("While page b was still downloading, " + waiters + " waited (in "
+                        + "CompletableFuture.join() or get(), a latch, or another wait in your code): no thread should "
+                        + "wait for the pages. Combine the two futures instead.");
             }
         } finally {
             gate.countDown();
@@ -187,13 +188,17 @@ class BothPagesTest {
     }
 
     /**
-     * The threads, platform and virtual, now waiting inside CompletableFuture's join() or get(), from a thread
-     * dump ({@code Thread.getAllStackTraces} lists no virtual threads). This thread is not waiting while it looks.
+     * The threads, platform and virtual, now waiting for the pages, from one thread dump
+     * ({@code Thread.getAllStackTraces} lists no virtual threads): those inside CompletableFuture's join() or
+     * get(), and those that wait (parked, in Object.wait or Thread.sleep) inside code of Pages, except download
+     * b itself, which waits at its gate. This thread is not waiting while it looks.
      */
     static List<String> waitingOnAFuture() {
-        List<String> names = new ArrayList<>(); // one dump for both methods: one moment
-        for (String name : Hang.threadsIn(List.of("CompletableFuture.waitingGet", "CompletableFuture.timedGet"))) {
-            names.add(name.isEmpty() ? "a virtual thread" : "\"" + name + "\"");
+        List<String> names = new ArrayList<>();
+        for (Hang.DumpedThread t : Hang.dump()) {
+            boolean inAFuture = t.hasFrame("CompletableFuture.waitingGet") || t.hasFrame("CompletableFuture.timedGet");
+            boolean inPages = t.waits() && t.hasFrameOf("Pages") && !t.stack().contains("BothPagesTest.lambda$download$");
+            if (inAFuture || inPages) names.add(t.name().isEmpty() ? "a virtual thread" : "\"" + t.name() + "\"");
         }
         return names;
     }
