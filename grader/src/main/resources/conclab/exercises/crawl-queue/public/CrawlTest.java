@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.BrokenBarrierException;
@@ -50,7 +51,8 @@ class CrawlTest {
     /**
      * 5 URLs, 3 consumers; the fetch of the last URL waits until fetchAll has returned, or has waited (parked,
      * not in a sleep) for 50 ms on end, or 5 s have passed. A fetchAll that returned meanwhile did not wait for
-     * its consumers; one that waits in a Thread.join with a time limit gives up on a fetch that takes longer;
+     * its consumers; one that waits in a Thread.join with a time limit breaks the rule of the statement (join()
+     * without a limit), even where it joins again in a loop;
      * one that reads the pages before its consumers have ended (a copy, say) misses that page.
      */
     static void lastFetchedLast() {
@@ -79,9 +81,9 @@ class CrawlTest {
         if (timed != null) {
             release.countDown();
             run.returns(Duration.ofSeconds(6)); // rethrows what fetchAll threw
-            throw new AssertionError("While the fetch of " + slow + " was held, fetchAll waited in Thread.join with a time limit"
-                    + " (at " + timed + "): a join(1000) or join(Duration) gives up when the time is up, and fetchAll then"
-                    + " returns while a fetch that takes longer is still running. Wait with join(), which has no time limit.");
+            throw new AssertionError("The test held the fetch of " + slow + ", so a consumer was still fetching, and fetchAll"
+                    + " waited in a timed Thread.join (at " + timed + "): wait with join() without a limit; a timed join"
+                    + " (join(1000), join(Duration)), even in a loop, is not accepted.");
         }
         release.countDown();
         @SuppressWarnings("unchecked")
@@ -184,12 +186,31 @@ class CrawlTest {
         }
     }
 
+    /**
+     * 3 consumers, 10 URLs. Every thread that ran a fetch (a consumer, whatever runs it: a Thread, a pool's
+     * thread) must have ended within 2 s after fetchAll returned, and no Downloader.run be left running. A pool
+     * never shut down keeps its threads; consumers with no pill wait in take() for ever.
+     */
     @Test
     @Property("consumers-stop")
-    void consumersStop() {
+    void consumersStop() throws InterruptedException {
         int before = Hang.threadsIn("Downloader.run").size(); // consumers left over by the other tests
-        fetchAll(urls(10), 3, url -> "page");
+        Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls(10), 3, url -> {
+            ranOn.add(Thread.currentThread());
+            return "page";
+        }));
+        run.returns(Duration.ofSeconds(6));
         long deadline = System.nanoTime() + 2_000_000_000L;
+        for (Thread t : ranOn) {
+            if (t == run.thread()) continue; // fetchAll's own thread, if it fetched too
+            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (t.isAlive()) {
+                throw new AssertionError("A thread that ran a fetch (" + t.getName() + ") was still alive 2 s after fetchAll"
+                        + " returned; it " + Hang.doing(t) + ". Every consumer thread ends before fetchAll returns:"
+                        + " each consumer stops at its own poison pill, and a pool, if you use one, is shut down.");
+            }
+        }
         int left = Hang.threadsIn("Downloader.run").size() - before;
         while (left > 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();

@@ -101,35 +101,61 @@ class ParallelCountTest {
         exactly(3, 4, i -> true, "i -> true");
         exactly(1, 1, i -> true, "i -> true");
         exactly(0, 2, i -> true, "i -> true");
+        beyondInt();
+    }
+
+    /**
+     * count(150_000_000, 16, (i & 7) == 0): n * t is above 2^31 - 1 for t = 15, so bounds computed as n * t / threads
+     * in int overflow and go negative. Too many numbers to record each one: it checks that no number outside
+     * 0 to n - 1 is tested.
+     */
+    static void beyondInt() {
+        int n = 150_000_000, threads = 16;
+        AtomicLong outside = new AtomicLong(Long.MIN_VALUE);
+        String what = "count(" + n + ", " + threads + ", (i & 7) == 0)";
+        count(what, n, threads, i -> {
+            if (i < 0 || i >= n) outside.set(i);
+            return (i & 7) == 0;
+        });
+        if (outside.get() != Long.MIN_VALUE) {
+            throw new AssertionError(what + " tested the number " + outside.get() + ", which is not among 0 to " + (n - 1) + ":"
+                    + " n * t is more than an int holds (2^31 - 1) here. Compute the bounds in long: (int) ((long) n * t / threads).");
+        }
+        // The count itself is not checked here: the smaller cases above check it, and a shared total that loses
+        // updates (no-lost-counts) would lose some of these 18.75 million only sometimes.
     }
 
     @Test
     @Property("all-threads")
     void allThreads() {
-        CountDownLatch allIn = new CountDownLatch(4);
+        // 4 threads, or 2 more than the processors: a pool of one thread per processor does not have them all
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() + 2), n = 1_000 * threads;
+        CountDownLatch allIn = new CountDownLatch(threads);
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
         Set<String> names = ConcurrentHashMap.newKeySet();
         AtomicLong lonely = new AtomicLong();
-        long got = count("count(4000, 4, ...)", 4_000, 4, i -> {
+        String what = "count(" + n + ", " + threads + ", i % 2 == 0)";
+        long got = count(what, n, threads, i -> {
             if (seen.add(Thread.currentThread())) {
                 names.add(Thread.currentThread().toString());
                 allIn.countDown();
                 try {
-                    // each new thread waits here until 4 threads have come: only threads that run at once get through
+                    // each new thread waits here until all `threads` have come: only threads that run at once get through
                     if (!allIn.await(5, TimeUnit.SECONDS)) lonely.incrementAndGet();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (i == 3_999) lastRangeEndsLast();
+            if (i == n - 1) lastRangeEndsLast();
             return i % 2 == 0;
         });
         if (allIn.getCount() > 0) {
-            throw new AssertionError("With threads = 4, only " + seen.size() + " thread(s) tested numbers at the same time "
-                    + names + ", each waiting 5 s for the others: the 4 ranges must be counted on 4 threads at once, by a pool"
-                    + " of 4 threads, each range a task of its own.");
+            throw new AssertionError("With threads = " + threads + " (on " + Runtime.getRuntime().availableProcessors()
+                    + " processors), only " + seen.size() + " thread(s) tested numbers at the same time " + names + ", each"
+                    + " waiting 5 s for the others: the " + threads + " ranges must be counted on " + threads + " threads at"
+                    + " once, by a pool of `threads` threads (not one per processor), each range a task of its own.");
         }
-        if (got != 2_000) throw new AssertionError("count(4000, 4, i % 2 == 0) returned " + got + ", not 2000.");
+        if (got != n / 2) throw new AssertionError(what + " returned " + got + ", not " + n / 2 + ".");
     }
 
     @Test

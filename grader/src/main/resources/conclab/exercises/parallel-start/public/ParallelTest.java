@@ -115,9 +115,9 @@ class ParallelTest {
         if (timed != null) {
             release.countDown();
             run.returns(Duration.ofSeconds(20)); // rethrows what runAll threw
-            throw new AssertionError("While its " + n + " tasks were held, runAll waited in Thread.join with a time limit (at " + timed
-                    + "): a join(2000) or join(Duration) gives up when the time is up, and runAll then returns while a task"
-                    + " that takes longer is still running. Wait with join(), which has no time limit.");
+            throw new AssertionError("While its " + n + " tasks were held, so a task was still running, runAll waited in a timed"
+                    + " Thread.join (at " + timed + "): wait with join() without a limit; a timed join (join(2000),"
+                    + " join(Duration)), even in a loop, is not accepted.");
         }
         release.countDown();
         run.returns(Duration.ofSeconds(5));

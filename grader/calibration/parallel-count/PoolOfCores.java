@@ -1,0 +1,28 @@
+// fails: all-threads
+// A pool of as many threads as processors (the notebook's advice), not of `threads` threads.
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntPredicate;
+
+class ParallelCount {
+    static long count(int n, int threads, IntPredicate test) throws InterruptedException, ExecutionException {
+        try (ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors())) {
+            List<Future<Long>> parts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads);
+                parts.add(pool.submit(() -> {
+                    long found = 0;
+                    for (int i = from; i < to; i++) if (test.test(i)) found++;
+                    return found;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> part : parts) total += part.get();
+            return total;
+        }
+    }
+}
