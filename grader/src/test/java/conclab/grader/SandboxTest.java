@@ -55,8 +55,12 @@ class SandboxTest {
         Sandbox.Run run = sh("for i in 1 2 3 4 5 6 7 8; do sleep 1000 & echo $! >> " + pids + "; done; wait", 20);
         assertNotNull(run.killed());
         assertTrue(run.killed().contains("more than 3 processes"), run.killed());
+        // Every sleep started before the run returned: a process with the same pid started after that is
+        // another one (pids are reused, soon where pid_max is 32768 and many processes start).
+        java.time.Instant returned = java.time.Instant.now();
         for (String pid : Files.readAllLines(pids)) {
-            var p = ProcessHandle.of(Long.parseLong(pid.strip()));
+            var p = ProcessHandle.of(Long.parseLong(pid.strip()))
+                    .filter(h -> h.info().startInstant().map(t -> t.isBefore(returned)).orElse(true));
             // A killed orphan may stay a zombie until init reaps it; alive means not killed at all.
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (p.isPresent() && p.get().isAlive() && running(pid.strip()) && System.nanoTime() < deadline) {
