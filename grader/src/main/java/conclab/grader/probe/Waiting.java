@@ -287,6 +287,25 @@ public final class Waiting {
     }
 
     /**
+     * Returns whether {@code thread} is now in a timed {@code LockSupport.parkNanos} or {@code parkUntil} of its
+     * own: TIMED_WAITING, parked on no {@code java.util.concurrent} synchronizer ({@code LockSupport.getBlocker}
+     * is null, or an object of the program's own), so that nothing but the time cuts the wait short. A timed
+     * wait in a semaphore, a lock or its Condition, a queue or a latch, or in {@code Object.wait} or
+     * {@code Thread.sleep}, is not one.
+     *
+     * <p>Racy, as {@link #sleeps} is: a check samples repeatedly and counts.
+     *
+     * @param thread any thread (one this class started, or not)
+     * @return true if it is parked, timed, on no synchronizer of {@code java.util.concurrent}
+     */
+    public static boolean parksBare(Thread thread) {
+        if (thread.getState() != Thread.State.TIMED_WAITING) return false;
+        Object b = java.util.concurrent.locks.LockSupport.getBlocker(thread);
+        if (b != null && b.getClass().getName().startsWith("java.util.concurrent.")) return false;
+        return waitKind(thread.getStackTrace()).startsWith("LockSupport.park");
+    }
+
+    /**
      * Returns the kind of a {@code java.util.concurrent} synchronizer in words, as {@link #waitsIn} names
      * the class of a call: "Condition" for a lock's condition ({@code AbstractQueuedSynchronizer}'s
      * {@code ConditionObject}), else the simple name of the outermost class, so that the inner

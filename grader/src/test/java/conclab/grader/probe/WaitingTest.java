@@ -165,4 +165,21 @@ class WaitingTest {
             t.join(LIMIT);
         }
     }
+    @Test
+    void onlyATimedParkOnNoSynchronizerParksBare() throws InterruptedException {
+        Thread bare = sleeper("parkNanos", () -> {
+            while (!Thread.currentThread().isInterrupted()) LockSupport.parkNanos(Duration.ofMinutes(1).toNanos());
+            throw new InterruptedException();
+        }, new CountDownLatch(1));
+        Thread timedAcquire = sleeper("tryAcquire", () -> new Semaphore(0).tryAcquire(1, TimeUnit.MINUTES), new CountDownLatch(1));
+        Thread untimed = sleeper("latch", new CountDownLatch(1)::await, new CountDownLatch(1));
+        try {
+            assertTrue(Waiting.parksBare(bare), "in LockSupport.parkNanos, no blocker");
+            assertFalse(Waiting.parksBare(timedAcquire), "in a Semaphore's timed tryAcquire");
+            assertFalse(Waiting.parksBare(untimed), "untimed, in CountDownLatch.await");
+        } finally {
+            for (Thread t : new Thread[] {bare, timedAcquire, untimed}) t.interrupt();
+            for (Thread t : new Thread[] {bare, timedAcquire, untimed}) t.join(LIMIT);
+        }
+    }
 }

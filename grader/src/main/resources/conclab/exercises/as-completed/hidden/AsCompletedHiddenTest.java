@@ -218,10 +218,8 @@ class AsCompletedHiddenTest {
      */
     static TimedWait timedWait(Waiting call) {
         if (call.thread().getState() != Thread.State.TIMED_WAITING) return TimedWait.OTHER;
-        Object b = LockSupport.getBlocker(call.thread());
-        if (b instanceof Future<?>) return TimedWait.ONE_FUTURE;
-        if (b != null && b.getClass().getName().startsWith("java.util.concurrent.")) return TimedWait.OTHER;
-        return call.waitsIn().startsWith("LockSupport.park") ? TimedWait.BARE : TimedWait.OTHER;
+        if (LockSupport.getBlocker(call.thread()) instanceof Future<?>) return TimedWait.ONE_FUTURE;
+        return Waiting.parksBare(call.thread()) ? TimedWait.BARE : TimedWait.OTHER;
     }
 
     @Test

@@ -3,7 +3,6 @@ import conclab.grader.probe.Waiting;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the throttle exercise: run when grading only. */
@@ -124,7 +123,7 @@ class ThrottleHiddenTest {
             while (System.nanoTime() < end && !waiting.done()) {
                 looks++;
                 if (Waiting.sleeps(waiting.thread())) asleep++;
-                if (parksBare(waiting)) bare++;
+                if (Waiting.parksBare(waiting.thread())) bare++;
                 Thread.sleep(1);
             }
             long after = Waiting.waitedCount(waiting.thread());
@@ -143,19 +142,6 @@ class ThrottleHiddenTest {
                         + " place late. Wait once in acquire(), which parks the thread in the semaphore, and a release() wakes it.");
             }
         }
-    }
-
-    /**
-     * Whether the call waits now in a timed LockSupport.parkNanos or parkUntil of its own, parked on no
-     * java.util.concurrent synchronizer (LockSupport.getBlocker is null, or a class of its own): a wait that
-     * nothing but the time cuts short. A timed wait in the semaphore (tryAcquire(1, SECONDS)), in a lock's
-     * Condition, or in Object.wait is not one.
-     */
-    static boolean parksBare(Waiting call) {
-        if (call.thread().getState() != Thread.State.TIMED_WAITING) return false;
-        Object b = LockSupport.getBlocker(call.thread());
-        if (b != null && b.getClass().getName().startsWith("java.util.concurrent.")) return false;
-        return call.waitsIn().startsWith("LockSupport.park");
     }
 
     /**
