@@ -165,7 +165,7 @@ public final class Checker {
         // that is not PASSED is kept; and a test that started and never ended fails it.
         Map<String, String[]> done = new HashMap<>();
         Map<String, Integer> running = new HashMap<>();
-        String exit = null;
+        String why = null; // the runner's EXIT or ABORT
         boolean ended = false;
         for (String line : records) {
             String[] f = line.split("\t", -1);
@@ -179,7 +179,7 @@ public final class Checker {
                     done.merge(f[1], new String[] {f[2], text(f[3])}, (was, now) -> "PASSED".equals(was[0]) ? now : was);
                     running.merge(f[1], -1, Integer::sum);
                 }
-                case "EXIT" -> exit = text(f[1]);
+                case "EXIT", "ABORT" -> why = text(f[1]);
                 case "END" -> ended = true;
                 default -> { } // a partial last line from a killed JVM
             }
@@ -187,7 +187,7 @@ public final class Checker {
         String stopped = null;
         if (!ended) {
             if (run.killed() != null) stopped = "The check was stopped: " + run.killed() + ".";
-            else if (exit != null) stopped = "The tests could not finish: " + exit + ".";
+            else if (why != null) stopped = "The tests could not finish: " + why + ".";
             else stopped = "The test JVM ended before the tests did (exit code " + run.exitCode()
                     + "): does your code call System.exit or Runtime.halt?";
         }

@@ -19,7 +19,8 @@ public final class Main {
                    ./conclab grade SUBMISSIONS [--jobs N] grade every student folder of SUBMISSIONS
                    ./conclab calibrate [--repeat N] [--jobs N] [--processors N] [EXERCISE...]
                                                          reference and known-wrong versions against the tests
-                   ./conclab check EXERCISE FILE [--all] check FILE (a solution cell's code, or an answer)
+                   ./conclab check EXERCISE FILE [--all] [--processors N]
+                                                         check FILE (a solution cell's code, or an answer)
             grader-only: workspace DIR                   student versions into DIR, keeping notebooks already there
             """;
 
@@ -132,6 +133,7 @@ public final class Main {
 
     private static int check(List<String> args) throws IOException {
         boolean all = args.remove("--all");
+        int processors = intOption(args, "--processors", 0);
         if (args.size() != 2) return fail(USAGE);
         Exercise ex = Catalog.get().find(args.get(0));
         if (ex == null) {
@@ -139,8 +141,11 @@ public final class Main {
                     + String.join(", ", Catalog.get().all().stream().map(Exercise::name).toList()));
         }
         String source = Files.readString(Path.of(args.get(1)), StandardCharsets.UTF_8);
-        Outcome o = Checker.here().check(ex, source, 1, all ? Scope.ALL : Scope.PUBLIC);
+        Checker checker = processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+        Outcome o = checker.check(ex, source, 1, all ? Scope.ALL : Scope.PUBLIC);
         System.out.print(Feedback.text(o));
+        // A run that failed as a whole is explained by what the test JVM printed: show it, as the feedback page does.
+        if (o.verdict() != null && !o.output().isBlank()) System.out.print("What the test JVM printed:\n" + o.output().indent(4));
         return o.points() == o.max() ? 0 : 1;
     }
 

@@ -2,6 +2,7 @@ package conclab.grader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import conclab.grader.Outcome.Status;
@@ -122,6 +123,16 @@ class CheckerTest {
                 }""", 2, Scope.PUBLIC);
         assertTrue(exit.verdict().contains("System.exit, at SafeCounter.increment (line 3 of your solution cell)"),
                 Feedback.text(exit));
+
+        // JUnit rethrows an OutOfMemoryError rather than failing the test: the check says so, not "System.exit".
+        Outcome full = checker.check(counter, """
+                class SafeCounter {
+                    static final java.util.List<long[]> kept = new java.util.ArrayList<>();
+                    void increment() { while (true) kept.add(new long[1 << 16]); }
+                    long get() { return 0; }
+                }""", 2, Scope.PUBLIC);
+        assertTrue(full.verdict().contains("ran out of memory"), Feedback.text(full));
+        assertFalse(full.verdict().contains("System.exit"), Feedback.text(full));
 
         Outcome hidden = checker.check(counter, """
                 public class SafeCounter {

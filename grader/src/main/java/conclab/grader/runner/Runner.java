@@ -31,7 +31,8 @@ import org.junit.platform.engine.discovery.DiscoverySelectors;
  * PLAN  id            a test checks property id
  * START id            its test began
  * DONE  id STATUS b64 its test ended: PASSED, FAILED or NOT_DONE, with the evidence
- * EXIT  b64           the learner's code called System.exit: where
+ * EXIT  b64           the JVM began to shut down before the end: where System.exit was called, if it was
+ * ABORT b64           the tests stopped with an error JUnit does not report as a test's (an OutOfMemoryError)
  * END                 every test ran
  * </pre>
  * Each line is written and flushed at once, so that a JVM killed by the watchdog leaves what it knew.
@@ -54,7 +55,15 @@ public final class Runner {
         }
         Runner runner = new Runner(new FileOutputStream(args[0], true));
         Runtime.getRuntime().addShutdownHook(new Thread(runner::exiting, "conclab-exit-watch"));
-        runner.run(Arrays.copyOfRange(args, 1, args.length));
+        try {
+            runner.run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (Throwable t) {
+            // JUnit rethrows what it deems unrecoverable, an OutOfMemoryError above all, instead of failing the
+            // test. Without this the main thread would die, the JVM would shut down and the hook would report a
+            // System.exit that nobody called.
+            runner.aborted(t);
+            Runtime.getRuntime().halt(3);
+        }
         runner.ended = true;
         runner.write("END");
         Runtime.getRuntime().halt(0);
@@ -147,10 +156,39 @@ public final class Runner {
         }
     }
 
-    /** The shutdown hook: an exit before the end is the learner's System.exit; record where it came from. */
+    /**
+     * The record for a full heap, made in advance: when the heap is full of what the learner's code still holds,
+     * not even this line could be built then.
+     */
+    private static final byte[] OUT_OF_MEMORY = ("ABORT\t"
+            + b64("the test JVM ran out of memory (its heap was full) in the test that was running") + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+
+    /** Records why the tests stopped when the launcher threw. */
+    private void aborted(Throwable t) {
+        ended = true; // the halt that follows runs no hook, but say so all the same
+        try {
+            if (t instanceof OutOfMemoryError) {
+                synchronized (this) {
+                    results.write(OUT_OF_MEMORY);
+                    results.flush();
+                }
+            } else {
+                String at = Evidence.where(t.getStackTrace());
+                write("ABORT", b64("the tests stopped with " + t + (at == null ? "" : " (at " + at + ")")));
+            }
+        } catch (Throwable again) {
+            // nothing more can be said; the grader reports a JVM that ended before its tests
+        }
+    }
+
+    /**
+     * The shutdown hook: a shutdown before the end is the learner's System.exit, found on some thread's stack
+     * with where it came from; otherwise a signal, or the last thread ended.
+     */
     private void exiting() {
         if (ended) return;
-        String where = "System.exit was called";
+        String where = "the test JVM was shut down before its tests ended (no System.exit call was seen)";
         for (var entry : Thread.getAllStackTraces().entrySet()) {
             StackTraceElement[] stack = entry.getValue();
             for (int i = 0; i < stack.length; i++) {
