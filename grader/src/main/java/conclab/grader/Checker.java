@@ -40,19 +40,22 @@ public final class Checker {
     private final List<Path> classpath;
     /** Options added to every test JVM (for example {@code -XX:ActiveProcessorCount=1} in a calibration). */
     private final List<String> testJvmOptions;
+    /** Classes already compiled from the same sources, or null: compile for every check. */
+    private final CompiledCache compiled;
 
     /**
      * @param javaHome  a JDK 25 (its {@code bin/java} and {@code bin/javac} are used)
      * @param classpath the grader jar and its libraries: what the tests compile and run against
      */
     public Checker(Path javaHome, List<Path> classpath) {
-        this(javaHome, classpath, List.of());
+        this(javaHome, classpath, List.of(), null);
     }
 
-    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions) {
+    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions, CompiledCache compiled) {
         this.javaHome = javaHome;
         this.classpath = List.copyOf(classpath);
         this.testJvmOptions = List.copyOf(testJvmOptions);
+        this.compiled = compiled;
     }
 
     /** The classpath the tests compile and run against: what {@link GradedBy} digests. */
@@ -68,7 +71,15 @@ public final class Checker {
     public Checker withProcessors(int processors) {
         List<String> options = new ArrayList<>(testJvmOptions);
         options.add("-XX:ActiveProcessorCount=" + processors);
-        return new Checker(javaHome, classpath, options);
+        return new Checker(javaHome, classpath, options, compiled);
+    }
+
+    /**
+     * This checker, keeping the classes it compiles under {@code folder} and reusing them when the same sources
+     * come again: a calibration checks each version many times. The caller deletes the folder.
+     */
+    public Checker withCompiledClassesIn(Path folder) {
+        return new Checker(javaHome, classpath, testJvmOptions, new CompiledCache(folder));
     }
 
     /** A checker on this JVM's JDK and classpath (the grader's command line runs with the right one). */
@@ -134,11 +145,15 @@ public final class Checker {
                 "-nowarn", "-Xmaxerrs", "20", "-g", "-d", "classes", "-cp", path(classpath)));
         if (ex.preview()) javac.add("--enable-preview");
         javac.addAll(files);
-        Sandbox.Run compiled = Sandbox.run(javac, work, COMPILER, COMPILER.wallSeconds());
-        if (compiled.killed() != null) {
-            return Outcome.whole(ex, scope, Status.NOT_RUN, "The compiler was stopped: " + compiled.killed() + ".", "", "");
+        String key = compiled == null ? null : CompiledCache.key(javac, work);
+        if (key == null || !compiled.restore(key, classes)) {
+            Sandbox.Run javacRun = Sandbox.run(javac, work, COMPILER, COMPILER.wallSeconds());
+            if (javacRun.killed() != null) {
+                return Outcome.whole(ex, scope, Status.NOT_RUN, "The compiler was stopped: " + javacRun.killed() + ".", "", "");
+            }
+            if (javacRun.exitCode() != 0) return compileErrors(ex, scope, javacRun.output(), offset);
+            if (key != null) compiled.keep(key, classes);
         }
-        if (compiled.exitCode() != 0) return compileErrors(ex, scope, compiled.output(), offset);
 
         Limits limits = ex.limits();
         Path results = work.resolve("results.txt");
@@ -271,7 +286,8 @@ public final class Checker {
         }
     }
 
-    private static void delete(Path dir) {
+    /** Deletes a folder and what it holds, as far as it can. */
+    static void delete(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import conclab.grader.Outcome.Status;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How a check's outcome is read, and what the checker does with code that misbehaves. */
 class CheckerTest {
@@ -142,5 +147,34 @@ class CheckerTest {
                 }""", 2, Scope.ALL);
         assertEquals(6, hidden.points(), Feedback.text(hidden));
         assertEquals(6, hidden.max());
+    }
+
+    /**
+     * A checker that keeps compiled classes compiles the same sources once: the second check of a version
+     * restores them and grades alike, and another version gets classes of its own.
+     */
+    @Test
+    void compiledClassesAreKeptPerSources(@TempDir Path kept) throws Exception {
+        Checker checker = Checker.here().withCompiledClassesIn(kept);
+        String right = """
+                class SafeCounter {
+                    private long count;
+                    synchronized void increment() { count++; }
+                    synchronized long get() { return count; }
+                }""";
+        Outcome first = checker.check(counter, right, 2, Scope.PUBLIC);
+        assertEquals(1, entries(kept), "one entry after the first check");
+        Outcome again = checker.check(counter, right, 2, Scope.PUBLIC);
+        assertEquals(1, entries(kept), "the second check of the same sources compiles nothing new");
+        assertEquals(first.max(), again.points(), Feedback.text(again));
+        Outcome zero = checker.check(counter, right.replace("return count;", "return 0;"), 2, Scope.PUBLIC);
+        assertEquals(2, entries(kept), "other sources, other classes");
+        assertEquals(Status.FAILED, zero.results().getFirst().status(), Feedback.text(zero)); // counts-alone
+    }
+
+    private static long entries(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(p -> !p.getFileName().toString().contains(".partial-")).count();
+        }
     }
 }
