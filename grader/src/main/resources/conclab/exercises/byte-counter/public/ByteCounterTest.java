@@ -166,6 +166,12 @@ class ByteCounterTest {
             throw new AssertionError("While 3 clients were connected and sent nothing, " + cpu.describe() + ": it spins."
                     + " Let select() block until a channel is ready, instead of asking again and again.");
         }
+        if (cpu.sleeping() > MAX_SLEEPING_LOOKS) {
+            throw new AssertionError("While 3 clients were connected and sent nothing, the thread that called serve was"
+                    + " in Thread.sleep in " + cpu.sleeping() + " of " + cpu.looks() + " looks at its stack, 10 ms apart"
+                    + " (" + cpu.describe() + "): it polls, and a client that becomes ready waits for the end of the"
+                    + " sleep. Let select() block until a channel is ready.");
+        }
         if (woke > MAX_IDLE_WAKEUPS || waited > MAX_IDLE_WAITS) {
             throw new AssertionError("While 3 clients were connected and sent nothing, the thread that called serve "
                     + (woke > MAX_IDLE_WAKEUPS ? "went to sleep and woke up again " + woke + " times in that second"
@@ -250,7 +256,7 @@ class ByteCounterTest {
     }
 
     /** The CPU time used by serve's thread over a second, next to what a spinning thread got meanwhile. */
-    record Cpu(long serve, long spinner, long wall) {
+    record Cpu(long serve, long spinner, long wall, int looks, int sleeping) {
         /**
          * Whether serve's thread spins: it used more than 5 ms, or (on a machine so busy that a spinning thread gets
          * little) more than 2 ms and more than a quarter of what a spinning thread got. Blocked in select, it uses next
@@ -275,6 +281,12 @@ class ByteCounterTest {
     static final int MAX_IDLE_WAKEUPS = 10;
     /** At most this many waits begun by serve's thread in that second (Thread.sleep counts one each time): none in select. */
     static final int MAX_IDLE_WAITS = 3;
+    /**
+     * At most this many of that second's looks (one every 10 ms or so) find serve's thread in Thread.sleep: a server that waits in
+     * select() never sleeps, and a loop that sleeps between polls is caught however long its sleep, where the wake-ups
+     * and waits it begins are too few to count once the sleep is a few hundred ms.
+     */
+    static final int MAX_SLEEPING_LOOKS = 10;
 
     /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
     static long wakeups(java.nio.file.Path task) {
@@ -319,11 +331,17 @@ class ByteCounterTest {
         try {
             started.await(LIMIT_SECONDS, TimeUnit.SECONDS);
             long serve0 = mx.getThreadCpuTime(serveThread.threadId()), spin0 = mx.getThreadCpuTime(spinner.threadId());
-            long wall0 = System.nanoTime();
-            new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what serve does meanwhile
+            long wall0 = System.nanoTime(), end = wall0 + 1_000_000_000L;
+            int looks = 0, sleeping = 0;
+            // A second of looks at serve's stack, 10 ms apart: what counts is what serve does meanwhile.
+            while (System.nanoTime() < end) {
+                looks++;
+                if (conclab.grader.probe.Waiting.sleeps(serveThread)) sleeping++;
+                Thread.sleep(10);
+            }
             long serve = mx.getThreadCpuTime(serveThread.threadId()) - serve0;
             long spin = mx.getThreadCpuTime(spinner.threadId()) - spin0;
-            return new Cpu(Math.max(serve, 0), spin, System.nanoTime() - wall0);
+            return new Cpu(Math.max(serve, 0), spin, System.nanoTime() - wall0, looks, sleeping);
         } finally {
             stop.set(true);
             spinner.join(Duration.ofSeconds(LIMIT_SECONDS));
