@@ -18,8 +18,13 @@ def main(folder):
             continue
         for case in root.iter("testcase"):
             name = f"{case.get('classname', '')}.{case.get('name', '')}".strip(".")
-            if case.find("failure") is not None or case.find("error") is not None:
-                failed.append(name)
+            problem = case.find("failure")
+            if problem is None:
+                problem = case.find("error")
+            if problem is not None:
+                # The message's first line says what failed (a calibration row names the version and its miss).
+                first = (problem.get("message") or "").strip().splitlines()
+                failed.append(f"{name}: {first[0][:240]}" if first else name)
             elif case.find("skipped") is not None:
                 skipped += 1
             else:

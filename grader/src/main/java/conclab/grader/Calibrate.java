@@ -138,7 +138,7 @@ final class Calibrate {
     }
 
     /** Checks one version {@code repeat} times. */
-    private Tally tally(Version v, int repeat) {
+    Tally tally(Version v, int repeat) {
         Exercise ex = Catalog.get().find(v.exercise());
         int held = 0;
         long total = 0, max = 0;
@@ -160,7 +160,8 @@ final class Calibrate {
         return String.format("%-18s %-22s %-40s %8s %9s %9s", "exercise", "version", "must fail", "held", "mean s", "max s");
     }
 
-    private static String row(Tally t) {
+    /** The table's row of {@code t}, with what the last miss was, if any. */
+    static String row(Tally t) {
         String fails = t.version().mustFail().isEmpty() ? "(passes everything)" : String.join(", ", t.version().mustFail());
         String s = String.format("%-18s %-22s %-40s %4d/%-3d %9.1f %9.1f", t.version().exercise(), t.version().name(), fails,
                 t.held(), t.runs(), t.totalMillis() / 1000.0 / t.runs(), t.maxMillis() / 1000.0);
