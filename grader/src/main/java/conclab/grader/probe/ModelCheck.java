@@ -38,6 +38,33 @@ public final class ModelCheck {
         }
     }
 
+    /**
+     * Checks that no interleaving of {@code spec}'s operations breaks what its {@code @Validate} methods check
+     * after each execution: an invariant, such as "no money is created or lost", that a lost update breaks
+     * whatever the operations return. Linearizability is checked too (trivial for operations that return
+     * nothing); a deadlock among the operations fails as well.
+     *
+     * @param invariant   what the validation checks, in a learner's words, for the message
+     * @param iterations  random scenarios tried
+     * @param invocations interleavings explored per scenario
+     * @throws AssertionError with Lincheck's scenario and interleaving when one breaks the invariant
+     */
+    public static void keeps(Class<?> spec, String invariant, int iterations, int invocations) {
+        try {
+            new ModelCheckingOptions()
+                    .iterations(iterations)
+                    .invocationsPerIteration(invocations)
+                    .threads(2)
+                    .actorsPerThread(2)
+                    .actorsBefore(1)
+                    .actorsAfter(1)
+                    .check(spec);
+        } catch (LincheckAssertionError e) {
+            throw new AssertionError("Lincheck's model checker ran calls on two threads, and after one interleaving "
+                    + invariant + " no longer held (or the calls deadlocked):\n" + report(e.getMessage()), e);
+        }
+    }
+
     /** Lincheck's report without the detailed trace, which repeats the interleaving with every frame. */
     static String report(String message) {
         if (message == null) return "";
