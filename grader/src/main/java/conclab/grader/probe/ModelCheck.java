@@ -24,14 +24,7 @@ public final class ModelCheck {
      */
     public static void linearizable(Class<?> spec, int iterations, int invocations) {
         try {
-            new ModelCheckingOptions()
-                    .iterations(iterations)
-                    .invocationsPerIteration(invocations)
-                    .threads(2)
-                    .actorsPerThread(2)
-                    .actorsBefore(1)
-                    .actorsAfter(1)
-                    .check(spec);
+            options(iterations, invocations).check(spec);
         } catch (LincheckAssertionError e) {
             throw new AssertionError("Lincheck found calls running at the same time whose results no "
                     + "one-at-a-time order of the same calls can give:\n" + report(e.getMessage()), e);
@@ -51,18 +44,22 @@ public final class ModelCheck {
      */
     public static void keeps(Class<?> spec, String invariant, int iterations, int invocations) {
         try {
-            new ModelCheckingOptions()
-                    .iterations(iterations)
-                    .invocationsPerIteration(invocations)
-                    .threads(2)
-                    .actorsPerThread(2)
-                    .actorsBefore(1)
-                    .actorsAfter(1)
-                    .check(spec);
+            options(iterations, invocations).check(spec);
         } catch (LincheckAssertionError e) {
             throw new AssertionError("Lincheck's model checker ran calls on two threads, and after one interleaving "
                     + invariant + " no longer held (or the calls deadlocked):\n" + report(e.getMessage()), e);
         }
+    }
+
+    /** Small scenarios: two threads of two calls each, one call before them and one after. */
+    private static ModelCheckingOptions options(int iterations, int invocations) {
+        return new ModelCheckingOptions()
+                .iterations(iterations)
+                .invocationsPerIteration(invocations)
+                .threads(2)
+                .actorsPerThread(2)
+                .actorsBefore(1)
+                .actorsAfter(1);
     }
 
     /** Lincheck's report without the detailed trace, which repeats the interleaving with every frame. */
