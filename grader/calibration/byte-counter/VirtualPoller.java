@@ -1,6 +1,6 @@
 // fails: no-spin
 // serve registers the server channel, then waits in take() while a virtual thread polls the channels with a 2 ms sleep
-// and hands it the reports: no platform thread is started and serve's thread uses no CPU, but it is WAITING at every look.
+// and hands it the reports: serve's thread uses no CPU and wakes up only for reports, but it is WAITING at every look.
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

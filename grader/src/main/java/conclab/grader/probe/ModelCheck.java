@@ -35,7 +35,7 @@ public final class ModelCheck {
      * Checks that no interleaving of {@code spec}'s operations breaks what its {@code @Validate} methods check
      * after each execution: an invariant, such as "no money is created or lost", that a lost update breaks
      * whatever the operations return. Linearizability is checked too (trivial for operations that return
-     * nothing); a deadlock among the operations fails as well.
+     * nothing); a deadlock among the operations fails as well, and the message says which of these it was.
      *
      * @param invariant   what the validation checks, in a learner's words, for the message
      * @param iterations  random scenarios tried
@@ -46,8 +46,12 @@ public final class ModelCheck {
         try {
             options(iterations, invocations).check(spec);
         } catch (LincheckAssertionError e) {
-            throw new AssertionError("Lincheck's model checker ran calls on two threads, and after one interleaving "
-                    + invariant + " no longer held (or the calls deadlocked):\n" + report(e.getMessage()), e);
+            String report = report(e.getMessage());
+            String what = report.contains("= Validation function") ? "after one interleaving " + invariant + " no longer held"
+                    : report.contains("hung") ? "in one interleaving the calls never finished (a deadlock, or a loop"
+                            + " that does not end), so " + invariant + " could not be checked"
+                    : "one interleaving failed";
+            throw new AssertionError("Lincheck's model checker ran calls on two threads, and " + what + ":\n" + report, e);
         }
     }
 

@@ -170,8 +170,8 @@ class ByteCounterTest {
             throw new AssertionError("While 3 clients were connected and sent nothing, the thread that called serve was"
                     + " found waiting in Java (" + (cpu.sleeping() > 0 ? "in Thread.sleep " + cpu.sleeping() + " times, "
                     : "") + "WAITING or TIMED_WAITING) in " + cpu.waiting() + " of " + cpu.looks() + " looks at it over "
-                    + cpu.wall() / 1_000_000 + " ms (" + cpu.describe() + "): it polls, or waits for another thread that"
-                    + " does the work, and a client that becomes ready waits for the end of that wait. A thread blocked in"
+                    + cpu.wall() / 1_000_000 + " ms (" + cpu.describe() + "): it polls, or waits in Java for another thread"
+                    + " that does the work, and a client that becomes ready waits for the end of that wait. A thread blocked in"
                     + " select() is RUNNABLE, in the kernel. Let select() block until a channel is ready.");
         }
         if (woke > MAX_IDLE_WAKEUPS || waited > MAX_IDLE_WAITS) {
@@ -288,7 +288,9 @@ class ByteCounterTest {
      * TIMED_WAITING: in Thread.sleep, a park, Object.wait. Blocked in select() it is RUNNABLE (in epoll_wait), so a
      * correct server is never found waiting; a loop that pauses between polls in any of these ways is caught however
      * long the pause, where its wake-ups and waits begun are too few to count once the pause is a few hundred ms; so
-     * is a serve that waits while other threads (virtual ones too) do the work.
+     * is a serve that waits in Java (take, join, get) while other threads do the work. Not caught: a serve woken from
+     * select() by threads that do the reading (wakeup()), when those are virtual threads started after the carrier
+     * threads already ran (one-thread counts platform threads only).
      */
     static final int MAX_WAITING_LOOKS = 3;
 
