@@ -115,10 +115,7 @@ public final class Main {
         int jobs = intOption(args, "--jobs", 1);
         int processors = intOption(args, "--processors", 0);
         for (String name : args) {
-            if (Catalog.get().find(name) == null) {
-                return fail("There is no exercise " + name + ". The exercises are: "
-                        + String.join(", ", Catalog.get().all().stream().map(Exercise::name).toList()));
-            }
+            if (Catalog.get().find(name) == null) return noSuchExercise(name);
         }
         Path calibration = project().resolve("grader").resolve("calibration");
         Map<String, Calibrate.Version> refs = Calibrate.references(course());
@@ -130,7 +127,7 @@ public final class Main {
             versions.add(ref);
             versions.addAll(Calibrate.wrong(calibration, ex.name()));
         }
-        Checker checker = processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+        Checker checker = checker(processors);
         if (processors > 0) System.out.println("Test JVMs told they have " + processors + " processors (-XX:ActiveProcessorCount).");
         System.out.println(Calibrate.header());
         // Each version is compiled once, not once per repeat: javac is about a fifth of a check's CPU time.
@@ -148,17 +145,24 @@ public final class Main {
         int processors = intOption(args, "--processors", 0);
         if (args.size() != 2) return fail(USAGE);
         Exercise ex = Catalog.get().find(args.get(0));
-        if (ex == null) {
-            return fail("There is no exercise " + args.get(0) + ". The exercises are: "
-                    + String.join(", ", Catalog.get().all().stream().map(Exercise::name).toList()));
-        }
+        if (ex == null) return noSuchExercise(args.get(0));
         String source = Files.readString(Path.of(args.get(1)), StandardCharsets.UTF_8);
-        Checker checker = processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+        Checker checker = checker(processors);
         Outcome o = checker.check(ex, source, 1, all ? Scope.ALL : Scope.PUBLIC);
         System.out.print(Feedback.text(o));
         // A run that failed as a whole is explained by what the test JVM printed: show it, as the feedback page does.
         if (o.verdict() != null && !o.output().isBlank()) System.out.print("What the test JVM printed:\n" + o.output().indent(4));
         return o.points() == o.max() ? 0 : 1;
+    }
+
+    private static int noSuchExercise(String name) {
+        return fail("There is no exercise " + name + ". The exercises are: "
+                + String.join(", ", Catalog.get().all().stream().map(Exercise::name).toList()));
+    }
+
+    /** A checker on this JVM, with test JVMs told they have {@code processors} processors when it is above 0. */
+    private static Checker checker(int processors) {
+        return processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
     }
 
     /** Removes {@code --name N} from args and returns N (or the default). */
