@@ -1,4 +1,4 @@
-// fails: no-spin
+// fails: one-thread, no-spin
 // serve registers the server channel, then waits in take() while a virtual thread polls the channels with a 2 ms sleep
 // and hands it the reports: serve's thread uses no CPU and wakes up only for reports, but it is WAITING at every look.
 import java.io.IOException;

@@ -1,4 +1,5 @@
 import conclab.grader.probe.Property;
+import conclab.grader.probe.ThreadActivity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -107,19 +108,37 @@ class ByteCounterTest {
         expectCount(second, 0);
     }
 
+    /**
+     * Every report and every read of a client's bytes happen on the thread that called serve, and serve starts no
+     * thread: no platform thread (the JVM's count of started threads) and no virtual thread (which that count leaves
+     * out). The reads are seen through JFR ({@link conclab.grader.probe.ThreadActivity}), so a server that hands the
+     * reading to threads it started before this test, or to virtual threads that wake serve from select(), fails too.
+     */
     @Test
     @Property("one-thread")
     void oneThread() throws Exception {
-        start(3);
-        long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();  // serve's thread included
-        List<SocketChannel> three = List.of(connect(), connect(), connect());
-        for (SocketChannel c : three) send(c, 1000);
-        for (SocketChannel c : three) c.close();
-        running.awaitEnd("3 clients sent 1,000 bytes each and closed");
-        long more = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - started;
+        ThreadActivity activity = ThreadActivity.start();     // its own threads start here, before the count
+        List<SocketChannel> three;
+        long more;
+        try {
+            long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+            start(3);                                         // starts serve's thread: one more
+            three = List.of(connect(), connect(), connect());
+            for (SocketChannel c : three) send(c, 1000);
+            for (SocketChannel c : three) c.close();
+            running.awaitEnd("3 clients sent 1,000 bytes each and closed");
+            more = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - started - 1;
+        } finally {
+            activity.stop();
+        }
         if (more > 0) {
-            throw new AssertionError("While serve ran, " + more + " thread(s) were started (the test starts none): "
-                    + "one thread and a selector are enough for every client.");
+            throw new AssertionError("While serve ran, " + more + " platform thread(s) were started (the test starts "
+                    + "none): one thread and a selector are enough for every client.");
+        }
+        int virtual = activity.virtualThreadsStarted().size();
+        if (virtual > 0) {
+            throw new AssertionError("While serve ran, " + virtual + " virtual thread(s) were started (the test starts "
+                    + "none): one thread and a selector are enough for every client.");
         }
         for (SocketChannel c : three) {
             String on = reportedOn.get(addressOf(c));
@@ -127,6 +146,15 @@ class ByteCounterTest {
             if (!on.equals(Server.NAME)) {
                 throw new AssertionError("A client was reported on thread \"" + on + "\", not on the thread that called "
                         + "serve: one thread and a selector are enough for every client.");
+            }
+        }
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (SocketChannel c : three) ports.add(((InetSocketAddress) addressOf(c)).getPort());
+        for (ThreadActivity.Read r : activity.reads()) {
+            if (ports.contains(r.remotePort()) && r.threadId() != running.thread.threadId()) {
+                throw new AssertionError("A client's bytes were read on " + (r.virtual() ? "virtual " : "") + "thread \""
+                        + r.thread() + "\", not on the thread that called serve: read each channel on serve's thread, "
+                        + "when the selector says it is ready.");
             }
         }
     }
@@ -288,9 +316,8 @@ class ByteCounterTest {
      * TIMED_WAITING: in Thread.sleep, a park, Object.wait. Blocked in select() it is RUNNABLE (in epoll_wait), so a
      * correct server is never found waiting; a loop that pauses between polls in any of these ways is caught however
      * long the pause, where its wake-ups and waits begun are too few to count once the pause is a few hundred ms; so
-     * is a serve that waits in Java (take, join, get) while other threads do the work. Not caught: a serve woken from
-     * select() by threads that do the reading (wakeup()), when those are virtual threads started after the carrier
-     * threads already ran (one-thread counts platform threads only).
+     * is a serve that waits in Java (take, join, get) while other threads do the work. A serve woken from select() by
+     * other threads that do the reading (wakeup()) is RUNNABLE too: one-thread catches it, since it sees who reads.
      */
     static final int MAX_WAITING_LOOKS = 3;
 

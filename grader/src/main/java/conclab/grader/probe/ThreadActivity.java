@@ -1,0 +1,71 @@
+package conclab.grader.probe;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
+
+/**
+ * What threads did while code under test ran, seen through JDK Flight Recorder events that no thread count
+ * shows: the virtual threads started ({@code jdk.VirtualThreadStart}, which {@code ThreadMXBean} does not
+ * count) and every socket read, with the thread that made it ({@code jdk.SocketRead} with threshold 0, which
+ * covers {@code Socket} streams and {@code SocketChannel} reads alike, on platform and virtual threads).
+ *
+ * <p>Use: {@link #start()} before the code runs, {@link #stop()} after it; {@code stop} returns only once
+ * every event recorded so far has been delivered, so the lists are complete for the window, not sampled. A
+ * read that returns no bytes and no end of stream (a non-blocking read with nothing there) may not be
+ * recorded; one that returns bytes or the end of the stream is.
+ *
+ * <p>Thread safety: events are delivered on the stream's own thread and kept in concurrent queues; the
+ * lists {@code stop} returns are snapshots taken after delivery has ended.
+ */
+public final class ThreadActivity {
+    /** A socket read: the thread that made it, and the remote port of the connection it read from. */
+    public record Read(String thread, long threadId, boolean virtual, int remotePort) {}
+
+    /** A virtual thread that was started: its thread id. */
+    public record Started(long threadId) {}
+
+    private final RecordingStream stream = new RecordingStream();
+    private final Queue<Read> reads = new ConcurrentLinkedQueue<>();
+    private final Queue<Started> started = new ConcurrentLinkedQueue<>();
+
+    private ThreadActivity() {
+        stream.enable("jdk.SocketRead").withThreshold(Duration.ZERO);
+        stream.enable("jdk.VirtualThreadStart");
+        stream.onEvent("jdk.SocketRead", e -> {
+            RecordedThread t = e.getThread();
+            reads.add(new Read(t == null ? "?" : t.getJavaName(), t == null ? -1 : t.getJavaThreadId(),
+                    t != null && t.isVirtual(), e.getInt("port")));
+        });
+        stream.onEvent("jdk.VirtualThreadStart", e -> started.add(new Started(e.getLong("javaThreadId"))));
+    }
+
+    /**
+     * Starts recording. Its threads (the recorder's and the stream's) start here, so count the threads the
+     * JVM has started only after this returns.
+     */
+    public static ThreadActivity start() {
+        ThreadActivity a = new ThreadActivity();
+        a.stream.startAsync();
+        return a;
+    }
+
+    /** Stops recording and waits until every event recorded has been delivered (bounded by JFR's flush). */
+    public void stop() {
+        stream.stop();
+        stream.close();
+    }
+
+    /** The socket reads recorded (complete once {@link #stop()} has returned). */
+    public List<Read> reads() {
+        return List.copyOf(reads);
+    }
+
+    /** The virtual threads started while recording (complete once {@link #stop()} has returned). */
+    public List<Started> virtualThreadsStarted() {
+        return List.copyOf(started);
+    }
+}
