@@ -1,9 +1,10 @@
 """Every notebook under notebooks/ runs top to bottom on the conclab kernel, as CI and a learner run it.
 
 A cell tagged `raises-exception` may fail, and must: a tag that no longer matches what the cell does is a
-mistake. Notebooks are committed with their outputs cleared (NOTEBOOKS.md), unless a cell says why it keeps
+mistake. Notebooks are committed with their outputs cleared (notebooks/CONVENTIONS.md), unless a cell says why it keeps
 its output (metadata `conclab.keep_output`), and with the conclab kernel in their metadata. Each check
-table in an executed notebook matches its exercise.properties (points and descriptions).
+table in an executed notebook matches its exercise.properties (points and descriptions). A lecture says what
+it teaches in three bullets, and keeps its code cells short (CONVENTIONS.md, "Shape of a lecture").
 """
 import pathlib
 import re
@@ -36,6 +37,30 @@ def test_notebook_is_committed_clean(path):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and not cell.metadata.get("conclab", {}).get("keep_output"):
             assert not cell.outputs and cell.execution_count is None, f"cell {i} was committed with its output"
+
+
+LECTURES = [p for p in NOTEBOOKS if re.match(r"1[12]\.\d+-", p.name)]
+MAX_CELL_LINES = 20
+YOU_WILL_LEARN = re.compile(r"You will learn[^\n]*\n+((?:[-*] .*\n?(?:[ \t]+\S.*\n?)*)+)")
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=ids)
+def test_lecture_has_three_bullets_and_short_cells(path):
+    """CONVENTIONS.md: "You will learn" with three bullets; no code cell over 20 lines, except exercise cells and a
+    cell that says in its metadata (conclab.long_cell) why its length is the point."""
+    nb = nbformat.read(path, as_version=4)
+    opening = next(c.source for c in nb.cells if c.cell_type == "markdown")
+    m = YOU_WILL_LEARN.search(opening)
+    assert m, "the first markdown cell has no \"You will learn\" list"
+    bullets = re.findall(r"^[-*] ", m.group(1), re.M)
+    assert len(bullets) == 3, f"\"You will learn\" has {len(bullets)} bullets, not 3"
+    for i, cell in enumerate(nb.cells):
+        lines = len(cell.source.splitlines())
+        if cell.cell_type != "code" or lines <= MAX_CELL_LINES or re.match(r"\s*%%(solution|answer)\b", cell.source):
+            continue
+        why = cell.metadata.get("conclab", {}).get("long_cell")
+        assert why, f"cell {i} has {lines} lines (at most {MAX_CELL_LINES}): split it, or say in its metadata " \
+                    f"(conclab.long_cell) why its length is the point"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)

@@ -140,7 +140,7 @@ final class Notebook {
         return names;
     }
 
-    /** Replaces cell {@code index}'s source, and clears its outputs. */
+    /** Replaces cell {@code index}'s source; its outputs stay (see {@link #clearOutputs}). */
     void setSource(int index, String source) {
         JsonObject c = json.getAsJsonArray("cells").get(index).getAsJsonObject();
         c.add("source", lines(source));

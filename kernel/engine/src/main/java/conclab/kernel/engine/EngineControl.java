@@ -11,7 +11,7 @@ import jdk.jshell.execution.DirectExecutionControl;
  * The engine's side of JShell's {@code ExecutionControl}: loads the classes JShell compiled in the kernel,
  * with stop checks woven in, and runs snippets on the engine's main thread.
  *
- * <p>Besides JShell's commands it answers three extension commands from the kernel:
+ * <p>Besides JShell's commands it answers seven extension commands from the kernel:
  * <ul>
  * <li>{@code begin(Long cell)}: the following snippets belong to this cell;</li>
  * <li>{@code end(Object[]{Long cell, Boolean wantResult, Boolean threadNotice})}: the cell is over;
