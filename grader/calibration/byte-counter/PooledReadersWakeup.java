@@ -1,7 +1,8 @@
 // fails: one-thread
 // As VirtualReadersWakeup, with a pool of platform reader threads made once, when the class is first used, and kept
-// for later calls: in a test that does not call serve first, no thread is started while it runs, and serve is
-// RUNNABLE in select() and reports on its own thread. Only who reads the bytes gives it away.
+// for later calls: a test that calls serve after others sees no thread started, and serve is RUNNABLE in select() and
+// reports on its own thread. one-thread runs a fresh copy of the class (its pool is started in the window) and sees
+// who reads the bytes.
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

@@ -10,8 +10,13 @@ import jdk.jfr.consumer.RecordingStream;
 /**
  * What threads did while code under test ran, seen through JDK Flight Recorder events that no thread count
  * shows: the virtual threads started ({@code jdk.VirtualThreadStart}, which {@code ThreadMXBean} does not
- * count) and every socket read, with the thread that made it ({@code jdk.SocketRead} with threshold 0, which
- * covers {@code Socket} streams and {@code SocketChannel} reads alike, on platform and virtual threads).
+ * count) and the socket reads, each with the thread that made it ({@code jdk.SocketRead} with threshold 0), on
+ * platform and virtual threads alike.
+ *
+ * <p>Which reads JDK 25 records: {@code SocketChannel.read} (one buffer or several, blocking or not, and so
+ * {@code Channels.newInputStream} and {@code FileChannel.transferFrom} over it), a channel's
+ * {@code socket().getInputStream()}, and a {@code Socket}'s stream. Not recorded: reads of an
+ * {@code AsynchronousSocketChannel}, and reads on the threads JFR leaves out (its own).
  *
  * <p>Use: {@link #start()} before the code runs, {@link #stop()} after it; {@code stop} returns only once
  * every event recorded so far has been delivered, so the lists are complete for the window, not sampled. A

@@ -111,18 +111,21 @@ class ByteCounterTest {
     /**
      * Every report and every read of a client's bytes happen on the thread that called serve, and serve starts no
      * thread: no platform thread (the JVM's count of started threads) and no virtual thread (which that count leaves
-     * out). The reads are seen through JFR ({@link conclab.grader.probe.ThreadActivity}), so a server that hands the
-     * reading to threads it started before this test, or to virtual threads that wake serve from select(), fails too.
+     * out). serve is a fresh copy of the solution ({@link #freshCopy}), so a thread its class makes once and keeps
+     * (to accept, to poll, to read) is started, and counted, in this test whatever ran before. The reads are seen
+     * through JFR ({@link conclab.grader.probe.ThreadActivity}), so reading on threads serve did not start (the
+     * common pool's, say) fails too.
      */
     @Test
     @Property("one-thread")
     void oneThread() throws Exception {
+        Serve serve = freshCopy();                            // its static initialisers run in the window
         ThreadActivity activity = ThreadActivity.start();     // its own threads start here, before the count
         List<SocketChannel> three;
         long more;
         try {
             long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
-            start(3);                                         // starts serve's thread: one more
+            start(serve, 3);                                  // starts serve's thread: one more
             three = List.of(connect(), connect(), connect());
             for (SocketChannel c : three) send(c, 1000);
             for (SocketChannel c : three) c.close();
@@ -221,6 +224,7 @@ class ByteCounterTest {
     @Test
     @Property("closes")
     void closesEachConnection() throws Exception {
+        long socketsBefore = sockets();
         start(3);
         List<SocketChannel> three = List.of(connect(), connect(), connect());
         for (SocketChannel c : three) send(c, 1000);
@@ -237,6 +241,14 @@ class ByteCounterTest {
                         + "did not read the end of the stream from the server within " + CLOSE_WAIT_MS + " ms: its "
                         + "connection is still open on the server's side. Close each channel once read returns -1.");
             }
+        }
+        for (SocketChannel c : three) c.close();
+        server.close();
+        long socketsAfter = sockets();
+        if (socketsBefore >= 0 && socketsAfter > socketsBefore) {
+            throw new AssertionError("serve returned and the test closed its own channels, but " + (socketsAfter - socketsBefore)
+                    + " more socket(s) were open in the JVM than before: serve ended the connections (its clients read the"
+                    + " end of the stream) but did not close their channels. Call close() on each, not only shutdownOutput().");
         }
         closesEachAtItsEnd();
     }
@@ -270,6 +282,23 @@ class ByteCounterTest {
     }
 
     static final int CLOSE_WAIT_MS = 2000;
+
+    /** Linux: how many sockets this JVM has open (its file descriptors that are sockets); -1 if unknown. */
+    static long sockets() {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        if (!java.nio.file.Files.isDirectory(fds)) return -1;
+        try (var all = java.nio.file.Files.list(fds)) {
+            return all.filter(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false;                              // closed meanwhile (the listing's own descriptor)
+                }
+            }).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
 
     /** Whether a read on c ends the stream (or finds the connection reset) within {@link #CLOSE_WAIT_MS}. */
     static boolean seesServerClose(SocketChannel c) throws IOException {
@@ -387,8 +416,13 @@ class ByteCounterTest {
 
     /** A server socket on the loopback, and serve(server, clients, ...) running on a thread of its own. */
     void start(int clientCount) throws IOException {
+        start(ByteCounter::serve, clientCount);
+    }
+
+    /** As {@link #start(int)}, calling {@code serve}. */
+    void start(Serve serve, int clientCount) throws IOException {
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        running = new Server(server, clientCount, (address, bytes) -> {
+        running = new Server(serve, server, clientCount, (address, bytes) -> {
             reportedOn.put(address, Thread.currentThread().getName());
             counted.merge(address, bytes, Long::sum);
             reports.merge(address, 1, Integer::sum);
@@ -417,6 +451,45 @@ class ByteCounterTest {
         if (got != bytes) throw new AssertionError("A client sent " + bytes + " bytes; serve counted " + got + ".");
     }
 
+    /** ByteCounter.serve's signature. */
+    @FunctionalInterface
+    interface Serve {
+        void serve(ServerSocketChannel server, int clients, java.util.function.BiConsumer<SocketAddress, Long> closed) throws Exception;
+    }
+
+    /**
+     * serve of a fresh copy of the solution's classes, loaded by a class loader of their own: their static
+     * initialisers (a pool made at the first call and kept, say) run again, inside the test that calls it, whatever
+     * the tests before it did. Every class of the solution is loaded anew; the tests' classes and the JDK's are shared.
+     */
+    static Serve freshCopy() throws ReflectiveOperationException {
+        java.net.URL classes = ByteCounter.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader fresh = new java.net.URLClassLoader(new java.net.URL[] {classes}, ByteCounterTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                boolean solutions = !name.startsWith("ByteCounterTest") && !name.startsWith("ByteCounterHiddenTest")
+                        && findResource(name.replace('.', '/') + ".class") != null;
+                if (!solutions) return super.loadClass(name, resolve);
+                synchronized (getClassLoadingLock(name)) {        // child first, for the solution's classes only
+                    Class<?> c = findLoadedClass(name);
+                    if (c == null) c = findClass(name);
+                    if (resolve) resolveClass(c);
+                    return c;
+                }
+            }
+        };
+        java.lang.reflect.Method serve = fresh.loadClass("ByteCounter").getDeclaredMethod("serve",
+                ServerSocketChannel.class, int.class, java.util.function.BiConsumer.class);
+        serve.setAccessible(true);
+        return (server, clients, closed) -> {
+            try {
+                serve.invoke(null, server, clients, closed);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause() instanceof Exception x ? x : new RuntimeException(e.getCause());
+            }
+        };
+    }
+
     /** serve(...) on a thread named {@link #NAME}, with bounded waits for its reports and its end. */
     static final class Server {
         static final String NAME = "serve";
@@ -427,6 +500,10 @@ class ByteCounterTest {
         volatile java.nio.file.Path task;
 
         Server(ServerSocketChannel server, int clients, java.util.function.BiConsumer<SocketAddress, Long> closed) {
+            this(ByteCounter::serve, server, clients, closed);
+        }
+
+        Server(Serve serve, ServerSocketChannel server, int clients, java.util.function.BiConsumer<SocketAddress, Long> closed) {
             thread = Thread.ofPlatform().daemon().name(NAME).start(() -> {
                 try {
                     task = java.nio.file.Path.of("/proc/self/task").resolve(java.nio.file.Files.readSymbolicLink(
@@ -435,7 +512,7 @@ class ByteCounterTest {
                     task = null; // not Linux: no wake-ups counted
                 }
                 try {
-                    ByteCounter.serve(server, clients, (address, bytes) -> {
+                    serve.serve(server, clients, (address, bytes) -> {
                         closed.accept(address, bytes);
                         latch(address).countDown();
                     });
