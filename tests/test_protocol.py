@@ -100,6 +100,7 @@ def test_many_lines_arrive_in_order_in_few_messages(shared):
 # ---------------------------------------------------------------- errors
 
 def test_compile_error_marks_the_line(shared):
+    before = shared.execute("1").reply["execution_count"]
     r = shared.execute('int ok = 1;\nint bad = "not a number";\n')
     assert r.status == "error" and r.reply["ename"] == "CompileError"
     text = r.error_text()
@@ -107,7 +108,7 @@ def test_compile_error_marks_the_line(shared):
     assert 'int bad = "not a number";' in text
     assert "^" in text
     assert "incompatible types" in text
-    assert r.reply["execution_count"] == r.reply["execution_count"]  # an error reply carries the count
+    assert r.reply["execution_count"] == before + 1  # an error reply carries the count, and the count moved on
 
 
 def test_runtime_exception_shows_class_message_and_cell_lines(shared):

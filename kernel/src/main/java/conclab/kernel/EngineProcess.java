@@ -184,10 +184,6 @@ final class EngineProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** The thread that called System.exit, with its cell, if the engine reported one; else null. */
     String exitCaller() {
         return exitCaller;

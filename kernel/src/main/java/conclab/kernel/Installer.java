@@ -152,12 +152,23 @@ final class Installer {
 
     /** Jupyter's per-user data folder, as {@code jupyter --data-dir} computes it. */
     static Path userDataDir() {
-        String jupyterData = System.getenv("JUPYTER_DATA_DIR");
+        return userDataDir(System::getenv, System.getProperty("os.name"), Path.of(System.getProperty("user.home")));
+    }
+
+    /**
+     * Jupyter's user data folder as {@code jupyter --data-dir} finds it: {@code JUPYTER_DATA_DIR} if set; else
+     * {@code ~/Library/Jupyter} on macOS, {@code %APPDATA%\jupyter} on Windows, and elsewhere
+     * {@code $XDG_DATA_HOME/jupyter} ({@code ~/.local/share/jupyter} when it is not set).
+     */
+    static Path userDataDir(java.util.function.Function<String, String> env, String osName, Path home) {
+        String jupyterData = env.apply("JUPYTER_DATA_DIR");
         if (jupyterData != null && !jupyterData.isBlank()) return Path.of(jupyterData);
-        Path home = Path.of(System.getProperty("user.home"));
-        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac")) return home.resolve("Library/Jupyter");
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("jupyter");
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) return home.resolve("Library").resolve("Jupyter");
+        String appData = env.apply("APPDATA");
+        if (os.contains("windows") && appData != null && !appData.isBlank()) return Path.of(appData, "jupyter");
+        String xdg = env.apply("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share")).resolve("jupyter");
     }
 
     /** The active Python environment: a venv, a conda env, or whatever python3 says. */

@@ -1,6 +1,5 @@
 package conclab.kernel;
 
-import conclab.kernel.engine.Wire;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,10 +91,6 @@ final class Kernel extends BaseKernel {
                 .codemirror("text/x-java")
                 .exporter("script")
                 .build();
-    }
-
-    Options options() {
-        return options;
     }
 
     Outputs outputs() {
@@ -351,10 +346,6 @@ final class Kernel extends BaseKernel {
 
             public void display(Map<String, String> bundle) {
                 outputs.display(run.id, java.util.UUID.randomUUID().toString(), false, bundle);
-            }
-
-            public Kernel kernel() {
-                return Kernel.this;
             }
 
             public Run run() {

@@ -27,8 +27,6 @@ final class Magics {
         /** Shows a MIME bundle (text/html, text/plain, ...) in the cell. */
         void display(java.util.Map<String, String> bundle);
 
-        Kernel kernel();
-
         Run run();
     }
 

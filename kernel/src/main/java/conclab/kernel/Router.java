@@ -24,7 +24,6 @@ final class Router extends JupyterSocket {
 
     private final String name;
     private final ZMQ.Poller poller;
-    private volatile boolean running = true;
 
     Router(ZMQ.Context context, HMACGenerator hmac, String name) {
         super(context, SocketType.ROUTER, hmac, LoggerFactory.getLogger("conclab." + name));
@@ -50,14 +49,16 @@ final class Router extends JupyterSocket {
         return readMessage();
     }
 
-    /** Reads and handles messages on the calling thread until {@link #stop}. */
+    /**
+     * Reads and handles messages on the calling thread for as long as the process lives: a
+     * {@code shutdown_request} ends it with {@code Runtime.halt}, and nothing else stops a router.
+     */
     void serve(Consumer<Message<?>> handler) {
-        while (running) {
+        while (true) {
             Message<?> message;
             try {
                 message = poll(200);
             } catch (RuntimeException e) {
-                if (!running) break;
                 LOG.warn("{}: unreadable message: {}", name, e.toString());
                 continue;
             }
@@ -68,9 +69,5 @@ final class Router extends JupyterSocket {
                 LOG.error("{}: failed to handle {}", name, message.getHeader().getType(), e);
             }
         }
-    }
-
-    void stop() {
-        running = false;
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
@@ -288,10 +287,6 @@ final class Session implements AutoCloseable {
 
     SourceCodeAnalysis analysis() {
         return analysis;
-    }
-
-    JShell jshell() {
-        return jshell;
     }
 
     /** {@code long[]{processCpuNanos, peakThreads, liveThreads}} of the engine; resets the peak if asked. */

@@ -47,21 +47,36 @@ class InstallerTest {
     }
 
     @Test
-    void theUserDataFolderFollowsJupyter() {
-        Path dir = Installer.userDataDir();
-        assertTrue(dir.endsWith("jupyter") || dir.endsWith("Jupyter") || System.getenv("JUPYTER_DATA_DIR") != null, dir.toString());
+    void theUserDataFolderIsJupytersOnEachSystem() {
+        Path home = Path.of("/home/ada");
+        Map<String, String> none = Map.of();
+        assertEquals(Path.of("/home/ada/.local/share/jupyter"), Installer.userDataDir(none::get, "Linux", home));
+        assertEquals(Path.of("/x/data/jupyter"), Installer.userDataDir(Map.of("XDG_DATA_HOME", "/x/data")::get, "Linux", home));
+        assertEquals(Path.of("/home/ada/Library/Jupyter"), Installer.userDataDir(none::get, "Mac OS X", home));
+        assertEquals(Path.of("/roaming", "jupyter"), Installer.userDataDir(Map.of("APPDATA", "/roaming")::get, "Windows 11", home));
+        Map<String, String> set = Map.of("JUPYTER_DATA_DIR", "/j", "XDG_DATA_HOME", "/x", "APPDATA", "/roaming");
+        for (String os : new String[] {"Linux", "Mac OS X", "Windows 11"}) {
+            assertEquals(Path.of("/j"), Installer.userDataDir(set::get, os, home), "JUPYTER_DATA_DIR comes first on " + os);
+        }
     }
 
     @Test
     void filesAreReplacedWholeAndOnlyWhenTheyChanged(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path target = dir.resolve("conclab-lib.jar");
         Installer.put(new byte[] {1, 2, 3}, target);
-        var before = java.nio.file.Files.readAttributes(target, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        // A file written again, even in place with the same bytes, gets a new modification time.
+        var past = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        java.nio.file.Files.setLastModifiedTime(target, past);
         Installer.put(new byte[] {1, 2, 3}, target);
-        assertEquals(before, java.nio.file.Files.readAttributes(target, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
-                "an unchanged file must not be rewritten");
+        assertEquals(past, java.nio.file.Files.getLastModifiedTime(target), "an unchanged file must not be rewritten");
+        // A hard link to the old file keeps the old bytes only if the new ones went to a new file, renamed over it:
+        // a JVM running from the old jar keeps reading whole, consistent bytes.
+        Path old = dir.resolve("old-link");
+        java.nio.file.Files.createLink(old, target);
         Installer.put(new byte[] {4, 5}, target);
         assertArrayEquals(new byte[] {4, 5}, java.nio.file.Files.readAllBytes(target));
+        assertArrayEquals(new byte[] {1, 2, 3}, java.nio.file.Files.readAllBytes(old), "the file was written in place, not replaced whole");
+        java.nio.file.Files.delete(old);
         try (var files = java.nio.file.Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }

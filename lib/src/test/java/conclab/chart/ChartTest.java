@@ -21,30 +21,45 @@ class ChartTest {
         assertFalse(svg.contains("<!DOCTYPE"), "no external DTD to fetch");
         var bundle = c.mimeBundle();
         assertTrue(bundle.get("text/html").startsWith("<svg"), "inline in HTML: no XML declaration");
-        assertTrue(bundle.get("image/svg+xml").contains("<svg"));
+        assertEquals("svg", parse(bundle.get("image/svg+xml")).getDocumentElement().getNodeName());
+    }
+
+    /** The SVG as an XML document: it must parse. (Its text is drawn as glyph outlines, so it holds no words to find.) */
+    static org.w3c.dom.Document parse(String svg) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** How many elements named {@code tag} the SVG has. */
+    static int count(String svg, String tag) throws Exception {
+        return parse(svg).getElementsByTagName(tag).getLength();
     }
 
     @Test
-    void aLegendOfManySeriesGoesRightOfThePlotNotOverItsPoints() {
+    void aLegendOfManySeriesGoesRightOfThePlotNotOverItsPoints() throws Exception {
         Chart c = Chart.line("Throughput", "connections", "req/s");
         for (int i = 1; i <= Chart.LEGEND_INSIDE_MAX; i++) c.series("server " + i, List.of(1_000, 10_000), List.of(i, i));
         assertEquals(org.knowm.xchart.style.Styler.LegendPosition.InsideNW, c.legendPosition());
         c.series("one more", List.of(1_000, 10_000), List.of(9, 9));
         assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE, c.legendPosition());
-        assertTrue(c.svg().contains("<svg"), "it draws");
+        assertEquals("svg", parse(c.svg()).getDocumentElement().getNodeName(), "it draws");
     }
 
     @Test
-    void barsTakeCategories() {
-        String svg = Chart.bars("Memory per thread", "kind", "KB").series("RSS", List.of("platform", "virtual"), List.of(41, 1)).svg();
-        assertTrue(svg.contains("<svg"));
+    void barsTakeCategories() throws Exception {
+        Chart two = Chart.bars("Memory per thread", "kind", "KB").series("RSS", List.of("platform", "virtual"), List.of(41, 1));
+        Chart three = Chart.bars("Memory per thread", "kind", "KB").series("RSS", List.of("platform", "virtual", "callback"), List.of(41, 1, 2));
+        assertEquals("Memory per thread (kind → KB)\n  RSS: platform=41 virtual=1", two.toString());
+        assertTrue(count(three.svg(), "path") > count(two.svg(), "path"), "a third category draws more: its bar and its label");
     }
 
     @Test
-    void barsOnALogAxis() {
-        String svg = Chart.bars("Memory per task", "kind", "bytes")
+    void barsOnALogAxis() throws Exception {
+        String log = Chart.bars("Memory per task", "kind", "bytes")
                 .series("measured", List.of("callback", "platform"), List.of(77.4, 33_296)).logY().svg();
-        assertTrue(svg.contains("<svg"));
+        String linear = Chart.bars("Memory per task", "kind", "bytes")
+                .series("measured", List.of("callback", "platform"), List.of(77.4, 33_296)).svg();
+        assertEquals("svg", parse(log).getDocumentElement().getNodeName());
+        assertNotEquals(linear, log, "logY() changes the drawing");
     }
 
     @Test

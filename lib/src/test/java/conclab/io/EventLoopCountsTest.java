@@ -5,7 +5,6 @@ import static conclab.io.EventLoopTest.awaitInSelect;
 import static conclab.io.EventLoopTest.loop;
 import static conclab.io.EventLoopTest.runBounded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
