@@ -342,6 +342,13 @@ def test_options_from_the_environment(tmp_path):
         k.close()
 
 
+def test_one_huge_print_without_newline_is_cut_at_the_character_limit(shared):
+    r = shared.execute('System.out.print("x".repeat(20_000_000));', timeout=120)
+    assert r.status == "ok"
+    assert 0 < len(r.stdout) <= 1_000_000, len(r.stdout)
+    assert "19,000,000 characters" in r.stderr and "at most 20,000 lines and 1,000,000 characters" in r.stderr, r.stderr
+
+
 def test_preview_apis_and_internal_continuations_work_by_default(shared):
     r = shared.execute("try (var scope = java.util.concurrent.StructuredTaskScope.open()) {\n"
                        "    var task = scope.fork(() -> 6 * 7);\n    scope.join();\n    System.out.println(task.get());\n}")

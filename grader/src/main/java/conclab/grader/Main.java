@@ -12,6 +12,7 @@ import java.util.Map;
  * The grader's command line, run by {@code ./conclab} from the project folder:
  * {@code release}, {@code workspace}, {@code grade}, {@code calibrate} and {@code check}.
  * Exit codes: 0 done, 1 done but something failed (a notebook not released, a calibration miss), 2 usage.
+ * Only {@link #main} exits; the commands return their code, and a usage error is thrown as {@link UsageError}.
  */
 public final class Main {
     private static final String USAGE = """
@@ -27,10 +28,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length == 0) fail(USAGE);
-        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        System.exit(run(args));
+    }
+
+    /** Runs one command; returns its exit code. Prints what went wrong, never a stack trace. */
+    static int run(String[] args) {
         int code;
         try {
+            if (args.length == 0) fail(USAGE);
+            List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
             code = switch (args[0]) {
                 case "release" -> release(rest);
                 case "workspace" -> workspace(rest);
@@ -39,19 +45,29 @@ public final class Main {
                 case "check" -> check(rest);
                 default -> fail("Unknown command " + args[0] + ".\n" + USAGE);
             };
+        } catch (UsageError e) {
+            System.err.print(e.getMessage().endsWith("\n") ? e.getMessage() : e.getMessage() + "\n");
+            code = 2;
         } catch (java.nio.file.NoSuchFileException e) {
-            code = fail("There is no file " + e.getFile() + ".");
+            System.err.println("There is no file " + e.getFile() + ".");
+            code = 2;
         } catch (IOException | RuntimeException e) {
             System.err.println("conclab " + args[0] + ": " + e.getMessage());
             code = 1;
         }
-        System.exit(code);
+        return code;
     }
 
+    /** A command used wrongly: its message says how to use it (exit code 2). */
+    private static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Throws a {@link UsageError}; typed {@code int} so that a command can {@code return fail(...)}. */
     private static int fail(String message) {
-        System.err.print(message.endsWith("\n") ? message : message + "\n");
-        System.exit(2);
-        return 2;
+        throw new UsageError(message);
     }
 
     /** The project folder: {@code -Dconclab.project} (set by ./conclab), else the current folder. */

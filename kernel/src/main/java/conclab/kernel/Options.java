@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * <tr><td>{@code CONCLAB_CLASSPATH}</td><td>extra jars and folders for cells (globs allowed, {@code :}-separated)</td></tr>
  * <tr><td>{@code CONCLAB_TIMEOUT}</td><td>per-cell time limit ({@code 90}, {@code 30s}, {@code 5m}); off by default</td></tr>
  * <tr><td>{@code CONCLAB_STARTUP}</td><td>Java run when the engine starts, after the built-in imports</td></tr>
- * <tr><td>{@code CONCLAB_OUTPUT_LIMIT}</td><td>lines of output shown per cell; default 20000</td></tr>
+ * <tr><td>{@code CONCLAB_OUTPUT_LIMIT}</td><td>lines of output shown per cell; default 20000 (a cell also shows at
+ *     most 1,000,000 characters: {@code -Dconclab.output.chars=N} in {@code CONCLAB_JVM_OPTS} changes it)</td></tr>
  * </table>
  *
  * <p>Bad values are reported when the kernel starts, with what to do; they never crash it.

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's view of one executed notebook cell: the owner of the threads it started and of their output.
@@ -37,22 +36,22 @@ public final class Cell {
     volatile boolean stopping;
 
     private final long maxLines;
-    private final long maxBytes;
-    /** Lines and bytes forwarded to the notebook so far. */
-    private final AtomicLong lines = new AtomicLong(), bytes = new AtomicLong();
-    /** Lines and bytes dropped past the limit, and how many of those were already reported. */
-    private final AtomicLong droppedLines = new AtomicLong(), droppedBytes = new AtomicLong();
-    private final AtomicLong reportedDrops = new AtomicLong();
+    private final long maxChars;
+    /** Lines and characters forwarded to the notebook so far; guarded by {@code this}. */
+    private long lines, chars;
+    /** Lines and characters dropped past the limit, and the drops already reported; guarded by {@code this}. */
+    private long droppedLines, droppedChars, reportedLines, reportedChars;
 
     /** Threads started while this cell was current; guarded by itself. */
     private final Set<Thread> started = Collections.newSetFromMap(new WeakHashMap<>());
     /** Threads running a task of this cell now, with how deep (a task may run a task of its own). */
     private final Map<Thread, Integer> runningTasks = new ConcurrentHashMap<>();
 
-    Cell(long id, long maxLines, long maxBytes) {
+    /** A cell that shows at most {@code maxLines} lines and {@code maxChars} characters of output. */
+    Cell(long id, long maxLines, long maxChars) {
         this.id = id;
         this.maxLines = maxLines;
-        this.maxBytes = maxBytes;
+        this.maxChars = maxChars;
     }
 
     /** The cell that owns the calling thread, or null for threads no cell started. */
@@ -96,28 +95,53 @@ public final class Cell {
     }
 
     /**
-     * Counts one chunk of output of {@code lineCount} lines and {@code byteCount} bytes against this cell's
-     * limit. Returns true if it may be forwarded; false if it must be dropped (and then it is counted).
+     * Counts a chunk of output against this cell's limits and returns what of it may be shown: all of it, its
+     * first part (up to the limit of lines or of characters, whichever comes first), or "" once a limit is
+     * reached. What is not shown is counted for {@link #dropNotice}. A line counts from its first character,
+     * so a chunk without newline is part of one line.
      */
-    boolean admit(int lineCount, int byteCount) {
-        long l = lines.addAndGet(lineCount), b = bytes.addAndGet(byteCount);
-        if (l <= maxLines && b <= maxBytes) return true;
-        droppedLines.addAndGet(lineCount);
-        droppedBytes.addAndGet(byteCount);
-        return false;
+    synchronized String admit(String text) {
+        int cut = 0;
+        long lineRoom = maxLines - lines, charRoom = maxChars - chars;
+        if (lineRoom > 0 && charRoom > 0) {
+            cut = (int) Math.min(text.length(), charRoom);
+            int newlines = 0;
+            for (int i = 0; i < cut; i++) {
+                if (text.charAt(i) == '\n' && ++newlines == lineRoom) {
+                    cut = i + 1;                       // the last line allowed, with its newline
+                    break;
+                }
+            }
+            if (cut < text.length() && cut > 0 && Character.isHighSurrogate(text.charAt(cut - 1))) cut--;
+        }
+        String shown = text.substring(0, cut), rest = text.substring(cut);
+        lines += newlines(shown);
+        chars += shown.length();
+        if (!rest.isEmpty()) {
+            droppedLines += Math.max(newlines(rest), 1);
+            droppedChars += rest.length();
+            chars = maxChars;                          // once anything is dropped, nothing more is shown
+        }
+        return shown;
+    }
+
+    private static int newlines(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) == '\n') n++;
+        return n;
     }
 
     /**
      * If output was dropped since the last call, returns the notice to show (one line, ending in a newline);
      * otherwise null.
      */
-    String dropNotice() {
-        long dropped = droppedLines.get();
-        long before = reportedDrops.getAndSet(dropped);
-        if (dropped == before) return null;
-        return String.format("[conclab] output limit reached: %,d more lines (%,d KB) of this cell were not shown."
-                        + " A cell shows at most %,d lines; print less, or write to a file.%n",
-                dropped, droppedBytes.get() / 1024, maxLines);
+    synchronized String dropNotice() {
+        if (droppedLines == reportedLines && droppedChars == reportedChars) return null;
+        reportedLines = droppedLines;
+        reportedChars = droppedChars;
+        return String.format("[conclab] output limit reached: %,d more lines (%,d characters) of this cell were not"
+                        + " shown. A cell shows at most %,d lines and %,d characters; print less, or write to a file.%n",
+                droppedLines, droppedChars, maxLines, maxChars);
     }
 
     @Override

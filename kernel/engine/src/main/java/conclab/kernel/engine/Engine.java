@@ -56,7 +56,7 @@ public final class Engine {
     private final AtomicInteger inputIds = new AtomicInteger();
     /** Checks waiting for the kernel's answer, by request number. */
     private final Map<Integer, CompletableFuture<Integer>> checks = new ConcurrentHashMap<>();
-    private final long maxLines, maxBytes;
+    private final long maxLines, maxChars;
     /** The cell running on the main thread; null between cells. */
     private volatile Cell running;
     /** Who submitted which task; fed by the agent's hooks. */
@@ -64,17 +64,17 @@ public final class Engine {
     /** Failures already reported as a task's; the uncaught handler then stays silent. */
     private final Set<Throwable> reported = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-    private Engine(Socket events, Thread main, long maxLines, long maxBytes) throws IOException {
+    private Engine(Socket events, Thread main, long maxLines, long maxChars) throws IOException {
         this.outbox = new Outbox(events.getOutputStream());
         this.inbox = new DataInputStream(new BufferedInputStream(events.getInputStream()));
         this.main = main;
         this.maxLines = maxLines;
-        this.maxBytes = maxBytes;
+        this.maxChars = maxChars;
     }
 
     /** Makes the engine of this JVM: takes over the standard streams and starts the engine's threads. */
-    static Engine start(Socket events, Thread main, long maxLines, long maxBytes) throws IOException {
-        Engine e = new Engine(events, main, maxLines, maxBytes);
+    static Engine start(Socket events, Thread main, long maxLines, long maxChars) throws IOException {
+        Engine e = new Engine(events, main, maxLines, maxChars);
         instance = e;
         System.setOut(new PrintStream(e.out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(e.err, true, StandardCharsets.UTF_8));
@@ -92,7 +92,7 @@ public final class Engine {
 
     /** Called on the main thread before a cell's snippets run: from now on, the main thread is the cell's. */
     void begin(long id) {
-        Cell cell = cells.computeIfAbsent(id, i -> new Cell(i, maxLines, maxBytes)); // a cell may run code twice
+        Cell cell = cells.computeIfAbsent(id, i -> new Cell(i, maxLines, maxChars)); // a cell may run code twice
         Thread.interrupted(); // an interrupt that came too late for the previous cell
         Cell.setCurrent(cell);
         running = cell;
@@ -155,9 +155,10 @@ public final class Engine {
 
     // ------------------------------------------------------------------ output, display, input
 
-    void output(Cell cell, byte stream, String text, int lines, int bytes) throws InterruptedIOException {
-        if (cell != null && !cell.admit(lines, bytes)) return;
-        outbox.send(new Outbox.Output(cell == null ? Wire.NO_CELL : cell.id, stream, text));
+    void output(Cell cell, byte stream, String text) throws InterruptedIOException {
+        String shown = cell == null ? text : cell.admit(text);
+        if (shown.isEmpty()) return;
+        outbox.send(new Outbox.Output(cell == null ? Wire.NO_CELL : cell.id, stream, shown));
     }
 
     /** Sends a display (or an update of one) on behalf of the calling thread's cell; returns its display id. */

@@ -25,7 +25,7 @@ public final class EngineMain {
 
     /** Default limits of forwarded output per cell; see {@link Cell#admit}. */
     static final long MAX_LINES = Long.getLong("conclab.output.lines", 20_000);
-    static final long MAX_BYTES = Long.getLong("conclab.output.bytes", 8L << 20);
+    static final long MAX_CHARS = Long.getLong("conclab.output.chars", 1_000_000);
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1 || System.getenv("CONCLAB_ENGINE_TOKEN") == null) {
@@ -38,7 +38,7 @@ public final class EngineMain {
         Socket events = connect(port, Wire.CHANNEL_EVENTS, token);
         ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
 
-        Engine engine = Engine.start(events, Thread.currentThread(), MAX_LINES, MAX_BYTES);
+        Engine engine = Engine.start(events, Thread.currentThread(), MAX_LINES, MAX_CHARS);
         ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(exec.getOutputStream()));
         out.flush();
         ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(exec.getInputStream()));

@@ -64,11 +64,9 @@ final class LineBuffer {
     private void emit(int end) throws InterruptedIOException {
         if (end <= 0) return;
         String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-        int lines = 0;
-        for (int i = 0; i < end; i++) if (bytes[i] == '\n') lines++;
         System.arraycopy(bytes, end, bytes, 0, count - end);
         count -= end;
-        stream.emit(cell, text, Math.max(lines, 1), end);
+        stream.emit(cell, text);
     }
 
     private void ensure(int capacity) {

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RoutedOutput extends OutputStream {
     /** Where complete text goes: the engine forwards it to the kernel. */
     interface Sink {
-        void emit(Cell cell, byte stream, String text, int lines, int bytes) throws InterruptedIOException;
+        void emit(Cell cell, byte stream, String text) throws InterruptedIOException;
     }
 
     private final Sink sink;
@@ -68,7 +68,7 @@ final class RoutedOutput extends OutputStream {
         else partial.remove(buffer);
     }
 
-    void emit(Cell cell, String text, int lines, int bytes) throws InterruptedIOException {
-        sink.emit(cell, stream, text, lines, bytes);
+    void emit(Cell cell, String text) throws InterruptedIOException {
+        sink.emit(cell, stream, text);
     }
 }

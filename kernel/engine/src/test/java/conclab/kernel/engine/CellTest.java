@@ -6,26 +6,34 @@ import org.junit.jupiter.api.Test;
 
 class CellTest {
     @Test
-    void outputPastTheLimitIsDroppedAndCounted() {
+    void outputPastTheLineLimitIsCutAtALineAndCounted() {
         Cell cell = new Cell(7, 3, 1_000_000);
-        assertTrue(cell.admit(2, 10));
-        assertTrue(cell.admit(1, 10));
-        assertFalse(cell.admit(1, 10));
-        assertFalse(cell.admit(5, 50));
+        assertEquals("a\nb\n", cell.admit("a\nb\n"));
+        assertEquals("c\n", cell.admit("c\nd\ne\n"), "the third line is shown, the rest is not");
+        assertEquals("", cell.admit("f\n"));
         String notice = cell.dropNotice();
         assertNotNull(notice);
-        assertTrue(notice.contains("6 more lines"), notice);
-        assertTrue(notice.contains("at most 3 lines"), notice);
+        assertTrue(notice.contains("3 more lines (6 characters)"), notice);
+        assertTrue(notice.contains("at most 3 lines and 1,000,000 characters"), notice);
         assertNull(cell.dropNotice(), "the same drops are reported once");
-        assertFalse(cell.admit(1, 1));
-        assertTrue(cell.dropNotice().contains("7 more lines"));
+        assertEquals("", cell.admit("g"));
+        assertTrue(cell.dropNotice().contains("4 more lines (7 characters)"));
     }
 
     @Test
-    void theByteLimitCountsToo() {
-        Cell cell = new Cell(7, 1000, 100);
-        assertTrue(cell.admit(1, 100));
-        assertFalse(cell.admit(1, 1));
+    void oneLongPrintWithoutNewlineIsCutAtTheCharacterLimit() {
+        Cell cell = new Cell(7, 20_000, 1_000);
+        String huge = "x".repeat(20_000_000);
+        assertEquals(1_000, cell.admit(huge).length(), "20 million characters in one print: the first 1,000 are shown");
+        assertEquals("", cell.admit("y\n"), "nothing more once the limit is reached");
+        assertTrue(cell.dropNotice().contains("2 more lines (19,999,002 characters)"));
+    }
+
+    @Test
+    void aCutNeverSplitsASurrogatePair() {
+        Cell cell = new Cell(7, 100, 3);
+        assertEquals("ab", cell.admit("ab\uD83D\uDE00c"), "the emoji would be cut in half: it is not shown");
+        assertEquals("", cell.admit("d"));
     }
 
     @Test

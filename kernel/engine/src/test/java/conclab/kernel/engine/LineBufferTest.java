@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LineBufferTest {
-    record Chunk(Cell cell, String text, int lines) {}
+    record Chunk(Cell cell, String text) {}
 
     final List<Chunk> chunks = new ArrayList<>();
-    final RoutedOutput out = new RoutedOutput((cell, stream, text, lines, bytes) -> {
+    final RoutedOutput out = new RoutedOutput((cell, stream, text) -> {
         synchronized (chunks) {
-            chunks.add(new Chunk(cell, text, lines));
+            chunks.add(new Chunk(cell, text));
         }
     }, Wire.STDOUT);
 

@@ -1,0 +1,45 @@
+package conclab.grader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The command line returns its exit code with a message for each misuse; only main exits. */
+class MainTest {
+    @Test
+    void misuseReturnsTwoWithAMessageAndDoesNotExit() {
+        assertEquals(2, run("").code);
+        assertTrue(run("").err.contains("usage: ./conclab release"), run("").err);
+        Result unknown = run("frobnicate");
+        assertEquals(2, unknown.code);
+        assertTrue(unknown.err.startsWith("Unknown command frobnicate."), unknown.err);
+        Result noExercise = run("check", "no-such-exercise", "Solution.java");
+        assertEquals(2, noExercise.code);
+        assertTrue(noExercise.err.contains("There is no exercise no-such-exercise."), noExercise.err);
+        Result badNumber = run("calibrate", "--repeat", "many");
+        assertEquals(2, badNumber.code);
+        assertTrue(badNumber.err.contains("--repeat needs a number, not many"), badNumber.err);
+        Result zero = run("calibrate", "--jobs", "0");
+        assertEquals(2, zero.code);
+        assertTrue(zero.err.contains("--jobs must be at least 1"), zero.err);
+    }
+
+    record Result(int code, String err) {}
+
+    /** Main.run with stderr captured; an empty first word means no arguments at all. */
+    static Result run(String... args) {
+        String[] argv = args.length == 1 && args[0].isEmpty() ? new String[0] : args;
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return new Result(Main.run(argv), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+}
