@@ -147,6 +147,30 @@ def test_an_error_stops_the_queue_unless_asked_not_to(shared, tmp_path):
     assert shared.collect(queued).stdout == "runs anyway\n"
 
 
+# ---------------------------------------------------------------- history
+
+def test_history_tail_range_and_search(kernel):
+    first = kernel.execute("int a = 1;").reply["execution_count"]
+    kernel.execute("a + 41")
+    kernel.execute("String s = \"x\";")
+    kernel.execute("a + 41")
+    kernel.execute("99", store_history=False)
+    tail = kernel.shell_reply(kernel.kc.history(hist_access_type="tail", n=2, output=True))["history"]
+    assert [tuple(h[1:2]) + (tuple(h[2]),) for h in tail] == \
+        [(first + 2, ('String s = "x";', '')), (first + 3, ("a + 41", "42"))]
+    rng = kernel.shell_reply(kernel.kc.history(hist_access_type="range", session=0, start=first + 1,
+                                               stop=first + 3))["history"]
+    assert [h[1:] for h in rng] == [[first + 1, "a + 41"], [first + 2, 'String s = "x";']]
+    assert all(h[0] == rng[0][0] for h in rng), "one session"
+    found = kernel.shell_reply(kernel.kc.history(hist_access_type="search", pattern="a + ?1", n=10))["history"]
+    assert [h[1] for h in found] == [first + 1, first + 3]
+    unique = kernel.shell_reply(kernel.kc.history(hist_access_type="search", pattern="*", unique=True,
+                                                  n=10))["history"]
+    assert [h[2] for h in unique] == ["int a = 1;", 'String s = "x";', "a + 41"], "each input once, at its latest line"
+    other = kernel.shell_reply(kernel.kc.history(hist_access_type="range", session=7, start=1, stop=0))["history"]
+    assert other == []
+
+
 # ---------------------------------------------------------------- completion, inspection, is_complete
 
 def test_completion_of_a_method(shared):

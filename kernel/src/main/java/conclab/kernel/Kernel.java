@@ -29,6 +29,7 @@ import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.request.CompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.InspectRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.IsCompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ final class Kernel extends BaseKernel {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("conclab-timer").daemon().factory());
     private final AtomicInteger executionCount = new AtomicInteger();
+    /** The cells run, for history_request; written and read on the shell thread. */
+    private final History history = new History();
     private final AtomicLong runIds = new AtomicLong();
     /** The session being started or running; replaced when an engine dies. */
     private volatile CompletableFuture<Session> session;
@@ -202,7 +205,8 @@ final class Kernel extends BaseKernel {
             case "complete_request" -> reply(channel, message, "complete_reply", completeReply((CompleteRequest) message.getContent()));
             case "inspect_request" -> reply(channel, message, "inspect_reply", inspectReply((InspectRequest) message.getContent()));
             case "is_complete_request" -> reply(channel, message, "is_complete_reply", isCompleteReply((IsCompleteRequest) message.getContent()));
-            case "history_request" -> reply(channel, message, "history_reply", Messages.map("status", "ok", "history", List.of()));
+            case "history_request" -> reply(channel, message, "history_reply",
+                    Messages.map("status", "ok", "history", history((HistoryRequest) message.getContent())));
             case "comm_info_request" -> reply(channel, message, "comm_info_reply", Messages.map("status", "ok", "comms", Map.of()));
             case "interrupt_request" -> {
                 reply(channel, message, "interrupt_reply", Messages.map("status", "ok"));
@@ -211,6 +215,17 @@ final class Kernel extends BaseKernel {
             case "shutdown_request" -> shutdown(message, channel);
             default -> LOG.debug("ignoring {}", type); // comm messages: this kernel has no comm targets
         }
+    }
+
+    /** The cells run so far that a history_request asks for (see {@link History#find}). */
+    private List<List<Object>> history(HistoryRequest request) {
+        boolean output = request.includeOutput();
+        return switch (request) {
+            case HistoryRequest.Range r -> history.find("range", output, r.getSessionIndex(), r.getStart(), r.getStop(), 0, null, false);
+            case HistoryRequest.Tail t -> history.find("tail", output, 0, 0, 0, t.getMaxReturnLength(), null, false);
+            case HistoryRequest.Search s -> history.find("search", output, 0, 0, 0, s.getMaxReturnLength(), s.getPattern(), s.filterUnique());
+            default -> List.of();
+        };
     }
 
     private static void reply(Router channel, Message<?> request, String type, Map<String, ?> content) {
@@ -254,6 +269,9 @@ final class Kernel extends BaseKernel {
         }
         Report error = run.isStopping() ? stopped(run, result.error()) : result.error();
         outputs.end(run);
+        if (!silent && request.shouldStoreHistory()) {
+            history.add(count, request.getCode(), result.value() == null ? null : result.value().get("text/plain"));
+        }
 
         if (error == null && result.value() != null && !silent) {
             connection.publish(message, "execute_result",
