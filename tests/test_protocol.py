@@ -147,6 +147,15 @@ def test_an_error_stops_the_queue_unless_asked_not_to(shared, tmp_path):
     assert shared.collect(queued).stdout == "runs anyway\n"
 
 
+def test_clear_output_clears_what_the_cell_showed_in_order(shared):
+    r = shared.execute('System.out.print("old");\nclearOutput(true);\nSystem.out.println("new");\n'
+                       'var t = Thread.ofPlatform().start(() -> clearOutput());\nt.join();')
+    assert r.status == "ok"
+    kinds = [(m["msg_type"], m["content"].get("text", m["content"].get("wait"))) for m in r.outputs
+             if m["msg_type"] != "execute_input"]
+    assert kinds == [("stream", "old"), ("clear_output", True), ("stream", "new\n"), ("clear_output", False)], kinds
+
+
 # ---------------------------------------------------------------- history
 
 def test_history_tail_range_and_search(kernel):

@@ -50,6 +50,9 @@ final class EngineProcess implements AutoCloseable {
 
         void display(long cell, String displayId, boolean update, Map<String, String> bundle);
 
+        /** Notebook code called {@code clearOutput(wait)}. */
+        void clearOutput(long cell, boolean wait);
+
         void inputRequest(long cell, int request, String prompt);
 
         /** Notebook code called {@code check(name)}; answer with {@link EngineProcess#checkReply}. */
@@ -258,6 +261,7 @@ final class EngineProcess implements AutoCloseable {
                 switch (f.type) {
                     case Wire.OUTPUT -> listener.output(f.getLong(), f.getByte(), f.getString());
                     case Wire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
+                    case Wire.CLEAR_OUTPUT -> listener.clearOutput(f.getLong(), f.getBoolean());
                     case Wire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
                     case Wire.CHECK_REQUEST -> listener.checkRequest(f.getLong(), f.getInt(), f.getString());
                     case Wire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());

@@ -152,6 +152,16 @@ final class Outputs implements EngineProcess.Listener {
     }
 
     @Override
+    public void clearOutput(long cell, boolean wait) {
+        Run run = route(cell);
+        if (run == null || run.silent) return;
+        synchronized (run) {
+            flush(run); // text buffered before the call is sent, then cleared, in that order
+            connection.publish(run.request, "clear_output", Messages.map("wait", wait));
+        }
+    }
+
+    @Override
     public void threadError(long cell, String thread, List<Wire.Failure> chain) {
         Run run = route(cell);
         if (run == null) return;

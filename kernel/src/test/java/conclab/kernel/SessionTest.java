@@ -34,6 +34,10 @@ class SessionTest {
             events.add(cell + (update ? " update " : " display ") + bundle);
         }
 
+        public void clearOutput(long cell, boolean wait) {
+            events.add(cell + " clear " + wait);
+        }
+
         public void inputRequest(long cell, int request, String prompt) {
             events.add(cell + " input " + request);
         }

@@ -172,6 +172,18 @@ public final class Engine {
     }
 
     /**
+     * Clears the output of the calling thread's cell, everything it printed or displayed before; with
+     * {@code wait}, the frontend clears it only when the next output arrives, so a view redrawn in a loop does
+     * not flicker.
+     */
+    public void clearOutput(boolean wait) {
+        flushCallingThread(); // what was printed before the call is cleared too
+        Cell cell = Cell.current();
+        outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.CLEAR_OUTPUT)
+                .putLong(cell == null ? Wire.NO_CELL : cell.id).putBoolean(wait)));
+    }
+
+    /**
      * Asks the kernel for one line of input on behalf of the calling thread's cell; blocks until it comes.
      * Returns the line with its newline, or null at end of input (the frontend cannot answer).
      */

@@ -43,6 +43,8 @@ public final class Wire {
     public static final byte EXITING = 6;
     /** Notebook code called {@code check(name)}: {@code long cell, int request, String name}. */
     public static final byte CHECK_REQUEST = 7;
+    /** Clear the output of a cell: {@code long cell, boolean wait} (wait: clear only when new output comes). */
+    public static final byte CLEAR_OUTPUT = 8;
 
     // ---- kernel to engine
 

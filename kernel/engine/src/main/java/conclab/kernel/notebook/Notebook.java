@@ -45,6 +45,22 @@ public final class Notebook {
     }
 
     /**
+     * Clears what the calling thread's cell has shown so far (text and displays). With {@code wait}, the
+     * notebook clears it only when the next output arrives: a progress line or a picture redrawn in a loop,
+     * {@code clearOutput(true)} then the new one, replaces the old without flicker. Outside the conclab kernel
+     * it does nothing.
+     */
+    public static void clearOutput(boolean wait) {
+        Engine engine = Engine.instance();
+        if (engine != null) engine.clearOutput(wait);
+    }
+
+    /** {@code clearOutput(false)}: clears the cell's output now. */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /**
      * Checks exercise {@code name} like a {@code %check name} cell: the kernel checks the code of the
      * exercise's solution cell in a JVM of its own and shows the feedback; this returns the points.
      * Outside the conclab kernel it prints how to check from a shell and returns 0.
