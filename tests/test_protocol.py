@@ -288,10 +288,13 @@ def test_plain_values_display_as_text(shared):
 
 # ---------------------------------------------------------------- magics
 
-def test_help_lists_magics(shared):
+def test_help_comes_in_the_pager_and_lists_magics(shared):
     r = shared.execute("%help")
-    for magic in ("%classpath", "%load", "%%time", "%help", "display("):
-        assert magic in r.stdout
+    assert r.stdout == ""
+    [page] = r.reply["payload"]
+    assert page["source"] == "page" and page["start"] == 0
+    for magic in ("%classpath", "%load", "%%time", "%help", "display(", "clearOutput("):
+        assert magic in page["data"]["text/plain"], magic
 
 
 def test_unknown_magic_lists_the_known_ones(shared):

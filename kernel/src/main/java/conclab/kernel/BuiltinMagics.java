@@ -87,7 +87,7 @@ final class BuiltinMagics {
             }
 
             public Session.Result run(Magics.Context ctx, List<String> args) {
-                ctx.print(help());
+                ctx.run().page(help());             // a pager payload: the help is not part of the cell's output
                 return Session.Result.NOTHING;
             }
         });
@@ -188,6 +188,7 @@ final class BuiltinMagics {
                   display(value)                  show a value (pictures and tables of the course library render)
                   display("<b>hi</b>", "text/html")  show text as the given MIME types
                   String id = display(value); updateDisplay(id, newValue)   a live view, updated in place
+                  clearOutput(true)               clear what the cell showed, once the next output comes
                   The value of a cell is its last expression, written without a closing semicolon.
 
                 Stopping code

@@ -288,7 +288,7 @@ final class Kernel extends BaseKernel {
                     "ename", error.name(), "evalue", error.value(), "traceback", error.traceback()));
         } else {
             reply(shell, message, "execute_reply", Messages.map("status", "ok", "execution_count", count,
-                    "payload", List.of(), "user_expressions", userExpressions(request.getUserExpr(), run)));
+                    "payload", run.payloads(), "user_expressions", userExpressions(request.getUserExpr(), run)));
         }
     }
 

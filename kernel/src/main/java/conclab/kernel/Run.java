@@ -33,6 +33,8 @@ final class Run {
     volatile boolean engineKilled;
 
     private final List<String> pending = new ArrayList<>();
+    /** Payloads of the reply ({@code page} from {@code %help}); written and read on the shell thread only. */
+    private final List<java.util.Map<String, Object>> payloads = new ArrayList<>();
 
     Run(long id, int executionCount, Message<?> request, boolean silent, boolean allowStdin) {
         this.id = id;
@@ -40,6 +42,16 @@ final class Run {
         this.request = request;
         this.silent = silent;
         this.allowStdin = allowStdin;
+    }
+
+    /** Adds a pager payload to the reply: {@code text} shown in the frontend's pager (JupyterLab: under the cell). */
+    void page(String text) {
+        payloads.add(java.util.Map.of("source", "page", "data", java.util.Map.of("text/plain", text), "start", 0));
+    }
+
+    /** The reply's payloads, in the order they were added. */
+    List<java.util.Map<String, Object>> payloads() {
+        return List.copyOf(payloads);
     }
 
     /** Queues text for {@code stream} ("stdout" or "stderr"). */
