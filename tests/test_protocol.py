@@ -36,6 +36,10 @@ def test_kernel_info_names_java_and_the_runtime_version(shared):
     assert f"java.version = {lang['version']}" in version
     assert lang["version"].startswith("25")
     assert tuple(int(x) for x in info["protocol_version"].split(".")[:2]) >= (5, 3)
+    pom = (pathlib.Path(__file__).resolve().parent.parent / "pom.xml").read_text(encoding="utf-8")
+    project_version = re.search(r"<artifactId>conclab-parent</artifactId>\s*<version>([^<]+)</version>", pom)
+    assert project_version and info["implementation_version"] == project_version.group(1), "the kernel's version is the pom's"
+    assert info["implementation_version"] in info["banner"]
 
 
 # ---------------------------------------------------------------- execute

@@ -215,7 +215,7 @@ final class BuiltinMagics {
         }
         List<String> found = new ArrayList<>();
         for (String pattern : args.subList(1, args.size())) {
-            List<String> paths = Paths.expand(pattern, Kernel.workingFolder());
+            List<String> paths = ClasspathPatterns.expand(pattern, Kernel.workingFolder());
             if (paths.isEmpty()) {
                 throw new Magics.MagicError("%classpath: nothing matches " + pattern,
                         "Paths are relative to " + Kernel.workingFolder() + " (the notebook's folder).");

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 final class Kernel extends BaseKernel {
     private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
 
-    static final String VERSION = "0.1.0";
+    /** The pom's version, which the build writes into {@code version.properties}. */
+    static final String VERSION = version();
     /** How long an interrupted cell may take to stop before the engine is restarted. */
     static final Duration KILL_AFTER = Duration.ofSeconds(3);
 
@@ -667,6 +668,16 @@ final class Kernel extends BaseKernel {
             return r.value() == null ? null : r.value().get("text/plain");
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static String version() {
+        try (var in = Kernel.class.getResourceAsStream("version.properties")) {
+            var p = new java.util.Properties();
+            if (in != null) p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

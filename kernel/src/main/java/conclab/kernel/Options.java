@@ -71,7 +71,7 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
         String cp = env.getOrDefault("CONCLAB_CLASSPATH", "");
         for (String entry : cp.split(File.pathSeparator)) {
             if (entry.isBlank()) continue;
-            List<String> found = Paths.expand(entry, Path.of(""));
+            List<String> found = ClasspathPatterns.expand(entry, Path.of(""));
             if (found.isEmpty()) problems.add("CONCLAB_CLASSPATH: nothing matches " + entry);
             classpath.addAll(found);
         }
@@ -173,7 +173,7 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
         List<String> entries = new ArrayList<>();
         for (String entry : classpath.split(File.pathSeparator)) {
             if (entry.isBlank()) continue;
-            entries.addAll(entry.contains("*") ? Paths.expand(entry, Path.of("")) : List.of(entry));
+            entries.addAll(entry.contains("*") ? ClasspathPatterns.expand(entry, Path.of("")) : List.of(entry));
         }
         return String.join(File.pathSeparator, entries);
     }

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Resolves the paths a learner types in {@code %classpath} and {@code CONCLAB_CLASSPATH}. */
-final class Paths {
-    private Paths() {}
+final class ClasspathPatterns {
+    private ClasspathPatterns() {}
 
     /**
      * The existing files or folders that {@code pattern} names, absolute and sorted. A leading {@code ~}
