@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.engine.Control;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -252,16 +253,16 @@ final class BuiltinMagics {
         } catch (IOException e) {
             return new Session.Result(null, Report.of("EngineError", e.getMessage(), e.getMessage()));
         }
-        long[] before = session.stats(true);
+        Control.Stats before = session.stats(true);
         long start = System.nanoTime();
         Session.Result result = ctx.eval(body, bodyLine);
         long wall = System.nanoTime() - start;
         if (!session.isAlive()) return result;
-        long[] after = session.stats(false);
-        double wallS = wall / 1e9, cpuS = (after[0] - before[0]) / 1e9;
+        Control.Stats after = session.stats(false);
+        double wallS = wall / 1e9, cpuS = (after.processCpuNanos() - before.processCpuNanos()) / 1e9;
         ctx.print(String.format("Wall time: %.3f s · CPU time, all threads: %.3f s (%.0f%% of one core)"
                         + " · peak live platform threads: %d (%d when the cell began)%n",
-                wallS, cpuS, wallS > 0 ? 100 * cpuS / wallS : 0, after[1], before[2]));
+                wallS, cpuS, wallS > 0 ? 100 * cpuS / wallS : 0, after.peakThreads(), before.liveThreads()));
         return result;
     }
 

@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.engine.Control;
 import conclab.kernel.engine.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -135,7 +136,7 @@ final class Session implements AutoCloseable {
      * written without a closing semicolon.
      */
     Result eval(String code, long cell, int count, int firstLine, java.util.function.BooleanSupplier stopping) {
-        control("begin", cell);
+        control(Control.BEGIN, cell);
         Result result = Result.NOTHING;
         boolean showValue = false;
         String rest = code;
@@ -170,11 +171,9 @@ final class Session implements AutoCloseable {
             result = showValue ? new Result(Map.of("text/plain", outcome.value), null) : Result.NOTHING;
             if (!engine.isAlive()) break;
         }
-        Object[] end = (Object[]) control("end", new Object[] {cell, showValue, threadNotice});
-        if (end != null) {
-            awaitSync((Long) end[0]);
-            @SuppressWarnings("unchecked")
-            Map<String, String> rich = (Map<String, String>) end[1];
+        if (control(Control.END, new Control.End(cell, showValue, threadNotice)) instanceof Control.Ended end) {
+            awaitSync(end.syncToken());
+            Map<String, String> rich = end.richValue();
             if (rich != null && result.value() != null) {
                 Map<String, String> merged = new LinkedHashMap<>(result.value());
                 merged.putAll(rich);
@@ -289,10 +288,9 @@ final class Session implements AutoCloseable {
         return analysis;
     }
 
-    /** {@code long[]{processCpuNanos, peakThreads, liveThreads}} of the engine; resets the peak if asked. */
-    long[] stats(boolean resetPeak) {
-        Object r = control("stats", resetPeak);
-        return r instanceof long[] a ? a : new long[] {0, 0, 0};
+    /** The engine's CPU time and thread counts; resets the peak if asked. Zeros if the engine cannot answer. */
+    Control.Stats stats(boolean resetPeak) {
+        return control(Control.STATS, resetPeak) instanceof Control.Stats s ? s : new Control.Stats(0, 0, 0);
     }
 
     void interrupt(long cell) {
@@ -318,32 +316,32 @@ final class Session implements AutoCloseable {
         return killReason;
     }
 
-    /** Rows of the learner's live threads; see the engine's {@code ThreadReports.rows}. */
-    @SuppressWarnings("unchecked")
-    List<Object[]> threads() {
-        Object r = control("threads", null);
-        return r instanceof List<?> l ? (List<Object[]>) l : List.of();
+    /** The learner's live threads; empty if the engine cannot answer. */
+    List<Control.ThreadRow> threads() {
+        return listOf(Control.ThreadRow.class, control(Control.THREADS, null));
     }
 
-    /** Rows of the deadlocked platform threads; see the engine's {@code ThreadReports.deadlocks}. */
-    @SuppressWarnings("unchecked")
-    List<Object[]> deadlocks() {
-        Object r = control("deadlocks", null);
-        return r instanceof List<?> l ? (List<Object[]>) l : List.of();
+    /** The deadlocked platform threads; empty if the engine cannot answer. */
+    List<Control.DeadlockRow> deadlocks() {
+        return listOf(Control.DeadlockRow.class, control(Control.DEADLOCKS, null));
     }
 
     /** Stops the threads of every cell but {@code spared}; returns the names of those that did not end. */
-    @SuppressWarnings("unchecked")
     List<String> stopAll(long spared) {
-        Object r = control("stopAll", spared);
-        return r instanceof List<?> l ? (List<String>) l : List.of();
+        return listOf(String.class, control(Control.STOP_ALL, spared));
     }
 
     /** What the engine's agent could not do (empty when all is well). */
-    @SuppressWarnings("unchecked")
     List<String> agentProblems() {
-        Object r = control("agent", null);
-        return r instanceof List<?> l ? (List<String>) l : List.of();
+        return listOf(String.class, control(Control.AGENT, null));
+    }
+
+    /** An answer that is a list of {@code type}, checked element by element; empty if it is not one. */
+    private static <T> List<T> listOf(Class<T> type, Object answer) {
+        if (!(answer instanceof List<?> list)) return List.of();
+        List<T> checked = new ArrayList<>(list.size());
+        for (Object o : list) if (type.isInstance(o)) checked.add(type.cast(o));
+        return checked;
     }
 
     /** A raw frame of the engine as a snippet frame when it is one (see {@link SnippetIndex#translate}). */

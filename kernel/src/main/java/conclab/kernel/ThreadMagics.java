@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.engine.Control;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,15 +50,15 @@ final class ThreadMagics {
     }
 
     private void show(Magics.Context ctx, Session session) {
-        List<Object[]> rows = session.threads();
+        List<Control.ThreadRow> rows = session.threads();
         if (rows.isEmpty()) {
             ctx.print("No thread started by a cell is alive.\n");
             return;
         }
         List<String[]> table = new ArrayList<>();
-        for (Object[] r : rows) {
-            table.add(new String[] {cellName((Long) r[0]), (String) r[2], Boolean.TRUE.equals(r[3]) ? "virtual" : "platform",
-                    (String) r[4], (String) r[5], where(session, (StackTraceElement[]) r[7])});
+        for (Control.ThreadRow r : rows) {
+            table.add(new String[] {cellName(r.cell()), r.name(), r.virtual() ? "virtual" : "platform",
+                    r.state(), r.waitingFor(), where(session, r.stack())});
         }
         String[] header = {"cell", "thread", "kind", "state", "waiting for", "where"};
         Map<String, String> bundle = new LinkedHashMap<>();
@@ -69,30 +70,30 @@ final class ThreadMagics {
     /** {@code %deadlocks}: the cycle of platform threads that wait for each other's locks, if any. */
     Session.Result deadlocks(Magics.Context ctx) throws Magics.MagicError {
         Session session = BuiltinMagics.session(kernel);
-        List<Object[]> rows = session.deadlocks();
+        List<Control.DeadlockRow> rows = session.deadlocks();
         if (rows.isEmpty()) {
             ctx.print("No deadlock: no two platform threads wait for each other's locks."
                     + " (Deadlocks among virtual threads are not detected.)\n");
             return Session.Result.NOTHING;
         }
-        Map<Long, Object[]> byId = new HashMap<>();
-        for (Object[] r : rows) byId.put((Long) r[1], r);
+        Map<Long, Control.DeadlockRow> byId = new HashMap<>();
+        for (Control.DeadlockRow r : rows) byId.put(r.id(), r);
         StringBuilder text = new StringBuilder();
         List<Long> seen = new ArrayList<>();
         boolean monitors = false;
-        for (Object[] start : rows) {
-            if (seen.contains((Long) start[1])) continue;
-            List<Object[]> cycle = new ArrayList<>();
-            for (Object[] r = start; r != null && !seen.contains((Long) r[1]); r = byId.get((Long) r[4])) {
-                seen.add((Long) r[1]);
+        for (Control.DeadlockRow start : rows) {
+            if (seen.contains(start.id())) continue;
+            List<Control.DeadlockRow> cycle = new ArrayList<>();
+            for (Control.DeadlockRow r = start; r != null && !seen.contains(r.id()); r = byId.get(r.ownerId())) {
+                seen.add(r.id());
                 cycle.add(r);
             }
             text.append("Deadlock: ").append(cycle.size()).append(" threads wait for each other, and none can go on.\n");
-            for (Object[] r : cycle) {
-                monitors |= !isLockObject((String) r[3]);
-                text.append("  ").append(r[2]).append(cellSuffix((Long) r[0])).append(" waits for ")
-                        .append((String) r[3]).append(", held by ").append(r[5])
-                        .append("\n      at ").append(where(session, (StackTraceElement[]) r[6])).append('\n');
+            for (Control.DeadlockRow r : cycle) {
+                monitors |= !isLockObject(r.lock());
+                text.append("  ").append(r.name()).append(cellSuffix(r.cell())).append(" waits for ")
+                        .append(r.lock()).append(", held by ").append(r.ownerName())
+                        .append("\n      at ").append(where(session, r.stack())).append('\n');
             }
         }
         text.append("Each holds a lock that the next one needs. ").append(monitors

@@ -154,14 +154,15 @@ class SessionTest {
 
     @Test
     void statsCountTheWholeEngine() {
-        long[] before = session.stats(true);
+        var before = session.stats(true);
         // Spin until this thread has used 200 ms of CPU (not of wall time: the machine may be busy).
         eval(cell(), "var bean = java.lang.management.ManagementFactory.getThreadMXBean();\n"
                 + "long start = bean.getCurrentThreadCpuTime();\n"
                 + "while (bean.getCurrentThreadCpuTime() - start < 200_000_000L) { }");
-        long[] after = session.stats(false);
-        assertTrue(after[0] - before[0] >= 200_000_000L, "cpu " + (after[0] - before[0]));
-        assertTrue(after[2] > 3 && after[1] >= after[2]);
+        var after = session.stats(false);
+        long cpu = after.processCpuNanos() - before.processCpuNanos();
+        assertTrue(cpu >= 200_000_000L, "cpu " + cpu);
+        assertTrue(after.liveThreads() > 3 && after.peakThreads() >= after.liveThreads());
     }
 
     @Test
@@ -179,12 +180,13 @@ class SessionTest {
         long c = cell();
         eval(c, "var sleeper = Thread.ofPlatform().name(\"listed-sleeper\").start(() -> {\n"
                 + "    try { Thread.sleep(Duration.ofMinutes(5)); } catch (InterruptedException e) { }\n});");
-        var row = session.threads().stream().filter(r -> r[2].equals("listed-sleeper")).findFirst().orElseThrow();
-        assertEquals(c, row[0]);
-        assertEquals(false, row[3]);
-        assertEquals("timed waiting", row[4]);
-        assertEquals("sleep", row[5]);
+        var row = session.threads().stream().filter(r -> r.name().equals("listed-sleeper")).findFirst().orElseThrow();
+        assertEquals(c, row.cell());
+        assertFalse(row.virtual());
+        assertEquals("timed waiting", row.state());
+        assertEquals("sleep", row.waitingFor());
+        assertTrue(row.stack().length > 0, "the raw stack comes along");
         assertEquals(List.of(), session.stopAll(-1));
-        assertTrue(session.threads().stream().noneMatch(r -> r[2].equals("listed-sleeper")));
+        assertTrue(session.threads().stream().noneMatch(r -> r.name().equals("listed-sleeper")));
     }
 }

@@ -11,19 +11,9 @@ import jdk.jshell.execution.DirectExecutionControl;
  * The engine's side of JShell's {@code ExecutionControl}: loads the classes JShell compiled in the kernel,
  * with stop checks woven in, and runs snippets on the engine's main thread.
  *
- * <p>Besides JShell's commands it answers seven extension commands from the kernel:
- * <ul>
- * <li>{@code begin(Long cell)}: the following snippets belong to this cell;</li>
- * <li>{@code end(Object[]{Long cell, Boolean wantResult, Boolean threadNotice})}: the cell is over;
- *     returns {@code Object[]{Long syncToken, Map<String,String> richResult or null}};</li>
- * <li>{@code stats(Boolean resetPeak)}: returns {@code long[]{processCpuNanos, peakThreads, liveThreads}};</li>
- * <li>{@code threads(null)}: the learner's live threads (see {@link ThreadReports#rows});</li>
- * <li>{@code deadlocks(null)}: the deadlocked threads (see {@link ThreadReports#deadlocks});</li>
- * <li>{@code stopAll(Long sparedCell)}: stops the threads of every other cell; returns the names of those
- *     still alive 3 s later;</li>
- * <li>{@code agent(null)}: what the agent could not weave (empty when all is well).</li>
- * </ul>
- * All commands arrive on the main thread, one at a time, so {@link #lastValue} needs no lock.
+ * <p>Besides JShell's commands it answers the kernel's extension commands, listed with their arguments and
+ * answers in {@link Control}. All commands arrive on the main thread, one at a time, so {@link #lastValue}
+ * needs no lock.
  */
 final class EngineControl extends DirectExecutionControl {
     private final Engine engine;
@@ -69,33 +59,32 @@ final class EngineControl extends DirectExecutionControl {
     @Override
     public Object extensionCommand(String command, Object arg) throws RunException, EngineTerminationException, InternalException {
         switch (command) {
-            case "begin" -> {
+            case Control.BEGIN -> {
                 lastValue = null;
                 engine.begin((Long) arg);
                 return null;
             }
-            case "end" -> {
-                Object[] args = (Object[]) arg;
-                Map<String, String> rich = Boolean.TRUE.equals(args[1]) ? render(lastValue) : null;
+            case Control.END -> {
+                Control.End end = (Control.End) arg;
+                LinkedHashMap<String, String> rich = end.wantValue() ? render(lastValue) : null;
                 lastValue = null;
-                long token = engine.end((Long) args[0], args.length < 3 || Boolean.TRUE.equals(args[2]));
-                return new Object[] {token, rich};
+                return new Control.Ended(engine.end(end.cell(), end.threadNotice()), rich);
             }
-            case "stats" -> {
+            case Control.STATS -> {
                 return stats(Boolean.TRUE.equals(arg));
             }
-            case "threads" -> {
+            case Control.THREADS -> {
                 return ThreadReports.rows(engine.cells(), Thread.currentThread());
             }
-            case "deadlocks" -> {
+            case Control.DEADLOCKS -> {
                 return ThreadReports.deadlocks(engine.cells());
             }
-            case "stopAll" -> {
+            case Control.STOP_ALL -> {
                 var names = new java.util.ArrayList<String>();
                 for (Thread t : engine.stopAll((Long) arg, java.time.Duration.ofSeconds(3))) names.add(ThreadReports.name(t));
                 return names;
             }
-            case "agent" -> {
+            case Control.AGENT -> {
                 return new java.util.ArrayList<>(Agent.problems);
             }
             default -> {
@@ -105,7 +94,7 @@ final class EngineControl extends DirectExecutionControl {
     }
 
     /** The rich bundle of a cell's value, or null; a failing {@code mimeBundle()} is reported in the cell. */
-    private static Map<String, String> render(Object value) {
+    private static LinkedHashMap<String, String> render(Object value) {
         try {
             Map<String, String> bundle = Rendering.richBundle(value);
             return bundle == null ? null : new LinkedHashMap<>(bundle);
@@ -117,10 +106,10 @@ final class EngineControl extends DirectExecutionControl {
         }
     }
 
-    private static long[] stats(boolean resetPeak) {
+    private static Control.Stats stats(boolean resetPeak) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var threads = ManagementFactory.getThreadMXBean();
-        long[] result = {os.getProcessCpuTime(), threads.getPeakThreadCount(), threads.getThreadCount()};
+        var result = new Control.Stats(os.getProcessCpuTime(), threads.getPeakThreadCount(), threads.getThreadCount());
         if (resetPeak) threads.resetPeakThreadCount();
         return result;
     }

@@ -17,9 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * What the engine says about the learner's threads: the end-of-cell notice, the rows of {@code %threads}
  * and the deadlocks of {@code %deadlocks}.
  *
- * <p>Rows and deadlocks cross to the kernel through JShell's channel, so they are made of serializable
- * JDK types only: {@code Object[]} rows of strings, longs, booleans and {@code StackTraceElement[]}. The
- * kernel turns the stack frames into cell lines.
+ * <p>Rows and deadlocks cross to the kernel through JShell's channel as {@link Control.ThreadRow} and
+ * {@link Control.DeadlockRow}. The kernel turns their raw stack frames into cell lines.
  */
 final class ThreadReports {
     private ThreadReports() {}
@@ -78,13 +77,10 @@ final class ThreadReports {
         return t.getState().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
-    /**
-     * One row per live learner thread: {@code cell, id, name, virtual, state, waitingFor, daemon, stack}.
-     * The engine's main thread (which runs cells) is left out.
-     */
-    static ArrayList<Object[]> rows(Collection<Cell> cells, Thread main) {
+    /** One row per live learner thread; the engine's main thread (which runs cells) is left out. */
+    static ArrayList<Control.ThreadRow> rows(Collection<Cell> cells, Thread main) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        ArrayList<Object[]> rows = new ArrayList<>();
+        ArrayList<Control.ThreadRow> rows = new ArrayList<>();
         Map<Thread, Cell> owner = new HashMap<>();
         for (Cell cell : cells) {
             for (Thread t : cell.liveThreads()) {
@@ -97,29 +93,25 @@ final class ThreadReports {
                 .forEach(e -> {
                     Thread t = e.getKey();
                     ThreadInfo info = t.isVirtual() ? null : mx.getThreadInfo(t.threadId());
-                    rows.add(new Object[] {e.getValue().id, t.threadId(), name(t), t.isVirtual(), state(t),
-                            waitingFor(t, info), t.isDaemon(), top(t.getStackTrace())});
+                    rows.add(new Control.ThreadRow(e.getValue().id, t.threadId(), name(t), t.isVirtual(), state(t),
+                            waitingFor(t, info), t.isDaemon(), top(t.getStackTrace())));
                 });
         return rows;
     }
 
-    /**
-     * The platform threads in deadlock (on monitors or {@code java.util.concurrent} locks), one row each:
-     * {@code cell, id, name, lock (short name), ownerId, ownerName, stack}; the cell is 0 for a thread of no cell.
-     */
-    static ArrayList<Object[]> deadlocks(Collection<Cell> cells) {
+    /** The platform threads in deadlock (on monitors or {@code java.util.concurrent} locks), one row each. */
+    static ArrayList<Control.DeadlockRow> deadlocks(Collection<Cell> cells) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[] ids = mx.findDeadlockedThreads();
-        ArrayList<Object[]> rows = new ArrayList<>();
+        ArrayList<Control.DeadlockRow> rows = new ArrayList<>();
         if (ids == null) return rows;
         Map<Long, Long> cellOf = new HashMap<>();
         for (Cell cell : cells) for (Thread t : cell.liveThreads()) cellOf.putIfAbsent(t.threadId(), cell.id);
         for (ThreadInfo info : mx.getThreadInfo(ids, true, true, FRAMES)) {
             if (info == null) continue;
-            rows.add(new Object[] {cellOf.getOrDefault(info.getThreadId(), Wire.NO_CELL), info.getThreadId(),
+            rows.add(new Control.DeadlockRow(cellOf.getOrDefault(info.getThreadId(), Wire.NO_CELL), info.getThreadId(),
                     info.getThreadName(), info.getLockName() == null ? "a lock" : shortLock(info.getLockName()),
-                    info.getLockOwnerId(), info.getLockOwnerName(),
-                    info.getStackTrace()});
+                    info.getLockOwnerId(), info.getLockOwnerName(), info.getStackTrace()));
         }
         return rows;
     }
