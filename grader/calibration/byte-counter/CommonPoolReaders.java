@@ -1,7 +1,7 @@
 // fails: one-thread
-// As VirtualReadersWakeup, with the reads done by CompletableFuture.runAsync: on the common pool's threads (which
-// may exist before serve is called) with 3 or more processors, on a new thread per task with fewer. serve is RUNNABLE
-// in select() and reports on its own thread; who reads the bytes gives it away.
+// As VirtualReadersWakeup, with the reads done by CompletableFuture.runAsync: on the common pool's workers (JDK 25
+// runs async tasks there whatever the processor count). serve is RUNNABLE in select() and reports on its own thread;
+// the workers started, and who reads the bytes, give it away.
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

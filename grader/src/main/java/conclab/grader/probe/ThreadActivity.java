@@ -27,8 +27,8 @@ import jdk.jfr.consumer.RecordingStream;
  * lists {@code stop} returns are snapshots taken after delivery has ended.
  */
 public final class ThreadActivity {
-    /** A socket read: the thread that made it, and the remote port of the connection it read from. */
-    public record Read(String thread, long threadId, boolean virtual, int remotePort) {}
+    /** A socket read: the thread that made it, the remote port of the connection it read from, the bytes it got. */
+    public record Read(String thread, long threadId, boolean virtual, int remotePort, long bytesRead) {}
 
     /** A virtual thread that was started: its thread id. */
     public record Started(long threadId) {}
@@ -36,6 +36,7 @@ public final class ThreadActivity {
     private final RecordingStream stream = new RecordingStream();
     private final Queue<Read> reads = new ConcurrentLinkedQueue<>();
     private final Queue<Started> started = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ThreadActivity() {
         stream.enable("jdk.SocketRead").withThreshold(Duration.ZERO);
@@ -43,7 +44,7 @@ public final class ThreadActivity {
         stream.onEvent("jdk.SocketRead", e -> {
             RecordedThread t = e.getThread();
             reads.add(new Read(t == null ? "?" : t.getJavaName(), t == null ? -1 : t.getJavaThreadId(),
-                    t != null && t.isVirtual(), e.getInt("port")));
+                    t != null && t.isVirtual(), e.getInt("port"), Math.max(0, e.getLong("bytesRead"))));
         });
         stream.onEvent("jdk.VirtualThreadStart", e -> started.add(new Started(e.getLong("javaThreadId"))));
     }
@@ -58,8 +59,12 @@ public final class ThreadActivity {
         return a;
     }
 
-    /** Stops recording and waits until every event recorded has been delivered (bounded by JFR's flush). */
+    /**
+     * Stops recording and waits until every event recorded has been delivered (bounded by JFR's flush). Once
+     * stopped, it stays stopped: a second call does nothing.
+     */
     public void stop() {
+        if (!stopped.compareAndSet(false, true)) return;
         stream.stop();
         stream.close();
     }

@@ -1,0 +1,63 @@
+// fails: reset-connection
+// A client that resets its connection is reported with 0 bytes, not the bytes read from it (the notebook: "report
+// it with the bytes read from it"). The check accepts any count from 0 to 1,000.
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.function.BiConsumer;
+
+class ByteCounter {
+    /**
+     * Serves `clients` connections of server, on this thread only, with a selector: accepts them, reads
+     * whatever each sends, and when one closes (or resets its connection) calls closed.accept(its remote
+     * address, the bytes read from it).
+     * Returns when all of them have closed.
+     */
+    static void serve(ServerSocketChannel server, int clients, BiConsumer<SocketAddress, Long> closed) throws IOException {
+        try (Selector selector = Selector.open()) {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            int finished = 0;
+            while (finished < clients) {
+                selector.select();
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();                       // or the next select reports it again
+                    if (key.isAcceptable()) {
+                        SocketChannel client = server.accept();
+                        if (client == null) continue;     // someone else took it: nothing to accept
+                        client.configureBlocking(false);
+                        client.register(selector, SelectionKey.OP_READ, new long[1]); // its count
+                    } else if (key.isReadable()) {
+                        SocketChannel client = (SocketChannel) key.channel();
+                        long[] count = (long[]) key.attachment();
+                        buffer.clear();
+                        int n;
+                        try {
+                            n = client.read(buffer);
+                        } catch (IOException e) {         // reset by the client: what it sent does not count
+                            closed.accept(client.getRemoteAddress(), 0L);
+                            client.close();
+                            finished++;
+                            continue;
+                        }
+                        if (n >= 0) {
+                            count[0] += n;
+                        } else {                          // the client closed (or reset): report and forget it
+                            closed.accept(client.getRemoteAddress(), count[0]);
+                            client.close();               // also cancels its key
+                            finished++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
