@@ -206,8 +206,8 @@ final class BuiltinMagics {
 
     private Session.Result classpath(Magics.Context ctx, List<String> args) throws Magics.MagicError {
         if (args.isEmpty()) {
-            ctx.print(kernel.extraClasspath.isEmpty() ? "Nothing added with %classpath yet.\n"
-                    : String.join("\n", kernel.extraClasspath) + "\n");
+            List<String> added = kernel.addedClasspath();
+            ctx.print(added.isEmpty() ? "Nothing added with %classpath yet.\n" : String.join("\n", added) + "\n");
             return Session.Result.NOTHING;
         }
         if (!args.getFirst().equals("add") || args.size() < 2) {
@@ -225,10 +225,7 @@ final class BuiltinMagics {
         }
         Session session = session(kernel);
         for (String path : found) {
-            if (kernel.extraClasspath.contains(path)) continue;
-            session.addToClasspath(path);
-            kernel.extraClasspath.add(path);
-            ctx.print("Added " + path + "\n");
+            if (kernel.addClasspath(session, path)) ctx.print("Added " + path + "\n");
         }
         return Session.Result.NOTHING;
     }

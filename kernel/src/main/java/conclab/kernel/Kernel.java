@@ -67,10 +67,16 @@ final class Kernel extends BaseKernel {
     private final AtomicLong runIds = new AtomicLong();
     /** The session being started or running; replaced when an engine dies. */
     private volatile CompletableFuture<Session> session;
-    /** Whether cells say which of their threads still run when they end (%threads notice on|off). */
-    volatile boolean threadNotice = true;
-    /** Jars and folders added with %classpath, added again to every new session. */
-    final List<String> extraClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Whether cells say which of their threads still run when they end (%threads notice on|off): the one copy of
+     * this setting; the shell thread writes it, a session reads it at each cell's end.
+     */
+    private volatile boolean threadNotice = true;
+    /**
+     * Jars and folders added with %classpath, in order, added again to every new session. Copy-on-write: the
+     * shell thread adds, the thread that starts a new session reads.
+     */
+    private final List<String> extraClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object stdinLock = new Object();
 
     Kernel(Options options, Connection connection) {
@@ -103,16 +109,36 @@ final class Kernel extends BaseKernel {
 
     // ------------------------------------------------------------------ sessions
 
+    boolean threadNotice() {
+        return threadNotice;
+    }
+
+    void threadNotice(boolean on) {
+        threadNotice = on;
+    }
+
+    /** The jars and folders added with %classpath so far, in order. */
+    List<String> addedClasspath() {
+        return List.copyOf(extraClasspath);
+    }
+
+    /** Adds {@code path} to the session's class path and remembers it for later sessions; false if it was added before. */
+    boolean addClasspath(Session session, String path) {
+        if (extraClasspath.contains(path)) return false;     // only the shell thread adds: no race between the two calls
+        session.addToClasspath(path);
+        extraClasspath.add(path);
+        return true;
+    }
+
     /** Starts a new session in the background; cells wait for it. */
     private void startSession() {
         CompletableFuture<Session> next = CompletableFuture.supplyAsync(() -> {
             try {
-                Session s = Session.start(options, outputs);
+                Session s = Session.start(options, outputs, () -> threadNotice);
                 outputs.setInputReplies(s.engine()::inputReply);
                 outputs.setCheckReplies(s.engine()::checkReply);
                 outputs.setTraceFormatter(s::threadTrace);
                 outputs.setOutOfMemoryHandler(run -> outOfMemory(s, run));
-                s.threadNotice = threadNotice;
                 for (String path : extraClasspath) s.addToClasspath(path);
                 return s;
             } catch (IOException e) {

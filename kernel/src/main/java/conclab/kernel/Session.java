@@ -61,11 +61,12 @@ final class Session implements AutoCloseable {
     private volatile boolean shutDown;
     /** Why the kernel killed this session's engine, for the learner; null if it did not. */
     private volatile String killReason;
-    /** Whether a cell that ends with threads still running says so (%threads notice on|off). */
-    volatile boolean threadNotice = true;
+    /** Whether a cell that ends with threads still running says so: the kernel's setting, read at each cell's end. */
+    private final java.util.function.BooleanSupplier threadNotice;
 
-    private Session(Options options, EngineProcess engine) {
+    private Session(Options options, EngineProcess engine, java.util.function.BooleanSupplier threadNotice) {
         this.options = options;
+        this.threadNotice = threadNotice;
         this.engine = engine;
         this.jshell = JShell.builder()
                 .executionEngine(new Provider(engine, this), Map.of())
@@ -80,12 +81,14 @@ final class Session implements AutoCloseable {
 
     /**
      * Starts an engine and a JShell, and runs the imports and {@code CONCLAB_STARTUP}. Throws with a message
-     * for the learner if the engine cannot start.
+     * for the learner if the engine cannot start. {@code threadNotice} says, at each cell's end, whether a
+     * cell whose threads still run says so (%threads notice on|off).
      */
-    static Session start(Options options, EngineProcess.Listener listener) throws IOException {
+    static Session start(Options options, EngineProcess.Listener listener, java.util.function.BooleanSupplier threadNotice)
+            throws IOException {
         EngineProcess engine = EngineProcess.launch(options, listener);
         try {
-            Session s = new Session(options, engine);
+            Session s = new Session(options, engine, threadNotice);
             s.prepare();
             return s;
         } catch (RuntimeException | IOException e) {
@@ -171,7 +174,7 @@ final class Session implements AutoCloseable {
             result = showValue ? new Result(Map.of("text/plain", outcome.value), null) : Result.NOTHING;
             if (!engine.isAlive()) break;
         }
-        if (control(Control.END, new Control.End(cell, showValue, threadNotice)) instanceof Control.Ended end) {
+        if (control(Control.END, new Control.End(cell, showValue, threadNotice.getAsBoolean())) instanceof Control.Ended end) {
             awaitSync(end.syncToken());
             Map<String, String> rich = end.richValue();
             if (rich != null && result.value() != null) {

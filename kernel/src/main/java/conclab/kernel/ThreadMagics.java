@@ -39,9 +39,8 @@ final class ThreadMagics {
                 }
             }
             case "notice on", "notice off" -> {
-                kernel.threadNotice = args.get(1).equals("on");
-                session.threadNotice = kernel.threadNotice;
-                ctx.print("A cell that ends while its threads still run " + (kernel.threadNotice ? "says so." : "no longer says so.") + "\n");
+                kernel.threadNotice(args.get(1).equals("on"));
+                ctx.print("A cell that ends while its threads still run " + (kernel.threadNotice() ? "says so." : "no longer says so.") + "\n");
             }
             default -> throw new Magics.MagicError("%threads " + String.join(" ", args) + ": unknown",
                     "Write %threads (list them), %threads stop (stop them), or %threads notice on|off.");

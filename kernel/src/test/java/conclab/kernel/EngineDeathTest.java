@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class EngineDeathTest {
     @Test
     void systemExitEndsTheEngineNotTheCaller() throws Exception {
-        Session s = Session.start(Options.from(Map.of()), SessionTest.LISTENER);
+        Session s = Session.start(Options.from(Map.of()), SessionTest.LISTENER, () -> true);
         try {
             Session.Result r = s.eval("System.exit(3);", 1, 1, 1, () -> false);
             assertNull(r.value());
@@ -24,7 +24,7 @@ class EngineDeathTest {
 
     @Test
     void aKilledEngineEndsARunningEval() throws Exception {
-        Session s = Session.start(Options.from(Map.of()), SessionTest.LISTENER);
+        Session s = Session.start(Options.from(Map.of()), SessionTest.LISTENER, () -> true);
         try {
             var killer = Thread.ofPlatform().start(() -> {
                 try {
@@ -47,7 +47,7 @@ class EngineDeathTest {
     @Test
     void anEngineThatCannotStartSaysWhy() {
         var e = assertThrows(java.io.IOException.class,
-                () -> Session.start(Options.from(Map.of("CONCLAB_JVM_OPTS", "-Xmx2gg")), SessionTest.LISTENER));
+                () -> Session.start(Options.from(Map.of("CONCLAB_JVM_OPTS", "-Xmx2gg")), SessionTest.LISTENER, () -> true));
         assertTrue(e.getMessage().contains("Invalid maximum heap size"), e.getMessage());
     }
 }

@@ -58,7 +58,7 @@ class SessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        session = Session.start(Options.from(Map.of()), LISTENER);
+        session = Session.start(Options.from(Map.of()), LISTENER, () -> true);
     }
 
     @AfterAll
