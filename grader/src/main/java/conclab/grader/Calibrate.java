@@ -44,15 +44,15 @@ final class Calibrate {
     static Map<String, Version> references(Path course) throws IOException {
         Map<String, Version> refs = new LinkedHashMap<>();
         for (Path file : Release.notebooks(course)) {
-            Notebook nb;
+            NotebookFile nb;
             try {
-                nb = Notebook.read(file);
-            } catch (Notebook.Unreadable e) {
+                nb = NotebookFile.read(file);
+            } catch (NotebookFile.Unreadable e) {
                 throw new IOException(e.getMessage());
             }
-            for (Notebook.Cell c : nb.cells()) {
-                if (c.role() == Notebook.Role.SOLUTION) {
-                    refs.put(c.exercise(), new Version(c.exercise(), "reference", c.body(), Notebook.Cell.BODY_LINE, List.of()));
+            for (NotebookFile.Cell c : nb.cells()) {
+                if (c.role() == NotebookFile.Role.SOLUTION) {
+                    refs.put(c.exercise(), new Version(c.exercise(), "reference", c.body(), NotebookFile.Cell.BODY_LINE, List.of()));
                 }
             }
         }

@@ -63,19 +63,19 @@ final class Grade {
         Map<String, List<Expected>> map = new LinkedHashMap<>();
         for (Path file : Release.notebooks(course)) {
             String rel = course.relativize(file).toString();
-            Notebook nb;
+            NotebookFile nb;
             try {
-                nb = Notebook.read(file);
+                nb = NotebookFile.read(file);
                 Release.validate(nb, rel);
-            } catch (Notebook.Unreadable | Release.Invalid e) {
+            } catch (NotebookFile.Unreadable | Release.Invalid e) {
                 throw new IOException("the course notebook " + rel + " is broken: " + e.getMessage());
             }
             List<Expected> list = new ArrayList<>();
             for (String name : nb.exercises()) {
-                Notebook.Cell cell = nb.answerCell(name);
+                NotebookFile.Cell cell = nb.answerCell(name);
                 String released;
                 try {
-                    released = cell.role() == Notebook.Role.SOLUTION ? Release.stub(cell.body(), rel, name) : Quiz.UNANSWERED;
+                    released = cell.role() == NotebookFile.Role.SOLUTION ? Release.stub(cell.body(), rel, name) : Quiz.UNANSWERED;
                 } catch (Release.Invalid e) {
                     throw new IOException(e.getMessage());
                 }
@@ -98,14 +98,14 @@ final class Grade {
         for (String student : students) {
             for (var e : expected.entrySet()) {
                 Path file = find(submissions.resolve(student), e.getKey());
-                Notebook nb = null;
+                NotebookFile nb = null;
                 String problem = null;
                 if (file == null) {
                     problem = "There is no " + e.getKey() + " in the submission.";
                 } else {
                     try {
-                        nb = Notebook.read(file);
-                    } catch (Notebook.Unreadable u) {
+                        nb = NotebookFile.read(file);
+                    } catch (NotebookFile.Unreadable u) {
                         problem = u.getMessage();
                     }
                 }
@@ -138,12 +138,12 @@ final class Grade {
         return rows;
     }
 
-    private record Work(String student, String notebook, Expected expected, Notebook nb, String problem) {}
+    private record Work(String student, String notebook, Expected expected, NotebookFile nb, String problem) {}
 
     private Row grade(Work w) {
         Exercise ex = Catalog.get().find(w.expected().exercise());
         if (w.problem() != null) return new Row(w.student(), w.notebook(), ex.name(), none(ex, w.problem()), w.problem());
-        Notebook.Cell cell = w.nb().answerCell(ex.name());
+        NotebookFile.Cell cell = w.nb().answerCell(ex.name());
         if (cell == null) {
             String p = "No cell starts with " + (ex.isQuiz() ? "%%answer " : "%%solution ") + ex.name()
                     + ": the answer cell was deleted or its first line changed.";
@@ -155,7 +155,7 @@ final class Grade {
             return new Row(w.student(), w.notebook(), ex.name(), o, null);
         }
         try {
-            return new Row(w.student(), w.notebook(), ex.name(), checker.check(ex, body, Notebook.Cell.BODY_LINE, Scope.ALL), null);
+            return new Row(w.student(), w.notebook(), ex.name(), checker.check(ex, body, NotebookFile.Cell.BODY_LINE, Scope.ALL), null);
         } catch (RuntimeException e) {
             String p = "The grader could not check this exercise: " + e.getMessage();
             return new Row(w.student(), w.notebook(), ex.name(), none(ex, p), p);

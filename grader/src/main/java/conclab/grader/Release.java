@@ -41,12 +41,12 @@ final class Release {
     }
 
     /** The student version of a notebook. */
-    static Notebook student(Notebook instructor, String name) throws Invalid {
+    static NotebookFile student(NotebookFile instructor, String name) throws Invalid {
         validate(instructor, name);
-        for (Notebook.Cell c : instructor.cells()) {
-            if (c.role() == Notebook.Role.SOLUTION) {
+        for (NotebookFile.Cell c : instructor.cells()) {
+            if (c.role() == NotebookFile.Role.SOLUTION) {
                 instructor.setSource(c.index(), firstLine(c.source()) + "\n" + stub(c.body(), name, c.exercise()));
-            } else if (c.role() == Notebook.Role.ANSWER) {
+            } else if (c.role() == NotebookFile.Role.ANSWER) {
                 instructor.setSource(c.index(), firstLine(c.source()) + "\n" + Quiz.UNANSWERED);
             }
         }
@@ -79,7 +79,7 @@ final class Release {
     }
 
     private static String where(String notebook, String exercise, int bodyIndex) {
-        return "in " + notebook + ", solution cell of " + exercise + ", line " + (bodyIndex + Notebook.Cell.BODY_LINE) + ": ";
+        return "in " + notebook + ", solution cell of " + exercise + ", line " + (bodyIndex + NotebookFile.Cell.BODY_LINE) + ": ";
     }
 
     private static String firstLine(String source) {
@@ -88,11 +88,11 @@ final class Release {
     }
 
     /** Checks the exercise cells of an instructor notebook against the catalog. */
-    static void validate(Notebook nb, String name) throws Invalid {
+    static void validate(NotebookFile nb, String name) throws Invalid {
         List<String> problems = new ArrayList<>();
         Catalog catalog = Catalog.get();
         List<String> answered = new ArrayList<>(), checked = new ArrayList<>();
-        for (Notebook.Cell c : nb.cells()) {
+        for (NotebookFile.Cell c : nb.cells()) {
             if (c.role() == null) continue;
             Exercise ex = catalog.find(c.exercise());
             if (ex == null) {
@@ -123,7 +123,7 @@ final class Release {
         if (!problems.isEmpty()) throw new Invalid(name + ": " + String.join("; ", problems));
     }
 
-    private static int nbgraderPoints(Notebook.Cell c) {
+    private static int nbgraderPoints(NotebookFile.Cell c) {
         var md = c.json().getAsJsonObject("metadata");
         if (md == null || !md.has("nbgrader")) return -1;
         var nb = md.getAsJsonObject("nbgrader");
@@ -143,8 +143,8 @@ final class Release {
             Path target = to.resolve(rel.toString());
             if (keep && Files.exists(target)) continue;
             try {
-                student(Notebook.read(file), rel.toString()).write(target);
-            } catch (Notebook.Unreadable | Invalid e) {
+                student(NotebookFile.read(file), rel.toString()).write(target);
+            } catch (NotebookFile.Unreadable | Invalid e) {
                 problems.add(e.getMessage());
             }
         }

@@ -64,8 +64,8 @@ class QuizTest {
     void everyQuizIsAnsweredRightInItsNotebookAndNoOtherChoiceIs() throws Exception {
         Set<String> answered = new HashSet<>();
         for (Path file : Release.notebooks(Path.of(System.getProperty("conclab.project")).resolve("notebooks"))) {
-            for (Notebook.Cell c : Notebook.read(file).cells()) {
-                if (c.role() != Notebook.Role.ANSWER) continue;
+            for (NotebookFile.Cell c : NotebookFile.read(file).cells()) {
+                if (c.role() != NotebookFile.Role.ANSWER) continue;
                 Exercise quiz = Catalog.get().find(c.exercise());
                 assertTrue(quiz.isQuiz(), file + ": %%answer " + c.exercise() + " is not a quiz");
                 Outcome right = check(quiz, c.body());

@@ -47,13 +47,13 @@ class ReleaseTest {
 
     @Test
     void validationFindsWrongPointsUnknownExercisesAndMissingChecks() throws Exception {
-        Notebook nb = Notebook.parse(NotebookTest.notebook("%%solution safe-counter\nclass SafeCounter {}",
+        NotebookFile nb = NotebookFile.parse(NotebookFileTest.notebook("%%solution safe-counter\nclass SafeCounter {}",
                 "%%solution no-such-exercise\nx"), "t.ipynb");
         var e = assertThrows(Release.Invalid.class, () -> Release.validate(nb, "t.ipynb"));
         assertTrue(e.getMessage().contains("no-such-exercise, which is not in the catalog"), e.getMessage());
         assertTrue(e.getMessage().contains("safe-counter has no check cell"), e.getMessage());
 
-        Notebook points = Notebook.parse(NotebookTest.notebook("%%solution safe-counter\nclass SafeCounter {}",
+        NotebookFile points = NotebookFile.parse(NotebookFileTest.notebook("%%solution safe-counter\nclass SafeCounter {}",
                 "%check safe-counter"), "t.ipynb");
         e = assertThrows(Release.Invalid.class, () -> Release.validate(points, "t.ipynb"));
         assertTrue(e.getMessage().contains("has nbgrader points -1, the exercise is worth 6"), e.getMessage());
@@ -65,11 +65,11 @@ class ReleaseTest {
         Path course = Path.of(System.getProperty("conclab.project"), "notebooks");
         int exercises = 0;
         for (Path file : Release.notebooks(course)) {
-            Notebook nb = Notebook.read(file);
+            NotebookFile nb = NotebookFile.read(file);
             Release.validate(nb, file.getFileName().toString());
             exercises += nb.exercises().size();
-            Notebook student = Release.student(Notebook.read(file), file.getFileName().toString());
-            for (Notebook.Cell c : student.cells()) {
+            NotebookFile student = Release.student(NotebookFile.read(file), file.getFileName().toString());
+            for (NotebookFile.Cell c : student.cells()) {
                 assertTrue(!c.source().contains("BEGIN SOLUTION"), file + ": a solution region is left in the release");
             }
         }

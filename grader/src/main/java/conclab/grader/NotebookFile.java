@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * <p>Exercise cells: a solution cell starts with {@code %%solution NAME}, a quiz answer cell with
  * {@code %%answer NAME}, and a check cell is {@code %check NAME} (or {@code check("NAME")}) alone.
  */
-final class Notebook {
+final class NotebookFile {
     private static final Pattern SOLUTION = Pattern.compile("^%%solution\\s+(\\S+)\\s*$");
     private static final Pattern ANSWER = Pattern.compile("^%%answer\\s+(\\S+)\\s*$");
     private static final Pattern CHECK = Pattern.compile("^(?:%check\\s+(\\S+)|check\\(\"([^\"]+)\"\\);?)$");
@@ -59,11 +59,11 @@ final class Notebook {
 
     private final JsonObject json;
 
-    private Notebook(JsonObject json) {
+    private NotebookFile(JsonObject json) {
         this.json = json;
     }
 
-    static Notebook read(Path file) throws Unreadable {
+    static NotebookFile read(Path file) throws Unreadable {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -73,7 +73,7 @@ final class Notebook {
         return parse(text, file.getFileName().toString());
     }
 
-    static Notebook parse(String text, String name) throws Unreadable {
+    static NotebookFile parse(String text, String name) throws Unreadable {
         JsonElement root;
         try {
             root = JsonParser.parseString(text);
@@ -89,7 +89,7 @@ final class Notebook {
                 || !root.getAsJsonObject().get("cells").isJsonArray()) {
             throw new Unreadable(name + " is JSON but not a notebook: it has no list of cells.");
         }
-        return new Notebook(root.getAsJsonObject());
+        return new NotebookFile(root.getAsJsonObject());
     }
 
     /** The cells, in order. */
