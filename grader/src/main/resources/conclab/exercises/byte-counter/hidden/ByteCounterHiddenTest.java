@@ -24,6 +24,14 @@ class ByteCounterHiddenTest {
             ByteCounterTest.send(resetter, 1000);
             resetter.setOption(StandardSocketOptions.SO_LINGER, 0);
             resetter.close();                                  // a reset (RST), not an end of stream (FIN)
+            if (!t.running.awaitReport(t.addressOf(resetter), ByteCounterTest.STEP_SECONDS)) {
+                throw new AssertionError("A client reset its connection; serve did not report it within "
+                        + ByteCounterTest.STEP_SECONDS + " s while another client stayed connected.");
+            }
+            if (!ByteCounterTest.descriptorsAtMost(socketsBefore, 4)) {   // the server, the selector, talker's two ends
+                throw new AssertionError("A client reset its connection and was reported, but while serve still ran, its"
+                        + " socket stayed open on the server's side: close its channel when its read throws.");
+            }
             ByteCounterTest.send(talker, 500);
             talker.close();
             t.running.awaitEnd("a client sent 1,000 bytes and reset its connection, and another sent 500 bytes and closed");

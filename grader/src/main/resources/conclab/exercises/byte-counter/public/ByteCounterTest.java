@@ -131,9 +131,9 @@ class ByteCounterTest {
             long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
             start(3);                                         // starts serve's thread: one more
             three = List.of(connect(), connect(), connect());
-            for (SocketChannel c : three) send(c, 1000);
+            for (SocketChannel c : three) send(c, 200_000);
             for (SocketChannel c : three) c.close();
-            running.awaitEnd("3 clients sent 1,000 bytes each and closed");
+            running.awaitEnd("3 clients sent 200,000 bytes each and closed");
             more = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - started - 1;
         } finally {
             activity.stop();
@@ -167,8 +167,9 @@ class ByteCounterTest {
     }
 
     /**
-     * While three clients are connected and silent, the server channel is registered with a selector, and the thread
-     * that called serve uses almost no CPU over a second: at most 5 ms, and (on a machine so busy that a spinning
+     * While three clients are connected and silent and a fourth is still to come (a server that spins only until all
+     * have connected spins here), the server channel is registered with a selector, and the thread that called serve
+     * uses almost no CPU over a second: at most 5 ms, and (on a machine so busy that a spinning
      * thread gets little) at most a quarter of what a thread of the test spinning meanwhile gets. A loop that polls
      * non-blocking channels without a selector (sleeping or not between rounds) is not registered; one that asks the
      * selector with selectNow() or select(1) again and again uses CPU. And it does not wake up for nothing: at most 10
@@ -179,7 +180,7 @@ class ByteCounterTest {
     @Test
     @Property("no-spin")
     void noSpin() throws Exception {
-        start(3);
+        start(4);                                          // a fourth client is still to come meanwhile
         List<SocketChannel> three = List.of(connect(), connect(), connect());
         for (SocketChannel c : three) send(c, 10);         // then silent, and connected
         settle(running.thread);
@@ -190,19 +191,20 @@ class ByteCounterTest {
         long waited = waited0 < 0 || waited1 < 0 ? -1 : waited1 - waited0;
         boolean registered = server.isRegistered();
         for (SocketChannel c : three) c.close();
-        running.awaitEnd("3 clients sent 10 bytes each, stayed silent for a second, and closed");
+        connect().close();
+        running.awaitEnd("3 clients sent 10 bytes each, stayed silent for a second, and closed, and a fourth connected and closed");
         if (!registered) {
-            throw new AssertionError("While 3 clients were connected and sent nothing, the server channel was not "
+            throw new AssertionError("While 3 clients were connected and sent nothing (and a fourth was still to come), the server channel was not "
                     + "registered with any selector (" + cpu.describe() + "): serve does not wait for readiness with "
                     + "a selector. Register the server channel (OP_ACCEPT) and the clients (OP_READ) with a Selector, "
                     + "and select.");
         }
         if (cpu.spins()) {
-            throw new AssertionError("While 3 clients were connected and sent nothing, " + cpu.describe() + ": it spins."
+            throw new AssertionError("While 3 clients were connected and sent nothing (and a fourth was still to come), " + cpu.describe() + ": it spins."
                     + " Let select() block until a channel is ready, instead of asking again and again.");
         }
         if (cpu.waiting() > MAX_WAITING_LOOKS) {
-            throw new AssertionError("While 3 clients were connected and sent nothing, the thread that called serve was"
+            throw new AssertionError("While 3 clients were connected and sent nothing (and a fourth was still to come), the thread that called serve was"
                     + " found waiting in Java (" + (cpu.sleeping() > 0 ? "in Thread.sleep " + cpu.sleeping() + " times, "
                     : "") + "WAITING or TIMED_WAITING) in " + cpu.waiting() + " of " + cpu.looks() + " looks at it over "
                     + cpu.wall() / 1_000_000 + " ms (" + cpu.describe() + "): it polls, or waits in Java for another thread"
@@ -210,7 +212,7 @@ class ByteCounterTest {
                     + " select() is RUNNABLE, in the kernel. Let select() block until a channel is ready.");
         }
         if (woke > MAX_IDLE_WAKEUPS || waited > MAX_IDLE_WAITS) {
-            throw new AssertionError("While 3 clients were connected and sent nothing, the thread that called serve "
+            throw new AssertionError("While 3 clients were connected and sent nothing (and a fourth was still to come), the thread that called serve "
                     + (woke > MAX_IDLE_WAKEUPS ? "went to sleep and woke up again " + woke + " times in that second"
                     : "began " + waited + " waits (Thread.sleep, or a wait of java.util.concurrent) in that second")
                     + " (" + cpu.describe() + "; at most " + MAX_IDLE_WAKEUPS + " wake-ups allowed): it polls. A sleep "
@@ -265,6 +267,7 @@ class ByteCounterTest {
      */
     void closesEachAtItsEnd() throws Exception {
         server.close();
+        long before = socketsAndSelectors();
         start(2);
         SocketChannel quiet = connect();
         send(quiet, 10);                                  // then it says nothing for a while
@@ -273,6 +276,8 @@ class ByteCounterTest {
         busy.shutdownOutput();
         boolean served = running.awaitReport(addressOf(busy), STEP_SECONDS);
         boolean sawClose = served && seesServerClose(busy);
+        busy.close();
+        boolean released = sawClose && descriptorsAtMost(before, 4); // the server, the selector, quiet's two ends
         quiet.close();
         running.awaitEnd("both clients closed");
         if (!served) throw new AssertionError("A client sent 50,000 bytes and shut down its output, but serve did not "
@@ -282,8 +287,23 @@ class ByteCounterTest {
                     + "read the end of the stream from the server within " + CLOSE_WAIT_MS + " ms while another client "
                     + "was still connected: close each channel as soon as its read returns -1, not when serve ends.");
         }
+        if (!released) {
+            throw new AssertionError("A client ended its stream, was reported and closed its own channel, but while "
+                    + "serve still ran its socket stayed open on the server's side: close each channel at its end.");
+        }
         expectCount(busy, 50_000);
         expectCount(quiet, 10);
+    }
+
+    /** Linux: whether, within CLOSE_WAIT_MS, at most before + more sockets and selectors are open (true if unknown). */
+    static boolean descriptorsAtMost(long before, int more) throws InterruptedException {
+        long end = System.nanoTime() + CLOSE_WAIT_MS * 1_000_000L;
+        while (true) {
+            long now = socketsAndSelectors();
+            if (before < 0 || now < 0 || now <= before + more) return true;
+            if (System.nanoTime() > end) return false;
+            Thread.sleep(10);
+        }
     }
 
     static final int CLOSE_WAIT_MS = 2000;
