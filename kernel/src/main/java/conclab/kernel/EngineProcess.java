@@ -209,7 +209,10 @@ final class EngineProcess implements AutoCloseable {
         }
     }
 
-    /** The last lines the engine wrote to its own stderr, for error messages ("" if none). */
+    /**
+     * The last lines the engine process wrote to its own stdout and stderr (the JVM's messages: a cell's
+     * System.out and System.err go through the events channel instead), for error messages ("" if none).
+     */
     String describeErrors() {
         synchronized (lastErrors) {
             if (lastErrors.isEmpty()) return "";
@@ -302,11 +305,10 @@ final class EngineProcess implements AutoCloseable {
         return Thread.ofPlatform().name(threadName).daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    if (which == Wire.STDERR) {
-                        synchronized (lastErrors) {
-                            lastErrors.addLast(line);
-                            if (lastErrors.size() > 20) lastErrors.removeFirst();
-                        }
+                    // Both streams: HotSpot writes its fatal-error and OutOfMemoryError reports to stdout.
+                    synchronized (lastErrors) {
+                        lastErrors.addLast(line);
+                        if (lastErrors.size() > 20) lastErrors.removeFirst();
                     }
                     listener.processOutput(which, line + "\n");
                 }
