@@ -1,6 +1,6 @@
 package conclab.kernel;
 
-import conclab.kernel.engine.Wire;
+import conclab.kernel.engine.EngineWire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -58,7 +58,7 @@ final class EngineProcess implements AutoCloseable {
         /** Notebook code called {@code check(name)}; answer with {@link EngineProcess#checkReply}. */
         void checkRequest(long cell, int request, String name);
 
-        void threadError(long cell, String thread, List<Wire.Failure> chain);
+        void threadError(long cell, String thread, List<EngineWire.Failure> chain);
 
         /** Text the engine process wrote to its own stdout or stderr, outside {@code System.out}. */
         void processOutput(byte stream, String text);
@@ -89,8 +89,8 @@ final class EngineProcess implements AutoCloseable {
         this.server = server;
         this.token = token;
         this.listener = listener;
-        this.drainOut = drain(process.getInputStream(), Wire.STDOUT, "conclab-engine-out");
-        this.drainErr = drain(process.getErrorStream(), Wire.STDERR, "conclab-engine-err");
+        this.drainOut = drain(process.getInputStream(), EngineWire.STDOUT, "conclab-engine-out");
+        this.drainErr = drain(process.getErrorStream(), EngineWire.STDERR, "conclab-engine-err");
     }
 
     /** Starts an engine JVM; it connects back later, in {@link #connect}. */
@@ -159,8 +159,8 @@ final class EngineProcess implements AutoCloseable {
                 continue;
             }
             s.setSoTimeout(0);
-            if (channel == Wire.CHANNEL_EXEC) exec = s;
-            else if (channel == Wire.CHANNEL_EVENTS) events = s;
+            if (channel == EngineWire.CHANNEL_EXEC) exec = s;
+            else if (channel == EngineWire.CHANNEL_EVENTS) events = s;
             else s.close();
         }
         server.close();
@@ -222,20 +222,20 @@ final class EngineProcess implements AutoCloseable {
 
     /** Asks the engine to stop the work of {@code cell}. */
     void interrupt(long cell) {
-        send(new Wire.Writer(Wire.INTERRUPT).putLong(cell));
+        send(new EngineWire.Writer(EngineWire.INTERRUPT).putLong(cell));
     }
 
     /** Answers an input request; null means end of input. */
     void inputReply(int request, String text) {
-        send(new Wire.Writer(Wire.INPUT_REPLY).putInt(request).putString(text));
+        send(new EngineWire.Writer(EngineWire.INPUT_REPLY).putInt(request).putString(text));
     }
 
     /** Answers a check request with the points. */
     void checkReply(int request, int points) {
-        send(new Wire.Writer(Wire.CHECK_REPLY).putInt(request).putInt(points));
+        send(new EngineWire.Writer(EngineWire.CHECK_REPLY).putInt(request).putInt(points));
     }
 
-    private void send(Wire.Writer frame) {
+    private void send(EngineWire.Writer frame) {
         if (toEngine == null) return;
         synchronized (toEngine) {
             try {
@@ -260,20 +260,20 @@ final class EngineProcess implements AutoCloseable {
 
     private void readEvents() {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(events.getInputStream(), 64 * 1024))) {
-            for (Wire.Reader f; (f = Wire.Reader.next(in)) != null; ) {
+            for (EngineWire.Reader f; (f = EngineWire.Reader.next(in)) != null; ) {
                 switch (f.type) {
-                    case Wire.OUTPUT -> listener.output(f.getLong(), f.getByte(), f.getString());
-                    case Wire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
-                    case Wire.CLEAR_OUTPUT -> listener.clearOutput(f.getLong(), f.getBoolean());
-                    case Wire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
-                    case Wire.CHECK_REQUEST -> listener.checkRequest(f.getLong(), f.getInt(), f.getString());
-                    case Wire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
-                    case Wire.EXITING -> {
+                    case EngineWire.OUTPUT -> listener.output(f.getLong(), f.getByte(), f.getString());
+                    case EngineWire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
+                    case EngineWire.CLEAR_OUTPUT -> listener.clearOutput(f.getLong(), f.getBoolean());
+                    case EngineWire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
+                    case EngineWire.CHECK_REQUEST -> listener.checkRequest(f.getLong(), f.getInt(), f.getString());
+                    case EngineWire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
+                    case EngineWire.EXITING -> {
                         long cell = f.getLong();
                         String thread = f.getString();
                         exitCaller = thread == null ? null : thread + listener.describeCell(cell);
                     }
-                    case Wire.SYNC -> {
+                    case EngineWire.SYNC -> {
                         long t = f.getLong();
                         synchronized (this) {
                             syncedTo = Math.max(syncedTo, t);

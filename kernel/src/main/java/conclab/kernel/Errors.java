@@ -1,6 +1,6 @@
 package conclab.kernel;
 
-import conclab.kernel.engine.Wire;
+import conclab.kernel.engine.EngineWire;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,11 +63,11 @@ final class Errors {
      * An exception thrown by cell code: its class, message and a trimmed stack, then its causes.
      * {@code origin} maps a snippet id ({@code "12"}) to where that snippet sits; it may answer null.
      */
-    static Report exception(List<Wire.Failure> chain, Function<String, Origin> origin) {
-        Wire.Failure top = chain.getFirst();
+    static Report exception(List<EngineWire.Failure> chain, Function<String, Origin> origin) {
+        EngineWire.Failure top = chain.getFirst();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
-            Wire.Failure f = chain.get(i);
+            EngineWire.Failure f = chain.get(i);
             String head = (i == 0 ? "" : "Caused by: ") + f.className() + (f.message() == null ? "" : ": " + f.message());
             lines.add((i == 0 ? BOLD_RED : RED) + head + RESET);
             lines.addAll(frames(f.frames(), origin));

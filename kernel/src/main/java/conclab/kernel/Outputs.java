@@ -1,6 +1,6 @@
 package conclab.kernel;
 
-import conclab.kernel.engine.Wire;
+import conclab.kernel.engine.EngineWire;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +29,7 @@ final class Outputs implements EngineProcess.Listener {
     private final Map<Long, Run> runs = new ConcurrentHashMap<>();
     private volatile Run current, latest;
     /** Turns a thread's death into an error report; set by the kernel (it knows the snippets). */
-    private volatile Function<List<Wire.Failure>, List<String>> traceFormatter = chain -> List.of(chain.toString());
+    private volatile Function<List<EngineWire.Failure>, List<String>> traceFormatter = chain -> List.of(chain.toString());
     /** Called when a thread of a run died of an OutOfMemoryError; set by the kernel. */
     private volatile java.util.function.Consumer<Run> outOfMemory = run -> { };
     /** Answers input requests; set by the kernel. */
@@ -52,7 +52,7 @@ final class Outputs implements EngineProcess.Listener {
         Thread.ofPlatform().name("conclab-publisher").daemon().start(this::publishLoop);
     }
 
-    void setTraceFormatter(Function<List<Wire.Failure>, List<String>> formatter) {
+    void setTraceFormatter(Function<List<EngineWire.Failure>, List<String>> formatter) {
         this.traceFormatter = formatter;
     }
 
@@ -109,7 +109,7 @@ final class Outputs implements EngineProcess.Listener {
     }
 
     private Run route(long cell) {
-        if (cell != Wire.NO_CELL) {
+        if (cell != EngineWire.NO_CELL) {
             Run run = runs.get(cell);
             if (run != null) return run;
         }
@@ -126,18 +126,18 @@ final class Outputs implements EngineProcess.Listener {
             LOG.info("engine output with no cell to show it in: {}", text.strip());
             return;
         }
-        run.append(stream == Wire.STDERR ? "stderr" : "stdout", text);
+        run.append(stream == EngineWire.STDERR ? "stderr" : "stdout", text);
     }
 
     @Override
     public String describeCell(long cell) {
-        Run run = cell == Wire.NO_CELL ? null : runs.get(cell);
+        Run run = cell == EngineWire.NO_CELL ? null : runs.get(cell);
         return run == null ? "" : " (cell [" + run.executionCount + "])";
     }
 
     @Override
     public void processOutput(byte stream, String text) {
-        output(Wire.NO_CELL, stream, text);
+        output(EngineWire.NO_CELL, stream, text);
     }
 
     @Override
@@ -162,7 +162,7 @@ final class Outputs implements EngineProcess.Listener {
     }
 
     @Override
-    public void threadError(long cell, String thread, List<Wire.Failure> chain) {
+    public void threadError(long cell, String thread, List<EngineWire.Failure> chain) {
         Run run = route(cell);
         if (run == null) return;
         StringBuilder text = new StringBuilder("Exception in thread \"").append(thread).append("\" ");

@@ -1,7 +1,7 @@
 package conclab.kernel;
 
 import conclab.kernel.engine.Control;
-import conclab.kernel.engine.Wire;
+import conclab.kernel.engine.EngineWire;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -115,7 +115,7 @@ final class Session implements AutoCloseable {
             }
         }
         if (!options.startup().isBlank()) {
-            Result r = eval(options.startup(), Wire.NO_CELL, 0, 1, () -> false);
+            Result r = eval(options.startup(), EngineWire.NO_CELL, 0, 1, () -> false);
             if (r.error() != null) {
                 startupProblems.add("CONCLAB_STARTUP failed: " + r.error().name() + ": " + r.error().value());
             }
@@ -244,11 +244,11 @@ final class Session implements AutoCloseable {
     }
 
     /** The exception and its causes, as JShell reports them (class names are those of the engine). */
-    private static List<Wire.Failure> chainOf(JShellException exception) {
-        List<Wire.Failure> chain = new ArrayList<>();
+    private static List<EngineWire.Failure> chainOf(JShellException exception) {
+        List<EngineWire.Failure> chain = new ArrayList<>();
         for (Throwable t = exception; t != null && chain.size() < 16; t = t.getCause()) {
             String cls = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
-            chain.add(new Wire.Failure(cls, t.getMessage(), t.getStackTrace()));
+            chain.add(new EngineWire.Failure(cls, t.getMessage(), t.getStackTrace()));
         }
         return chain;
     }
@@ -268,10 +268,10 @@ final class Session implements AutoCloseable {
     }
 
     /** Formats the death of a thread (reported by the engine's uncaught handler); any thread may call it. */
-    List<String> threadTrace(List<Wire.Failure> chain) {
+    List<String> threadTrace(List<EngineWire.Failure> chain) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
-            Wire.Failure f = chain.get(i);
+            EngineWire.Failure f = chain.get(i);
             lines.add((i == 0 ? "" : "Caused by: ") + f.className() + (f.message() == null ? "" : ": " + f.message()));
             StackTraceElement[] frames = new StackTraceElement[f.frames().length];
             for (int j = 0; j < frames.length; j++) frames[j] = index.translate(f.frames()[j]);

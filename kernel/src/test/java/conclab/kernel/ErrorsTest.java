@@ -2,7 +2,7 @@ package conclab.kernel;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import conclab.kernel.engine.Wire;
+import conclab.kernel.engine.EngineWire;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,8 +62,8 @@ class ErrorsTest {
     @Test
     void anExceptionAndItsCause() {
         var chain = List.of(
-                new Wire.Failure("java.lang.IllegalStateException", "outer", new StackTraceElement[] {frame("", "", "#1", 1)}),
-                new Wire.Failure("java.io.IOException", null, new StackTraceElement[0]));
+                new EngineWire.Failure("java.lang.IllegalStateException", "outer", new StackTraceElement[] {frame("", "", "#1", 1)}),
+                new EngineWire.Failure("java.io.IOException", null, new StackTraceElement[0]));
         Report r = Errors.exception(chain, id -> new Errors.Origin(4, 2));
         assertEquals("IllegalStateException", r.name());
         assertEquals("outer", r.value());

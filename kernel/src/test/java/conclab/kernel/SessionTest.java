@@ -2,7 +2,7 @@ package conclab.kernel;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import conclab.kernel.engine.Wire;
+import conclab.kernel.engine.EngineWire;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ class SessionTest {
 
     static final EngineProcess.Listener LISTENER = new EngineProcess.Listener() {
         public void output(long cell, byte stream, String text) {
-            events.add(cell + (stream == Wire.STDERR ? " err " : " out ") + text);
+            events.add(cell + (stream == EngineWire.STDERR ? " err " : " out ") + text);
         }
 
         public void display(long cell, String id, boolean update, Map<String, String> bundle) {
@@ -47,7 +47,7 @@ class SessionTest {
             events.add(cell + " check " + name);
         }
 
-        public void threadError(long cell, String thread, List<Wire.Failure> chain) {
+        public void threadError(long cell, String thread, List<EngineWire.Failure> chain) {
             events.add(cell + " died " + thread + " " + chain.getFirst().className() + ": " + chain.getFirst().message());
         }
 

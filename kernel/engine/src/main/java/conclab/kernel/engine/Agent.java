@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Without it, a pool thread carries the cell of whoever created the pool, and the common pool's threads
  * carry none: the output, the errors and the interrupt of a task would go to the wrong cell. The woven
  * code only records and restores ownership; it changes no behaviour of the JDK's classes, except that a
- * task of an interrupted cell is not started (see {@link Tasks#skip}).
+ * task of an interrupted cell is not started (see {@link TaskOwners#skip}).
  *
  * <p>The JDK's classes must see the hooks, and {@code java.base} sees only itself: the agent copies the
  * hooks class into {@code java.base}, renamed {@link #HOOKS_NAME}, through a lookup that the agent opens

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * cleared: an interrupted cell's threads must not run on.
  *
  * <p>A cell keeps the threads it started (weakly, {@link #register}) and knows which threads are running
- * one of its tasks right now ({@link #running}); both come from the agent's hooks (see {@link Tasks}).
+ * one of its tasks right now ({@link #running}); both come from the agent's hooks (see {@link TaskOwners}).
  *
  * <p>Output accounting: {@link #admit} decides whether one more line of output may be forwarded, so that
  * a flood of output cannot swamp the notebook. Counters are atomic; the thread sets have their own locks.
@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Cell {
     private static final InheritableThreadLocal<Cell> CURRENT = new InheritableThreadLocal<>();
 
-    /** The kernel's id for this cell; never {@link Wire#NO_CELL}. */
+    /** The kernel's id for this cell; never {@link EngineWire#NO_CELL}. */
     public final long id;
 
     /** Set once, by an interrupt; read by the stop checks. */

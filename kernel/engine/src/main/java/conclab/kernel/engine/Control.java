@@ -69,7 +69,7 @@ public final class Control {
     /**
      * A platform thread in a deadlock, for {@code %deadlocks}.
      *
-     * @param cell    the cell that owns it, or {@link Wire#NO_CELL}
+     * @param cell    the cell that owns it, or {@link EngineWire#NO_CELL}
      * @param lock    the lock it waits for, by short name ("ReentrantLock@1b2c")
      * @param ownerId the thread that holds that lock
      * @param stack   its top frames, raw

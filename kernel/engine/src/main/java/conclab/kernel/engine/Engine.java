@@ -47,8 +47,8 @@ public final class Engine {
     final Outbox outbox;
     private final DataInputStream inbox;
     private final Thread main;
-    private final RoutedOutput out = new RoutedOutput(this::output, Wire.STDOUT);
-    private final RoutedOutput err = new RoutedOutput(this::output, Wire.STDERR);
+    private final RoutedOutput out = new RoutedOutput(this::output, EngineWire.STDOUT);
+    private final RoutedOutput err = new RoutedOutput(this::output, EngineWire.STDERR);
     /** Every cell that began, by id; cells are small and a session has at most thousands. */
     private final Map<Long, Cell> cells = new ConcurrentHashMap<>();
     /** Input requests waiting for the kernel's reply, by request id. */
@@ -60,7 +60,7 @@ public final class Engine {
     /** The cell running on the main thread; null between cells. */
     private volatile Cell running;
     /** Who submitted which task; fed by the agent's hooks. */
-    private final Tasks tasks = new Tasks(this::taskFailed);
+    private final TaskOwners tasks = new TaskOwners(this::taskFailed);
     /** Failures already reported as a task's; the uncaught handler then stays silent. */
     private final Set<Throwable> reported = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -107,9 +107,9 @@ public final class Engine {
         Cell cell = cells.get(id);
         if (cell != null) {
             String alive = threadNotice ? ThreadReports.stillRunning(cell, main) : null;
-            if (alive != null) outbox.sendQuietly(new Outbox.Output(id, Wire.STDERR, alive));
+            if (alive != null) outbox.sendQuietly(new Outbox.Output(id, EngineWire.STDERR, alive));
             String notice = cell.dropNotice();
-            if (notice != null) outbox.sendQuietly(new Outbox.Output(id, Wire.STDERR, notice));
+            if (notice != null) outbox.sendQuietly(new Outbox.Output(id, EngineWire.STDERR, notice));
         }
         running = null;
         Thread.interrupted();
@@ -158,7 +158,7 @@ public final class Engine {
     void output(Cell cell, byte stream, String text) throws InterruptedIOException {
         String shown = cell == null ? text : cell.admit(text);
         if (shown.isEmpty()) return;
-        outbox.send(new Outbox.Output(cell == null ? Wire.NO_CELL : cell.id, stream, shown));
+        outbox.send(new Outbox.Output(cell == null ? EngineWire.NO_CELL : cell.id, stream, shown));
     }
 
     /** Sends a display (or an update of one) on behalf of the calling thread's cell; returns its display id. */
@@ -166,8 +166,8 @@ public final class Engine {
         flushCallingThread(); // keep the order of prints and displays
         String id = displayId != null ? displayId : UUID.randomUUID().toString();
         Cell cell = Cell.current();
-        outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.DISPLAY)
-                .putLong(cell == null ? Wire.NO_CELL : cell.id).putString(id).putBoolean(update).putMap(bundle)));
+        outbox.sendQuietly(new Outbox.Frame(new EngineWire.Writer(EngineWire.DISPLAY)
+                .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putString(id).putBoolean(update).putMap(bundle)));
         return id;
     }
 
@@ -179,8 +179,8 @@ public final class Engine {
     public void clearOutput(boolean wait) {
         flushCallingThread(); // what was printed before the call is cleared too
         Cell cell = Cell.current();
-        outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.CLEAR_OUTPUT)
-                .putLong(cell == null ? Wire.NO_CELL : cell.id).putBoolean(wait)));
+        outbox.sendQuietly(new Outbox.Frame(new EngineWire.Writer(EngineWire.CLEAR_OUTPUT)
+                .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putBoolean(wait)));
     }
 
     /**
@@ -194,8 +194,8 @@ public final class Engine {
         Cell cell = Cell.current();
         try {
             flushCallingThread(); // a prompt printed without newline shows before the input box
-            outbox.send(new Outbox.Frame(new Wire.Writer(Wire.INPUT_REQUEST)
-                    .putLong(cell == null ? Wire.NO_CELL : cell.id).putInt(request).putString(prompt)));
+            outbox.send(new Outbox.Frame(new EngineWire.Writer(EngineWire.INPUT_REQUEST)
+                    .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putInt(request).putString(prompt)));
             String line = reply.get();
             return line == null ? null : line + "\n";
         } catch (InterruptedException e) {
@@ -220,8 +220,8 @@ public final class Engine {
         Cell cell = Cell.current();
         try {
             flushCallingThread();
-            outbox.send(new Outbox.Frame(new Wire.Writer(Wire.CHECK_REQUEST)
-                    .putLong(cell == null ? Wire.NO_CELL : cell.id).putInt(request).putString(name)));
+            outbox.send(new Outbox.Frame(new EngineWire.Writer(EngineWire.CHECK_REQUEST)
+                    .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putInt(request).putString(name)));
             return reply.get();
         } catch (InterruptedException | InterruptedIOException e) {
             Thread.currentThread().interrupt();
@@ -256,8 +256,8 @@ public final class Engine {
 
     private void report(Cell cell, Thread thread, Throwable error) {
         flushCallingThread();
-        outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.THREAD_ERROR)
-                .putLong(cell == null ? Wire.NO_CELL : cell.id).putString(ThreadReports.name(thread)).putThrowable(error)));
+        outbox.sendQuietly(new Outbox.Frame(new EngineWire.Writer(EngineWire.THREAD_ERROR)
+                .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putString(ThreadReports.name(thread)).putThrowable(error)));
     }
 
     /**
@@ -271,9 +271,9 @@ public final class Engine {
                 if (f.getClassName().equals("java.lang.Shutdown") && f.getMethodName().equals("exit")) caller = e.getKey();
             }
         }
-        long cell = Wire.NO_CELL;
+        long cell = EngineWire.NO_CELL;
         for (Cell c : cells.values()) if (caller != null && (caller == main && c == running || c.liveThreads().contains(caller))) cell = c.id;
-        outbox.sendQuietly(new Outbox.Frame(new Wire.Writer(Wire.EXITING).putLong(cell)
+        outbox.sendQuietly(new Outbox.Frame(new EngineWire.Writer(EngineWire.EXITING).putLong(cell)
                 .putString(caller == null ? null : ThreadReports.name(caller))));
         outbox.drain(java.time.Duration.ofMillis(500));
     }
@@ -282,15 +282,15 @@ public final class Engine {
 
     private void readInbox() {
         try {
-            for (Wire.Reader frame; (frame = Wire.Reader.next(inbox)) != null; ) {
+            for (EngineWire.Reader frame; (frame = EngineWire.Reader.next(inbox)) != null; ) {
                 switch (frame.type) {
-                    case Wire.INTERRUPT -> interrupt(frame.getLong());
-                    case Wire.INPUT_REPLY -> {
+                    case EngineWire.INTERRUPT -> interrupt(frame.getLong());
+                    case EngineWire.INPUT_REPLY -> {
                         CompletableFuture<String> reply = inputs.get(frame.getInt());
                         String text = frame.getString();
                         if (reply != null) reply.complete(text);
                     }
-                    case Wire.CHECK_REPLY -> {
+                    case EngineWire.CHECK_REPLY -> {
                         CompletableFuture<Integer> reply = checks.get(frame.getInt());
                         int points = frame.getInt();
                         if (reply != null) reply.complete(points);
@@ -314,7 +314,7 @@ public final class Engine {
                 for (Cell cell : cells.values()) {
                     if (cell == running) continue; // a running cell's notice comes at its end
                     String notice = cell.dropNotice();
-                    if (notice != null) outbox.sendQuietly(new Outbox.Output(cell.id, Wire.STDERR, notice));
+                    if (notice != null) outbox.sendQuietly(new Outbox.Output(cell.id, EngineWire.STDERR, notice));
                 }
             } catch (InterruptedException | InterruptedIOException e) {
                 return;

@@ -34,8 +34,8 @@ public final class EngineMain {
         }
         int port = Integer.parseInt(args[0]);
         String token = System.getenv("CONCLAB_ENGINE_TOKEN");
-        Socket exec = connect(port, Wire.CHANNEL_EXEC, token);
-        Socket events = connect(port, Wire.CHANNEL_EVENTS, token);
+        Socket exec = connect(port, EngineWire.CHANNEL_EXEC, token);
+        Socket events = connect(port, EngineWire.CHANNEL_EVENTS, token);
         ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
 
         Engine engine = Engine.start(events, Thread.currentThread(), MAX_LINES, MAX_CHARS);

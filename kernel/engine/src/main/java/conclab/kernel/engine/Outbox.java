@@ -32,7 +32,7 @@ final class Outbox {
 
     record Output(long cell, byte stream, String text) implements Event {}
 
-    record Frame(Wire.Writer frame) implements Event {}
+    record Frame(EngineWire.Writer frame) implements Event {}
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final DataOutputStream out;
@@ -71,12 +71,12 @@ final class Outbox {
     }
 
     /**
-     * Queues a {@link Wire#SYNC} frame and returns its token: when the kernel reads that token, it has read
+     * Queues a {@link EngineWire#SYNC} frame and returns its token: when the kernel reads that token, it has read
      * every event queued before this call.
      */
     long sync() {
         long token = syncTokens.incrementAndGet();
-        sendQuietly(new Frame(new Wire.Writer(Wire.SYNC).putLong(token)));
+        sendQuietly(new Frame(new EngineWire.Writer(EngineWire.SYNC).putLong(token)));
         return token;
     }
 
@@ -121,7 +121,7 @@ final class Outbox {
             queue.poll(); // the single consumer: this is the element just peeked
             text.append(next.text());
         }
-        new Wire.Writer(Wire.OUTPUT).putLong(first.cell()).putByte(first.stream()).putString(text.toString())
+        new EngineWire.Writer(EngineWire.OUTPUT).putLong(first.cell()).putByte(first.stream()).putString(text.toString())
                 .writeTo(out);
     }
 }

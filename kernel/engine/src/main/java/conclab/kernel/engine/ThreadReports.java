@@ -109,7 +109,7 @@ final class ThreadReports {
         for (Cell cell : cells) for (Thread t : cell.liveThreads()) cellOf.putIfAbsent(t.threadId(), cell.id);
         for (ThreadInfo info : mx.getThreadInfo(ids, true, true, FRAMES)) {
             if (info == null) continue;
-            rows.add(new Control.DeadlockRow(cellOf.getOrDefault(info.getThreadId(), Wire.NO_CELL), info.getThreadId(),
+            rows.add(new Control.DeadlockRow(cellOf.getOrDefault(info.getThreadId(), EngineWire.NO_CELL), info.getThreadId(),
                     info.getThreadName(), info.getLockName() == null ? "a lock" : shortLock(info.getLockName()),
                     info.getLockOwnerId(), info.getLockOwnerName(), info.getStackTrace()));
         }

@@ -19,7 +19,7 @@ class LineBufferTest {
         synchronized (chunks) {
             chunks.add(new Chunk(cell, text));
         }
-    }, Wire.STDOUT);
+    }, EngineWire.STDOUT);
 
     String all() {
         synchronized (chunks) {

@@ -15,17 +15,17 @@ class OutboxTest {
         var sink = new PipedOutputStream();
         var source = new DataInputStream(new PipedInputStream(sink, 1 << 20));
         Outbox outbox = new Outbox(sink);
-        for (int i = 0; i < 100; i++) outbox.send(new Outbox.Output(1, Wire.STDOUT, i + "\n"));
-        outbox.send(new Outbox.Output(2, Wire.STDOUT, "other cell\n"));
-        outbox.send(new Outbox.Output(1, Wire.STDERR, "an error\n"));
+        for (int i = 0; i < 100; i++) outbox.send(new Outbox.Output(1, EngineWire.STDOUT, i + "\n"));
+        outbox.send(new Outbox.Output(2, EngineWire.STDOUT, "other cell\n"));
+        outbox.send(new Outbox.Output(1, EngineWire.STDERR, "an error\n"));
         long token = outbox.sync();
         outbox.start(); // queued before the writer starts: it merges what it finds
 
         List<String> frames = new ArrayList<>();
         StringBuilder cellOne = new StringBuilder();
         while (true) {
-            Wire.Reader f = Wire.Reader.next(source);
-            if (f.type == Wire.SYNC) {
+            EngineWire.Reader f = EngineWire.Reader.next(source);
+            if (f.type == EngineWire.SYNC) {
                 assertEquals(token, f.getLong());
                 break;
             }
@@ -33,7 +33,7 @@ class OutboxTest {
             byte stream = f.getByte();
             String text = f.getString();
             frames.add(cell + "/" + stream);
-            if (cell == 1 && stream == Wire.STDOUT) cellOne.append(text);
+            if (cell == 1 && stream == EngineWire.STDOUT) cellOne.append(text);
         }
         assertEquals(List.of("1/1", "2/1", "1/2"), frames);
         StringBuilder expected = new StringBuilder();

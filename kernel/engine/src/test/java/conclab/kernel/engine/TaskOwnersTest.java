@@ -11,9 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The bookkeeping behind the hooks, called directly (as the woven JDK code calls it). */
-class TasksTest {
+class TaskOwnersTest {
     final List<Object[]> failures = new ArrayList<>();
-    final Tasks tasks = new Tasks((cell, error) -> failures.add(new Object[] {cell, error}));
+    final TaskOwners tasks = new TaskOwners((cell, error) -> failures.add(new Object[] {cell, error}));
     final Cell a = new Cell(1, 10, 10), b = new Cell(2, 10, 10);
 
     @AfterEach
@@ -94,8 +94,8 @@ class TasksTest {
         tasks.starting(mine);
         assertTrue(a.liveThreads().isEmpty(), "not alive yet");
         Thread worker = CompletableFuture.supplyAsync(Thread::currentThread, ForkJoinPool.commonPool()).get();
-        assertTrue(Tasks.isJdkThread(worker), worker.toString());
-        assertFalse(Tasks.isJdkThread(mine));
+        assertTrue(TaskOwners.isJdkThread(worker), worker.toString());
+        assertFalse(TaskOwners.isJdkThread(mine));
         tasks.starting(worker);
         assertFalse(a.liveThreads().contains(worker));
     }

@@ -20,16 +20,16 @@ import java.util.function.BiConsumer;
  * the worker's current cell is the task's (so its output, its failure and its stop checks are the task's
  * cell's), and the worker is listed among the cell's running threads; afterwards the worker's own cell is
  * restored. A thread started while a cell is current is registered with that cell, unless it is one of the
- * JDK's own (a virtual thread's carrier, an innocuous thread, a common-pool worker). Tasks whose class is
+ * JDK's own (a virtual thread's carrier, an innocuous thread, a common-pool worker). TaskOwners whose class is
  * the JDK's internals are never a cell's.
  *
  * <p>Submissions are kept in two maps from task (by identity) to cell: one-shot tasks are removed when they
- * run; repeating ones (periodic scheduled tasks, timer tasks) are kept, weakly. Tasks submitted to the
+ * run; repeating ones (periodic scheduled tasks, timer tasks) are kept, weakly. TaskOwners submitted to the
  * virtual-thread scheduler (a virtual thread's continuation) are not tasks of any cell and are ignored.
  * All methods are called by JDK threads at high rates: they do not block (the weak map's lock is held for
  * a lookup only) and never throw.
  */
-final class Tasks {
+final class TaskOwners {
     /** A task as a key: identity, not {@code equals}, since a record task may be equal to another one. */
     private record Key(Object task) {
         @Override
@@ -55,7 +55,7 @@ final class Tasks {
     /** The virtual-thread scheduler, once seen, so its submissions are ignored at once. */
     private volatile Object virtualScheduler;
 
-    Tasks(BiConsumer<Cell, Throwable> failures) {
+    TaskOwners(BiConsumer<Cell, Throwable> failures) {
         this.failures = failures;
     }
 
@@ -150,7 +150,7 @@ final class Tasks {
                         && !c.startsWith("java.lang.System$") // JavaLangAccess, which executors start threads through
                         && !c.startsWith("java.util.concurrent.") && !c.startsWith("conclab.kernel."))
                 .findFirst()
-                .map(Tasks::isJdkClass)
+                .map(TaskOwners::isJdkClass)
                 .orElse(false));
     }
 

@@ -21,8 +21,8 @@ import java.util.Map;
  * with {@link Reader}, field by field, in the order the constant's comment gives. Strings are UTF-8 with an
  * {@code int} length, {@code -1} for null. One writer thread per direction, so frames never interleave.
  */
-public final class Wire {
-    private Wire() {}
+public final class EngineWire {
+    private EngineWire() {}
 
     /** First bytes a connecting engine sends, before the token: which channel this socket is. */
     public static final byte CHANNEL_EXEC = 'X', CHANNEL_EVENTS = 'E';

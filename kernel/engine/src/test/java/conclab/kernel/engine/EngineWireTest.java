@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class WireTest {
+class EngineWireTest {
     @Test
     void framesRoundTrip() throws Exception {
         var bytes = new ByteArrayOutputStream();
@@ -19,24 +19,24 @@ class WireTest {
         Map<String, String> bundle = new LinkedHashMap<>();
         bundle.put("text/plain", "héllo 世界");
         bundle.put("text/html", null);
-        new Wire.Writer(Wire.DISPLAY).putLong(42).putString("id-1").putBoolean(true).putMap(bundle).writeTo(out);
+        new EngineWire.Writer(EngineWire.DISPLAY).putLong(42).putString("id-1").putBoolean(true).putMap(bundle).writeTo(out);
         var error = new IllegalStateException("outer", new ArithmeticException("inner"));
-        new Wire.Writer(Wire.THREAD_ERROR).putLong(7).putString("worker").putThrowable(error).writeTo(out);
-        new Wire.Writer(Wire.SYNC).putLong(99).writeTo(out);
+        new EngineWire.Writer(EngineWire.THREAD_ERROR).putLong(7).putString("worker").putThrowable(error).writeTo(out);
+        new EngineWire.Writer(EngineWire.SYNC).putLong(99).writeTo(out);
 
         var in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-        Wire.Reader f = Wire.Reader.next(in);
-        assertEquals(Wire.DISPLAY, f.type);
+        EngineWire.Reader f = EngineWire.Reader.next(in);
+        assertEquals(EngineWire.DISPLAY, f.type);
         assertEquals(42, f.getLong());
         assertEquals("id-1", f.getString());
         assertTrue(f.getBoolean());
         assertEquals(bundle, f.getMap());
 
-        f = Wire.Reader.next(in);
-        assertEquals(Wire.THREAD_ERROR, f.type);
+        f = EngineWire.Reader.next(in);
+        assertEquals(EngineWire.THREAD_ERROR, f.type);
         assertEquals(7, f.getLong());
         assertEquals("worker", f.getString());
-        List<Wire.Failure> chain = f.getThrowable();
+        List<EngineWire.Failure> chain = f.getThrowable();
         assertEquals(2, chain.size());
         assertEquals("java.lang.IllegalStateException", chain.get(0).className());
         assertEquals("inner", chain.get(1).message());
@@ -47,9 +47,9 @@ class WireTest {
         assertEquals(sent.getFileName(), got.getFileName());
         assertEquals(sent.getLineNumber(), got.getLineNumber());
 
-        f = Wire.Reader.next(in);
+        f = EngineWire.Reader.next(in);
         assertEquals(99, f.getLong());
-        assertNull(Wire.Reader.next(in), "end of stream");
+        assertNull(EngineWire.Reader.next(in), "end of stream");
     }
 
     @Test
@@ -58,8 +58,8 @@ class WireTest {
         var b = new RuntimeException("b", a);
         a.initCause(b);
         var bytes = new ByteArrayOutputStream();
-        new Wire.Writer(Wire.THREAD_ERROR).putThrowable(a).writeTo(new DataOutputStream(bytes));
-        var f = Wire.Reader.next(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        new EngineWire.Writer(EngineWire.THREAD_ERROR).putThrowable(a).writeTo(new DataOutputStream(bytes));
+        var f = EngineWire.Reader.next(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertEquals(2, f.getThrowable().size());
     }
 }
