@@ -7,6 +7,7 @@ hangs. Every message read is checked against the protocol (conftest.Kernel).
 import re
 import time
 
+import psutil_free as procs
 import pytest
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -225,6 +226,21 @@ def test_exit_from_a_background_thread_names_the_thread(kernel):
     text = plain(r.error_text())
     assert "System.exit(7)" in text and "quitter" in text, text
     assert kernel.execute("1 + 1").value == "2"
+
+
+def test_an_engine_that_ends_between_cells_is_explained_in_the_next_cell(kernel, tmp_path):
+    go = tmp_path / "go"
+    pid = int(kernel.execute(f'Thread.ofPlatform().name("late-quitter").start(() -> {{\n'
+                             f'    try {{ while (!Files.exists(Path.of("{go}"))) Thread.sleep(10); }}\n'
+                             f'    catch (InterruptedException e) {{ return; }}\n'
+                             f'    System.exit(9);\n}});\nProcessHandle.current().pid()').value)
+    go.write_text("now")
+    assert procs.wait_gone(pid, 30), "the engine did not end"
+    r = kernel.execute("1 + 1")
+    assert r.value == "2"
+    assert "System.exit(9)" in r.stderr and "late-quitter" in r.stderr, r.stderr
+    assert "after its cell had finished" in r.stderr and "run the cells you need again" in r.stderr, r.stderr
+    assert "after its cell" not in kernel.execute("2 + 2").stderr, "said once"
 
 
 def test_halt_is_explained_too(kernel):

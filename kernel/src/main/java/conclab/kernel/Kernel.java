@@ -65,6 +65,11 @@ final class Kernel extends BaseKernel {
     /** The cells run, for history_request; written and read on the shell thread. */
     private final History history = new History();
     private final AtomicLong runIds = new AtomicLong();
+    /**
+     * What to tell the learner in the next cell about an engine that ended while no cell ran, or null; written
+     * under this kernel's lock by the thread that finds the session dead, taken by the shell thread.
+     */
+    private volatile String endedBetweenCells;
     /** The session being started or running; replaced when an engine dies. */
     private volatile CompletableFuture<Session> session;
     /**
@@ -155,7 +160,14 @@ final class Kernel extends BaseKernel {
             Session s = f.get();
             if (s.isAlive()) return s;
             synchronized (this) {
-                if (session == f) startSession();
+                if (session == f) {
+                    // Nobody saw it end: no cell was running (a late thread's System.exit, a crash, a kill from outside).
+                    if (s.killReason() == null) endedBetweenCells = "[conclab] " + whyEnded(s) + " It ended after its cell had"
+                            + " finished. A new engine was started: the variables, methods and classes defined before are"
+                            + " gone; run the cells you need again.\n";
+                    s.close();
+                    startSession();
+                }
             }
             return session.get();
         } catch (InterruptedException e) {
@@ -350,6 +362,11 @@ final class Kernel extends BaseKernel {
                     "Check CONCLAB_JVM_OPTS and CONCLAB_CLASSPATH in the kernel's settings (see the README),"
                             + " then restart the kernel."));
         }
+        String lost = endedBetweenCells;
+        if (lost != null) {
+            endedBetweenCells = null;
+            outputs.print(run, true, lost);
+        }
         for (String problem : session.startupProblems) outputs.print(run, true, problem + "\n");
         session.startupProblems.clear();
         for (String problem : options.problems()) outputs.print(run, true, problem + "\n");
@@ -426,26 +443,7 @@ final class Kernel extends BaseKernel {
      * the cell's code ended with, if any (shown when it explains the end, like an OutOfMemoryError).
      */
     private Report engineEnded(Session session, Report cause) {
-        String why;
-        if (session.killReason() != null) {
-            why = session.killReason();
-        } else {
-            session.engine().awaitExit(Duration.ofSeconds(2));
-            int code = session.engine().exitCode();
-            String errors = session.engine().describeErrors();
-            if (errors.contains("OutOfMemoryError")) {
-                why = "The engine JVM ran out of memory and ended (exit code " + code + ")";
-            } else if (errors.contains("A fatal error has been detected")) {
-                why = "The engine JVM crashed (exit code " + code + ")";
-            } else if (session.engine().exitCaller() != null) {
-                why = "The code called System.exit(" + code + ") on thread " + session.engine().exitCaller()
-                        + ", and the engine JVM ended";
-            } else {
-                why = "The engine JVM ended with exit code " + code + ": the code called Runtime.halt(" + code
-                        + "), or the JVM crashed";
-            }
-            why += errors.isEmpty() ? "." : errors;
-        }
+        String why = session.killReason() != null ? session.killReason() : whyEnded(session);
         session.close();
         restartSession(session);
         List<String> lines = new ArrayList<>();
@@ -460,6 +458,26 @@ final class Kernel extends BaseKernel {
     }
 
     /** Starts a new session if {@code dead} is still the current one (it may have been replaced already). */
+    /** Why the engine of {@code session}, which the kernel did not kill, ended: its exit code and last words. */
+    private static String whyEnded(Session session) {
+        session.engine().awaitExit(Duration.ofSeconds(2));      // and reads what it wrote last
+        int code = session.engine().exitCode();
+        String errors = session.engine().describeErrors();
+        String why;
+        if (errors.contains("OutOfMemoryError")) {
+            why = "The engine JVM ran out of memory and ended (exit code " + code + ")";
+        } else if (errors.contains("A fatal error has been detected")) {
+            why = "The engine JVM crashed (exit code " + code + ")";
+        } else if (session.engine().exitCaller() != null) {
+            why = "The code called System.exit(" + code + ") on thread " + session.engine().exitCaller()
+                    + ", and the engine JVM ended";
+        } else {
+            why = "The engine JVM ended with exit code " + code + ": the code called Runtime.halt(" + code
+                    + "), or the JVM crashed or was killed";
+        }
+        return why + (errors.isEmpty() ? "." : errors);
+    }
+
     private synchronized void restartSession(Session dead) {
         CompletableFuture<Session> f = session;
         if (f.isDone() && !f.isCompletedExceptionally() && f.join() == dead) startSession();
