@@ -32,26 +32,31 @@ final class History {
         entries.add(new Entry(line, input, output));
     }
 
+    // Each query returns the reply's history rows: [session, line, input], or [session, line, [input, output]]
+    // when output is asked for.
+
+    /** The latest {@code n} cells (none if {@code n} is 0 or less). */
+    synchronized List<List<Object>> tail(int n, boolean output) {
+        return rows(latest(entries, n), output);
+    }
+
     /**
-     * The reply's {@code history} list for a request: {@code [session, line, input]} rows, or
-     * {@code [session, line, [input, output]]} when {@code output} is asked for.
-     *
-     * @param access  {@code "tail"}, {@code "range"} or {@code "search"}
-     * @param session for a range: 0 (or {@link #SESSION}) is this session; any other has nothing
-     * @param start   for a range: the first line (execution count), inclusive
-     * @param stop    for a range: the line after the last; 0 or less means to the end
-     * @param n       for tail and search: how many, the latest ones (0 or less: all for search)
-     * @param pattern for a search: a glob ({@code *} any text, {@code ?} one character) matched against the whole input
-     * @param unique  for a search: each input once, at its latest line
+     * The cells with lines (execution counts) from {@code start}, inclusive, to {@code stop}, exclusive (0 or less:
+     * to the end), of {@code session}: 0 (or {@link #SESSION}) is this one; any other has nothing.
      */
-    synchronized List<List<Object>> find(String access, boolean output, int session, int start, int stop, int n,
-                                         String pattern, boolean unique) {
-        List<Entry> found = switch (access == null ? "" : access) {
-            case "tail" -> latest(entries, n);
-            case "range" -> session == 0 || session == SESSION ? range(start, stop) : List.of();
-            case "search" -> latest(search(pattern, unique), n <= 0 ? Integer.MAX_VALUE : n);
-            default -> List.of();
-        };
+    synchronized List<List<Object>> range(int session, int start, int stop, boolean output) {
+        return rows(session == 0 || session == SESSION ? range(start, stop) : List.of(), output);
+    }
+
+    /**
+     * The latest {@code n} cells (all if {@code n} is 0 or less) whose whole input matches the glob {@code pattern}
+     * ({@code *} any text, {@code ?} one character); with {@code unique}, each input once, at its latest line.
+     */
+    synchronized List<List<Object>> search(String pattern, boolean unique, int n, boolean output) {
+        return rows(latest(search(pattern, unique), n <= 0 ? Integer.MAX_VALUE : n), output);
+    }
+
+    private static List<List<Object>> rows(List<Entry> found, boolean output) {
         List<List<Object>> rows = new ArrayList<>();
         for (Entry e : found) {
             Object input = output ? List.of(e.input(), e.output() == null ? "" : e.output()) : e.input();

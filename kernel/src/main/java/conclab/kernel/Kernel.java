@@ -256,13 +256,13 @@ final class Kernel extends BaseKernel {
         }
     }
 
-    /** The cells run so far that a history_request asks for (see {@link History#find}). */
+    /** The cells run so far that a history_request asks for (see {@link History}). */
     private List<List<Object>> history(HistoryRequest request) {
         boolean output = request.includeOutput();
         return switch (request) {
-            case HistoryRequest.Range r -> history.find("range", output, r.getSessionIndex(), r.getStart(), r.getStop(), 0, null, false);
-            case HistoryRequest.Tail t -> history.find("tail", output, 0, 0, 0, t.getMaxReturnLength(), null, false);
-            case HistoryRequest.Search s -> history.find("search", output, 0, 0, 0, s.getMaxReturnLength(), s.getPattern(), s.filterUnique());
+            case HistoryRequest.Range r -> history.range(r.getSessionIndex(), r.getStart(), r.getStop(), output);
+            case HistoryRequest.Tail t -> history.tail(t.getMaxReturnLength(), output);
+            case HistoryRequest.Search s -> history.search(s.getPattern(), s.filterUnique(), s.getMaxReturnLength(), output);
             default -> List.of();
         };
     }
