@@ -101,11 +101,10 @@ public final class Cell {
      * so a chunk without newline is part of one line.
      */
     synchronized String admit(String text) {
-        int cut = 0;
+        int cut = 0, newlines = 0;                     // newlines: those in text[0, cut)
         long lineRoom = maxLines - lines, charRoom = maxChars - chars;
         if (lineRoom > 0 && charRoom > 0) {
             cut = (int) Math.min(text.length(), charRoom);
-            int newlines = 0;
             for (int i = 0; i < cut; i++) {
                 if (text.charAt(i) == '\n' && ++newlines == lineRoom) {
                     cut = i + 1;                       // the last line allowed, with its newline
@@ -115,7 +114,7 @@ public final class Cell {
             if (cut < text.length() && cut > 0 && Character.isHighSurrogate(text.charAt(cut - 1))) cut--;
         }
         String shown = text.substring(0, cut), rest = text.substring(cut);
-        lines += newlines(shown);
+        lines += newlines;                             // a high surrogate held back is not a newline
         chars += shown.length();
         if (!rest.isEmpty()) {
             droppedLines += Math.max(newlines(rest), 1);
