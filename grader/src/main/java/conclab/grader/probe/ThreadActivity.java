@@ -19,9 +19,9 @@ import jdk.jfr.consumer.RecordingStream;
  * {@code AsynchronousSocketChannel}, and reads on the threads JFR leaves out (its own).
  *
  * <p>Use: {@link #start()} before the code runs, {@link #stop()} after it; {@code stop} returns only once
- * every event recorded so far has been delivered, so the lists are complete for the window, not sampled. A
- * read that returns no bytes and no end of stream (a non-blocking read with nothing there) may not be
- * recorded; one that returns bytes or the end of the stream is.
+ * every event recorded so far has been delivered, so the lists are complete for the window, not sampled. With
+ * threshold 0 every read is recorded, one that returns no bytes too (a non-blocking read with nothing there);
+ * a read that throws (a reset connection) is not, and it returned no bytes.
  *
  * <p>Thread safety: events are delivered on the stream's own thread and kept in concurrent queues; the
  * lists {@code stop} returns are snapshots taken after delivery has ended.
