@@ -301,6 +301,44 @@ def test_help_comes_in_the_pager_and_lists_magics(shared):
         assert magic in page["data"]["text/plain"], magic
 
 
+def test_help_lists_the_plugins_magics_too(shared):
+    """The exercise cells are the grader's plug-in (plugins/grader beside the kernel jar), not the kernel's."""
+    r = shared.execute("%help")
+    text = r.reply["payload"][0]["data"]["text/plain"]
+    for magic in ("%%solution", "%check", "%%answer", "%%check"):
+        assert magic in text, magic
+
+
+def test_code_can_ask_for_a_line_magic_and_gets_its_value_or_a_clear_error(shared):
+    r = shared.execute('String points = magic("check no-such-exercise");\npoints')
+    assert r.status == "ok" and r.value == '"0"'
+    assert any("There is no exercise no-such-exercise" in d["content"]["data"]["text/plain"] for d in r.displays)
+    r = shared.execute('magic("threads")')   # it needs the engine's control channel, busy running this very call
+    assert r.status == "error" and "cannot be asked for by running code" in r.error_text()
+    assert "Write %threads in a cell of its own" in r.error_text()
+    r = shared.execute('magic("frobnicate now")')
+    assert r.status == "error" and r.reply["ename"] == "IllegalArgumentException"
+    assert "Unknown magic %frobnicate" in r.error_text() and "%help explains them" in r.error_text()
+    r = shared.execute('magic("load setup.jsh")')   # it would run code in the engine, which runs this call
+    assert r.status == "error" and "cannot be asked for by running code" in r.error_text()
+    r = shared.execute('magic("two\\nlines")')
+    assert r.status == "error" and "write one line magic" in r.error_text()
+    r = shared.execute("1 + 1")
+    assert r.value == "2", "the kernel goes on after refusing"
+
+
+def test_the_kernel_jar_carries_no_grader():
+    """The kernel builds and installs without the grader: its jar has no grader class, its code imports none."""
+    import zipfile
+    jar = pathlib.Path(__file__).resolve().parent.parent / "kernel" / "target" / "dist" / "conclab-kernel.jar"
+    names = zipfile.ZipFile(jar).namelist()
+    assert not [n for n in names if n.startswith("conclab/grader/")]
+    assert "conclab/kernel/api/KernelPlugin.class" in names
+    src = pathlib.Path(__file__).resolve().parent.parent / "kernel" / "src" / "main" / "java"
+    importing = [str(f) for f in src.rglob("*.java") if "conclab.grader" in f.read_text()]
+    assert importing == []
+
+
 def test_unknown_magic_lists_the_known_ones(shared):
     r = shared.execute("%frobnicate now")
     assert r.status == "error" and r.reply["ename"] == "MagicError"

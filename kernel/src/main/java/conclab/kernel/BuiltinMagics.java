@@ -1,5 +1,7 @@
 package conclab.kernel;
 
+import conclab.kernel.api.MagicContext;
+import conclab.kernel.api.MagicError;
 import conclab.kernel.engine.Control;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,172 +10,54 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The kernel's magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, {@code %%timeout}, the thread magics
- * and the exercise cells ({@code %%solution}, {@code %%answer}, {@code %check}).
+ * The kernel's own magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, {@code %%timeout}
+ * and the thread magics. Plug-ins add theirs beside them (the exercise cells are the grader's: see
+ * {@link Plugins}).
  *
  * <p>A magic prints in its cell and may run code there; what a learner can get wrong (a path that names
- * nothing, an unknown magic) becomes the cell's error with a hint, never a stack trace.
+ * nothing, a duration that is not one) becomes the cell's error with a hint, never a stack trace.
  */
 final class BuiltinMagics {
     private final Kernel kernel;
-    private final Map<String, Magics.LineMagic> line = new TreeMap<>();
-    private final Map<String, Magics.CellMagic> cell = new TreeMap<>();
+    private final MagicTable table;
 
-    BuiltinMagics(Kernel kernel, Exercises exercises) {
+    private BuiltinMagics(Kernel kernel, MagicTable table) {
         this.kernel = kernel;
-        cell.put("solution", new Magics.CellMagic() {
-            public String usage() {
-                return "%%solution NAME: an exercise's solution cell: runs the code and keeps it for %check NAME";
-            }
+        this.table = table;
+    }
 
-            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
-                return exercises.solution(ctx, args, body, bodyLine);
-            }
-        });
-        cell.put("answer", new Magics.CellMagic() {
-            public String usage() {
-                return "%%answer NAME: the answer to a quiz question, kept for %check NAME";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
-                return exercises.answer(ctx, args, body);
-            }
-        });
-        line.put("check", new Magics.LineMagic() {
-            public String usage() {
-                return "%check NAME: check the exercise's solution in a JVM of its own; the value is the points"
-                        + " (check(\"NAME\") does the same from Java)";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
-                return exercises.check(ctx, args);
-            }
-        });
-        cell.put("check", new Magics.CellMagic() {
-            public String usage() {
-                return "%%check NAME: check the code of this cell as a solution of NAME, without running or keeping it";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
-                return exercises.checkCell(ctx, args, body, bodyLine);
-            }
-        });
+    /**
+     * Adds the kernel's own magics to {@code table}. All but {@code %help} talk to the engine, so running code
+     * cannot ask for them ({@code magic("threads")} is refused with a hint).
+     */
+    static void register(Kernel kernel, MagicTable table) {
+        BuiltinMagics m = new BuiltinMagics(kernel, table);
         ThreadMagics threads = new ThreadMagics(kernel);
-        line.put("threads", new Magics.LineMagic() {
-            public String usage() {
-                return "%threads: the live threads your cells started (%threads stop stops them; %threads notice off"
-                        + " silences the end-of-cell notice)";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
-                return threads.threads(ctx, args);
-            }
+        table.addCellOnlyLine("threads", "%threads: the live threads your cells started (%threads stop stops them;"
+                + " %threads notice off silences the end-of-cell notice)", threads::threads);
+        table.addCellOnlyLine("deadlocks", "%deadlocks: find threads that wait for each other's locks, and show the cycle",
+                (ctx, args) -> threads.deadlocks(ctx));
+        table.addLine("help", "%help: what the kernel offers: magics, display, settings", (ctx, args) -> {
+            CellContext.of(ctx).run.page(m.help());   // a pager payload: the help is not part of the cell's output
+            return Session.Result.NOTHING;
         });
-        line.put("deadlocks", new Magics.LineMagic() {
-            public String usage() {
-                return "%deadlocks: find threads that wait for each other's locks, and show the cycle";
+        table.addCellOnlyLine("classpath", "%classpath add PATH...: add jars or class folders (globs like lib/*.jar work);"
+                + " %classpath: list them", m::classpath);
+        table.addCellOnlyLine("load", "%load FILE: run the Java code (JShell snippets) in FILE, e.g. %load setup.jsh", m::load);
+        table.addCell("time", "%%time: run the cell, then print wall time, CPU time of all threads, and peak live threads",
+                (ctx, args, body, bodyLine) -> m.time(CellContext.of(ctx), body, bodyLine));
+        table.addCell("timeout", "%%timeout DURATION: run the cell, stopping it like the stop button if it runs longer"
+                + " (1s, 500ms, 2m)", (ctx, args, body, bodyLine) -> {
+            Duration limit = args.size() == 1 ? Options.parseDuration(args.getFirst()) : null;
+            if (limit == null) {
+                throw new MagicError("%%timeout needs one duration, like 1s, 500ms or 2m",
+                        "Example: %%timeout 2s on the cell's first line, the code below it.");
             }
-
-            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
-                return threads.deadlocks(ctx);
-            }
+            CellContext c = CellContext.of(ctx);
+            return kernel.withTimeLimit(c.run, limit, () -> c.evalInCell(body, bodyLine));
         });
-        line.put("help", new Magics.LineMagic() {
-            public String usage() {
-                return "%help: what the kernel offers: magics, display, settings";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args) {
-                ctx.run().page(help());             // a pager payload: the help is not part of the cell's output
-                return Session.Result.NOTHING;
-            }
-        });
-        line.put("classpath", new Magics.LineMagic() {
-            public String usage() {
-                return "%classpath add PATH...: add jars or class folders (globs like lib/*.jar work); %classpath: list them";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
-                return classpath(ctx, args);
-            }
-        });
-        line.put("load", new Magics.LineMagic() {
-            public String usage() {
-                return "%load FILE: run the Java code (JShell snippets) in FILE, e.g. %load setup.jsh";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args) throws Magics.MagicError {
-                return load(ctx, args);
-            }
-        });
-        cell.put("time", new Magics.CellMagic() {
-            public String usage() {
-                return "%%time: run the cell, then print wall time, CPU time of all threads, and peak live threads";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) {
-                return time(ctx, body, bodyLine);
-            }
-        });
-        cell.put("timeout", new Magics.CellMagic() {
-            public String usage() {
-                return "%%timeout DURATION: run the cell, stopping it like the stop button if it runs longer (1s, 500ms, 2m)";
-            }
-
-            public Session.Result run(Magics.Context ctx, List<String> args, String body, int bodyLine) throws Magics.MagicError {
-                Duration limit = args.size() == 1 ? Options.parseDuration(args.getFirst()) : null;
-                if (limit == null) {
-                    throw new Magics.MagicError("%%timeout needs one duration, like 1s, 500ms or 2m",
-                            "Example: %%timeout 2s on the cell's first line, the code below it.");
-                }
-                return kernel.withTimeLimit(ctx.run(), limit, () -> ctx.eval(body, bodyLine));
-            }
-        });
-    }
-
-    /** Every magic's name as typed ({@code %help}, {@code %%time}). */
-    List<String> names() {
-        return new ArrayList<>(Magics.usages(line, cell).keySet());
-    }
-
-    Session.Result runLine(Magics.Line part, Magics.Context ctx) {
-        Magics.LineMagic m = line.get(part.name());
-        if (m == null) return unknown("%" + part.name(), part.line());
-        try {
-            return m.run(ctx, part.args());
-        } catch (Magics.MagicError e) {
-            return error(e);
-        }
-    }
-
-    Session.Result runCell(Magics.Cell part, Magics.Context ctx) {
-        Magics.CellMagic m = cell.get(part.name());
-        if (m == null) {
-            if (line.containsKey(part.name())) {
-                return error(new Magics.MagicError("%%" + part.name() + " is a line magic",
-                        "Write it with one % on a line of its own: %" + part.name()));
-            }
-            return unknown("%%" + part.name(), part.line());
-        }
-        try {
-            return m.run(ctx, part.args(), part.body(), part.line() + 1);
-        } catch (Magics.MagicError e) {
-            return error(e);
-        }
-    }
-
-    private Session.Result unknown(String name, int lineNumber) {
-        return error(new Magics.MagicError("Unknown magic " + name + " (line " + lineNumber + ")",
-                "The magics are: " + String.join(", ", names()) + ". %help explains them."));
-    }
-
-    private static Session.Result error(Magics.MagicError e) {
-        return new Session.Result(null, Report.of("MagicError", e.getMessage(),
-                Errors.BOLD_RED + e.getMessage() + Errors.RESET, e.hint));
     }
 
     // ------------------------------------------------------------------ the magics
@@ -182,7 +66,7 @@ final class BuiltinMagics {
         StringBuilder b = new StringBuilder();
         b.append("conclab ").append(Kernel.VERSION).append(": Java ").append(System.getProperty("java.version"))
                 .append(", notebook code runs in an engine JVM of its own.\n\nMagics\n");
-        Magics.usages(line, cell).forEach((name, usage) -> b.append("  ").append(usage).append('\n'));
+        table.usages().forEach((name, usage) -> b.append("  ").append(usage).append('\n'));
         b.append("""
 
                 Rich output (from any thread)
@@ -204,21 +88,21 @@ final class BuiltinMagics {
         return b.toString();
     }
 
-    private Session.Result classpath(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+    private Session.Result classpath(MagicContext ctx, List<String> args) throws MagicError {
         if (args.isEmpty()) {
             List<String> added = kernel.addedClasspath();
             ctx.print(added.isEmpty() ? "Nothing added with %classpath yet.\n" : String.join("\n", added) + "\n");
             return Session.Result.NOTHING;
         }
         if (!args.getFirst().equals("add") || args.size() < 2) {
-            throw new Magics.MagicError("%classpath " + String.join(" ", args) + ": expected %classpath add PATH...",
+            throw new MagicError("%classpath " + String.join(" ", args) + ": expected %classpath add PATH...",
                     "Example: %classpath add lib/*.jar");
         }
         List<String> found = new ArrayList<>();
         for (String pattern : args.subList(1, args.size())) {
             List<String> paths = ClasspathPatterns.expand(pattern, Kernel.workingFolder());
             if (paths.isEmpty()) {
-                throw new Magics.MagicError("%classpath: nothing matches " + pattern,
+                throw new MagicError("%classpath: nothing matches " + pattern,
                         "Paths are relative to " + Kernel.workingFolder() + " (the notebook's folder).");
             }
             found.addAll(paths);
@@ -230,20 +114,20 @@ final class BuiltinMagics {
         return Session.Result.NOTHING;
     }
 
-    private Session.Result load(Magics.Context ctx, List<String> args) throws Magics.MagicError {
-        if (args.size() != 1) throw new Magics.MagicError("%load needs one file", "Example: %load setup.jsh");
+    private Session.Result load(MagicContext ctx, List<String> args) throws MagicError {
+        if (args.size() != 1) throw new MagicError("%load needs one file", "Example: %load setup.jsh");
         Path file = Kernel.workingFolder().resolve(args.getFirst());
         String code;
         try {
             code = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Magics.MagicError("%load: cannot read " + file + " (" + e.getClass().getSimpleName() + ")",
+            throw new MagicError("%load: cannot read " + file + " (" + e.getClass().getSimpleName() + ")",
                     "Paths are relative to " + Kernel.workingFolder() + " (the notebook's folder).");
         }
-        return ctx.eval(code, 1);
+        return CellContext.of(ctx).evalInCell(code, 1);
     }
 
-    private Session.Result time(Magics.Context ctx, String body, int bodyLine) {
+    private Session.Result time(CellContext ctx, String body, int bodyLine) {
         Session session;
         try {
             session = kernel.session();
@@ -252,7 +136,7 @@ final class BuiltinMagics {
         }
         Control.Stats before = session.stats(true);
         long start = System.nanoTime();
-        Session.Result result = ctx.eval(body, bodyLine);
+        Session.Result result = ctx.evalInCell(body, bodyLine);
         long wall = System.nanoTime() - start;
         if (!session.isAlive()) return result;
         Control.Stats after = session.stats(false);
@@ -264,11 +148,11 @@ final class BuiltinMagics {
     }
 
     /** The kernel's session, for a magic; a magic error if the engine cannot start. */
-    static Session session(Kernel kernel) throws Magics.MagicError {
+    static Session session(Kernel kernel) throws MagicError {
         try {
             return kernel.session();
         } catch (IOException e) {
-            throw new Magics.MagicError("the engine is not running: " + e.getMessage(), "Restart the kernel.");
+            throw new MagicError("the engine is not running: " + e.getMessage(), "Restart the kernel.");
         }
     }
 }

@@ -55,8 +55,8 @@ final class EngineProcess implements AutoCloseable {
 
         void inputRequest(long cell, int request, String prompt);
 
-        /** Notebook code called {@code check(name)}; answer with {@link EngineProcess#checkReply}. */
-        void checkRequest(long cell, int request, String name);
+        /** Notebook code asked for a line magic ({@code magic(line)}); answer with {@link EngineProcess#magicReply}. */
+        void magicRequest(long cell, int request, String line);
 
         void threadError(long cell, String thread, List<EngineWire.Failure> chain);
 
@@ -230,9 +230,9 @@ final class EngineProcess implements AutoCloseable {
         send(new EngineWire.Writer(EngineWire.INPUT_REPLY).putInt(request).putString(text));
     }
 
-    /** Answers a check request with the points. */
-    void checkReply(int request, int points) {
-        send(new EngineWire.Writer(EngineWire.CHECK_REPLY).putInt(request).putInt(points));
+    /** Answers a magic request with what the magic gave. */
+    void magicReply(int request, EngineWire.MagicReply reply) {
+        send(new EngineWire.Writer(EngineWire.MAGIC_REPLY).putInt(request).putString(reply.value()).putString(reply.error()));
     }
 
     private void send(EngineWire.Writer frame) {
@@ -266,7 +266,7 @@ final class EngineProcess implements AutoCloseable {
                     case EngineWire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
                     case EngineWire.CLEAR_OUTPUT -> listener.clearOutput(f.getLong(), f.getBoolean());
                     case EngineWire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
-                    case EngineWire.CHECK_REQUEST -> listener.checkRequest(f.getLong(), f.getInt(), f.getString());
+                    case EngineWire.MAGIC_REQUEST -> listener.magicRequest(f.getLong(), f.getInt(), f.getString());
                     case EngineWire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
                     case EngineWire.EXITING -> {
                         long cell = f.getLong();

@@ -85,11 +85,17 @@ final class Installer {
             if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
             if (!jarFile.equals(dir.resolve(jar))) put(Files.readAllBytes(jarFile), dir.resolve(jar));
         }
-        // The library's dependencies (lib/), the grader with its own (grader/), and the C10K lab's servers,
-        // load generator and driver with theirs (c10k/, c10k/lib/), which the lab notebook finds beside the lib jar.
-        for (String folder : List.of("lib", "grader", "c10k", "c10k/lib")) {
+        // The library's dependencies (lib/), and the C10K lab's servers, load generator and driver with theirs
+        // (c10k/, c10k/lib/), which the lab notebook finds beside the lib jar.
+        for (String folder : List.of("lib", "c10k", "c10k/lib")) {
             putJars(source.resolve(folder), dir.resolve(folder));
         }
+        // The plug-ins, a folder each (the grader's exercise cells: plugins/grader/).
+        for (String plugin : folders(source.resolve("plugins"))) {
+            putJars(source.resolve("plugins").resolve(plugin), dir.resolve("plugins").resolve(plugin));
+        }
+        // Kernels before plug-ins kept the grader in grader/; nothing reads it now.
+        removeJarsAndFolder(dir.resolve("grader"));
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));
@@ -99,9 +105,20 @@ final class Installer {
         return dir;
     }
 
+    /** The names of the folders in {@code dir}, sorted; none if it is not there. */
+    static List<String> folders(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var files = Files.list(dir)) {
+            return files.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** Puts the jars of folder {@code from} into {@code to}, and removes jars {@code to} has that it lacks. */
     static void putJars(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) return;
+        if (!Files.isDirectory(from)) {  // nothing to put: a folder left from an older install is removed
+            removeJarsAndFolder(to);
+            return;
+        }
         Files.createDirectories(to);
         List<Path> jars;
         try (var files = Files.list(from)) {
@@ -114,6 +131,17 @@ final class Installer {
                         && jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()));
                 if (stale) Files.delete(jar);
             }
+        }
+    }
+
+    /** Removes the jars of {@code folder}, then the folder if that left it empty. */
+    static void removeJarsAndFolder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return;
+        try (var files = Files.list(folder)) {
+            for (Path jar : files.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".jar")).toList()) Files.delete(jar);
+        }
+        try (var rest = Files.list(folder)) {
+            if (rest.findAny().isEmpty()) Files.delete(folder);
         }
     }
 

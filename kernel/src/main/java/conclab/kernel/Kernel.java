@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.engine.EngineWire;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,10 @@ final class Kernel extends BaseKernel {
     private final Options options;
     private final Connection connection;
     private final Outputs outputs;
-    private final BuiltinMagics magics;
+    /** Every magic, the kernel's and the plug-ins'; filled in the constructor, read-only afterwards. */
+    private final MagicTable magics = new MagicTable();
+    /** What went wrong loading plug-ins; shown in the first cell, then cleared (shell thread). */
+    private final List<String> pluginProblems = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("conclab-timer").daemon().factory());
     private final AtomicInteger executionCount = new AtomicInteger();
@@ -87,13 +91,14 @@ final class Kernel extends BaseKernel {
     Kernel(Options options, Connection connection) {
         super("conclab", VERSION, languageInfo(), List.of(), null, new JupyterIO(java.nio.charset.StandardCharsets.UTF_8),
                 new CommManager(), new Renderer(), null, new MagicsRegistry(), false, new StringStyler.Builder().build());
-        this.options = options;
         this.connection = connection;
         this.outputs = new Outputs(connection);
-        Exercises exercises = new Exercises(outputs);
-        this.magics = new BuiltinMagics(this, exercises);
+        BuiltinMagics.register(this, magics);
+        Plugins.Loaded plugins = Plugins.load(Plugins.classpaths(), magics);
+        pluginProblems.addAll(plugins.problems());
+        this.options = options.withPluginCode(plugins.startupCode());
         outputs.setInputHandler(this::readInput);
-        outputs.setCheckHandler(exercises::check);
+        outputs.setMagicHandler(this::magicFromCode);
         startSession();
     }
 
@@ -141,7 +146,7 @@ final class Kernel extends BaseKernel {
             try {
                 Session s = Session.start(options, outputs, () -> threadNotice);
                 outputs.setInputReplies(s.engine()::inputReply);
-                outputs.setCheckReplies(s.engine()::checkReply);
+                outputs.setMagicReplies(s.engine()::magicReply);
                 outputs.setTraceFormatter(s::threadTrace);
                 outputs.setOutOfMemoryHandler(run -> outOfMemory(s, run));
                 for (String path : extraClasspath) s.addToClasspath(path);
@@ -370,6 +375,8 @@ final class Kernel extends BaseKernel {
         for (String problem : session.startupProblems) outputs.print(run, true, problem + "\n");
         session.startupProblems.clear();
         for (String problem : options.problems()) outputs.print(run, true, problem + "\n");
+        for (String problem : pluginProblems) outputs.print(run, true, problem + "\n");
+        pluginProblems.clear();
 
         Session.Result result = Session.Result.NOTHING;
         for (Magics.Part part : Magics.parse(code)) {
@@ -396,24 +403,29 @@ final class Kernel extends BaseKernel {
         return r;
     }
 
-    private Magics.Context context(Session session, Run run) {
-        return new Magics.Context() {
-            public Session.Result eval(String code, int line) {
-                return Kernel.this.eval(session, code, line, run);
-            }
+    private CellContext context(Session session, Run run) {
+        return new CellContext(run, outputs, (code, line) -> eval(session, code, line, run));
+    }
 
-            public void print(String text) {
-                outputs.print(run, false, text);
-            }
-
-            public void display(Map<String, String> bundle) {
-                outputs.display(run.id, java.util.UUID.randomUUID().toString(), false, bundle);
-            }
-
-            public Run run() {
-                return run;
-            }
-        };
+    /**
+     * Runs the line magic that notebook code asked for ({@code magic("check safe-counter")}) under the cell
+     * of the calling thread, on the thread {@link Outputs#magicRequest} made for it. The magic cannot run
+     * code: that cell's engine thread is waiting for this reply.
+     */
+    private EngineWire.MagicReply magicFromCode(Run run, String line) {
+        Magics.Line part = Magics.parseLine(line);
+        if (part == null) {
+            return new EngineWire.MagicReply(null, "magic(\"" + line + "\"): write one line magic with its"
+                    + " arguments, like magic(\"threads\")");
+        }
+        if (run == null) return new EngineWire.MagicReply(null, "magic(\"" + line + "\"): no cell has run yet");
+        Session.Result r = magics.runLineFromCode(part, new CellContext(run, outputs, null));
+        if (r.error() != null) {
+            List<String> tb = r.error().traceback();
+            String hint = tb.size() > 1 ? " (" + tb.get(tb.size() - 1) + ")" : "";
+            return new EngineWire.MagicReply(null, r.error().value() + hint);
+        }
+        return new EngineWire.MagicReply(r.value() == null ? null : r.value().get("text/plain"), null);
     }
 
     /**

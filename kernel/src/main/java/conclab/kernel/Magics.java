@@ -2,8 +2,6 @@ package conclab.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,44 +11,10 @@ import java.util.regex.Pattern;
  *
  * <p>A line is a magic when it starts, in column 0, with {@code %} and a letter; Java never starts a line
  * that way in practice. A cell is split into {@link Part}s: runs of Java code and line magics, run in order.
+ * What each magic does is in {@link MagicTable}.
  */
 final class Magics {
     private Magics() {}
-
-    /** What a magic can do: run code, print in the cell, reach the kernel. */
-    interface Context {
-        /** Runs Java code as if it were cell code starting at {@code line}; returns its result. */
-        Session.Result eval(String code, int line);
-
-        void print(String text);
-
-        /** Shows a MIME bundle (text/html, text/plain, ...) in the cell. */
-        void display(java.util.Map<String, String> bundle);
-
-        Run run();
-    }
-
-    /** A failure a learner can fix; shown as the cell's error with {@code hint}. */
-    static final class MagicError extends Exception {
-        final String hint;
-
-        MagicError(String message, String hint) {
-            super(message);
-            this.hint = hint;
-        }
-    }
-
-    interface LineMagic {
-        String usage();
-
-        Session.Result run(Context ctx, List<String> args) throws MagicError;
-    }
-
-    interface CellMagic {
-        String usage();
-
-        Session.Result run(Context ctx, List<String> args, String body, int bodyLine) throws MagicError;
-    }
 
     /** A piece of a cell: Java code, a line magic, or (for the whole cell) a cell magic. */
     sealed interface Part permits Code, Line, Cell {
@@ -97,11 +61,14 @@ final class Magics {
         return parts;
     }
 
-    /** The known magics: line magics as {@code %name}, cell magics as {@code %%name}, sorted. */
-    static Map<String, String> usages(Map<String, LineMagic> line, Map<String, CellMagic> cell) {
-        Map<String, String> all = new TreeMap<>();
-        line.forEach((name, m) -> all.put("%" + name, m.usage()));
-        cell.forEach((name, m) -> all.put("%%" + name, m.usage()));
-        return all;
+    /**
+     * Reads a line magic that running code asked for ({@code magic("threads stop")}): its name and arguments,
+     * with or without the {@code %}; null if {@code text} is not one line that starts with a magic's name.
+     */
+    static Line parseLine(String text) {
+        if (text == null || text.contains("\n")) return null;
+        String line = text.strip();
+        Matcher m = LINE_MAGIC.matcher(line.startsWith("%") ? line : "%" + line);
+        return m.matches() ? new Line(m.group(1), Args.split(m.group(2)), 1) : null;
     }
 }

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The kernel's settings, read once from the environment (the kernelspec's {@code env}, or the shell).
@@ -31,7 +30,8 @@ import java.util.stream.Stream;
  * <p>Bad values are reported when the kernel starts, with what to do; they never crash it.
  */
 record Options(Path java, List<String> engineJvmOptions, List<String> compilerOptions, List<String> classpath,
-               Duration timeout, String startup, long outputLimit, String engineClasspath, List<String> problems) {
+               Duration timeout, String startup, long outputLimit, String engineClasspath, List<String> problems,
+               List<String> pluginCode) {
 
     static final String DEFAULT_JVM_OPTS = "-Xmx2g --enable-preview --add-exports java.base/jdk.internal.vm=ALL-UNNAMED"
             + " --enable-native-access=ALL-UNNAMED";
@@ -100,7 +100,13 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
             engineCp = "";
         }
         return new Options(java, jvm, javac, classpath, timeout, env.getOrDefault("CONCLAB_STARTUP", ""), limit,
-                engineCp, problems);
+                engineCp, problems, List.of());
+    }
+
+    /** These options with the plug-ins' startup code, which every session runs before {@code startup}. */
+    Options withPluginCode(List<String> code) {
+        return new Options(java, engineJvmOptions, compilerOptions, classpath, timeout, startup, outputLimit,
+                engineClasspath, problems, List.copyOf(code));
     }
 
     /**
@@ -155,17 +161,6 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
         }
         // The library's own dependencies (charts) are in lib/, beside it.
         return expand(engineJar + File.pathSeparator + libJar + File.pathSeparator + dir.resolve("lib").resolve("*.jar"));
-    }
-
-    /**
-     * The classpath of the JVMs that check exercises: the grader jar and its libraries, in {@code grader/}
-     * beside the kernel's jar (tests name them with the system property {@code conclab.grader.classpath}).
-     * Empty when they are not there.
-     */
-    static List<Path> graderClasspath() {
-        String property = System.getProperty("conclab.grader.classpath");
-        String cp = property != null ? expand(property) : expand(kernelJar().getParent().resolve("grader").resolve("*.jar").toString());
-        return Stream.of(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
     }
 
     /** A classpath with its globs replaced by the files they match (JShell's compiler wants plain paths). */

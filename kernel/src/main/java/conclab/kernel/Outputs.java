@@ -37,10 +37,11 @@ final class Outputs implements EngineProcess.Listener {
     /** Sends an input reply to the current engine; set by the kernel whenever an engine starts. */
     private volatile BiConsumer<Integer, String> replyToEngine = (request, line) -> { };
 
-    /** Checks an exercise for a run and returns the points (see {@link Exercises#check}); set by the kernel. */
-    private volatile java.util.function.ToIntBiFunction<Run, String> checkHandler = (run, name) -> 0;
-    /** Sends a check's points to the current engine; set by the kernel whenever an engine starts. */
-    private volatile BiConsumer<Integer, Integer> checkReplies = (request, points) -> { };
+    /** Runs a line magic that notebook code asked for, for its run (null: no cell); set by the kernel. */
+    private volatile java.util.function.BiFunction<Run, String, EngineWire.MagicReply> magicHandler =
+            (run, line) -> new EngineWire.MagicReply(null, "no magics yet");
+    /** Sends what a magic gave to the current engine; set by the kernel whenever an engine starts. */
+    private volatile BiConsumer<Integer, EngineWire.MagicReply> magicReplies = (request, reply) -> { };
 
     interface InputHandler {
         /** Returns the learner's line, or null for end of input. May block. */
@@ -64,12 +65,12 @@ final class Outputs implements EngineProcess.Listener {
         this.inputHandler = handler;
     }
 
-    void setCheckHandler(java.util.function.ToIntBiFunction<Run, String> handler) {
-        this.checkHandler = handler;
+    void setMagicHandler(java.util.function.BiFunction<Run, String, EngineWire.MagicReply> handler) {
+        this.magicHandler = handler;
     }
 
-    void setCheckReplies(BiConsumer<Integer, Integer> replies) {
-        this.checkReplies = replies;
+    void setMagicReplies(BiConsumer<Integer, EngineWire.MagicReply> replies) {
+        this.magicReplies = replies;
     }
 
     void setInputReplies(BiConsumer<Integer, String> replyToEngine) {
@@ -185,17 +186,18 @@ final class Outputs implements EngineProcess.Listener {
         });
     }
 
+    /** Runs the magic on a thread of its own, so that the engine's events go on flowing while it runs. */
     @Override
-    public void checkRequest(long cell, int request, String name) {
+    public void magicRequest(long cell, int request, String line) {
         Run run = route(cell);
-        Thread.ofPlatform().name("conclab-check-" + request).daemon().start(() -> {
-            int points = 0;
+        Thread.ofPlatform().name("conclab-magic-" + request).daemon().start(() -> {
+            EngineWire.MagicReply reply = new EngineWire.MagicReply(null, "%" + line + " failed in the kernel (see its log)");
             try {
-                if (run != null) points = checkHandler.applyAsInt(run, name);
+                reply = magicHandler.apply(run, line);
             } catch (RuntimeException e) {
-                LOG.warn("check {} failed", name, e);
+                LOG.warn("magic {} failed", line, e);
             } finally {
-                checkReplies.accept(request, points);
+                magicReplies.accept(request, reply);
             }
         });
     }

@@ -41,7 +41,7 @@ final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     /** What a piece of cell code did. {@code value} is the cell's result bundle or null; {@code error} too. */
-    record Result(Map<String, String> value, Report error) {
+    record Result(Map<String, String> value, Report error) implements conclab.kernel.api.MagicResult {
         static final Result NOTHING = new Result(null, null);
     }
 
@@ -112,6 +112,12 @@ final class Session implements AutoCloseable {
                     throw new IOException("cells cannot be compiled (" + line.strip() + diagnostics(e.snippet())
                             + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
                 }
+            }
+        }
+        for (String code : options.pluginCode()) {
+            Result r = eval(code, EngineWire.NO_CELL, 0, 1, () -> false);
+            if (r.error() != null) {
+                startupProblems.add("[conclab] a plug-in's startup code failed: " + r.error().name() + ": " + r.error().value());
             }
         }
         if (!options.startup().isBlank()) {

@@ -1,5 +1,7 @@
 package conclab.kernel;
 
+import conclab.kernel.api.MagicContext;
+import conclab.kernel.api.MagicError;
 import conclab.kernel.engine.Control;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +23,7 @@ final class ThreadMagics {
     }
 
     /** {@code %threads}, {@code %threads stop}, {@code %threads notice on|off}. */
-    Session.Result threads(Magics.Context ctx, List<String> args) throws Magics.MagicError {
+    Session.Result threads(MagicContext ctx, List<String> args) throws MagicError {
         Session session = BuiltinMagics.session(kernel);
         if (args.isEmpty()) {
             show(ctx, session);
@@ -29,7 +31,7 @@ final class ThreadMagics {
         }
         switch (String.join(" ", args)) {
             case "stop" -> {
-                List<String> survivors = session.stopAll(ctx.run().id);
+                List<String> survivors = session.stopAll(CellContext.of(ctx).run.id);
                 if (survivors.isEmpty()) {
                     ctx.print("Every thread started by earlier cells has ended.\n");
                 } else {
@@ -42,13 +44,13 @@ final class ThreadMagics {
                 kernel.threadNotice(args.get(1).equals("on"));
                 ctx.print("A cell that ends while its threads still run " + (kernel.threadNotice() ? "says so." : "no longer says so.") + "\n");
             }
-            default -> throw new Magics.MagicError("%threads " + String.join(" ", args) + ": unknown",
+            default -> throw new MagicError("%threads " + String.join(" ", args) + ": unknown",
                     "Write %threads (list them), %threads stop (stop them), or %threads notice on|off.");
         }
         return Session.Result.NOTHING;
     }
 
-    private void show(Magics.Context ctx, Session session) {
+    private void show(MagicContext ctx, Session session) {
         List<Control.ThreadRow> rows = session.threads();
         if (rows.isEmpty()) {
             ctx.print("No thread started by a cell is alive.\n");
@@ -67,7 +69,7 @@ final class ThreadMagics {
     }
 
     /** {@code %deadlocks}: the cycle of platform threads that wait for each other's locks, if any. */
-    Session.Result deadlocks(Magics.Context ctx) throws Magics.MagicError {
+    Session.Result deadlocks(MagicContext ctx) throws MagicError {
         Session session = BuiltinMagics.session(kernel);
         List<Control.DeadlockRow> rows = session.deadlocks();
         if (rows.isEmpty()) {

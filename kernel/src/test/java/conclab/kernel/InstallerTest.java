@@ -23,6 +23,19 @@ class InstallerTest {
     }
 
     @Test
+    void aFolderTheDistributionNoLongerHasIsRemoved(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path old = dir.resolve("kernel/grader");   // where kernels before plug-ins kept the grader
+        java.nio.file.Files.createDirectories(old);
+        java.nio.file.Files.write(old.resolve("conclab-grader.jar"), new byte[] {1});
+        Installer.putJars(dir.resolve("dist/grader"), old);
+        assertFalse(java.nio.file.Files.exists(old), "its jars and then the empty folder are gone");
+        java.nio.file.Files.createDirectories(old);
+        java.nio.file.Files.writeString(old.resolve("notes.txt"), "mine");
+        Installer.removeJarsAndFolder(old);
+        assertTrue(java.nio.file.Files.exists(old.resolve("notes.txt")), "a file that is not a jar is left alone");
+    }
+
+    @Test
     void installingAgainKeepsNestedFoldersAndDropsStaleJars(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path from = dir.resolve("dist/c10k"), to = dir.resolve("kernel/c10k");
         java.nio.file.Files.createDirectories(from.resolve("lib"));

@@ -43,8 +43,8 @@ class SessionTest {
         }
 
         @Override
-        public void checkRequest(long cell, int request, String name) {
-            events.add(cell + " check " + name);
+        public void magicRequest(long cell, int request, String line) {
+            events.add(cell + " magic " + line);
         }
 
         public void threadError(long cell, String thread, List<EngineWire.Failure> chain) {

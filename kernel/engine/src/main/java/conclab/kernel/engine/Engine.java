@@ -54,8 +54,8 @@ public final class Engine {
     /** Input requests waiting for the kernel's reply, by request id. */
     private final Map<Integer, CompletableFuture<String>> inputs = new ConcurrentHashMap<>();
     private final AtomicInteger inputIds = new AtomicInteger();
-    /** Checks waiting for the kernel's answer, by request number. */
-    private final Map<Integer, CompletableFuture<Integer>> checks = new ConcurrentHashMap<>();
+    /** Magics asked for by notebook code, waiting for the kernel's reply, by request number (shared with inputIds). */
+    private final Map<Integer, CompletableFuture<EngineWire.MagicReply>> magics = new ConcurrentHashMap<>();
     private final long maxLines, maxChars;
     /** The cell running on the main thread; null between cells. */
     private volatile Cell running;
@@ -208,28 +208,33 @@ public final class Engine {
     }
 
     /**
-     * Asks the kernel to check exercise {@code name} (it shows the feedback under the calling thread's cell)
-     * and returns the points; blocks until the check is done.
+     * Asks the kernel to run the line magic {@code line} ({@code "name args"}, as after a {@code %}) for the
+     * calling thread's cell, and returns the magic's value as text (null if it has none); blocks until the
+     * magic is done. What the magic shows appears under that cell.
      *
+     * @throws IllegalArgumentException when the kernel refuses it (no such magic, a wrong argument): the
+     *         message says what to do
      * @throws java.util.concurrent.CancellationException when the waiting thread is interrupted
      */
-    public int check(String name) {
+    public String magic(String line) {
         int request = inputIds.incrementAndGet();
-        CompletableFuture<Integer> reply = new CompletableFuture<>();
-        checks.put(request, reply);
+        CompletableFuture<EngineWire.MagicReply> reply = new CompletableFuture<>();
+        magics.put(request, reply);
         Cell cell = Cell.current();
         try {
             flushCallingThread();
-            outbox.send(new Outbox.Frame(new EngineWire.Writer(EngineWire.CHECK_REQUEST)
-                    .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putInt(request).putString(name)));
-            return reply.get();
+            outbox.send(new Outbox.Frame(new EngineWire.Writer(EngineWire.MAGIC_REQUEST)
+                    .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putInt(request).putString(line)));
+            EngineWire.MagicReply r = reply.get();
+            if (r.error() != null) throw new IllegalArgumentException(r.error());
+            return r.value();
         } catch (InterruptedException | InterruptedIOException e) {
             Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("the check of " + name + " was interrupted");
+            throw new java.util.concurrent.CancellationException("the magic %" + line + " was interrupted");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } finally {
-            checks.remove(request);
+            magics.remove(request);
         }
     }
 
@@ -290,10 +295,10 @@ public final class Engine {
                         String text = frame.getString();
                         if (reply != null) reply.complete(text);
                     }
-                    case EngineWire.CHECK_REPLY -> {
-                        CompletableFuture<Integer> reply = checks.get(frame.getInt());
-                        int points = frame.getInt();
-                        if (reply != null) reply.complete(points);
+                    case EngineWire.MAGIC_REPLY -> {
+                        CompletableFuture<EngineWire.MagicReply> reply = magics.get(frame.getInt());
+                        EngineWire.MagicReply r = new EngineWire.MagicReply(frame.getString(), frame.getString());
+                        if (reply != null) reply.complete(r);
                     }
                     default -> { } // a newer kernel; ignore what we do not know
                 }

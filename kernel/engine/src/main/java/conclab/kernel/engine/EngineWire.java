@@ -41,8 +41,8 @@ public final class EngineWire {
     public static final byte THREAD_ERROR = 5;
     /** System.exit was called, the JVM is ending: {@code long cell, String thread} of the caller (or null). */
     public static final byte EXITING = 6;
-    /** Notebook code called {@code check(name)}: {@code long cell, int request, String name}. */
-    public static final byte CHECK_REQUEST = 7;
+    /** Notebook code asked for a line magic ({@code Notebook.magic}): {@code long cell, int request, String line}. */
+    public static final byte MAGIC_REQUEST = 7;
     /** Clear the output of a cell: {@code long cell, boolean wait} (wait: clear only when new output comes). */
     public static final byte CLEAR_OUTPUT = 8;
 
@@ -52,14 +52,20 @@ public final class EngineWire {
     public static final byte INTERRUPT = 20;
     /** The answer to an input request: {@code int request, String text (null at end of input)}. */
     public static final byte INPUT_REPLY = 21;
-    /** The points a check gave: {@code int request, int points}. */
-    public static final byte CHECK_REPLY = 22;
+    /**
+     * What a magic asked for with {@link #MAGIC_REQUEST} gave: {@code int request, String value, String error}
+     * (see {@link MagicReply}).
+     */
+    public static final byte MAGIC_REPLY = 22;
 
     /** Stream numbers of {@link #OUTPUT}. */
     public static final byte STDOUT = 1, STDERR = 2;
 
     /** Cell id of output that belongs to no cell (written by a thread no cell started). */
     public static final long NO_CELL = 0;
+
+    /** A {@link #MAGIC_REPLY}: the magic's value as text or null, or (then value is null) why it was refused. */
+    public record MagicReply(String value, String error) {}
 
     /** One throwable of an exception chain as it crossed the wire. */
     public record Failure(String className, String message, StackTraceElement[] frames) {}

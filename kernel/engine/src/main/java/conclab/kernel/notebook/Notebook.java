@@ -61,15 +61,19 @@ public final class Notebook {
     }
 
     /**
-     * Checks exercise {@code name} like a {@code %check name} cell: the kernel checks the code of the
-     * exercise's solution cell in a JVM of its own and shows the feedback; this returns the points.
-     * Outside the conclab kernel it prints how to check from a shell and returns 0.
+     * Runs the line magic {@code line} as if {@code %line} were written in the calling thread's cell, and returns
+     * its value as text (null when it has none); for instance {@code magic("threads")}. Plug-ins build Java
+     * methods on this: {@code check("NAME")} is {@code magic("check NAME")}. It blocks until the magic is done.
+     * A magic called this way cannot run code in the cell (its cell is busy running this call).
+     *
+     * @throws IllegalArgumentException when there is no such magic or its arguments are wrong: the message
+     *         says what to do
+     * @throws IllegalStateException outside the conclab kernel (plain jshell, a test), which has no magics
      */
-    public static int check(String name) {
+    public static String magic(String line) {
         Engine engine = Engine.instance();
-        if (engine != null) return engine.check(name);
-        System.out.println("check(\"" + name + "\") needs the conclab kernel; from a shell: ./conclab check " + name + " FILE");
-        return 0;
+        if (engine == null) throw new IllegalStateException("magic(\"" + line + "\") needs the conclab kernel");
+        return engine.magic(line);
     }
 
     private static String requireId(String displayId) {

@@ -1,0 +1,73 @@
+package conclab.kernel;
+
+import conclab.kernel.api.MagicContext;
+import conclab.kernel.api.MagicError;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The context a magic runs in: the run of its cell, and (for a magic written in the cell) the session to
+ * run code in. A magic that notebook code asked for ({@code magic("...")}) has no session to run code in:
+ * the engine is busy running the code that waits for the magic.
+ *
+ * <p>Immutable. The kernel's own magics reach the run through {@link #of}; plug-ins see only
+ * {@link MagicContext}.
+ */
+final class CellContext implements MagicContext {
+    final Run run;
+    private final Outputs outputs;
+    /** Runs code in the cell's session; null for a magic asked for by running code. */
+    private final Evaluator evaluator;
+
+    interface Evaluator {
+        Session.Result eval(String code, int line);
+    }
+
+    CellContext(Run run, Outputs outputs, Evaluator evaluator) {
+        this.run = run;
+        this.outputs = outputs;
+        this.evaluator = evaluator;
+    }
+
+    /** The kernel's context behind a {@link MagicContext}: the kernel makes every context a magic gets. */
+    static CellContext of(MagicContext ctx) {
+        return (CellContext) ctx;
+    }
+
+    @Override
+    public Session.Result eval(String code, int line) throws MagicError {
+        if (evaluator == null) {
+            throw new MagicError("this magic runs code, so it cannot be asked for by running code (magic(...))",
+                    "Write it as a magic in a cell of its own.");
+        }
+        return evaluator.eval(code, line);
+    }
+
+    /** {@link #eval} for the kernel's own magics, which know they were written in a cell. */
+    Session.Result evalInCell(String code, int line) {
+        if (evaluator == null) throw new IllegalStateException("no session to run code in");
+        return evaluator.eval(code, line);
+    }
+
+    @Override
+    public void print(String text) {
+        outputs.print(run, false, text);
+    }
+
+    @Override
+    public String display(Map<String, String> bundle) {
+        String id = UUID.randomUUID().toString();
+        outputs.display(run.id, id, false, bundle);
+        return id;
+    }
+
+    @Override
+    public void updateDisplay(String displayId, Map<String, String> bundle) {
+        outputs.display(run.id, displayId, true, bundle);
+    }
+
+    @Override
+    public boolean isStopping() {
+        return run.isStopping();
+    }
+}
