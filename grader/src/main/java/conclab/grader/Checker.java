@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  */
 public final class Checker {
     private static final Limits COMPILER = new Limits(120, 120, 512, 200, 0, 1 << 20);
+    /** The Java release solutions and tests compile for: the build's, from {@code jdk.properties}. */
+    static final String RELEASE = release();
     private static final Pattern DIAGNOSTIC = Pattern.compile("^(?:src[/\\\\])?(\\w+)\\.java:(\\d+): (error|warning): (.*)$");
 
     private final Path javaHome;
@@ -44,7 +46,7 @@ public final class Checker {
     private final CompiledCache compiled;
 
     /**
-     * @param javaHome  a JDK 25 (its {@code bin/java} and {@code bin/javac} are used)
+     * @param javaHome  a JDK of {@link #RELEASE} (its {@code bin/java} and {@code bin/javac} are used)
      * @param classpath the grader jar and its libraries: what the tests compile and run against
      */
     public Checker(Path javaHome, List<Path> classpath) {
@@ -141,7 +143,7 @@ public final class Checker {
         int offset = firstLine - 1;
 
         List<String> javac = new ArrayList<>(List.of(tool("javac"), "-J-Xmx512m", "-J-XX:TieredStopAtLevel=1",
-                "-J-XX:+UseSerialGC", "-encoding", "UTF-8", "--release", "25", "-proc:none", "-implicit:none",
+                "-J-XX:+UseSerialGC", "-encoding", "UTF-8", "--release", RELEASE, "-proc:none", "-implicit:none",
                 "-nowarn", "-Xmaxerrs", "20", "-g", "-d", "classes", "-cp", path(classpath)));
         if (ex.preview()) javac.add("--enable-preview");
         javac.addAll(files);
@@ -259,10 +261,22 @@ public final class Checker {
         return Outcome.whole(ex, scope, Status.FAILED, verdict, details.toString().stripTrailing(), "");
     }
 
+    private static String release() {
+        try (var in = Checker.class.getResourceAsStream("jdk.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) p.load(in);
+            String release = p.getProperty("release", "");
+            if (!release.matches("\\d+")) throw new IllegalStateException("jdk.properties names no release: rebuild the grader");
+            return release;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String tool(String name) throws IOException {
         Path p = javaHome.resolve("bin").resolve(name);
         if (!Files.isExecutable(p)) {
-            throw new IOException("there is no " + p + ": the grader needs a full JDK 25, not a JRE");
+            throw new IOException("there is no " + p + ": the grader needs a full JDK " + RELEASE + ", not a JRE");
         }
         return p.toString();
     }

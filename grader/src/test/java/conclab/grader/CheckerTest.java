@@ -18,6 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How a check's outcome is read, and what the checker does with code that misbehaves. */
 class CheckerTest {
+    @Test
+    void checksCompileForTheReleaseTheBuildNames() throws IOException {
+        String pom = Files.readString(Path.of(System.getProperty("conclab.project"), "pom.xml"));
+        var m = java.util.regex.Pattern.compile("<maven.compiler.release>(\\d+)</maven.compiler.release>").matcher(pom);
+        assertTrue(m.find(), "the root pom names the release");
+        assertEquals(m.group(1), Checker.RELEASE);
+    }
+
     private final Exercise counter = Catalog.get().find("safe-counter");
 
     private static String b64(String s) {
