@@ -18,8 +18,10 @@ public final class Main {
     private static final String USAGE = """
             usage: ./conclab release [NOTEBOOK...]       student versions of the notebooks (default all) into release/
                    ./conclab grade SUBMISSIONS [--jobs N] grade every student folder of SUBMISSIONS
-                   ./conclab calibrate [--repeat N] [--jobs N] [--processors N] [EXERCISE...]
+                   ./conclab calibrate [--repeat N] [--jobs N] [--processors N] [EXERCISE[/VERSION]...]
                                                          reference and known-wrong versions against the tests
+                                                         (EXERCISE/VERSION: that version only, e.g. to finish
+                                                         a long calibration that was stopped)
                    ./conclab check EXERCISE FILE [--all] [--processors N]
                                                          check FILE (a solution cell's code, or an answer)
             grader-only: workspace DIR                   student versions into DIR, keeping notebooks already there
@@ -131,17 +133,26 @@ public final class Main {
         int jobs = intOption(args, "--jobs", 1);
         int processors = intOption(args, "--processors", 0);
         for (String name : args) {
-            if (Catalog.get().find(name) == null) return noSuchExercise(name);
+            String exercise = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+            if (Catalog.get().find(exercise) == null) return noSuchExercise(exercise);
         }
         Path calibration = project().resolve("grader").resolve("calibration");
         Map<String, Calibrate.Version> refs = Calibrate.references(course());
         List<Calibrate.Version> versions = new ArrayList<>();
         for (Exercise ex : Catalog.get().all()) {
-            if (ex.isQuiz() || (!args.isEmpty() && !args.contains(ex.name()))) continue;
+            if (ex.isQuiz()) continue;
             Calibrate.Version ref = refs.get(ex.name());
             if (ref == null) return fail("No notebook has a solution cell for " + ex.name() + ".");
-            versions.add(ref);
-            versions.addAll(Calibrate.wrong(calibration, ex.name()));
+            List<Calibrate.Version> all = new ArrayList<>(List.of(ref));
+            all.addAll(Calibrate.wrong(calibration, ex.name()));
+            for (Calibrate.Version v : all) {
+                if (args.isEmpty() || args.contains(ex.name()) || args.contains(ex.name() + "/" + v.name())) versions.add(v);
+            }
+        }
+        for (String name : args) {  // a version that is not there is a typo: say so rather than calibrate less
+            boolean found = versions.stream().anyMatch(v -> name.equals(v.exercise()) || name.equals(v.exercise() + "/" + v.name()));
+            if (!found) return fail("There is no version " + name + ": the versions of an exercise are \"reference\" and the"
+                    + " names of the files in grader/calibration/EXERCISE/, without .java.");
         }
         Checker checker = checker(processors);
         if (processors > 0) System.out.println("Test JVMs told they have " + processors + " processors (-XX:ActiveProcessorCount).");

@@ -28,6 +28,27 @@ class MainTest {
         assertTrue(zero.err.contains("--jobs must be at least 1"), zero.err);
     }
 
+    @Test
+    void calibrateRunsOnlyTheVersionsNamedAndRefusesOneThatIsNotThere() {
+        Result typo = run("calibrate", "safe-counter/NoSuchVersion");
+        assertEquals(2, typo.code);
+        assertTrue(typo.err.contains("There is no version safe-counter/NoSuchVersion"), typo.err);
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        Result one;
+        try {
+            one = run("calibrate", "safe-counter/AtomicGetThenSet");
+        } finally {
+            System.setOut(saved);
+        }
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, one.code, table + one.err);
+        long rows = table.lines().filter(l -> l.startsWith("safe-counter ") && !l.contains("one calibration")).count();
+        assertEquals(1, rows, table);
+        assertTrue(table.contains("AtomicGetThenSet") && !table.contains("reference"), table);
+    }
+
     record Result(int code, String err) {}
 
     /** Main.run with stderr captured; an empty first word means no arguments at all. */
