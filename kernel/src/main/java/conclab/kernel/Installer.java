@@ -18,8 +18,8 @@ import java.util.Map;
  *
  * <p>It writes {@code kernels/NAME/} under the chosen Jupyter data folder: {@code kernel.json} (which runs
  * this very {@code java}, an absolute path, so the right JDK is used whatever is on the PATH), a copy of the
- * kernel, engine and library jars, the grader (grader/), the C10K lab's jars (c10k/), and the logos. Installing
- * again replaces the folder's files.
+ * distribution's jars as {@link Layout} lays them out (the kernel, the engine, the library, plug-ins, the C10K
+ * lab), and the logos. Installing again replaces what changed and removes jars the distribution no longer has.
  */
 final class Installer {
     private Installer() {}
@@ -78,24 +78,12 @@ final class Installer {
         if (!Files.isRegularFile(from)) {
             throw new IOException("install runs from the kernel jar (java -jar conclab-kernel.jar install), not from " + from);
         }
-        Path source = from.getParent();
+        Layout source = new Layout(from.getParent());
+        for (Path jar : source.requiredJars()) {
+            if (!Files.isRegularFile(jar)) throw new IOException("missing " + jar + "; build with ./mvnw package");
+        }
         Files.createDirectories(dir);
-        for (String jar : List.of("conclab-kernel.jar", "conclab-engine.jar", "conclab-lib.jar")) {
-            Path jarFile = source.resolve(jar);
-            if (!Files.isRegularFile(jarFile)) throw new IOException("missing " + jarFile + "; build with ./mvnw package");
-            if (!jarFile.equals(dir.resolve(jar))) put(Files.readAllBytes(jarFile), dir.resolve(jar));
-        }
-        // The library's dependencies (lib/), and the C10K lab's servers, load generator and driver with theirs
-        // (c10k/, c10k/lib/), which the lab notebook finds beside the lib jar.
-        for (String folder : List.of("lib", "c10k", "c10k/lib")) {
-            putJars(source.resolve(folder), dir.resolve(folder));
-        }
-        // The plug-ins, a folder each (the grader's exercise cells: plugins/grader/).
-        for (String plugin : folders(source.resolve("plugins"))) {
-            putJars(source.resolve("plugins").resolve(plugin), dir.resolve("plugins").resolve(plugin));
-        }
-        // Kernels before plug-ins kept the grader in grader/; nothing reads it now.
-        removeJarsAndFolder(dir.resolve("grader"));
+        mirrorJars(source.home(), dir);  // the whole layout (see Layout), whatever folders it has
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));
@@ -105,44 +93,39 @@ final class Installer {
         return dir;
     }
 
-    /** The names of the folders in {@code dir}, sorted; none if it is not there. */
-    static List<String> folders(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
-        try (var files = Files.list(dir)) {
-            return files.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    /**
+     * Makes the jars under {@code to}, at any depth, those under {@code from}: copies each one that differs,
+     * deletes the jars {@code to} has that {@code from} lacks (a jar of an older version must not stay on a class
+     * path), and the folders that leaves empty. Files that are not jars (kernel.json, the logos) are left alone.
+     */
+    static void mirrorJars(Path from, Path to) throws IOException {
+        java.util.Set<Path> wanted = new java.util.HashSet<>();
+        try (var walk = Files.walk(from)) {
+            for (Path jar : walk.filter(Installer::isJar).toList()) {
+                Path relative = from.relativize(jar);
+                wanted.add(relative);
+                Path target = to.resolve(relative.toString());
+                if (jar.equals(target)) continue;  // installing from the installed folder itself
+                Files.createDirectories(target.getParent());
+                put(Files.readAllBytes(jar), target);
+            }
         }
-    }
-
-    /** Puts the jars of folder {@code from} into {@code to}, and removes jars {@code to} has that it lacks. */
-    static void putJars(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {  // nothing to put: a folder left from an older install is removed
-            removeJarsAndFolder(to);
-            return;
-        }
-        Files.createDirectories(to);
-        List<Path> jars;
-        try (var files = Files.list(from)) {
-            jars = files.filter(p -> p.toString().endsWith(".jar")).toList();
-        }
-        for (Path jar : jars) put(Files.readAllBytes(jar), to.resolve(jar.getFileName()));
-        try (var old = Files.list(to)) { // a jar of an older version must not stay on the classpath
-            for (Path jar : old.toList()) { // jars only: c10k/ holds the folder c10k/lib/, put there on its own
-                boolean stale = Files.isRegularFile(jar) && jar.toString().endsWith(".jar")
-                        && jars.stream().noneMatch(j -> j.getFileName().equals(jar.getFileName()));
-                if (stale) Files.delete(jar);
+        try (var walk = Files.walk(to)) {  // deepest first, so that a folder is looked at after its files
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Path relative = to.relativize(p);
+                if (isJar(p) && !wanted.contains(relative)) {
+                    Files.delete(p);
+                } else if (Files.isDirectory(p) && !p.equals(to) && !Files.isDirectory(from.resolve(relative.toString()))) {
+                    try (var rest = Files.list(p)) {
+                        if (rest.findAny().isEmpty()) Files.delete(p);
+                    }
+                }
             }
         }
     }
 
-    /** Removes the jars of {@code folder}, then the folder if that left it empty. */
-    static void removeJarsAndFolder(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) return;
-        try (var files = Files.list(folder)) {
-            for (Path jar : files.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".jar")).toList()) Files.delete(jar);
-        }
-        try (var rest = Files.list(folder)) {
-            if (rest.findAny().isEmpty()) Files.delete(folder);
-        }
+    private static boolean isJar(Path p) {
+        return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar");
     }
 
     /**
@@ -166,7 +149,7 @@ final class Installer {
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(KERNEL_JVM_OPTIONS);
         argv.add("-jar");
-        argv.add(dir.resolve("conclab-kernel.jar").toAbsolutePath().toString());
+        argv.add(dir.resolve(Layout.KERNEL_JAR).toAbsolutePath().toString());
         argv.add("{connection_file}");
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv);

@@ -151,16 +151,14 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
         String engine = System.getProperty("conclab.engine.classpath");
         String lib = System.getProperty("conclab.lib.classpath");
         if (engine != null && lib != null) return expand(engine + File.pathSeparator + lib);
-        Path dir = kernelJar().getParent();
-        Path engineJar = dir.resolve("conclab-engine.jar"), libJar = dir.resolve("conclab-lib.jar");
-        for (Path p : List.of(engineJar, libJar)) {
+        Layout layout = Layout.here();
+        for (Path p : layout.requiredJars()) {
             if (!Files.isRegularFile(p)) {
                 throw new IOException("missing " + p + ": the kernel's files are incomplete; reinstall the kernel"
                         + " (./conclab lab, or java -jar conclab-kernel.jar install)");
             }
         }
-        // The library's own dependencies (charts) are in lib/, beside it.
-        return expand(engineJar + File.pathSeparator + libJar + File.pathSeparator + dir.resolve("lib").resolve("*.jar"));
+        return expand(layout.engineClasspath());
     }
 
     /** A classpath with its globs replaced by the files they match (JShell's compiler wants plain paths). */

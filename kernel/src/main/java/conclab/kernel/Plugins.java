@@ -40,7 +40,7 @@ final class Plugins {
     static List<List<Path>> classpaths() {
         String property = System.getProperty("conclab.plugins");
         if (property != null) return List.of(paths(Options.expand(property)));
-        Path dir = Options.kernelJar().getParent().resolve("plugins");
+        Path dir = Layout.here().plugins();
         if (!Files.isDirectory(dir)) return List.of();
         List<List<Path>> all = new ArrayList<>();
         try (Stream<Path> folders = Files.list(dir)) {

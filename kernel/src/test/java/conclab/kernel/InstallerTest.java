@@ -23,33 +23,27 @@ class InstallerTest {
     }
 
     @Test
-    void aFolderTheDistributionNoLongerHasIsRemoved(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Path old = dir.resolve("kernel/grader");   // where kernels before plug-ins kept the grader
-        java.nio.file.Files.createDirectories(old);
-        java.nio.file.Files.write(old.resolve("conclab-grader.jar"), new byte[] {1});
-        Installer.putJars(dir.resolve("dist/grader"), old);
-        assertFalse(java.nio.file.Files.exists(old), "its jars and then the empty folder are gone");
-        java.nio.file.Files.createDirectories(old);
-        java.nio.file.Files.writeString(old.resolve("notes.txt"), "mine");
-        Installer.removeJarsAndFolder(old);
-        assertTrue(java.nio.file.Files.exists(old.resolve("notes.txt")), "a file that is not a jar is left alone");
+    void installingMirrorsTheDistributionsJarsAtEveryDepth(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path from = dir.resolve("dist"), to = dir.resolve("kernel");
+        write(from.resolve("conclab-kernel.jar"), 1);
+        write(from.resolve("c10k/lib/netty.jar"), 2);
+        write(from.resolve("plugins/grader/conclab-grader.jar"), 3);
+        write(to.resolve("grader/conclab-grader.jar"), 4);     // where kernels before plug-ins kept the grader
+        write(to.resolve("lib/old-version.jar"), 5);
+        java.nio.file.Files.writeString(to.resolve("kernel.json"), "{}");
+        for (int i = 0; i < 2; i++) Installer.mirrorJars(from, to);  // twice, as a second install does
+        assertArrayEquals(new byte[] {2}, java.nio.file.Files.readAllBytes(to.resolve("c10k/lib/netty.jar")));
+        assertArrayEquals(new byte[] {3}, java.nio.file.Files.readAllBytes(to.resolve("plugins/grader/conclab-grader.jar")));
+        assertFalse(java.nio.file.Files.exists(to.resolve("grader")), "an old folder goes with its jars");
+        assertFalse(java.nio.file.Files.exists(to.resolve("lib")), "a stale jar would stay on a class path");
+        assertTrue(java.nio.file.Files.exists(to.resolve("kernel.json")), "files that are not jars are left alone");
+        Installer.mirrorJars(to, to);  // installing from the installed folder itself changes nothing
+        assertArrayEquals(new byte[] {1}, java.nio.file.Files.readAllBytes(to.resolve("conclab-kernel.jar")));
     }
 
-    @Test
-    void installingAgainKeepsNestedFoldersAndDropsStaleJars(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Path from = dir.resolve("dist/c10k"), to = dir.resolve("kernel/c10k");
-        java.nio.file.Files.createDirectories(from.resolve("lib"));
-        java.nio.file.Files.write(from.resolve("conclab-c10k.jar"), new byte[] {1});
-        java.nio.file.Files.write(from.resolve("lib/netty.jar"), new byte[] {2});
-        for (int i = 0; i < 2; i++) { // as install does: c10k/, then c10k/lib/; twice, as a second install does
-            Installer.putJars(from, to);
-            Installer.putJars(from.resolve("lib"), to.resolve("lib"));
-        }
-        assertArrayEquals(new byte[] {2}, java.nio.file.Files.readAllBytes(to.resolve("lib/netty.jar")));
-        java.nio.file.Files.write(to.resolve("old-version.jar"), new byte[] {3});
-        Installer.putJars(from, to);
-        assertFalse(java.nio.file.Files.exists(to.resolve("old-version.jar")), "a stale jar would stay on the classpath");
-        assertTrue(java.nio.file.Files.exists(to.resolve("lib/netty.jar")), "the nested folder stays");
+    private static void write(Path file, int b) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, new byte[] {(byte) b});
     }
 
     @Test
