@@ -533,6 +533,20 @@ def test_shutdown_ends_kernel_and_engine():
     assert procs.wait_gone(pid, 10)
 
 
+def test_the_control_channel_answers_kernel_info_and_refuses_code(shared):
+    """Only interrupt, shutdown and kernel_info go to control: code there would use JShell off the shell thread."""
+    kc = shared.kc
+    kc.control_channel.send(kc.session.msg("kernel_info_request", {}))
+    reply = kc.get_control_msg(timeout=10)
+    assert reply["msg_type"] == "kernel_info_reply" and reply["content"]["status"] == "ok"
+    kc.control_channel.send(kc.session.msg("execute_request", {"code": "1+1", "silent": False}))
+    reply = kc.get_control_msg(timeout=10)
+    assert reply["msg_type"] == "execute_reply" and reply["content"]["status"] == "error"
+    assert "shell channel" in reply["content"]["evalue"]
+    shared.drain(0.5)  # the busy and idle statuses of the two control requests
+    assert shared.execute("1+1").value == "2", "the shell channel still runs code"
+
+
 def test_shutdown_reply_conforms():
     k = Kernel()
     try:

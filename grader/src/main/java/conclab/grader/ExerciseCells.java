@@ -142,16 +142,32 @@ public final class ExerciseCells implements KernelPlugin {
                     "text/html", "<p><i>Checking " + name + (scope == Scope.ALL ? " with all tests" : "") + "…</i></p>"));
         }
         Checker c = checker;
-        Outcome outcome = runStoppable(ctx, () -> c.check(ex, source, firstLine, scope));
+        Outcome outcome;
+        try {
+            outcome = runStoppable(ctx, () -> c.check(ex, source, firstLine, scope));
+        } catch (RuntimeException e) {  // the grader itself is broken: say so, it is not the learner's doing
+            return problem(ctx, display, "The grader failed while checking " + name + " (" + e + ")."
+                    + " This is not your code's fault: reinstall the course (./conclab lab) and check again.");
+        }
         if (outcome == null) return problem(ctx, display, "The check of " + name + " was stopped.");
         show(ctx, display, Map.of("text/plain", Feedback.text(outcome), "text/html", Feedback.html(outcome)));
         return outcome.points();
     }
 
-    /** Runs the check on a thread of its own, interrupting it (which kills its JVMs) if the cell is stopped. */
-    private static Outcome runStoppable(MagicContext ctx, Supplier<Outcome> check) {
+    /**
+     * Runs the check on a thread of its own, interrupting it (which kills its JVMs) if the cell is stopped;
+     * null if it was stopped. What the check threw is thrown here, on the magic's thread.
+     */
+    static Outcome runStoppable(MagicContext ctx, Supplier<Outcome> check) {
         AtomicReference<Outcome> result = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("conclab-check").daemon().start(() -> result.set(check.get()));
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("conclab-check").daemon().start(() -> {
+            try {
+                result.set(check.get());
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
         try {
             while (t.isAlive()) {
                 t.join(50);
@@ -166,6 +182,7 @@ public final class ExerciseCells implements KernelPlugin {
             Thread.currentThread().interrupt();
             return null;
         }
+        if (failure.get() != null) throw failure.get();  // join made the thread's writes visible
         return result.get();
     }
 

@@ -90,7 +90,7 @@ final class BuiltinMagics {
 
     private Session.Result classpath(MagicContext ctx, List<String> args) throws MagicError {
         if (args.isEmpty()) {
-            List<String> added = kernel.addedClasspath();
+            List<String> added = kernel.sessions().addedClasspath();
             ctx.print(added.isEmpty() ? "Nothing added with %classpath yet.\n" : String.join("\n", added) + "\n");
             return Session.Result.NOTHING;
         }
@@ -109,7 +109,7 @@ final class BuiltinMagics {
         }
         Session session = session(kernel);
         for (String path : found) {
-            if (kernel.addClasspath(session, path)) ctx.print("Added " + path + "\n");
+            if (kernel.sessions().addClasspath(session, path)) ctx.print("Added " + path + "\n");
         }
         return Session.Result.NOTHING;
     }

@@ -8,24 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.SourceCodeAnalysis.Completeness;
-import org.dflib.jjava.jupyter.kernel.BaseKernel;
-import org.dflib.jjava.jupyter.kernel.JupyterIO;
-import org.dflib.jjava.jupyter.kernel.LanguageInfo;
-import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
-import org.dflib.jjava.jupyter.kernel.comm.CommManager;
-import org.dflib.jjava.jupyter.kernel.display.DisplayData;
-import org.dflib.jjava.jupyter.kernel.display.Renderer;
-import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
-import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.request.CompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
@@ -38,17 +25,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The conclab kernel: answers the Jupyter protocol, runs cells in a {@link Session}, and keeps the kernel
- * alive whatever the cells do.
+ * alive whatever the cells do. Its jobs are split: this class dispatches requests and executes cells (magics
+ * through {@link MagicTable}); {@link Sessions} holds the session and replaces it when its engine dies;
+ * {@link CodeAssist} answers completion, inspection and {@code is_complete}; {@link Outputs} publishes what
+ * the engine sends.
  *
- * <p>Threads: the shell thread handles shell requests one at a time (a cell runs on it, from the kernel's
- * side); the control thread handles interrupts and shutdown while a cell runs. The session is started in
- * the background when the kernel starts, and again whenever an engine dies; a cell waits for it.
+ * <p>Threads: the shell thread ({@code main}) handles shell requests one at a time (a cell runs on it, from the
+ * kernel's side); the control thread handles interrupts and shutdown while a cell runs; {@code conclab-timer}
+ * runs time limits and the kill after a stop; a magic that code asked for runs on a thread of its own
+ * ({@link Outputs#magicRequest}). The fields are final and set in the constructor, before the shell thread
+ * starts serving: {@code magics} is read-only afterwards; {@code pluginProblems} and {@code history} are the
+ * shell thread's; {@code stdinLock} lets one input request at a time use the stdin socket.
  *
  * <p>Stopping a cell (interrupt or {@code CONCLAB_TIMEOUT}): the engine stops the cell's threads; if the cell
  * has not ended {@link #KILL_AFTER} later, the engine is killed and a new one started, and the cell says
  * that its variables are gone.
  */
-final class Kernel extends BaseKernel {
+final class Kernel {
     private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
 
     /** The pom's version, which the build writes into {@code version.properties}. */
@@ -61,6 +54,10 @@ final class Kernel extends BaseKernel {
     private final Outputs outputs;
     /** Every magic, the kernel's and the plug-ins'; filled in the constructor, read-only afterwards. */
     private final MagicTable magics = new MagicTable();
+    /** The engine session and its replacement when the engine dies. */
+    private final Sessions sessions;
+    /** Completion, inspection and is_complete; shell thread. */
+    private final CodeAssist assist;
     /** What went wrong loading plug-ins; shown in the first cell, then cleared (shell thread). */
     private final List<String> pluginProblems = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -69,28 +66,9 @@ final class Kernel extends BaseKernel {
     /** The cells run, for history_request; written and read on the shell thread. */
     private final History history = new History();
     private final AtomicLong runIds = new AtomicLong();
-    /**
-     * What to tell the learner in the next cell about an engine that ended while no cell ran, or null; written
-     * under this kernel's lock by the thread that finds the session dead, taken by the shell thread.
-     */
-    private volatile String endedBetweenCells;
-    /** The session being started or running; replaced when an engine dies. */
-    private volatile CompletableFuture<Session> session;
-    /**
-     * Whether cells say which of their threads still run when they end (%threads notice on|off): the one copy of
-     * this setting; the shell thread writes it, a session reads it at each cell's end.
-     */
-    private volatile boolean threadNotice = true;
-    /**
-     * Jars and folders added with %classpath, in order, added again to every new session. Copy-on-write: the
-     * shell thread adds, the thread that starts a new session reads.
-     */
-    private final List<String> extraClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object stdinLock = new Object();
 
     Kernel(Options options, Connection connection) {
-        super("conclab", VERSION, languageInfo(), List.of(), null, new JupyterIO(java.nio.charset.StandardCharsets.UTF_8),
-                new CommManager(), new Renderer(), null, new MagicsRegistry(), false, new StringStyler.Builder().build());
         this.connection = connection;
         this.outputs = new Outputs(connection);
         BuiltinMagics.register(this, magics);
@@ -99,92 +77,21 @@ final class Kernel extends BaseKernel {
         this.options = options.withPluginCode(plugins.startupCode());
         outputs.setInputHandler(this::readInput);
         outputs.setMagicHandler(this::magicFromCode);
-        startSession();
-    }
-
-    private static LanguageInfo languageInfo() {
-        return new LanguageInfo.Builder("java")
-                .version(System.getProperty("java.version"))
-                .mimetype("text/x-java")
-                .fileExtension(".java")
-                .pygments("java")
-                .codemirror("text/x-java")
-                .exporter("script")
-                .build();
+        this.sessions = new Sessions(this.options, outputs);  // starts the engine in the background
+        this.assist = new CodeAssist(sessions::ready, magics);
     }
 
     Outputs outputs() {
         return outputs;
     }
 
-    // ------------------------------------------------------------------ sessions
-
-    boolean threadNotice() {
-        return threadNotice;
+    Sessions sessions() {
+        return sessions;
     }
 
-    void threadNotice(boolean on) {
-        threadNotice = on;
-    }
-
-    /** The jars and folders added with %classpath so far, in order. */
-    List<String> addedClasspath() {
-        return List.copyOf(extraClasspath);
-    }
-
-    /** Adds {@code path} to the session's class path and remembers it for later sessions; false if it was added before. */
-    boolean addClasspath(Session session, String path) {
-        if (extraClasspath.contains(path)) return false;     // only the shell thread adds: no race between the two calls
-        session.addToClasspath(path);
-        extraClasspath.add(path);
-        return true;
-    }
-
-    /** Starts a new session in the background; cells wait for it. */
-    private void startSession() {
-        CompletableFuture<Session> next = CompletableFuture.supplyAsync(() -> {
-            try {
-                Session s = Session.start(options, outputs, () -> threadNotice);
-                outputs.setInputReplies(s.engine()::inputReply);
-                outputs.setMagicReplies(s.engine()::magicReply);
-                outputs.setTraceFormatter(s::threadTrace);
-                outputs.setOutOfMemoryHandler(run -> outOfMemory(s, run));
-                for (String path : extraClasspath) s.addToClasspath(path);
-                return s;
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, r -> Thread.ofPlatform().name("conclab-session-start").daemon().start(r));
-        session = next;
-    }
-
-    /** The live session, waiting for it to start; restarts a dead one. Throws with a message if it cannot start. */
+    /** The live session (see {@link Sessions#get}). */
     Session session() throws IOException {
-        CompletableFuture<Session> f = session;
-        try {
-            Session s = f.get();
-            if (s.isAlive()) return s;
-            synchronized (this) {
-                if (session == f) {
-                    // Nobody saw it end: no cell was running (a late thread's System.exit, a crash, a kill from outside).
-                    if (s.killReason() == null) endedBetweenCells = "[conclab] " + whyEnded(s) + " It ended after its cell had"
-                            + " finished. A new engine was started: the variables, methods and classes defined before are"
-                            + " gone; run the cells you need again.\n";
-                    s.close();
-                    startSession();
-                }
-            }
-            return session.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the engine was starting");
-        } catch (ExecutionException e) {
-            synchronized (this) {
-                if (session == f) startSession(); // try again next time
-            }
-            Throwable cause = e.getCause() instanceof IOException io ? io : e.getCause();
-            throw new IOException(cause.getMessage(), cause);
-        }
+        return sessions.get();
     }
 
     // ------------------------------------------------------------------ requests
@@ -222,6 +129,28 @@ final class Kernel extends BaseKernel {
         }
     }
 
+    /**
+     * Handles one message of the control channel, on {@code conclab-control}: interrupt, shutdown and
+     * kernel_info, which never touch the session. Anything else would use JShell, which belongs to the shell
+     * thread (and may be running a cell now): it is answered with an error that says where to send it.
+     */
+    void handleControl(Message<?> message) {
+        String type = message.getHeader().getType().getName();
+        if (CONTROL_REQUESTS.contains(type) || !type.endsWith("_request")) {
+            handle(message, connection.control);
+            return;
+        }
+        connection.publish(message, "status", Messages.status("busy"));
+        String why = type + " is answered on the shell channel only: this kernel runs code and reads the session there.";
+        reply(connection.control, message, type.replace("_request", "_reply"), Messages.map("status", "error",
+                "ename", "WrongChannel", "evalue", why, "traceback", List.of(why)));
+        connection.publish(message, "status", Messages.status("idle"));
+    }
+
+    /** The requests the control channel answers (see {@link #handleControl}). */
+    private static final java.util.Set<String> CONTROL_REQUESTS =
+            java.util.Set.of("interrupt_request", "shutdown_request", "kernel_info_request");
+
     /** Handles one shell or control message, with busy and idle around it. */
     void handle(Message<?> message, Router channel) {
         String type = message.getHeader().getType().getName();
@@ -246,9 +175,9 @@ final class Kernel extends BaseKernel {
         switch (type) {
             case "execute_request" -> execute(message, channel);
             case "kernel_info_request" -> reply(channel, message, "kernel_info_reply", kernelInfo());
-            case "complete_request" -> reply(channel, message, "complete_reply", completeReply((CompleteRequest) message.getContent()));
-            case "inspect_request" -> reply(channel, message, "inspect_reply", inspectReply((InspectRequest) message.getContent()));
-            case "is_complete_request" -> reply(channel, message, "is_complete_reply", isCompleteReply((IsCompleteRequest) message.getContent()));
+            case "complete_request" -> reply(channel, message, "complete_reply", assist.completeReply((CompleteRequest) message.getContent()));
+            case "inspect_request" -> reply(channel, message, "inspect_reply", assist.inspectReply((InspectRequest) message.getContent()));
+            case "is_complete_request" -> reply(channel, message, "is_complete_reply", assist.isCompleteReply((IsCompleteRequest) message.getContent()));
             case "history_request" -> reply(channel, message, "history_reply",
                     Messages.map("status", "ok", "history", history((HistoryRequest) message.getContent())));
             case "comm_info_request" -> reply(channel, message, "comm_info_reply", Messages.map("status", "ok", "comms", Map.of()));
@@ -277,17 +206,16 @@ final class Kernel extends BaseKernel {
     }
 
     private Map<String, Object> kernelInfo() {
-        LanguageInfo l = getLanguageInfo();
+        String java = System.getProperty("java.version");
         return Messages.map(
                 "status", "ok",
                 "protocol_version", Messages.PROTOCOL_VERSION,
                 "implementation", "conclab",
                 "implementation_version", VERSION,
                 "language_info", Messages.map(
-                        "name", l.getName(), "version", l.getVersion(), "mimetype", l.getMimetype(),
-                        "file_extension", l.getFileExtension(), "pygments_lexer", l.getPygmentsLexer(),
-                        "codemirror_mode", l.getCodemirrorMode(), "nbconvert_exporter", l.getNbconvertExporter()),
-                "banner", "conclab " + VERSION + ": Java " + l.getVersion() + " for the concurrency course. %help lists the magics.",
+                        "name", "java", "version", java, "mimetype", "text/x-java", "file_extension", ".java",
+                        "pygments_lexer", "java", "codemirror_mode", "text/x-java", "nbconvert_exporter", "script"),
+                "banner", "conclab " + VERSION + ": Java " + java + " for the concurrency course. %help lists the magics.",
                 "help_links", List.of(Messages.map("text", "conclab README", "url", "https://github.com/conclab/conclab#readme")),
                 "debugger", false);
     }
@@ -311,7 +239,7 @@ final class Kernel extends BaseKernel {
             run.done.countDown();
             if (timeout != null) timeout.cancel(false);
         }
-        Report error = run.isStopping() ? stopped(run, result.error()) : result.error();
+        Report error = run.isStopping() ? EndReports.stopped(run, result.error(), options) : result.error();
         outputs.end(run);
         if (!silent && request.shouldStoreHistory()) {
             history.add(count, request.getCode(), result.value() == null ? null : result.value().get("text/plain"));
@@ -367,11 +295,8 @@ final class Kernel extends BaseKernel {
                     "Check CONCLAB_JVM_OPTS and CONCLAB_CLASSPATH in the kernel's settings (see the README),"
                             + " then restart the kernel."));
         }
-        String lost = endedBetweenCells;
-        if (lost != null) {
-            endedBetweenCells = null;
-            outputs.print(run, true, lost);
-        }
+        String lost = sessions.takeEndedNote();
+        if (lost != null) outputs.print(run, true, lost);
         for (String problem : session.startupProblems) outputs.print(run, true, problem + "\n");
         session.startupProblems.clear();
         for (String problem : options.problems()) outputs.print(run, true, problem + "\n");
@@ -397,7 +322,13 @@ final class Kernel extends BaseKernel {
     }
 
     Session.Result eval(Session session, String code, int line, Run run) {
-        Session.Result r = session.eval(code, run.id, run.executionCount, line, run::isStopping);
+        Session.Result r;
+        run.inEngine = true;
+        try {
+            r = session.eval(code, run.id, run.executionCount, line, run::isStopping);
+        } finally {
+            run.inEngine = false;
+        }
         for (String w : session.warnings) outputs.print(run, true, w + "\n");
         session.warnings.clear();
         return r;
@@ -428,105 +359,18 @@ final class Kernel extends BaseKernel {
         return new EngineWire.MagicReply(r.value() == null ? null : r.value().get("text/plain"), null);
     }
 
-    /**
-     * Why a stopped cell stopped, as its error; {@code cause} is what the cell itself threw when it was
-     * stopped (typically an InterruptedException), or null.
-     */
-    private Report stopped(Run run, Report cause) {
-        String why = switch (run.stopReason) {
-            case "timeout" -> "The cell ran longer than its time limit of " + human(options.timeout()) + " (CONCLAB_TIMEOUT) and was stopped.";
-            case "cell-limit" -> "The cell ran longer than its time limit of " + human(run.cellLimit) + " (%%timeout) and was stopped.";
-            default -> "The cell was interrupted.";
-        };
-        List<String> lines = new ArrayList<>();
-        lines.add(Errors.BOLD_RED + why + Errors.RESET);
-        if (cause != null && !cause.name().equals("EngineRestarted")) {
-            lines.add("Its code ended with " + cause.name() + (cause.value().isEmpty() ? "" : ": " + cause.value())
-                    + (cause.traceback().size() > 1 ? ", at:" : "."));
-            lines.addAll(cause.traceback().subList(Math.min(1, cause.traceback().size()), cause.traceback().size()));
-        } else if (cause != null) {
-            return cause;
-        }
-        return new Report("Interrupted", why, lines);
-    }
-
-    /**
-     * The error of a cell during which the engine died; starts the next engine. {@code cause} is the error
-     * the cell's code ended with, if any (shown when it explains the end, like an OutOfMemoryError).
-     */
+    /** The error of a cell during which the engine died (see {@link EndReports#engineEnded}); starts the next engine. */
     private Report engineEnded(Session session, Report cause) {
-        String why = session.killReason() != null ? session.killReason() : whyEnded(session);
+        String why = session.killReason() != null ? session.killReason() : Sessions.whyEnded(session);
         session.close();
-        restartSession(session);
-        List<String> lines = new ArrayList<>();
-        lines.add(Errors.BOLD_RED + why + Errors.RESET);
-        if (cause != null && cause.name().equals("OutOfMemoryError")) {
-            lines.addAll(cause.traceback());
-            lines.add("The engine's heap is limited by -Xmx in CONCLAB_JVM_OPTS (now " + maxHeap() + ").");
-        }
-        lines.add("All variables, methods and classes defined so far are gone: a new engine is starting.");
-        lines.add("Run the cells you need again (Run > Run All Above Selected Cell).");
-        return new Report("EngineRestarted", why, lines);
-    }
-
-    /** Starts a new session if {@code dead} is still the current one (it may have been replaced already). */
-    /** Why the engine of {@code session}, which the kernel did not kill, ended: its exit code and last words. */
-    private static String whyEnded(Session session) {
-        session.engine().awaitExit(Duration.ofSeconds(2));      // and reads what it wrote last
-        int code = session.engine().exitCode();
-        String errors = session.engine().describeErrors();
-        String why;
-        if (errors.contains("OutOfMemoryError")) {
-            why = "The engine JVM ran out of memory and ended (exit code " + code + ")";
-        } else if (errors.contains("A fatal error has been detected")) {
-            why = "The engine JVM crashed (exit code " + code + ")";
-        } else if (session.engine().exitCaller() != null) {
-            why = "The code called System.exit(" + code + ") on thread " + session.engine().exitCaller()
-                    + ", and the engine JVM ended";
-        } else {
-            why = "The engine JVM ended with exit code " + code + ": the code called Runtime.halt(" + code
-                    + "), or the JVM crashed or was killed";
-        }
-        return why + (errors.isEmpty() ? "." : errors);
-    }
-
-    private synchronized void restartSession(Session dead) {
-        CompletableFuture<Session> f = session;
-        if (f.isDone() && !f.isCompletedExceptionally() && f.join() == dead) startSession();
-    }
-
-    private String maxHeap() {
-        return options.engineJvmOptions().stream().filter(o -> o.startsWith("-Xmx")).reduce((a, b) -> b)
-                .orElse("the JVM's default");
-    }
-
-    /**
-     * A thread of {@code run} died of an OutOfMemoryError: the engine is killed (its state is unreliable) and
-     * a new one started. A cell running now ends with that reason; otherwise the run that owned the thread
-     * says so.
-     */
-    private void outOfMemory(Session s, Run run) {
-        if (!s.isAlive()) return;
-        Run current = outputs.current();
-        s.kill("The engine JVM ran out of memory in a thread of cell [" + run.executionCount + "]."
-                + " A JVM is not reliable after that, so it was restarted.");
-        if (current == null) {
-            outputs.print(run, true, "[conclab] The engine ran out of memory and was restarted: all variables are gone.\n");
-            s.close();
-            restartSession(s);
-        }
-    }
-
-    private static String human(Duration d) {
-        long s = d.toSeconds();
-        return s >= 60 && s % 60 == 0 ? (s / 60) + " min" : d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
+        sessions.replace(session);
+        return EndReports.engineEnded(why, cause, options);
     }
 
     // ------------------------------------------------------------------ interrupt, input, shutdown
 
     /** Stops the running cell, if any (control thread). */
-    @Override
-    public void interrupt() {
+    void interrupt() {
         Run run = outputs.current();
         if (run != null) stop(run, "interrupt");
     }
@@ -545,16 +389,18 @@ final class Kernel extends BaseKernel {
         }
     }
 
-    /** Asks the engine to stop {@code run}; kills the engine if the run has not ended {@link #KILL_AFTER} later. */
+    /**
+     * Asks the engine to stop {@code run}; kills the engine if the run has not ended {@link #KILL_AFTER} later
+     * and the engine is still running its code then (a magic's work in the kernel is left to end by itself).
+     */
     private void stop(Run run, String reason) {
         if (run.isDone()) return;
         if (run.stopReason == null) run.stopReason = reason;
-        CompletableFuture<Session> f = session;
-        Session s = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+        Session s = sessions.startedOrNull();
         if (s == null) return; // still starting: the cell will not run
         s.interrupt(run.id);
         timers.schedule(() -> {
-            if (!run.isDone() && s.isAlive()) {
+            if (!run.isDone() && run.inEngine && s.isAlive()) {
                 run.engineKilled = true;
                 s.kill("The cell did not stop within " + KILL_AFTER.toSeconds() + " s of the "
                         + (reason.equals("interrupt") ? "interrupt" : "time limit")
@@ -593,8 +439,8 @@ final class Kernel extends BaseKernel {
         reply(channel, message, "shutdown_reply", Messages.map("status", "ok", "restart", restart));
         connection.publish(message, "status", Messages.status("idle"));
         try {
-            CompletableFuture<Session> f = session;
-            if (f.isDone() && !f.isCompletedExceptionally()) f.join().close();
+            Session s = sessions.startedOrNull();
+            if (s != null) s.close();
         } catch (RuntimeException ignored) {
         }
         // ZeroMQ sends from its own I/O thread, and other threads still poll their sockets (closing those
@@ -604,127 +450,6 @@ final class Kernel extends BaseKernel {
         } catch (InterruptedException ignored) {
         }
         Runtime.getRuntime().halt(0);
-    }
-
-    // ------------------------------------------------------------------ completion, inspection, is_complete
-
-    private Map<String, Object> completeReply(CompleteRequest request) {
-        String code = request.getCode();
-        int cursor = Text.charIndex(code, request.getCursorPos());
-        ReplacementOptions options = complete(code, cursor);
-        List<String> matches = options == null ? List.of() : options.getReplacements();
-        int start = options == null ? cursor : options.getSourceStart();
-        int end = options == null ? cursor : options.getSourceEnd();
-        return Messages.map("status", "ok", "matches", matches,
-                "cursor_start", Text.codePointIndex(code, start), "cursor_end", Text.codePointIndex(code, end),
-                "metadata", Map.of());
-    }
-
-    @Override
-    public ReplacementOptions complete(String code, int at) {
-        String line = code.substring(code.lastIndexOf('\n', Math.max(0, at - 1)) + 1, at);
-        if (line.startsWith("%")) {
-            List<String> names = magics.names().stream().filter(n -> n.startsWith(line)).toList();
-            return new ReplacementOptions(names, at - line.length(), at);
-        }
-        Session s = readySession();
-        if (s == null) return null;
-        Text.Piece piece = Text.pieceAt(code, at, s.analysis());
-        int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions =
-                s.analysis().completionSuggestions(piece.text(), at - piece.start(), anchor);
-        List<String> matches = new ArrayList<>();
-        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(x -> matches.add(x.continuation()));
-        suggestions.stream().filter(x -> !x.matchesType()).forEach(x -> matches.add(x.continuation()));
-        return new ReplacementOptions(matches.stream().distinct().toList(), piece.start() + anchor[0], at);
-    }
-
-    private Map<String, Object> inspectReply(InspectRequest request) {
-        String code = request.getCode();
-        DisplayData data = inspect(code, Text.charIndex(code, request.getCursorPos()), request.getDetailLevel() > 0);
-        Map<String, Object> bundle = new LinkedHashMap<>();
-        if (data != null) {
-            bundle.put("text/plain", data.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
-        }
-        return Messages.map("status", "ok", "found", data != null, "data", bundle, "metadata", Map.of());
-    }
-
-    @Override
-    public DisplayData inspect(String code, int at, boolean extraDetail) {
-        Session s = readySession();
-        if (s == null) return null;
-        Text.Piece piece = Text.pieceAt(code, at, s.analysis());
-        int cursor = Math.min(piece.text().length(), at - piece.start());
-        // Documentation is looked up for the call or name the cursor is in or right after.
-        List<SourceCodeAnalysis.Documentation> docs = s.analysis().documentation(piece.text(), cursor, true);
-        if (docs.isEmpty()) {
-            int end = cursor;
-            while (end < piece.text().length() && Character.isJavaIdentifierPart(piece.text().charAt(end))) end++;
-            if (end < piece.text().length() && piece.text().charAt(end) == '(') end++;
-            docs = s.analysis().documentation(piece.text(), end, true);
-        }
-        if (docs.isEmpty()) return null;
-        StringBuilder text = new StringBuilder();
-        for (SourceCodeAnalysis.Documentation d : docs) {
-            text.append(d.signature()).append('\n');
-            if (d.javadoc() != null && !d.javadoc().isBlank()) text.append('\n').append(d.javadoc().strip()).append("\n\n");
-        }
-        return new DisplayData(text.toString().strip());
-    }
-
-    private Map<String, Object> isCompleteReply(IsCompleteRequest request) {
-        String verdict = isComplete(request.getCode());
-        return switch (verdict) {
-            case IS_COMPLETE_YES, IS_COMPLETE_BAD, IS_COMPLETE_MAYBE -> Messages.map("status", verdict);
-            default -> Messages.map("status", "incomplete", "indent", verdict);
-        };
-    }
-
-    @Override
-    public String isComplete(String code) {
-        Session s = readySession();
-        if (s == null) return IS_COMPLETE_MAYBE;
-        for (Magics.Part part : Magics.parse(code)) {
-            if (part instanceof Magics.Cell) return IS_COMPLETE_YES; // a cell magic takes the whole cell
-            if (!(part instanceof Magics.Code c)) continue;
-            String rest = c.code();
-            while (!rest.isBlank()) {
-                SourceCodeAnalysis.CompletionInfo info = s.analysis().analyzeCompletion(rest);
-                Completeness k = info.completeness();
-                if (k == Completeness.DEFINITELY_INCOMPLETE || k == Completeness.CONSIDERED_INCOMPLETE) return "    ";
-                if (k == Completeness.UNKNOWN) return IS_COMPLETE_BAD;
-                if (k == Completeness.EMPTY) break;
-                rest = info.remaining();
-            }
-        }
-        return IS_COMPLETE_YES;
-    }
-
-    /**
-     * The session for completion and inspection: waits a little for one that is starting (the first request
-     * often comes right after the kernel starts), but answers "nothing" rather than hang on a broken one.
-     */
-    private Session readySession() {
-        try {
-            Session s = session.get(10, TimeUnit.SECONDS);
-            return s.isAlive() ? s : null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            return null;
-        }
-    }
-
-    @Override
-    public Object evalRaw(String source) {
-        try {
-            Session.Result r = session().eval(source, runIds.incrementAndGet(), 0, 1, () -> false);
-            if (r.error() != null) throw new IllegalStateException(r.error().name() + ": " + r.error().value());
-            return r.value() == null ? null : r.value().get("text/plain");
-        } catch (IOException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
     }
 
     private static String version() {

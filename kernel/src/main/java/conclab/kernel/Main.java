@@ -54,7 +54,7 @@ public final class Main {
         // ephemeral port, which could otherwise be one of the ports Jupyter picked for us.
         connection.bind();
         Kernel kernel = new Kernel(options, connection); // starts the engine in the background
-        Thread.ofPlatform().name("conclab-control").start(() -> connection.control.serve(m -> kernel.handle(m, connection.control)));
+        Thread.ofPlatform().name("conclab-control").start(() -> connection.control.serve(kernel::handleControl));
         kernel.serveShell();
     }
 }

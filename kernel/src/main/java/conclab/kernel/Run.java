@@ -31,6 +31,12 @@ final class Run {
     volatile java.time.Duration cellLimit;
     /** Set when the engine had to be killed to stop this run. */
     volatile boolean engineKilled;
+    /**
+     * Whether the engine is running code for this run now; the shell thread sets it around each evaluation.
+     * A stop kills the engine only then: a magic's own work (a check) runs in the kernel, and killing the
+     * engine would not stop it, only lose the learner's variables.
+     */
+    volatile boolean inEngine;
 
     private final List<String> pending = new ArrayList<>();
     /** Payloads of the reply ({@code page} from {@code %help}); written and read on the shell thread only. */

@@ -41,8 +41,8 @@ final class ThreadMagics {
                 }
             }
             case "notice on", "notice off" -> {
-                kernel.threadNotice(args.get(1).equals("on"));
-                ctx.print("A cell that ends while its threads still run " + (kernel.threadNotice() ? "says so." : "no longer says so.") + "\n");
+                kernel.sessions().threadNotice(args.get(1).equals("on"));
+                ctx.print("A cell that ends while its threads still run " + (kernel.sessions().threadNotice() ? "says so." : "no longer says so.") + "\n");
             }
             default -> throw new MagicError("%threads " + String.join(" ", args) + ": unknown",
                     "Write %threads (list them), %threads stop (stop them), or %threads notice on|off.");

@@ -29,7 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Cell {
     private static final InheritableThreadLocal<Cell> CURRENT = new InheritableThreadLocal<>();
 
-    /** The kernel's id for this cell; never {@link EngineWire#NO_CELL}. */
+    /**
+     * The kernel's id for this cell. A cell of the learner's is never {@link EngineWire#NO_CELL}; the code every
+     * session starts with (imports, plug-ins' code, {@code CONCLAB_STARTUP}) runs as that id, so threads it starts
+     * belong to no cell and their output is routed as ownerless output is.
+     */
     public final long id;
 
     /** Set once, by an interrupt; read by the stop checks. */

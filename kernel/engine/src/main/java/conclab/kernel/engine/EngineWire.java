@@ -19,7 +19,9 @@ import java.util.Map;
  *
  * <p>A frame is {@code int length, byte type, payload}; the payload is written with {@link Writer} and read
  * with {@link Reader}, field by field, in the order the constant's comment gives. Strings are UTF-8 with an
- * {@code int} length, {@code -1} for null. One writer thread per direction, so frames never interleave.
+ * {@code int} length, {@code -1} for null. Frames never interleave: engine to kernel, one thread writes
+ * ({@code conclab-outbox}); kernel to engine, several kernel threads write, one frame at a time under the
+ * lock of {@code EngineProcess.toEngine}.
  */
 public final class EngineWire {
     private EngineWire() {}
