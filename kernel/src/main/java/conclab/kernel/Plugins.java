@@ -48,8 +48,7 @@ final class Plugins {
                 all.add(paths(Options.expand(folder.resolve("*.jar").toString())));
             }
         } catch (IOException e) {
-            // reported by load as a plug-in folder it could not read
-            return List.of(List.of(dir));
+            return List.of(List.of());  // load reports an empty class path as a folder it could not read
         }
         return all;
     }
@@ -63,7 +62,12 @@ final class Plugins {
         List<String> names = new ArrayList<>(), code = new ArrayList<>(), problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (List<Path> classpath : classpaths) {
-            String where = classpath.isEmpty() ? "(an empty plug-in folder)" : classpath.getFirst().getParent().toString();
+            if (classpath.isEmpty()) {
+                problems.add("[conclab] a plug-in folder in " + Layout.here().plugins() + " could not be read, or holds no"
+                        + " jar: its magics are missing. Reinstall the kernel (./conclab lab).");
+                continue;
+            }
+            String where = classpath.getFirst().getParent().toString();
             ClassLoader loader;
             try {
                 loader = loader(classpath);
@@ -72,7 +76,12 @@ final class Plugins {
                 continue;
             }
             try {
-                for (ServiceLoader.Provider<KernelPlugin> provider : providers(loader)) {
+                List<ServiceLoader.Provider<KernelPlugin>> found = providers(loader);
+                if (found.isEmpty()) {
+                    problems.add("[conclab] plug-in " + where + ": no jar there names a " + KernelPlugin.class.getName()
+                            + " in META-INF/services/" + KernelPlugin.class.getName() + ", so nothing was loaded from it.");
+                }
+                for (ServiceLoader.Provider<KernelPlugin> provider : found) {
                     String name = provider.type().getName();
                     if (!seen.add(name)) continue;  // the same plug-in in two folders: the first one counts
                     KernelPlugin plugin = provider.get();

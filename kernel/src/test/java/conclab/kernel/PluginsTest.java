@@ -95,6 +95,19 @@ class PluginsTest {
     }
 
     @Test
+    void aFolderWithoutAPluginOrWithoutJarsIsReported() throws Exception {
+        Path jar = dir.resolve("plain/plain.jar");
+        Files.createDirectories(jar.getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("README.txt"));   // a jar, but no services file
+        }
+        Plugins.Loaded loaded = Plugins.load(List.of(List.of(jar), List.of()), new MagicTable());
+        assertEquals(2, loaded.problems().size(), loaded.problems().toString());
+        assertTrue(loaded.problems().get(0).contains("no jar there names a conclab.kernel.api.KernelPlugin"), loaded.problems().get(0));
+        assertTrue(loaded.problems().get(1).contains("could not be read, or holds no jar"), loaded.problems().get(1));
+    }
+
+    @Test
     void aMagicThatThrowsBecomesTheCellsErrorWithAHint() {
         MagicTable table = new MagicTable();
         table.addLine("bug", "%bug", (ctx, args) -> { throw new IllegalStateException("oops"); });
