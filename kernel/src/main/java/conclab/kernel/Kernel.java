@@ -70,13 +70,19 @@ final class Kernel {
 
     Kernel(Options options, Connection connection) {
         this.connection = connection;
-        this.outputs = new Outputs(connection);
+        this.outputs = new Outputs(connection, new Outputs.Handlers() {
+            public String readInput(Run run, int request, String prompt) {
+                return Kernel.this.readInput(run, request, prompt);
+            }
+
+            public EngineWire.MagicReply runMagic(Run run, String line) {
+                return magicFromCode(run, line);
+            }
+        });
         BuiltinMagics.register(this, magics);
         Plugins.Loaded plugins = Plugins.load(Plugins.classpaths(), magics);
         pluginProblems.addAll(plugins.problems());
         this.options = options.withPluginCode(plugins.startupCode());
-        outputs.setInputHandler(this::readInput);
-        outputs.setMagicHandler(this::magicFromCode);
         this.sessions = new Sessions(this.options, outputs);  // starts the engine in the background
         this.assist = new CodeAssist(sessions::ready, magics);
     }

@@ -4,8 +4,6 @@ import conclab.kernel.engine.EngineWire;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,60 +19,72 @@ import org.slf4j.LoggerFactory;
  * every {@link #TICK_MILLIS} ms, or at once before a display and at the end of a run, so that a flood of
  * lines becomes a few large messages and order is kept.
  */
-final class Outputs implements EngineProcess.Listener {
+final class Outputs {
     private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
     static final long TICK_MILLIS = 25;
 
     private final Connection connection;
     private final Map<Long, Run> runs = new ConcurrentHashMap<>();
     private volatile Run current, latest;
-    /** Turns a thread's death into an error report; set by the kernel (it knows the snippets). */
-    private volatile Function<List<EngineWire.Failure>, List<String>> traceFormatter = chain -> List.of(chain.toString());
-    /** Called when a thread of a run died of an OutOfMemoryError; set by the kernel. */
-    private volatile java.util.function.Consumer<Run> outOfMemory = run -> { };
-    /** Answers input requests; set by the kernel. */
-    private volatile InputHandler inputHandler = (run, request, prompt) -> null;
-    /** Sends an input reply to the current engine; set by the kernel whenever an engine starts. */
-    private volatile BiConsumer<Integer, String> replyToEngine = (request, line) -> { };
+    /** The kernel's side of input and magic requests; final, given at construction. */
+    private final Handlers handlers;
 
-    /** Runs a line magic that notebook code asked for, for its run (null: no cell); set by the kernel. */
-    private volatile java.util.function.BiFunction<Run, String, EngineWire.MagicReply> magicHandler =
-            (run, line) -> new EngineWire.MagicReply(null, "no magics yet");
-    /** Sends what a magic gave to the current engine; set by the kernel whenever an engine starts. */
-    private volatile BiConsumer<Integer, EngineWire.MagicReply> magicReplies = (request, reply) -> { };
+    /** What the kernel does for requests from notebook code. Both may block; each runs on a thread of its own. */
+    interface Handlers {
+        /** Returns the learner's line for an input request of {@code run}, or null for end of input. */
+        String readInput(Run run, int request, String prompt);
 
-    interface InputHandler {
-        /** Returns the learner's line, or null for end of input. May block. */
-        String read(Run run, int request, String prompt);
+        /** Runs the line magic that code of {@code run} asked for ({@code run} is null if no cell has run yet). */
+        EngineWire.MagicReply runMagic(Run run, String line);
     }
 
-    Outputs(Connection connection) {
+    /**
+     * What events need of the session whose engine sent them: where the replies go, how a dying thread's
+     * stack is told in cells, what an OutOfMemoryError does. One per engine (see {@link #forEngine}), so an
+     * event is never answered by, or formatted with, another engine's session.
+     */
+    interface EngineSide {
+        void inputReply(int request, String line);
+
+        void magicReply(int request, EngineWire.MagicReply reply);
+
+        List<String> formatTrace(List<EngineWire.Failure> chain);
+
+        void outOfMemory(Run run);
+    }
+
+    Outputs(Connection connection, Handlers handlers) {
         this.connection = connection;
+        this.handlers = handlers;
         Thread.ofPlatform().name("conclab-publisher").daemon().start(this::publishLoop);
     }
 
-    void setTraceFormatter(Function<List<EngineWire.Failure>, List<String>> formatter) {
-        this.traceFormatter = formatter;
-    }
+    /**
+     * The listener for one engine's events: output, displays and clears go to the runs as for any engine;
+     * thread errors, input and magic requests are answered through {@code side}, that engine's session.
+     */
+    EngineProcess.Listener forEngine(EngineSide side) {
+        return new EngineProcess.Listener() {
+            public void output(long cell, byte stream, String text) { Outputs.this.output(cell, stream, text); }
 
-    void setOutOfMemoryHandler(java.util.function.Consumer<Run> handler) {
-        this.outOfMemory = handler;
-    }
+            public void display(long cell, String id, boolean update, Map<String, String> bundle) {
+                Outputs.this.display(cell, id, update, bundle);
+            }
 
-    void setInputHandler(InputHandler handler) {
-        this.inputHandler = handler;
-    }
+            public void clearOutput(long cell, boolean wait) { Outputs.this.clearOutput(cell, wait); }
 
-    void setMagicHandler(java.util.function.BiFunction<Run, String, EngineWire.MagicReply> handler) {
-        this.magicHandler = handler;
-    }
+            public void inputRequest(long cell, int request, String prompt) { Outputs.this.inputRequest(side, cell, request, prompt); }
 
-    void setMagicReplies(BiConsumer<Integer, EngineWire.MagicReply> replies) {
-        this.magicReplies = replies;
-    }
+            public void magicRequest(long cell, int request, String line) { Outputs.this.magicRequest(side, cell, request, line); }
 
-    void setInputReplies(BiConsumer<Integer, String> replyToEngine) {
-        this.replyToEngine = replyToEngine;
+            public void threadError(long cell, String thread, List<EngineWire.Failure> chain) {
+                Outputs.this.threadError(side, cell, thread, chain);
+            }
+
+            public void processOutput(byte stream, String text) { Outputs.this.processOutput(stream, text); }
+
+            public String describeCell(long cell) { return Outputs.this.describeCell(cell); }
+        };
     }
 
     /** The run is executing from now on. */
@@ -118,10 +128,9 @@ final class Outputs implements EngineProcess.Listener {
         return run != null ? run : latest;
     }
 
-    // ---------------------------------------------------------------- EngineProcess.Listener
+    // ---------------------------------------------------------------- engine events (see forEngine)
 
-    @Override
-    public void output(long cell, byte stream, String text) {
+    void output(long cell, byte stream, String text) {
         Run run = route(cell);
         if (run == null) {
             LOG.info("engine output with no cell to show it in: {}", text.strip());
@@ -130,19 +139,16 @@ final class Outputs implements EngineProcess.Listener {
         run.append(stream == EngineWire.STDERR ? "stderr" : "stdout", text);
     }
 
-    @Override
-    public String describeCell(long cell) {
+    String describeCell(long cell) {
         Run run = cell == EngineWire.NO_CELL ? null : runs.get(cell);
         return run == null ? "" : " (cell [" + run.executionCount + "])";
     }
 
-    @Override
-    public void processOutput(byte stream, String text) {
+    void processOutput(byte stream, String text) {
         output(EngineWire.NO_CELL, stream, text);
     }
 
-    @Override
-    public void display(long cell, String displayId, boolean update, Map<String, String> bundle) {
+    void display(long cell, String displayId, boolean update, Map<String, String> bundle) {
         Run run = route(cell);
         if (run == null || run.silent) return;
         synchronized (run) {
@@ -152,8 +158,7 @@ final class Outputs implements EngineProcess.Listener {
         }
     }
 
-    @Override
-    public void clearOutput(long cell, boolean wait) {
+    void clearOutput(long cell, boolean wait) {
         Run run = route(cell);
         if (run == null || run.silent) return;
         synchronized (run) {
@@ -162,42 +167,39 @@ final class Outputs implements EngineProcess.Listener {
         }
     }
 
-    @Override
-    public void threadError(long cell, String thread, List<EngineWire.Failure> chain) {
+    private void threadError(EngineSide side, long cell, String thread, List<EngineWire.Failure> chain) {
         Run run = route(cell);
         if (run == null) return;
         StringBuilder text = new StringBuilder("Exception in thread \"").append(thread).append("\" ");
-        List<String> lines = traceFormatter.apply(chain);
+        List<String> lines = side.formatTrace(chain);
         for (String line : lines) text.append(line).append('\n');
         run.append("stderr", text.toString());
-        if (chain.getFirst().className().equals("java.lang.OutOfMemoryError")) outOfMemory.accept(run);
+        if (chain.getFirst().className().equals("java.lang.OutOfMemoryError")) side.outOfMemory(run);
     }
 
-    @Override
-    public void inputRequest(long cell, int request, String prompt) {
+    private void inputRequest(EngineSide side, long cell, int request, String prompt) {
         Run run = route(cell);
         Thread.ofPlatform().name("conclab-input-" + request).daemon().start(() -> {
             String line = null;
             try {
-                line = inputHandler.read(run, request, prompt);
+                line = handlers.readInput(run, request, prompt);
             } finally {
-                replyToEngine.accept(request, line);
+                side.inputReply(request, line);
             }
         });
     }
 
     /** Runs the magic on a thread of its own, so that the engine's events go on flowing while it runs. */
-    @Override
-    public void magicRequest(long cell, int request, String line) {
+    private void magicRequest(EngineSide side, long cell, int request, String line) {
         Run run = route(cell);
         Thread.ofPlatform().name("conclab-magic-" + request).daemon().start(() -> {
             EngineWire.MagicReply reply = new EngineWire.MagicReply(null, "%" + line + " failed in the kernel (see its log)");
             try {
-                reply = magicHandler.apply(run, line);
+                reply = handlers.runMagic(run, line);
             } catch (RuntimeException e) {
                 LOG.warn("magic {} failed", line, e);
             } finally {
-                magicReplies.accept(request, reply);
+                side.magicReply(request, reply);
             }
         });
     }

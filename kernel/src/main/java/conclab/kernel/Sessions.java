@@ -55,11 +55,9 @@ final class Sessions {
     private void start() {
         current = CompletableFuture.supplyAsync(() -> {
             try {
-                Session s = Session.start(options, outputs, () -> threadNotice);
-                outputs.setInputReplies(s.engine()::inputReply);
-                outputs.setMagicReplies(s.engine()::magicReply);
-                outputs.setTraceFormatter(s::threadTrace);
-                outputs.setOutOfMemoryHandler(run -> outOfMemory(s, run));
+                SessionSide side = new SessionSide();
+                Session s = Session.start(options, outputs.forEngine(side), () -> threadNotice);
+                side.session = s;
                 for (String path : extraClasspath) s.addToClasspath(path);
                 return s;
             } catch (IOException e) {
@@ -145,6 +143,41 @@ final class Sessions {
             outputs.print(run, true, "[conclab] The engine ran out of memory and was restarted: all variables are gone.\n");
             s.close();
             replace(s);
+        }
+    }
+
+    /**
+     * One engine's side of its events ({@link Outputs.EngineSide}): its session. {@code session} is written once,
+     * by {@code conclab-session-start} when {@link Session#start} returns, and read by that engine's
+     * {@code conclab-events} thread and the request threads it starts. An event that comes before (from code
+     * the session starts with) gets a plain stack trace, and a request then gets no reply: its engine is not
+     * running cells yet.
+     */
+    private final class SessionSide implements Outputs.EngineSide {
+        volatile Session session;
+
+        @Override
+        public void inputReply(int request, String line) {
+            Session s = session;
+            if (s != null) s.engine().inputReply(request, line);
+        }
+
+        @Override
+        public void magicReply(int request, conclab.kernel.engine.EngineWire.MagicReply reply) {
+            Session s = session;
+            if (s != null) s.engine().magicReply(request, reply);
+        }
+
+        @Override
+        public List<String> formatTrace(List<conclab.kernel.engine.EngineWire.Failure> chain) {
+            Session s = session;
+            return s != null ? s.threadTrace(chain) : List.of(chain.toString());
+        }
+
+        @Override
+        public void outOfMemory(Run run) {
+            Session s = session;
+            if (s != null) Sessions.this.outOfMemory(s, run);
         }
     }
 
