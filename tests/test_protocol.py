@@ -327,6 +327,14 @@ def test_code_can_ask_for_a_line_magic_and_gets_its_value_or_a_clear_error(share
     assert r.value == "2", "the kernel goes on after refusing"
 
 
+def test_notebook_code_sees_the_check_method_but_not_the_grader(shared):
+    """The plug-in puts one small jar on the engine's class path: the grader jar, with the hidden tests, stays off it."""
+    r = shared.execute('Class.forName("conclab.grader.cells.NotebookChecks").getSimpleName()')
+    assert r.value == '"NotebookChecks"', r.error_text()
+    r = shared.execute('Class.forName("conclab.grader.Catalog")')
+    assert r.status == "error" and "ClassNotFoundException" in r.error_text()
+
+
 def test_the_kernel_jar_carries_no_grader():
     """The kernel builds and installs without the grader: its jar has no grader class, its code imports none."""
     import zipfile

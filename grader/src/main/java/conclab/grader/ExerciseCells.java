@@ -29,14 +29,10 @@ import java.util.function.Supplier;
  * this plug-in's folder (the grader jar and its libraries), given at registration.
  */
 public final class ExerciseCells implements KernelPlugin {
-    /** Declared in every session, so that Java code can check: {@code int points = check("safe-counter");}. */
-    static final String CHECK_METHOD = """
-            /** Checks exercise NAME like a %check NAME cell: shows the feedback, returns the points. */
-            int check(String name) {
-                String points = magic("check " + name);
-                return points == null ? 0 : Integer.parseInt(points.strip());
-            }
-            """;
+    /** The jar that holds {@link conclab.grader.cells.NotebookChecks} alone, in this plug-in's folder. */
+    static final String CELLS_JAR = "conclab-grader-cells.jar";
+    /** Imported into every session, so that Java code can check: {@code int points = check("safe-counter");}. */
+    static final String CHECK_IMPORT = "import static conclab.grader.cells.NotebookChecks.check;";
 
     /** A solution cell's code and the cell line it starts on. */
     record Solution(String code, int firstLine) {}
@@ -60,7 +56,12 @@ public final class ExerciseCells implements KernelPlugin {
                 + " (check(\"NAME\") does the same from Java)", this::check);
         registry.cellMagic("check", "%%check NAME: check the code of this cell as a solution of NAME, without running or keeping it",
                 this::checkCell);
-        registry.startupCode(CHECK_METHOD);
+        // check("NAME") for Java code: a static import of a class compiled with the grader and packed in a jar of
+        // its own, so that the engine's class path gets it without the rest of the grader (the hidden tests).
+        Path cells = registry.classpath().stream().filter(p -> p.getFileName().toString().equals(CELLS_JAR)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(CELLS_JAR + " is missing from " + registry.classpath()));
+        registry.engineJar(cells);
+        registry.startupCode(CHECK_IMPORT);
     }
 
     /** {@code %%solution NAME}: keeps the code, then runs it like any cell. */

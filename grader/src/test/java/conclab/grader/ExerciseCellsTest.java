@@ -31,17 +31,35 @@ class ExerciseCellsTest {
     }
 
     @Test
-    void itRegistersTheFourExerciseMagicsAndTheCheckMethod() {
+    void itRegistersTheFourExerciseMagicsAndImportsCheckFromItsOwnSmallJar(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path cells = java.nio.file.Files.createFile(dir.resolve(ExerciseCells.CELLS_JAR));
+        Path grader = java.nio.file.Files.createFile(dir.resolve("conclab-grader.jar"));
         List<String> names = new ArrayList<>(), code = new ArrayList<>();
-        new ExerciseCells().register(new Registry() {
+        List<Path> engineJars = new ArrayList<>();
+        Registry registry = new Registry() {
             public void lineMagic(String name, String usage, LineMagic magic) { names.add("%" + name); }
             public void cellMagic(String name, String usage, CellMagic magic) { names.add("%%" + name); }
             public void startupCode(String java) { code.add(java); }
-            public List<Path> classpath() { return List.of(); }
-        });
+            public void engineJar(Path jar) { engineJars.add(jar); }
+            public List<Path> classpath() { return List.of(grader, cells); }
+        };
+        new ExerciseCells().register(registry);
         assertEquals(List.of("%%solution", "%%answer", "%check", "%%check"), names);
-        assertEquals(List.of(ExerciseCells.CHECK_METHOD), code);
-        assertTrue(code.getFirst().contains("int check(String name)") && code.getFirst().contains("magic(\"check \" + name)"));
+        assertEquals(List.of(cells), engineJars, "only the small jar goes on the engine's class path, never the grader's");
+        assertEquals(List.of("import static conclab.grader.cells.NotebookChecks.check;"), code);
+    }
+
+    @Test
+    void withoutItsCellsJarThePluginSaysWhatIsMissing() {
+        Registry registry = new Registry() {
+            public void lineMagic(String name, String usage, LineMagic magic) {}
+            public void cellMagic(String name, String usage, CellMagic magic) {}
+            public void startupCode(String java) {}
+            public void engineJar(Path jar) {}
+            public List<Path> classpath() { return List.of(Path.of("/nowhere/conclab-grader.jar")); }
+        };
+        var e = assertThrows(IllegalStateException.class, () -> new ExerciseCells().register(registry));
+        assertTrue(e.getMessage().contains(ExerciseCells.CELLS_JAR + " is missing"), e.getMessage());
     }
 
     @Test

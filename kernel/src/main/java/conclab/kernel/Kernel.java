@@ -82,7 +82,7 @@ final class Kernel {
         BuiltinMagics.register(this, magics);
         Plugins.Loaded plugins = Plugins.load(Plugins.classpaths(), magics);
         pluginProblems.addAll(plugins.problems());
-        this.options = options.withPluginCode(plugins.startupCode());
+        this.options = options.withPlugins(plugins.engineJars(), plugins.startupCode());
         this.sessions = new Sessions(this.options, outputs);  // starts the engine in the background
         this.assist = new CodeAssist(sessions::ready, magics);
     }

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 record Options(Path java, List<String> engineJvmOptions, List<String> compilerOptions, List<String> classpath,
                Duration timeout, String startup, long outputLimit, String engineClasspath, List<String> problems,
-               List<String> pluginCode) {
+               List<String> pluginJars, List<String> pluginCode) {
 
     static final String DEFAULT_JVM_OPTS = "-Xmx2g --enable-preview --add-exports java.base/jdk.internal.vm=ALL-UNNAMED"
             + " --enable-native-access=ALL-UNNAMED";
@@ -100,13 +100,16 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
             engineCp = "";
         }
         return new Options(java, jvm, javac, classpath, timeout, env.getOrDefault("CONCLAB_STARTUP", ""), limit,
-                engineCp, problems, List.of());
+                engineCp, problems, List.of(), List.of());
     }
 
-    /** These options with the plug-ins' startup code, which every session runs before {@code startup}. */
-    Options withPluginCode(List<String> code) {
+    /**
+     * These options with the plug-ins' jars, which every session puts on its class path, and their startup code,
+     * which it runs before {@code startup}.
+     */
+    Options withPlugins(List<String> jars, List<String> code) {
         return new Options(java, engineJvmOptions, compilerOptions, classpath, timeout, startup, outputLimit,
-                engineClasspath, problems, List.copyOf(code));
+                engineClasspath, problems, List.copyOf(jars), List.copyOf(code));
     }
 
     /**

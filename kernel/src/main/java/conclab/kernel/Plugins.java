@@ -33,8 +33,11 @@ import java.util.stream.Stream;
 final class Plugins {
     private Plugins() {}
 
-    /** What loading found: the plug-ins by class name, their startup code in order, and what went wrong. */
-    record Loaded(List<String> plugins, List<String> startupCode, List<String> problems) {}
+    /**
+     * What loading found: the plug-ins by class name, the jars they put on every session's class path, their
+     * startup code in order, and what went wrong.
+     */
+    record Loaded(List<String> plugins, List<String> engineJars, List<String> startupCode, List<String> problems) {}
 
     /** The plug-ins' class paths: {@code conclab.plugins} if set, else one per folder of {@code plugins/}. */
     static List<List<Path>> classpaths() {
@@ -59,7 +62,7 @@ final class Plugins {
 
     /** Loads the plug-ins of {@code classpaths} into {@code table}. */
     static Loaded load(List<List<Path>> classpaths, MagicTable table) {
-        List<String> names = new ArrayList<>(), code = new ArrayList<>(), problems = new ArrayList<>();
+        List<String> names = new ArrayList<>(), jars = new ArrayList<>(), code = new ArrayList<>(), problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (List<Path> classpath : classpaths) {
             if (classpath.isEmpty()) {
@@ -93,6 +96,7 @@ final class Plugins {
                         continue;
                     }
                     staged.addTo(table, name, problems);
+                    jars.addAll(staged.engineJars);
                     code.addAll(staged.code);
                     names.add(name);
                 }
@@ -101,7 +105,7 @@ final class Plugins {
                         + "; reinstall it (./conclab lab reinstalls the course's).");
             }
         }
-        return new Loaded(List.copyOf(names), List.copyOf(code), List.copyOf(problems));
+        return new Loaded(List.copyOf(names), List.copyOf(jars), List.copyOf(code), List.copyOf(problems));
     }
 
     /**
@@ -127,6 +131,7 @@ final class Plugins {
         private final List<Path> classpath;
         private final List<Entry> entries = new ArrayList<>();
         final List<String> code = new ArrayList<>();
+        final List<String> engineJars = new ArrayList<>();
         /** Checks names as they are registered, so that register itself sees a malformed or repeated one. */
         private final MagicTable names = new MagicTable();
 
@@ -149,6 +154,12 @@ final class Plugins {
         @Override
         public void startupCode(String java) {
             code.add(java);
+        }
+
+        @Override
+        public void engineJar(Path jar) {
+            if (!Files.isRegularFile(jar)) throw new IllegalArgumentException("engineJar: there is no file " + jar);
+            engineJars.add(jar.toString());
         }
 
         @Override

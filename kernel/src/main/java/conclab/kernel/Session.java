@@ -106,6 +106,7 @@ final class Session implements AutoCloseable {
         }
         jshell.addToClasspath(options.engineClasspath());
         for (String path : options.classpath()) jshell.addToClasspath(path);
+        for (String jar : options.pluginJars()) jshell.addToClasspath(jar);
         for (String line : Options.IMPORTS.strip().split("\n")) {
             for (SnippetEvent e : jshell.eval(line)) {
                 if (e.status() == Snippet.Status.REJECTED) {

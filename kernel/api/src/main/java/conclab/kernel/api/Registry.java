@@ -27,6 +27,14 @@ public interface Registry {
      */
     void startupCode(String java);
 
+    /**
+     * Puts {@code jar} on the class path of every session (its compiler and its engine), before the startup
+     * code runs: classes that notebook code calls, imported by {@link #startupCode} ({@code import static ...}),
+     * compiled once with the plug-in instead of as startup code in every session. Notebook code sees
+     * every class in it: keep it small, and never put there what a learner must not read (tests, answers).
+     */
+    void engineJar(java.nio.file.Path jar);
+
     /** The jars of this plug-in's folder (the plug-in's classpath), for JVMs the plug-in starts. */
     List<Path> classpath();
 }
