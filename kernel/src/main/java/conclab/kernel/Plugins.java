@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 /**
  * Loads the kernel's plug-ins ({@link KernelPlugin}): each folder of {@code plugins/} beside the kernel's jar
  * is one class path, loaded by a class loader of its own whose parent is the kernel's, and searched with
- * {@link ServiceLoader}. Tests name one plug-in's class path with the system property
- * {@code conclab.plugins} (jars and globs, separated as on a class path) instead.
+ * {@link ServiceLoader}. A kernel run from class folders, which has no {@code plugins/} beside it, can be given
+ * one plug-in's class path with the system property {@code conclab.plugins} (jars and globs, separated as on a
+ * class path) instead; none of the tests does.
  *
  * <p>A plug-in registers into a staging {@link Registry}; what it registered is added to the
  * {@link MagicTable} only if {@code register} returned normally. Whatever goes wrong (a jar that cannot be
