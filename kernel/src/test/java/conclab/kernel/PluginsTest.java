@@ -81,12 +81,7 @@ class PluginsTest {
 
     @Test
     void aServicesFileNamingNoClassIsReportedNotThrown() throws Exception {
-        Path jar = dir.resolve("ghost/ghost.jar");
-        Files.createDirectories(jar.getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("META-INF/services/conclab.kernel.api.KernelPlugin"));
-            out.write("ghost.NotThere\n".getBytes(StandardCharsets.UTF_8));
-        }
+        Path jar = jarWith(dir.resolve("ghost/ghost.jar"), "META-INF/services/conclab.kernel.api.KernelPlugin", "ghost.NotThere\n");
         MagicTable table = new MagicTable();
         Plugins.Loaded loaded = Plugins.load(List.of(List.of(jar)), table);
         assertEquals(List.of(), loaded.plugins());
@@ -96,11 +91,7 @@ class PluginsTest {
 
     @Test
     void aFolderWithoutAPluginOrWithoutJarsIsReported() throws Exception {
-        Path jar = dir.resolve("plain/plain.jar");
-        Files.createDirectories(jar.getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("README.txt"));   // a jar, but no services file
-        }
+        Path jar = jarWith(dir.resolve("plain/plain.jar"), "README.txt", "");   // a jar, but no services file
         Plugins.Loaded loaded = Plugins.load(List.of(List.of(jar), List.of()), new MagicTable());
         assertEquals(2, loaded.problems().size(), loaded.problems().toString());
         assertTrue(loaded.problems().get(0).contains("no jar there names a conclab.kernel.api.KernelPlugin"), loaded.problems().get(0));
@@ -135,6 +126,16 @@ class PluginsTest {
         CellContext ctx = new CellContext(new Run(1, 1, null, true, false), null, null);
         var e = assertThrows(conclab.kernel.api.MagicError.class, () -> ctx.eval("1+1", 1));
         assertTrue(e.getMessage().contains("cannot be asked for by running code"), e.getMessage());
+    }
+
+    /** Writes {@code jar} holding one entry, {@code name}, with {@code content}; returns it. */
+    private static Path jarWith(Path jar, String name, String content) throws IOException {
+        Files.createDirectories(jar.getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(name));
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        return jar;
     }
 
     /** Compiles class {@code pkg.name} (implementing KernelPlugin with {@code body}) into its own folder's jar. */
