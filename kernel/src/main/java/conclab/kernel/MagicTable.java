@@ -38,8 +38,7 @@ final class MagicTable {
      * {@link CellContext#eval}, which refuses when code asked.
      */
     void addLine(String name, String usage, LineMagic magic) {
-        check(name, lines.containsKey(name), "%");
-        lines.put(name, new Line(usage, magic, true));
+        putLine(name, new Line(usage, magic, true));
     }
 
     /**
@@ -47,8 +46,12 @@ final class MagicTable {
      * (threads, class path, statistics), which is busy while code runs, so running code cannot ask for it.
      */
     void addCellOnlyLine(String name, String usage, LineMagic magic) {
+        putLine(name, new Line(usage, magic, false));
+    }
+
+    private void putLine(String name, Line line) {
         check(name, lines.containsKey(name), "%");
-        lines.put(name, new Line(usage, magic, false));
+        lines.put(name, line);
     }
 
     /** Adds {@code %%name}; throws IllegalArgumentException if the name is taken or malformed. */
