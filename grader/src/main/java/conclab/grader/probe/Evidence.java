@@ -41,9 +41,23 @@ public final class Evidence {
         return Arrays.stream(stack).filter(Evidence::isLearners).findFirst().map(Evidence::where).orElse(null);
     }
 
+    /**
+     * How many links of a cause chain are followed. A learner's exceptions can form a cycle ({@code a} caused by
+     * {@code b} caused by {@code a}: {@code initCause} refuses only a throwable as its own cause), and a walk
+     * without a bound would never end.
+     */
+    static final int MAX_CAUSES = 32;
+
+    /** {@code t} and its causes, at most {@link #MAX_CAUSES} of them, outermost first. */
+    public static java.util.List<Throwable> chain(Throwable t) {
+        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable c = t; c != null && chain.size() < MAX_CAUSES; c = c.getCause()) chain.add(c);
+        return chain;
+    }
+
     /** Whether {@code t}, or a cause, is the release stub's "exercise not done yet". */
     public static boolean notDone(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c : chain(t)) {
             if (c instanceof UnsupportedOperationException && c.getMessage() != null
                     && c.getMessage().contains(NOT_DONE)) return true;
         }
@@ -64,9 +78,10 @@ public final class Evidence {
     /** "your code threw java.lang.IllegalStateException: full, at BoundedBuffer.put (line 9 ...)". */
     public static String thrown(Throwable t) {
         String what = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        String at = where(t.getStackTrace());
-        if (at == null) {
-            for (Throwable c = t.getCause(); c != null && at == null; c = c.getCause()) at = where(c.getStackTrace());
+        String at = null;
+        for (Throwable c : chain(t)) {
+            at = where(c.getStackTrace());
+            if (at != null) break;
         }
         return (at == null ? "this was thrown: " : "your code threw ") + what + (at == null ? "" : ", at " + at);
     }

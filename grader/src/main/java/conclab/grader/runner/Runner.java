@@ -44,7 +44,7 @@ public final class Runner {
     private final OutputStream results;
     private volatile boolean ended;
 
-    private Runner(OutputStream results) {
+    Runner(OutputStream results) {
         this.results = results;
     }
 
@@ -70,19 +70,24 @@ public final class Runner {
     }
 
     private void run(String[] classes) {
-        int timeout = Integer.getInteger("conclab.grader.testTimeout", 10);
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(Arrays.stream(classes).map(DiscoverySelectors::selectClass).toList())
-                .configurationParameter("junit.jupiter.execution.timeout.default", timeout + " s")
-                .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
-                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
-                .build();
         Launcher launcher = LauncherFactory.create();
-        TestPlan plan = launcher.discover(request);
+        TestPlan plan = launcher.discover(request(classes, Integer.getInteger("conclab.grader.testTimeout", 10)));
         for (TestIdentifier root : plan.getRoots()) {
             for (TestIdentifier t : plan.getDescendants(root)) property(t).ifPresent(id -> write("PLAN", id));
         }
         launcher.execute(plan, new Listener(plan));
+    }
+
+    /** The classes' tests, one at a time, in the order given, each stopped after {@code timeout} seconds. */
+    static LauncherDiscoveryRequest request(String[] classes, int timeout) {
+        return LauncherDiscoveryRequestBuilder.request()
+                .selectors(Arrays.stream(classes).map(DiscoverySelectors::selectClass).toList())
+                .configurationParameter("junit.jupiter.execution.timeout.default", timeout + " s")
+                .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                .configurationParameter("junit.jupiter.testclass.order.default", GivenOrder.class.getName())
+                .configurationParameter(GivenOrder.PARAMETER, String.join(",", classes))
+                .build();
     }
 
     /** Records the property of each test as it starts and ends; a failing class fails all its tests. */
@@ -117,15 +122,27 @@ public final class Runner {
         }
     }
 
-    private void done(String id, TestExecutionResult result) {
+    /**
+     * Records a test's end. It never throws: JUnit logs and drops what a listener throws, and the property would
+     * then read "its test gave no result". Describing the learner's throwable runs the learner's code (its
+     * {@code getMessage}, say), which may throw; the test then fails with what can still be said.
+     */
+    void done(String id, TestExecutionResult result) {
         Throwable t = result.getThrowable().orElse(null);
         if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
             write("DONE", id, "PASSED", b64(""));
-        } else if (t != null && Evidence.notDone(t)) {
-            write("DONE", id, "NOT_DONE", b64(""));
-        } else {
-            write("DONE", id, "FAILED", b64(t == null ? "failed" : evidence(t)));
+            return;
         }
+        String status, evidence;
+        try {
+            status = t != null && Evidence.notDone(t) ? "NOT_DONE" : "FAILED";
+            evidence = status.equals("NOT_DONE") ? "" : t == null ? "failed" : evidence(t);
+        } catch (Throwable again) {
+            status = "FAILED";
+            evidence = "your code threw " + t.getClass().getName() + ", and describing it threw "
+                    + again.getClass().getName();
+        }
+        write("DONE", id, status, b64(evidence));
     }
 
     /** A failure in words; a JUnit timeout also says where the learner's code was at the time. */
@@ -133,7 +150,10 @@ public final class Runner {
         String message = t.getMessage() == null ? "" : t.getMessage();
         if (message.contains("timed out after")) {
             String at = null;
-            for (Throwable c = t; c != null && at == null; c = c.getCause()) at = Evidence.where(c.getStackTrace());
+            for (Throwable c : Evidence.chain(t)) {
+                at = Evidence.where(c.getStackTrace());
+                if (at != null) break;
+            }
             return "Did not finish in time (" + message.replaceFirst("^.*timed out after", "after").strip() + ")"
                     + (at == null ? "" : "; it was at " + at);
         }
