@@ -258,6 +258,24 @@ def test_out_of_memory_restarts_the_engine_and_says_why(kernel):
     assert "cannot find symbol" in kernel.execute("lostToMemory").error_text()
 
 
+def test_out_of_memory_in_a_thread_between_cells_restarts_the_engine(kernel, tmp_path):
+    """The kernel learns of it on conclab-events while no cell runs: it kills the engine and starts the next
+    one there, and leaves the old session's JShell for the shell thread to close (Sessions.retired)."""
+    go = tmp_path / "go"
+    kernel.execute("int lostToMemory = 1;")
+    pid = int(kernel.execute(f'Thread.ofPlatform().name("late-hog").start(() -> {{\n'
+                             f'    try {{ while (!Files.exists(Path.of("{go}"))) Thread.sleep(10); }}\n'
+                             f'    catch (InterruptedException e) {{ return; }}\n'
+                             f'    var hog = new ArrayList<long[]>();\n'
+                             f'    while (true) hog.add(new long[1 << 24]);\n}});\n'
+                             f'ProcessHandle.current().pid()').value)
+    go.write_text("now")
+    assert procs.wait_gone(pid, 120), "the engine was not restarted"
+    assert kernel.execute("1 + 1").value == "2"
+    assert "cannot find symbol" in kernel.execute("lostToMemory").error_text()
+    assert kernel.execute("2 + 2").value == "4"
+
+
 def test_stack_overflow_is_an_exception_and_the_state_survives(kernel):
     kernel.execute("int survivor = 3;\nint depth(int n) { return depth(n + 1) + 1; }")
     r = kernel.execute("depth(0)")

@@ -241,6 +241,13 @@ def test_input_request(shared):
     assert r.stdout == "first and second\n"
 
 
+def test_what_one_cell_left_unread_is_not_the_next_cells_input(shared):
+    r = shared.execute("(char) System.in.read()", stdin=["abc"])
+    assert r.value == "'a'"
+    r = shared.execute("(char) System.in.read()", stdin=["xyz"])
+    assert r.value == "'x'", "the second cell read what the first one left"
+
+
 def test_reading_stdin_without_a_frontend_gets_end_of_input(shared):
     r = shared.execute("new Scanner(System.in).nextLine()", timeout=30)
     assert r.status == "error" and r.reply["ename"] == "NoSuchElementException"

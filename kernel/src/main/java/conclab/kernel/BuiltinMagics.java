@@ -132,7 +132,7 @@ final class BuiltinMagics {
         try {
             session = kernel.session();
         } catch (IOException e) {
-            return new Session.Result(null, Report.of("EngineError", e.getMessage(), e.getMessage()));
+            return new Session.Result(null, ErrorReport.of("EngineError", e.getMessage(), e.getMessage()));
         }
         Control.Stats before = session.stats(true);
         long start = System.nanoTime();

@@ -14,7 +14,7 @@ import java.util.UUID;
  * {@link MagicContext}.
  */
 final class CellContext implements MagicContext {
-    final Run run;
+    final CellRun run;
     private final Outputs outputs;
     /** Runs code in the cell's session; null for a magic asked for by running code. */
     private final Evaluator evaluator;
@@ -23,7 +23,7 @@ final class CellContext implements MagicContext {
         Session.Result eval(String code, int line);
     }
 
-    CellContext(Run run, Outputs outputs, Evaluator evaluator) {
+    CellContext(CellRun run, Outputs outputs, Evaluator evaluator) {
         this.run = run;
         this.outputs = outputs;
         this.evaluator = evaluator;

@@ -16,7 +16,7 @@ final class EndReports {
      * Why a stopped cell stopped, as its error; {@code cause} is what the cell itself threw when it was
      * stopped (typically an InterruptedException), or null.
      */
-    static Report stopped(Run run, Report cause, Options options) {
+    static ErrorReport stopped(CellRun run, ErrorReport cause, Options options) {
         String why = switch (run.stopReason) {
             case "timeout" -> "The cell ran longer than its time limit of " + human(options.timeout()) + " (CONCLAB_TIMEOUT) and was stopped.";
             case "cell-limit" -> "The cell ran longer than its time limit of " + human(run.cellLimit) + " (%%timeout) and was stopped.";
@@ -30,14 +30,14 @@ final class EndReports {
                     + (cause.traceback().size() > 1 ? ", at:" : "."));
             lines.addAll(cause.traceback().subList(Math.min(1, cause.traceback().size()), cause.traceback().size()));
         }
-        return new Report("Interrupted", why, lines);
+        return new ErrorReport("Interrupted", why, lines);
     }
 
     /**
      * The error of a cell during which the engine died, for the reason {@code why}. {@code cause} is the error
      * the cell's code ended with, if any (shown when it explains the end, like an OutOfMemoryError).
      */
-    static Report engineEnded(String why, Report cause, Options options) {
+    static ErrorReport engineEnded(String why, ErrorReport cause, Options options) {
         List<String> lines = new ArrayList<>();
         lines.add(Errors.BOLD_RED + why + Errors.RESET);
         if (cause != null && cause.name().equals("OutOfMemoryError")) {
@@ -45,8 +45,8 @@ final class EndReports {
             lines.add("The engine's heap is limited by -Xmx in CONCLAB_JVM_OPTS (now " + maxHeap(options) + ").");
         }
         lines.add("All variables, methods and classes defined so far are gone: a new engine is starting.");
-        lines.add("Run the cells you need again (Run > Run All Above Selected Cell).");
-        return new Report("EngineRestarted", why, lines);
+        lines.add("Run the cells you need again (CellRun > Run All Above Selected Cell).");
+        return new ErrorReport("EngineRestarted", why, lines);
     }
 
     private static String maxHeap(Options options) {

@@ -53,7 +53,7 @@ final class EngineProcess implements AutoCloseable {
         /** Notebook code called {@code clearOutput(wait)}. */
         void clearOutput(long cell, boolean wait);
 
-        void inputRequest(long cell, int request, String prompt);
+        void inputRequest(long cell, int request);
 
         /** Notebook code asked for a line magic ({@code magic(line)}); answer with {@link EngineProcess#magicReply}. */
         void magicRequest(long cell, int request, String line);
@@ -265,7 +265,7 @@ final class EngineProcess implements AutoCloseable {
                     case EngineWire.OUTPUT -> listener.output(f.getLong(), f.getByte(), f.getString());
                     case EngineWire.DISPLAY -> listener.display(f.getLong(), f.getString(), f.getBoolean(), f.getMap());
                     case EngineWire.CLEAR_OUTPUT -> listener.clearOutput(f.getLong(), f.getBoolean());
-                    case EngineWire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt(), f.getString());
+                    case EngineWire.INPUT_REQUEST -> listener.inputRequest(f.getLong(), f.getInt());
                     case EngineWire.MAGIC_REQUEST -> listener.magicRequest(f.getLong(), f.getInt(), f.getString());
                     case EngineWire.THREAD_ERROR -> listener.threadError(f.getLong(), f.getString(), f.getThrowable());
                     case EngineWire.EXITING -> {

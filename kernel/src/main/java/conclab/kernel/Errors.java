@@ -39,7 +39,7 @@ final class Errors {
      * A compile error of the snippet starting at {@code snippetLine} of the cell: the message, the source
      * line, and a marker under the offending span.
      */
-    static Report compile(Problem problem, String snippet, int snippetLine) {
+    static ErrorReport compile(Problem problem, String snippet, int snippetLine) {
         String message = problem.message();
         List<String> lines = new ArrayList<>();
         int start = (int) Math.max(0, Math.min(snippet.length(), problem.start()));
@@ -56,14 +56,14 @@ final class Errors {
         lines.add("    " + sourceLine.replace('\t', ' '));
         lines.add("    " + " ".repeat(Math.max(0, from)) + GREEN + "^" + "~".repeat(Math.max(0, to - from - 1)) + RESET);
         for (String m : message.split("\n")) lines.add(m);
-        return new Report("CompileError", firstLine(message), lines);
+        return new ErrorReport("CompileError", firstLine(message), lines);
     }
 
     /**
      * An exception thrown by cell code: its class, message and a trimmed stack, then its causes.
      * {@code origin} maps a snippet id ({@code "12"}) to where that snippet sits; it may answer null.
      */
-    static Report exception(List<EngineWire.Failure> chain, Function<String, Origin> origin) {
+    static ErrorReport exception(List<EngineWire.Failure> chain, Function<String, Origin> origin) {
         EngineWire.Failure top = chain.getFirst();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
@@ -72,7 +72,7 @@ final class Errors {
             lines.add((i == 0 ? BOLD_RED : RED) + head + RESET);
             lines.addAll(frames(f.frames(), origin));
         }
-        return new Report(simpleName(top.className()), top.message() == null ? "" : top.message(), lines);
+        return new ErrorReport(simpleName(top.className()), top.message() == null ? "" : top.message(), lines);
     }
 
     /** The lines for a stack: snippet frames as cell lines, JDK runs shortened, engine frames dropped. */

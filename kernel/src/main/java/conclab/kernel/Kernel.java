@@ -71,11 +71,11 @@ final class Kernel {
     Kernel(Options options, Connection connection) {
         this.connection = connection;
         this.outputs = new Outputs(connection, new Outputs.Handlers() {
-            public String readInput(Run run, int request, String prompt) {
-                return Kernel.this.readInput(run, request, prompt);
+            public String readInput(CellRun run, int request) {
+                return Kernel.this.readInput(run, request);
             }
 
-            public EngineWire.MagicReply runMagic(Run run, String line) {
+            public EngineWire.MagicReply runMagic(CellRun run, String line) {
                 return magicFromCode(run, line);
             }
         });
@@ -234,7 +234,7 @@ final class Kernel {
         int count = !silent && request.shouldStoreHistory() ? executionCount.incrementAndGet() : executionCount.get();
         if (!silent) connection.publish(message, "execute_input", Messages.map("code", request.getCode(), "execution_count", count));
 
-        Run run = new Run(runIds.incrementAndGet(), count, message, silent, request.isStdinEnabled());
+        CellRun run = new CellRun(runIds.incrementAndGet(), count, message, silent, request.isStdinEnabled());
         outputs.begin(run);
         var timeout = options.timeout() == null ? null
                 : timers.schedule(() -> stop(run, "timeout"), options.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -245,7 +245,7 @@ final class Kernel {
             run.done.countDown();
             if (timeout != null) timeout.cancel(false);
         }
-        Report error = run.isStopping() ? EndReports.stopped(run, result.error(), options) : result.error();
+        ErrorReport error = run.isStopping() ? EndReports.stopped(run, result.error(), options) : result.error();
         outputs.end(run);
         if (!silent && request.shouldStoreHistory()) {
             history.add(count, request.getCode(), result.value() == null ? null : result.value().get("text/plain"));
@@ -271,7 +271,7 @@ final class Kernel {
     }
 
     /** Evaluates the request's user expressions after a cell that succeeded (protocol: execute_request). */
-    private Map<String, Object> userExpressions(Map<String, String> expressions, Run run) {
+    private Map<String, Object> userExpressions(Map<String, String> expressions, CellRun run) {
         Map<String, Object> values = new LinkedHashMap<>();
         if (expressions == null || expressions.isEmpty()) return values;
         Session session;
@@ -291,12 +291,12 @@ final class Kernel {
     }
 
     /** Runs the parts of a cell (code and magics) in order; stops at the first error. */
-    private Session.Result runCell(String code, Run run) {
+    private Session.Result runCell(String code, CellRun run) {
         Session session;
         try {
             session = session();
         } catch (IOException e) {
-            return new Session.Result(null, Report.of("EngineError", e.getMessage(),
+            return new Session.Result(null, ErrorReport.of("EngineError", e.getMessage(),
                     Errors.BOLD_RED + "The engine JVM could not start: " + e.getMessage() + Errors.RESET,
                     "Check CONCLAB_JVM_OPTS and CONCLAB_CLASSPATH in the kernel's settings (see the README),"
                             + " then restart the kernel."));
@@ -327,7 +327,7 @@ final class Kernel {
         return result;
     }
 
-    Session.Result eval(Session session, String code, int line, Run run) {
+    Session.Result eval(Session session, String code, int line, CellRun run) {
         Session.Result r;
         run.inEngine = true;
         try {
@@ -340,7 +340,7 @@ final class Kernel {
         return r;
     }
 
-    private CellContext context(Session session, Run run) {
+    private CellContext context(Session session, CellRun run) {
         return new CellContext(run, outputs, (code, line) -> eval(session, code, line, run));
     }
 
@@ -349,7 +349,7 @@ final class Kernel {
      * of the calling thread, on the thread {@link Outputs#magicRequest} made for it. The magic cannot run
      * code: that cell's engine thread is waiting for this reply.
      */
-    private EngineWire.MagicReply magicFromCode(Run run, String line) {
+    private EngineWire.MagicReply magicFromCode(CellRun run, String line) {
         Magics.Line part = Magics.parseLine(line);
         if (part == null) {
             return new EngineWire.MagicReply(null, "magic(\"" + line + "\"): write one line magic with its"
@@ -366,7 +366,7 @@ final class Kernel {
     }
 
     /** The error of a cell during which the engine died (see {@link EndReports#engineEnded}); starts the next engine. */
-    private Report engineEnded(Session session, Report cause) {
+    private ErrorReport engineEnded(Session session, ErrorReport cause) {
         String why = session.killReason() != null ? session.killReason() : Sessions.whyEnded(session);
         session.close();
         sessions.replace(session);
@@ -377,7 +377,7 @@ final class Kernel {
 
     /** Stops the running cell, if any (control thread). */
     void interrupt() {
-        Run run = outputs.current();
+        CellRun run = outputs.current();
         if (run != null) stop(run, "interrupt");
     }
 
@@ -385,7 +385,7 @@ final class Kernel {
      * Runs {@code body} (a cell magic's work for {@code run}) under a time limit of its own ({@code %%timeout}):
      * past {@code limit}, the run is stopped as an interrupt stops it, and its error names the limit.
      */
-    Session.Result withTimeLimit(Run run, Duration limit, java.util.function.Supplier<Session.Result> body) {
+    Session.Result withTimeLimit(CellRun run, Duration limit, java.util.function.Supplier<Session.Result> body) {
         run.cellLimit = limit;
         var timer = timers.schedule(() -> stop(run, "cell-limit"), limit.toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -399,7 +399,7 @@ final class Kernel {
      * Asks the engine to stop {@code run}; kills the engine if the run has not ended {@link #KILL_AFTER} later
      * and the engine is still running its code then (a magic's work in the kernel is left to end by itself).
      */
-    private void stop(Run run, String reason) {
+    private void stop(CellRun run, String reason) {
         if (run.isDone()) return;
         if (run.stopReason == null) run.stopReason = reason;
         Session s = sessions.startedOrNull();
@@ -415,8 +415,12 @@ final class Kernel {
         }, KILL_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Asks the frontend for a line of input for {@code run}; null if it cannot be asked or the run stops. */
-    private String readInput(Run run, int request, String prompt) {
+    /**
+     * Asks the frontend for a line of input for {@code run}; null if it cannot be asked or the run stops. The
+     * {@code input_request}'s prompt is empty: the prompt the code printed (without a newline) is flushed as
+     * output just before, so it shows above the input box.
+     */
+    private String readInput(CellRun run, int request) {
         if (run == null || run.silent || run != outputs.current() || !run.allowStdin) {
             if (run != null) {
                 outputs.print(run, true, "This code reads System.in, but input can only be typed while its cell runs,"
@@ -427,7 +431,7 @@ final class Kernel {
         synchronized (stdinLock) {
             outputs.flush(run); // a prompt printed just before shows above the input box
             Router stdin = connection.stdin;
-            stdin.sendMessage(Messages.of(run.request, "input_request", Messages.map("prompt", prompt, "password", false)));
+            stdin.sendMessage(Messages.of(run.request, "input_request", Messages.map("prompt", "", "password", false)));
             while (!run.isDone() && !run.isStopping()) {
                 Message<?> reply = stdin.poll(100);
                 if (reply != null && reply.getHeader().getType().getName().equals("input_reply")) {

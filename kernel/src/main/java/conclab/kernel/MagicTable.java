@@ -137,13 +137,13 @@ final class MagicTable {
     }
 
     static Session.Result error(MagicError e) {
-        return new Session.Result(null, Report.of("MagicError", e.getMessage(),
+        return new Session.Result(null, ErrorReport.of("MagicError", e.getMessage(),
                 Errors.BOLD_RED + e.getMessage() + Errors.RESET, e.hint()));
     }
 
     private static Session.Result failed(String magic, RuntimeException e) {
         String what = magic + " failed: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        return new Session.Result(null, Report.of("MagicError", what, Errors.BOLD_RED + what + Errors.RESET,
+        return new Session.Result(null, ErrorReport.of("MagicError", what, Errors.BOLD_RED + what + Errors.RESET,
                 "This is a bug in the magic, not in your cell; the kernel's log has the stack trace."));
     }
 }

@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes what the engine reports under the cell it belongs to.
  *
- * <p>Every {@link Run} is kept by id; output, displays and thread errors carry the id of the cell that owns
- * the thread that produced them, and are published with that run's request as parent. Output that belongs
+ * <p>Every {@link CellRun} is kept by id, for the life of the kernel process, across engine restarts: a thread
+ * of any earlier cell may still print. That is a few kilobytes per cell run (its request message, mostly the
+ * cell's code). Output, displays and thread errors carry the id of the cell that owns the thread that
+ * produced them, and are published with that run's request as parent. Output that belongs
  * to no cell (the engine process's own stdout, threads no cell started) goes to the running cell, or to the
  * most recent one.
  *
@@ -24,18 +26,18 @@ final class Outputs {
     static final long TICK_MILLIS = 25;
 
     private final Connection connection;
-    private final Map<Long, Run> runs = new ConcurrentHashMap<>();
-    private volatile Run current, latest;
+    private final Map<Long, CellRun> runs = new ConcurrentHashMap<>();
+    private volatile CellRun current, latest;
     /** The kernel's side of input and magic requests; final, given at construction. */
     private final Handlers handlers;
 
     /** What the kernel does for requests from notebook code. Both may block; each runs on a thread of its own. */
     interface Handlers {
         /** Returns the learner's line for an input request of {@code run}, or null for end of input. */
-        String readInput(Run run, int request, String prompt);
+        String readInput(CellRun run, int request);
 
         /** Runs the line magic that code of {@code run} asked for ({@code run} is null if no cell has run yet). */
-        EngineWire.MagicReply runMagic(Run run, String line);
+        EngineWire.MagicReply runMagic(CellRun run, String line);
     }
 
     /**
@@ -50,7 +52,7 @@ final class Outputs {
 
         List<String> formatTrace(List<EngineWire.Failure> chain);
 
-        void outOfMemory(Run run);
+        void outOfMemory(CellRun run);
     }
 
     Outputs(Connection connection, Handlers handlers) {
@@ -73,7 +75,7 @@ final class Outputs {
 
             public void clearOutput(long cell, boolean wait) { Outputs.this.clearOutput(cell, wait); }
 
-            public void inputRequest(long cell, int request, String prompt) { Outputs.this.inputRequest(side, cell, request, prompt); }
+            public void inputRequest(long cell, int request) { Outputs.this.inputRequest(side, cell, request); }
 
             public void magicRequest(long cell, int request, String line) { Outputs.this.magicRequest(side, cell, request, line); }
 
@@ -88,24 +90,24 @@ final class Outputs {
     }
 
     /** The run is executing from now on. */
-    void begin(Run run) {
+    void begin(CellRun run) {
         runs.put(run.id, run);
         current = run;
         latest = run;
     }
 
     /** The run's execution is over: everything it printed so far is published. */
-    void end(Run run) {
+    void end(CellRun run) {
         flush(run);
         if (current == run) current = null;
     }
 
-    Run current() {
+    CellRun current() {
         return current;
     }
 
     /** Publishes the run's queued text now. */
-    void flush(Run run) {
+    void flush(CellRun run) {
         synchronized (run) {
             List<String> chunks = run.takePending();
             for (int i = 0; i < chunks.size(); i += 2) {
@@ -115,23 +117,23 @@ final class Outputs {
     }
 
     /** Text the kernel itself shows in a run (magics, notices). */
-    void print(Run run, boolean error, String text) {
+    void print(CellRun run, boolean error, String text) {
         run.append(error ? "stderr" : "stdout", text);
     }
 
-    private Run route(long cell) {
+    private CellRun route(long cell) {
         if (cell != EngineWire.NO_CELL) {
-            Run run = runs.get(cell);
+            CellRun run = runs.get(cell);
             if (run != null) return run;
         }
-        Run run = current;
+        CellRun run = current;
         return run != null ? run : latest;
     }
 
     // ---------------------------------------------------------------- engine events (see forEngine)
 
     void output(long cell, byte stream, String text) {
-        Run run = route(cell);
+        CellRun run = route(cell);
         if (run == null) {
             LOG.info("engine output with no cell to show it in: {}", text.strip());
             return;
@@ -140,7 +142,7 @@ final class Outputs {
     }
 
     String describeCell(long cell) {
-        Run run = cell == EngineWire.NO_CELL ? null : runs.get(cell);
+        CellRun run = cell == EngineWire.NO_CELL ? null : runs.get(cell);
         return run == null ? "" : " (cell [" + run.executionCount + "])";
     }
 
@@ -149,7 +151,7 @@ final class Outputs {
     }
 
     void display(long cell, String displayId, boolean update, Map<String, String> bundle) {
-        Run run = route(cell);
+        CellRun run = route(cell);
         if (run == null || run.silent) return;
         synchronized (run) {
             flush(run);
@@ -159,7 +161,7 @@ final class Outputs {
     }
 
     void clearOutput(long cell, boolean wait) {
-        Run run = route(cell);
+        CellRun run = route(cell);
         if (run == null || run.silent) return;
         synchronized (run) {
             flush(run); // text buffered before the call is sent, then cleared, in that order
@@ -168,7 +170,7 @@ final class Outputs {
     }
 
     private void threadError(EngineSide side, long cell, String thread, List<EngineWire.Failure> chain) {
-        Run run = route(cell);
+        CellRun run = route(cell);
         if (run == null) return;
         StringBuilder text = new StringBuilder("Exception in thread \"").append(thread).append("\" ");
         List<String> lines = side.formatTrace(chain);
@@ -177,12 +179,12 @@ final class Outputs {
         if (chain.getFirst().className().equals("java.lang.OutOfMemoryError")) side.outOfMemory(run);
     }
 
-    private void inputRequest(EngineSide side, long cell, int request, String prompt) {
-        Run run = route(cell);
+    private void inputRequest(EngineSide side, long cell, int request) {
+        CellRun run = route(cell);
         Thread.ofPlatform().name("conclab-input-" + request).daemon().start(() -> {
             String line = null;
             try {
-                line = handlers.readInput(run, request, prompt);
+                line = handlers.readInput(run, request);
             } finally {
                 side.inputReply(request, line);
             }
@@ -191,7 +193,7 @@ final class Outputs {
 
     /** Runs the magic on a thread of its own, so that the engine's events go on flowing while it runs. */
     private void magicRequest(EngineSide side, long cell, int request, String line) {
-        Run run = route(cell);
+        CellRun run = route(cell);
         Thread.ofPlatform().name("conclab-magic-" + request).daemon().start(() -> {
             EngineWire.MagicReply reply = new EngineWire.MagicReply(null, "%" + line + " failed in the kernel (see its log)");
             try {
@@ -208,7 +210,7 @@ final class Outputs {
         while (true) {
             try {
                 Thread.sleep(TICK_MILLIS);
-                for (Run run : runs.values()) flush(run);
+                for (CellRun run : runs.values()) flush(run);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

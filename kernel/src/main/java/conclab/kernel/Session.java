@@ -41,7 +41,7 @@ final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     /** What a piece of cell code did. {@code value} is the cell's result bundle or null; {@code error} too. */
-    record Result(Map<String, String> value, Report error) implements conclab.kernel.api.MagicResult {
+    record Result(Map<String, String> value, ErrorReport error) implements conclab.kernel.api.MagicResult {
         static final Result NOTHING = new Result(null, null);
     }
 
@@ -193,7 +193,7 @@ final class Session implements AutoCloseable {
         return result;
     }
 
-    private record Outcome(String value, boolean hasValue, Report error) {}
+    private record Outcome(String value, boolean hasValue, ErrorReport error) {}
 
     private Outcome evalSnippet(String source, int count, int textLine, int codeLine) {
         List<SnippetEvent> events;
@@ -230,21 +230,21 @@ final class Session implements AutoCloseable {
         return new Outcome(value, hasValue, null);
     }
 
-    private Report compileError(Snippet snippet, int line) {
+    private ErrorReport compileError(Snippet snippet, int line) {
         List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).toList();
         if (diags.isEmpty()) {
-            return Report.of("CompileError", "this code cannot be compiled", "This code cannot be compiled.");
+            return ErrorReport.of("CompileError", "this code cannot be compiled", "This code cannot be compiled.");
         }
         // JShell may have completed the source (a semicolon); positions refer to its text.
         return Errors.compile(Errors.Problem.of(diags.getFirst()), snippet.source(), line);
     }
 
-    private Report runtimeError(JShellException exception) {
+    private ErrorReport runtimeError(JShellException exception) {
         if (exception instanceof UnresolvedReferenceException u) {
             DeclarationSnippet d = u.getSnippet();
             String missing = String.join(", ", jshell.unresolvedDependencies(d).toList());
             String text = name(d) + " cannot be used yet: it refers to " + missing + ", which is not defined.";
-            return Report.of("UnresolvedReference", text, Errors.BOLD_RED + text + Errors.RESET,
+            return ErrorReport.of("UnresolvedReference", text, Errors.BOLD_RED + text + Errors.RESET,
                     "Define " + missing + " in a cell, then run this one again.");
         }
         return Errors.exception(chainOf(exception), index::origin);

@@ -3,8 +3,10 @@ package conclab.kernel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,12 @@ import java.util.concurrent.TimeoutException;
  * {@code volatile} (the shell thread writes it, a session reads it at each cell's end); {@code extraClasspath}
  * is copy-on-write (the shell thread adds, the thread that starts a session reads). {@code endedNote} is
  * {@code volatile}: written under the lock, taken by the shell thread.
+ *
+ * <p><b>Who closes a session.</b> A {@link Session} is used by the shell thread only, and so is closed only there
+ * (its {@code JShell} is not safe for use by two threads). A session that another thread found dead
+ * ({@code conclab-events} after an OutOfMemoryError between cells) is killed there, which ends its engine JVM,
+ * and queued in {@code retired}; the next {@link #get} closes it. Shutdown closes the current one on the control
+ * thread just before the process halts.
  */
 final class Sessions {
     private final Options options;
@@ -41,6 +49,7 @@ final class Sessions {
     private volatile String endedNote;
     private volatile boolean threadNotice = true;
     private final List<String> extraClasspath = new CopyOnWriteArrayList<>();
+    private final Queue<Session> retired = new ConcurrentLinkedQueue<>();
 
     /** Starts the first session in the background. */
     Sessions(Options options, Outputs outputs) {
@@ -66,8 +75,12 @@ final class Sessions {
         }, r -> Thread.ofPlatform().name("conclab-session-start").daemon().start(r));
     }
 
-    /** The live session, waiting for it to start; replaces a dead one. Throws with a message if it cannot start. */
+    /**
+     * The live session, waiting for it to start; replaces a dead one. Throws with a message if it cannot start.
+     * Called on the shell thread, which also closes here the sessions other threads retired.
+     */
     Session get() throws IOException {
+        for (Session r; (r = retired.poll()) != null; ) r.close();
         CompletableFuture<Session> f = current;
         try {
             Session s = f.get();
@@ -134,14 +147,15 @@ final class Sessions {
      * a new one started. A cell running now ends with that reason; otherwise the run that owned the thread
      * says so.
      */
-    private void outOfMemory(Session s, Run run) {
+    private void outOfMemory(Session s, CellRun run) {
         if (!s.isAlive()) return;
-        Run running = outputs.current();
+        CellRun running = outputs.current();
         s.kill("The engine JVM ran out of memory in a thread of cell [" + run.executionCount + "]."
                 + " A JVM is not reliable after that, so it was restarted.");
         if (running == null) {
             outputs.print(run, true, "[conclab] The engine ran out of memory and was restarted: all variables are gone.\n");
-            s.close();
+            // Its engine is killed; its JShell is closed by the shell thread (get), the one thread that uses it.
+            retired.add(s);
             replace(s);
         }
     }
@@ -175,7 +189,7 @@ final class Sessions {
         }
 
         @Override
-        public void outOfMemory(Run run) {
+        public void outOfMemory(CellRun run) {
             Session s = session;
             if (s != null) Sessions.this.outOfMemory(s, run);
         }

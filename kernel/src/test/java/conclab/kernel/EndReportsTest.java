@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EndReportsTest {
-    private static Run stoppedBy(String reason) {
-        Run run = new Run(1, 1, null, true, false);
+    private static CellRun stoppedBy(String reason) {
+        CellRun run = new CellRun(1, 1, null, true, false);
         run.stopReason = reason;
         run.cellLimit = Duration.ofMillis(500);
         return run;
@@ -18,7 +18,7 @@ class EndReportsTest {
     @Test
     void aStoppedCellSaysWhichLimitAndWhatItsCodeThrew() {
         Options options = Options.from(Map.of("CONCLAB_TIMEOUT", "2m"));
-        Report r = EndReports.stopped(stoppedBy("timeout"), new Report("InterruptedException", "sleep interrupted",
+        ErrorReport r = EndReports.stopped(stoppedBy("timeout"), new ErrorReport("InterruptedException", "sleep interrupted",
                 List.of("header", "  at cell [1], line 3")), options);
         assertEquals("Interrupted", r.name());
         assertTrue(r.value().contains("time limit of 2 min (CONCLAB_TIMEOUT)"), r.value());
@@ -30,14 +30,14 @@ class EndReportsTest {
 
     @Test
     void anEngineThatEndedUnderAStoppedCellIsTheErrorShown() {
-        Report restarted = new Report("EngineRestarted", "killed", List.of("killed"));
+        ErrorReport restarted = new ErrorReport("EngineRestarted", "killed", List.of("killed"));
         assertSame(restarted, EndReports.stopped(stoppedBy("interrupt"), restarted, Options.from(Map.of())));
     }
 
     @Test
     void anEngineOutOfMemoryNamesItsHeapLimit() {
         Options options = Options.from(Map.of("CONCLAB_JVM_OPTS", "-Xmx1g -Xmx512m"));
-        Report r = EndReports.engineEnded("The engine JVM ran out of memory", new Report("OutOfMemoryError", "Java heap space",
+        ErrorReport r = EndReports.engineEnded("The engine JVM ran out of memory", new ErrorReport("OutOfMemoryError", "Java heap space",
                 List.of("java.lang.OutOfMemoryError: Java heap space")), options);
         assertEquals("EngineRestarted", r.name());
         assertTrue(r.traceback().contains("The engine's heap is limited by -Xmx in CONCLAB_JVM_OPTS (now -Xmx512m)."), r.traceback().toString());

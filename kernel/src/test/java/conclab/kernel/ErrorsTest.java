@@ -64,7 +64,7 @@ class ErrorsTest {
         var chain = List.of(
                 new EngineWire.Failure("java.lang.IllegalStateException", "outer", new StackTraceElement[] {frame("", "", "#1", 1)}),
                 new EngineWire.Failure("java.io.IOException", null, new StackTraceElement[0]));
-        Report r = Errors.exception(chain, id -> new Errors.Origin(4, 2));
+        ErrorReport r = Errors.exception(chain, id -> new Errors.Origin(4, 2));
         assertEquals("IllegalStateException", r.name());
         assertEquals("outer", r.value());
         assertEquals(String.join("\n",
@@ -77,7 +77,7 @@ class ErrorsTest {
     void compileErrorsMarkTheSpanOnItsLine() {
         String snippet = "\n\nint total = 0;\nint bad = \"seven\";";
         int start = snippet.indexOf("\"seven\"");
-        Report r = Errors.compile(new Errors.Problem("incompatible types: String cannot be converted to int", start, start + 7), snippet, 5);
+        ErrorReport r = Errors.compile(new Errors.Problem("incompatible types: String cannot be converted to int", start, start + 7), snippet, 5);
         assertEquals("CompileError", r.name());
         assertEquals(String.join("\n",
                 "Compile error in line 8:",

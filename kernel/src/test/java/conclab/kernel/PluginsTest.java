@@ -40,7 +40,7 @@ class PluginsTest {
         assertEquals(List.of("int answer() { return 42; }"), loaded.startupCode());
         assertEquals(Map.of("%hello", "%hello NAME: greets", "%%shout", "%%shout: the body in capitals",
                 "%where", "%where: the plug-in's jars"), table.usages());
-        CellContext ctx = new CellContext(new Run(1, 1, null, true, false), null, null);
+        CellContext ctx = new CellContext(new CellRun(1, 1, null, true, false), null, null);
         assertEquals("hi you", table.runLine(new Magics.Line("hello", List.of("you"), 1), ctx).value().get("text/plain"));
         assertEquals("ABC\n", table.runCell(new Magics.Cell("shout", List.of(), "abc\n", 1), ctx).value().get("text/plain"));
         assertEquals(classpath.toString(), table.runLine(new Magics.Line("where", List.of(), 1), ctx).value().get("text/plain"));
@@ -113,7 +113,7 @@ class PluginsTest {
         MagicTable table = new MagicTable();
         table.addLine("plain", "%plain", (ctx, args) -> MagicResult.text("ok"));
         table.addCellOnlyLine("engine", "%engine", (ctx, args) -> MagicResult.text("reached"));
-        CellContext ctx = new CellContext(new Run(1, 1, null, true, false), null, null);
+        CellContext ctx = new CellContext(new CellRun(1, 1, null, true, false), null, null);
         assertEquals("ok", table.runLineFromCode(new Magics.Line("plain", List.of(), 1), ctx).value().get("text/plain"));
         Session.Result refused = table.runLineFromCode(new Magics.Line("engine", List.of(), 1), ctx);
         assertNull(refused.value());
@@ -123,7 +123,7 @@ class PluginsTest {
 
     @Test
     void aMagicAskedForByCodeCannotRunCode() {
-        CellContext ctx = new CellContext(new Run(1, 1, null, true, false), null, null);
+        CellContext ctx = new CellContext(new CellRun(1, 1, null, true, false), null, null);
         var e = assertThrows(conclab.kernel.api.MagicError.class, () -> ctx.eval("1+1", 1));
         assertTrue(e.getMessage().contains("cannot be asked for by running code"), e.getMessage());
     }

@@ -38,7 +38,7 @@ class SessionTest {
             events.add(cell + " clear " + wait);
         }
 
-        public void inputRequest(long cell, int request, String prompt) {
+        public void inputRequest(long cell, int request) {
             events.add(cell + " input " + request);
         }
 

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * dying thread to its cell; and it runs three daemon threads of its own, none owned by a cell:
  * {@code conclab-outbox} (writes events), {@code conclab-inbox} (reads the kernel's interrupts and input
  * replies) and {@code conclab-flusher} (sends unfinished lines left for a while, and output-limit notices).
+ * A fourth, the shutdown hook {@code conclab-exit}, runs only when the JVM begins to exit: it tells the kernel
+ * which thread called {@code System.exit}.
  *
  * <p>Cells begin and end on the main thread, the thread that runs snippets ({@link #begin}, {@link #end}).
  * Interrupts arrive on the inbox thread at any time ({@link #interrupt}).
@@ -187,7 +189,7 @@ public final class Engine {
      * Asks the kernel for one line of input on behalf of the calling thread's cell; blocks until it comes.
      * Returns the line with its newline, or null at end of input (the frontend cannot answer).
      */
-    String readLine(String prompt) throws InterruptedIOException {
+    String readLine() throws InterruptedIOException {
         int request = inputIds.incrementAndGet();
         CompletableFuture<String> reply = new CompletableFuture<>();
         inputs.put(request, reply);
@@ -195,7 +197,7 @@ public final class Engine {
         try {
             flushCallingThread(); // a prompt printed without newline shows before the input box
             outbox.send(new Outbox.Frame(new EngineWire.Writer(EngineWire.INPUT_REQUEST)
-                    .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putInt(request).putString(prompt)));
+                    .putLong(cell == null ? EngineWire.NO_CELL : cell.id).putInt(request)));
             String line = reply.get();
             return line == null ? null : line + "\n";
         } catch (InterruptedException e) {

@@ -35,7 +35,7 @@ public final class EngineWire {
     public static final byte OUTPUT = 1;
     /** A display or an update of one: {@code long cell, String displayId, boolean update, Map bundle}. */
     public static final byte DISPLAY = 2;
-    /** A thread reads System.in: {@code long cell, int request, String prompt}. */
+    /** A thread reads System.in: {@code long cell, int request}. No prompt: one the code printed went out as output. */
     public static final byte INPUT_REQUEST = 3;
     /** Everything sent before this frame has been sent: {@code long token}. */
     public static final byte SYNC = 4;

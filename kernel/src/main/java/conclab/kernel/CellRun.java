@@ -14,7 +14,7 @@ import org.dflib.jjava.jupyter.messages.Message;
  * <p>Output is kept as an ordered list of (stream, text) chunks, guarded by this; {@link Outputs} takes it
  * and publishes it under the same lock, so the order of stream messages is the order of writes.
  */
-final class Run {
+final class CellRun {
     /** The kernel's id for this run, also the engine's cell id; never 0. */
     final long id;
     final int executionCount;
@@ -42,7 +42,7 @@ final class Run {
     /** Payloads of the reply ({@code page} from {@code %help}); written and read on the shell thread only. */
     private final List<java.util.Map<String, Object>> payloads = new ArrayList<>();
 
-    Run(long id, int executionCount, Message<?> request, boolean silent, boolean allowStdin) {
+    CellRun(long id, int executionCount, Message<?> request, boolean silent, boolean allowStdin) {
         this.id = id;
         this.executionCount = executionCount;
         this.request = request;

@@ -9,8 +9,8 @@ import java.util.List;
  * @param value     the message
  * @param traceback the lines to show, with ANSI colours
  */
-record Report(String name, String value, List<String> traceback) {
-    static Report of(String name, String value, String... lines) {
-        return new Report(name, value, List.of(lines));
+record ErrorReport(String name, String value, List<String> traceback) {
+    static ErrorReport of(String name, String value, String... lines) {
+        return new ErrorReport(name, value, List.of(lines));
     }
 }
