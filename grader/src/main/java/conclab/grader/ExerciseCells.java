@@ -1,5 +1,6 @@
 package conclab.grader;
 
+import conclab.kernel.api.Html;
 import conclab.kernel.api.KernelPlugin;
 import conclab.kernel.api.MagicContext;
 import conclab.kernel.api.MagicError;
@@ -189,7 +190,7 @@ public final class ExerciseCells implements KernelPlugin {
 
     /** Says what went wrong, replacing the "checking" line if there is one; 0 points. */
     private static int problem(MagicContext ctx, String display, String message) {
-        show(ctx, display, Map.of("text/plain", message, "text/html", "<p>" + Feedback.esc(message) + "</p>"));
+        show(ctx, display, Map.of("text/plain", message, "text/html", "<p>" + Html.escape(message) + "</p>"));
         return 0;
     }
 

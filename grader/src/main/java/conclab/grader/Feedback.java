@@ -1,6 +1,7 @@
 package conclab.grader;
 
 import conclab.grader.Outcome.Result;
+import conclab.kernel.api.Html;
 
 /**
  * An outcome as a learner reads it: an HTML table (property, result, points, evidence) for notebooks and
@@ -28,22 +29,22 @@ public final class Feedback {
     public static String html(Outcome o) {
         StringBuilder b = new StringBuilder();
         b.append("<div class=\"conclab-feedback\">");
-        b.append("<p><b>").append(esc(o.exercise().name())).append("</b> · ").append(esc(o.exercise().title()))
+        b.append("<p><b>").append(Html.escape(o.exercise().name())).append("</b> · ").append(Html.escape(o.exercise().title()))
                 .append(": <b>").append(o.points()).append(" of ").append(o.max()).append(" point")
-                .append(o.max() == 1 ? "" : "s").append("</b>").append(esc(scopeNote(o))).append("</p>");
-        if (o.verdict() != null) b.append("<p>").append(esc(o.verdict())).append("</p>");
-        if (!o.details().isEmpty()) b.append("<pre>").append(esc(o.details())).append("</pre>");
+                .append(o.max() == 1 ? "" : "s").append("</b>").append(Html.escape(scopeNote(o))).append("</p>");
+        if (o.verdict() != null) b.append("<p>").append(Html.escape(o.verdict())).append("</p>");
+        if (!o.details().isEmpty()) b.append("<pre>").append(Html.escape(o.details())).append("</pre>");
         b.append("<table><thead><tr><th style=\"text-align:left\">").append(o.exercise().isQuiz() ? "Question" : "Property")
                 .append("</th><th>Result</th><th>Points</th>")
                 .append("<th style=\"text-align:left\">").append(o.exercise().isQuiz() ? "Why" : "Evidence")
                 .append("</th></tr></thead><tbody>");
         for (Result r : o.results()) {
-            b.append("<tr><td style=\"text-align:left\">").append(esc(r.prop().text())).append("</td>")
+            b.append("<tr><td style=\"text-align:left\">").append(Html.escape(r.prop().text())).append("</td>")
                     .append("<td style=\"color:").append(color(r)).append("\">").append(label(r)).append("</td>")
                     .append("<td>").append(r.points()).append("/").append(r.prop().points()).append("</td>")
                     .append("<td style=\"text-align:left\">");
             if (!r.evidence().isEmpty()) {
-                b.append("<pre style=\"white-space:pre-wrap;margin:0\">").append(esc(r.evidence())).append("</pre>");
+                b.append("<pre style=\"white-space:pre-wrap;margin:0\">").append(Html.escape(r.evidence())).append("</pre>");
             }
             b.append("</td></tr>");
         }
@@ -51,7 +52,7 @@ public final class Feedback {
         if (!o.output().isBlank()) {
             String out = o.output().length() > OUTPUT_SHOWN ? o.output().substring(0, OUTPUT_SHOWN) + "\n…" : o.output();
             b.append("<details><summary>What your code printed</summary><pre style=\"white-space:pre-wrap\">")
-                    .append(esc(out)).append("</pre></details>");
+                    .append(Html.escape(out)).append("</pre></details>");
         }
         return b.append("</div>").toString();
     }
@@ -83,9 +84,5 @@ public final class Feedback {
             case FAILED -> "#c62828";
             case NOT_DONE, NOT_RUN -> "#6e7781";
         };
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,6 +1,7 @@
 package conclab.grader;
 
 import conclab.grader.Outcome.Status;
+import conclab.kernel.api.Html;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -262,15 +263,15 @@ final class Grade {
         int points = rows.stream().mapToInt(Row::points).sum();
         int max = rows.stream().mapToInt(r -> r.outcome().max()).sum();
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-                .append(Feedback.esc(student + " · " + notebook)).append("</title><style>")
+                .append(Html.escape(student + " · " + notebook)).append("</title><style>")
                 .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}pre{margin:0}")
                 .append(".conclab-feedback{margin:1.5em 0}</style></head><body>\n")
-                .append("<h1>").append(Feedback.esc(notebook)).append("</h1>\n<p>")
-                .append(Feedback.esc(student)).append(": <b>").append(points).append(" of ").append(max)
+                .append("<h1>").append(Html.escape(notebook)).append("</h1>\n<p>")
+                .append(Html.escape(student)).append(": <b>").append(points).append(" of ").append(max)
                 .append(" points</b></p>\n");
         for (Row r : rows) b.append(Feedback.html(r.outcome())).append('\n');
-        b.append("<p class=\"conclab-graded-by\"><small>Graded by ").append(Feedback.esc(gradedBy.describe()))
+        b.append("<p class=\"conclab-graded-by\"><small>Graded by ").append(Html.escape(gradedBy.describe()))
                 .append(".</small></p>\n");
         return b.append("</body></html>\n").toString();
     }

@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.api.Html;
 import conclab.kernel.api.MagicContext;
 import conclab.kernel.api.MagicError;
 import conclab.kernel.engine.Control;
@@ -151,18 +152,14 @@ final class ThreadMagics {
     }
 
     static String html(String caption, String[] header, List<String[]> rows) {
-        StringBuilder b = new StringBuilder("<table><caption style='text-align:left'>").append(escape(caption)).append("</caption><tr>");
-        for (String h : header) b.append("<th style='text-align:left'>").append(escape(h)).append("</th>");
+        StringBuilder b = new StringBuilder("<table><caption style='text-align:left'>").append(Html.escape(caption)).append("</caption><tr>");
+        for (String h : header) b.append("<th style='text-align:left'>").append(Html.escape(h)).append("</th>");
         b.append("</tr>");
         for (String[] r : rows) {
             b.append("<tr>");
-            for (String c : r) b.append("<td style='text-align:left'>").append(escape(c)).append("</td>");
+            for (String c : r) b.append("<td style='text-align:left'>").append(Html.escape(c)).append("</td>");
             b.append("</tr>");
         }
         return b.append("</table>").toString();
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -213,6 +213,7 @@ final class TimelineSvg {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
+    /** Text for SVG: the lib depends on nothing of the kernel, so it does not use the kernel API's Html. */
     static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
