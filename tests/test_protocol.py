@@ -354,6 +354,48 @@ def test_the_kernel_jar_carries_no_grader():
     assert importing == []
 
 
+def test_install_makes_start_up_caches_that_never_outlive_their_jars(tmp_path):
+    """install trains the kernel and engine JVMs once and keeps their AOT caches (JEP 483) beside the jars, with a
+    stamp of what they were made from. The JVM would run a cache's stale classes, so a changed jar means new caches,
+    and a failed training run means none (AotCache)."""
+    import shutil
+    import zipfile
+    dist = tmp_path / "dist"
+    shutil.copytree(pathlib.Path(__file__).resolve().parent.parent / "kernel" / "target" / "dist", dist)
+    k = tmp_path / "p" / "share" / "jupyter" / "kernels" / "k"
+
+    def install(*extra):
+        r = subprocess.run([java_bin("java"), "-jar", str(dist / "conclab-kernel.jar"), "install",
+                            "--prefix", str(tmp_path / "p"), "--name", "k", *extra],
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return r
+
+    def argv():
+        return json.loads((k / "kernel.json").read_text())["argv"]
+
+    assert install().stderr == ""
+    assert (k / "conclab-kernel.aot").is_file() and (k / "conclab-engine.aot").is_file()
+    assert f"-XX:AOTCache={k / 'conclab-kernel.aot'}" in argv()
+    stamp, made = (k / "aot.stamp").read_text(), (k / "conclab-kernel.aot").stat().st_mtime_ns
+
+    install()  # the same jars: the caches are kept
+    assert (k / "conclab-kernel.aot").stat().st_mtime_ns == made
+
+    with zipfile.ZipFile(dist / "lib" / "extra.jar", "w") as z:  # a jar more: new caches, for these jars
+        z.writestr("extra.txt", "x")
+    install()
+    assert (k / "aot.stamp").read_text() != stamp and (k / "conclab-engine.aot").is_file()
+
+    r = install("--env", "CONCLAB_JVM_OPTS=-XX:+NoSuchOption")  # the training's engine cannot start
+    assert "no start-up caches" in r.stderr and "the kernel works" in r.stderr, r.stderr
+    assert not list(k.glob("*.aot")) and not (k / "aot.stamp").exists()
+    assert not [a for a in argv() if "AOTCache" in a]
+
+    assert install("--no-cache").stderr == ""
+    assert not list(k.glob("*.aot*"))
+
+
 def test_unknown_magic_lists_the_known_ones(shared):
     r = shared.execute("%frobnicate now")
     assert r.status == "error" and r.reply["ename"] == "MagicError"

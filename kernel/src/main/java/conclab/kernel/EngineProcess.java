@@ -103,7 +103,9 @@ final class EngineProcess implements AutoCloseable {
         command.add(options.java().toString());
         command.addAll(options.engineJvmOptions());
         String engineJar = options.engineClasspath().split(java.io.File.pathSeparator)[0];
-        if (engineJar.endsWith(".jar")) command.add("-javaagent:" + engineJar); // who submitted which task
+        // The agent tells who submitted which task. Not in install's training run: on JDK 25 a JVM that makes its
+        // AOT cache with this agent (which redefines Thread) crashes as it writes the cache (see AotCache).
+        if (engineJar.endsWith(".jar") && !Boolean.getBoolean(AotCache.TRAINING)) command.add("-javaagent:" + engineJar);
         command.add("-Dconclab.output.lines=" + options.outputLimit());
         command.add("-Djava.awt.headless=true"); // charts and images are drawn without a screen
         command.add("-cp");

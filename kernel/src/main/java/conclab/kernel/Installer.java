@@ -19,7 +19,8 @@ import java.util.Map;
  * <p>It writes {@code kernels/NAME/} under the chosen Jupyter data folder: {@code kernel.json} (which runs
  * this very {@code java}, an absolute path, so the right JDK is used whatever is on the PATH), a copy of the
  * distribution's jars as {@link Layout} lays them out (the kernel, the engine, the library, plug-ins, the C10K
- * lab), and the logos. Installing again replaces what changed and removes jars the distribution no longer has.
+ * lab), the logos, and the JVMs' start-up caches ({@link AotCache}; {@code --no-cache} leaves them out). Installing
+ * again replaces what changed and removes jars the distribution no longer has.
  */
 final class Installer {
     private Installer() {}
@@ -32,10 +33,12 @@ final class Installer {
 
     static int run(String[] args) {
         String where = "--user", prefix = null, name = DEFAULT_NAME;
+        boolean cache = true;
         Map<String, String> env = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--user", "--sys-prefix" -> where = args[i];
+                case "--no-cache" -> cache = false;
                 case "--prefix" -> {
                     if (++i == args.length) return usage("--prefix needs a folder");
                     where = "--prefix";
@@ -62,8 +65,13 @@ final class Installer {
                 case "--sys-prefix" -> sysPrefix().resolve("share/jupyter");
                 default -> userDataDir();
             };
-            Path target = install(dataDir.resolve("kernels").resolve(name), env);
+            Path target = dataDir.resolve("kernels").resolve(name);
+            String noCache = install(target, env, cache);
             System.out.println("Installed the kernel \"" + DISPLAY_NAME + "\" as '" + name + "' in " + target);
+            if (noCache != null) {
+                System.err.println("conclab install: no start-up caches (" + noCache + "): the kernel works, it only starts more"
+                        + " slowly. Install again to retry.");
+            }
             return 0;
         } catch (IOException e) { // a file's name alone (what many IOExceptions say) would not tell what failed
             System.err.println("conclab install: could not install the kernel (" + e.getClass().getSimpleName() + ": "
@@ -72,8 +80,11 @@ final class Installer {
         }
     }
 
-    /** Writes the kernelspec into {@code dir} and returns it. */
-    static Path install(Path dir, Map<String, String> env) throws IOException {
+    /**
+     * Writes the kernelspec into {@code dir}, with the JVMs' start-up caches if {@code cache} (see {@link AotCache}).
+     * Returns null, or why there are no caches although they were asked for (the training run failed).
+     */
+    static String install(Path dir, Map<String, String> env, boolean cache) throws IOException {
         Path from = Options.kernelJar();
         if (!Files.isRegularFile(from)) {
             throw new IOException("install runs from the kernel jar (java -jar conclab-kernel.jar install), not from " + from);
@@ -83,14 +94,20 @@ final class Installer {
             if (!Files.isRegularFile(jar)) throw new IOException("missing " + jar + "; build with ./mvnw package");
         }
         Files.createDirectories(dir);
+        // A cache must never outlive the jars it was made from (the JVM would run its stale classes): it goes
+        // before any jar changes, unless every jar stays as it is.
+        String stamp = AotCache.stamp(source.home(), KERNEL_JVM_OPTIONS, env);
+        boolean cached = cache && AotCache.fits(dir, stamp);
+        if (!cached) AotCache.remove(dir);
         mirrorJars(source.home(), dir);  // the whole layout (see Layout), whatever folders it has
+        String noCache = cached || !cache ? null : AotCache.make(dir, stamp, KERNEL_JVM_OPTIONS, env);
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));
             }
         }
         put(kernelJson(dir, env).getBytes(java.nio.charset.StandardCharsets.UTF_8), dir.resolve("kernel.json"));
-        return dir;
+        return noCache;
     }
 
     /**
@@ -148,6 +165,7 @@ final class Installer {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(KERNEL_JVM_OPTIONS);
+        argv.addAll(AotCache.useKernelCache(new Layout(dir)));
         argv.add("-jar");
         argv.add(dir.resolve(Layout.KERNEL_JAR).toAbsolutePath().toString());
         argv.add("{connection_file}");
@@ -201,7 +219,7 @@ final class Installer {
 
     private static int usage(String problem) {
         System.err.println("conclab install: " + problem);
-        System.err.println("usage: java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--env KEY=VALUE]...");
+        System.err.println("usage: java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--env KEY=VALUE]... [--no-cache]");
         return 2;
     }
 }

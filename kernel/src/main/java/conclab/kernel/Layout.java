@@ -17,11 +17,14 @@ import java.util.List;
  *   lib/*.jar             the library's dependencies (charts)
  *   plugins/NAME/*.jar    one kernel plug-in per folder (plugins/grader: the exercise cells)
  *   c10k/, c10k/lib/      the C10K lab's servers and load generator, found by the library beside its jar
+ *   *.aot, aot.stamp      once installed: the kernel's and the engine's start-up caches ({@link AotCache})
  * </pre>
  */
 record Layout(Path home) {
     static final String KERNEL_JAR = "conclab-kernel.jar", ENGINE_JAR = "conclab-engine.jar", LIB_JAR = "conclab-lib.jar",
             LIB_FOLDER = "lib", PLUGINS_FOLDER = "plugins";
+    /** Made by install beside the jars (see {@link AotCache}): the JVMs' start-up caches and what they fit. */
+    static final String KERNEL_AOT = "conclab-kernel.aot", ENGINE_AOT = "conclab-engine.aot", AOT_STAMP = "aot.stamp";
 
     /** The layout of the folder this kernel runs from. */
     static Layout here() {

@@ -23,12 +23,16 @@ public final class Main {
             System.out.println("""
                     usage: java -jar conclab-kernel.jar CONNECTION_FILE      run the kernel (Jupyter does this)
                            java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR]
-                                                                [--name NAME] [--env KEY=VALUE]...
+                                                                [--name NAME] [--env KEY=VALUE]... [--no-cache]
                            java -jar conclab-kernel.jar --version""");
             return;
         }
         switch (args[0]) {
             case "install" -> System.exit(Installer.run(Arrays.copyOfRange(args, 1, args.length)));
+            case "train" -> { // install's training run, which makes the start-up caches (AotCache)
+                AotCache.train(Path.of(args[1]));
+                System.exit(0);
+            }
             case "--version" -> System.out.println("conclab " + Kernel.VERSION + " on Java " + System.getProperty("java.version"));
             default -> run(Path.of(args[0]));
         }

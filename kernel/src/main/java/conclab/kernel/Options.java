@@ -95,12 +95,24 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
         String engineCp;
         try {
             engineCp = findEngineClasspath();
+            if (System.getProperty("conclab.engine.classpath") == null) {
+                jvm = new ArrayList<>(jvm);
+                jvm.addAll(AotCache.useEngineCache(Layout.here()));
+            }
         } catch (IOException e) {
             problems.add(e.getMessage());
             engineCp = "";
         }
         return new Options(java, jvm, javac, classpath, timeout, env.getOrDefault("CONCLAB_STARTUP", ""), limit,
                 engineCp, problems, List.of(), List.of());
+    }
+
+    /** These options with {@code more} options for the engine JVM. */
+    Options withEngineJvmOptions(List<String> more) {
+        List<String> jvm = new ArrayList<>(engineJvmOptions);
+        jvm.addAll(more);
+        return new Options(java, List.copyOf(jvm), compilerOptions, classpath, timeout, startup, outputLimit,
+                engineClasspath, problems, pluginJars, pluginCode);
     }
 
     /**

@@ -46,6 +46,8 @@ final class Session implements AutoCloseable {
     }
 
     private final EngineProcess engine;
+    /** JShell's execution control: the engine, once {@link Indexing#connect} has connected it. */
+    private final Indexing execution;
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
     private final Options options;
@@ -68,8 +70,9 @@ final class Session implements AutoCloseable {
         this.options = options;
         this.threadNotice = threadNotice;
         this.engine = engine;
+        this.execution = new Indexing(engine, this);
         this.jshell = JShell.builder()
-                .executionEngine(new Provider(engine, this), Map.of())
+                .executionEngine(new Provider(this), Map.of())
                 .idGenerator(index::created)
                 .compilerOptions(options.compilerOptions().toArray(String[]::new))
                 .out(new PrintStream(OutputStream.nullOutputStream()))
@@ -86,10 +89,14 @@ final class Session implements AutoCloseable {
      */
     static Session start(Options options, EngineProcess.Listener listener, java.util.function.BooleanSupplier threadNotice)
             throws IOException {
+        long t0 = System.nanoTime();
         EngineProcess engine = EngineProcess.launch(options, listener);
         try {
             Session s = new Session(options, engine, threadNotice);
+            long t1 = System.nanoTime();
             s.prepare();
+            LOG.debug("session started in {} ms: engine and JShell {} ms, then imports and startup code {} ms",
+                    (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             return s;
         } catch (RuntimeException | IOException e) {
             engine.kill();
@@ -99,14 +106,16 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Prepares the session. The engine JVM boots meanwhile: the class path and the imports need only JShell's
+     * compiler (an import snippet is compiled, never loaded), so they come before {@link Indexing#connect}, which
+     * waits for the engine. About 150 ms of imports overlap the engine's start instead of following it.
+     */
     private void prepare() throws IOException {
-        for (String problem : agentProblems()) {
-            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
-                    + " pool tasks may show under the wrong cell.");
-        }
         jshell.addToClasspath(options.engineClasspath());
         for (String path : options.classpath()) jshell.addToClasspath(path);
         for (String jar : options.pluginJars()) jshell.addToClasspath(jar);
+        long i0 = System.nanoTime();
         for (String line : Options.IMPORTS.strip().split("\n")) {
             for (SnippetEvent e : jshell.eval(line)) {
                 if (e.status() == Snippet.Status.REJECTED) {
@@ -114,6 +123,14 @@ final class Session implements AutoCloseable {
                             + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
                 }
             }
+        }
+        LOG.debug("imports: {} ms", (System.nanoTime() - i0) / 1_000_000);
+        long c0 = System.nanoTime();
+        execution.connect();
+        LOG.debug("then waited {} ms for the engine to connect", (System.nanoTime() - c0) / 1_000_000);
+        for (String problem : agentProblems()) {
+            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
+                    + " pool tasks may show under the wrong cell.");
         }
         for (String code : options.pluginCode()) {
             Result r = eval(code, EngineWire.NO_CELL, 0, 1, () -> false);
@@ -127,8 +144,10 @@ final class Session implements AutoCloseable {
                 startupProblems.add("CONCLAB_STARTUP failed: " + r.error().name() + ": " + r.error().value());
             }
         }
+        long w = System.nanoTime();
         // Warm the compiler and the engine on an expression, as the first cell will be one.
         jshell.eval("Integer.valueOf(1)").forEach(e -> jshell.drop(e.snippet()));
+        LOG.debug("warm-up expression: {} ms", (System.nanoTime() - w) / 1_000_000);
     }
 
     private String diagnostics(Snippet snippet) {
@@ -437,22 +456,51 @@ final class Session implements AutoCloseable {
         return n;
     }
 
-    /** Lets JShell use our engine: it asks once, when it is built. */
-    private record Provider(EngineProcess engine, Session session) implements ExecutionControlProvider {
+    /** Lets JShell use our engine: it asks once, when it is built, and gets it not yet connected. */
+    private record Provider(Session session) implements ExecutionControlProvider {
         @Override
         public String name() {
             return "conclab";
         }
 
         @Override
-        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
-            engine.connect(Duration.ofSeconds(60));
-            return new Indexing(engine.executionControl(), session);
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return session.execution;
         }
     }
 
-    /** The engine's execution control, telling the snippet index which classes it loads. */
-    private record Indexing(ExecutionControl engine, Session session) implements ExecutionControl {
+    /**
+     * The engine's execution control, telling the snippet index which classes it loads. It is made before the
+     * engine has connected ({@link #connect}); until then JShell may only add to the class path, which is kept and
+     * passed on at the connection. {@code engine} is written once, by {@code connect}, on the thread that starts the
+     * session, before any snippet is run; {@code pending} is guarded by this.
+     */
+    private static final class Indexing implements ExecutionControl {
+        private final EngineProcess process;
+        private final Session session;
+        private volatile ExecutionControl engine;
+        private final List<String> pending = new ArrayList<>();
+
+        Indexing(EngineProcess process, Session session) {
+            this.process = process;
+            this.session = session;
+        }
+
+        /** Waits for the engine to connect, then gives it the class path added so far. */
+        void connect() throws IOException {
+            process.connect(Duration.ofSeconds(60));
+            ExecutionControl control = process.executionControl();
+            synchronized (this) {
+                try {
+                    for (String path : pending) control.addToClasspath(path);
+                } catch (ExecutionControl.ExecutionControlException e) {
+                    throw new IOException("the engine could not add " + pending + " to its class path: " + e.getMessage(), e);
+                }
+                pending.clear();
+                engine = control;
+            }
+        }
+
         @Override
         public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
             index(classes);
@@ -482,12 +530,19 @@ final class Session implements AutoCloseable {
 
         @Override
         public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+            synchronized (this) {
+                if (engine == null) {
+                    pending.add(path);
+                    return;
+                }
+            }
             engine.addToClasspath(path);
         }
 
         @Override
         public void stop() throws EngineTerminationException, InternalException {
-            engine.stop();
+            ExecutionControl e = engine;
+            if (e != null) e.stop(); // before the connection, nothing runs
         }
 
         @Override
@@ -497,7 +552,7 @@ final class Session implements AutoCloseable {
 
         @Override
         public void close() {
-            engine.close();
+            process.kill();
         }
     }
 }

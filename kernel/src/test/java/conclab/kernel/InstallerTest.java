@@ -9,6 +9,34 @@ import org.junit.jupiter.api.Test;
 
 class InstallerTest {
     @Test
+    void theJvmsUseAStartUpCacheOnlyWhenTheFolderHasOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertFalse(Installer.kernelJson(dir, Map.of()).contains("AOTCache"));
+        assertEquals(java.util.List.of(), AotCache.useEngineCache(new Layout(dir)));
+        java.nio.file.Files.writeString(dir.resolve(Layout.KERNEL_AOT), "x");
+        java.nio.file.Files.writeString(dir.resolve(Layout.ENGINE_AOT), "x");
+        var argv = JsonParser.parseString(Installer.kernelJson(dir, Map.of())).getAsJsonObject().getAsJsonArray("argv");
+        var options = new java.util.ArrayList<String>();
+        argv.forEach(a -> options.add(a.getAsString()));
+        assertTrue(options.indexOf("-XX:AOTCache=" + dir.resolve(Layout.KERNEL_AOT)) < options.indexOf("-jar"), options.toString());
+        assertTrue(options.contains("-Xlog:aot=off"), "a cache the JVM cannot use is passed over quietly");
+        assertEquals("-XX:AOTCache=" + dir.resolve(Layout.ENGINE_AOT), AotCache.useEngineCache(new Layout(dir)).getFirst());
+    }
+
+    @Test
+    void aStampChangesWithAnyJarAndOnlyThen(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("lib"));
+        java.nio.file.Files.write(dir.resolve("lib/a.jar"), new byte[] {1, 2});
+        java.nio.file.Files.writeString(dir.resolve("kernel.json"), "{}");
+        String first = AotCache.stamp(dir, Installer.KERNEL_JVM_OPTIONS, Map.of());
+        assertEquals(first, AotCache.stamp(dir, Installer.KERNEL_JVM_OPTIONS, Map.of()));
+        java.nio.file.Files.writeString(dir.resolve("kernel.json"), "{\"other\": 1}");  // not a jar
+        assertEquals(first, AotCache.stamp(dir, Installer.KERNEL_JVM_OPTIONS, Map.of()));
+        assertNotEquals(first, AotCache.stamp(dir, Installer.KERNEL_JVM_OPTIONS, Map.of("CONCLAB_JVM_OPTS", "-Xmx1g")));
+        java.nio.file.Files.write(dir.resolve("lib/a.jar"), new byte[] {1, 3});
+        assertNotEquals(first, AotCache.stamp(dir, Installer.KERNEL_JVM_OPTIONS, Map.of()));
+    }
+
+    @Test
     void kernelJsonRunsThisJavaWithMessageInterrupts() {
         var spec = JsonParser.parseString(Installer.kernelJson(Path.of("/k/conclab"), Map.of("CONCLAB_TIMEOUT", "60"))).getAsJsonObject();
         var argv = spec.getAsJsonArray("argv");
