@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -45,7 +48,11 @@ final class Session implements AutoCloseable {
         static final Result NOTHING = new Result(null, null);
     }
 
-    private final EngineProcess engine;
+    /**
+     * The engine's process. Written once, in {@link #prepare} on the thread that starts the session, before the
+     * session is returned (so before any other thread can see it); read-only after.
+     */
+    private EngineProcess engine;
     /** JShell's execution control: the engine, once {@link Indexing#connect} has connected it. */
     private final Indexing execution;
     private final JShell jshell;
@@ -66,11 +73,10 @@ final class Session implements AutoCloseable {
     /** Whether a cell that ends with threads still running says so: the kernel's setting, read at each cell's end. */
     private final java.util.function.BooleanSupplier threadNotice;
 
-    private Session(Options options, EngineProcess engine, java.util.function.BooleanSupplier threadNotice) {
+    private Session(Options options, java.util.function.BooleanSupplier threadNotice) {
         this.options = options;
         this.threadNotice = threadNotice;
-        this.engine = engine;
-        this.execution = new Indexing(engine, this);
+        this.execution = new Indexing(this);
         this.jshell = JShell.builder()
                 .executionEngine(new Provider(this), Map.of())
                 .idGenerator(index::created)
@@ -82,24 +88,38 @@ final class Session implements AutoCloseable {
         jshell.onShutdown(closed -> shutDown = true);
     }
 
+    /** {@link #start(Options, EngineProcess.Listener, BooleanSupplier, CompletableFuture)} with nothing to wait for. */
+    static Session start(Options options, EngineProcess.Listener listener, BooleanSupplier threadNotice) throws IOException {
+        return start(options, listener, threadNotice, CompletableFuture.completedFuture(null));
+    }
+
     /**
      * Starts an engine and a JShell, and runs the imports and {@code CONCLAB_STARTUP}. Throws with a message
      * for the learner if the engine cannot start. {@code threadNotice} says, at each cell's end, whether a
      * cell whose threads still run says so (%threads notice on|off).
+     *
+     * <p>The engine JVM is launched when {@code launchAfter} completes, on the thread that completes it (at once if
+     * it has): the kernel's first session waits so for Jupyter's ports to be bound, since the engine's sockets take
+     * ephemeral ports and must not take one of those. Meanwhile this thread builds JShell and compiles the imports,
+     * which need no engine.
      */
-    static Session start(Options options, EngineProcess.Listener listener, java.util.function.BooleanSupplier threadNotice)
-            throws IOException {
+    static Session start(Options options, EngineProcess.Listener listener, BooleanSupplier threadNotice,
+                         CompletableFuture<?> launchAfter) throws IOException {
         long t0 = System.nanoTime();
-        EngineProcess engine = EngineProcess.launch(options, listener);
+        CompletableFuture<EngineProcess> launched = launchAfter.thenApply(ignored -> {
+            try {
+                return EngineProcess.launch(options, listener);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
         try {
-            Session s = new Session(options, engine, threadNotice);
-            long t1 = System.nanoTime();
-            s.prepare();
-            LOG.debug("session started in {} ms: engine and JShell {} ms, then imports and startup code {} ms",
-                    (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            Session s = new Session(options, threadNotice);
+            s.prepare(launched);
+            LOG.debug("session started in {} ms", (System.nanoTime() - t0) / 1_000_000);
             return s;
         } catch (RuntimeException | IOException e) {
-            engine.kill();
+            launched.thenAccept(EngineProcess::kill); // now, or when it is launched
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IOException)) cause = cause.getCause();
             throw new IOException(cause.getMessage(), e);
@@ -109,9 +129,9 @@ final class Session implements AutoCloseable {
     /**
      * Prepares the session. The engine JVM boots meanwhile: the class path and the imports need only JShell's
      * compiler (an import snippet is compiled, never loaded), so they come before {@link Indexing#connect}, which
-     * waits for the engine. About 150 ms of imports overlap the engine's start instead of following it.
+     * waits for the engine. The imports (about 150 ms) overlap the engine's start instead of following it.
      */
-    private void prepare() throws IOException {
+    private void prepare(CompletableFuture<EngineProcess> launched) throws IOException {
         jshell.addToClasspath(options.engineClasspath());
         for (String path : options.classpath()) jshell.addToClasspath(path);
         for (String jar : options.pluginJars()) jshell.addToClasspath(jar);
@@ -126,7 +146,12 @@ final class Session implements AutoCloseable {
         }
         LOG.debug("imports: {} ms", (System.nanoTime() - i0) / 1_000_000);
         long c0 = System.nanoTime();
-        execution.connect();
+        try {
+            engine = launched.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        execution.connect(engine);
         LOG.debug("then waited {} ms for the engine to connect", (System.nanoTime() - c0) / 1_000_000);
         for (String problem : agentProblems()) {
             startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
@@ -472,22 +497,22 @@ final class Session implements AutoCloseable {
     /**
      * The engine's execution control, telling the snippet index which classes it loads. It is made before the
      * engine has connected ({@link #connect}); until then JShell may only add to the class path, which is kept and
-     * passed on at the connection. {@code engine} is written once, by {@code connect}, on the thread that starts the
-     * session, before any snippet is run; {@code pending} is guarded by this.
+     * passed on at the connection. {@code process} and {@code engine} are written once, by {@code connect}, on the
+     * thread that starts the session, before any snippet is run; {@code pending} is guarded by this.
      */
     private static final class Indexing implements ExecutionControl {
-        private final EngineProcess process;
         private final Session session;
+        private volatile EngineProcess process;
         private volatile ExecutionControl engine;
         private final List<String> pending = new ArrayList<>();
 
-        Indexing(EngineProcess process, Session session) {
-            this.process = process;
+        Indexing(Session session) {
             this.session = session;
         }
 
         /** Waits for the engine to connect, then gives it the class path added so far. */
-        void connect() throws IOException {
+        void connect(EngineProcess process) throws IOException {
+            this.process = process;
             process.connect(Duration.ofSeconds(60));
             ExecutionControl control = process.executionControl();
             synchronized (this) {
@@ -552,7 +577,8 @@ final class Session implements AutoCloseable {
 
         @Override
         public void close() {
-            process.kill();
+            EngineProcess p = process;
+            if (p != null) p.kill();
         }
     }
 }
