@@ -24,11 +24,13 @@ public final class Main {
                     usage: java -jar conclab-kernel.jar CONNECTION_FILE      run the kernel (Jupyter does this)
                            java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR]
                                                                 [--name NAME] [--env KEY=VALUE]... [--no-cache]
+                           java -jar conclab-kernel.jar jshell [JSHELL_ARGS...]   jshell with the course library
                            java -jar conclab-kernel.jar --version""");
             return;
         }
         switch (args[0]) {
             case "install" -> System.exit(Installer.run(Arrays.copyOfRange(args, 1, args.length)));
+            case "jshell" -> System.exit(JShellCommand.run(Arrays.asList(args).subList(1, args.length)));
             case "train" -> { // install's training run, which makes the start-up caches (AotCache)
                 AotCache.train(Path.of(args[1]));
                 System.exit(0);
