@@ -53,6 +53,7 @@ class AllPagesTest {
         Call call = new Call(fetches);
         for (String url : URLS.reversed()) fetches.succeed(url); // the last first
         expect(fetches.pages(), call.future(), "pages came last first");
+        fetches.eachOnce();
     }
 
     @Test
@@ -63,17 +64,20 @@ class AllPagesTest {
         fetches.succeed("/goods/1/");
         // a failure that comes through a dependent stage arrives wrapped, as CompletionException(cause)
         fetches.fail("/goods/3/", new CompletionException(new IOException("HTTP 503")));
-        fetches.fail("/goods/2/", new IOException("HTTP 500"));
-        String when = "/goods/2/ failed with IOException(\"HTTP 500\") and /goods/3/ with"
-                + " CompletionException(IOException(\"HTTP 503\"))";
+        // an exception with a cause of its own is no wrapper: its message is the page's
+        fetches.fail("/goods/2/", new IOException("HTTP 500", new java.net.SocketException("Connection reset")));
+        String when = "/goods/2/ failed with IOException(\"HTTP 500\", caused by SocketException(\"Connection reset\"))"
+                + " and /goods/3/ with CompletionException(IOException(\"HTTP 503\"))";
         Map<String, String> got = expectDone(call.future(), when);
         Map<String, String> want = fetches.pages();
         want.put("/goods/2/", "error: HTTP 500");
         want.put("/goods/3/", "error: HTTP 503");
         if (!want.equals(got)) {
             throw new AssertionError("When " + when + ", the future held " + got + "; expected " + want
-                    + " (the message of a CompletionException's cause, not of the wrapper).");
+                    + " (the message of a CompletionException's cause, not of the wrapper; of any other exception,"
+                    + " its own message, not its cause's).");
         }
+        fetches.eachOnce();
     }
 
     /**
@@ -122,11 +126,11 @@ class AllPagesTest {
             for (String url : URLS) futures.put(url, new CompletableFuture<>());
         }
 
-        /** The URLs fetch was called with, on whatever thread. */
-        final Set<String> requested = ConcurrentHashMap.newKeySet();
+        /** The URLs fetch was called with, on whatever thread; and those it was called with again. */
+        final Set<String> requested = ConcurrentHashMap.newKeySet(), repeated = ConcurrentHashMap.newKeySet();
 
         CompletableFuture<String> fetch(String url) {
-            requested.add(url);
+            if (!requested.add(url)) repeated.add(url);
             CompletableFuture<String> f = futures.get(url);
             if (f == null) throw new IllegalArgumentException("fetch was called with " + url + ", not one of " + URLS);
             return f;
@@ -152,6 +156,14 @@ class AllPagesTest {
 
         void succeedAll() {
             for (String url : URLS) succeed(url);
+        }
+
+        /** Fails if a URL was fetched twice: a second fetch of a page is a second request to the server. */
+        void eachOnce() {
+            if (!repeated.isEmpty()) {
+                throw new AssertionError("fetch was called more than once for " + repeated + ": each call is a request"
+                        + " to the server. Fetch each URL once and use the future that call returned.");
+            }
         }
     }
 
