@@ -82,23 +82,25 @@ public final class Waiting {
     private static final long STEADY_NANOS = 50_000_000L;
 
     /**
-     * Looks at how the call waits while it should wait, for as long as it takes, for threads it started (the
-     * test holds one of them): whether it waits in {@code Thread.join} with a time limit ({@code join(2000)},
-     * {@code join(Duration)}), which gives up when the time is up though the thread still runs.
+     * Looks at how the call waits while it should wait, for as long as it takes, for threads or tasks it started (the
+     * test holds one of them): whether it waits with a time limit, which gives up when the time is up though the
+     * work still runs. The waits judged are the JDK's timed waits for other threads: {@code Thread.join(millis)} or
+     * {@code join(Duration)}, {@code ExecutorService.awaitTermination}, a timed {@code Future.get},
+     * {@code CountDownLatch.await} or {@code invokeAll}. {@code ExecutorService.close()} is not one: it waits in
+     * {@code awaitTermination(1 day)} again and again until the executor has terminated, that is, for ever.
      *
      * <p>Looks about every millisecond, up to {@code limit}, until the call has returned, or has been parked
      * (WAITING or TIMED_WAITING) for 50 ms on end, or was seen 3 times in a row TIMED_WAITING (before and
-     * after the look at its stack) with a frame of {@code Thread.join} among the JDK frames on top of its
-     * stack. A join with no time limit is WAITING (in {@code Object.wait} for a platform thread, in
-     * {@code CountDownLatch.await} for a virtual one); other waits, timed or not ({@code Future.get},
-     * {@code ExecutorService.close}), have no {@code Thread.join} frame and are not judged here.
+     * after the look at its stack) in one of those waits, found among the JDK frames on top of its stack. The same
+     * waits with no time limit are WAITING and are not judged here.
      *
-     * @return where it waits ("Parallel.runAll (line 9 of your solution cell)", or "Thread.join" when no
-     *     frame of the learner's is on the stack) if it waited in a timed join, else null
+     * @return the wait and where ("ExecutorService.awaitTermination, at Parallel.runAll (line 9 of your solution
+     *     cell)", or just the wait when no frame of the learner's is on the stack) if it waited with a time limit,
+     *     else null
      */
-    public String joinsWithTimeLimit(Duration limit) {
+    public String waitsWithTimeLimit(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos(), parkedSince = -1;
-        int timedJoinLooks = 0;
+        int timedLooks = 0;
         while (thread.isAlive() && System.nanoTime() < deadline) {
             Thread.State before = thread.getState();
             StackTraceElement[] stack = thread.getStackTrace();
@@ -106,13 +108,14 @@ public final class Waiting {
             boolean parked = (before == Thread.State.WAITING || before == Thread.State.TIMED_WAITING) && after == before;
             if (!parked) {
                 parkedSince = -1;
-                timedJoinLooks = 0;
+                timedLooks = 0;
             } else {
                 if (parkedSince < 0) parkedSince = System.nanoTime();
-                timedJoinLooks = before == Thread.State.TIMED_WAITING && inJoin(stack) ? timedJoinLooks + 1 : 0;
-                if (timedJoinLooks >= 3) {
+                String wait = before == Thread.State.TIMED_WAITING ? timedWait(stack) : null;
+                timedLooks = wait != null ? timedLooks + 1 : 0;
+                if (timedLooks >= 3) {
                     String at = Evidence.where(stack);
-                    return at == null ? "Thread.join" : at;
+                    return at == null ? wait : wait + ", at " + at;
                 }
                 if (System.nanoTime() - parkedSince >= STEADY_NANOS) return null;
             }
@@ -121,14 +124,25 @@ public final class Waiting {
         return null;
     }
 
-    /** Whether a frame of {@code Thread.join} is among the JDK frames on top of {@code stack}. */
-    private static boolean inJoin(StackTraceElement[] stack) {
+    /**
+     * The JDK wait for other threads among the JDK frames on top of {@code stack} (see {@link #waitsWithTimeLimit}),
+     * or null: none, or one inside {@code close()}.
+     */
+    static String timedWait(StackTraceElement[] stack) {
+        String wait = null;
         for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) return false;
-            if (c.equals("java.lang.Thread") && e.getMethodName().equals("join")) return true;
+            String c = e.getClassName(), m = e.getMethodName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) break;
+            if (m.equals("close")) return null;  // ExecutorService.close: it waits until the executor has terminated
+            if (wait != null) continue;
+            if (c.equals("java.lang.Thread") && m.equals("join")) wait = "Thread.join";
+            else if (m.equals("awaitTermination")) wait = "ExecutorService.awaitTermination";
+            else if (m.equals("invokeAll")) wait = "ExecutorService.invokeAll";
+            else if (m.equals("get") && (c.equals("java.util.concurrent.FutureTask")
+                    || c.equals("java.util.concurrent.CompletableFuture"))) wait = "Future.get";
+            else if (c.equals("java.util.concurrent.CountDownLatch") && m.equals("await")) wait = "CountDownLatch.await";
         }
-        return false;
+        return wait;
     }
 
     /**

@@ -182,4 +182,59 @@ class WaitingTest {
             for (Thread t : new Thread[] {bare, timedAcquire, untimed}) t.join(LIMIT);
         }
     }
+
+    /** The wait {@link Waiting#waitsWithTimeLimit} finds in a call that waits for a task the test holds. */
+    private static String timedWaitOf(Waiting.Call waitFor, CountDownLatch release) throws Exception {
+        Waiting run = Waiting.start("caller", waitFor);
+        try {
+            return run.waitsWithTimeLimit(LIMIT);
+        } finally {
+            release.countDown();
+            run.thread().join(LIMIT);
+        }
+    }
+
+    @Test
+    void timedWaitsForOtherThreadsAreFoundAndWaitsWithNoLimitAreNot() throws Exception {
+        for (String kind : java.util.List.of("join(ms)", "join()", "awaitTermination", "close", "get(timeout)", "get()")) {
+            CountDownLatch release = new CountDownLatch(1);
+            Runnable held = () -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            String found = timedWaitOf(() -> {
+                switch (kind) {
+                    case "join(ms)" -> Thread.ofPlatform().start(held).join(60_000);
+                    case "join()" -> Thread.ofPlatform().start(held).join();
+                    case "awaitTermination", "close" -> {
+                        var pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+                        pool.execute(held);
+                        if (kind.equals("close")) pool.close();
+                        else {
+                            pool.shutdown();
+                            pool.awaitTermination(1, TimeUnit.MINUTES);
+                        }
+                    }
+                    default -> {
+                        var task = new java.util.concurrent.FutureTask<Void>(held, null);
+                        Thread.ofPlatform().start(task);
+                        if (kind.equals("get()")) task.get();
+                        else task.get(1, TimeUnit.MINUTES);
+                    }
+                }
+                return null;
+            }, release);
+            String want = switch (kind) {
+                case "join(ms)" -> "Thread.join";
+                case "awaitTermination" -> "ExecutorService.awaitTermination";
+                case "get(timeout)" -> "Future.get";
+                default -> null;   // no time limit: join(), get(), close() (which waits until the pool has terminated)
+            };
+            if (want == null) assertEquals(null, found, kind);
+            else assertTrue(found != null && found.startsWith(want), kind + ": " + found);
+        }
+    }
 }

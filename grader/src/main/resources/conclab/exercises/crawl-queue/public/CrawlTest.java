@@ -70,7 +70,7 @@ class CrawlTest {
             return "page of " + url;
         }));
         waitsOrReturns(run, Duration.ofSeconds(5));
-        String timed = run.done() ? null : run.joinsWithTimeLimit(Duration.ofSeconds(2));
+        String timed = run.done() ? null : run.waitsWithTimeLimit(Duration.ofSeconds(2));
         if (run.done()) { // the fetch of the last URL is still held: the consumer that took it has not ended
             release.countDown();
             run.returns(Duration.ZERO); // rethrows what fetchAll threw
@@ -82,8 +82,9 @@ class CrawlTest {
             release.countDown();
             run.returns(Duration.ofSeconds(6)); // rethrows what fetchAll threw
             throw new AssertionError("The test held the fetch of " + slow + ", so a consumer was still fetching, and fetchAll"
-                    + " waited in a timed Thread.join (at " + timed + "): wait with join() without a limit; a timed join"
-                    + " (join(1000), join(Duration)), even in a loop, is not accepted.");
+                    + " waited with a time limit (" + timed + "), which gives up when the time is up though a consumer still"
+                    + " works. Wait with join() without a limit, or close the consumers' executor (try-with-resources); a"
+                    + " timed join (join(1000), join(Duration)) or awaitTermination, even in a loop, is not accepted.");
         }
         release.countDown();
         @SuppressWarnings("unchecked")

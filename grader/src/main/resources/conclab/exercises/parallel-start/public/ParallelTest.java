@@ -104,7 +104,7 @@ class ParallelTest {
             throw new AssertionError(message);
         }
         // The n tasks are held for as long as the test likes: runAll should wait for them with no time limit.
-        String timed = run.joinsWithTimeLimit(Duration.ofSeconds(2));
+        String timed = run.waitsWithTimeLimit(Duration.ofSeconds(2));
         if (run.done()) {
             String message = "runAll returned while its " + n + " tasks were held, none of them finished: wait for every thread"
                     + " (join, with no time limit) before returning.";
@@ -115,9 +115,10 @@ class ParallelTest {
         if (timed != null) {
             release.countDown();
             run.returns(Duration.ofSeconds(20)); // rethrows what runAll threw
-            throw new AssertionError("While its " + n + " tasks were held, so a task was still running, runAll waited in a timed"
-                    + " Thread.join (at " + timed + "): wait with join() without a limit; a timed join (join(2000),"
-                    + " join(Duration)), even in a loop, is not accepted.");
+            throw new AssertionError("While its " + n + " tasks were held, so a task was still running, runAll waited with a"
+                    + " time limit (" + timed + "), which gives up when the time is up though a task still runs. Wait with"
+                    + " join() without a limit, or close the executor (try-with-resources); a timed join (join(2000),"
+                    + " join(Duration)) or awaitTermination, even in a loop, is not accepted.");
         }
         release.countDown();
         run.returns(Duration.ofSeconds(5));
