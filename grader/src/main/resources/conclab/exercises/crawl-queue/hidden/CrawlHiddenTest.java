@@ -15,9 +15,41 @@ import org.junit.jupiter.api.Test;
 class CrawlHiddenTest {
     @Test
     @Property("more-urls-than-the-queue-holds")
-    void moreUrlsThanTheQueueHolds() {
+    void moreUrlsThanTheQueueHolds() throws InterruptedException {
         Map<String, String> pages = CrawlTest.fetchAll(CrawlTest.urls(200), 2, url -> "page of " + url);
         if (pages.size() != 200) throw new AssertionError("200 URLs gave " + pages.size() + " pages.");
+        // Again, with every fetch held: both consumers are busy with their first URL, so once 16 more are queued,
+        // the queue is full and fetchAll must wait in put. With a bigger queue it would have queued all 200 and moved on.
+        CountDownLatch release = new CountDownLatch(1);
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(CrawlTest.urls(200), 2, url -> {
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "page of " + url;
+        }));
+        boolean parked = run.parks(Duration.ofSeconds(5));
+        StackTraceElement[] stack = run.thread().getStackTrace();
+        release.countDown();
+        run.returns(Duration.ofSeconds(10)); // rethrows what fetchAll threw
+        if (parked && !inPut(stack)) {
+            String at = conclab.grader.probe.Evidence.where(stack);
+            throw new AssertionError("With 200 URLs and both consumers busy with their first one, fetchAll did not wait"
+                    + " for room in the queue: it went on to " + (at == null ? "wait elsewhere" : at) + ", so the queue"
+                    + " took more URLs than the 16 it may hold. Make the queue hold 16 (new ArrayBlockingQueue<>(16)):"
+                    + " put then waits while it is full, and the memory fetchAll uses stays bounded.");
+        }
+    }
+
+    /** Whether a queue's put is among the JDK frames on top of {@code stack}. */
+    private static boolean inPut(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) return false;
+            if (e.getMethodName().equals("put") && c.startsWith("java.util.concurrent.") && c.endsWith("Queue")) return true;
+        }
+        return false;
     }
 
     /**
