@@ -29,14 +29,13 @@ final class Installer {
     static final String DISPLAY_NAME = "Java 25 (conclab)";
 
     /**
-     * JVM options of the kernel process: it compiles, it does not run learner code. The heap: after the code cells
-     * of 00-start-here, a full GC left 50 MB live (jcmd GC.heap_info, 2026-12-04), while the JVM had committed
-     * 370 MB by default (1/64 of this machine's 24 GB to begin with). A 64 MB start lets the heap grow only as the
-     * kernel needs; 512 MB is ten times what was live. With them, the kernel's resident memory after that notebook
-     * went from 247 MB to 154 MB (same day, same machine).
+     * JVM options of the kernel process: it compiles, it does not run learner code. No heap limits: with
+     * {@code -Xms64m -Xmx512m} (tried on 2026-12-04: about 50 MB were live after 00-start-here, and the resident memory
+     * fell from 247 MB to 154 MB), a cell of 12.3 failed in 1 of 3 to 5 runs with "package conclab.io does not
+     * exist", never without them (0 of 6): a small heap clears soft references sooner, and JShell's compiler then
+     * lost the class path. Measure again before limiting the heap.
      */
-    static final List<String> KERNEL_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m",
-            "-Xms64m", "-Xmx512m");
+    static final List<String> KERNEL_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m");
 
     static int run(String[] args) {
         String where = "--user", prefix = null, name = DEFAULT_NAME;
