@@ -97,11 +97,14 @@ def rss_mib(pid):
 
 
 def engine_pid(kernel_pid):
-    """The engine JVM: the kernel's child java process (Linux /proc); None if not found."""
-    try:
-        children = pathlib.Path(f"/proc/{kernel_pid}/task/{kernel_pid}/children").read_text().split()
-    except OSError:
-        return None
+    """The engine JVM: the kernel's child java process (Linux /proc); None if not found. /proc lists a child under
+    the thread that started it, so every thread of the kernel is looked at."""
+    children = []
+    for task in pathlib.Path(f"/proc/{kernel_pid}/task").glob("*"):
+        try:
+            children += (task / "children").read_text().split()
+        except OSError:
+            continue
     for child in children:
         try:
             cmd = pathlib.Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
