@@ -10,10 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -48,13 +45,7 @@ final class Session implements AutoCloseable {
         static final Result NOTHING = new Result(null, null);
     }
 
-    /**
-     * The engine's process. Written once, in {@link #prepare} on the thread that starts the session, before the
-     * session is returned (so before any other thread can see it); read-only after.
-     */
-    private EngineProcess engine;
-    /** JShell's execution control: the engine, once {@link Indexing#connect} has connected it. */
-    private final Indexing execution;
+    private final EngineProcess engine;
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
     private final Options options;
@@ -73,12 +64,12 @@ final class Session implements AutoCloseable {
     /** Whether a cell that ends with threads still running says so: the kernel's setting, read at each cell's end. */
     private final java.util.function.BooleanSupplier threadNotice;
 
-    private Session(Options options, java.util.function.BooleanSupplier threadNotice) {
+    private Session(Options options, EngineProcess engine, java.util.function.BooleanSupplier threadNotice) {
         this.options = options;
         this.threadNotice = threadNotice;
-        this.execution = new Indexing(this);
+        this.engine = engine;
         this.jshell = JShell.builder()
-                .executionEngine(new Provider(this), Map.of())
+                .executionEngine(new Provider(engine, this), Map.of())
                 .idGenerator(index::created)
                 .compilerOptions(options.compilerOptions().toArray(String[]::new))
                 .out(new PrintStream(OutputStream.nullOutputStream()))
@@ -88,54 +79,34 @@ final class Session implements AutoCloseable {
         jshell.onShutdown(closed -> shutDown = true);
     }
 
-    /** {@link #start(Options, EngineProcess.Listener, BooleanSupplier, CompletableFuture)} with nothing to wait for. */
-    static Session start(Options options, EngineProcess.Listener listener, BooleanSupplier threadNotice) throws IOException {
-        return start(options, listener, threadNotice, CompletableFuture.completedFuture(null));
-    }
-
     /**
      * Starts an engine and a JShell, and runs the imports and {@code CONCLAB_STARTUP}. Throws with a message
      * for the learner if the engine cannot start. {@code threadNotice} says, at each cell's end, whether a
      * cell whose threads still run says so (%threads notice on|off).
-     *
-     * <p>The engine JVM is launched when {@code launchAfter} completes, on the thread that completes it (at once if
-     * it has): the kernel's first session waits so for Jupyter's ports to be bound, since the engine's sockets take
-     * ephemeral ports and must not take one of those. Meanwhile this thread builds JShell and compiles the imports,
-     * which need no engine.
      */
-    static Session start(Options options, EngineProcess.Listener listener, BooleanSupplier threadNotice,
-                         CompletableFuture<?> launchAfter) throws IOException {
-        long t0 = System.nanoTime();
-        CompletableFuture<EngineProcess> launched = launchAfter.thenApply(ignored -> {
-            try {
-                return EngineProcess.launch(options, listener);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        });
+    static Session start(Options options, EngineProcess.Listener listener, java.util.function.BooleanSupplier threadNotice)
+            throws IOException {
+        EngineProcess engine = EngineProcess.launch(options, listener);
         try {
-            Session s = new Session(options, threadNotice);
-            s.prepare(launched);
-            LOG.debug("session started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            Session s = new Session(options, engine, threadNotice);
+            s.prepare();
             return s;
         } catch (RuntimeException | IOException e) {
-            launched.thenAccept(EngineProcess::kill); // now, or when it is launched
+            engine.kill();
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IOException)) cause = cause.getCause();
             throw new IOException(cause.getMessage(), e);
         }
     }
 
-    /**
-     * Prepares the session. The engine JVM boots meanwhile: the class path and the imports need only JShell's
-     * compiler (an import snippet is compiled, never loaded), so they come before {@link Indexing#connect}, which
-     * waits for the engine. The imports (about 150 ms) overlap the engine's start instead of following it.
-     */
-    private void prepare(CompletableFuture<EngineProcess> launched) throws IOException {
+    private void prepare() throws IOException {
+        for (String problem : agentProblems()) {
+            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
+                    + " pool tasks may show under the wrong cell.");
+        }
         jshell.addToClasspath(options.engineClasspath());
         for (String path : options.classpath()) jshell.addToClasspath(path);
         for (String jar : options.pluginJars()) jshell.addToClasspath(jar);
-        long i0 = System.nanoTime();
         for (String line : Options.IMPORTS.strip().split("\n")) {
             for (SnippetEvent e : jshell.eval(line)) {
                 if (e.status() == Snippet.Status.REJECTED) {
@@ -143,19 +114,6 @@ final class Session implements AutoCloseable {
                             + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
                 }
             }
-        }
-        LOG.debug("imports: {} ms", (System.nanoTime() - i0) / 1_000_000);
-        long c0 = System.nanoTime();
-        try {
-            engine = launched.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
-        }
-        execution.connect(engine);
-        LOG.debug("then waited {} ms for the engine to connect", (System.nanoTime() - c0) / 1_000_000);
-        for (String problem : agentProblems()) {
-            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
-                    + " pool tasks may show under the wrong cell.");
         }
         for (String code : options.pluginCode()) {
             Result r = eval(code, EngineWire.NO_CELL, 0, 1, () -> false);
@@ -169,10 +127,8 @@ final class Session implements AutoCloseable {
                 startupProblems.add("CONCLAB_STARTUP failed: " + r.error().name() + ": " + r.error().value());
             }
         }
-        long w = System.nanoTime();
         // Warm the compiler and the engine on an expression, as the first cell will be one.
         jshell.eval("Integer.valueOf(1)").forEach(e -> jshell.drop(e.snippet()));
-        LOG.debug("warm-up expression: {} ms", (System.nanoTime() - w) / 1_000_000);
     }
 
     private String diagnostics(Snippet snippet) {
@@ -481,51 +437,22 @@ final class Session implements AutoCloseable {
         return n;
     }
 
-    /** Lets JShell use our engine: it asks once, when it is built, and gets it not yet connected. */
-    private record Provider(Session session) implements ExecutionControlProvider {
+    /** Lets JShell use our engine: it asks once, when it is built. */
+    private record Provider(EngineProcess engine, Session session) implements ExecutionControlProvider {
         @Override
         public String name() {
             return "conclab";
         }
 
         @Override
-        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-            return session.execution;
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
+            engine.connect(Duration.ofSeconds(60));
+            return new Indexing(engine.executionControl(), session);
         }
     }
 
-    /**
-     * The engine's execution control, telling the snippet index which classes it loads. It is made before the
-     * engine has connected ({@link #connect}); until then JShell may only add to the class path, which is kept and
-     * passed on at the connection. {@code process} and {@code engine} are written once, by {@code connect}, on the
-     * thread that starts the session, before any snippet is run; {@code pending} is guarded by this.
-     */
-    private static final class Indexing implements ExecutionControl {
-        private final Session session;
-        private volatile EngineProcess process;
-        private volatile ExecutionControl engine;
-        private final List<String> pending = new ArrayList<>();
-
-        Indexing(Session session) {
-            this.session = session;
-        }
-
-        /** Waits for the engine to connect, then gives it the class path added so far. */
-        void connect(EngineProcess process) throws IOException {
-            this.process = process;
-            process.connect(Duration.ofSeconds(60));
-            ExecutionControl control = process.executionControl();
-            synchronized (this) {
-                try {
-                    for (String path : pending) control.addToClasspath(path);
-                } catch (ExecutionControl.ExecutionControlException e) {
-                    throw new IOException("the engine could not add " + pending + " to its class path: " + e.getMessage(), e);
-                }
-                pending.clear();
-                engine = control;
-            }
-        }
-
+    /** The engine's execution control, telling the snippet index which classes it loads. */
+    private record Indexing(ExecutionControl engine, Session session) implements ExecutionControl {
         @Override
         public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
             index(classes);
@@ -555,19 +482,12 @@ final class Session implements AutoCloseable {
 
         @Override
         public void addToClasspath(String path) throws EngineTerminationException, InternalException {
-            synchronized (this) {
-                if (engine == null) {
-                    pending.add(path);
-                    return;
-                }
-            }
             engine.addToClasspath(path);
         }
 
         @Override
         public void stop() throws EngineTerminationException, InternalException {
-            ExecutionControl e = engine;
-            if (e != null) e.stop(); // before the connection, nothing runs
+            engine.stop();
         }
 
         @Override
@@ -577,8 +497,7 @@ final class Session implements AutoCloseable {
 
         @Override
         public void close() {
-            EngineProcess p = process;
-            if (p != null) p.kill();
+            engine.close();
         }
     }
 }

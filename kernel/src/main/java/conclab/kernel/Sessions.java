@@ -45,19 +45,16 @@ import java.util.concurrent.TimeoutException;
 final class Sessions {
     private final Options options;
     private final Outputs outputs;
-    /** Jupyter's ports are bound: engines may be launched (see {@link Session#start}). */
-    private final CompletableFuture<?> portsBound;
     private volatile CompletableFuture<Session> current;
     private volatile String endedNote;
     private volatile boolean threadNotice = true;
     private final List<String> extraClasspath = new CopyOnWriteArrayList<>();
     private final Queue<Session> retired = new ConcurrentLinkedQueue<>();
 
-    /** Starts the first session in the background; no engine is launched before {@code portsBound} completes. */
-    Sessions(Options options, Outputs outputs, CompletableFuture<?> portsBound) {
+    /** Starts the first session in the background. */
+    Sessions(Options options, Outputs outputs) {
         this.options = options;
         this.outputs = outputs;
-        this.portsBound = portsBound;
         synchronized (this) {
             start();
         }
@@ -68,7 +65,7 @@ final class Sessions {
         current = CompletableFuture.supplyAsync(() -> {
             try {
                 SessionSide side = new SessionSide();
-                Session s = Session.start(options, outputs.forEngine(side), () -> threadNotice, portsBound);
+                Session s = Session.start(options, outputs.forEngine(side), () -> threadNotice);
                 side.session = s;
                 for (String path : extraClasspath) s.addToClasspath(path);
                 return s;
