@@ -29,11 +29,10 @@ final class Installer {
     static final String DISPLAY_NAME = "Java 25 (conclab)";
 
     /**
-     * JVM options of the kernel process: it compiles, it does not run learner code. No heap limits: with
-     * {@code -Xms64m -Xmx512m} (tried on 2026-12-04: about 50 MB were live after 00-start-here, and the resident memory
-     * fell from 247 MB to 154 MB), a cell of 12.3 failed in 1 of 3 to 5 runs with "package conclab.io does not
-     * exist", never without them (0 of 6). Why is not known; a guess: a small heap clears soft references sooner,
-     * and something in JShell's compiler loses the class path with them. Find out before limiting the heap.
+     * JVM options of the kernel process: it compiles, it does not run learner code. No heap limits yet:
+     * {@code -Xms64m -Xmx512m} were tried on 2026-12-04 (about 50 MB were live after 00-start-here, and the resident
+     * memory fell from 247 MB to 154 MB), then taken out while a failure was hunted that turned out to have another
+     * cause. They need a measurement of their own before they come back.
      */
     static final List<String> KERNEL_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m");
 
