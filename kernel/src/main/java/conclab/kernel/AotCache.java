@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * jar once as {@code train} ({@link #train}): a session is started, a few cells of the usual kinds are compiled and
  * run, and both JVMs end normally, which is when each writes its cache. The caches go beside the jars
  * ({@link Layout#KERNEL_AOT}, {@link Layout#ENGINE_AOT}), with a stamp of what they were made from: the jars'
- * bytes, the JDK and the JVM options ({@link #stamp}). An install whose stamp matches keeps them.
+ * bytes, the JDK, the JVM options and the environment ({@link #stamp}). An install whose stamp matches keeps them.
  *
  * <p><b>Stale caches.</b> The JVM checks that a cache fits its JDK and options, but on JDK 25 it does not notice
  * a jar whose classes changed under the same name: it would run the cached classes. So a cache is only ever used
@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * differs, and makes them again after. A training run that fails leaves no cache; the kernel then starts without
  * one, as it did before caches existed, and install says so.
  *
- * <p>The options that use a cache are {@link #useKernelCache} (in {@code kernel.json}) and
- * {@link #useEngineCache} (added by {@link Options}). Both keep the JVM quiet about a cache it cannot use.
+ * <p>{@link #use(Layout, String)} gives the options that use a cache: {@code kernel.json} has the kernel's, and
+ * {@link Options} adds the engine's. They keep the JVM quiet about a cache it cannot use.
  */
 final class AotCache {
     private AotCache() {}
@@ -55,15 +55,9 @@ final class AotCache {
         return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
     }
 
-    /** The kernel JVM's options for {@code kernel.json}: the cache, if {@code home} has one. */
-    static List<String> useKernelCache(Layout home) {
-        Path cache = home.home().resolve(Layout.KERNEL_AOT);
-        return Files.isRegularFile(cache) ? use(cache) : List.of();
-    }
-
-    /** The engine JVM's extra options: the cache, if the kernel's folder has one. */
-    static List<String> useEngineCache(Layout home) {
-        Path cache = home.home().resolve(Layout.ENGINE_AOT);
+    /** Options that make a JVM use the cache {@code name} of {@code home}, if it has that file; else none. */
+    static List<String> use(Layout home, String name) {
+        Path cache = home.home().resolve(name);
         return Files.isRegularFile(cache) ? use(cache) : List.of();
     }
 
@@ -104,11 +98,11 @@ final class AotCache {
     }
 
     /**
-     * Makes the caches in {@code dir}, an installed kernel's folder whose jars {@code stamp} describes, by a
-     * training run. Returns null when they are made, or why there are none (the kernel works without them).
+     * Makes the caches in {@code dir}, an installed kernel's folder whose jars {@code stamp} describes and whose old
+     * caches install has removed, by a training run. Returns null when they are made, or why there are none (the
+     * kernel works without them).
      */
     static String make(Path dir, String stamp, List<String> kernelJvmOptions, Map<String, String> env) throws IOException {
-        remove(dir);
         Path stampFile = dir.resolve(Layout.AOT_STAMP);
         // Each JVM writes its cache to a temporary name; only a run that made both puts them in place.
         Path kernelOut = dir.resolve("." + Layout.KERNEL_AOT + ".part"), engineOut = dir.resolve("." + Layout.ENGINE_AOT + ".part");

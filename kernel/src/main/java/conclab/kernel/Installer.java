@@ -170,7 +170,7 @@ final class Installer {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(KERNEL_JVM_OPTIONS);
-        argv.addAll(AotCache.useKernelCache(new Layout(dir)));
+        argv.addAll(AotCache.use(new Layout(dir), Layout.KERNEL_AOT));
         argv.add("-jar");
         argv.add(dir.resolve(Layout.KERNEL_JAR).toAbsolutePath().toString());
         argv.add("{connection_file}");

@@ -97,7 +97,7 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
             engineCp = findEngineClasspath();
             if (System.getProperty("conclab.engine.classpath") == null) {
                 jvm = new ArrayList<>(jvm);
-                jvm.addAll(AotCache.useEngineCache(Layout.here()));
+                jvm.addAll(AotCache.use(Layout.here(), Layout.ENGINE_AOT));
             }
         } catch (IOException e) {
             problems.add(e.getMessage());

@@ -11,7 +11,7 @@ class InstallerTest {
     @Test
     void theJvmsUseAStartUpCacheOnlyWhenTheFolderHasOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         assertFalse(Installer.kernelJson(dir, Map.of()).contains("AOTCache"));
-        assertEquals(java.util.List.of(), AotCache.useEngineCache(new Layout(dir)));
+        assertEquals(java.util.List.of(), AotCache.use(new Layout(dir), Layout.ENGINE_AOT));
         java.nio.file.Files.writeString(dir.resolve(Layout.KERNEL_AOT), "x");
         java.nio.file.Files.writeString(dir.resolve(Layout.ENGINE_AOT), "x");
         var argv = JsonParser.parseString(Installer.kernelJson(dir, Map.of())).getAsJsonObject().getAsJsonArray("argv");
@@ -19,7 +19,7 @@ class InstallerTest {
         argv.forEach(a -> options.add(a.getAsString()));
         assertTrue(options.indexOf("-XX:AOTCache=" + dir.resolve(Layout.KERNEL_AOT)) < options.indexOf("-jar"), options.toString());
         assertTrue(options.contains("-Xlog:aot=off"), "a cache the JVM cannot use is passed over quietly");
-        assertEquals("-XX:AOTCache=" + dir.resolve(Layout.ENGINE_AOT), AotCache.useEngineCache(new Layout(dir)).getFirst());
+        assertEquals("-XX:AOTCache=" + dir.resolve(Layout.ENGINE_AOT), AotCache.use(new Layout(dir), Layout.ENGINE_AOT).getFirst());
     }
 
     @Test

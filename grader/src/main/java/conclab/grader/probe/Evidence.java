@@ -55,6 +55,15 @@ public final class Evidence {
         return chain;
     }
 
+    /** Where in the learner's code {@code t}, or else the first of its causes that has such a frame, was; or null. */
+    public static String where(Throwable t) {
+        for (Throwable c : chain(t)) {
+            String at = where(c.getStackTrace());
+            if (at != null) return at;
+        }
+        return null;
+    }
+
     /** Whether {@code t}, or a cause, is the release stub's "exercise not done yet". */
     public static boolean notDone(Throwable t) {
         for (Throwable c : chain(t)) {
@@ -78,11 +87,7 @@ public final class Evidence {
     /** "your code threw java.lang.IllegalStateException: full, at BoundedBuffer.put (line 9 ...)". */
     public static String thrown(Throwable t) {
         String what = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        String at = null;
-        for (Throwable c : chain(t)) {
-            at = where(c.getStackTrace());
-            if (at != null) break;
-        }
+        String at = where(t);
         return (at == null ? "this was thrown: " : "your code threw ") + what + (at == null ? "" : ", at " + at);
     }
 }

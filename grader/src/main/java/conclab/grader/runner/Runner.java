@@ -149,11 +149,7 @@ public final class Runner {
     static String evidence(Throwable t) {
         String message = t.getMessage() == null ? "" : t.getMessage();
         if (message.contains("timed out after")) {
-            String at = null;
-            for (Throwable c : Evidence.chain(t)) {
-                at = Evidence.where(c.getStackTrace());
-                if (at != null) break;
-            }
+            String at = Evidence.where(t);
             return "Did not finish in time (" + message.replaceFirst("^.*timed out after", "after").strip() + ")"
                     + (at == null ? "" : "; it was at " + at);
         }
