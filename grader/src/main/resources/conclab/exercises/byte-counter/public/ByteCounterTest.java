@@ -172,7 +172,7 @@ class ByteCounterTest {
      * uses almost no CPU over a second: at most 5 ms, and (on a machine so busy that a spinning
      * thread gets little) at most a quarter of what a thread of the test spinning meanwhile gets. A loop that polls
      * non-blocking channels without a selector (sleeping or not between rounds) is not registered; one that asks the
-     * selector with selectNow() or select(1) again and again uses CPU. And it does not wake up for nothing: at most 10
+     * selector with selectNow() or select(1) again and again uses CPU. And it does not wake up for nothing: at most 6
      * wake-ups of its thread in that second (voluntary context switches, Linux) and at most 3 waits begun (a
      * Thread.sleep is one): a loop of select(20), or of selectNow() and a sleep, uses little CPU but wakes 20 to 50
      * times a second.
@@ -365,8 +365,8 @@ class ByteCounterTest {
     /**
      * At most this many wake-ups (voluntary context switches, Linux) of serve's thread in the second of no-spin: blocked
      * in select() it has none; select(20) in a loop has about 50, selectNow() and a 50 ms sleep about 20, select(100)
-     * about 10. The limit stays clear of round timeouts, so that no loop gets a grade that depends on how long the
-     * second lasted: select(100) always fails, select(250) (about 4) passes.
+     * about 10. The limit stays clear of the round timeouts a learner writes: select(100) always fails, select(250)
+     * (about 4) passes; only a loop of about select(150) would sit on it.
      */
     static final int MAX_IDLE_WAKEUPS = 6;
     /** At most this many waits begun by serve's thread in that second (Thread.sleep counts one each time): none in select. */
