@@ -84,10 +84,14 @@ public final class Waiting {
     /**
      * Looks at how the call waits while it should wait, for as long as it takes, for threads or tasks it started (the
      * test holds one of them): whether it waits with a time limit, which gives up when the time is up though the
-     * work still runs. The waits judged are the JDK's timed waits for other threads: {@code Thread.join(millis)} or
-     * {@code join(Duration)}, {@code ExecutorService.awaitTermination}, a timed {@code Future.get},
-     * {@code CountDownLatch.await} or {@code invokeAll}. {@code ExecutorService.close()} is not one: it waits in
-     * {@code awaitTermination(1 day)} again and again until the executor has terminated, that is, for ever.
+     * work still runs, or wakes up when the time is up only to wait again (a poll). Any timed wait counts: the JDK's
+     * timed waits for other threads ({@code Thread.join(millis)} or {@code join(Duration)},
+     * {@code ExecutorService.awaitTermination}, a timed {@code Future.get}, {@code CountDownLatch.await} or
+     * {@code invokeAll}) and every other one ({@code Object.wait(millis)}, a {@code Semaphore}'s timed
+     * {@code tryAcquire}, a timed {@code Condition.await}, a queue's timed {@code poll}, {@code LockSupport.parkNanos},
+     * ...). Two are not judged here: {@code ExecutorService.close()}, which waits in {@code awaitTermination(1 day)}
+     * again and again until the executor has terminated, that is, for ever; and {@code Thread.sleep}, which waits for
+     * nothing and so is a poll whatever its length: {@link #pollsOrSpins} judges it.
      *
      * <p>Looks about every millisecond, up to {@code limit}, until the call has returned, or has been parked
      * (WAITING or TIMED_WAITING) for 50 ms on end, or was seen 3 times in a row TIMED_WAITING (before and
@@ -125,24 +129,80 @@ public final class Waiting {
     }
 
     /**
-     * The JDK wait for other threads among the JDK frames on top of {@code stack} (see {@link #waitsWithTimeLimit}),
-     * or null: none, or one inside {@code close()}.
+     * The timed wait named by the JDK frames on top of {@code stack} (see {@link #waitsWithTimeLimit}): a JDK wait for
+     * other threads by the name a learner calls it ("Thread.join", "Future.get"), else the outermost JDK call
+     * ("Object.wait", "Semaphore.tryAcquire"); or null: no JDK frame on top, or a wait inside {@code close()} or
+     * {@code Thread.sleep}. The caller knows the thread is TIMED_WAITING.
      */
     static String timedWait(StackTraceElement[] stack) {
-        String wait = null;
+        String known = null, outer = null;
         for (StackTraceElement e : stack) {
             String c = e.getClassName(), m = e.getMethodName();
             if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) break;
             if (m.equals("close")) return null;  // ExecutorService.close: it waits until the executor has terminated
-            if (wait != null) continue;
-            if (c.equals("java.lang.Thread") && m.equals("join")) wait = "Thread.join";
-            else if (m.equals("awaitTermination")) wait = "ExecutorService.awaitTermination";
-            else if (m.equals("invokeAll")) wait = "ExecutorService.invokeAll";
+            if (c.equals("java.lang.Thread") && m.startsWith("sleep")) return null; // a poll: pollsOrSpins judges it
+            outer = name(c) + "." + m.replaceFirst("0$", "");
+            if (known != null) continue;
+            if (c.equals("java.lang.Thread") && m.equals("join")) known = "Thread.join";
+            else if (m.equals("awaitTermination")) known = "ExecutorService.awaitTermination";
+            else if (m.equals("invokeAll")) known = "ExecutorService.invokeAll";
             else if (m.equals("get") && (c.equals("java.util.concurrent.FutureTask")
-                    || c.equals("java.util.concurrent.CompletableFuture"))) wait = "Future.get";
-            else if (c.equals("java.util.concurrent.CountDownLatch") && m.equals("await")) wait = "CountDownLatch.await";
+                    || c.equals("java.util.concurrent.CompletableFuture"))) known = "Future.get";
+            else if (c.equals("java.util.concurrent.CountDownLatch") && m.equals("await")) known = "CountDownLatch.await";
         }
-        return wait;
+        return known != null ? known : outer;
+    }
+
+    /** How many waits a thread parked in one untimed wait may begin over {@link #POLL_WINDOW} (see {@link #pollsOrSpins}). */
+    public static final int POLL_WAITS = 5;
+
+    /** The least wall time over which {@link #pollsOrSpins} counts the waits a thread begins. */
+    public static final Duration POLL_WINDOW = Duration.ofMillis(1500);
+
+    /**
+     * Judges how {@code thread} waits while it should be parked in one untimed wait ({@code join()}, {@code take()},
+     * a latch's {@code await()}) for something the test holds: whether it spins or polls instead. Three looks, each
+     * of which catches a kind of busy waiting the others may miss:
+     * <ol>
+     *   <li>while the calling thread does 300 ms of CPU work of its own ({@link #watchWhileWorking}): a thread that
+     *       spins (a loop on {@code isAlive()}, with {@code Thread.onSpinWait()} or not) is RUNNABLE in more than
+     *       half of the looks, or uses a tenth of that CPU time or more ({@link Watch#spins});</li>
+     *   <li>20 looks at its stack, 2 ms apart: a thread in a loop with a sleep is in {@code Thread.sleep} in more
+     *       than 10 of them;</li>
+     *   <li>how many waits it began ({@link #waitedCount}) over at least {@link #POLL_WINDOW} from the start of the
+     *       first look: a loop with a short sleep or a timed wait in it begins one per turn, more than
+     *       {@link #POLL_WAITS}; a thread parked in one untimed wait begins none.</li>
+     * </ol>
+     * Call it once the thread has settled into its wait (see {@link #parks}), and release what it waits for only
+     * after this returns. It takes at least {@link #POLL_WINDOW} of wall time.
+     *
+     * @param thread a platform thread that should be waiting, untimed, meanwhile
+     * @return null if it waited; else what it did, in words ("it was RUNNABLE ... in 150 of 150 samples ..."), to be
+     *     followed by advice in the caller's terms
+     */
+    public static String pollsOrSpins(Thread thread) {
+        long waitedBefore = waitedCount(thread), windowStart = System.nanoTime();
+        Watch seen = watchWhileWorking(thread, Duration.ofMillis(300));
+        int looks = 20, sleeping = 0;
+        for (int i = 0; i < looks; i++) {
+            if (sleeps(thread)) sleeping++;
+            sleepQuietly(2); // spaces the looks
+        }
+        long left = POLL_WINDOW.toNanos() - (System.nanoTime() - windowStart);
+        if (left > 0) sleepQuietly(Math.max(1, left / 1_000_000));
+        long waitedAfter = waitedCount(thread), window = (System.nanoTime() - windowStart) / 1_000_000;
+        long waited = waitedBefore < 0 || waitedAfter < 0 ? -1 : waitedAfter - waitedBefore;
+        if (seen.spins()) return "it kept running: " + seen.describe();
+        if (sleeping * 2 > looks) {
+            return "it was in Thread.sleep in " + sleeping + " of " + looks + " looks at its stack: it polls, a loop with"
+                    + " a sleep";
+        }
+        if (waited > POLL_WAITS) {
+            return "it began " + waited + " waits in " + window + " ms (a thread in one untimed wait begins one, and is"
+                    + " not woken until what it waits for happens, and nothing happened): it polls, a loop with a sleep"
+                    + " or a timed wait";
+        }
+        return null;
     }
 
     /**

@@ -196,7 +196,8 @@ class WaitingTest {
 
     @Test
     void timedWaitsForOtherThreadsAreFoundAndWaitsWithNoLimitAreNot() throws Exception {
-        for (String kind : java.util.List.of("join(ms)", "join()", "awaitTermination", "close", "get(timeout)", "get()")) {
+        for (String kind : java.util.List.of("join(ms)", "join()", "awaitTermination", "close", "get(timeout)", "get()",
+                "wait(ms)", "tryAcquire(timeout)", "sleep")) {
             CountDownLatch release = new CountDownLatch(1);
             Runnable held = () -> {
                 try {
@@ -218,6 +219,21 @@ class WaitingTest {
                             pool.awaitTermination(1, TimeUnit.MINUTES);
                         }
                     }
+                    case "wait(ms)" -> {
+                        Thread t = Thread.ofPlatform().start(held);
+                        synchronized (t) {
+                            while (t.isAlive()) t.wait(60_000);
+                        }
+                    }
+                    case "tryAcquire(timeout)" -> {
+                        var ended = new java.util.concurrent.Semaphore(0);
+                        Thread.ofPlatform().start(() -> { held.run(); ended.release(); });
+                        ended.tryAcquire(1, TimeUnit.MINUTES);
+                    }
+                    case "sleep" -> {
+                        Thread t = Thread.ofPlatform().start(held);
+                        while (t.isAlive()) Thread.sleep(10);
+                    }
                     default -> {
                         var task = new java.util.concurrent.FutureTask<Void>(held, null);
                         Thread.ofPlatform().start(task);
@@ -231,10 +247,58 @@ class WaitingTest {
                 case "join(ms)" -> "Thread.join";
                 case "awaitTermination" -> "ExecutorService.awaitTermination";
                 case "get(timeout)" -> "Future.get";
-                default -> null;   // no time limit: join(), get(), close() (which waits until the pool has terminated)
+                case "wait(ms)" -> "Object.wait";
+                case "tryAcquire(timeout)" -> "Semaphore.tryAcquire";
+                // no time limit: join(), get(), close() (which waits until the pool has terminated); or a sleep, a
+                // poll that pollsOrSpins judges
+                default -> null;
             };
             if (want == null) assertEquals(null, found, kind);
             else assertTrue(found != null && found.startsWith(want), kind + ": " + found);
+        }
+    }
+
+    @Test
+    void pollsOrSpinsPassesOneUntimedWaitAndNamesSpinningSleepingAndTimedPolls() throws Exception {
+        for (String kind : java.util.List.of("join()", "spin", "sleep(10)", "wait(20)")) {
+            CountDownLatch release = new CountDownLatch(1);
+            Thread held = Thread.ofPlatform().start(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Waiting run = Waiting.start("caller", () -> {
+                switch (kind) {
+                    case "join()" -> held.join();
+                    case "spin" -> { while (held.isAlive()) Thread.onSpinWait(); }
+                    case "sleep(10)" -> { while (held.isAlive()) Thread.sleep(10); }
+                    default -> {
+                        Object lock = new Object();
+                        synchronized (lock) {
+                            while (held.isAlive()) lock.wait(20);
+                        }
+                    }
+                }
+                return null;
+            });
+            String busy;
+            try {
+                if (kind.equals("join()")) untilWaiting(run.thread());
+                busy = Waiting.pollsOrSpins(run.thread());
+            } finally {
+                release.countDown();
+                run.returns(LIMIT);
+            }
+            String want = switch (kind) {
+                case "join()" -> null;
+                case "spin" -> "it kept running";
+                case "sleep(10)" -> "it was in Thread.sleep";
+                default -> "it began ";
+            };
+            if (want == null) assertEquals(null, busy, kind);
+            else assertTrue(busy != null && busy.startsWith(want), kind + ": " + busy);
         }
     }
 }

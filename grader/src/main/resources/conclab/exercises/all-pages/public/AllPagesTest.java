@@ -44,6 +44,11 @@ class AllPagesTest {
                     + URLS + "), while no page had come yet: the fetches do not all run at once. Call fetch for "
                     + "every URL before returning, not each one when the page before has come.");
         }
+        if (!fetches.elsewhere.isEmpty()) {
+            throw new AssertionError("fetch was called on another thread than the one that called fetchAll: "
+                    + fetches.elsewhere + ". Call fetch for every URL yourself, before returning: a step that runs it on a"
+                    + " pool (supplyAsync, runAsync) may run it after fetchAll has returned, or not at all in time.");
+        }
     }
 
     @Test
@@ -129,8 +134,16 @@ class AllPagesTest {
         /** The URLs fetch was called with, on whatever thread; and those it was called with again. */
         final Set<String> requested = ConcurrentHashMap.newKeySet(), repeated = ConcurrentHashMap.newKeySet();
 
+        /** The thread that calls fetchAll, set before it starts (its start publishes it to that thread). */
+        Thread caller;
+
+        /** "/goods/1/ on thread \"ForkJoinPool.commonPool-worker-1\"" for each call of fetch on another thread than caller. */
+        final Set<String> elsewhere = ConcurrentHashMap.newKeySet();
+
         CompletableFuture<String> fetch(String url) {
             if (!requested.add(url)) repeated.add(url);
+            Thread on = Thread.currentThread();
+            if (on != caller) elsewhere.add(url + " on thread \"" + on.getName() + "\"");
             CompletableFuture<String> f = futures.get(url);
             if (f == null) throw new IllegalArgumentException("fetch was called with " + url + ", not one of " + URLS);
             return f;
@@ -173,13 +186,15 @@ class AllPagesTest {
         private final AtomicReference<Object> result = new AtomicReference<>();
 
         Call(Fetches fetches) {
-            caller = Thread.ofPlatform().daemon().name("caller").start(() -> {
+            caller = Thread.ofPlatform().daemon().name("caller").unstarted(() -> {
                 try {
                     result.set(Crawl.fetchAll(URLS, fetches::fetch));
                 } catch (Throwable t) {
                     result.set(t);
                 }
             });
+            fetches.caller = caller;
+            caller.start();
         }
 
         boolean returnedWithin(long seconds) throws InterruptedException {

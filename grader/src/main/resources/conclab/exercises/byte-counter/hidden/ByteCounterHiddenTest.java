@@ -1,6 +1,9 @@
 import conclab.grader.probe.Property;
 import conclab.grader.probe.ThreadActivity;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +65,55 @@ class ByteCounterHiddenTest {
                     + " more socket(s) or selector(s) were open in the JVM than before: serve left a connection open. Close each client's"
                     + " channel at its end, also when its read threw an IOException (the connection was reset).");
         }
+    }
+
+    /** What one client sends in {@link #memoryStaysBounded}: far more than a server that counts needs to keep. */
+    static final int BIG = 64 << 20;
+
+    /** How much the memory in use may grow while {@link #BIG} bytes go through serve: a few buffers, not the data. */
+    static final long GROWTH = 16 << 20;
+
+    /**
+     * A client sends 64 MiB and stays connected; the memory in use (the heap after a full collection, and the direct
+     * buffers) is measured before and after, while serve still holds the connection. A serve that counts reuses a
+     * buffer or a few; one that keeps what it read (a ByteArrayOutputStream per client, a new buffer per read kept
+     * in a list) grows by what was sent, less the little still in the sockets' buffers.
+     */
+    @Test
+    @Property("bounded-memory")
+    void memoryStaysBounded() throws Exception {
+        ByteCounterTest t = new ByteCounterTest();
+        try {
+            t.start(1);
+            SocketChannel client = t.connect();
+            long before = memoryInUse();
+            ByteBuffer chunk = ByteBuffer.allocateDirect(64 << 10);
+            for (int sent = 0; sent < BIG; sent += chunk.capacity()) {
+                chunk.clear();
+                while (chunk.hasRemaining()) client.write(chunk);
+            }
+            long after = memoryInUse();           // serve still runs: the client is connected
+            client.close();
+            t.running.awaitEnd("a client sent 64 MiB and closed");
+            t.expectCount(client, BIG);
+            if (after - before > GROWTH) {
+                throw new AssertionError("While a client sent 64 MiB, the memory in use (heap after a collection, and direct"
+                        + " buffers) grew by " + ((after - before) >> 20) + " MiB, more than " + (GROWTH >> 20) + " MiB: serve"
+                        + " keeps what it reads. Count the bytes, and read into one buffer that you clear and reuse.");
+            }
+        } finally {
+            t.closeAll();
+        }
+    }
+
+    /** The heap in use after a full collection (System.gc() is one, with the test JVM's collector) plus the direct buffers in use. */
+    static long memoryInUse() {
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) direct += pool.getMemoryUsed();
+        }
+        return heap + direct;
     }
 }

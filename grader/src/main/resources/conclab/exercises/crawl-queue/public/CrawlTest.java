@@ -84,7 +84,8 @@ class CrawlTest {
             throw new AssertionError("The test held the fetch of " + slow + ", so a consumer was still fetching, and fetchAll"
                     + " waited with a time limit (" + timed + "), which gives up when the time is up though a consumer still"
                     + " works. Wait with join() without a limit, or close the consumers' executor (try-with-resources); a"
-                    + " timed join (join(1000), join(Duration)) or awaitTermination, even in a loop, is not accepted.");
+                    + " timed join (join(1000), join(Duration)), awaitTermination or any other wait with a time limit"
+                    + " (wait(1000), a timed tryAcquire, ...), even in a loop, is not accepted.");
         }
         release.countDown();
         @SuppressWarnings("unchecked")
@@ -94,6 +95,45 @@ class CrawlTest {
                 throw new AssertionError("The fetch of " + slow + " took long, and the result has " + pages.get(url) + " for " + url
                         + ": read the pages only after every consumer has ended (join them all first).");
             }
+        }
+    }
+
+    /**
+     * 5 URLs, 3 consumers; the fetch of the last URL is held while this test judges how fetchAll waits for its
+     * consumers ({@link Waiting#pollsOrSpins}: its CPU and states while the test works, whether it is in
+     * Thread.sleep, how many waits it begins over at least 1.5 s); then it lets the fetch end. A fetchAll parked in
+     * join() uses no CPU and begins no new wait; one that loops on isAlive() runs, or, with a sleep or a timed wait
+     * in the loop, keeps waking up.
+     */
+    @Test
+    @Property("waits-without-spinning")
+    void waitsWithoutSpinning() {
+        List<String> urls = urls(5);
+        String slow = urls.get(4);
+        CountDownLatch fetching = new CountDownLatch(1), release = new CountDownLatch(1);
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
+            if (url.equals(slow)) {
+                fetching.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return "page of " + url;
+        }));
+        try {
+            if (fetching.await(5, TimeUnit.SECONDS)) run.parks(Duration.ofSeconds(1)); // settled (a spinning one never is: 1 s)
+        } catch (AssertionError | UnsupportedOperationException | InterruptedException e) {
+            // fetchAll returned or threw without waiting: returns() below and the other properties tell
+        }
+        String busy = Waiting.pollsOrSpins(run.thread());
+        release.countDown();
+        run.returns(Duration.ofSeconds(6));
+        if (busy != null) {
+            throw new AssertionError("While the fetch of " + slow + " was held, fetchAll's thread did not wait for its consumer: "
+                    + busy + ". Wait for a consumer with join(), which sleeps until the thread ends, not with a loop on"
+                    + " isAlive().");
         }
     }
 

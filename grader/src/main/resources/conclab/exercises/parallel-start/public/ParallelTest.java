@@ -118,7 +118,8 @@ class ParallelTest {
             throw new AssertionError("While its " + n + " tasks were held, so a task was still running, runAll waited with a"
                     + " time limit (" + timed + "), which gives up when the time is up though a task still runs. Wait with"
                     + " join() without a limit, or close the executor (try-with-resources); a timed join (join(2000),"
-                    + " join(Duration)) or awaitTermination, even in a loop, is not accepted.");
+                    + " join(Duration)), awaitTermination or any other wait with a time limit (wait(1000), a timed"
+                    + " tryAcquire, ...), even in a loop, is not accepted.");
         }
         release.countDown();
         run.returns(Duration.ofSeconds(5));
@@ -190,27 +191,12 @@ class ParallelTest {
         }
     }
 
-    /** How many waits runAll's thread may begin while no task ends; one parked in join() begins none after the first. */
-    static final int WAITS = 5;
-
-    /** The least wall time over which runAll's waits are counted. */
-    static final Duration WINDOW = Duration.ofMillis(1500);
-
-    private static void pause(Duration d) {
-        if (d.isNegative() || d.isZero()) return;
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
-     * 4 tasks wait for a latch. While they wait, this test does 300 ms of CPU work of its own, looking at
-     * runAll's thread between steps, then looks 20 times at whether it is in Thread.sleep, and counts the waits
-     * it began over at least 1.5 s; then it opens the latch. A runAll waiting in join() is WAITING, uses no CPU
-     * and begins no new wait; one that loops on isAlive() is RUNNABLE and gets a share of a core, or, with a
-     * sleep in the loop, keeps waking up.
+     * 4 tasks wait for a latch. While they wait, this test judges how runAll's thread waits
+     * ({@link Waiting#pollsOrSpins}: its CPU and states while the test works, whether it is in Thread.sleep, how
+     * many waits it begins over at least 1.5 s); then it opens the latch. A runAll waiting in join() is WAITING,
+     * uses no CPU and begins no new wait; one that loops on isAlive() is RUNNABLE and gets a share of a core, or,
+     * with a sleep in the loop, keeps waking up.
      */
     @Test
     @Property("waits-without-spinning")
@@ -237,34 +223,12 @@ class ParallelTest {
         } catch (AssertionError | UnsupportedOperationException e) {
             // runAll returned or threw without waiting: returns() below and the other properties tell
         }
-        long waitedBefore = Waiting.waitedCount(run.thread()), windowStart = System.nanoTime();
-        Waiting.Watch seen = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
-        int looks = 20, sleeping = 0;
-        for (int i = 0; i < looks; i++) {
-            if (Waiting.sleeps(run.thread())) sleeping++;
-            pause(Duration.ofMillis(2)); // spaces the looks: runAll's tasks keep waiting on the latch meanwhile
-        }
-        // Its waits are counted over at least 1.5 s of wall time, however fast the work above went: a loop with a
-        // sleep(10) or a timed join(100) in it begins one wait per turn, many in that time; join() begins one.
-        pause(Duration.ofNanos(WINDOW.toNanos() - (System.nanoTime() - windowStart))); // an observation window
-        long waitedAfter = Waiting.waitedCount(run.thread());
-        long waited = waitedBefore < 0 || waitedAfter < 0 ? -1 : waitedAfter - waitedBefore;
-        long window = (System.nanoTime() - windowStart) / 1_000_000;
+        String busy = Waiting.pollsOrSpins(run.thread());
         release.countDown();
         run.returns(Duration.ofSeconds(8));
-        if (seen.spins()) {
-            throw new AssertionError("While its tasks waited, runAll's thread did not: " + seen.describe() + ". Wait for a"
-                    + " thread with join(), which sleeps until the thread ends, not with a loop on isAlive().");
-        }
-        if (sleeping * 2 > looks) {
-            throw new AssertionError("While its tasks waited, runAll's thread was in Thread.sleep in " + sleeping + " of "
-                    + looks + " looks: it polls, a loop with a sleep. Wait for a thread with join(), which returns as soon"
-                    + " as the thread ends, not with a loop on isAlive().");
-        }
-        if (waited > WAITS) {
-            throw new AssertionError("While its tasks waited, runAll's thread began " + waited + " waits in " + window + " ms"
-                    + " (a thread in join() begins one, and is not woken until the thread ends, and none ended): it polls,"
-                    + " a loop with a sleep or a timed join. Wait for a thread with join(), not with a loop on isAlive().");
+        if (busy != null) {
+            throw new AssertionError("While its tasks waited, runAll's thread did not wait for them: " + busy + ". Wait for"
+                    + " a thread with join(), which sleeps until the thread ends, not with a loop on isAlive().");
         }
     }
 }

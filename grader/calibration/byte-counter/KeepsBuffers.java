@@ -1,0 +1,65 @@
+// fails: bounded-memory
+// Reads each time into a new buffer and keeps them all in a list, to add up their sizes at the end: right counts, but memory grows with what the clients send.
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.function.BiConsumer;
+
+class ByteCounter {
+    /**
+     * Serves `clients` connections of server, on this thread only, with a selector: accepts them, reads
+     * whatever each sends, and when one closes (or resets its connection) calls closed.accept(its remote
+     * address, the bytes read from it).
+     * Returns when all of them have closed.
+     */
+    static void serve(ServerSocketChannel server, int clients, BiConsumer<SocketAddress, Long> closed) throws IOException {
+        Selector selector = Selector.open();
+        try {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            int finished = 0;
+            while (finished < clients) {
+                selector.select();
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();                       // or the next select reports it again
+                    if (key.isAcceptable()) {
+                        SocketChannel client = server.accept();
+                        if (client == null) continue;     // someone else took it: nothing to accept
+                        client.configureBlocking(false);
+                        client.register(selector, SelectionKey.OP_READ, new java.util.ArrayList<ByteBuffer>()); // what it sent
+                    } else if (key.isReadable()) {
+                        SocketChannel client = (SocketChannel) key.channel();
+                        @SuppressWarnings("unchecked")
+                        java.util.List<ByteBuffer> reads = (java.util.List<ByteBuffer>) key.attachment();
+                        ByteBuffer fresh = ByteBuffer.allocate(8192);  // a new buffer for each read, kept
+                        int n;
+                        try {
+                            n = client.read(fresh);
+                        } catch (IOException e) {         // reset by the client: its end too
+                            n = -1;
+                        }
+                        if (n >= 0) {
+                            reads.add(fresh.flip());
+                        } else {                          // the client closed (or reset): close, then report
+                            SocketAddress address = client.getRemoteAddress();
+                            client.close();               // also cancels its key
+                            finished++;
+                            closed.accept(address, reads.stream().mapToLong(ByteBuffer::remaining).sum());
+                        }
+                    }
+                }
+            }
+        } finally {                                       // even if serve ends by an exception: no client left open
+            for (SelectionKey key : selector.keys()) if (key.channel() != server) key.channel().close();
+            selector.close();
+        }
+    }
+}
