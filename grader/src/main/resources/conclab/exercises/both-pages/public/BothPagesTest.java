@@ -144,7 +144,7 @@ class BothPagesTest {
                         + "page b (a join() or get() in a task or callback). Combine the two futures instead.");
             }
             int left = unfinished.get();
-            List<String> waiters = waitingOnAFuture();
+            List<String> waiters = waitingOnAFutureWithin(WATCH_MILLIS);
             if (left > 1) {
                 throw new AssertionError("After page a arrived, " + left + " tasks given to the pool were unfinished "
                         + "while page b was still downloading; only b's download should be: the others wait for a "
@@ -185,6 +185,24 @@ class BothPagesTest {
         };
         Call call = new Call(() -> "page a", b, counting, returned);
         expect(List.of("page a", "page b"), call.future());
+    }
+
+    /** How long {@link #waitingOnAFutureWithin} keeps looking: a thread the solution started may be slow to run. */
+    static final long WATCH_MILLIS = 2000;
+
+    /**
+     * The threads found waiting for the pages ({@link #waitingOnAFuture}) in thread dumps taken about every 20 ms, from
+     * the first dump that finds any; empty if none does within {@code millis}. One dump is not enough: a thread the
+     * solution started (a virtual thread that will join the futures) may not have run yet when it is taken, on a busy
+     * machine or with few processors, and a correct solution has no such thread to find however long one looks.
+     */
+    static List<String> waitingOnAFutureWithin(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            List<String> waiters = waitingOnAFuture();
+            if (!waiters.isEmpty() || System.nanoTime() >= end) return waiters;
+            Thread.sleep(20); // a look about every 20 ms; nothing is ordered by this pause, it only spaces the dumps
+        }
     }
 
     /**
