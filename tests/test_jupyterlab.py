@@ -28,6 +28,8 @@ if CHROMIUM is None:
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 TOKEN = "conclab-test"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LAB_CONFIG = ROOT / "tools" / "jupyter-config"  # ./conclab lab puts it on JUPYTER_CONFIG_PATH
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -52,7 +54,8 @@ def lab(tmp_path_factory):
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(root / "lab.log", "w")
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(LAB_CONFIG))  # as ./conclab lab sets it
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -108,6 +111,28 @@ def run_cell(page, index):
 
 def output_of(page, index):
     return page.locator(".jp-CodeCell").nth(index).locator(".jp-OutputArea")
+
+
+def test_no_news_popup_greets_a_new_learner(browser, lab):
+    """JupyterLab asks "Would you like to get notified about official Jupyter news?" in a popup over the notebook
+    while its setting fetchNews is "none", its default. The course's labconfig, which ./conclab lab puts on
+    JUPYTER_CONFIG_PATH, makes it "false": the frontend's question then never runs, and update checks are off."""
+    launcher = (ROOT / "conclab").read_text()
+    assert 'JUPYTER_CONFIG_PATH="$ROOT/tools/jupyter-config' in launcher, "./conclab lab no longer uses the labconfig"
+    assert "--LabApp.news_url= --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in launcher
+    url, _ = lab
+    with urllib.request.urlopen(f"{url}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={TOKEN}",
+                                timeout=30) as r:
+        plugin = json.load(r)
+    # Overrides become the schema's defaults; the learner's own settings (none here) would still win.
+    defaults = {key: spec.get("default") for key, spec in plugin["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, defaults
+    assert "fetchNews" not in plugin["settings"], plugin["settings"]
+    page = open_notebook(browser, lab, "news.ipynb", [cell('"hello"')])
+    try:
+        expect(page.get_by_text("official Jupyter news")).to_have_count(0)
+    finally:
+        page.close()
 
 
 def test_late_output_and_live_displays_appear_under_their_cells(browser, lab):
