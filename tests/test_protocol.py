@@ -664,3 +664,31 @@ def test_a_thread_that_dies_is_traced_to_the_cells_of_its_code(shared):
     assert f"at work (cell [{first}], line 4)" in err, err
     assert f"at lambda (cell [{second}], line 2)" in err, err
     assert "REPL." not in err and "$JShell$" not in err
+
+
+def test_install_user_adds_the_kernel_to_the_jupyter_a_learner_already_has(tmp_path, monkeypatch):
+    """README: `java -jar kernel/target/dist/conclab-kernel.jar install --user` adds the kernel to a Jupyter
+    installed elsewhere. Here that Jupyter is this environment's, with a home of its own: its kernelspec list
+    then names the kernel, found in the user's data folder, and the kernel starts from there and runs a cell."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_DATA_DIR", "XDG_DATA_HOME")}
+    env["HOME"] = str(home)
+    dist = pathlib.Path(__file__).resolve().parent.parent / "kernel" / "target" / "dist"
+    r = subprocess.run([java_bin("java"), "-jar", str(dist / "conclab-kernel.jar"), "install", "--user", "--no-cache",
+                        "--name", "conclab-user-test"], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    listed = subprocess.run([str(pathlib.Path(os.sys.executable).parent / "jupyter"), "kernelspec", "list", "--json"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    specs = json.loads(listed.stdout)["kernelspecs"]
+    assert "conclab-user-test" in specs, sorted(specs)
+    where = pathlib.Path(specs["conclab-user-test"]["resource_dir"])
+    assert where == home / ".local" / "share" / "jupyter" / "kernels" / "conclab-user-test", where
+    for k in ("JUPYTER_DATA_DIR", "XDG_DATA_HOME"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    k = Kernel(name="conclab-user-test")
+    try:
+        assert k.execute("6 * 7").value == "42"
+    finally:
+        k.close()

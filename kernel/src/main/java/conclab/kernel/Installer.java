@@ -186,7 +186,18 @@ final class Installer {
 
     /** Jupyter's per-user data folder, as {@code jupyter --data-dir} computes it. */
     static Path userDataDir() {
-        return userDataDir(System::getenv, System.getProperty("os.name"), Path.of(System.getProperty("user.home")));
+        return userDataDir(System::getenv, System.getProperty("os.name"), home(System::getenv, System.getProperty("user.home")));
+    }
+
+    /**
+     * The home folder as Jupyter's Python sees it: {@code $HOME} when set (Python's {@code expanduser} reads it), else
+     * the JVM's {@code user.home}. The two differ where {@code HOME} is set to another folder than the account's (a
+     * container, {@code sudo -E}, a JupyterHub spawner): the JVM's {@code user.home} comes from the account's entry
+     * and ignores {@code HOME}, and a kernel installed there would not be found.
+     */
+    static Path home(java.util.function.Function<String, String> env, String userHome) {
+        String home = env.apply("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : userHome);
     }
 
     /**

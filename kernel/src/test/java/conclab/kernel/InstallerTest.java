@@ -96,6 +96,13 @@ class InstallerTest {
     }
 
     @Test
+    void theHomeIsJupytersHomeVariableFirstThenTheAccounts() {
+        assertEquals(Path.of("/tmp/h"), Installer.home(Map.of("HOME", "/tmp/h")::get, "/root"), "HOME, as Python reads it");
+        assertEquals(Path.of("/root"), Installer.home(Map.<String, String>of()::get, "/root"), "user.home when HOME is not set");
+        assertEquals(Path.of("/root"), Installer.home(Map.of("HOME", " ")::get, "/root"), "nor when it is blank");
+    }
+
+    @Test
     void filesAreReplacedWholeAndOnlyWhenTheyChanged(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path target = dir.resolve("conclab-lib.jar");
         Installer.put(new byte[] {1, 2, 3}, target);
