@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.dflib.jjava.jupyter.channels.IOPubChannel;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -21,6 +22,8 @@ final class Connection {
     final Router shell, control, stdin;
     private final IOPubChannel iopub;
     private final ZMQ.Socket heartbeat;
+    /** Completed when every socket is bound (exceptionally if one cannot be). */
+    private final CompletableFuture<Void> bound = new CompletableFuture<>();
 
     Connection(KernelConnectionProperties props) throws Exception {
         this.props = props;
@@ -34,14 +37,28 @@ final class Connection {
 
     /** Binds every socket and starts the heartbeat; then announces the kernel on iopub. */
     void bind() {
-        iopub.bind(props);
-        shell.bind(props);
-        control.bind(props);
-        stdin.bind(props);
-        heartbeat.bind(props.getTransport() + "://" + props.getIp() + ":" + props.getHbPort());
+        try {
+            iopub.bind(props);
+            shell.bind(props);
+            control.bind(props);
+            stdin.bind(props);
+            heartbeat.bind(props.getTransport() + "://" + props.getIp() + ":" + props.getHbPort());
+        } catch (RuntimeException e) {
+            bound.completeExceptionally(e);
+            throw e;
+        }
         heartbeat.setReceiveTimeOut(500);
         Thread.ofPlatform().name("conclab-heartbeat").daemon().start(this::echoHeartbeats);
         publish(Messages.of(null, "status", Messages.status("starting")));
+        bound.complete(null); // last: what depends on it (the engine's launch) runs here, on this thread
+    }
+
+    /**
+     * Completed once Jupyter's ports are bound: from then on no socket of ours, or of the engine, can take one of
+     * them. Its dependent actions run on the thread that binds.
+     */
+    CompletableFuture<Void> bound() {
+        return bound;
     }
 
     void publish(Message<?> message) {

@@ -83,7 +83,7 @@ final class Kernel {
         Plugins.Loaded plugins = Plugins.load(Plugins.classpaths(), magics);
         pluginProblems.addAll(plugins.problems());
         this.options = options.withPlugins(plugins.engineJars(), plugins.startupCode());
-        this.sessions = new Sessions(this.options, outputs);  // starts the engine in the background
+        this.sessions = new Sessions(this.options, outputs, connection.bound());  // starts a session in the background
         this.assist = new CodeAssist(sessions::ready, magics);
     }
 

@@ -56,10 +56,11 @@ public final class Main {
         }
         Options options = Options.fromEnvironment();
         Connection connection = new Connection(KernelConnectionProperties.parse(json));
-        // Bind Jupyter's ports before anything else opens a socket: the engine's listening socket gets an
-        // ephemeral port, which could otherwise be one of the ports Jupyter picked for us.
+        // The kernel starts its first session in the background: JShell and the imports first, which open no socket.
+        // The engine JVM is launched only when Jupyter's ports are bound (connection.bound()): its sockets take
+        // ephemeral ports, and one could otherwise be a port Jupyter picked for us. Binding meanwhile saves its time.
+        Kernel kernel = new Kernel(options, connection);
         connection.bind();
-        Kernel kernel = new Kernel(options, connection); // starts the engine in the background
         Thread.ofPlatform().name("conclab-control").start(() -> connection.control.serve(kernel::handleControl));
         kernel.serveShell();
     }

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -45,9 +48,20 @@ final class Session implements AutoCloseable {
         static final Result NOTHING = new Result(null, null);
     }
 
-    private final EngineProcess engine;
+    /**
+     * The engine's process. Written once, in {@link #prepare} on the thread that starts the session, before the
+     * session is returned (so before any other thread can see it); read-only after.
+     */
+    private EngineProcess engine;
+    /** JShell's execution control: the engine, once {@link Indexing#connect} has connected it. */
+    private final Indexing execution;
     private final JShell jshell;
-    private final SourceCodeAnalysis analysis;
+    /**
+     * JShell's source analysis. Made in {@link #prepare}, after the class path is complete (see there why not before),
+     * on the thread that starts the session and before the session is returned, so before any other thread sees it;
+     * read-only after.
+     */
+    private SourceCodeAnalysis analysis;
     private final Options options;
     /** Where each snippet came from; for stack traces. */
     private final SnippetIndex index = new SnippetIndex();
@@ -64,49 +78,75 @@ final class Session implements AutoCloseable {
     /** Whether a cell that ends with threads still running says so: the kernel's setting, read at each cell's end. */
     private final java.util.function.BooleanSupplier threadNotice;
 
-    private Session(Options options, EngineProcess engine, java.util.function.BooleanSupplier threadNotice) {
+    private Session(Options options, java.util.function.BooleanSupplier threadNotice) {
         this.options = options;
         this.threadNotice = threadNotice;
-        this.engine = engine;
+        this.execution = new Indexing(this);
         this.jshell = JShell.builder()
-                .executionEngine(new Provider(engine, this), Map.of())
+                .executionEngine(new Provider(this), Map.of())
                 .idGenerator(index::created)
                 .compilerOptions(options.compilerOptions().toArray(String[]::new))
                 .out(new PrintStream(OutputStream.nullOutputStream()))
                 .err(new PrintStream(OutputStream.nullOutputStream()))
                 .build();
-        this.analysis = jshell.sourceCodeAnalysis();
         jshell.onShutdown(closed -> shutDown = true);
+    }
+
+    /** {@link #start(Options, EngineProcess.Listener, BooleanSupplier, CompletableFuture)} with nothing to wait for. */
+    static Session start(Options options, EngineProcess.Listener listener, BooleanSupplier threadNotice) throws IOException {
+        return start(options, listener, threadNotice, CompletableFuture.completedFuture(null));
     }
 
     /**
      * Starts an engine and a JShell, and runs the imports and {@code CONCLAB_STARTUP}. Throws with a message
      * for the learner if the engine cannot start. {@code threadNotice} says, at each cell's end, whether a
      * cell whose threads still run says so (%threads notice on|off).
+     *
+     * <p>The engine JVM is launched when {@code launchAfter} completes, on the thread that completes it (at once if
+     * it has): the kernel's first session waits so for Jupyter's ports to be bound, since the engine's sockets take
+     * ephemeral ports and must not take one of those. Meanwhile this thread builds JShell and compiles the imports,
+     * which need no engine.
      */
-    static Session start(Options options, EngineProcess.Listener listener, java.util.function.BooleanSupplier threadNotice)
-            throws IOException {
-        EngineProcess engine = EngineProcess.launch(options, listener);
+    static Session start(Options options, EngineProcess.Listener listener, BooleanSupplier threadNotice,
+                         CompletableFuture<?> launchAfter) throws IOException {
+        long t0 = System.nanoTime();
+        CompletableFuture<EngineProcess> launched = launchAfter.thenApply(ignored -> {
+            try {
+                return EngineProcess.launch(options, listener);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
         try {
-            Session s = new Session(options, engine, threadNotice);
-            s.prepare();
+            Session s = new Session(options, threadNotice);
+            s.prepare(launched);
+            LOG.debug("session started in {} ms", (System.nanoTime() - t0) / 1_000_000);
             return s;
         } catch (RuntimeException | IOException e) {
-            engine.kill();
+            launched.thenAccept(EngineProcess::kill); // now, or when it is launched
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IOException)) cause = cause.getCause();
             throw new IOException(cause.getMessage(), e);
         }
     }
 
-    private void prepare() throws IOException {
-        for (String problem : agentProblems()) {
-            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
-                    + " pool tasks may show under the wrong cell.");
-        }
-        jshell.addToClasspath(options.engineClasspath());
-        for (String path : options.classpath()) jshell.addToClasspath(path);
-        for (String jar : options.pluginJars()) jshell.addToClasspath(jar);
+    /**
+     * Prepares the session. The engine JVM boots meanwhile: the class path and the imports need only JShell's
+     * compiler (an import snippet is compiled, never loaded), so they come before {@link Indexing#connect}, which
+     * waits for the engine. The imports (about 150 ms) overlap the engine's start instead of following it.
+     */
+    private void prepare(CompletableFuture<EngineProcess> launched) throws IOException {
+        List<String> classpath = new ArrayList<>();
+        classpath.add(options.engineClasspath());
+        classpath.addAll(options.classpath());
+        classpath.addAll(options.pluginJars());
+        jshell.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
+        // Only now, with the class path complete: making the analysis starts JShell's indexer, which reads the
+        // compiler's class path on a thread of its own while addToClasspath may be setting it on this one. That
+        // race left the compiler with a stale class path ("package conclab.io does not exist") about one run in four
+        // when the class path was added in three calls, in the first milliseconds of the kernel's JVM.
+        analysis = jshell.sourceCodeAnalysis();
+        long i0 = System.nanoTime();
         for (String line : Options.IMPORTS.strip().split("\n")) {
             for (SnippetEvent e : jshell.eval(line)) {
                 if (e.status() == Snippet.Status.REJECTED) {
@@ -114,6 +154,19 @@ final class Session implements AutoCloseable {
                             + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
                 }
             }
+        }
+        LOG.debug("imports: {} ms", (System.nanoTime() - i0) / 1_000_000);
+        long c0 = System.nanoTime();
+        try {
+            engine = launched.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        execution.connect(engine);
+        LOG.debug("then waited {} ms for the engine to connect", (System.nanoTime() - c0) / 1_000_000);
+        for (String problem : agentProblems()) {
+            startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
+                    + " pool tasks may show under the wrong cell.");
         }
         for (String code : options.pluginCode()) {
             Result r = eval(code, EngineWire.NO_CELL, 0, 1, () -> false);
@@ -127,8 +180,10 @@ final class Session implements AutoCloseable {
                 startupProblems.add("CONCLAB_STARTUP failed: " + r.error().name() + ": " + r.error().value());
             }
         }
+        long w = System.nanoTime();
         // Warm the compiler and the engine on an expression, as the first cell will be one.
         jshell.eval("Integer.valueOf(1)").forEach(e -> jshell.drop(e.snippet()));
+        LOG.debug("warm-up expression: {} ms", (System.nanoTime() - w) / 1_000_000);
     }
 
     private String diagnostics(Snippet snippet) {
@@ -289,9 +344,13 @@ final class Session implements AutoCloseable {
 
     // ------------------------------------------------------------------ other requests
 
-    /** Adds jars or folders for compiling and running cells. */
-    void addToClasspath(String path) {
-        jshell.addToClasspath(path);
+    /**
+     * Adds jars or folders for compiling and running cells: {@code paths}, in one call, so that JShell's indexer,
+     * which each call sets off on a thread of its own, never reads the compiler's class path while the next call
+     * sets it (see {@link #prepare}).
+     */
+    void addToClasspath(List<String> paths) {
+        if (!paths.isEmpty()) jshell.addToClasspath(String.join(java.io.File.pathSeparator, paths));
     }
 
     SourceCodeAnalysis analysis() {
@@ -437,22 +496,51 @@ final class Session implements AutoCloseable {
         return n;
     }
 
-    /** Lets JShell use our engine: it asks once, when it is built. */
-    private record Provider(EngineProcess engine, Session session) implements ExecutionControlProvider {
+    /** Lets JShell use our engine: it asks once, when it is built, and gets it not yet connected. */
+    private record Provider(Session session) implements ExecutionControlProvider {
         @Override
         public String name() {
             return "conclab";
         }
 
         @Override
-        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
-            engine.connect(Duration.ofSeconds(60));
-            return new Indexing(engine.executionControl(), session);
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return session.execution;
         }
     }
 
-    /** The engine's execution control, telling the snippet index which classes it loads. */
-    private record Indexing(ExecutionControl engine, Session session) implements ExecutionControl {
+    /**
+     * The engine's execution control, telling the snippet index which classes it loads. It is made before the
+     * engine has connected ({@link #connect}); until then JShell may only add to the class path, which is kept and
+     * passed on at the connection. {@code process} and {@code engine} are written once, by {@code connect}, on the
+     * thread that starts the session, before any snippet is run; {@code pending} is guarded by this.
+     */
+    private static final class Indexing implements ExecutionControl {
+        private final Session session;
+        private volatile EngineProcess process;
+        private volatile ExecutionControl engine;
+        private final List<String> pending = new ArrayList<>();
+
+        Indexing(Session session) {
+            this.session = session;
+        }
+
+        /** Waits for the engine to connect, then gives it the class path added so far. */
+        void connect(EngineProcess process) throws IOException {
+            this.process = process;
+            process.connect(Duration.ofSeconds(60));
+            ExecutionControl control = process.executionControl();
+            synchronized (this) {
+                try {
+                    for (String path : pending) control.addToClasspath(path);
+                } catch (ExecutionControl.ExecutionControlException e) {
+                    throw new IOException("the engine could not add " + pending + " to its class path: " + e.getMessage(), e);
+                }
+                pending.clear();
+                engine = control;
+            }
+        }
+
         @Override
         public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
             index(classes);
@@ -482,12 +570,19 @@ final class Session implements AutoCloseable {
 
         @Override
         public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+            synchronized (this) {
+                if (engine == null) {
+                    pending.add(path);
+                    return;
+                }
+            }
             engine.addToClasspath(path);
         }
 
         @Override
         public void stop() throws EngineTerminationException, InternalException {
-            engine.stop();
+            ExecutionControl e = engine;
+            if (e != null) e.stop(); // before the connection, nothing runs
         }
 
         @Override
@@ -497,7 +592,8 @@ final class Session implements AutoCloseable {
 
         @Override
         public void close() {
-            engine.close();
+            EngineProcess p = process;
+            if (p != null) p.kill();
         }
     }
 }

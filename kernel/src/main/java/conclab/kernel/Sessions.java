@@ -45,16 +45,19 @@ import java.util.concurrent.TimeoutException;
 final class Sessions {
     private final Options options;
     private final Outputs outputs;
+    /** Jupyter's ports are bound: engines may be launched (see {@link Session#start}). */
+    private final CompletableFuture<?> portsBound;
     private volatile CompletableFuture<Session> current;
     private volatile String endedNote;
     private volatile boolean threadNotice = true;
     private final List<String> extraClasspath = new CopyOnWriteArrayList<>();
     private final Queue<Session> retired = new ConcurrentLinkedQueue<>();
 
-    /** Starts the first session in the background. */
-    Sessions(Options options, Outputs outputs) {
+    /** Starts the first session in the background; no engine is launched before {@code portsBound} completes. */
+    Sessions(Options options, Outputs outputs, CompletableFuture<?> portsBound) {
         this.options = options;
         this.outputs = outputs;
+        this.portsBound = portsBound;
         synchronized (this) {
             start();
         }
@@ -65,9 +68,9 @@ final class Sessions {
         current = CompletableFuture.supplyAsync(() -> {
             try {
                 SessionSide side = new SessionSide();
-                Session s = Session.start(options, outputs.forEngine(side), () -> threadNotice);
+                Session s = Session.start(options, outputs.forEngine(side), () -> threadNotice, portsBound);
                 side.session = s;
-                for (String path : extraClasspath) s.addToClasspath(path);
+                s.addToClasspath(List.copyOf(extraClasspath)); // one call: see Session.addToClasspath
                 return s;
             } catch (IOException e) {
                 throw new CompletionException(e);
@@ -233,7 +236,7 @@ final class Sessions {
     /** Adds {@code path} to the session's class path and remembers it for later sessions; false if it was added before. */
     boolean addClasspath(Session session, String path) {
         if (extraClasspath.contains(path)) return false;     // only the shell thread adds: no race between the two calls
-        session.addToClasspath(path);
+        session.addToClasspath(List.of(path));
         extraClasspath.add(path);
         return true;
     }
