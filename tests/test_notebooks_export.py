@@ -12,8 +12,8 @@ reading; a magic it does not know; `magic(...)` or `check(...)` called from code
 that its head names those reasons.
 
 Running every "yes" script takes about 9 minutes on 2 cores (10 to 45 s each), so a fixed, named subset, RUN, runs:
-one notebook for each kind of translation (the `%threads stop` stub and a commented `%deadlocks`, `%%answer` and
-`%check` cells, `%%check` and `%%solution` cells, `display` of pictures, cells that fail on purpose). Each runs with
+one notebook for each kind of translation (the `%threads stop` stub and a commented `%deadlocks`, `%%solution` and
+`%check`, `%%check` and `%%answer` cells, `display` of pictures, cells that fail on purpose). Each runs with
 jshell, from the notebook's folder, within TIMEOUT seconds. It must read the script to its end (a line this test adds
 before `/exit` is printed), and jshell must report no more errors than the script has cells that fail on purpose.
 
@@ -39,13 +39,17 @@ EXECUTED = ROOT / "tests" / ".reports" / "executed"
 RUNS_AS_THE_NOTEBOOK = "// [conclab export] runs as the notebook: "
 END = "conclab export test: the script was read to its end"
 TIMEOUT = 120
-RUN = [
-    "11-threads-and-processes/11.4-locks.ipynb",              # %threads stop (stub), %deadlocks (commented)
-    "11-threads-and-processes/11.12-summary.ipynb",           # %%answer and %check cells
-    "12-coroutines-and-async-io/12.7-generators-send-close-throw.ipynb",  # cells that fail on purpose
-    "exercises-demo.ipynb",                                   # %%solution, %%check, %check
-    "pictures.ipynb",                                         # display(...) and values of the course's pictures
-]
+RUN = {   # notebook: why its printed lines are not compared (None: they are)
+    "11-threads-and-processes/11.4-locks.ipynb":                # %threads stop (the stub), %deadlocks (commented out)
+        "which of two deadlocked threads, interrupted together, gets both locks is a race (the line has no digit)",
+    "11-threads-and-processes/11.5-conditions.ipynb": None,     # %%solution and %check
+    "11-threads-and-processes/11.11-ipc.ipynb": None,           # a cell that fails on purpose
+    "12-coroutines-and-async-io/12.7-generators-send-close-throw.ipynb": None,   # two cells that fail on purpose
+    "exercises-demo.ipynb":                                     # %%solution, %%check, %%answer, %check
+        "the one line its cells print that is not a magic's is a number",
+    "pictures.ipynb":                                           # display(...) and values of the course's pictures
+        "every line it prints is a measurement (it has digits); the rest are pictures",
+}
 JSHELL_ERROR = re.compile(r"^(Error:|Exception (?!in thread )\S+)", re.M)   # jshell's own reports, not a thread's
 
 
@@ -117,6 +121,7 @@ def notebook_lines(path):
 
 @pytest.mark.parametrize("name", RUN)
 def test_jshell_runs_the_script_and_prints_what_the_notebook_printed(scripts, name):
+    """Runs the script in jshell to its end; compares its printed lines with the notebook's run (module docstring)."""
     path = ROOT / "notebooks" / name
     script, _ = scripts[path]
     text = script.read_text()
@@ -129,6 +134,8 @@ def test_jshell_runs_the_script_and_prints_what_the_notebook_printed(scripts, na
     errors = JSHELL_ERROR.findall(r.stderr)
     assert len(errors) <= failing_on_purpose, f"{len(errors)} errors, {failing_on_purpose} cells fail on purpose:\n" + r.stderr[-3000:]
 
+    if RUN[name]:
+        return   # it ran to its end; its printed lines are not compared, for the reason RUN gives
     expected = notebook_lines(path)
     if expected is None:
         pytest.skip(f"no executed copy of {name} in {EXECUTED} (test_notebooks.py writes it): output not compared")
