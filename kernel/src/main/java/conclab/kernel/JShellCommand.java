@@ -45,30 +45,47 @@ final class JShellCommand {
 
     static List<String> command(Options options, Path startup, List<String> userArgs) {
         List<String> command = new ArrayList<>();
-        command.add(options.java().resolveSibling("jshell").toString());
+        command.add(jshell(options).toString());
+        command.add("--class-path");
+        command.add(String.join(File.pathSeparator, classpath(options)));
+        command.add("--startup");
+        command.add("DEFAULT");
+        command.add("--startup");
+        command.add(startup.toString());
+        command.addAll(engineOptions(options));
+        command.addAll(userArgs);
+        return command;
+    }
+
+    /** The jshell of the JDK that runs the engine. */
+    static Path jshell(Options options) {
+        return options.java().resolveSibling("jshell");
+    }
+
+    /** The class path of a notebook's cells, but the engine's jar (the display API needs the kernel). */
+    static List<String> classpath(Options options) {
         List<String> classpath = new ArrayList<>();
         for (String entry : options.engineClasspath().split(File.pathSeparator)) {
             if (!entry.isBlank() && !entry.endsWith(Layout.ENGINE_JAR)) classpath.add(entry);
         }
         classpath.addAll(options.classpath());
-        command.add("--class-path");
-        command.add(String.join(File.pathSeparator, classpath));
-        command.add("--startup");
-        command.add("DEFAULT");
-        command.add("--startup");
-        command.add(startup.toString());
+        return classpath;
+    }
+
+    /** The engine's JVM options as jshell's {@code -R}, its compiler options as {@code -C}, and preview as jshell's own option. */
+    static List<String> engineOptions(Options options) {
+        List<String> out = new ArrayList<>();
         boolean preview = false;
         for (String option : joined(options.engineJvmOptions())) {
             if (option.equals("--enable-preview")) preview = true;
-            else if (!option.startsWith("-XX:AOTCache") && !option.startsWith("-Xlog:")) command.add("-R" + option);
+            else if (!option.startsWith("-XX:AOTCache") && !option.startsWith("-Xlog:")) out.add("-R" + option);
         }
         for (String option : joined(options.compilerOptions())) {
             if (option.equals("--enable-preview")) preview = true;
-            else if (!option.startsWith("--source")) command.add("-C" + option); // jshell sets the source itself
+            else if (!option.startsWith("--source")) out.add("-C" + option); // jshell sets the source itself
         }
-        if (preview) command.add("--enable-preview");
-        command.addAll(userArgs);
-        return command;
+        if (preview) out.add("--enable-preview");
+        return out;
     }
 
     /**

@@ -9,7 +9,8 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 /**
  * {@code java -jar conclab-kernel.jar CONNECTION_FILE} runs the kernel (Jupyter starts it so);
- * {@code java -jar conclab-kernel.jar install [...]} installs the kernelspec (see {@link Installer}).
+ * {@code java -jar conclab-kernel.jar install [...]} installs the kernelspec (see {@link Installer});
+ * {@code jshell} and {@code export} are the course's jshell ({@link JShellCommand}, {@link NotebookExport}).
  */
 public final class Main {
     private Main() {}
@@ -25,12 +26,14 @@ public final class Main {
                            java -jar conclab-kernel.jar install [--user | --sys-prefix | --prefix DIR]
                                                                 [--name NAME] [--env KEY=VALUE]... [--no-cache]
                            java -jar conclab-kernel.jar jshell [JSHELL_ARGS...]   jshell with the course library
+                           java -jar conclab-kernel.jar export NOTEBOOK [--out FILE]   a notebook as a jshell script
                            java -jar conclab-kernel.jar --version""");
             return;
         }
         switch (args[0]) {
             case "install" -> System.exit(Installer.run(Arrays.copyOfRange(args, 1, args.length)));
             case "jshell" -> System.exit(JShellCommand.run(Arrays.asList(args).subList(1, args.length)));
+            case "export" -> System.exit(NotebookExport.run(Arrays.asList(args).subList(1, args.length)));
             case "train" -> { // install's training run, which makes the start-up caches (AotCache)
                 AotCache.train(Path.of(args[1]));
                 System.exit(0);

@@ -465,7 +465,7 @@ final class Session implements AutoCloseable {
     }
 
     /** Where a {@code //} comment starts on the line starting at {@code from}, outside string literals; -1 if none. */
-    private static int lineCommentStart(String s, int from) {
+    static int lineCommentStart(String s, int from) {
         boolean inString = false;
         char quote = 0;
         for (int i = from; i < s.length(); i++) {
