@@ -129,8 +129,8 @@ public final class Waiting {
     }
 
     /**
-     * The timed wait named by the JDK frames on top of {@code stack} (see {@link #waitsWithTimeLimit}): a JDK wait for
-     * other threads by the name a learner calls it ("Thread.join", "Future.get"), else the outermost JDK call
+     * The timed wait named by the JDK frames on top of {@code stack} (see {@link #waitsWithTimeLimit}): the outermost
+     * JDK wait for other threads, by the name a learner calls it ("Thread.join", "Future.get"), else the outermost JDK call
      * ("Object.wait", "Semaphore.tryAcquire"); or null: no JDK frame on top, or a wait inside {@code close()} or
      * {@code Thread.sleep}. The caller knows the thread is TIMED_WAITING.
      */
@@ -142,7 +142,7 @@ public final class Waiting {
             if (m.equals("close")) return null;  // ExecutorService.close: it waits until the executor has terminated
             if (c.equals("java.lang.Thread") && m.startsWith("sleep")) return null; // a poll: pollsOrSpins judges it
             outer = name(c) + "." + m.replaceFirst("0$", "");
-            if (known != null) continue;
+            // the outermost known wait names it: a virtual thread's timed join waits in a CountDownLatch inside
             if (c.equals("java.lang.Thread") && m.equals("join")) known = "Thread.join";
             else if (m.equals("awaitTermination")) known = "ExecutorService.awaitTermination";
             else if (m.equals("invokeAll")) known = "ExecutorService.invokeAll";

@@ -197,7 +197,7 @@ class WaitingTest {
     @Test
     void timedWaitsForOtherThreadsAreFoundAndWaitsWithNoLimitAreNot() throws Exception {
         for (String kind : java.util.List.of("join(ms)", "join()", "awaitTermination", "close", "get(timeout)", "get()",
-                "wait(ms)", "tryAcquire(timeout)", "sleep")) {
+                "wait(ms)", "tryAcquire(timeout)", "sleep", "virtual join(ms)")) {
             CountDownLatch release = new CountDownLatch(1);
             Runnable held = () -> {
                 try {
@@ -209,6 +209,7 @@ class WaitingTest {
             String found = timedWaitOf(() -> {
                 switch (kind) {
                     case "join(ms)" -> Thread.ofPlatform().start(held).join(60_000);
+                    case "virtual join(ms)" -> Thread.ofVirtual().start(held).join(60_000); // a CountDownLatch inside
                     case "join()" -> Thread.ofPlatform().start(held).join();
                     case "awaitTermination", "close" -> {
                         var pool = java.util.concurrent.Executors.newFixedThreadPool(1);
@@ -244,7 +245,7 @@ class WaitingTest {
                 return null;
             }, release);
             String want = switch (kind) {
-                case "join(ms)" -> "Thread.join";
+                case "join(ms)", "virtual join(ms)" -> "Thread.join";
                 case "awaitTermination" -> "ExecutorService.awaitTermination";
                 case "get(timeout)" -> "Future.get";
                 case "wait(ms)" -> "Object.wait";

@@ -151,9 +151,9 @@ class BothPagesTest {
                         + "page and hold a thread each. Combine the two futures instead.");
             }
             if (!waiters.isEmpty()) {
-                throw new AssertionError("While page b was still downloading, " + waiters + " waited (in "
-                        + "CompletableFuture.join() or get(), a latch, or another wait in your code): no thread should "
-                        + "wait for the pages. Combine the two futures instead.");
+                throw new AssertionError("While page b was still downloading, " + waiters + " held on for the"
+                        + " pages: no thread should wait for them, nor run a loop until they come. Combine the two"
+                        + " futures instead.");
             }
         } finally {
             gate.countDown();
@@ -191,34 +191,47 @@ class BothPagesTest {
     static final long WATCH_MILLIS = 2000;
 
     /**
-     * The threads found waiting for the pages ({@link #waitingOnAFuture}) in thread dumps taken about every 20 ms, from
-     * the first dump that finds any; empty if none does within {@code millis}. One dump is not enough: a thread the
-     * solution started (a virtual thread that will join the futures) may not have run yet when it is taken, on a busy
-     * machine or with few processors, and a correct solution has no such thread to find however long one looks.
+     * The threads found holding on for the pages ({@link #inAFuture}, {@link #inSolution}) in thread dumps taken about every 20 ms: those
+     * in a future's join() or get() at once, those in code of the solution only when two dumps in a row find them
+     * there (a callback passing through is in one dump at most). Empty if none is found within {@code millis}. One
+     * dump is not enough: a thread the solution started (a virtual thread that will join the futures) may not have
+     * run yet when it is taken, on a busy machine or with few processors; and a correct solution has no such thread
+     * to find however long one looks, since while page b is held none of its code has anything to do.
      */
     static List<String> waitingOnAFutureWithin(long millis) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000L;
+        java.util.Set<String> inSolutionBefore = java.util.Set.of();
         while (true) {
-            List<String> waiters = waitingOnAFuture();
-            if (!waiters.isEmpty() || System.nanoTime() >= end) return waiters;
+            List<String> found = new ArrayList<>();
+            java.util.Set<String> inSolution = new java.util.HashSet<>();
+            for (Hang.DumpedThread t : Hang.dump()) {
+                String id = t.stack().strip().split("\\s", 2)[0]; // '#42 "name" virtual WAITING <time>': "#42", its id
+                String who = t.name().isEmpty() ? "a virtual thread" : "\"" + t.name() + "\"";
+                if (inAFuture(t)) found.add(who + " (in a future's join or get)");
+                else if (inSolution(t)) {
+                    inSolution.add(id);
+                    if (inSolutionBefore.contains(id)) found.add(who + " (" + (t.waits() ? "waiting" : "running") + " in your code)");
+                }
+            }
+            if (!found.isEmpty() || System.nanoTime() >= end) return found;
+            inSolutionBefore = inSolution;
             Thread.sleep(20); // a look about every 20 ms; nothing is ordered by this pause, it only spaces the dumps
         }
     }
 
+    /** Whether {@code t} waits inside CompletableFuture's join() or get(). */
+    static boolean inAFuture(Hang.DumpedThread t) {
+        return t.hasFrame("CompletableFuture.waitingGet") || t.hasFrame("CompletableFuture.timedGet");
+    }
+
     /**
-     * The threads, platform and virtual, now waiting for the pages, from one thread dump
-     * ({@code Thread.getAllStackTraces} lists no virtual threads): those inside CompletableFuture's join() or
-     * get(), and those that wait (parked, in Object.wait or Thread.sleep) inside code of Pages, except download
-     * b itself, which waits at its gate. This thread is not waiting while it looks.
+     * Whether {@code t} runs or waits in code of the solution (a frame of its file, whatever class: Pages, a nested
+     * or anonymous class, a helper), other than download b's own thread, which waits at its gate inside the test's
+     * code, possibly called from the solution's.
      */
-    static List<String> waitingOnAFuture() {
-        List<String> names = new ArrayList<>();
-        for (Hang.DumpedThread t : Hang.dump()) {
-            boolean inAFuture = t.hasFrame("CompletableFuture.waitingGet") || t.hasFrame("CompletableFuture.timedGet");
-            boolean inPages = t.waits() && t.hasFrameOf("Pages") && !t.stack().contains("BothPagesTest.lambda$download$");
-            if (inAFuture || inPages) names.add(t.name().isEmpty() ? "a virtual thread" : "\"" + t.name() + "\"");
-        }
-        return names;
+    static boolean inSolution(Hang.DumpedThread t) {
+        return t.stack().contains("(" + conclab.grader.probe.Evidence.SOLUTION_FILE + ":")
+                && !t.stack().contains("BothPagesTest.lambda$download$");
     }
 
     /** A download that waits until {@code gate} opens (at most a minute) and returns {@code page}. */

@@ -126,6 +126,35 @@ class ParallelTest {
         if (finished.get() != n) throw new AssertionError("runAll returned with " + finished.get() + " of " + n + " tasks finished.");
         heldBack(0); // the first task started is the last to finish: a runAll that joins only the last thread returns
         heldBack(4); // the last task started is the last to finish: one that joins only the first returns
+        oneThrows();
+    }
+
+    /**
+     * 5 tasks, the third of which throws: a task that throws has finished too, so runAll must end (return, or throw
+     * what the task threw) once the other 4 have finished, within 5 s. One that counts tasks down only when they
+     * return (a latch counted down after task.run(), not in a finally) waits for ever.
+     */
+    static void oneThrows() throws InterruptedException {
+        int n = 5;
+        AtomicInteger finished = new AtomicInteger();
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean fails = i == 2;
+            tasks.add(() -> {
+                if (fails) throw new IllegalStateException("task 3 of 5 fails on purpose (the check's test)");
+                finished.incrementAndGet();
+            });
+        }
+        Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
+        if (!run.thread().join(Duration.ofSeconds(5))) {
+            throw new AssertionError("Of 5 tasks, the third threw an exception and the other 4 finished (" + finished.get()
+                    + " of them had), but runAll had not returned 5 s later: a task that throws has finished too. Count a"
+                    + " task as finished however it ends (in a finally), or wait for its thread with join().");
+        }
+        if (finished.get() != n - 1) {
+            throw new AssertionError("Of 5 tasks, the third threw an exception; runAll ended with " + finished.get() + " of"
+                    + " the other 4 finished: wait for every task, also when one fails.");
+        }
     }
 
     /**
