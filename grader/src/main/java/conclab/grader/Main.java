@@ -166,8 +166,8 @@ public final class Main {
             return 0;
         }
         List<Grade.Row> rows = grade.grade(submissions, shard, to, jobs);
-        System.out.println("Graded shard " + shard.describe() + ": " + students(rows) + " of "
-                + Grade.students(submissions).size() + " student(s), " + rows.size() + " exercise(s), by "
+        System.out.println("Graded shard " + shard.describe() + ": " + students(rows) + " student(s), " + rows.size()
+                + " exercise(s), by "
                 + gradedBy.describe() + ", into " + to + " (join all " + shard.count()
                 + " shards with ./conclab grade --merge)");
         return 0;
