@@ -2,6 +2,7 @@
 of broken submission, and a round trip of reference and untouched notebooks), check, and the nbgrader
 settings."""
 import csv
+import hashlib
 import json
 import os
 import pathlib
@@ -15,6 +16,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CONCLAB = str(ROOT / "conclab")
 STUB = 'throw new UnsupportedOperationException("exercise not done yet");'
+CLASS = ROOT / "tests" / "grading" / "class"
 
 
 def conclab(*args, cwd=ROOT, timeout=900):
@@ -80,12 +82,23 @@ def test_the_nbgrader_stub_is_the_release_stub():
     assert namespace["c"].ClearSolutions.code_stub["java"] == STUB
 
 
-def test_the_sample_class_gets_the_expected_grades_twice(tmp_path):
-    """tests/grading/class: one student per way a submission goes wrong (see make_class.py)."""
-    klass = tmp_path / "class"
-    shutil.copytree(ROOT / "tests" / "grading" / "class", klass)
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """The sample class graded once, on one machine: its folder (which a test may grade again), the run, and a copy of
+    what the run wrote (grades.csv and feedback/), for the tests that compare with it."""
+    klass = tmp_path_factory.mktemp("graded") / "class"
+    shutil.copytree(CLASS, klass)
     r = conclab("grade", str(klass), "--jobs", "2")
     assert r.returncode == 0, r.stdout + r.stderr
+    results = tmp_path_factory.mktemp("unsharded")
+    shutil.copy(klass / "grades.csv", results)
+    shutil.copytree(klass / "feedback", results / "feedback")
+    return klass, r, results
+
+
+def test_the_sample_class_gets_the_expected_grades_twice(graded_class):
+    """tests/grading/class: one student per way a submission goes wrong (see make_class.py)."""
+    klass, r, _ = graded_class
     expected = grades(ROOT / "tests" / "grading" / "expected-grades.csv")
     first = grades(klass)
     # The class handed in only exercises-demo.ipynb: every other course notebook with exercises is a
@@ -128,6 +141,50 @@ def test_the_sample_class_gets_the_expected_grades_twice(tmp_path):
     assert "This class was graded before by course " + course + ", grader sha256:000000000000" in r.stderr, r.stderr
     kept = klass / ("grades-" + re.sub(r"[^\w.+-]+", "_", course + "-sha256:000000000000") + ".csv")
     assert kept.read_text() == last.replace(grader, "sha256:000000000000"), "the last grades are kept whole"
+
+
+def shard_of(student, n):
+    """The documented assignment rule, computed apart from the JVM: SHA-256 of the name's UTF-8, big-endian, mod n."""
+    return int.from_bytes(hashlib.sha256(student.encode("utf-8")).digest(), "big") % n
+
+
+def points_on(page):
+    """Every "N of M points" a feedback page states: the notebook's total and each exercise's."""
+    return re.findall(r"<b>(\d+ of \d+ points?)</b>", page.read_text())
+
+
+def test_the_sample_class_in_three_shards_merges_into_the_grades_of_one_machine(tmp_path, graded_class):
+    """A class too big for one machine, graded as the 3 pods of a Kubernetes Indexed Job would grade it, then merged.
+    The merged grades.csv must be the one-machine run's byte for byte: its fields are grades and versions, no times,
+    and the sample class's grades are the same in every run (the test above grades it twice). The feedback pages hold
+    evidence that may differ between runs (how many updates were lost, where a thread was), so they are compared by
+    their files and the points each states."""
+    _, _, unsharded = graded_class
+    klass = tmp_path / "class"
+    shutil.copytree(CLASS, klass)
+    students = sorted(p.name for p in klass.iterdir())
+    shards = [klass / "shards" / f"{k}-of-3" for k in range(3)]
+    for k, shard in enumerate(shards):
+        r = conclab("grade", str(klass), "--shard", f"{k}/3", "--jobs", "2")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert f"Graded shard {k} of 3" in r.stdout, r.stdout
+        mine = {s for s in students if shard_of(s, 3) == k}
+        assert mine and {row["student"] for row in grades(shard)} == mine, k
+        assert f"shard={k}\nshards=3\n" in (shard / "shard.properties").read_text()
+    assert not (klass / "grades.csv").exists(), "a shard writes only into its own folder"
+
+    r = conclab("grade", "--merge", str(shards[0]), str(shards[2]))
+    assert r.returncode == 2 and "Shard(s) 1 of 3 missing" in r.stderr, r.stderr
+    assert not (klass / "grades.csv").exists() and not (klass / "feedback").exists(), "a refused merge writes nothing"
+
+    r = conclab("grade", "--merge", *map(str, shards))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Merged 3 shard(s): 11 student(s)" in r.stdout, r.stdout
+    assert (klass / "grades.csv").read_bytes() == (unsharded / "grades.csv").read_bytes()
+    pages = sorted(p.relative_to(klass) for p in (klass / "feedback").rglob("*.html"))
+    assert pages == sorted(p.relative_to(unsharded) for p in (unsharded / "feedback").rglob("*.html"))
+    for page in pages:
+        assert points_on(klass / page) == points_on(unsharded / page), page
 
 
 def test_reference_notebooks_get_full_marks_and_untouched_releases_zero(tmp_path, released):

@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  *
  * <p>A regrade by other versions than the last grading's keeps the last {@code grades.csv} as
  * {@code grades-COURSE-GRADER.csv} (their versions) and says so: the points may differ, and both are at hand.
+ *
+ * <p>A class too big for one machine is graded in shards ({@link Shard}), each writing to a folder of its own, and
+ * the shards' results are merged into what one machine writes ({@link ShardResults}).
  */
 final class Grade {
     /** One graded exercise of one student's notebook. */
@@ -87,14 +90,45 @@ final class Grade {
         return map;
     }
 
-    /** Grades every student folder of {@code submissions} with {@code jobs} checks at a time. */
+    /**
+     * Grades every student folder of {@code submissions} with {@code jobs} checks at a time; writes grades.csv and
+     * the feedback there.
+     */
     List<Row> grade(Path submissions, int jobs) throws IOException {
-        Map<String, List<Expected>> expected = expected();
-        List<String> students;
+        List<Row> rows = grade(submissions, students(submissions), jobs);
+        String kept = keepIfOtherVersions(submissions, gradedBy);
+        if (kept != null && progress != null) progress.println(kept);
+        write(submissions, rows, gradedBy);
+        return rows;
+    }
+
+    /**
+     * Grades the students of {@code submissions} that {@code shard} has ({@link Shard}) with {@code jobs} checks at a
+     * time; writes their grades.csv, feedback and the shard's description to {@code out} ({@link ShardResults}).
+     */
+    List<Row> grade(Path submissions, Shard shard, Path out, int jobs) throws IOException {
+        List<String> all = students(submissions);
+        List<String> mine = all.stream().filter(shard::has).toList();
+        List<Row> rows = grade(submissions, mine, jobs);
+        ShardResults.write(out, shard, all, mine, rows, gradedBy);
+        return rows;
+    }
+
+    /**
+     * The student folders of {@code submissions}, by name in {@link String} order: every folder but hidden ones,
+     * {@code feedback} and {@code shards} (where results go).
+     */
+    static List<String> students(Path submissions) throws IOException {
         try (Stream<Path> dirs = Files.list(submissions)) {
-            students = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".") && !n.equals("feedback")).sorted().toList();
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !n.equals("feedback") && !n.equals(ShardResults.FOLDER))
+                    .sorted().toList();
         }
+    }
+
+    /** The rows of {@code students}, in their order, each student's in the course's order. Writes nothing. */
+    private List<Row> grade(Path submissions, List<String> students, int jobs) throws IOException {
+        Map<String, List<Expected>> expected = expected();
         List<Work> work = new ArrayList<>();
         for (String student : students) {
             for (var e : expected.entrySet()) {
@@ -133,9 +167,6 @@ final class Grade {
             }
         }
         if (progress != null && System.console() != null) progress.println();
-        String kept = keepIfOtherVersions(submissions, gradedBy);
-        if (kept != null && progress != null) progress.println(kept);
-        write(submissions, rows, gradedBy);
         return rows;
     }
 

@@ -18,6 +18,12 @@ public final class Main {
     private static final String USAGE = """
             usage: ./conclab release [NOTEBOOK...]       student versions of the notebooks (default all) into release/
                    ./conclab grade SUBMISSIONS [--jobs N] grade every student folder of SUBMISSIONS
+                   ./conclab grade SUBMISSIONS --shard K/N [--jobs N] [--out DIR]
+                                                         grade shard K (0 <= K < N) of the class into DIR
+                                                         (default SUBMISSIONS/shards/K-of-N)
+                   ./conclab grade --merge DIR... [--out OUT]
+                                                         join all N shards' results into OUT (default: the
+                                                         SUBMISSIONS whose shards/ holds them)
                    ./conclab calibrate [--repeat N] [--jobs N] [--processors N] [EXERCISE[/VERSION]...]
                                                          reference and known-wrong versions against the tests
                                                          (EXERCISE/VERSION: that version only, e.g. to finish
@@ -35,6 +41,11 @@ public final class Main {
 
     /** Runs one command; returns its exit code. Prints what went wrong, never a stack trace. */
     static int run(String[] args) {
+        return run(args, System.getenv());
+    }
+
+    /** {@link #run(String[])} in the environment {@code env} (which says whether this is one task of many). */
+    static int run(String[] args, Map<String, String> env) {
         int code;
         try {
             if (args.length == 0) fail(USAGE);
@@ -42,7 +53,7 @@ public final class Main {
             code = switch (args[0]) {
                 case "release" -> release(rest);
                 case "workspace" -> workspace(rest);
-                case "grade" -> grade(rest);
+                case "grade" -> grade(rest, env);
                 case "calibrate" -> calibrate(rest);
                 case "check" -> check(rest);
                 default -> fail("Unknown command " + args[0] + ".\n" + USAGE);
@@ -112,20 +123,126 @@ public final class Main {
         return problems.isEmpty() ? 0 : 1;
     }
 
-    private static int grade(List<String> args) throws IOException {
+    private static final String GRADE_USAGE = """
+            usage: ./conclab grade SUBMISSIONS [--jobs N]
+                   ./conclab grade SUBMISSIONS --shard K/N [--jobs N] [--out DIR]
+                   ./conclab grade --merge DIR... [--out OUT]
+            SUBMISSIONS holds one folder per student, each laid out like release/.""";
+
+    /**
+     * The variables by which a batch system tells a task that it is one of many: grading the whole class there
+     * would grade it once per task. {@code JOB_COMPLETION_INDEX} (a Kubernetes Indexed Job) is 0-based like
+     * {@code --shard}'s K, so it must equal K; Slurm's array ids may start anywhere, so they are only a sign.
+     */
+    private static final String K8S_INDEX = "JOB_COMPLETION_INDEX", SLURM_INDEX = "SLURM_ARRAY_TASK_ID";
+
+    private static int grade(List<String> args, Map<String, String> env) throws IOException {
+        boolean merge = args.remove("--merge");
+        String out = stringOption(args, "--out");
+        if (merge) return merge(args, out);
+        String spec = stringOption(args, "--shard");
         int jobs = intOption(args, "--jobs", 1);
-        if (args.size() != 1) return fail("usage: ./conclab grade SUBMISSIONS [--jobs N]\n"
-                + "SUBMISSIONS holds one folder per student, each laid out like release/.");
+        Shard shard = spec == null ? null : shard(spec);
+        checkTaskIndex(shard, env);
+        if (args.size() != 1 || args.getFirst().startsWith("--")) return fail(GRADE_USAGE);
+        if (out != null && shard == null) return fail("--out is for --shard and --merge; without them grades.csv and"
+                + " feedback/ go into SUBMISSIONS.\n" + GRADE_USAGE);
         Path submissions = Path.of(args.getFirst()).toAbsolutePath().normalize();
         if (!Files.isDirectory(submissions)) return fail("There is no folder " + args.getFirst() + ".");
+        Path to = shard == null ? submissions : out != null ? Path.of(out).toAbsolutePath().normalize()
+                : submissions.resolve(ShardResults.FOLDER).resolve(shard.folderName());
+        if (shard != null) refusedIf(() -> {
+            ShardResults.checkReplaceable(to); // before grading, so that a mistyped --out costs nothing
+            return to;
+        });
         Checker checker = Checker.here();
         GradedBy gradedBy = GradedBy.of(project(), checker.classpath());
-        List<Grade.Row> rows = new Grade(checker, course(), System.err, gradedBy).grade(submissions, jobs);
-        long students = rows.stream().map(Grade.Row::student).distinct().count();
-        System.out.println("Graded " + students + " student(s), " + rows.size() + " exercise(s), by "
-                + gradedBy.describe() + ": " + submissions.resolve("grades.csv") + ", feedback in "
-                + submissions.resolve("feedback"));
+        Grade grade = new Grade(checker, course(), System.err, gradedBy);
+        if (shard == null) {
+            List<Grade.Row> rows = grade.grade(submissions, jobs);
+            System.out.println("Graded " + students(rows) + " student(s), " + rows.size() + " exercise(s), by "
+                    + gradedBy.describe() + ": " + submissions.resolve("grades.csv") + ", feedback in "
+                    + submissions.resolve("feedback"));
+            return 0;
+        }
+        List<Grade.Row> rows = grade.grade(submissions, shard, to, jobs);
+        System.out.println("Graded shard " + shard.describe() + ": " + students(rows) + " student(s), " + rows.size()
+                + " exercise(s), by "
+                + gradedBy.describe() + ", into " + to + " (join all " + shard.count()
+                + " shards with ./conclab grade --merge)");
         return 0;
+    }
+
+    private static long students(List<Grade.Row> rows) {
+        return rows.stream().map(Grade.Row::student).distinct().count();
+    }
+
+    private static Shard shard(String spec) {
+        try {
+            return Shard.parse(spec);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Refuses to grade the whole class in a task that a batch system runs as one of many, and a {@code --shard}
+     * whose K is not the Kubernetes index of this task: the shard is always given explicitly, never guessed.
+     */
+    private static void checkTaskIndex(Shard shard, Map<String, String> env) {
+        for (String name : List.of(K8S_INDEX, SLURM_INDEX)) {
+            String value = env.getOrDefault(name, "").strip();
+            if (value.isEmpty()) continue;
+            if (shard == null) {
+                fail(name + " is " + value + ": this is one task of many, yet --shard is not given, so it would grade the"
+                        + " whole class, as every other task would. Pass --shard K/N (in a Kubernetes Indexed Job: --shard"
+                        + " $JOB_COMPLETION_INDEX/N, N its completions), or unset " + name + " to grade the whole class here.");
+            }
+            if (name.equals(K8S_INDEX) && !value.equals(String.valueOf(shard.index()))) {
+                fail("--shard " + shard.index() + "/" + shard.count() + ", but " + K8S_INDEX + " is " + value
+                        + ": pass --shard $" + K8S_INDEX + "/" + shard.count() + ", or unset " + K8S_INDEX + ".");
+            }
+        }
+    }
+
+    private static int merge(List<String> args, String out) throws IOException {
+        if (args.isEmpty() || args.stream().anyMatch(a -> a.startsWith("--"))) return fail(GRADE_USAGE);
+        List<Path> dirs = args.stream().map(a -> Path.of(a).toAbsolutePath().normalize()).toList();
+        Path to = out != null ? Path.of(out).toAbsolutePath().normalize() : submissionsOf(dirs);
+        ShardResults.Merged merged = refusedIf(() -> ShardResults.merge(dirs));
+        String kept = ShardResults.write(merged, to);
+        if (kept != null) System.err.println(kept);
+        System.out.println("Merged " + merged.shards() + " shard(s): " + merged.students().size() + " student(s), "
+                + merged.rowCount() + " exercise(s), by " + merged.gradedBy().describe() + ": " + to.resolve("grades.csv")
+                + ", feedback in " + to.resolve("feedback"));
+        return 0;
+    }
+
+    /** SUBMISSIONS, when every folder of {@code dirs} is in its {@code shards/}; else a usage error. */
+    private static Path submissionsOf(List<Path> dirs) {
+        Path parent = dirs.getFirst().getParent();
+        boolean oneFolder = dirs.stream().allMatch(d -> parent != null && parent.equals(d.getParent()));
+        if (!oneFolder || !parent.getFileName().toString().equals(ShardResults.FOLDER) || parent.getParent() == null) {
+            fail("--merge writes into SUBMISSIONS when the shards' folders are all in SUBMISSIONS/shards/; these are"
+                    + " not: say where with --out OUT.");
+        }
+        return parent.getParent();
+    }
+
+    /** An action that may be refused ({@link ShardResults.Refused}). */
+    private interface Refusable<T> {
+        T run() throws ShardResults.Refused, IOException;
+    }
+
+    /** Runs {@code action}; a refusal is a usage error (exit 2) with its message. */
+    private static <T> T refusedIf(Refusable<T> action) throws IOException {
+        try {
+            return action.run();
+        } catch (ShardResults.Refused e) {
+            fail(e.getMessage());
+            return null;
+        }
     }
 
     private static int calibrate(List<String> args) throws IOException {
@@ -190,6 +307,16 @@ public final class Main {
     /** A checker on this JVM, with test JVMs told they have {@code processors} processors when it is above 0. */
     private static Checker checker(int processors) {
         return processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+    }
+
+    /** Removes {@code --name VALUE} from args and returns VALUE, or null if args has no {@code --name}. */
+    private static String stringOption(List<String> args, String name) {
+        int i = args.indexOf(name);
+        if (i < 0) return null;
+        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) fail(name + " needs a value.\n" + GRADE_USAGE);
+        String value = args.remove(i + 1);
+        args.remove(i);
+        return value;
     }
 
     /** Removes {@code --name N} from args and returns N (or the default). */
