@@ -19,9 +19,14 @@ class CrawlHiddenTest {
         Map<String, String> pages = CrawlTest.fetchAll(CrawlTest.urls(200), 2, url -> "page of " + url);
         if (pages.size() != 200) throw new AssertionError("200 URLs gave " + pages.size() + " pages.");
         // Again, with every fetch held: both consumers are busy with their first URL, so once 16 more are queued,
-        // the queue is full and fetchAll must wait in put. With a bigger queue it would have queued all 200 and moved on.
+        // the queue is full and fetchAll must wait in put. With a bigger queue it would have queued more (all 200, if
+        // it holds them) first. The list counts how far fetchAll has read it: read, put, read, put... so when put
+        // waits, it has put all it read but the last, and the consumers have taken 2 of those.
         CountDownLatch release = new CountDownLatch(1);
-        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(CrawlTest.urls(200), 2, url -> {
+        AtomicInteger fetching = new AtomicInteger();
+        ReadCountingList urls = new ReadCountingList(CrawlTest.urls(200));
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 2, url -> {
+            fetching.incrementAndGet();
             try {
                 release.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -29,8 +34,11 @@ class CrawlHiddenTest {
             }
             return "page of " + url;
         }));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fetching.get() < 2 && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait(); // both consumers busy
         boolean parked = run.parks(Duration.ofSeconds(5));
         StackTraceElement[] stack = run.thread().getStackTrace();
+        int read = urls.read(), busy = fetching.get();
         release.countDown();
         run.returns(Duration.ofSeconds(10)); // rethrows what fetchAll threw
         if (parked && !inPut(stack)) {
@@ -39,6 +47,42 @@ class CrawlHiddenTest {
                     + " for room in the queue: it went on to " + (at == null ? "wait elsewhere" : at) + ", so the queue"
                     + " took more URLs than the 16 it may hold. Make the queue hold 16 (new ArrayBlockingQueue<>(16)):"
                     + " put then waits while it is full, and the memory fetchAll uses stays bounded.");
+        }
+        // A fetchAll that copied the list first read it all at once: how many were queued cannot be told then.
+        int queued = read - 1 - busy;
+        if (parked && busy == 2 && read < 200 && queued != 16) {
+            throw new AssertionError("With both consumers busy with their first URL, fetchAll waited in put with " + queued
+                    + " URLs in the queue (it had read " + read + " of the 200 and put all but the last): the queue holds "
+                    + queued + ", not 16. Make it new ArrayBlockingQueue<>(16).");
+        }
+    }
+
+    /**
+     * A list that counts how far it has been read: the highest index asked for, plus one. Iterating it, streaming it
+     * or copying it reads it through {@link #get}, one element at a time.
+     */
+    static final class ReadCountingList extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final List<String> elements;
+        private final AtomicInteger read = new AtomicInteger();
+
+        ReadCountingList(List<String> elements) {
+            this.elements = List.copyOf(elements);
+        }
+
+        @Override
+        public String get(int index) {
+            read.accumulateAndGet(index + 1, Math::max);
+            return elements.get(index);
+        }
+
+        @Override
+        public int size() {
+            return elements.size();
+        }
+
+        /** How many elements from the start have been read: the highest index asked for, plus one. */
+        int read() {
+            return read.get();
         }
     }
 
