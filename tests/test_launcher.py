@@ -1,5 +1,5 @@
-"""The launcher (`conclab`) and CI's script are shell: shellcheck (Debian's package, which .ci/run installs) finds
-nothing in them."""
+"""The launcher (`conclab`), CI's script and the set-up scripts of Binder and the Docker image are shell:
+shellcheck (Debian's package, which .ci/run installs) finds nothing in them."""
 import pathlib
 import shutil
 import subprocess
@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SCRIPTS = [ROOT / "conclab", ROOT / ".ci" / "run"]
+SCRIPTS = [ROOT / "conclab", ROOT / ".ci" / "run", ROOT / "binder" / "postBuild", ROOT / "tools" / "docker" / "copy-course.sh"]
 
 
 @pytest.mark.skipif(shutil.which("shellcheck") is None,

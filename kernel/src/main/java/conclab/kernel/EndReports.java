@@ -3,6 +3,7 @@ package conclab.kernel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The errors a cell ends with when it did not end by itself: it was stopped (the stop button, a time limit),
@@ -42,7 +43,8 @@ final class EndReports {
         lines.add(Errors.BOLD_RED + why + Errors.RESET);
         if (cause != null && cause.name().equals("OutOfMemoryError")) {
             lines.addAll(cause.traceback());
-            lines.add("The engine's heap is limited by -Xmx in CONCLAB_JVM_OPTS (now " + maxHeap(options) + ").");
+            lines.add("The engine's heap is limited by CONCLAB_JVM_OPTS (now " + maxHeap(options) + "); an -Xmx there"
+                    + " sets it.");
         }
         lines.add("All variables, methods and classes defined so far are gone: a new engine is starting.");
         lines.add("Run the cells you need again (CellRun > Run All Above Selected Cell).");
@@ -50,8 +52,12 @@ final class EndReports {
     }
 
     private static String maxHeap(Options options) {
-        return options.engineJvmOptions().stream().filter(o -> o.startsWith("-Xmx")).reduce((a, b) -> b)
-                .orElse("the JVM's default");
+        List<String> jvm = options.engineJvmOptions();
+        Optional<String> xmx = jvm.stream().filter(o -> o.startsWith("-Xmx")).reduce((a, b) -> b);
+        if (xmx.isPresent()) return xmx.get(); // it wins over the percentages
+        String sizing = String.join(" ", jvm.stream().filter(o -> o.startsWith("-XX:MaxRAMPercentage=")
+                || o.startsWith("-XX:ErgoHeapSizeLimit=") || o.startsWith("-XX:MaxRAM=")).toList());
+        return sizing.isEmpty() ? "the JVM's default, a quarter of the memory" : sizing + ", a share of the memory";
     }
 
     /** A duration as a learner writes it: 90 s, 2 min, 500 ms. */

@@ -33,8 +33,15 @@ record Options(Path java, List<String> engineJvmOptions, List<String> compilerOp
                Duration timeout, String startup, long outputLimit, String engineClasspath, List<String> problems,
                List<String> pluginJars, List<String> pluginCode) {
 
-    static final String DEFAULT_JVM_OPTS = "-Xmx2g --enable-preview --add-exports java.base/jdk.internal.vm=ALL-UNNAMED"
-            + " --enable-native-access=ALL-UNNAMED";
+    /**
+     * The engine's heap follows the memory of the machine or container: {@value #ENGINE_HEAP_PERCENT}% of it (the JVM
+     * reads a container's limit), at most 2 GiB ({@code ErgoHeapSizeLimit} caps what the percentage gives; an
+     * {@code -Xmx} in {@code CONCLAB_JVM_OPTS} overrides both). On Binder's 2 GB that is about 600 MB, so the kernel,
+     * the engine and a third JVM (a check's tests, a child process of 11.10) fit; from 6.7 GB up it is 2 GiB.
+     */
+    static final int ENGINE_HEAP_PERCENT = 30;
+    static final String DEFAULT_JVM_OPTS = "-XX:MaxRAMPercentage=" + ENGINE_HEAP_PERCENT + " -XX:ErgoHeapSizeLimit=2g"
+            + " --enable-preview --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED";
     static final String DEFAULT_COMPILER_OPTS = "--enable-preview --add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
     static final long DEFAULT_OUTPUT_LIMIT = 20_000;
 

@@ -40,7 +40,16 @@ class EndReportsTest {
         ErrorReport r = EndReports.engineEnded("The engine JVM ran out of memory", new ErrorReport("OutOfMemoryError", "Java heap space",
                 List.of("java.lang.OutOfMemoryError: Java heap space")), options);
         assertEquals("EngineRestarted", r.name());
-        assertTrue(r.traceback().contains("The engine's heap is limited by -Xmx in CONCLAB_JVM_OPTS (now -Xmx512m)."), r.traceback().toString());
+        assertTrue(r.traceback().contains("The engine's heap is limited by CONCLAB_JVM_OPTS (now -Xmx512m); an -Xmx there sets it."),
+                r.traceback().toString());
         assertTrue(r.traceback().getLast().startsWith("Run the cells you need again"));
+    }
+
+    @Test
+    void byDefaultTheHeapLimitIsAShareOfTheMemory() {
+        ErrorReport r = EndReports.engineEnded("The engine JVM ran out of memory", new ErrorReport("OutOfMemoryError", "Java heap space",
+                List.of("java.lang.OutOfMemoryError: Java heap space")), Options.from(Map.of()));
+        assertTrue(r.traceback().contains("The engine's heap is limited by CONCLAB_JVM_OPTS (now -XX:MaxRAMPercentage=30"
+                + " -XX:ErgoHeapSizeLimit=2g, a share of the memory); an -Xmx there sets it."), r.traceback().toString());
     }
 }

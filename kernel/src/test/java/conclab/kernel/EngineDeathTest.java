@@ -47,7 +47,7 @@ class EngineDeathTest {
     @Test
     void theJvmsOwnReportOfWhyItEndedIsKept() throws Exception {
         // HotSpot prints "Terminating due to java.lang.OutOfMemoryError" on the process's stdout, not stderr.
-        Session s = Session.start(Options.from(Map.of("CONCLAB_JVM_OPTS", Options.DEFAULT_JVM_OPTS.replace("-Xmx2g", "-Xmx64m")
+        Session s = Session.start(Options.from(Map.of("CONCLAB_JVM_OPTS", Options.DEFAULT_JVM_OPTS + " -Xmx64m"
                 + " -XX:+ExitOnOutOfMemoryError")), SessionTest.LISTENER, () -> true);
         try {
             s.eval("var hog = new java.util.ArrayList<long[]>(); while (true) hog.add(new long[1 << 20]);", 3, 1, 1, () -> false);

@@ -22,6 +22,35 @@ class OptionsTest {
         assertTrue(o.java().endsWith(Path.of("bin", "java")));
     }
 
+    /**
+     * The default heap, as the JVM computes it from the default options: a 2 GB container (simulated by
+     * {@code -XX:MaxRAM}, which the JVM then takes as the memory) gives 30% of it; any machine, this one included,
+     * gives at most 2 GiB.
+     */
+    @Test
+    void theEnginesDefaultHeapFollowsTheMemoryUpTo2GiB() throws Exception {
+        long twoGb = 2_000_000_000L;
+        long inTwoGb = maxHeapSize(List.of("-XX:MaxRAM=" + twoGb));
+        assertTrue(Math.abs(inTwoGb - twoGb * Options.ENGINE_HEAP_PERCENT / 100) < 16 << 20, inTwoGb + " bytes in 2 GB");
+        assertTrue(maxHeapSize(List.of("-XX:MaxRAM=64g")) == 2L << 30, "64 GB of memory gives a 2 GiB heap");
+        assertTrue(maxHeapSize(List.of()) <= 2L << 30, "this machine");
+        assertEquals(512L << 20, maxHeapSize(List.of("-Xmx512m")), "an -Xmx wins");
+    }
+
+    /** The MaxHeapSize a JVM with the default engine options and {@code extra} would have. */
+    private static long maxHeapSize(List<String> extra) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Options.from(Map.of()).java().toString()));
+        command.addAll(Args.split(Options.DEFAULT_JVM_OPTS));
+        command.addAll(extra);
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        var m = java.util.regex.Pattern.compile("size_t MaxHeapSize\\s+= (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void durations() {
         assertEquals(Duration.ofSeconds(90), Options.parseDuration("90"));
