@@ -104,12 +104,6 @@ public final class Hang {
             return stack.contains(method + "(");
         }
 
-        /** Whether a frame of a method of {@code className} (a simple name, such as {@code "Pages"}) is on the stack. */
-        public boolean hasFrameOf(String className) {
-            return java.util.regex.Pattern.compile("(?m)^\\s*(at\\s+)?(\\S+[./])?" + java.util.regex.Pattern.quote(className) + "\\.")
-                    .matcher(stack).find();
-        }
-
         /** Whether the thread waits now: a frame on its stack parks it, or it is in Object.wait or Thread.sleep. */
         public boolean waits() {
             return java.util.stream.Stream.of("LockSupport.park", "LockSupport.parkNanos", "LockSupport.parkUntil",
