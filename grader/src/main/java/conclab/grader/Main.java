@@ -110,7 +110,9 @@ public final class Main {
         }
         Path to = project().resolve("release");
         List<String> problems = Release.run(course, notebooks, to, false);
-        System.out.println("Wrote " + (notebooks.size() - problems.size()) + " student notebook(s) to release/.");
+        Release.copyData(course, to, false);
+        System.out.println("Wrote " + (notebooks.size() - problems.size()) + " student notebook(s) to release/, with the"
+                + " data files they read.");
         problems.forEach(p -> System.err.println("Not released: " + p));
         return problems.isEmpty() ? 0 : 1;
     }
@@ -118,7 +120,9 @@ public final class Main {
     private static int workspace(List<String> args) throws IOException {
         if (args.size() != 1) return fail(USAGE);
         Path course = course();
-        List<String> problems = Release.run(course, Release.notebooks(course), Path.of(args.getFirst()).toAbsolutePath(), true);
+        Path to = Path.of(args.getFirst()).toAbsolutePath();
+        List<String> problems = Release.run(course, Release.notebooks(course), to, true);
+        Release.copyData(course, to, true);
         problems.forEach(p -> System.err.println("Not copied: " + p));
         return problems.isEmpty() ? 0 : 1;
     }

@@ -146,6 +146,17 @@ final class NotebookFile {
         c.add("source", lines(source));
     }
 
+    /** Adds {@code tag} to the tags of cell {@code index} (metadata {@code tags}), unless it is there already. */
+    void addTag(int index, String tag) {
+        JsonObject c = json.getAsJsonArray("cells").get(index).getAsJsonObject();
+        if (!c.has("metadata") || !c.get("metadata").isJsonObject()) c.add("metadata", new JsonObject());
+        JsonObject metadata = c.getAsJsonObject("metadata");
+        if (!metadata.has("tags") || !metadata.get("tags").isJsonArray()) metadata.add("tags", new JsonArray());
+        JsonArray tags = metadata.getAsJsonArray("tags");
+        for (JsonElement t : tags) if (t.isJsonPrimitive() && t.getAsString().equals(tag)) return;
+        tags.add(tag);
+    }
+
     /** Removes every output and execution count. */
     void clearOutputs() {
         for (JsonElement e : json.getAsJsonArray("cells")) {

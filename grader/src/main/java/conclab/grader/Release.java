@@ -11,7 +11,10 @@ import java.util.stream.Stream;
  * Makes student versions of the course notebooks: every {@code // BEGIN SOLUTION} ... {@code // END SOLUTION}
  * region of a solution cell becomes one {@code throw} of "exercise not done yet" (so the class still
  * compiles), every quiz answer becomes {@code ?}, and outputs are cleared. Hidden tests are never in a
- * notebook, so nothing else needs removing.
+ * notebook, so nothing else needs removing. The cells that try an exercise ({@link TriedCells}) are tagged
+ * {@code raises-exception}: they throw until the exercise is done, and with the tag JupyterLab's Run All goes on
+ * past them to the rest of the lecture (in the course's own notebooks the tag means "must fail", and the tests hold
+ * those cells to it; in a student version it means "may fail").
  *
  * <p>Before writing anything, each notebook is checked: every exercise it names is in the catalog, every
  * solution cell has a region, regions are balanced, every check cell's nbgrader {@code points} are the
@@ -21,6 +24,8 @@ final class Release {
     static final String BEGIN = "// BEGIN SOLUTION";
     static final String END = "// END SOLUTION";
     static final String STUB = "throw new UnsupportedOperationException(\"exercise not done yet\");";
+    /** The tag with which JupyterLab's Run All goes on after a cell that fails. */
+    static final String RAISES_EXCEPTION = "raises-exception";
 
     private Release() {}
 
@@ -40,6 +45,36 @@ final class Release {
         }
     }
 
+    /**
+     * The other files under {@code dir} that notebooks read (such as 12.11's {@code data/c10k-results.json}): every
+     * file that is not a notebook, outside hidden and checkpoint folders, less the jshell scripts of
+     * {@code ./conclab export}. Sorted.
+     */
+    static List<Path> dataFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.toString().endsWith(".ipynb") && !p.toString().endsWith(".jsh"))
+                    .filter(p -> { // no hidden file or folder, no checkpoints
+                        for (Path part : dir.relativize(p)) if (part.toString().startsWith(".")) return false;
+                        return true;
+                    })
+                    .sorted().toList();
+        }
+    }
+
+    /**
+     * Copies {@link #dataFiles} of {@code from} into the same places under {@code to}, so that a student version
+     * reads what its notebook reads; with {@code keep}, a file already there is left alone (a learner's workspace).
+     */
+    static void copyData(Path from, Path to, boolean keep) throws IOException {
+        for (Path file : dataFiles(from)) {
+            Path target = to.resolve(from.relativize(file).toString());
+            if (keep && Files.exists(target)) continue;
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** The student version of a notebook. */
     static NotebookFile student(NotebookFile instructor, String name) throws Invalid {
         validate(instructor, name);
@@ -50,6 +85,7 @@ final class Release {
                 instructor.setSource(c.index(), firstLine(c.source()) + "\n" + Quiz.UNANSWERED);
             }
         }
+        for (int tried : TriedCells.in(instructor.cells())) instructor.addTag(tried, RAISES_EXCEPTION);
         instructor.clearOutputs();
         return instructor;
     }
