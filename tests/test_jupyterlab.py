@@ -87,9 +87,15 @@ def open_notebook(browser, lab, name, cells):
     nb = {"cells": cells, "metadata": {"kernelspec": {"name": "conclab", "display_name": "Java 25 (conclab)", "language": "java"}},
           "nbformat": 4, "nbformat_minor": 5}
     (root / name).write_text(json.dumps(nb))
+    return open_path(browser, lab, name)
+
+
+def open_path(browser, lab, name):
+    """Opens the notebook at `name` (relative to the lab's root) and waits until its kernel is idle."""
+    url, root = lab
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     # A workspace of its own, reset: only this notebook is open.
-    workspace = name.replace(".ipynb", "")
+    workspace = re.sub(r"[^A-Za-z0-9-]", "-", name.replace(".ipynb", ""))
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{name}?token={TOKEN}&reset")
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60000)
     # The status bar names the kernel and says Idle once the kernel is connected and has answered.
@@ -196,3 +202,43 @@ def test_a_flood_of_output_neither_hangs_the_kernel_nor_the_browser(browser, lab
         expect(output_of(page, 1)).to_contain_text("after the flood", timeout=60000)
     finally:
         page.close()
+
+
+def test_run_all_in_a_learners_copy_goes_past_the_exercises_not_done(browser, lab):
+    """In a learner's copy an exercise not done yet throws "exercise not done yet" in the cells that try it, and Run
+    All would stop at the first. Those cells are tagged raises-exception in the copy, so Run All goes on to the end
+    of the lecture: every code cell runs, and only tagged cells show an error. 11.7 and 11.8 call their exercise
+    after its check cell. The copies are made as ./conclab lab makes work/ (the grader's workspace command)."""
+    url, root = lab
+    java = pathlib.Path(os.environ.get("JAVA_HOME") or subprocess.run([str(ROOT / "conclab"), "jdk"], capture_output=True,
+                                                                   text=True, check=True).stdout.strip()) / "bin" / "java"
+    dist = ROOT / "grader" / "target" / "dist"
+    made = subprocess.run([str(java), f"-Dconclab.project={ROOT}", "-cp", f"{dist / 'conclab-grader.jar'}:{dist / 'lib'}/*",
+                           "conclab.grader.Main", "workspace", str(root / "work")], capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stdout + made.stderr
+    for name in ("11.7-thread-pools.ipynb", "11.8-pool-internals.ipynb"):
+        path = f"work/11-threads-and-processes/{name}"
+        page = open_path(browser, lab, path)
+        try:
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            last = page.locator(".jp-CodeCell").last.locator(".jp-InputPrompt")
+            expect(last).to_have_text(re.compile(r"\[\d+\]"), timeout=300000)
+            expect(page.get_by_text(re.compile(r"Java 25 \(conclab\) \| Idle"))).to_be_visible(timeout=60000)
+            page.keyboard.press("Control+s")
+            # Saved: the file on disk has the outputs of the run.
+            deadline = time.monotonic() + 30
+            while True:
+                nb = json.loads((root / path).read_text())
+                code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+                if code[-1].get("execution_count") or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            assert all(c.get("execution_count") for c in code), [c["source"][:60] for c in code if not c.get("execution_count")]
+            failed = [c for c in code if any(o["output_type"] == "error" for o in c["outputs"])]
+            assert failed, f"{name}: no cell tried the exercise"
+            for c in failed:
+                assert "raises-exception" in c["metadata"].get("tags", []), "".join(c["source"])[:200]
+            assert any("exercise not done yet" in json.dumps(c["outputs"]) for c in failed), failed
+        finally:
+            page.close()
