@@ -1,5 +1,7 @@
 """The launcher (`conclab`), CI's script and the set-up scripts of Binder and the Docker image are shell:
 shellcheck (Debian's package, which .ci/run installs) finds nothing in them."""
+import hashlib
+import json
 import pathlib
 import shutil
 import subprocess
@@ -30,3 +32,36 @@ def test_jshell_has_the_library_the_imports_and_the_engines_options():
     assert r.returncode == 0, r.stdout + r.stderr
     assert "1970-01-01T00:00:00Z" in r.stdout, r.stdout + r.stderr
     assert "sum 3 on ContinuationGenerator" in r.stdout, r.stdout + r.stderr
+
+
+def test_update_brings_the_course_into_a_workspace_and_keeps_the_learners_solution(tmp_path):
+    """`./conclab update DIR`: a copy made by an older release (here: a prose cell as it was, and a solution cell the
+    learner wrote) gets the course's prose back and keeps the solution; a missing workspace gets one clear line."""
+    work = tmp_path / "work"
+    made = subprocess.run([str(ROOT / "conclab"), "update", str(work)], capture_output=True, text=True, timeout=600)
+    assert made.returncode == 2 and "There is no workspace" in made.stderr, made.stdout + made.stderr
+    work.mkdir()
+    first = subprocess.run([str(ROOT / "conclab"), "update", str(work)], capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0 and "00-start-here.ipynb: new, copied in" in first.stdout, first.stdout + first.stderr
+    copy = work / "11-threads-and-processes" / "11.4-locks.ipynb"
+    nb = json.loads(copy.read_text())
+    prose = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    course_prose = "".join(prose["source"])
+    prose["source"] = ["An older sentence."]
+    prose["metadata"]["conclab"]["given"] = digest("An older sentence.")  # as an older release gave it
+    solution = next(c for c in nb["cells"] if "".join(c["source"]).startswith("%%solution"))
+    solution["source"] = "".join(solution["source"]).replace('throw new UnsupportedOperationException("exercise not done yet");',
+                                                             "return false; // mine")
+    copy.write_text(json.dumps(nb))
+    again = subprocess.run([str(ROOT / "conclab"), "update", str(work)], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "11-threads-and-processes/11.4-locks.ipynb: 1 cell(s) updated" in again.stdout, again.stdout
+    after = json.loads(copy.read_text())
+    assert "".join(next(c for c in after["cells"] if c["cell_type"] == "markdown")["source"]) == course_prose
+    assert "return false; // mine" in "".join(next(c for c in after["cells"] if "".join(c["source"]).startswith("%%solution"))["source"])
+    assert list((work / ".update-backup").glob("*/11-threads-and-processes/11.4-locks.ipynb")), "no backup"
+
+
+def digest(source):
+    """The digest a release records for a cell's source (Update.digest): 16 hex digits of its SHA-256."""
+    return hashlib.sha256(source.encode()).hexdigest()[:16]

@@ -30,6 +30,8 @@ public final class Main {
                                                          a long calibration that was stopped)
                    ./conclab check EXERCISE FILE [--all] [--processors N]
                                                          check FILE (a solution cell's code, or an answer)
+                   ./conclab update [DIR]                the course's corrections into your copies in DIR
+                                                         (default work/), keeping your code and answers
             grader-only: workspace DIR                   student versions into DIR, keeping notebooks already there
             """;
 
@@ -53,6 +55,7 @@ public final class Main {
             code = switch (args[0]) {
                 case "release" -> release(rest);
                 case "workspace" -> workspace(rest);
+                case "update" -> update(rest);
                 case "grade" -> grade(rest, env);
                 case "calibrate" -> calibrate(rest);
                 case "check" -> check(rest);
@@ -124,6 +127,17 @@ public final class Main {
         List<String> problems = Release.run(course, Release.notebooks(course), to, true);
         Release.copyData(course, to, true);
         problems.forEach(p -> System.err.println("Not copied: " + p));
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static int update(List<String> args) throws IOException {
+        if (args.size() != 1) return fail(USAGE);
+        Path workspace = Path.of(args.getFirst()).toAbsolutePath();
+        if (!Files.isDirectory(workspace)) {
+            return fail("There is no workspace " + workspace + ": ./conclab lab makes it (work/) the first time.");
+        }
+        List<String> problems = Update.run(course(), workspace, System.out);
+        problems.forEach(p -> System.err.println("Not updated: " + p));
         return problems.isEmpty() ? 0 : 1;
     }
 

@@ -142,19 +142,57 @@ final class NotebookFile {
 
     /** Replaces cell {@code index}'s source; its outputs stay (see {@link #clearOutputs}). */
     void setSource(int index, String source) {
-        JsonObject c = json.getAsJsonArray("cells").get(index).getAsJsonObject();
-        c.add("source", lines(source));
+        setSource(json.getAsJsonArray("cells").get(index).getAsJsonObject(), source);
     }
 
     /** Adds {@code tag} to the tags of cell {@code index} (metadata {@code tags}), unless it is there already. */
     void addTag(int index, String tag) {
-        JsonObject c = json.getAsJsonArray("cells").get(index).getAsJsonObject();
-        if (!c.has("metadata") || !c.get("metadata").isJsonObject()) c.add("metadata", new JsonObject());
-        JsonObject metadata = c.getAsJsonObject("metadata");
+        JsonObject metadata = metadata(json.getAsJsonArray("cells").get(index).getAsJsonObject());
         if (!metadata.has("tags") || !metadata.get("tags").isJsonArray()) metadata.add("tags", new JsonArray());
         JsonArray tags = metadata.getAsJsonArray("tags");
         for (JsonElement t : tags) if (t.isJsonPrimitive() && t.getAsString().equals(tag)) return;
         tags.add(tag);
+    }
+
+    /** The cells' JSON objects, live: changing one changes this notebook. */
+    List<JsonObject> cellObjects() {
+        List<JsonObject> cells = new ArrayList<>();
+        for (JsonElement e : json.getAsJsonArray("cells")) if (e.isJsonObject()) cells.add(e.getAsJsonObject());
+        return cells;
+    }
+
+    /** Makes {@code cells} this notebook's cells, in order. */
+    void setCells(List<JsonObject> cells) {
+        JsonArray array = new JsonArray();
+        cells.forEach(array::add);
+        json.add("cells", array);
+    }
+
+    /** The notebook's metadata (kernelspec, ...), live; made empty if it has none. */
+    JsonObject metadata() {
+        if (!json.has("metadata") || !json.get("metadata").isJsonObject()) json.add("metadata", new JsonObject());
+        return json.getAsJsonObject("metadata");
+    }
+
+    /** A cell's metadata, live; made empty if it has none. */
+    static JsonObject metadata(JsonObject cell) {
+        if (!cell.has("metadata") || !cell.get("metadata").isJsonObject()) cell.add("metadata", new JsonObject());
+        return cell.getAsJsonObject("metadata");
+    }
+
+    /** A cell's id (nbformat 4.5), or null. */
+    static String id(JsonObject cell) {
+        return cell.has("id") && cell.get("id").isJsonPrimitive() ? cell.get("id").getAsString() : null;
+    }
+
+    /** A cell's source, joined. */
+    static String source(JsonObject cell) {
+        return source(cell.get("source"));
+    }
+
+    /** Sets a cell's source, as nbformat writes it (a list of lines). */
+    static void setSource(JsonObject cell, String source) {
+        cell.add("source", lines(source));
     }
 
     /** Removes every output and execution count. */

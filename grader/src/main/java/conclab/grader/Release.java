@@ -86,6 +86,7 @@ final class Release {
             }
         }
         for (int tried : TriedCells.in(instructor.cells())) instructor.addTag(tried, RAISES_EXCEPTION);
+        Update.recordGiven(instructor); // so that ./conclab update can tell a learner's change from the course's
         instructor.clearOutputs();
         return instructor;
     }

@@ -1,0 +1,188 @@
+package conclab.grader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpdateTest {
+    /** A notebook of cells given as "id=source" ("m:" before the id: a markdown cell). */
+    static NotebookFile notebook(String... cells) throws Exception {
+        JsonArray array = new JsonArray();
+        for (String spec : cells) {
+            boolean markdown = spec.startsWith("m:");
+            String id = spec.substring(markdown ? 2 : 0, spec.indexOf('='));
+            JsonObject c = new JsonObject();
+            c.addProperty("id", id);
+            c.addProperty("cell_type", markdown ? "markdown" : "code");
+            c.add("metadata", new JsonObject());
+            if (!markdown) {
+                c.add("outputs", new JsonArray());
+                c.add("execution_count", com.google.gson.JsonNull.INSTANCE);
+            }
+            NotebookFile.setSource(c, spec.substring(spec.indexOf('=') + 1));
+            array.add(c);
+        }
+        JsonObject nb = new JsonObject();
+        nb.add("cells", array);
+        nb.add("metadata", new JsonObject());
+        nb.addProperty("nbformat", 4);
+        nb.addProperty("nbformat_minor", 5);
+        return NotebookFile.parse(nb.toString(), "t.ipynb");
+    }
+
+    /** A course version as released: each cell records the digest of what it gives. */
+    static NotebookFile given(String... cells) throws Exception {
+        NotebookFile nb = notebook(cells);
+        Update.recordGiven(nb);
+        return nb;
+    }
+
+    /** A learner's copy: the given version with some cells' sources changed ("id=new source"). */
+    static NotebookFile edited(NotebookFile given, String... edits) throws Exception {
+        NotebookFile mine = NotebookFile.parse(given.toJson(), "t.ipynb");
+        for (String edit : edits) {
+            String id = edit.substring(0, edit.indexOf('='));
+            for (JsonObject c : mine.cellObjects()) {
+                if (id.equals(NotebookFile.id(c))) NotebookFile.setSource(c, edit.substring(edit.indexOf('=') + 1));
+            }
+        }
+        return mine;
+    }
+
+    static List<String> sources(NotebookFile nb) {
+        return nb.cellObjects().stream().map(c -> NotebookFile.id(c) + "=" + NotebookFile.source(c)).toList();
+    }
+
+    @Test
+    void cellsLeftAsGivenBecomeTheCoursesNewVersionAndTheLearnersWorkStays() throws Exception {
+        NotebookFile was = given("m:a=Prose with a mistke.", "b=%%solution safe-counter\nclass C {}", "c=%check safe-counter");
+        NotebookFile mine = edited(was, "b=%%solution safe-counter\nclass C { int mine; }");
+        NotebookFile now = given("m:a=Prose without mistakes.", "b=%%solution safe-counter\nclass C { /* new skeleton */ }",
+                "c=%check safe-counter", "m:d=A new paragraph.");
+        Update.Merged m = Update.merge(mine, now);
+        assertEquals(List.of("a=Prose without mistakes.", "b=%%solution safe-counter\nclass C { int mine; }",
+                "c=%check safe-counter", "d=A new paragraph."), sources(m.notebook()));
+        assertEquals(1, m.updated());
+        assertEquals(1, m.added());
+        assertEquals(List.of("safe-counter"), m.skeletons());
+        assertTrue(m.summary().contains("your solution is kept"), m.summary());
+    }
+
+    @Test
+    void anUntouchedSolutionCellGetsTheNewGivenCode() throws Exception {
+        NotebookFile was = given("b=%%solution safe-counter\nclass C { void f() { throw x; } return 1; }");
+        NotebookFile now = given("b=%%solution safe-counter\nclass C { void f() { throw x; } }");
+        Update.Merged m = Update.merge(edited(was), now);
+        assertEquals(List.of("b=%%solution safe-counter\nclass C { void f() { throw x; } }"), sources(m.notebook()));
+        assertEquals(List.of(), m.skeletons());
+    }
+
+    @Test
+    void aLearnersOwnCellsStayAfterTheCellTheyFollowed() throws Exception {
+        NotebookFile was = given("a=int x = 1;", "b=x + 1");
+        NotebookFile mine = edited(was);
+        List<JsonObject> cells = new java.util.ArrayList<>(mine.cellObjects());
+        JsonObject own = notebook("mine=System.out.println(x);").cellObjects().getFirst();
+        cells.add(1, own);
+        mine.setCells(cells);
+        NotebookFile now = given("a=int x = 2;", "b=x + 1");
+        assertEquals(List.of("a=int x = 2;", "mine=System.out.println(x);", "b=x + 1"), sources(Update.merge(mine, now).notebook()));
+    }
+
+    @Test
+    void aCellChangedByBothKeepsTheLearnersWithTheCoursesBesideItOnce() throws Exception {
+        NotebookFile was = given("a=int x = 1;", "b=x");
+        NotebookFile mine = edited(was, "a=int x = 100; // my experiment");
+        NotebookFile now = given("a=int x = 2;", "b=x");
+        Update.Merged m = Update.merge(mine, now);
+        List<String> merged = sources(m.notebook());
+        assertEquals(3, merged.size(), merged.toString());
+        assertEquals("a=int x = 100; // my experiment", merged.get(0));
+        assertTrue(merged.get(1).startsWith("a-course=// ./conclab update: the course's new version of the cell above"), merged.get(1));
+        assertTrue(merged.get(1).endsWith("\nint x = 2;"), merged.get(1));
+        assertEquals(List.of(1), m.conflicts());
+        assertTrue(m.summary().contains("cell 2"), m.summary());
+        // Updating again: the course's version beside is made again, not doubled.
+        NotebookFile again = NotebookFile.parse(m.notebook().toJson(), "t.ipynb");
+        Update.Merged m2 = Update.merge(again, given("a=int x = 2;", "b=x"));
+        assertEquals(merged, sources(m2.notebook()));
+    }
+
+    @Test
+    void aChangeOfTheLearnersAloneStaysWithoutAConflict() throws Exception {
+        NotebookFile was = given("a=int x = 1;", "m:b=Text.");
+        NotebookFile mine = edited(was, "a=int x = 100;");
+        Update.Merged m = Update.merge(mine, given("a=int x = 1;", "m:b=Better text."));
+        assertEquals(List.of("a=int x = 100;", "b=Better text."), sources(m.notebook()));
+        assertEquals(List.of(), m.conflicts());
+    }
+
+    @Test
+    void aCellTheCourseRemovedGoesUnlessTheLearnerChangedIt() throws Exception {
+        NotebookFile was = given("a=1", "b=2", "c=3");
+        NotebookFile mine = edited(was, "c=3 + 0 // mine");
+        Update.Merged m = Update.merge(mine, given("a=1"));
+        assertEquals(List.of("a=1", "c=3 + 0 // mine"), sources(m.notebook()));
+        assertEquals(1, m.removed());
+    }
+
+    @Test
+    void aCopyMadeBeforeDigestsGetsEveryChangedCellBesideAndDigestsForTheRest() throws Exception {
+        NotebookFile old = notebook("a=int x = 1;", "b=x");
+        Update.Merged m = Update.merge(old, given("a=int x = 2;", "b=x"));
+        assertEquals(3, m.notebook().cellObjects().size());
+        assertEquals(List.of(1), m.conflicts());
+        JsonObject b = m.notebook().cellObjects().get(2);
+        assertEquals(Update.digest("x"), b.getAsJsonObject("metadata").getAsJsonObject("conclab").get("given").getAsString());
+    }
+
+    @Test
+    void nothingChangedIsNoChange() throws Exception {
+        NotebookFile was = given("a=1", "m:b=Text");
+        NotebookFile mine = edited(was);
+        NotebookFile.metadata(mine.cellObjects().getFirst()).addProperty("scrolled", true); // JupyterLab's own
+        assertFalse(Update.merge(mine, given("a=1", "m:b=Text")).changed());
+    }
+
+    @Test
+    void runUpdatesTheWorkspaceKeepsABackupAndCopiesNewNotebooks(@TempDir Path dir) throws Exception {
+        Path course = Files.createDirectories(dir.resolve("course/ch")), work = dir.resolve("work");
+        Files.writeString(course.resolve("one.ipynb"), notebook("m:a=Old prose.", "b=1 + 1").toJson());
+        Files.writeString(course.resolve("two.ipynb"), notebook("m:a=Two.").toJson());
+        Files.writeString(course.resolve("data.json"), "{\"n\": 1}");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(List.of(), Update.run(dir.resolve("course"), work, quiet)); // a first run makes the copies
+        Path one = work.resolve("ch/one.ipynb"), two = work.resolve("ch/two.ipynb");
+        NotebookFile mine = NotebookFile.read(one);
+        NotebookFile.setSource(mine.cellObjects().get(1), "1 + 1 // tried");
+        mine.write(one);
+        long twoModified = Files.getLastModifiedTime(two).toMillis();
+        Files.writeString(course.resolve("one.ipynb"), notebook("m:a=New prose.", "b=1 + 1").toJson());
+        Files.writeString(course.resolve("three.ipynb"), notebook("m:a=Three.").toJson());
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertEquals(List.of(), Update.run(dir.resolve("course"), work, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        String said = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(List.of("a=New prose.", "b=1 + 1 // tried"), sources(NotebookFile.read(one)));
+        assertTrue(said.contains("ch/one.ipynb: 1 cell(s) updated"), said);
+        assertTrue(said.contains("ch/three.ipynb: new, copied in"), said);
+        assertTrue(said.contains("1 notebook(s) already up to date"), said);
+        assertEquals(twoModified, Files.getLastModifiedTime(two).toMillis(), "an up-to-date copy is not written");
+        try (var backups = Files.walk(work.resolve(Update.BACKUP))) {
+            Path saved = backups.filter(p -> p.endsWith("ch/one.ipynb")).findFirst().orElseThrow();
+            assertEquals(List.of("a=Old prose.", "b=1 + 1 // tried"), sources(NotebookFile.read(saved)));
+        }
+        assertEquals("{\"n\": 1}", Files.readString(work.resolve("ch/data.json")));
+    }
+}
