@@ -9,6 +9,7 @@ import pathlib
 import re
 import subprocess
 import time
+import zipfile
 
 import psutil_free as procs
 import pytest
@@ -427,6 +428,44 @@ def test_classpath_add_with_a_glob(shared, tmp_path):
 def test_classpath_that_matches_nothing_says_so(shared, tmp_path):
     r = shared.execute(f"%classpath add {tmp_path}/nothing-here/*.jar")
     assert r.status == "error" and "nothing matches" in r.error_text()
+
+
+def test_maven_resolves_through_a_settings_mirror_and_survives_an_engine_restart(tmp_path):
+    """%maven (the IJava line's magic) with a settings.xml whose mirror leads to a file:// repository, the only place
+    com.example:greeting-app:1.0 and its dependency greeting-lib (the class demo.Hello) are: the class is usable
+    after %maven, and again after System.exit restarted the engine. A missing artifact adds nothing."""
+    repo = tmp_path / "repo"
+    for name, deps in (("greeting-lib", ""), ("greeting-app", "<dependencies><dependency><groupId>com.example</groupId>"
+                                                               "<artifactId>greeting-lib</artifactId><version>1.0</version>"
+                                                               "</dependency></dependencies>")):
+        folder = repo / "com" / "example" / name / "1.0"
+        folder.mkdir(parents=True)
+        jar = folder / f"{name}-1.0.jar"
+        if name == "greeting-lib":
+            jar.write_bytes(jar_with(tmp_path / name).read_bytes())
+        else:  # the app's own jar holds nothing: what it brings is its dependency
+            with zipfile.ZipFile(jar, "w") as z:
+                z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+        (folder / f"{name}-1.0.pom").write_text(
+            f"<project><modelVersion>4.0.0</modelVersion><groupId>com.example</groupId><artifactId>{name}</artifactId>"
+            f"<version>1.0</version>{deps}</project>")
+    settings = tmp_path / "settings.xml"
+    settings.write_text(f"<settings><localRepository>{tmp_path / 'local'}</localRepository><mirrors><mirror>"
+                        f"<id>test-mirror</id><mirrorOf>*</mirrorOf><url>{repo.as_uri()}</url></mirror></mirrors></settings>")
+    k = Kernel(env={"CONCLAB_MAVEN_SETTINGS": str(settings)})
+    try:
+        missing = k.execute("%maven com.example:nowhere:9")
+        assert missing.status == "error" and "com.example:nowhere" in missing.error_text(), missing.error_text()
+        assert "test-mirror" in missing.error_text() and "Nothing was added" in missing.error_text()
+        r = k.execute("%maven com.example:greeting-app:1.0")
+        assert r.status == "ok", r.error_text()
+        assert "greeting-app-1.0.jar" in r.stdout and "greeting-lib-1.0.jar" in r.stdout, r.stdout
+        assert k.execute("new demo.Hello().greet()").value == '"hi from a jar"'
+        assert k.execute("System.exit(0);").reply["ename"] == "EngineRestarted"
+        again = k.execute("new demo.Hello().greet()")
+        assert again.value == '"hi from a jar"', again.error_text()
+    finally:
+        k.close()
 
 
 def test_load_runs_a_file(shared, tmp_path):

@@ -24,6 +24,7 @@ class ExerciseCellsTest {
         volatile boolean stopping;
 
         public MagicResult eval(String code, int line) { return MagicResult.NOTHING; }
+        public List<Path> addToClasspath(List<Path> paths) { throw new UnsupportedOperationException("no exercise cell adds jars"); }
         public void print(String text) { shown.add(text); }
         public synchronized String display(Map<String, String> bundle) { shown.add(bundle.get("text/plain")); return "d" + shown.size(); }
         public synchronized void updateDisplay(String id, Map<String, String> bundle) { shown.add(id + ": " + bundle.get("text/plain")); }

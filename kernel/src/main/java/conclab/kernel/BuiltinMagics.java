@@ -107,10 +107,7 @@ final class BuiltinMagics {
             }
             found.addAll(paths);
         }
-        Session session = session(kernel);
-        for (String path : found) {
-            if (kernel.sessions().addClasspath(session, path)) ctx.print("Added " + path + "\n");
-        }
+        for (String path : kernel.sessions().addClasspath(session(kernel), found)) ctx.print("Added " + path + "\n");
         return Session.Result.NOTHING;
     }
 

@@ -2,6 +2,8 @@ package conclab.kernel;
 
 import conclab.kernel.api.MagicContext;
 import conclab.kernel.api.MagicError;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,14 +18,18 @@ import java.util.UUID;
 final class CellContext implements MagicContext {
     final CellRun run;
     private final Outputs outputs;
-    /** Runs code in the cell's session; null for a magic asked for by running code. */
-    private final Evaluator evaluator;
+    /** The cell's session, to run code in and add to its class path; null for a magic asked for by running code. */
+    private final InSession evaluator;
 
-    interface Evaluator {
+    /** What a magic written in a cell can do with the cell's session. */
+    interface InSession {
         Session.Result eval(String code, int line);
+
+        /** Adds the paths not there yet to this session and to every later one; returns those. */
+        List<String> addToClasspath(List<String> paths);
     }
 
-    CellContext(CellRun run, Outputs outputs, Evaluator evaluator) {
+    CellContext(CellRun run, Outputs outputs, InSession evaluator) {
         this.run = run;
         this.outputs = outputs;
         this.evaluator = evaluator;
@@ -41,6 +47,16 @@ final class CellContext implements MagicContext {
                     "Write it as a magic in a cell of its own.");
         }
         return evaluator.eval(code, line);
+    }
+
+    @Override
+    public List<Path> addToClasspath(List<Path> paths) throws MagicError {
+        if (evaluator == null) {
+            throw new MagicError("this magic changes the class path, so it cannot be asked for by running code (magic(...))",
+                    "Write it as a magic in a cell of its own.");
+        }
+        return evaluator.addToClasspath(paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList())
+                .stream().map(Path::of).toList();
     }
 
     /** {@link #eval} for the kernel's own magics, which know they were written in a cell. */

@@ -341,7 +341,17 @@ final class Kernel {
     }
 
     private CellContext context(Session session, CellRun run) {
-        return new CellContext(run, outputs, (code, line) -> eval(session, code, line, run));
+        return new CellContext(run, outputs, new CellContext.InSession() {
+            @Override
+            public Session.Result eval(String code, int line) {
+                return Kernel.this.eval(session, code, line, run);
+            }
+
+            @Override
+            public List<String> addToClasspath(List<String> paths) {
+                return sessions.addClasspath(session, paths);
+            }
+        });
     }
 
     /**

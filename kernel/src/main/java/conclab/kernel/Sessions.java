@@ -233,11 +233,14 @@ final class Sessions {
         return List.copyOf(extraClasspath);
     }
 
-    /** Adds {@code path} to the session's class path and remembers it for later sessions; false if it was added before. */
-    boolean addClasspath(Session session, String path) {
-        if (extraClasspath.contains(path)) return false;     // only the shell thread adds: no race between the two calls
-        session.addToClasspath(List.of(path));
-        extraClasspath.add(path);
-        return true;
+    /**
+     * Adds the {@code paths} not added before to the session's class path, in one call, and remembers them for later
+     * sessions; returns those. Called on the shell thread only, so nothing can add between the check and the add.
+     */
+    List<String> addClasspath(Session session, List<String> paths) {
+        List<String> fresh = paths.stream().distinct().filter(p -> !extraClasspath.contains(p)).toList();
+        session.addToClasspath(fresh);
+        extraClasspath.addAll(fresh);
+        return fresh;
     }
 }

@@ -1,5 +1,7 @@
 package conclab.kernel.api;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,15 @@ public interface MagicContext {
      *         magic returns
      */
     MagicResult eval(String code, int line) throws MagicError;
+
+    /**
+     * Adds jars or class folders to the class path of this session's compiler and engine, and of every later session
+     * (an engine started again after a crash or a restart gets them too), as {@code %classpath add} does; all in one
+     * step. Returns those that were not on it yet, in order.
+     *
+     * @throws MagicError when the magic was asked for by running code, whose engine is busy running it
+     */
+    List<Path> addToClasspath(List<Path> paths) throws MagicError;
 
     /** Prints {@code text} on the cell's standard output. */
     void print(String text);
