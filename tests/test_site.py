@@ -226,6 +226,9 @@ def test_bad_input_says_what_to_do_and_writes_nothing(tmp_path):
     (tmp_path / "some").mkdir()
     (tmp_path / "some" / "00-start-here.ipynb").write_bytes((ROOT / "notebooks" / "00-start-here.ipynb").read_bytes())
     assert "has no executed copy of exercises-demo.ipynb" in refusal("--from", tmp_path / "some", "--out", out)
+    for n in course_site.course()[1:]:
+        (tmp_path / "some" / n.name).write_text("{}")
+    assert "exercises-demo.ipynb is not a notebook" in refusal("--from", tmp_path / "some", "--out", out)
     assert not out.exists()
     mine = tmp_path / "mine"
     mine.mkdir()

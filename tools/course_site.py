@@ -149,7 +149,13 @@ def read_executed(folder, notebooks):
     if missing:
         raise SiteError(f"{folder} has no executed copy of {', '.join(missing)}: run them (./conclab test), "
                         f"or leave --from out to run every notebook")
-    return {n.name: nbformat.read(found[n.name], as_version=4) for n in notebooks}
+    executed = {}
+    for n in notebooks:
+        try:
+            executed[n.name] = nbformat.read(found[n.name], as_version=4)
+        except (ValueError, nbformat.ValidationError) as e:
+            raise SiteError(f"{found[n.name]} is not a notebook: {str(e).splitlines()[0]}") from e
+    return executed
 
 
 def execute(notebooks):
@@ -170,6 +176,7 @@ def execute(notebooks):
 
 
 def data_uri(path):
+    """The file at path as a data: URI (base64 of its bytes)."""
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
@@ -226,11 +233,11 @@ def exporter():
                         extra_loaders=[jinja2.DictLoader({"site.html.j2": PAGE_TEMPLATE})])
 
 
-def render(export, nb, title, folder, nav):
-    """nb as a page titled title (plain text); folder: where its relative paths start; nav: the links to
-    the previous page, the index and the next page ({"href", "title"} dicts, and the index's href)."""
-    nb.metadata["title"] = title
-    page, _ = export.from_notebook_node(nb, resources={"metadata": {"name": title, "path": str(folder)},
+def render(export, nb, page_title, folder, nav):
+    """nb as a page titled page_title (plain text); folder: where its relative paths start; nav: the links to the
+    previous page, the index and the next page ({"href", "title"} dicts, and the index's href)."""
+    nb.metadata["title"] = page_title
+    page, _ = export.from_notebook_node(nb, resources={"metadata": {"name": page_title, "path": str(folder)},
                                                        "site": nav})
     return page
 
@@ -258,22 +265,25 @@ def site_pages(notebooks, executed):
     export = exporter()
     titles = {n.name: title(executed[n.name], n.source.stem) for n in notebooks}
     pages = {n.source: n.page for n in notebooks}
+
+    def link(target, here):
+        return {"href": posixpath.relpath(target.page, here), "title": plain(titles[target.name])}
+
     site = {}
     for i, n in enumerate(notebooks):
         here = posixpath.dirname(n.page) or "."
-        neighbour = lambda m: {"href": posixpath.relpath(m.page, here), "title": plain(titles[m.name])}
-        nav = {"previous": neighbour(notebooks[i - 1]) if i > 0 else None,
+        nav = {"previous": link(notebooks[i - 1], here) if i > 0 else None,
                "index": posixpath.relpath("index.html", here),
-               "next": neighbour(notebooks[i + 1]) if i + 1 < len(notebooks) else None}
+               "next": link(notebooks[i + 1], here) if i + 1 < len(notebooks) else None}
         page = render(export, executed[n.name], plain(titles[n.name]), n.source.parent, nav)
         site[n.page] = link_notebooks(inline_pictures(page, n), n, pages)
     index, course_title = index_notebook(notebooks, titles)
-    first = {"href": notebooks[0].page, "title": plain(titles[notebooks[0].name])}
-    site["index.html"] = render(export, index, plain(course_title), NOTEBOOKS, {"next": first})
+    site["index.html"] = render(export, index, plain(course_title), NOTEBOOKS, {"next": link(notebooks[0], ".")})
     return site
 
 
 def check_replaceable(out):
+    """Fails unless out is missing, empty, or a site this module wrote (it has MARKER)."""
     if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / MARKER).is_file())):
         raise SiteError(f"{out} exists and is not a site this command wrote: give --out another folder, or remove it")
 
