@@ -40,6 +40,8 @@ def test_update_brings_the_course_into_a_workspace_and_keeps_the_learners_soluti
     work = tmp_path / "work"
     made = subprocess.run([str(ROOT / "conclab"), "update", str(work)], capture_output=True, text=True, timeout=600)
     assert made.returncode == 2 and "There is no workspace" in made.stderr, made.stdout + made.stderr
+    course = subprocess.run([str(ROOT / "conclab"), "update", str(ROOT / "notebooks")], capture_output=True, text=True, timeout=600)
+    assert course.returncode == 2 and "Not a workspace" in course.stderr, course.stdout + course.stderr
     work.mkdir()
     first = subprocess.run([str(ROOT / "conclab"), "update", str(work)], capture_output=True, text=True, timeout=600)
     assert first.returncode == 0 and "00-start-here.ipynb: new, copied in" in first.stdout, first.stdout + first.stderr

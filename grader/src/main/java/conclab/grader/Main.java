@@ -136,6 +136,10 @@ public final class Main {
         if (!Files.isDirectory(workspace)) {
             return fail("There is no workspace " + workspace + ": ./conclab lab makes it (work/) the first time.");
         }
+        if (workspace.startsWith(course()) || course().startsWith(workspace)) {
+            return fail("Not a workspace: " + workspace + " holds the course's own notebooks, which update never changes."
+                    + " Give your copies' folder (work/).");
+        }
         List<String> problems = Update.run(course(), workspace, System.out);
         problems.forEach(p -> System.err.println("Not updated: " + p));
         return problems.isEmpty() ? 0 : 1;

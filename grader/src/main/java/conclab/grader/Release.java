@@ -46,17 +46,18 @@ final class Release {
     }
 
     /**
-     * The other files under {@code dir} that notebooks read (such as 12.11's {@code data/c10k-results.json}): every
-     * file that is not a notebook, outside hidden and checkpoint folders, less the jshell scripts of
-     * {@code ./conclab export}. Sorted.
+     * The files that notebooks read (such as 12.11's {@code data/c10k-results.json}): those in a folder named
+     * {@code data} under {@code dir}, less hidden ones. Nothing else is copied, so that an editor's backup of an
+     * instructor notebook or an authors' guide never reaches a learner. Sorted.
      */
     static List<Path> dataFiles(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.toString().endsWith(".ipynb") && !p.toString().endsWith(".jsh"))
-                    .filter(p -> { // no hidden file or folder, no checkpoints
-                        for (Path part : dir.relativize(p)) if (part.toString().startsWith(".")) return false;
-                        return true;
+                    .filter(p -> {
+                        Path rel = dir.relativize(p);
+                        for (Path part : rel) if (part.toString().startsWith(".")) return false;
+                        for (int i = 0; i < rel.getNameCount() - 1; i++) if (rel.getName(i).toString().equals("data")) return true;
+                        return false;
                     })
                     .sorted().toList();
         }

@@ -21,12 +21,18 @@ import java.util.regex.Pattern;
 final class TriedCells {
     private TriedCells() {}
 
-    /** A type, method or variable declared at a cell's top level: group 1 names a type, group 2 the others. */
+    /**
+     * A type, method or variable declared at a cell's top level: group 1 names a type, group 2 the others. Annotations
+     * and modifiers may come first; type parameters may nest one level ({@code <T extends Comparable<T>>}). Only the
+     * first variable of {@code int a = 1, b = 2;} is seen.
+     */
     private static final Pattern DECLARED = Pattern.compile(
-            "^(?!(?:if|else|for|while|do|switch|try|catch|finally|return|throw|new|yield|case|default)\\b)"
-                    + "(?:(?:public|private|protected|static|final|abstract|sealed|non-sealed|synchronized)\\s+)*"
+            "^(?!(?:if|else|for|while|do|switch|try|catch|finally|return|throw|new|yield|case|default|assert)\\b)"
+                    + "(?:@[\\w.]+(?:\\([^)]*\\))?\\s+)*"
+                    + "(?:(?:public|private|protected|static|final|abstract|sealed|non-sealed|synchronized|volatile"
+                    + "|transient|strictfp)\\s+)*"
                     + "(?:(?:class|record|interface|enum)\\s+(\\w+)"
-                    + "|(?:<[^>]*>\\s*)?[\\w.]+(?:<[^=;(){}]*>)?(?:\\[])*\\s+(\\w+)\\s*[(=;])",
+                    + "|(?:<(?:[^<>]|<[^<>]*>)*>\\s*)?[\\w.]+(?:<[^=;(){}]*>)?(?:\\[])*\\s+(\\w+)\\s*[(=;])",
             Pattern.MULTILINE);
 
     /** The indexes of the cells that try an exercise, in order. */

@@ -85,10 +85,14 @@ class ReleaseTest {
 
     @Test
     void declarationsAreTopLevelTypesMethodsAndVariables() {
-        assertEquals(java.util.Set.of("A", "R", "f", "xs", "v", "m"), TriedCells.declared("""
+        assertEquals(java.util.Set.of("A", "R", "f", "xs", "v", "m", "max", "quiet", "flag"), TriedCells.declared("""
                 class A { int inner() { return 1; } }
                 public record R(int x) {}
                 static <T> List<T> f(T t) { return List.of(t); }
+                static <T extends Comparable<T>> T max(T a, T b) { return a; }
+                @SuppressWarnings("unchecked") static void quiet() {}
+                volatile boolean flag = false;
+                assert flag;
                 List<Map<String, Integer>> xs = new ArrayList<>();
                 var v = 1;
                 int m(int a) {
@@ -100,14 +104,18 @@ class ReleaseTest {
                 """));
     }
 
-    /** 11.5's cell that runs the learner's Turns tries the exercise; no cell of a notebook without one is tagged. */
+    /**
+     * In 11.7's student version, the cell after the check that runs the learner's AsCompleted (it threw "exercise not
+     * done yet" in a run of that version) is tagged; no cell of a notebook without an exercise is.
+     */
     @Test
     void inTheCourseTheCellsThatRunALearnersSolutionAreTagged() throws Exception {
         Path course = Path.of(System.getProperty("conclab.project"), "notebooks");
-        NotebookFile conditions = NotebookFile.read(course.resolve("11-threads-and-processes/11.5-conditions.ipynb"));
-        List<Integer> tried = TriedCells.in(conditions.cells());
-        assertTrue(!tried.isEmpty(), "no cell of 11.5 tries turns");
-        for (int i : tried) assertTrue(conditions.cells().get(i).source().contains("Turns"), conditions.cells().get(i).source());
+        NotebookFile pools = Release.student(NotebookFile.read(course.resolve("11-threads-and-processes/11.7-thread-pools.ipynb")), "11.7");
+        List<NotebookFile.Cell> tagged = pools.cells().stream().filter(c -> c.json().getAsJsonObject("metadata").has("tags")
+                && c.json().getAsJsonObject("metadata").getAsJsonArray("tags").toString().contains(Release.RAISES_EXCEPTION)).toList();
+        assertTrue(!tagged.isEmpty(), "no cell of 11.7 tries as-completed");
+        for (NotebookFile.Cell c : tagged) assertTrue(c.source().contains("AsCompleted"), c.source());
         NotebookFile start = NotebookFile.read(course.resolve("00-start-here.ipynb"));
         assertEquals(List.of(), TriedCells.in(start.cells()));
     }

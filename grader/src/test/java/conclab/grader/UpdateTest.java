@@ -109,14 +109,82 @@ class UpdateTest {
         List<String> merged = sources(m.notebook());
         assertEquals(3, merged.size(), merged.toString());
         assertEquals("a=int x = 100; // my experiment", merged.get(0));
-        assertTrue(merged.get(1).startsWith("a-course=// ./conclab update: the course's new version of the cell above"), merged.get(1));
+        assertTrue(merged.get(1).startsWith("a-course-" + Update.digest("int x = 2;").substring(0, 8)
+                + "=// ./conclab update: the course's new version of the cell above"), merged.get(1));
         assertTrue(merged.get(1).endsWith("\nint x = 2;"), merged.get(1));
-        assertEquals(List.of(1), m.conflicts());
-        assertTrue(m.summary().contains("cell 2"), m.summary());
-        // Updating again: the course's version beside is made again, not doubled.
+        assertEquals(List.of(0), m.conflicts());
+        assertTrue(m.summary().contains("(cell 2)"), m.summary());
+        // Updating again changes nothing: the kept cell now counts as based on the course's version.
         NotebookFile again = NotebookFile.parse(m.notebook().toJson(), "t.ipynb");
         Update.Merged m2 = Update.merge(again, given("a=int x = 2;", "b=x"));
         assertEquals(merged, sources(m2.notebook()));
+        assertFalse(m2.changed(), m2.summary());
+        // The learner merges by hand and deletes the course's version: it does not come back.
+        List<JsonObject> settled = new java.util.ArrayList<>(again.cellObjects());
+        settled.remove(1);
+        NotebookFile.setSource(settled.getFirst(), "int x = 2; // merged");
+        again.setCells(settled);
+        Update.Merged m3 = Update.merge(again, given("a=int x = 2;", "b=x"));
+        assertEquals(List.of("a=int x = 2; // merged", "b=x"), sources(m3.notebook()));
+        assertFalse(m3.changed(), m3.summary());
+    }
+
+    @Test
+    void theCoursesVersionBesideACellMagicKeepsTheMagicFirst() throws Exception {
+        NotebookFile was = given("a=%%time\nwork(1);");
+        Update.Merged m = Update.merge(edited(was, "a=%%time\nwork(100);"), given("a=%%time\nwork(2);"));
+        String beside = sources(m.notebook()).get(1);
+        assertTrue(beside.contains("=%%time\n// ./conclab update:") && beside.endsWith("\nwork(2);"), beside);
+    }
+
+    @Test
+    void aCellTheLearnerDeletedStaysDeletedAndACopyTheyPastedStays() throws Exception {
+        NotebookFile was = given("a=1", "s=%%solution safe-counter\nclass C {}", "c=%check safe-counter");
+        NotebookFile mine = edited(was);
+        List<JsonObject> cells = new java.util.ArrayList<>(mine.cellObjects());
+        JsonObject pasted = cells.getFirst().deepCopy(); // JupyterLab's paste: a new id, the same metadata
+        pasted.addProperty("id", "pasted");
+        cells.remove(1);          // the learner deleted the given solution cell...
+        cells.add(1, pasted);     // ...and pasted a copy of the first cell there
+        mine.setCells(cells);
+        Update.Merged m = Update.merge(mine, given("a=1", "s=%%solution safe-counter\nclass C { int more; }", "c=%check safe-counter"));
+        assertEquals(List.of("a=1", "pasted=1", "c=%check safe-counter"), sources(m.notebook()));
+        assertEquals(0, m.added());
+    }
+
+    @Test
+    void twoCellsWithOneIdAreBothKept() throws Exception {
+        NotebookFile mine = edited(given("a=1", "b=2"));
+        List<JsonObject> cells = new java.util.ArrayList<>(mine.cellObjects());
+        JsonObject twin = cells.getFirst().deepCopy();
+        NotebookFile.setSource(twin, "1 + 1 // a copy with the same id");
+        cells.add(1, twin);
+        mine.setCells(cells);
+        assertEquals(List.of("a=10", "a=1 + 1 // a copy with the same id", "b=2"),
+                sources(Update.merge(mine, given("a=10", "b=2")).notebook()));
+    }
+
+    @Test
+    void aCopyWithCellsWithoutIdsIsRefused() throws Exception {
+        NotebookFile mine = edited(given("a=1"));
+        mine.cellObjects().getFirst().remove("id");
+        Update.Refused e = org.junit.jupiter.api.Assertions.assertThrows(Update.Refused.class, () -> Update.merge(mine, given("a=2")));
+        assertTrue(e.getMessage().contains("has no id"), e.getMessage());
+    }
+
+    @Test
+    void theLearnersTagsStayAndTheCoursesNewTagsCome() throws Exception {
+        NotebookFile mine = edited(given("a=1", "b=2"));
+        NotebookFile.metadata(mine.cellObjects().get(0)).add("tags", com.google.gson.JsonParser.parseString("[\"mine\"]"));
+        NotebookFile.metadata(mine.cellObjects().get(1)).add("tags", com.google.gson.JsonParser.parseString("[\"mine\"]"));
+        NotebookFile now = given("a=1", "b=3");
+        for (JsonObject c : now.cellObjects()) {
+            NotebookFile.metadata(c).add("tags", com.google.gson.JsonParser.parseString("[\"raises-exception\"]"));
+        }
+        Update.Merged m = Update.merge(mine, now);
+        for (JsonObject c : m.notebook().cellObjects()) {
+            assertEquals("[\"raises-exception\",\"mine\"]", NotebookFile.metadata(c).get("tags").toString());
+        }
     }
 
     @Test
@@ -142,7 +210,8 @@ class UpdateTest {
         NotebookFile old = notebook("a=int x = 1;", "b=x");
         Update.Merged m = Update.merge(old, given("a=int x = 2;", "b=x"));
         assertEquals(3, m.notebook().cellObjects().size());
-        assertEquals(List.of(1), m.conflicts());
+        assertEquals(List.of(0), m.conflicts());
+        assertTrue(m.summary().contains("older than ./conclab update"), m.summary());
         JsonObject b = m.notebook().cellObjects().get(2);
         assertEquals(Update.digest("x"), b.getAsJsonObject("metadata").getAsJsonObject("conclab").get("given").getAsString());
     }
@@ -160,7 +229,8 @@ class UpdateTest {
         Path course = Files.createDirectories(dir.resolve("course/ch")), work = dir.resolve("work");
         Files.writeString(course.resolve("one.ipynb"), notebook("m:a=Old prose.", "b=1 + 1").toJson());
         Files.writeString(course.resolve("two.ipynb"), notebook("m:a=Two.").toJson());
-        Files.writeString(course.resolve("data.json"), "{\"n\": 1}");
+        Files.createDirectories(course.resolve("data"));
+        Files.writeString(course.resolve("data/n.json"), "{\"n\": 1}");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertEquals(List.of(), Update.run(dir.resolve("course"), work, quiet)); // a first run makes the copies
         Path one = work.resolve("ch/one.ipynb"), two = work.resolve("ch/two.ipynb");
@@ -183,6 +253,27 @@ class UpdateTest {
             Path saved = backups.filter(p -> p.endsWith("ch/one.ipynb")).findFirst().orElseThrow();
             assertEquals(List.of("a=Old prose.", "b=1 + 1 // tried"), sources(NotebookFile.read(saved)));
         }
-        assertEquals("{\"n\": 1}", Files.readString(work.resolve("ch/data.json")));
+        assertEquals("{\"n\": 1}", Files.readString(work.resolve("ch/data/n.json")));
+        // A data file the course changed replaces the learner's, which is saved first.
+        Files.writeString(work.resolve("ch/data/n.json"), "{\"n\": \"mine\"}");
+        Files.writeString(course.resolve("data/n.json"), "{\"n\": 2}");
+        printed.reset();
+        assertEquals(List.of(), Update.run(dir.resolve("course"), work, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        assertEquals("{\"n\": 2}", Files.readString(work.resolve("ch/data/n.json")));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("ch/data/n.json: updated"), printed.toString(StandardCharsets.UTF_8));
+        try (var backups = Files.walk(work.resolve(Update.BACKUP))) {
+            assertTrue(backups.anyMatch(p -> p.endsWith("ch/data/n.json") && readQuietly(p).contains("mine")), "the learner's data file is saved");
+        }
+        try (var backups = Files.list(work.resolve(Update.BACKUP))) {
+            assertEquals(2, backups.count(), "each run has a backup folder of its own");
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }

@@ -155,6 +155,12 @@ final class Session implements AutoCloseable {
                 }
             }
         }
+        // A plug-in's startup code that is only imports needs no engine either (the grader's check(...) import).
+        List<String> pluginCode = new ArrayList<>();
+        for (String code : options.pluginCode()) {
+            if (code.strip().matches("(import\\s[^;]+;\\s*)+")) importEarly(code);
+            else pluginCode.add(code);
+        }
         LOG.debug("imports: {} ms", (System.nanoTime() - i0) / 1_000_000);
         long c0 = System.nanoTime();
         try {
@@ -168,7 +174,7 @@ final class Session implements AutoCloseable {
             startupProblems.add("[conclab] the engine's agent failed (" + problem + "): the output and errors of"
                     + " pool tasks may show under the wrong cell.");
         }
-        for (String code : options.pluginCode()) {
+        for (String code : pluginCode) {
             Result r = eval(code, EngineWire.NO_CELL, 0, 1, () -> false);
             if (r.error() != null) {
                 startupProblems.add("[conclab] a plug-in's startup code failed: " + r.error().name() + ": " + r.error().value());
@@ -184,6 +190,18 @@ final class Session implements AutoCloseable {
         // Warm the compiler and the engine on an expression, as the first cell will be one.
         jshell.eval("Integer.valueOf(1)").forEach(e -> jshell.drop(e.snippet()));
         LOG.debug("warm-up expression: {} ms", (System.nanoTime() - w) / 1_000_000);
+    }
+
+    /** Compiles a plug-in's imports before the engine is there; one that fails is a startup problem, as after. */
+    private void importEarly(String code) {
+        for (String line : code.strip().split(";")) {
+            if (line.isBlank()) continue;
+            for (SnippetEvent e : jshell.eval(line.strip() + ";")) {
+                if (e.status() == Snippet.Status.REJECTED) {
+                    startupProblems.add("[conclab] a plug-in's startup code failed: " + line.strip() + diagnostics(e.snippet()));
+                }
+            }
+        }
     }
 
     private String diagnostics(Snippet snippet) {

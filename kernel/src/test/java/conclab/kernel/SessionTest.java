@@ -92,6 +92,26 @@ class SessionTest {
         throw new AssertionError("no matching event; saw " + seen);
     }
 
+    /**
+     * A plug-in's startup code that is only imports is compiled before the engine is there (it needs none); one that
+     * cannot be compiled is a startup problem, as before; other startup code runs once the engine is connected.
+     */
+    @Test
+    void aPluginsImportsAreCompiledAndItsOtherStartupCodeRuns() throws Exception {
+        Options options = Options.from(Map.of()).withPlugins(List.of(), List.of(
+                "import java.util.concurrent.atomic.LongAdder;\nimport static java.lang.Math.floorMod;",
+                "import no.such.Thing;",
+                "int startedBy = floorMod(-1, 7);"));
+        Session s = Session.start(options, LISTENER, () -> true);
+        try {
+            assertEquals("6", s.eval("new LongAdder().sum() + startedBy", 1, 1, 1, () -> false).value().get("text/plain"));
+            assertEquals(1, s.startupProblems.size(), s.startupProblems.toString());
+            assertTrue(s.startupProblems.getFirst().contains("import no.such.Thing"), s.startupProblems.toString());
+        } finally {
+            s.close();
+        }
+    }
+
     @Test
     void valuesAndState() {
         long c = cell();
