@@ -6,6 +6,7 @@ import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +37,16 @@ class CrawlHiddenTest {
         }));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (fetching.get() < 2 && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait(); // both consumers busy
-        boolean parked = run.parks(Duration.ofSeconds(5));
+        boolean parked = run.parks(Duration.ofSeconds(5)), ended = run.done();
         StackTraceElement[] stack = run.thread().getStackTrace();
         int read = urls.read(), busy = fetching.get();
         release.countDown();
         run.returns(Duration.ofSeconds(10)); // rethrows what fetchAll threw
+        if (!parked && !ended) {
+            throw new AssertionError("With 200 URLs and both consumers busy with their first one, fetchAll neither waited"
+                    + " nor returned for 5 s: it kept running while the queue was full (offer in a loop, say), burning a"
+                    + " core for nothing. Use put, which waits, without the CPU, until there is room.");
+        }
         if (parked && !inPut(stack)) {
             String at = conclab.grader.probe.Evidence.where(stack);
             throw new AssertionError("With 200 URLs and both consumers busy with their first one, fetchAll did not wait"
@@ -132,9 +138,13 @@ class CrawlHiddenTest {
         List<String> urls = CrawlTest.urls(6);
         String slow = urls.get(5);
         CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+        AtomicBoolean inDownloader = new AtomicBoolean();
         int before = Hang.threadsIn("Downloader.run").size(); // consumers left over by the other tests
         Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
             if (url.equals(slow)) {
+                for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
+                    if (f.getClassName().equals("Downloader") && f.getMethodName().equals("run")) inDownloader.set(true);
+                }
                 started.countDown();
                 try {
                     release.await(20, TimeUnit.SECONDS);
@@ -151,6 +161,11 @@ class CrawlHiddenTest {
                 // waits for the fetch of the last URL to begin
             }
             if (started.getCount() > 0) return;
+            if (!inDownloader.get()) {
+                throw new AssertionError("The URLs were fetched by threads that do not run Downloader.run: the consumers"
+                        + " are to be Downloader threads (new Thread(new Downloader(queue, pages, fetch))), each stopped"
+                        + " by the pill it takes from the queue.");
+            }
             int others = Hang.threadsIn("Downloader.run").size() - before - 1;
             deadline = System.nanoTime() + 5_000_000_000L;
             while (others > 0 && System.nanoTime() < deadline) {

@@ -130,22 +130,49 @@ class ParallelTest {
     }
 
     /**
-     * 5 tasks, the third of which throws: a task that throws has finished too, so runAll must end (return, or throw
-     * what the task threw) once the other 4 have finished, within 5 s. One that counts tasks down only when they
-     * return (a latch counted down after task.run(), not in a finally) waits for ever.
+     * 5 tasks, the third of which throws while the fifth is still held: a task that throws has finished too, so
+     * runAll must end (return, or throw what the task threw) once the other 4 have finished, within 5 s; and not
+     * before the fifth has. Once the throw has happened and the others but the fifth have finished, runAll is given
+     * 1 s to end (it should not): one that stops at the first task that fails, leaving the fifth running, ends well
+     * within it. One that counts tasks down only when they return (a latch counted down after task.run(), not in
+     * a finally) waits for ever.
      */
     static void oneThrows() throws InterruptedException {
         int n = 5;
         AtomicInteger finished = new AtomicInteger();
+        CountDownLatch thrown = new CountDownLatch(1), fifth = new CountDownLatch(1);
         List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            boolean fails = i == 2;
+            int index = i;
             tasks.add(() -> {
-                if (fails) throw new IllegalStateException("task 3 of 5 fails on purpose (the check's test)");
+                if (index == 2) {
+                    thrown.countDown();
+                    throw new IllegalStateException("task 3 of 5 fails on purpose (the check's test)");
+                }
+                if (index == 4) {
+                    try {
+                        fifth.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 finished.incrementAndGet();
             });
         }
         Waiting run = Waiting.start("runAll", () -> { Parallel.runAll(tasks); return null; });
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((thrown.getCount() > 0 || finished.get() < n - 2) && !run.done() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        run.thread().join(Duration.ofSeconds(1));
+        boolean early = run.done();
+        int done = finished.get();
+        fifth.countDown();
+        if (early) {
+            throw new AssertionError("Of 5 tasks, the third threw an exception while the fifth was still running; runAll"
+                    + " ended then, with " + done + " of the other 4 finished: wait for every task, also when one fails"
+                    + " (let the others finish before you return or throw).");
+        }
         if (!run.thread().join(Duration.ofSeconds(5))) {
             throw new AssertionError("Of 5 tasks, the third threw an exception and the other 4 finished (" + finished.get()
                     + " of them had), but runAll had not returned 5 s later: a task that throws has finished too. Count a"
