@@ -19,7 +19,7 @@ final class CellContext implements MagicContext {
     final CellRun run;
     private final Outputs outputs;
     /** The cell's session, to run code in and add to its class path; null for a magic asked for by running code. */
-    private final InSession evaluator;
+    private final InSession inSession;
 
     /** What a magic written in a cell can do with the cell's session. */
     interface InSession {
@@ -29,10 +29,10 @@ final class CellContext implements MagicContext {
         List<String> addToClasspath(List<String> paths);
     }
 
-    CellContext(CellRun run, Outputs outputs, InSession evaluator) {
+    CellContext(CellRun run, Outputs outputs, InSession inSession) {
         this.run = run;
         this.outputs = outputs;
-        this.evaluator = evaluator;
+        this.inSession = inSession;
     }
 
     /** The kernel's context behind a {@link MagicContext}: the kernel makes every context a magic gets. */
@@ -42,27 +42,27 @@ final class CellContext implements MagicContext {
 
     @Override
     public Session.Result eval(String code, int line) throws MagicError {
-        if (evaluator == null) {
+        if (inSession == null) {
             throw new MagicError("this magic runs code, so it cannot be asked for by running code (magic(...))",
                     "Write it as a magic in a cell of its own.");
         }
-        return evaluator.eval(code, line);
+        return inSession.eval(code, line);
     }
 
     @Override
     public List<Path> addToClasspath(List<Path> paths) throws MagicError {
-        if (evaluator == null) {
+        if (inSession == null) {
             throw new MagicError("this magic changes the class path, so it cannot be asked for by running code (magic(...))",
                     "Write it as a magic in a cell of its own.");
         }
-        return evaluator.addToClasspath(paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList())
+        return inSession.addToClasspath(paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList())
                 .stream().map(Path::of).toList();
     }
 
     /** {@link #eval} for the kernel's own magics, which know they were written in a cell. */
     Session.Result evalInCell(String code, int line) {
-        if (evaluator == null) throw new IllegalStateException("no session to run code in");
-        return evaluator.eval(code, line);
+        if (inSession == null) throw new IllegalStateException("no session to run code in");
+        return inSession.eval(code, line);
     }
 
     @Override

@@ -211,6 +211,9 @@ class ParallelTest {
         while (started.get() < n && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
         others.countDown();
         while (finished.get() < n - 1 && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+        // Now runAll waits for the held task alone: with no time limit (a runAll whose first wait was untimed, and
+        // whose later ones are timed, shows it only here).
+        String timed = run.waitsWithTimeLimit(Duration.ofSeconds(1));
         try {
             run.thread().join(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
@@ -220,6 +223,12 @@ class ParallelTest {
         int done = finished.get();
         last.countDown();
         run.returns(Duration.ofSeconds(5));
+        if (timed != null && !early) {
+            throw new AssertionError("While task " + (held + 1) + " of " + n + " was held, the others finished, runAll waited"
+                    + " for it with a time limit (" + timed + "), which gives up when the time is up though the task still"
+                    + " runs. Wait with join() without a limit, or close the executor (try-with-resources); a timed wait"
+                    + " is not accepted, not even after an untimed one.");
+        }
         if (early) {
             throw new AssertionError("runAll returned while task " + (held + 1) + " of " + n + " (the " + (held == 0 ? "first" : "last")
                     + " started) was still running, " + done + " of them finished: wait for every thread (join each one"
