@@ -18,5 +18,6 @@ USER ${NB_UID}
 RUN /opt/conclab/conclab install --prefix "${CONDA_DIR}" --work /opt/conclab/learner/work \
     && rm -rf "${HOME}/.m2" && fix-permissions "${CONDA_DIR}"
 
-# Docker Stacks run the scripts in before-notebook.d as the user before the server starts.
+# Docker Stacks run the scripts in before-notebook.d before the server starts (as root if the container starts as
+# root): the learner's copy, made at the first start.
 COPY tools/docker/copy-course.sh /usr/local/bin/before-notebook.d/10-conclab-copy-course.sh
