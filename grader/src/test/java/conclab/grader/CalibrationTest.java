@@ -21,11 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  */
 class CalibrationTest {
     /**
-     * Three checks at a time on any machine: most checks wait on latches and bounded waits (the mean check of the
-     * 20-run tables takes 10 s, mostly waiting), and this test is most of CI's time. Three on two cores is also a
-     * load the references must pass under: the 20-run tables held at load averages up to 9.
+     * Two checks at a time: most checks wait on latches and bounded waits, and the build should not take ages. Three
+     * were tried (2026-12-05): read-fully's Spin then passed no-spinning once, so that check is not yet sound under
+     * that load.
      */
-    private static final ExecutorService pool = Executors.newFixedThreadPool(3);
+    private static final ExecutorService pool = Executors.newFixedThreadPool(2);
 
     @AfterAll
     static void shutdown() {
