@@ -170,10 +170,12 @@ final class Update {
                 out.add(theirs);
                 updated++;
             } else if (theirDigest.equals(givenDigest(ours))) {
-                out.add(ours); // the learner changed it, the course did not
+                out.add(ours); // the learner changed it, the course did not; a tag the course added still comes
+                recordsChanged |= copyKeys(metadataOf(theirs), NotebookFile.metadata(ours));
             } else {
                 unrecorded |= givenDigest(ours) == null;
-                conclab(ours).addProperty(GIVEN, theirDigest); // from now on based on the course's new version
+                // From now on based on the course's new version (its digest comes with the course's metadata).
+                copyKeys(metadataOf(theirs), NotebookFile.metadata(ours));
                 out.add(ours);
                 if (exercise(ours) != null) {
                     skeletons.add(exercise(ours));

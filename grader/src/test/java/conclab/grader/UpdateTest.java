@@ -173,6 +173,17 @@ class UpdateTest {
     }
 
     @Test
+    void aCellOnlyTheLearnerChangedGetsTheCoursesNewTags() throws Exception {
+        NotebookFile mine = edited(given("a=1"), "a=1 + 1 // mine");
+        NotebookFile now = given("a=1");
+        NotebookFile.metadata(now.cellObjects().getFirst()).add("tags", com.google.gson.JsonParser.parseString("[\"raises-exception\"]"));
+        Update.Merged m = Update.merge(mine, now);
+        assertEquals(List.of("a=1 + 1 // mine"), sources(m.notebook()));
+        assertEquals("[\"raises-exception\"]", NotebookFile.metadata(m.notebook().cellObjects().getFirst()).get("tags").toString());
+        assertTrue(m.changed());
+    }
+
+    @Test
     void theLearnersTagsStayAndTheCoursesNewTagsCome() throws Exception {
         NotebookFile mine = edited(given("a=1", "b=2"));
         NotebookFile.metadata(mine.cellObjects().get(0)).add("tags", com.google.gson.JsonParser.parseString("[\"mine\"]"));
