@@ -97,29 +97,32 @@ final class NotebookFile {
         List<Cell> cells = new ArrayList<>();
         JsonArray array = json.getAsJsonArray("cells");
         for (int i = 0; i < array.size(); i++) {
-            if (!array.get(i).isJsonObject()) continue;
-            JsonObject c = array.get(i).getAsJsonObject();
-            String type = c.has("cell_type") && c.get("cell_type").isJsonPrimitive() ? c.get("cell_type").getAsString() : "";
-            String source = source(c.get("source"));
-            String exercise = null;
-            Role role = null;
-            if (type.equals("code")) {
-                String first = source.lines().findFirst().orElse("").strip();
-                Matcher m;
-                if ((m = SOLUTION.matcher(first)).matches()) {
-                    exercise = m.group(1);
-                    role = Role.SOLUTION;
-                } else if ((m = ANSWER.matcher(first)).matches()) {
-                    exercise = m.group(1);
-                    role = Role.ANSWER;
-                } else if ((m = CHECK.matcher(source.strip())).matches()) {
-                    exercise = m.group(1) != null ? m.group(1) : m.group(2);
-                    role = Role.CHECK;
-                }
-            }
-            cells.add(new Cell(i, type, source, c, exercise, role));
+            if (array.get(i).isJsonObject()) cells.add(cell(i, array.get(i).getAsJsonObject()));
         }
         return cells;
+    }
+
+    /** The cell {@code c}, at {@code index}, with its exercise and role found from its first line. */
+    static Cell cell(int index, JsonObject c) {
+        String type = c.has("cell_type") && c.get("cell_type").isJsonPrimitive() ? c.get("cell_type").getAsString() : "";
+        String source = source(c.get("source"));
+        String exercise = null;
+        Role role = null;
+        if (type.equals("code")) {
+            String first = source.lines().findFirst().orElse("").strip();
+            Matcher m;
+            if ((m = SOLUTION.matcher(first)).matches()) {
+                exercise = m.group(1);
+                role = Role.SOLUTION;
+            } else if ((m = ANSWER.matcher(first)).matches()) {
+                exercise = m.group(1);
+                role = Role.ANSWER;
+            } else if ((m = CHECK.matcher(source.strip())).matches()) {
+                exercise = m.group(1) != null ? m.group(1) : m.group(2);
+                role = Role.CHECK;
+            }
+        }
+        return new Cell(index, type, source, c, exercise, role);
     }
 
     /** The last solution or answer cell of {@code exercise}, or null. */

@@ -332,8 +332,8 @@ final class Update {
 
     /** The exercise of a solution or answer cell, or null. */
     private static String exercise(JsonObject cell) {
-        String[] first = NotebookFile.source(cell).lines().findFirst().orElse("").strip().split("\\s+");
-        return first.length == 2 && (first[0].equals("%%solution") || first[0].equals("%%answer")) ? first[1] : null;
+        NotebookFile.Cell c = NotebookFile.cell(-1, cell);
+        return c.role() == NotebookFile.Role.SOLUTION || c.role() == NotebookFile.Role.ANSWER ? c.exercise() : null;
     }
 
     /** Whether the cell still has the source it was given; false when no digest was recorded. */

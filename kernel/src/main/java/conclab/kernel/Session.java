@@ -148,11 +148,9 @@ final class Session implements AutoCloseable {
         analysis = jshell.sourceCodeAnalysis();
         long i0 = System.nanoTime();
         for (String line : Options.IMPORTS.strip().split("\n")) {
-            for (SnippetEvent e : jshell.eval(line)) {
-                if (e.status() == Snippet.Status.REJECTED) {
-                    throw new IOException("cells cannot be compiled (" + line.strip() + diagnostics(e.snippet())
-                            + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
-                }
+            String why = importWhyNot(line);
+            if (why != null) {
+                throw new IOException("cells cannot be compiled (" + why + "); check CONCLAB_COMPILER_OPTS and CONCLAB_CLASSPATH");
             }
         }
         // A plug-in's startup code that is only imports needs no engine either (the grader's check(...) import).
@@ -195,13 +193,17 @@ final class Session implements AutoCloseable {
     /** Compiles a plug-in's imports before the engine is there; one that fails is a startup problem, as after. */
     private void importEarly(String code) {
         for (String line : code.strip().split(";")) {
-            if (line.isBlank()) continue;
-            for (SnippetEvent e : jshell.eval(line.strip() + ";")) {
-                if (e.status() == Snippet.Status.REJECTED) {
-                    startupProblems.add("[conclab] a plug-in's startup code failed: " + line.strip() + diagnostics(e.snippet()));
-                }
-            }
+            String why = line.isBlank() ? null : importWhyNot(line.strip() + ";");
+            if (why != null) startupProblems.add("[conclab] a plug-in's startup code failed: " + why);
         }
+    }
+
+    /** Compiles one import (it needs no engine); null if it compiled, else the import and why not. */
+    private String importWhyNot(String line) {
+        for (SnippetEvent e : jshell.eval(line)) {
+            if (e.status() == Snippet.Status.REJECTED) return line.strip() + diagnostics(e.snippet());
+        }
+        return null;
     }
 
     private String diagnostics(Snippet snippet) {
