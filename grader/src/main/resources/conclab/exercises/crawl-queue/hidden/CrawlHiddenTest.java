@@ -163,8 +163,8 @@ class CrawlHiddenTest {
             if (started.getCount() > 0) return;
             if (!inDownloader.get()) {
                 throw new AssertionError("The URLs were fetched by threads that do not run Downloader.run: the consumers"
-                        + " are to be Downloader threads (new Thread(new Downloader(queue, pages, fetch))), each stopped"
-                        + " by the pill it takes from the queue.");
+                        + " are to be Downloaders (each on a thread of its own, or run by a pool), each stopped by the pill"
+                        + " it takes from the queue.");
             }
             int others = Hang.threadsIn("Downloader.run").size() - before - 1;
             deadline = System.nanoTime() + 5_000_000_000L;
