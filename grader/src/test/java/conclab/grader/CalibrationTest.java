@@ -21,11 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  */
 class CalibrationTest {
     /**
-     * Two checks at a time: most checks wait on latches and bounded waits, and the build should not take ages. Three
-     * were tried (2026-12-05): read-fully's Spin then passed no-spinning once, so that check is not yet sound under
-     * that load.
+     * Three checks at a time: most checks wait on latches and bounded waits, and the build should not take ages. Every
+     * check that measures CPU time must hold under that load. (Read-fully's no-spinning did not while it compared the
+     * reader's CPU time only with a spinner's; since 2026-12-05 more than a twentieth of the wall time also counts.)
      */
-    private static final ExecutorService pool = Executors.newFixedThreadPool(2);
+    private static final ExecutorService pool = Executors.newFixedThreadPool(3);
 
     @AfterAll
     static void shutdown() {
@@ -46,7 +46,7 @@ class CalibrationTest {
             versions.addAll(Calibrate.wrong(project.resolve("grader/calibration"), ex.name()));
         }
         Calibrate calibrate = new Calibrate(Checker.here());
-        // Every check is submitted now, so that two run while the tests below wait for theirs in order.
+        // Every check is submitted now, so that three run while the tests below wait for theirs in order.
         List<Future<Calibrate.Tally>> tallies = versions.stream().map(v -> pool.submit(() -> calibrate.tally(v, 1))).toList();
         System.out.println(Calibrate.header());
         return IntStream.range(0, versions.size()).mapToObj(i -> DynamicTest.dynamicTest(
