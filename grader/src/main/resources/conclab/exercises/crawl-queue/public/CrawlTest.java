@@ -34,7 +34,7 @@ class CrawlTest {
 
     @Test
     @Property("fetches-every-url")
-    void fetchesEveryUrl() {
+    void fetchesEveryUrl() throws InterruptedException {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         Map<String, String> pages = fetchAll(urls(20), 3, url -> {
             calls.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
@@ -46,6 +46,59 @@ class CrawlTest {
             if (n != 1) throw new AssertionError(url + " was fetched " + n + " times, not once.");
         }
         lastFetchedLast();
+        everyConsumerWaitedFor(true);
+        everyConsumerWaitedFor(false);
+    }
+
+    /**
+     * 3 URLs, 3 consumers, every fetch held: each consumer takes one URL and waits in its fetch. Then the test lets every
+     * fetch go but the one on the consumer thread started first ({@code first}), or last (thread ids grow in the order
+     * threads are made), and waits until fetchAll returns or waits (parked) for 50 ms. A fetchAll that joins one consumer
+     * only returns, in one of the two rounds, while another's fetch is still held. A fetchAll whose consumers do not all
+     * fetch at once is left to consumers-in-parallel.
+     */
+    static void everyConsumerWaitedFor(boolean first) throws InterruptedException {
+        List<String> urls = urls(3);
+        Set<Thread> fetchers = ConcurrentHashMap.newKeySet();
+        CountDownLatch fetching = new CountDownLatch(3), releaseOthers = new CountDownLatch(1), releaseKept = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Thread> kept = new java.util.concurrent.atomic.AtomicReference<>();
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
+            fetchers.add(Thread.currentThread());
+            fetching.countDown();
+            try { // bounded waits: a check never hangs on what it holds
+                releaseOthers.await(20, TimeUnit.SECONDS);
+                if (Thread.currentThread() == kept.get()) releaseKept.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "page of " + url;
+        }));
+        try {
+            if (!fetching.await(5, TimeUnit.SECONDS) || fetchers.size() != 3) return;
+            Thread keep = fetchers.stream().reduce((a, b) -> (a.threadId() < b.threadId()) == first ? a : b).orElseThrow();
+            kept.set(keep);
+            releaseOthers.countDown();
+            waitsOrReturns(run, Duration.ofSeconds(5));
+            if (run.done()) {
+                releaseKept.countDown();
+                run.returns(Duration.ZERO); // rethrows what fetchAll threw
+                throw new AssertionError("With 3 consumers each fetching one of 3 URLs, the test let two fetches end and held the"
+                        + " third, on the consumer started " + (first ? "first" : "last") + " (" + keep.getName() + "); fetchAll"
+                        + " returned while that fetch was still running. Join every consumer, not only one: the consumer that"
+                        + " takes the last pill is not the last to finish its work.");
+            }
+        } finally {
+            releaseOthers.countDown();
+            releaseKept.countDown();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> pages = (Map<String, String>) run.returns(Duration.ofSeconds(6));
+        for (String url : urls) {
+            if (!("page of " + url).equals(pages.get(url))) {
+                throw new AssertionError("With 3 consumers each fetching one of 3 URLs (one held longer), the result has "
+                        + pages.get(url) + " for " + url + ".");
+            }
+        }
     }
 
     /**
