@@ -67,15 +67,24 @@ class AllPagesTest {
         noPages();
     }
 
-    /** An empty list: the future completes at once, with no page (a count of fetches left never reaches zero). */
+    /**
+     * An empty list: the future is complete when fetchAll returns it, with no page (a count of fetches left that is
+     * counted down only by callbacks never reaches zero).
+     */
     static void noPages() throws Exception {
         CompletableFuture<Map<String, String>> future = Crawl.fetchAll(List.of(), url -> {
             throw new AssertionError("fetch was called with " + url + " for an empty list of URLs");
         });
         if (future == null) throw new AssertionError("fetchAll returned null instead of a CompletableFuture for an empty list.");
+        boolean doneOnReturn = future.isDone();
         try {
             Map<String, String> got = future.get(LIMIT_SECONDS, TimeUnit.SECONDS);
             if (!got.isEmpty()) throw new AssertionError("For an empty list of URLs the future held " + got + ", not an empty map.");
+            if (!doneOnReturn) {
+                throw new AssertionError("For an empty list of URLs the future completed only after fetchAll had returned (a step"
+                        + " run later, on a pool?): with nothing to fetch it is complete when fetchAll returns it (a count of"
+                        + " fetches left that starts at zero).");
+            }
         } catch (TimeoutException e) {
             throw new AssertionError("For an empty list of URLs the future had not completed after " + LIMIT_SECONDS + " s: with"
                     + " nothing to fetch, it completes at once (a count of fetches left starts at zero, and no callback"
