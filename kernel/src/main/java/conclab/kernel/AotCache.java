@@ -61,10 +61,42 @@ final class AotCache {
         return Files.isRegularFile(cache) ? use(cache) : List.of();
     }
 
-    /** Removes the caches and their stamp from {@code dir}, before a jar in it changes. */
+    /** Removes the caches and their stamp from {@code dir}, before a jar in it changes; and the woven classes. */
     static void remove(Path dir) throws IOException {
         for (String name : List.of(Layout.KERNEL_AOT, Layout.ENGINE_AOT, Layout.AOT_STAMP)) {
             Files.deleteIfExists(dir.resolve(name));
+        }
+        Path woven = dir.resolve(Layout.WOVEN_FOLDER);
+        if (Files.isDirectory(woven)) {
+            try (var files = Files.list(woven)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(woven);
+        }
+    }
+
+    /**
+     * Has the engine's agent weave, in a JVM of its own, every JDK class it changes, into the folder
+     * {@link Layout#WOVEN_FOLDER} of {@code dir}, so that no engine start weaves them (an engine whose folder is not
+     * writable, in an image, could not keep them). Returns null, or why not (the engine weaves at each start then).
+     */
+    static String weave(Path dir) throws IOException {
+        Path engineJar = dir.resolve(Layout.ENGINE_JAR);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                EngineProcess.agent(engineJar, true), "-cp", engineJar.toString(), "conclab.kernel.engine.Agent");
+        Path log = Files.createTempFile("conclab-weave", ".log");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(TRAINING_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "weaving took more than " + TRAINING_LIMIT.toSeconds() + " s";
+            }
+            return p.exitValue() == 0 ? null : "weaving ended with exit code " + p.exitValue() + ": " + Files.readString(log).strip();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 

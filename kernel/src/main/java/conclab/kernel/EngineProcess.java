@@ -1,6 +1,7 @@
 package conclab.kernel;
 
 import conclab.kernel.engine.EngineWire;
+import conclab.kernel.engine.WovenCache;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -105,7 +107,7 @@ final class EngineProcess implements AutoCloseable {
         String engineJar = options.engineClasspath().split(java.io.File.pathSeparator)[0];
         // The agent tells who submitted which task. Not in install's training run: on JDK 25 a JVM that makes its
         // AOT cache with this agent (which redefines Thread) crashes as it writes the cache (see AotCache).
-        if (engineJar.endsWith(".jar") && !Boolean.getBoolean(AotCache.TRAINING)) command.add("-javaagent:" + engineJar);
+        if (engineJar.endsWith(".jar") && !Boolean.getBoolean(AotCache.TRAINING)) command.add(agent(Path.of(engineJar), false));
         command.add("-Dconclab.output.lines=" + options.outputLimit());
         command.add("-Djava.awt.headless=true"); // charts and images are drawn without a screen
         command.add("-cp");
@@ -121,6 +123,14 @@ final class EngineProcess implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * The JVM option that makes {@code engineJar} the JVM's agent, keeping the classes it weaves in the folder
+     * {@link Layout#WOVEN_FOLDER} beside the jar; {@code prefill}: all of them at once (see {@link AotCache#weave}).
+     */
+    static String agent(Path engineJar, boolean prefill) {
+        return "-javaagent:" + engineJar + "=" + WovenCache.agentArgument(engineJar.resolveSibling(Layout.WOVEN_FOLDER), prefill);
     }
 
     /**

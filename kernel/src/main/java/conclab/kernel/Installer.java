@@ -106,6 +106,7 @@ final class Installer {
         if (!cached) AotCache.remove(dir);
         mirrorJars(source.home(), dir);  // the whole layout (see Layout), whatever folders it has
         String noCache = cached || !cache ? null : AotCache.make(dir, stamp, KERNEL_JVM_OPTIONS, env);
+        if (cache && noCache == null) noCache = AotCache.weave(dir);
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Installer.class.getResourceAsStream("/kernelspec/" + logo)) {
                 if (in != null) put(in.readAllBytes(), dir.resolve(logo));

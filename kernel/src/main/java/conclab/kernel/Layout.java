@@ -18,6 +18,7 @@ import java.util.List;
  *   plugins/NAME/*.jar    one kernel plug-in per folder (plugins/grader: the exercise cells)
  *   c10k/, c10k/lib/      the C10K lab's servers and load generator, found by the library beside its jar
  *   *.aot, aot.stamp      once installed: the kernel's and the engine's start-up caches ({@link AotCache})
+ *   woven/                the JDK classes the engine's agent wove, kept for the next start (the engine's WovenCache)
  * </pre>
  */
 record Layout(Path home) {
@@ -25,6 +26,8 @@ record Layout(Path home) {
             LIB_FOLDER = "lib", PLUGINS_FOLDER = "plugins";
     /** Made by install beside the jars (see {@link AotCache}): the JVMs' start-up caches and what they fit. */
     static final String KERNEL_AOT = "conclab-kernel.aot", ENGINE_AOT = "conclab-engine.aot", AOT_STAMP = "aot.stamp";
+    /** Beside the engine's jar: the classes its agent wove (conclab.kernel.engine.WovenCache). */
+    static final String WOVEN_FOLDER = "woven";
 
     /** The layout of the folder this kernel runs from. */
     static Layout here() {

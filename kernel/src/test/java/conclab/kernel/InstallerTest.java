@@ -22,6 +22,41 @@ class InstallerTest {
         assertEquals("-XX:AOTCache=" + dir.resolve(Layout.ENGINE_AOT), AotCache.use(new Layout(dir), Layout.ENGINE_AOT).getFirst());
     }
 
+    /**
+     * Install has the agent weave every JDK class it changes into the kernel's folder; a JVM started after that with
+     * the agent as the kernel gives it weaves none of the classes its start weaves (Thread and VirtualThread, which
+     * the JVM rebuilds from the loaded classes, ThreadPoolExecutor, the hooks) again: their files stay the ones
+     * install wrote.
+     */
+    @Test
+    void installWeavesTheJdkClassesOnceForEveryEngineStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path engineJar = Path.of(System.getProperty("conclab.engine.classpath").split(java.io.File.pathSeparator)[0]);
+        java.nio.file.Files.copy(engineJar, dir.resolve(Layout.ENGINE_JAR));
+        assertNull(AotCache.weave(dir));
+        Path woven = dir.resolve(Layout.WOVEN_FOLDER);
+        Map<Path, Object> files = new java.util.HashMap<>();
+        try (var list = java.nio.file.Files.list(woven)) {
+            for (Path f : list.toList()) {
+                files.put(f.getFileName(), java.nio.file.Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+            }
+        }
+        assertEquals(java.util.Set.of("java.lang.Thread.woven", "java.lang.VirtualThread.woven", "java.util.Timer.woven",
+                "java.util.TimerThread.woven", "java.util.concurrent.ThreadPoolExecutor.woven",
+                "java.util.concurrent.ScheduledThreadPoolExecutor.woven", "java.util.concurrent.ForkJoinPool.woven",
+                "java.util.concurrent.ForkJoinTask.woven", "conclab.kernel.hooks.Hooks.woven"),
+                files.keySet().stream().map(Path::toString).collect(java.util.stream.Collectors.toSet()));
+        // the start of an engine JVM, with the agent as the kernel gives it
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                EngineProcess.agent(dir.resolve(Layout.ENGINE_JAR), false), "-cp", dir.resolve(Layout.ENGINE_JAR).toString(),
+                "conclab.kernel.engine.Agent").inheritIO().start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        for (var e : files.entrySet()) {
+            assertEquals(e.getValue(), java.nio.file.Files.readAttributes(woven.resolve(e.getKey()),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey(), e.getKey() + " was woven again");
+        }
+    }
+
     @Test
     void aStampChangesWithAnyJarAndOnlyThen(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("lib"));

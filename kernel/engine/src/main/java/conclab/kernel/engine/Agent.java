@@ -18,6 +18,8 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -100,10 +102,28 @@ public final class Agent {
     /** The hooks class inside java.base, once defined; null without the agent. */
     static volatile Class<?> hooks;
 
+    /**
+     * The main class of a JVM started with {@code prefill} (see {@link WovenCache#agentArgument}): premain has done the work, and
+     * this exits with 1 if it met a problem, saying which.
+     */
+    public static void main(String[] args) {
+        if (problems.isEmpty()) return;
+        System.err.println("the agent could not weave: " + problems);
+        System.exit(1);
+    }
+
+    /** Classes woven at earlier starts; set once by premain, before the transformer is added (volatile: read on the
+     * threads that load classes). */
+    private static volatile WovenCache cache = new WovenCache(null, new byte[0]);
+
     public static void premain(String args, Instrumentation inst) {
         try {
+            cache = new WovenCache(WovenCache.folder(args), weaver());
+            if (WovenCache.prefill(args)) prefill(inst);
             hooks = defineHooks(inst);
-            weave("java/util/concurrent/ThreadPoolExecutor", jdkClassBytes("java/util/concurrent/ThreadPoolExecutor"));
+            // Woven now, though the class is not loaded yet: a JDK whose classes changed is found before any is woven.
+            cache.woven("java/util/concurrent/ThreadPoolExecutor", jdkClassBytes("java/util/concurrent/ThreadPoolExecutor"),
+                    bytes -> weave("java/util/concurrent/ThreadPoolExecutor", bytes));
         } catch (Exception | LinkageError e) {
             problems.add("cannot install the hooks: " + e);
             return;
@@ -114,7 +134,7 @@ public final class Agent {
                                     ProtectionDomain domain, byte[] bytes) {
                 if (loader != null || className == null || !TARGET_CLASSES.contains(className)) return null;
                 try {
-                    return weave(className, bytes);
+                    return cache.woven(className, bytes, original -> weave(className, original));
                 } catch (RuntimeException | Error e) {
                     problems.add(className + ": " + e);
                     return null;
@@ -132,6 +152,18 @@ public final class Agent {
         }
     }
 
+    /**
+     * Weaves, into the cache, the target classes that are not loaded yet, from the JDK's class files: the bytes
+     * the JVM hands the transformer when it loads them. (The loaded ones are woven below, as at every start.)
+     */
+    private static void prefill(Instrumentation inst) throws IOException {
+        Set<String> loaded = new HashSet<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) loaded.add(c.getName().replace('.', '/'));
+        for (String name : TARGET_CLASSES) {
+            if (!loaded.contains(name)) cache.woven(name, jdkClassBytes(name), bytes -> weave(name, bytes));
+        }
+    }
+
     /** Copies the hooks class into java.base under {@link #HOOKS_NAME}. */
     private static Class<?> defineHooks(Instrumentation inst) throws IOException, IllegalAccessException {
         byte[] original;
@@ -143,7 +175,23 @@ public final class Agent {
         inst.redefineModule(base, Set.of(), Map.of(), Map.of("java.util.concurrent", Set.of(Agent.class.getModule())),
                 Set.of(), Map.of());
         var lookup = MethodHandles.privateLookupIn(ConcurrentHashMap.class, MethodHandles.lookup());
-        return lookup.defineClass(rename(original, ClassDesc.of("conclab.kernel.hooks.Hooks"), HOOKS));
+        return lookup.defineClass(cache.woven("conclab/kernel/hooks/Hooks", original,
+                bytes -> rename(bytes, ClassDesc.of("conclab.kernel.hooks.Hooks"), HOOKS)));
+    }
+
+    /**
+     * Who weaves, for {@link WovenCache}: this agent's jar (its path, size and time, which change with every build of
+     * its classes) and the JDK whose classes it weaves. Empty when the jar is not known: then there is no cache.
+     */
+    private static byte[] weaver() {
+        try { // a code source has a location; the agent's is its jar
+            Path jar = Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            String id = jar + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis() + "\n"
+                    + System.getProperty("java.home") + "\n" + System.getProperty("java.runtime.version");
+            return id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return new byte[0];
+        }
     }
 
     /** A class renamed from {@code from} to {@code to}; only its references to itself are rewritten. */
