@@ -561,6 +561,23 @@ def test_a_cell_time_limit_stops_that_cell_and_keeps_the_state(kernel):
     assert later.value == '"slept"', "the limit of an earlier cell must not stop a later one"
 
 
+def test_a_linux_only_cell_runs_on_linux_and_elsewhere_says_what_differs(kernel):
+    """%%linux-only runs its cell on Linux; on another system (os.name set for the kernel's and the engine's JVMs, as
+    a Mac would have it) it runs nothing and prints what differs there, which the magic's line says."""
+    assert kernel.execute("%%linux-only macOS has no /proc\nString.valueOf(6 * 7)").value == '"42"'
+    r = kernel.execute("%%linux-only\n1 + 1")
+    assert r.status == "error" and r.reply["ename"] == "MagicError" and "what differs" in r.error_text()
+    k = Kernel(env={"JDK_JAVA_OPTIONS": "-Dos.name=Darwin"})
+    try:
+        r = k.execute("%%linux-only macOS has no /proc: ps gives the resident size there\nint ran = 1;")
+        assert r.status == "ok", r.error_text()
+        assert "Linux only, not run here (Darwin): macOS has no /proc: ps gives the resident size there" in r.stdout
+        assert k.execute("ran").status == "error", "the cell's body must not have run"
+        assert k.execute("1 + 1").value == "2", "the other cells run"
+    finally:
+        k.close()
+
+
 def test_a_bad_cell_time_limit_is_explained(kernel):
     r = kernel.execute("%%timeout soon\n1 + 1")
     assert r.status == "error" and r.reply["ename"] == "MagicError"

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The kernel's own magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, {@code %%timeout}
- * and the thread magics. Plug-ins add theirs beside them (the exercise cells are the grader's: see
+ * The kernel's own magics: {@code %help}, {@code %classpath}, {@code %load}, {@code %%time}, {@code %%timeout},
+ * {@code %%linux-only} and the thread magics. Plug-ins add theirs beside them (the exercise cells are the grader's: see
  * {@link Plugins}).
  *
  * <p>A magic prints in its cell and may run code there; what a learner can get wrong (a path that names
@@ -48,6 +48,17 @@ final class BuiltinMagics {
         table.addCellOnlyLine("load", "%load FILE: run the Java code (JShell snippets) in FILE, e.g. %load setup.jsh", m::load);
         table.addCell("time", "%%time: run the cell, then print wall time, CPU time of all threads, and peak live threads",
                 (ctx, args, body, bodyLine) -> m.time(CellContext.of(ctx), body, bodyLine));
+        table.addCell(LINUX_ONLY, "%%linux-only WHAT DIFFERS ELSEWHERE: run the cell on Linux only; on another system,"
+                + " print what differs there instead", (ctx, args, body, bodyLine) -> {
+            if (args.isEmpty()) {
+                throw new MagicError("%%linux-only needs a sentence: what differs on other systems",
+                        "Example: %%linux-only macOS has no /proc: ps gives the resident size there.");
+            }
+            CellContext c = CellContext.of(ctx);
+            if (onLinux()) return c.evalInCell(body, bodyLine);
+            ctx.print("Linux only, not run here (" + System.getProperty("os.name") + "): " + String.join(" ", args) + "\n");
+            return Session.Result.NOTHING;
+        });
         table.addCell("timeout", "%%timeout DURATION: run the cell, stopping it like the stop button if it runs longer"
                 + " (1s, 500ms, 2m)", (ctx, args, body, bodyLine) -> {
             Duration limit = args.size() == 1 ? Options.parseDuration(args.getFirst()) : null;
@@ -58,6 +69,14 @@ final class BuiltinMagics {
             CellContext c = CellContext.of(ctx);
             return kernel.withTimeLimit(c.run, limit, () -> c.evalInCell(body, bodyLine));
         });
+    }
+
+    /** The cell magic of cells that use what only Linux has (epoll, /proc, signals through the FFM API). */
+    static final String LINUX_ONLY = "linux-only";
+
+    /** Whether the kernel runs on Linux (the engine runs on the same system), as {@code os.name} says. */
+    static boolean onLinux() {
+        return System.getProperty("os.name", "").equals("Linux");
     }
 
     // ------------------------------------------------------------------ the magics

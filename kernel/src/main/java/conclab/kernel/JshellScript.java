@@ -55,7 +55,7 @@ final class JshellScript {
     record Omission(int cell, String what, boolean changesLaterCells) {}
 
     /** The cell magics whose body the script runs; the others' cells are left out, commented. */
-    private static final Set<String> RUN_CELL_MAGICS = Set.of("solution", "time");
+    private static final Set<String> RUN_CELL_MAGICS = Set.of("solution", "time", BuiltinMagics.LINUX_ONLY);
     private static final Pattern EXIT = Pattern.compile("\\b(System\\.exit|Runtime\\.getRuntime\\(\\)\\s*\\.\\s*halt)\\s*\\(");
     private static final Pattern DISPLAY_CALL = Pattern.compile("(?<![\\w.])(display|updateDisplay|clearOutput)\\s*\\(");
     private static final Pattern KERNEL_CALL = Pattern.compile("(?<![\\w.])(magic|check)\\s*\\(\\s*\"");
@@ -170,6 +170,10 @@ final class JshellScript {
                         .append("NotebookStub.startTime();\n");
                 code(cell, magic.body(), true);
                 body.append("NotebookStub.printTime();\n");
+            }
+            case BuiltinMagics.LINUX_ONLY -> {
+                body.append("// ").append(written).append(" (Linux only: the notebook runs this cell on Linux alone)\n");
+                code(cell, magic.body(), true);
             }
             case "timeout" -> leaveOutBody(cell, magic, "the notebook stops this cell after " + String.join(" ", magic.args())
                     + "; jshell has no time limit, so the cell is left out (paste it into jshell, Ctrl-C stops it)", true);

@@ -149,6 +149,14 @@ class NotebookExportTest {
     }
 
     @Test
+    void aLinuxOnlyCellRunsItsBodyAndSaysItIsLinuxOnly() {
+        JshellScript.Script script = translate("%%linux-only macOS has no /proc\nlong pid = ProcessHandle.current().pid();\npid");
+        assertTrue(cells(script).contains("// %%linux-only macOS has no /proc (Linux only: the notebook runs this cell on Linux alone)\n"
+                + "long pid = ProcessHandle.current().pid();\ndisplay(pid); // the cell's value\n"), cells(script));
+        assertTrue(script.runsAsTheNotebook());
+    }
+
+    @Test
     void threadsStopInterruptsTheCellsThreadsAndTheListingIsCommentedOut() {
         JshellScript.Script script = translate("%threads\n%threads stop");
         String cells = cells(script);
