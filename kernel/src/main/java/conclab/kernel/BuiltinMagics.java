@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.api.ClasspathPatterns;
 import conclab.kernel.api.MagicContext;
 import conclab.kernel.api.MagicError;
 import conclab.kernel.engine.Control;

@@ -1,5 +1,6 @@
 package conclab.kernel;
 
+import conclab.kernel.api.ClasspathPatterns;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -1,19 +1,16 @@
 package conclab.maven;
 
+import conclab.kernel.api.ClasspathPatterns;
 import conclab.kernel.api.KernelPlugin;
 import conclab.kernel.api.MagicContext;
 import conclab.kernel.api.MagicError;
 import conclab.kernel.api.MagicResult;
 import conclab.kernel.api.Registry;
-import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 /**
  * The magics of the IJava line, as a kernel plug-in, with IJava's syntax and meaning:
@@ -111,18 +108,11 @@ public final class MavenMagics implements KernelPlugin {
         return MagicResult.NOTHING;
     }
 
-    /** The files that {@code glob} names: a path, or a glob in its last part ({@code lib/*.jar}); sorted. */
+    /**
+     * The files that {@code glob} names, as {@code %classpath} finds them ({@link ClasspathPatterns}: a path, or a glob
+     * in its last part, relative to {@code base}, {@code ~} the home folder), without the folders; sorted.
+     */
     static List<Path> expand(Path base, String glob) {
-        Path pattern = base.resolve(glob).normalize();
-        String name = pattern.getFileName() == null ? "" : pattern.getFileName().toString();
-        if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-            return Files.isRegularFile(pattern) ? List.of(pattern) : List.of();
-        }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
-        try (Stream<Path> files = Files.list(pattern.getParent())) {
-            return files.filter(p -> Files.isRegularFile(p) && matcher.matches(p.getFileName())).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return ClasspathPatterns.expand(glob, base).stream().map(Path::of).filter(Files::isRegularFile).toList();
     }
 }

@@ -1,4 +1,4 @@
-package conclab.kernel;
+package conclab.kernel.api;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Resolves the paths a learner types in {@code %classpath} and {@code CONCLAB_CLASSPATH}. */
-final class ClasspathPatterns {
+/**
+ * Resolves the paths a learner types in {@code %classpath}, {@code %jars} (a plug-in's) and {@code CONCLAB_CLASSPATH}:
+ * one rule for all of them. Stateless.
+ */
+public final class ClasspathPatterns {
     private ClasspathPatterns() {}
 
     /**
@@ -16,7 +19,7 @@ final class ClasspathPatterns {
      * is the home folder; a relative path is relative to {@code base}; the last name may be a glob
      * ({@code lib/*.jar}, {@code jars/*}). An empty list means nothing matched.
      */
-    static List<String> expand(String pattern, Path base) {
+    public static List<String> expand(String pattern, Path base) {
         String p = pattern.strip();
         if (p.equals("~") || p.startsWith("~/")) p = System.getProperty("user.home") + p.substring(1);
         Path path = base.resolve(p).toAbsolutePath().normalize();

@@ -1,4 +1,4 @@
-package conclab.kernel;
+package conclab.kernel.api;
 
 import static org.junit.jupiter.api.Assertions.*;
 
