@@ -85,6 +85,18 @@ public final class WovenCache {
         }
     }
 
+    /**
+     * Makes {@code file} readable by every user, as the jars beside it are: a temporary file is its owner's alone, and
+     * an install made by one user (an image's root) serves engines run by another.
+     */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its files are not private to their owner this way
+        }
+    }
+
     private static byte[] readBlock(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > 16 << 20) throw new IOException("not a woven class file");
@@ -107,6 +119,7 @@ public final class WovenCache {
             }
             temp = Files.createTempFile(folder, name.replace('/', '.'), ".tmp");
             Files.write(temp, bytes.toByteArray());
+            readableByAll(temp);
             Files.move(temp, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             // a cache that cannot be written (a read-only home, a full disk) only makes the next start weave again

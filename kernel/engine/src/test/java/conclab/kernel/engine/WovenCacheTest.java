@@ -31,6 +31,16 @@ class WovenCacheTest {
     }
 
     @Test
+    void theFilesAreReadableByEveryUserAsTheJarsAre(@TempDir Path dir) throws Exception {
+        new WovenCache(dir, WEAVER).woven("java/util/Timer", CLASS, weave);
+        try (var files = Files.list(dir)) {
+            Path file = files.findFirst().orElseThrow();
+            assertTrue(Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                    "an image's root installs, another user's engine reads: " + Files.getPosixFilePermissions(file));
+        }
+    }
+
+    @Test
     void otherClassBytesOrAnotherWeaverMissAndReplaceTheFile(@TempDir Path dir) throws Exception {
         new WovenCache(dir, WEAVER).woven("java/util/Timer", CLASS, weave);
         assertArrayEquals(new byte[] {5, 6, 9}, new WovenCache(dir, WEAVER).woven("java/util/Timer", new byte[] {5, 6}, weave));
