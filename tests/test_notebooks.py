@@ -4,7 +4,8 @@ A cell tagged `raises-exception` may fail, and must: a tag that no longer matche
 mistake. Notebooks are committed with their outputs cleared (notebooks/CONVENTIONS.md), unless a cell says why it keeps
 its output (metadata `conclab.keep_output`), and with the conclab kernel in their metadata. Each check
 table in an executed notebook matches its exercise.properties (points and descriptions). A lecture says what
-it teaches in three bullets, and keeps its code cells short (CONVENTIONS.md, "Shape of a lecture").
+it teaches in three bullets, and keeps its code cells short (CONVENTIONS.md, "Shape of a lecture"). A cell that
+uses what only Linux has (LINUX_ONLY_PATTERNS) says so with %%linux-only, or checks the operating system first.
 """
 import pathlib
 import re
@@ -61,6 +62,47 @@ def test_lecture_has_three_bullets_and_short_cells(path):
         why = cell.metadata.get("conclab", {}).get("long_cell")
         assert why, f"cell {i} has {lines} lines (at most {MAX_CELL_LINES}): split it, or say in its metadata " \
                     f"(conclab.long_cell) why its length is the point"
+
+
+# What only Linux has (the README promises Linux or macOS). A code cell that uses any of these must start with
+# "%%linux-only WHAT DIFFERS ELSEWHERE" (the kernel then runs it on Linux only, and elsewhere prints the sentence) or
+# read System.getProperty("os.name") before its first use, and do something that holds elsewhere. Matched in the
+# code with its comments taken out; add a pattern here when a notebook starts using another Linux-only facility.
+LINUX_ONLY_PATTERNS = {
+    r"/proc\b": "the proc file system (/proc/self/..., /proc/PID/...): macOS has none",
+    r"/sys\b": "sysfs",
+    r"\btaskset\b": "taskset, util-linux's CPU pinning",
+    r"\bEPoll\w*": "the JDK's epoll classes (EPollSelectorImpl, EPollPoller, EPollPort): macOS has kqueue",
+    r"\bKind\.EPOLL\b": "the epoll series of conclab.io.SelectorCost",
+    r"\bSignalDrivenSocket\b": "SIGIO through the FFM API (conclab.io.SignalDrivenSocket)",
+    r"\b(nr_open|file-max|pid_max|threads-max|ip_local_port_range|somaxconn)\b": "Linux's kernel settings",
+}
+LINUX_ONLY = re.compile("|".join(f"(?:{p})" for p in LINUX_ONLY_PATTERNS))
+JAVA_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\w\"])//[^\n]*", re.S)   # not the // of "http://"
+LINUX_ONLY_MAGIC = re.compile(r"\s*%%linux-only[ \t]+\S")
+CHECKS_OS = 'System.getProperty("os.name")'
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_linux_only_cells_check_the_os(path):
+    """Issue 14: every code cell that uses what only Linux has (LINUX_ONLY_PATTERNS) starts with %%linux-only and a
+    sentence saying what differs elsewhere (with no quote or backslash: the kernel splits it into words as a shell
+    does, so "a process's state" would print as "a processs state"), or checks os.name before its first Linux-only use."""
+    nb = nbformat.read(path, as_version=4)
+    bad = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and LINUX_ONLY_MAGIC.match(cell.source):
+            said = cell.source.splitlines()[0]
+            if re.search(r"['\"\\\\]", said):   # the kernel splits a magic's arguments as a shell does (Args.split)
+                bad.append(f"cell {i}: its %%linux-only sentence has a quote or a backslash, which the kernel would drop: {said}")
+            continue
+        if cell.cell_type != "code":
+            continue
+        code = JAVA_COMMENT.sub("", cell.source)
+        use = LINUX_ONLY.search(code)
+        if use and not (0 <= code.find(CHECKS_OS) < use.start()):
+            bad.append(f"cell {i} uses {use.group(0)!r} with no %%linux-only and no os.name check before it")
+    assert not bad, "\n".join(bad)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)

@@ -66,19 +66,36 @@ public final class C10kBench {
         run(launch, o, Trial.Settings.of(o.seconds(), o.ours(), wrk));
     }
 
+    /** Descriptors a server or client JVM keeps for its own files (jars, pipes, its listening socket) beside its connections. */
+    static final int OWN_DESCRIPTORS = 128;
+
+    /**
+     * {@code n} connections, or as many as a JVM with {@code openFiles} descriptors can hold beside its own
+     * ({@link #OWN_DESCRIPTORS}); the servers and clients inherit the driver's limit (macOS starts a shell's processes at
+     * 256, and a JVM raises its soft limit toward the hard one as it starts, unless run with -XX:-MaxFDLimit).
+     */
+    static int fit(int n, Long openFiles) {
+        return openFiles == null ? n : (int) Math.max(1, Math.min(n, openFiles - OWN_DESCRIPTORS));
+    }
+
     /** Runs the matrix and prints and writes the results. */
     static List<Run> run(Launch launch, Options o, Trial.Settings settings) throws IOException {
         long start = System.nanoTime();
         Machine machine = Machine.read();
         System.out.println("C10K: " + machine.summary());
+        List<Integer> sizes = o.sizes().stream().map(n -> fit(n, machine.openFiles())).distinct().toList();
+        if (!sizes.equals(o.sizes()))
+            System.out.printf(Locale.ROOT, "sizes %s scaled down to %s: each JVM may hold %d descriptors (its soft limit), and keeps %d"
+                    + " for its own files; raise the limit (ulimit -n in the shell that starts the lab) to measure more%n",
+                    o.sizes(), sizes, machine.openFiles(), OWN_DESCRIPTORS);
         System.out.printf(Locale.ROOT, "servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
                         + " requests timing out after %d s; server JVMs %s; one run each%n%n",
-                String.join(", ", o.servers()), o.sizes(), settings.ours() ? " ours (rate 0)" : "",
+                String.join(", ", o.servers()), sizes, settings.ours() ? " ours (rate 0)" : "",
                 settings.wrk() ? " wrk -t2" : "", settings.warmUp().toSeconds(), settings.load().toSeconds(),
                 settings.requestTimeout().toSeconds(), String.join(" ", Launch.SERVER_FLAGS));
         List<Run> runs = new ArrayList<>();
-        int trial = 0, trials = o.servers().size() * o.sizes().size();
-        for (int size : o.sizes()) {
+        int trial = 0, trials = o.servers().size() * sizes.size();
+        for (int size : sizes) {
             for (String server : o.servers()) {
                 long t = System.nanoTime();
                 List<Run> these = Trial.run(launch, settings, server, size);
@@ -88,7 +105,7 @@ public final class C10kBench {
             }
         }
         System.out.println();
-        for (int size : o.sizes()) System.out.println(Report.table(runs, size));
+        for (int size : sizes) System.out.println(Report.table(runs, size));
         System.out.println(Report.FOOTNOTES);
         System.out.println(Report.targetsText(runs));
 

@@ -7,12 +7,14 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The machine the benchmark ran on, and the limits that stop C10K (and C10M) first, read from it when the
- * benchmark starts, never assumed. A figure that cannot be read (not Linux) is null.
+ * benchmark starts, never assumed. The kernel's release, the descriptor limit, the memory and the load average are
+ * read through the JDK where there is no {@code /proc} (macOS); a figure that cannot be read there is null.
  *
  * @param cores            processors available to the JVM
  * @param model            {@code model name} in /proc/cpuinfo
@@ -39,19 +41,25 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
     static Machine read() {
         String limits = read("/proc/self/limits");
         Long memoryKb = number(read("/proc/meminfo"), "MemTotal:\\s+(\\d+) kB");
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var unix = os instanceof com.sun.management.UnixOperatingSystemMXBean u ? u : null; // Linux and macOS
+        Long openFiles = number(limits, "Max open files\\s+(\\d+)");
+        String loadAverage = read("/proc/loadavg");
         return new Machine(Runtime.getRuntime().availableProcessors(),
                 first(read("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"),
-                read("/proc/sys/kernel/osrelease"),
+                Objects.requireNonNullElse(read("/proc/sys/kernel/osrelease"), System.getProperty("os.version")),
                 System.getProperty("java.vm.vendor") + " " + Runtime.version(),
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                number(limits, "Max open files\\s+(\\d+)"), number(limits, "Max processes\\s+(\\d+)"),
+                openFiles != null || unix == null ? openFiles : (Long) unix.getMaxFileDescriptorCount(),
+                number(limits, "Max processes\\s+(\\d+)"),
                 read("/proc/sys/net/ipv4/ip_local_port_range") == null ? null
                         : read("/proc/sys/net/ipv4/ip_local_port_range").replaceAll("\\s+", " "),
                 number(read("/proc/sys/net/core/somaxconn"), "(\\d+)"),
                 number(read("/proc/sys/kernel/pid_max"), "(\\d+)"),
                 number(read("/proc/sys/kernel/threads-max"), "(\\d+)"),
-                memoryKb == null ? null : memoryKb * 1024,
-                read("/proc/loadavg") == null ? null : Double.valueOf(read("/proc/loadavg").split("\\s+")[0]));
+                memoryKb != null ? (Long) (memoryKb * 1024) : unix == null ? null : (Long) unix.getTotalMemorySize(),
+                loadAverage != null ? Double.valueOf(loadAverage.split("\\s+")[0])
+                        : os.getSystemLoadAverage() < 0 ? null : (Double) os.getSystemLoadAverage());
     }
 
     /** The fields by their JSON names, in order. */
@@ -75,8 +83,8 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
 
     /** One line for the top of the report. */
     String summary() {
-        return "%d cores (%s), Linux %s, %s; limits: %s descriptors per process, ports %s, somaxconn %s, pid_max %s, threads-max %s, %s GB; load average %s at the start"
-                .formatted(cores, model, kernel, jdk, openFiles, ipLocalPortRange, somaxconn, pidMax, threadsMax,
+        return ("%d cores (%s), " + System.getProperty("os.name") + " %s, %s; limits: %s descriptors per process, ports %s, somaxconn %s,"
+                + " pid_max %s, threads-max %s, %s GB; load average %s at the start").formatted(cores, model, kernel, jdk, openFiles, ipLocalPortRange, somaxconn, pidMax, threadsMax,
                         memoryBytes == null ? "?" : Math.round(memoryBytes / 1e9), loadAverage);
     }
 

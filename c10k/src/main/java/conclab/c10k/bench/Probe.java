@@ -52,9 +52,14 @@ final class Probe {
         return new Memory(heapUsed(jcmd(pid, "GC.heap_info")), nativeOutsideHeap(jcmd(pid, "VM.native_memory", "summary")));
     }
 
-    /** The process's CPU time so far, user plus system, in microseconds; null if it is gone. */
+    /**
+     * The process's CPU time so far, user plus system, in microseconds; null if it is gone. Where there is no
+     * {@code /proc} (macOS), the JDK's {@code ProcessHandle.Info.totalCpuDuration()}, null if the JDK cannot tell.
+     */
     static Long cpuMicros(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        if (stat == null && !Files.isDirectory(Path.of("/proc", "self")))
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1_000).orElse(null);
         Long ticks = stat == null ? null : cpuTicks(stat);
         return ticks == null ? null : ticks * 1_000_000 / CLOCK_TICKS;
     }

@@ -22,6 +22,13 @@ class C10kBenchTest {
     }
 
     @Test
+    void sizesAreScaledDownToWhatTheDescriptorLimitAllows() {
+        assertEquals(10_000, C10kBench.fit(10_000, 1_048_576L));
+        assertEquals(256 - C10kBench.OWN_DESCRIPTORS, C10kBench.fit(1_000, 256L), "macOS's default soft limit in a shell");
+        assertEquals(1_000, C10kBench.fit(1_000, null), "no limit read: as asked");
+    }
+
+    @Test
     void theDefaultIsTheFullMatrixAndQuickIsAThousandConnections() {
         var full = C10kBench.options();
         assertEquals(Launch.SERVERS, full.servers());
