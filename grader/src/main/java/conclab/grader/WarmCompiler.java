@@ -40,10 +40,11 @@ final class WarmCompiler implements AutoCloseable {
     private final Path javaHome;
     private final List<Path> classpath;
     private final Limits limits;
-    /** The running server, or null before the first compile, after one was killed, and once closed. */
+    /** The running server, or null before the first compile, after one was killed, and once closed. Guarded by this. */
     private Server server;
     /** Servers started so far (a test's window into reuse). Guarded by this. */
     private int started;
+    /** Set by {@link #close}: no server starts again. Guarded by this. */
     private boolean closed;
 
     /** Thrown when the warm compiler cannot compile: the caller compiles cold. */
