@@ -44,20 +44,23 @@ public final class Checker {
     private final List<String> testJvmOptions;
     /** Classes already compiled from the same sources, or null: compile for every check. */
     private final CompiledCache compiled;
+    /** The test JVMs' ahead-of-time cache, or null: test JVMs start without one. */
+    private final AotCache aot;
 
     /**
      * @param javaHome  a JDK of {@link #RELEASE} (its {@code bin/java} and {@code bin/javac} are used)
      * @param classpath the grader jar and its libraries: what the tests compile and run against
      */
     public Checker(Path javaHome, List<Path> classpath) {
-        this(javaHome, classpath, List.of(), null);
+        this(javaHome, classpath, List.of(), null, null);
     }
 
-    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions, CompiledCache compiled) {
+    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions, CompiledCache compiled, AotCache aot) {
         this.javaHome = javaHome;
         this.classpath = List.copyOf(classpath);
         this.testJvmOptions = List.copyOf(testJvmOptions);
         this.compiled = compiled;
+        this.aot = aot;
     }
 
     /** The classpath the tests compile and run against: what {@link GradedBy} digests. */
@@ -73,7 +76,7 @@ public final class Checker {
     public Checker withProcessors(int processors) {
         List<String> options = new ArrayList<>(testJvmOptions);
         options.add("-XX:ActiveProcessorCount=" + processors);
-        return new Checker(javaHome, classpath, options, compiled);
+        return new Checker(javaHome, classpath, options, compiled, aot);
     }
 
     /**
@@ -81,7 +84,26 @@ public final class Checker {
      * come again: a calibration checks each version many times. The caller deletes the folder.
      */
     public Checker withCompiledClassesIn(Path folder) {
-        return new Checker(javaHome, classpath, testJvmOptions, new CompiledCache(folder));
+        return new Checker(javaHome, classpath, testJvmOptions, new CompiledCache(folder), aot);
+    }
+
+    /**
+     * This checker, starting test JVMs with the JDK's ahead-of-time cache of the classes they load, kept under
+     * {@code folder} for this JDK and classpath ({@link AotCache}). Until the cache is made, and whenever it cannot
+     * be used, test JVMs start as without it.
+     */
+    public Checker withAotCacheIn(Path folder) {
+        return new Checker(javaHome, classpath, testJvmOptions, compiled, new AotCache(folder, javaHome, classpath, trainingOptions()));
+    }
+
+    /** The test JVMs' AOT cache, or null ({@link #withAotCacheIn}). */
+    AotCache aotCache() {
+        return aot;
+    }
+
+    /** A compiler kept warm for one student's checks ({@link #check(Exercise, String, int, Scope, WarmCompiler)}). */
+    WarmCompiler warmCompiler() {
+        return new WarmCompiler(javaHome, classpath, COMPILER);
     }
 
     /** A checker on this JVM's JDK and classpath (the grader's command line runs with the right one). */
@@ -110,6 +132,15 @@ public final class Checker {
      * @param firstLine the cell line {@code source} starts on, so that messages name the learner's lines
      */
     public Outcome check(Exercise exercise, String source, int firstLine, Scope scope) {
+        return check(exercise, source, firstLine, scope, null);
+    }
+
+    /**
+     * Checks as {@link #check(Exercise, String, int, Scope)} does, compiling with {@code warm} (one student's
+     * compiler) when it is not null. The outcome is the same either way: where the warm compiler cannot compile,
+     * the check compiles in a JVM of its own.
+     */
+    Outcome check(Exercise exercise, String source, int firstLine, Scope scope, WarmCompiler warm) {
         if (exercise.isQuiz()) return Quiz.check(exercise, source);
         Path work;
         try {
@@ -118,7 +149,7 @@ public final class Checker {
             throw new UncheckedIOException("cannot create a folder for the check", e);
         }
         try {
-            return check(exercise, source, firstLine, scope, work);
+            return check(exercise, source, firstLine, scope, work, warm);
         } catch (IOException e) {
             return Outcome.whole(exercise, scope, Status.NOT_RUN, "The check could not run: " + e.getMessage(), "", "");
         } finally {
@@ -126,7 +157,8 @@ public final class Checker {
         }
     }
 
-    private Outcome check(Exercise ex, String source, int firstLine, Scope scope, Path work) throws IOException {
+    private Outcome check(Exercise ex, String source, int firstLine, Scope scope, Path work, WarmCompiler warm)
+            throws IOException {
         Path src = Files.createDirectories(work.resolve("src"));
         Path classes = Files.createDirectories(work.resolve("classes"));
         List<String> files = new ArrayList<>();
@@ -149,7 +181,7 @@ public final class Checker {
         javac.addAll(files);
         String key = compiled == null ? null : CompiledCache.key(javac, work);
         if (key == null || !compiled.restore(key, classes)) {
-            Sandbox.Run javacRun = Sandbox.run(javac, work, COMPILER, COMPILER.wallSeconds());
+            Sandbox.Run javacRun = compile(javac, work, warm);
             if (javacRun.killed() != null) {
                 return Outcome.whole(ex, scope, Status.NOT_RUN, "The compiler was stopped: " + javacRun.killed() + ".", "", "");
             }
@@ -159,20 +191,48 @@ public final class Checker {
 
         Limits limits = ex.limits();
         Path results = work.resolve("results.txt");
-        List<String> java = new ArrayList<>(List.of(tool("java"),
-                "-Xmx" + limits.heapMegabytes() + "m", "-Xss1m", "-XX:MaxDirectMemorySize=64m",
-                "-XX:+EnableDynamicAgentLoading", "--sun-misc-unsafe-memory-access=allow", "-XX:-PrintWarnings",
-                "-XX:-UsePerfData", "-Djava.awt.headless=true",
-                "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", // conclab.coro's generators run on it
-                "-Dconclab.grader.lineOffset=" + offset,
-                "-Dconclab.grader.testTimeout=" + limits.testSeconds(),
-                "-cp", path(prepend(work.resolve("classes"), classpath)),
+        List<String> java = new ArrayList<>(List.of(tool("java"), "-Xmx" + limits.heapMegabytes() + "m"));
+        java.addAll(TEST_JVM_OPTIONS);
+        java.addAll(List.of("-Dconclab.grader.lineOffset=" + offset,
+                "-Dconclab.grader.testTimeout=" + limits.testSeconds()));
+        List<String> cache = aot == null ? List.of() : aot.options();
+        java.addAll(cache);
+        // With the cache, the check's classes come after the jars, which the cache's classpath must begin with. The
+        // same classes load either way: the check's are all in the unnamed package, where no jar has a class.
+        java.addAll(List.of("-cp", path(cache.isEmpty() ? prepend(work.resolve("classes"), classpath)
+                        : append(classpath, work.resolve("classes"))),
                 "conclab.grader.runner.Runner", results.toString()));
         if (ex.preview()) java.add(java.indexOf("-cp"), "--enable-preview");
         java.addAll(java.indexOf("-cp"), testJvmOptions);
         java.addAll(testClasses);
         Sandbox.Run run = Sandbox.run(java, work, limits, limits.wallSeconds());
         return outcome(ex, scope, run, Files.exists(results) ? Files.readAllLines(results) : List.of());
+    }
+
+    /** Compiles with {@code warm} if there is one and it can, else with a javac JVM of the check's own. */
+    private static Sandbox.Run compile(List<String> javac, Path work, WarmCompiler warm) throws IOException {
+        if (warm != null) {
+            try {
+                return warm.compile(javac, work);
+            } catch (WarmCompiler.Unavailable e) {
+                // compile cold, as without a warm compiler
+            }
+        }
+        return Sandbox.run(javac, work, COMPILER, COMPILER.wallSeconds());
+    }
+
+    /** The options of every test JVM but its heap, its properties and its classpath. */
+    private static final List<String> TEST_JVM_OPTIONS = List.of("-Xss1m", "-XX:MaxDirectMemorySize=64m",
+            "-XX:+EnableDynamicAgentLoading", "--sun-misc-unsafe-memory-access=allow", "-XX:-PrintWarnings",
+            "-XX:-UsePerfData", "-Djava.awt.headless=true",
+            "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"); // conclab.coro's generators run on it
+
+    /** The options of the JVM that makes the AOT cache: a test JVM's, with the default heap. */
+    private List<String> trainingOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + Limits.DEFAULT.heapMegabytes() + "m"));
+        options.addAll(TEST_JVM_OPTIONS);
+        options.addAll(testJvmOptions);
+        return options;
     }
 
     /** Reads the runner's records (see {@code Runner}) and what the sandbox saw into an outcome. */
@@ -285,6 +345,12 @@ public final class Checker {
         List<Path> all = new ArrayList<>();
         all.add(first);
         all.addAll(rest);
+        return all;
+    }
+
+    private static List<Path> append(List<Path> first, Path last) {
+        List<Path> all = new ArrayList<>(first);
+        all.add(last);
         return all;
     }
 

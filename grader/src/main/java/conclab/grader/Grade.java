@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ final class Grade {
     private final PrintStream progress;
     /** The versions of the course and the grader that grade now. */
     private final GradedBy gradedBy;
+    /** Whether each student's checks compile with a compiler kept warm for that student ({@link WarmCompiler}). */
+    private final boolean warm;
 
     /** Grades with {@code checker} against the course notebooks in {@code course}; progress and notices to {@code progress}. */
     Grade(Checker checker, Path course, PrintStream progress) {
@@ -56,10 +59,19 @@ final class Grade {
     }
 
     Grade(Checker checker, Path course, PrintStream progress, GradedBy gradedBy) {
+        this(checker, course, progress, gradedBy, true);
+    }
+
+    /**
+     * @param warm whether each student's checks compile in a compiler JVM kept for that student, never another's
+     *             (else each check starts a compiler JVM of its own); the outcomes are the same
+     */
+    Grade(Checker checker, Path course, PrintStream progress, GradedBy gradedBy, boolean warm) {
         this.checker = checker;
         this.course = course;
         this.progress = progress;
         this.gradedBy = gradedBy;
+        this.warm = warm;
     }
 
     /** The course notebooks that have exercises: relative path to their exercises, in order. */
@@ -149,11 +161,19 @@ final class Grade {
         }
         AtomicInteger finished = new AtomicInteger();
         List<Row> rows = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs))) {
+        Map<String, Integer> checks = new HashMap<>();
+        for (Work w : work) checks.merge(w.student(), 1, Integer::sum);
+        try (StudentCompilers compilers = new StudentCompilers(warm ? checker::warmCompiler : null, checks);
+             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs))) {
             List<Future<Row>> futures = new ArrayList<>();
             for (Work w : work) {
                 futures.add(pool.submit(() -> {
-                    Row row = grade(w);
+                    Row row;
+                    try {
+                        row = grade(w, compilers.of(w.student()));
+                    } finally {
+                        compilers.done(w.student());
+                    }
                     progress(finished.incrementAndGet(), work.size(), row);
                     return row;
                 }));
@@ -172,7 +192,7 @@ final class Grade {
 
     private record Work(String student, String notebook, Expected expected, NotebookFile nb, String problem) {}
 
-    private Row grade(Work w) {
+    private Row grade(Work w, WarmCompiler compiler) {
         Exercise ex = Catalog.get().find(w.expected().exercise());
         if (w.problem() != null) return new Row(w.student(), w.notebook(), ex.name(), none(ex, w.problem()), w.problem());
         NotebookFile.Cell cell = w.nb().answerCell(ex.name());
@@ -187,7 +207,7 @@ final class Grade {
             return new Row(w.student(), w.notebook(), ex.name(), o, null);
         }
         try {
-            return new Row(w.student(), w.notebook(), ex.name(), checker.check(ex, body, NotebookFile.Cell.BODY_LINE, Scope.ALL), null);
+            return new Row(w.student(), w.notebook(), ex.name(), checker.check(ex, body, NotebookFile.Cell.BODY_LINE, Scope.ALL, compiler), null);
         } catch (RuntimeException e) {
             String p = "The grader could not check this exercise: " + e.getMessage();
             return new Row(w.student(), w.notebook(), ex.name(), none(ex, p), p);

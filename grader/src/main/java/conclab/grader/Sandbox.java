@@ -24,7 +24,7 @@ import java.util.List;
  */
 final class Sandbox {
     static final int SAMPLE_MS = 20;
-    private static final int HEAD_BYTES = 8 << 10;
+    private static final int HEAD_BYTES = CompileServer.HEAD_BYTES;
     private static final boolean SETSID = onPath("setsid") && Files.isDirectory(Path.of("/proc"));
     private static final boolean SH = Files.isExecutable(Path.of("/bin/sh"));
 
@@ -59,6 +59,41 @@ final class Sandbox {
         return new Run(code, killed, pump.head(), pump.total(), (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * Starts {@code command} in {@code dir} as {@link #run} does (a session of its own, the same {@code ulimit}s)
+     * but does not wait for it: its standard input and output are pipes for the caller, its standard error is
+     * dropped. The caller watches it ({@link #overLimit}) and kills it ({@link #killTree}).
+     */
+    static Process start(List<String> command, Path dir, Limits limits) throws IOException {
+        return new ProcessBuilder(wrap(command, limits)).directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /**
+     * Why {@code p} must be killed now for its threads or processes ({@link #run}'s words), or null. Its wall time
+     * and output are the caller's to watch.
+     */
+    static String overLimit(Process p, Limits limits) {
+        int threads = threads(p.pid());
+        if (threads > limits.threads()) {
+            return "it had more than " + limits.threads() + " threads alive at once (" + threads + ")";
+        }
+        if (p.descendants().count() > limits.processes()) {
+            return "your code started more than " + limits.processes() + " processes at once";
+        }
+        return null;
+    }
+
+    /** The words of a run killed at its wall time. */
+    static String tooLong(int wallSeconds) {
+        return "it ran longer than " + wallSeconds + " s";
+    }
+
+    /** The words of a run killed for its output. */
+    static String tooMuchOutput(Limits limits) {
+        return "your code printed more than " + bytes(limits.outputBytes());
+    }
+
     /** Samples {@code p} until it ends; returns why it had to be killed, or null. */
     private static String watch(Process p, Pump pump, Limits limits, long deadline, int wallSeconds) {
         while (true) {
@@ -68,18 +103,10 @@ final class Sandbox {
                 Thread.currentThread().interrupt();
                 return "the check was stopped";
             }
-            if (System.nanoTime() > deadline) return "it ran longer than " + wallSeconds + " s";
-            if (pump.total() > limits.outputBytes()) {
-                return "your code printed more than " + bytes(limits.outputBytes());
-            }
-            int threads = threads(p.pid());
-            if (threads > limits.threads()) {
-                return "it had more than " + limits.threads() + " threads alive at once (" + threads + ")";
-            }
-            long children = p.descendants().count();
-            if (children > limits.processes()) {
-                return "your code started more than " + limits.processes() + " processes at once";
-            }
+            if (System.nanoTime() > deadline) return tooLong(wallSeconds);
+            if (pump.total() > limits.outputBytes()) return tooMuchOutput(limits);
+            String over = overLimit(p, limits);
+            if (over != null) return over;
         }
     }
 
