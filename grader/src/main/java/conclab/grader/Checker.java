@@ -45,7 +45,7 @@ public final class Checker {
     /** Classes already compiled from the same sources, or null: compile for every check. */
     private final CompiledCache compiled;
     /** The test JVMs' ahead-of-time cache, or null: test JVMs start without one. */
-    private final AotCache aot;
+    private final RunnerAotCache aot;
 
     /**
      * @param javaHome  a JDK of {@link #RELEASE} (its {@code bin/java} and {@code bin/javac} are used)
@@ -55,7 +55,7 @@ public final class Checker {
         this(javaHome, classpath, List.of(), null, null);
     }
 
-    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions, CompiledCache compiled, AotCache aot) {
+    private Checker(Path javaHome, List<Path> classpath, List<String> testJvmOptions, CompiledCache compiled, RunnerAotCache aot) {
         this.javaHome = javaHome;
         this.classpath = List.copyOf(classpath);
         this.testJvmOptions = List.copyOf(testJvmOptions);
@@ -89,15 +89,15 @@ public final class Checker {
 
     /**
      * This checker, starting test JVMs with the JDK's ahead-of-time cache of the classes they load, kept under
-     * {@code folder} for this JDK and classpath ({@link AotCache}). Until the cache is made, and whenever it cannot
+     * {@code folder} for this JDK and classpath ({@link RunnerAotCache}). Until the cache is made, and whenever it cannot
      * be used, test JVMs start as without it.
      */
     public Checker withAotCacheIn(Path folder) {
-        return new Checker(javaHome, classpath, testJvmOptions, compiled, new AotCache(folder, javaHome, classpath, trainingOptions()));
+        return new Checker(javaHome, classpath, testJvmOptions, compiled, new RunnerAotCache(folder, javaHome, classpath, trainingOptions()));
     }
 
     /** The test JVMs' AOT cache, or null ({@link #withAotCacheIn}). */
-    AotCache aotCache() {
+    RunnerAotCache aotCache() {
         return aot;
     }
 

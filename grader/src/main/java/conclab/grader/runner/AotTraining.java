@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /**
- * The work the JVM that makes the test JVMs' {@code AOTCache} runs (the grader's {@code AotCache}): tests shaped like
+ * The work the JVM that makes the test JVMs' {@code AOTCache} runs (the grader's {@code RunnerAotCache}): tests shaped like
  * the exercises' ones, so that the classes a check's test JVM loads (JUnit's engine and its reflection over a test
  * class, the probes, threads, pools, locks, sockets, management beans) are in the cache. What they find does not
  * matter, only what they load; each takes milliseconds. Never run as a check: no exercise names it.

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe: {@link #making} guards that one JVM at most makes the cache; the file system holds the rest.
  */
-final class AotCache {
+final class RunnerAotCache {
     private final Path file;
     private final Path javaHome;
     private final List<Path> classpath;
@@ -48,7 +48,7 @@ final class AotCache {
      * @param classpath  the test JVMs' classpath, before the check's classes: jars only
      * @param jvmOptions the test JVMs' options that the cache's JVM takes too
      */
-    AotCache(Path folder, Path javaHome, List<Path> classpath, List<String> jvmOptions) {
+    RunnerAotCache(Path folder, Path javaHome, List<Path> classpath, List<String> jvmOptions) {
         this.javaHome = javaHome;
         this.classpath = List.copyOf(classpath);
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -107,7 +107,7 @@ final class AotCache {
      */
     private boolean usable() {
         Boolean known = usable;
-        if (known == null) usable = known = classpath.stream().allMatch(AotCache::jarWithoutUnnamedPackage);
+        if (known == null) usable = known = classpath.stream().allMatch(RunnerAotCache::jarWithoutUnnamedPackage);
         return known;
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The test JVMs' AOT cache is used only when it was made for this JDK and classpath; a missing, stale or broken
  * one leaves test JVMs as they are without it.
  */
-class AotCacheTest {
+class RunnerAotCacheTest {
     private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
     private final Exercise counter = Catalog.get().find("safe-counter");
 
@@ -50,7 +50,7 @@ class AotCacheTest {
     void aClasspathWithAFolderIsNeverCached(@TempDir Path folder) {
         List<Path> withFolder = new ArrayList<>(classpath);
         withFolder.add(folder);
-        AotCache cache = new AotCache(folder.resolve("cache"), JAVA_HOME, withFolder, List.of());
+        RunnerAotCache cache = new RunnerAotCache(folder.resolve("cache"), JAVA_HOME, withFolder, List.of());
         assertEquals(List.of(), cache.options());
         assertFalse(cache.make());
         assertFalse(Files.exists(cache.file()));
@@ -63,14 +63,14 @@ class AotCacheTest {
         Files.write(classes.resolve("SafeCounter.class"), new byte[] {(byte) 0xCA, (byte) 0xFE});
         List<Path> withIt = new ArrayList<>(classpath);
         withIt.add(jar(classes, folder.resolve("unnamed.jar")));
-        AotCache cache = new AotCache(folder.resolve("cache"), JAVA_HOME, withIt, List.of());
+        RunnerAotCache cache = new RunnerAotCache(folder.resolve("cache"), JAVA_HOME, withIt, List.of());
         assertEquals(List.of(), cache.options());
         assertFalse(cache.make());
     }
 
     @Test
     void aMissingCacheIsMadeOnceAndThenUsed(@TempDir Path folder) {
-        AotCache cache = new AotCache(folder, JAVA_HOME, classpath, List.of("-Xmx256m"));
+        RunnerAotCache cache = new RunnerAotCache(folder, JAVA_HOME, classpath, List.of("-Xmx256m"));
         assertFalse(Files.exists(cache.file()));
         assertTrue(cache.make(), "the JVM made the cache");
         assertTrue(Files.isRegularFile(cache.file()));
@@ -83,13 +83,13 @@ class AotCacheTest {
         List<Path> mine = new ArrayList<>(classpath);
         Path changing = Files.copy(classpath.getFirst(), folder.resolve("changing.jar"));
         mine.set(0, changing);
-        AotCache before = new AotCache(folder, JAVA_HOME, mine, List.of());
+        RunnerAotCache before = new RunnerAotCache(folder, JAVA_HOME, mine, List.of());
         Files.writeString(before.file(), "a cache made for the jar as it was");
         Files.setLastModifiedTime(changing, FileTime.fromMillis(Files.getLastModifiedTime(changing).toMillis() + 60_000));
-        AotCache after = new AotCache(folder, JAVA_HOME, mine, List.of());
+        RunnerAotCache after = new RunnerAotCache(folder, JAVA_HOME, mine, List.of());
         assertNotEquals(before.file(), after.file());
         assertFalse(Files.exists(after.file()));
-        assertNotEquals(before.file(), new AotCache(folder, JAVA_HOME, mine, List.of("-Xmx1g")).file());
+        assertNotEquals(before.file(), new RunnerAotCache(folder, JAVA_HOME, mine, List.of("-Xmx1g")).file());
     }
 
     /**
