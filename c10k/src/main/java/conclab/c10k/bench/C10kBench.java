@@ -66,16 +66,23 @@ public final class C10kBench {
         run(launch, o, Trial.Settings.of(o.seconds(), o.ours(), wrk));
     }
 
-    /** Descriptors a server or client JVM keeps for its own files (jars, pipes, its listening socket) beside its connections. */
-    static final int OWN_DESCRIPTORS = 128;
+    /**
+     * Descriptors a server or client JVM keeps for its own files (jars, pipes, its listening socket) beside its
+     * connections: 128, plus 3 per core for what grows with the cores (a Selector per core in the loops server, 2
+     * descriptors each on Linux and 3 on macOS; the virtual-thread poller's descriptors).
+     */
+    static int ownDescriptors(int cores) {
+        return 128 + 3 * cores;
+    }
 
     /**
      * {@code n} connections, or as many as a JVM with {@code openFiles} descriptors can hold beside its own
-     * ({@link #OWN_DESCRIPTORS}); the servers and clients inherit the driver's limit (macOS starts a shell's processes at
-     * 256, and a JVM raises its soft limit toward the hard one as it starts, unless run with -XX:-MaxFDLimit).
+     * ({@link #ownDescriptors}) on {@code cores} cores. The servers and clients inherit the driver's limit; a JVM
+     * raises its soft limit toward the hard one as it starts (HotSpot's MaxFDLimit, on by default), so sizes shrink
+     * only where the hard limit is low or a JVM runs with -XX:-MaxFDLimit.
      */
-    static int fit(int n, Long openFiles) {
-        return openFiles == null ? n : (int) Math.max(1, Math.min(n, openFiles - OWN_DESCRIPTORS));
+    static int fit(int n, Long openFiles, int cores) {
+        return openFiles == null ? n : (int) Math.max(1, Math.min(n, openFiles - ownDescriptors(cores)));
     }
 
     /** Runs the matrix and prints and writes the results. */
@@ -83,11 +90,12 @@ public final class C10kBench {
         long start = System.nanoTime();
         Machine machine = Machine.read();
         System.out.println("C10K: " + machine.summary());
-        List<Integer> sizes = o.sizes().stream().map(n -> fit(n, machine.openFiles())).distinct().toList();
+        List<Integer> sizes = o.sizes().stream().map(n -> fit(n, machine.openFiles(), machine.cores())).distinct().toList();
         if (!sizes.equals(o.sizes()))
-            System.out.printf(Locale.ROOT, "sizes %s scaled down to %s: each JVM may hold %d descriptors (its soft limit), and keeps %d"
-                    + " for its own files; raise the limit (ulimit -n in the shell that starts the lab) to measure more%n",
-                    o.sizes(), sizes, machine.openFiles(), OWN_DESCRIPTORS);
+            System.out.printf(Locale.ROOT, "sizes %s scaled down to %s: each JVM may hold %d descriptors (its soft limit, which a JVM raises"
+                    + " to the hard one as it starts), and keeps %d for its own files; to measure more, raise the hard limit"
+                    + " (as root: limits.conf, systemd's LimitNOFILE, docker run --ulimit nofile=...)%n",
+                    o.sizes(), sizes, machine.openFiles(), ownDescriptors(machine.cores()));
         System.out.printf(Locale.ROOT, "servers %s at %s connections; clients:%s%s; after a %d s warm-up, %d s of load each,"
                         + " requests timing out after %d s; server JVMs %s; one run each%n%n",
                 String.join(", ", o.servers()), sizes, settings.ours() ? " ours (rate 0)" : "",

@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 /**
  * The machine the benchmark ran on, and the limits that stop C10K (and C10M) first, read from it when the
  * benchmark starts, never assumed. The kernel's release, the descriptor limit, the memory and the load average are
- * read through the JDK where there is no {@code /proc} (macOS); a figure that cannot be read there is null.
+ * read through the JDK where there is no {@code /proc} (macOS), the kernel's release with {@code uname -r}, and the
+ * processor, the accept backlog's cap and the ports with {@code sysctl}; a figure that cannot be read there is null,
+ * and {@code ?} in {@link #summary}.
  *
  * @param cores            processors available to the JVM
  * @param model            {@code model name} in /proc/cpuinfo
- * @param kernel           the kernel's release ({@code uname -r})
+ * @param kernel           the kernel's release ({@code uname -r}; {@code /proc/sys/kernel/osrelease} on Linux)
  * @param jdk              the JDK's vendor and version (every JVM of the benchmark runs it)
  * @param date             when the benchmark started, with the offset from UTC
  * @param openFiles        descriptors per process (the soft {@code Max open files} in /proc/self/limits, which
@@ -46,15 +48,18 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
         Long openFiles = number(limits, "Max open files\\s+(\\d+)");
         String loadAverage = read("/proc/loadavg");
         return new Machine(Runtime.getRuntime().availableProcessors(),
-                first(read("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"),
-                Objects.requireNonNullElse(read("/proc/sys/kernel/osrelease"), System.getProperty("os.version")),
+                Objects.requireNonNullElseGet(first(read("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"),
+                        () -> command("sysctl", "-n", "machdep.cpu.brand_string")),
+                Objects.requireNonNullElseGet(read("/proc/sys/kernel/osrelease"), () -> command("uname", "-r")),
                 System.getProperty("java.vm.vendor") + " " + Runtime.version(),
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 openFiles != null || unix == null ? openFiles : (Long) unix.getMaxFileDescriptorCount(),
                 number(limits, "Max processes\\s+(\\d+)"),
-                read("/proc/sys/net/ipv4/ip_local_port_range") == null ? null
-                        : read("/proc/sys/net/ipv4/ip_local_port_range").replaceAll("\\s+", " "),
-                number(read("/proc/sys/net/core/somaxconn"), "(\\d+)"),
+                read("/proc/sys/net/ipv4/ip_local_port_range") != null
+                        ? read("/proc/sys/net/ipv4/ip_local_port_range").replaceAll("\\s+", " ")
+                        : join(command("sysctl", "-n", "net.inet.ip.portrange.first"), command("sysctl", "-n", "net.inet.ip.portrange.last")),
+                Objects.requireNonNullElseGet(number(read("/proc/sys/net/core/somaxconn"), "(\\d+)"),
+                        () -> number(command("sysctl", "-n", "kern.ipc.somaxconn"), "(\\d+)")),
                 number(read("/proc/sys/kernel/pid_max"), "(\\d+)"),
                 number(read("/proc/sys/kernel/threads-max"), "(\\d+)"),
                 memoryKb != null ? (Long) (memoryKb * 1024) : unix == null ? null : (Long) unix.getTotalMemorySize(),
@@ -84,8 +89,30 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
     /** One line for the top of the report. */
     String summary() {
         return ("%d cores (%s), " + System.getProperty("os.name") + " %s, %s; limits: %s descriptors per process, ports %s, somaxconn %s,"
-                + " pid_max %s, threads-max %s, %s GB; load average %s at the start").formatted(cores, model, kernel, jdk, openFiles, ipLocalPortRange, somaxconn, pidMax, threadsMax,
-                        memoryBytes == null ? "?" : Math.round(memoryBytes / 1e9), loadAverage);
+                + " pid_max %s, threads-max %s, %s GB; load average %s at the start").formatted(cores, known(model), known(kernel), jdk,
+                        known(openFiles), known(ipLocalPortRange), known(somaxconn), known(pidMax), known(threadsMax),
+                        memoryBytes == null ? "?" : Math.round(memoryBytes / 1e9), known(loadAverage));
+    }
+
+    /** {@code value}, or {@code ?} if it could not be read. */
+    static String known(Object value) {
+        return value == null ? "?" : value.toString();
+    }
+
+    /** {@code "a b"}, or null if either is null. */
+    static String join(String a, String b) {
+        return a == null || b == null ? null : a + " " + b;
+    }
+
+    /** The first line a command prints, or null if it cannot run, fails or prints nothing. */
+    private static String command(String... command) {
+        try {
+            Child c = Child.start(java.util.List.of(command));
+            var out = c.output(java.time.Duration.ofSeconds(10));
+            return Integer.valueOf(0).equals(c.exitCode()) && !out.isEmpty() && !out.getFirst().isBlank() ? out.getFirst().strip() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String read(String file) {

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Measurements of a running server JVM taken from outside it, by its pid: {@code jcmd} for memory, {@code /proc}
- * for CPU time, threads and descriptors. The server runs no code of ours for them, so every server is measured alike.
+ * for CPU time, threads and descriptors (where there is no {@code /proc}, macOS, {@code ps} for CPU time and
+ * threads; descriptors are then unknown). The server runs no code of ours for them, so every server is measured alike.
  *
  * <p>Each method returns null when its figure cannot be read (the process is gone, {@code jcmd} timed out,
  * Native Memory Tracking is off): a figure is measured or absent, never guessed. Each {@code jcmd} is bounded
@@ -54,21 +55,52 @@ final class Probe {
 
     /**
      * The process's CPU time so far, user plus system, in microseconds; null if it is gone. Where there is no
-     * {@code /proc} (macOS), the JDK's {@code ProcessHandle.Info.totalCpuDuration()}, null if the JDK cannot tell.
+     * {@code /proc} (macOS), {@code ps -o time= -p PID} (user plus system, to the hundredth of a second): the
+     * JDK's {@code ProcessHandle.Info.totalCpuDuration()} gives it there only for the JVM's own process.
      */
     static Long cpuMicros(long pid) {
+        if (noProc()) return psTime(ps("-o", "time=", "-p", Long.toString(pid)));
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-        if (stat == null && !Files.isDirectory(Path.of("/proc", "self")))
-            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1_000).orElse(null);
         Long ticks = stat == null ? null : cpuTicks(stat);
         return ticks == null ? null : ticks * 1_000_000 / CLOCK_TICKS;
     }
 
-    /** The process's threads now ({@code Threads:} in {@code /proc/PID/status}); null if it is gone. */
+    /**
+     * The process's threads now ({@code Threads:} in {@code /proc/PID/status}; where there is no {@code /proc},
+     * the lines of {@code ps -M -p PID}, one per thread); null if it is gone.
+     */
     static Integer threads(long pid) {
+        if (noProc()) return psThreads(ps("-M", "-p", Long.toString(pid)));
         String status = read(Path.of("/proc", Long.toString(pid), "status"));
         Matcher m = status == null ? null : Pattern.compile("(?m)^Threads:\\s+(\\d+)").matcher(status);
         return m != null && m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    /** Whether this system lacks {@code /proc} (macOS). */
+    static boolean noProc() {
+        return !Files.isDirectory(Path.of("/proc", "self"));
+    }
+
+    /**
+     * {@code ps}'s {@code time} column ({@code [[DD-]HH:]MM:SS[.ss]}, as macOS prints {@code 0:01.23}) in
+     * microseconds; null if {@code out} holds none (the process is gone).
+     */
+    static Long psTime(List<String> out) {
+        if (out == null || out.isEmpty() || out.getFirst().isBlank()) return null;
+        Matcher m = Pattern.compile("(?:(\\d+)-)?(?:(\\d+):)?(\\d+):(\\d+(?:\\.\\d+)?)").matcher(out.getFirst().strip());
+        if (!m.matches()) return null;
+        long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+        long hours = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+        long minutes = Long.parseLong(m.group(3));
+        double seconds = Double.parseDouble(m.group(4));
+        return ((days * 24 + hours) * 60 + minutes) * 60_000_000 + Math.round(seconds * 1e6);
+    }
+
+    /** The threads in {@code ps -M -p PID}'s output: its lines less the header; null if it lists none. */
+    static Integer psThreads(List<String> out) {
+        if (out == null) return null;
+        long lines = out.stream().filter(l -> !l.isBlank()).count();
+        return lines > 1 ? (int) (lines - 1) : null;
     }
 
     /** The process's open descriptors now (entries of {@code /proc/PID/fd}); null if it is gone. */
@@ -128,6 +160,19 @@ final class Probe {
         try {
             return String.join("\n", Files.readAllLines(file)); // not readString: /proc files have no size
         } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** {@code ps ARGS...}'s output, or null if it failed (ps exits 1 when no process matches). */
+    private static List<String> ps(String... args) {
+        List<String> command = new ArrayList<>(List.of("ps"));
+        command.addAll(List.of(args));
+        try {
+            Child ps = Child.start(command);
+            List<String> out = ps.output(Duration.ofSeconds(10));
+            return Integer.valueOf(0).equals(ps.exitCode()) ? out : null;
+        } catch (UncheckedIOException e) {
             return null;
         }
     }

@@ -96,7 +96,7 @@ final class Trial {
             Matcher m = LISTENING.matcher(line);
             int port = m.find() ? Integer.parseInt(m.group(1)) : -1;
             Long base = Probe.descriptors(child.pid());
-            String warm = join(warmUp(launch, s, port), awaitSettled(child.pid(), base, "the warm-up"));
+            String warm = join(warmUp(launch, s, port, size), awaitSettled(child.pid(), base, "the warm-up"));
             if (s.ours()) runs.add(ours(launch, s, child, server, size, port));
             String settled = s.ours() && s.wrk() ? awaitSettled(child.pid(), base, "our generator") : null;
             if (s.wrk()) runs.add(wrk(s, child, server, size, port).withNote(settled));
@@ -191,7 +191,7 @@ final class Trial {
      * same in two looks {@link #SETTLE_STEP} apart. The next client must meet a server at rest: one still closing
      * connections and ending threads (a thread per connection takes seconds to end 10,000 of them) would have its
      * req/s and latencies measure that. Returns null once settled, else what it saw, for the next rows' note; at
-     * once if the server's threads cannot be read (it has exited).
+     * once if the server's threads cannot be read (it has exited, or they cannot be read here).
      */
     static String awaitSettled(long pid, Long base, String after) {
         return awaitSettled(pid, base, after, SETTLE_WITHIN);
@@ -208,7 +208,10 @@ final class Trial {
                 return "interrupted";
             }
             Integer threads = Probe.threads(pid);
-            if (threads == null) return "the server's threads could not be read after " + after + " ended: it has exited";
+            if (threads == null)
+                return "the server's threads could not be read after " + after + " ended: "
+                        + (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                                ? "not waited for it to settle" : "it has exited");
             Long descriptors = Probe.descriptors(pid);
             boolean closed = base == null || descriptors == null || descriptors <= base + DESCRIPTOR_SLACK;
             if (closed && threads.equals(before)) return null;
@@ -220,14 +223,14 @@ final class Trial {
     }
 
     /**
-     * A short run of our generator ({@link #WARM_UP_CONNECTIONS} connections, a 1 s ramp, a load of
+     * A short run of our generator ({@link #WARM_UP_CONNECTIONS} connections, fewer if the trial's size is smaller, a 1 s ramp, a load of
      * {@link Settings#warmUp}) before anything is measured, so that every client meets a server whose JIT has
      * compiled its paths and whose classes are loaded: else the first client's req/s and the idle memory would
      * pay for them. Returns null, or why it did not complete.
      */
-    private static String warmUp(Launch launch, Settings s, int port) {
+    private static String warmUp(Launch launch, Settings s, int port, int size) {
         if (s.warmUp().isZero()) return null;
-        try (Child generator = generator(launch, s, port, WARM_UP_CONNECTIONS, Duration.ofSeconds(1), s.warmUp())) {
+        try (Child generator = generator(launch, s, port, Math.min(WARM_UP_CONNECTIONS, size), Duration.ofSeconds(1), s.warmUp())) {
             Duration bound = s.ramp().plus(s.requestTimeout()).plus(s.slack());
             boolean done = generator.awaitLine(event("held"), bound) != null && generator.send("go")
                     && generator.awaitLine(event("result"), s.warmUp().plus(bound)) != null;

@@ -23,9 +23,11 @@ class C10kBenchTest {
 
     @Test
     void sizesAreScaledDownToWhatTheDescriptorLimitAllows() {
-        assertEquals(10_000, C10kBench.fit(10_000, 1_048_576L));
-        assertEquals(256 - C10kBench.OWN_DESCRIPTORS, C10kBench.fit(1_000, 256L), "macOS's default soft limit in a shell");
-        assertEquals(1_000, C10kBench.fit(1_000, null), "no limit read: as asked");
+        assertEquals(10_000, C10kBench.fit(10_000, 1_048_576L, 2));
+        assertEquals(256 - 128 - 3 * 2, C10kBench.fit(1_000, 256L, 2), "a JVM run with -XX:-MaxFDLimit under a soft limit of 256");
+        assertEquals(1_000 - 128 - 3 * 8, C10kBench.fit(10_000, 1_000L, 8), "the margin grows with the cores");
+        assertEquals(1, C10kBench.fit(1_000, 100L, 2), "at least one connection");
+        assertEquals(1_000, C10kBench.fit(1_000, null, 2), "no limit read: as asked");
     }
 
     @Test

@@ -131,4 +131,34 @@ class ParsersTest {
         assertNull(Probe.threads(Long.MAX_VALUE));
         assertNull(Probe.cpuMicros(Long.MAX_VALUE));
     }
+
+    @Test
+    void psTimeIsReadAsMacOSPrintsItInMicroseconds() {
+        assertEquals(1_230_000L, Probe.psTime(List.of("   0:01.23")));
+        assertEquals((12 * 60 + 34) * 1_000_000L + 560_000, Probe.psTime(List.of("12:34.56")));
+        assertEquals(((1 * 60 + 2) * 60 + 3) * 1_000_000L, Probe.psTime(List.of("01:02:03")), "procps: hh:mm:ss");
+        assertEquals((((2 * 24 + 1) * 60 + 2) * 60 + 3) * 1_000_000L, Probe.psTime(List.of("2-01:02:03")));
+        assertNull(Probe.psTime(List.of()), "the process is gone: ps printed nothing");
+        assertNull(Probe.psTime(null), "ps failed");
+    }
+
+    @Test
+    void psThreadsAreTheLinesOfPsMLessTheHeader() {
+        List<String> out = List.of(
+                "USER   PID   TT  %CPU STAT PRI     STIME     UTIME COMMAND",
+                "me    4242 s000   0.0 S    31T   0:00.02   0:00.05 java -cp x Serve",
+                "      4242         0.0 S    31T   0:00.00   0:00.00",
+                "      4242         0.0 S    31T   0:00.01   0:00.00");
+        assertEquals(3, Probe.psThreads(out));
+        assertNull(Probe.psThreads(List.of("USER   PID   TT  %CPU STAT PRI     STIME     UTIME COMMAND")), "no thread: gone");
+        assertNull(Probe.psThreads(null), "ps failed");
+    }
+
+    @Test
+    void unknownMachineFiguresPrintAsAQuestionMark() {
+        assertEquals("?", Machine.known(null));
+        assertEquals("4096", Machine.known(4096L));
+        assertNull(Machine.join("49152", null));
+        assertEquals("49152 65535", Machine.join("49152", "65535"));
+    }
 }
