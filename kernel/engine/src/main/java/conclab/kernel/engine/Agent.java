@@ -44,6 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * every other class, and the engine would start slower.) The hooks class must exist before the first
  * woven method runs, so it is defined before anything is woven.
  *
+ * <p>What it weaves is kept in a {@link WovenCache} (the folder its argument names), so that a later start with the
+ * same JDK and the same agent jar reads the woven classes instead of weaving them again.
+ *
  * <p>Problems (a JDK whose classes changed) are collected in {@link #problems} instead of stopping the
  * engine, which then runs without ownership of tasks.
  */
@@ -112,8 +115,10 @@ public final class Agent {
         System.exit(1);
     }
 
-    /** Classes woven at earlier starts; set once by premain, before the transformer is added (volatile: read on the
-     * threads that load classes). */
+    /**
+     * Classes woven at earlier starts; set once by premain, before the transformer is added (volatile: read on the
+     * threads that load classes).
+     */
     private static volatile WovenCache cache = new WovenCache(null, new byte[0]);
 
     public static void premain(String args, Instrumentation inst) {
