@@ -61,6 +61,7 @@ class CrawlTest {
         List<String> urls = urls(3);
         Set<Thread> fetchers = ConcurrentHashMap.newKeySet();
         CountDownLatch fetching = new CountDownLatch(3), releaseOthers = new CountDownLatch(1), releaseKept = new CountDownLatch(1);
+        CountDownLatch othersDone = new CountDownLatch(2);
         java.util.concurrent.atomic.AtomicReference<Thread> kept = new java.util.concurrent.atomic.AtomicReference<>();
         Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
             fetchers.add(Thread.currentThread());
@@ -68,6 +69,7 @@ class CrawlTest {
             try { // bounded waits: a check never hangs on what it holds
                 releaseOthers.await(20, TimeUnit.SECONDS);
                 if (Thread.currentThread() == kept.get()) releaseKept.await(20, TimeUnit.SECONDS);
+                else othersDone.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -78,6 +80,10 @@ class CrawlTest {
             Thread keep = fetchers.stream().reduce((a, b) -> (a.threadId() < b.threadId()) == first ? a : b).orElseThrow();
             kept.set(keep);
             releaseOthers.countDown();
+            // The two others finish their fetches and end at their pills (or, on a pool, park for the next task):
+            // only then is a fetchAll that joined one of them free to return, however slowly the machine runs it.
+            othersDone.await(5, TimeUnit.SECONDS);
+            for (Thread other : fetchers) if (other != keep) endsOrParks(other, Duration.ofSeconds(5));
             waitsOrReturns(run, Duration.ofSeconds(5));
             if (run.done()) {
                 releaseKept.countDown();
@@ -187,6 +193,16 @@ class CrawlTest {
             throw new AssertionError("While the fetch of " + slow + " was held, fetchAll's thread did not wait for its consumer: "
                     + busy + ". Wait for a consumer with join(), which sleeps until the thread ends, not with a loop on"
                     + " isAlive().");
+        }
+    }
+
+    /** Waits until {@code t} has ended or is parked (WAITING or TIMED_WAITING), or {@code limit} passes. */
+    static void endsOrParks(Thread t, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.State s = t.getState();
+            if (s == Thread.State.TERMINATED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) return;
+            Thread.sleep(1); // a look every millisecond
         }
     }
 
