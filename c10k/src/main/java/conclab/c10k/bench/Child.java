@@ -127,6 +127,20 @@ final class Child implements AutoCloseable {
     }
 
     /**
+     * Runs a tool ({@code ps}, {@code sysctl}, ...) to its end, waiting at most {@code within}: the lines it printed if it
+     * exited with 0, else null (not there, failed, or killed at the limit).
+     */
+    static List<String> linesOf(List<String> command, Duration within) {
+        try {
+            Child c = start(command);
+            List<String> out = c.output(within);
+            return Integer.valueOf(0).equals(c.exitCode()) ? out : null;
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
      * Waits at most {@code within} for the child to exit and its stdout to end, killing it if it does not;
      * returns the stdout lines not taken before.
      */

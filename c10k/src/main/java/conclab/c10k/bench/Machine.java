@@ -106,13 +106,8 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
 
     /** The first line a command prints, or null if it cannot run, fails or prints nothing. */
     private static String command(String... command) {
-        try {
-            Child c = Child.start(java.util.List.of(command));
-            var out = c.output(java.time.Duration.ofSeconds(10));
-            return Integer.valueOf(0).equals(c.exitCode()) && !out.isEmpty() && !out.getFirst().isBlank() ? out.getFirst().strip() : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
+        var out = Child.linesOf(java.util.List.of(command), java.time.Duration.ofSeconds(10));
+        return out != null && !out.isEmpty() && !out.getFirst().isBlank() ? out.getFirst().strip() : null;
     }
 
     private static String read(String file) {

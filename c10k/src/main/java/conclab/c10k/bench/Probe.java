@@ -168,13 +168,7 @@ final class Probe {
     private static List<String> ps(String... args) {
         List<String> command = new ArrayList<>(List.of("ps"));
         command.addAll(List.of(args));
-        try {
-            Child ps = Child.start(command);
-            List<String> out = ps.output(Duration.ofSeconds(10));
-            return Integer.valueOf(0).equals(ps.exitCode()) ? out : null;
-        } catch (UncheckedIOException e) {
-            return null;
-        }
+        return Child.linesOf(command, Duration.ofSeconds(10));
     }
 
     /** {@code getconf CLK_TCK}; 100 (Linux's USER_HZ) if getconf cannot say. */
