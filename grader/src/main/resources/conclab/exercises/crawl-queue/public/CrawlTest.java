@@ -52,7 +52,7 @@ class CrawlTest {
 
     /**
      * 3 URLs, 3 consumers, every fetch held: each consumer takes one URL and waits in its fetch. Then the test lets every
-     * fetch go but the one on the consumer thread started first ({@code first}), or last (thread ids grow in the order
+     * fetch go but the one on the consumer thread created first ({@code first}), or last (thread ids grow in the order
      * threads are made), and waits until fetchAll returns or waits (parked) for 50 ms. A fetchAll that joins one consumer
      * only returns, in one of the two rounds, while another's fetch is still held. A fetchAll whose consumers do not all
      * fetch at once is left to consumers-in-parallel.
@@ -89,7 +89,7 @@ class CrawlTest {
                 releaseKept.countDown();
                 run.returns(Duration.ZERO); // rethrows what fetchAll threw
                 throw new AssertionError("With 3 consumers each fetching one of 3 URLs, the test let two fetches end and held the"
-                        + " third, on the consumer started " + (first ? "first" : "last") + " (" + keep.getName() + "); fetchAll"
+                        + " third, on the consumer created " + (first ? "first" : "last") + " (" + keep.getName() + "); fetchAll"
                         + " returned while that fetch was still running. Join every consumer, not only one: the consumer that"
                         + " takes the last pill is not the last to finish its work.");
             }
@@ -196,12 +196,19 @@ class CrawlTest {
         }
     }
 
-    /** Waits until {@code t} has ended or is parked (WAITING or TIMED_WAITING), or {@code limit} passes. */
+    /**
+     * Waits until {@code t} has ended or has been parked (WAITING or TIMED_WAITING) for 50 ms on end, as a pool's idle
+     * worker is, or {@code limit} passes. (A consumer parks for a moment on the queue's lock as it takes its pill: that
+     * is not the end of its work.)
+     */
     static void endsOrParks(Thread t, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = System.nanoTime() + limit.toNanos(), parkedSince = -1;
         while (System.nanoTime() < deadline) {
             Thread.State s = t.getState();
-            if (s == Thread.State.TERMINATED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) return;
+            if (s == Thread.State.TERMINATED) return;
+            if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) parkedSince = -1;
+            else if (parkedSince < 0) parkedSince = System.nanoTime();
+            else if (System.nanoTime() - parkedSince >= 50_000_000L) return;
             Thread.sleep(1); // a look every millisecond
         }
     }
