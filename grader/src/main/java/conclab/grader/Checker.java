@@ -76,7 +76,9 @@ public final class Checker {
     public Checker withProcessors(int processors) {
         List<String> options = new ArrayList<>(testJvmOptions);
         options.add("-XX:ActiveProcessorCount=" + processors);
-        return new Checker(javaHome, classpath, options, compiled, aot);
+        Checker told = new Checker(javaHome, classpath, options, compiled, null);
+        // A cache is made by a JVM with the test JVMs' options: these test JVMs have another, and another cache.
+        return aot == null ? told : told.withAotCacheIn(aot.folder());
     }
 
     /**
@@ -89,8 +91,9 @@ public final class Checker {
 
     /**
      * This checker, starting test JVMs with the JDK's ahead-of-time cache of the classes they load, kept under
-     * {@code folder} for this JDK and classpath ({@link RunnerAotCache}). Until the cache is made, and whenever it cannot
-     * be used, test JVMs start as without it.
+     * {@code folder} for this JDK, classpath and test JVM options ({@link RunnerAotCache}). The cache is made by
+     * {@link RunnerAotCache#make()}, which the caller calls before checking; until it is made, and whenever it cannot be
+     * used, test JVMs start as without it.
      */
     public Checker withAotCacheIn(Path folder) {
         return new Checker(javaHome, classpath, testJvmOptions, compiled, new RunnerAotCache(folder, javaHome, classpath, trainingOptions()));
@@ -174,8 +177,10 @@ public final class Checker {
         }
         int offset = firstLine - 1;
 
+        // Its messages in UTF-8, as the sandbox reads them, whatever the machine's locale (a POSIX one would print
+        // a non-ASCII name in a diagnostic as '?'); the warm compiler's are too.
         List<String> javac = new ArrayList<>(List.of(tool("javac"), "-J-Xmx512m", "-J-XX:TieredStopAtLevel=1",
-                "-J-XX:+UseSerialGC", "-encoding", "UTF-8", "--release", RELEASE, "-proc:none", "-implicit:none",
+                "-J-XX:+UseSerialGC", "-J-Dstderr.encoding=UTF-8", "-J-Dstdout.encoding=UTF-8", "-encoding", "UTF-8", "--release", RELEASE, "-proc:none", "-implicit:none",
                 "-nowarn", "-Xmaxerrs", "20", "-g", "-d", "classes", "-cp", path(classpath)));
         if (ex.preview()) javac.add("--enable-preview");
         javac.addAll(files);
@@ -225,6 +230,7 @@ public final class Checker {
     private static final List<String> TEST_JVM_OPTIONS = List.of("-Xss1m", "-XX:MaxDirectMemorySize=64m",
             "-XX:+EnableDynamicAgentLoading", "--sun-misc-unsafe-memory-access=allow", "-XX:-PrintWarnings",
             "-XX:-UsePerfData", "-Djava.awt.headless=true",
+            "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8", // what the sandbox reads, whatever the locale
             "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"); // conclab.coro's generators run on it
 
     /** The options of the JVM that makes the AOT cache: a test JVM's, with the default heap. */

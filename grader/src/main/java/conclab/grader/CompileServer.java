@@ -28,11 +28,17 @@ import javax.tools.ToolProvider;
  * READY                         (server) ready for the first request
  * COMPILE dir arg...            (client) run javac with these arguments, as javac's command line would be given
  *                               them in folder dir: relative file names and the -d folder are resolved against dir
- * DONE exit bytes head          (server) javac's exit code (0 ok, 1 errors, 4 it threw), how many bytes it
- *                               printed, and the first {@link #HEAD_BYTES} of them (relative to dir again)
+ * DONE exit bytes head          (server) javac's exit code as its command line has it (0 ok, 1 errors, 2 a bad
+ *                               option, 3 a system error, 4 the compiler crashed), how many bytes it printed, and
+ *                               the first {@link #HEAD_BYTES} of them (relative to dir again)
  * </pre>
- * Only the protocol goes to the real standard output; whatever else the JDK prints goes to standard error. A
- * request it cannot read ends the server (exit 2): the client then compiles in a JVM of its own.
+ * Only the protocol goes to the real standard output; whatever else the JDK prints goes to standard error (the JVM is
+ * started with {@code -XX:+DisplayVMOutputToStderr} for what the VM itself prints). A request it cannot read ends the
+ * server (exit 2): the client then compiles in a JVM of its own, as it does after any exit code but 0 and 1.
+ *
+ * <p>The exit code comes from javac's own task ({@code JavacTaskImpl.doCall()}, which needs {@link #JVM_OPTIONS}):
+ * the public {@code call()} says only whether the compile succeeded, so a crash inside javac, an
+ * {@code OutOfMemoryError} included, would read as a compile error (javac catches both and reports them).
  *
  * <p>What javac prints is the text {@code javac} prints on a command line in {@code dir}: the same diagnostics,
  * each headed by the file name as given ({@code src/Solution.java:3: error: ...}), the source line and the caret,
@@ -43,6 +49,13 @@ public final class CompileServer {
     /** As much of javac's output as a check keeps: what a {@link Sandbox} keeps of a process's output. */
     static final int HEAD_BYTES = 8 << 10;
 
+    /**
+     * The options the server's JVM needs: javac's task class and its result, which are not exported, and the VM's own
+     * messages kept off the protocol.
+     */
+    static final List<String> JVM_OPTIONS = List.of("--add-exports", "jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.main=ALL-UNNAMED", "-XX:+DisplayVMOutputToStderr");
+
     private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     /** Reused by every compile: opening the classpath's jars is much of a cold compile's work. */
     private final StandardJavaFileManager files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8);
@@ -52,6 +65,10 @@ public final class CompileServer {
     public static void main(String[] args) throws IOException {
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing else may write into the protocol
+        if (!javacOpened()) {
+            System.err.println("javac's task is not open to the compile server: start it with " + JVM_OPTIONS);
+            System.exit(3); // before READY: the client compiles cold from now on
+        }
         CompileServer server = new CompileServer();
         BufferedReader in = new BufferedReader(new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
         protocol.println("READY");
@@ -97,7 +114,7 @@ public final class CompileServer {
         }
         try {
             Iterable<? extends JavaFileObject> units = files.getJavaFileObjectsFromPaths(sources);
-            return javac.getTask(out, files, null, options, null, units).call() ? 0 : 1;
+            return exitCode(javac.getTask(out, files, null, options, null, units));
         } catch (IllegalArgumentException e) {
             // a bad option: javac's command line says "error: ..." and exits with 2
             out.println("error: " + e.getMessage());
@@ -112,6 +129,31 @@ public final class CompileServer {
             }
             return 4;
         }
+    }
+
+    /**
+     * Runs {@code task} and returns javac's exit code for it: {@code JavacTaskImpl.doCall()}'s {@code Main.Result},
+     * through reflection since neither class is exported ({@link #JVM_OPTIONS} opens them to this class).
+     */
+    private static int exitCode(JavaCompiler.CompilationTask task) {
+        Object result;
+        try {
+            result = task.getClass().getMethod("doCall").invoke(task);
+            return result.getClass().getField("exitCode").getInt(result);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("javac's exit code cannot be read: " + e, e);
+        }
+    }
+
+    /** Whether {@link #exitCode} can reach javac's task and its result ({@link #JVM_OPTIONS}). */
+    private static boolean javacOpened() {
+        Module javac = ToolProvider.getSystemJavaCompiler().getClass().getModule();
+        Module self = CompileServer.class.getModule();
+        return javac.isExported("com.sun.tools.javac.api", self) && javac.isExported("com.sun.tools.javac.main", self);
     }
 
     static String encode(String s) {

@@ -177,13 +177,9 @@ public final class Main {
             ShardResults.checkReplaceable(to); // before grading, so that a mistyped --out costs nothing
             return to;
         });
-        Checker checker = Checker.here();
+        Checker checker = checker(0);
         GradedBy gradedBy = GradedBy.of(project(), checker.classpath());
-        // -Dconclab.grader.cold=true grades as before the warm compilers and the AOT cache (bench/GradeBench.java
-        // compares the two); the outcomes are the same either way.
-        boolean cold = Boolean.getBoolean("conclab.grader.cold");
-        if (!cold) checker = checker.withAotCacheIn(aotCacheFolder());
-        Grade grade = new Grade(checker, course(), System.err, gradedBy, !cold);
+        Grade grade = new Grade(checker, course(), System.err, gradedBy, !cold());
         if (shard == null) {
             List<Grade.Row> rows = grade.grade(submissions, jobs);
             System.out.println("Graded " + students(rows) + " student(s), " + rows.size() + " exercise(s), by "
@@ -304,6 +300,8 @@ public final class Main {
         }
         Checker checker = checker(processors);
         if (processors > 0) System.out.println("Test JVMs told they have " + processors + " processors (-XX:ActiveProcessorCount).");
+        System.out.println(checker.aotCache() != null && !checker.aotCache().options().isEmpty()
+                ? "Test JVMs start with the AOT cache, as in a grading." : "Test JVMs start without an AOT cache, as in a notebook's check.");
         System.out.println(Calibrate.header());
         // Each version is compiled once, not once per repeat: javac is about a fifth of a check's CPU time.
         Path classes = Files.createTempDirectory("conclab-calibrate-classes-");
@@ -335,9 +333,29 @@ public final class Main {
                 + String.join(", ", Catalog.get().all().stream().map(Exercise::name).toList()));
     }
 
-    /** A checker on this JVM, with test JVMs told they have {@code processors} processors when it is above 0. */
+    /**
+     * A checker on this JVM, with test JVMs told they have {@code processors} processors when it is above 0, and
+     * starting from the AOT cache ({@link RunnerAotCache}), made first if it is not there yet, unless {@link #cold()}:
+     * a grading, a calibration and a check from the command line all check alike.
+     */
     private static Checker checker(int processors) {
-        return processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+        Checker checker = processors > 0 ? Checker.here().withProcessors(processors) : Checker.here();
+        if (cold()) return checker;
+        checker = checker.withAotCacheIn(aotCacheFolder());
+        RunnerAotCache cache = checker.aotCache();
+        if (!Files.isRegularFile(cache.file())) {
+            System.err.println("Making the test JVMs' AOT cache (once per build and setting)...");
+            if (!cache.make()) System.err.println("It could not be made: test JVMs start without it.");
+        }
+        return checker;
+    }
+
+    /**
+     * {@code -Dconclab.grader.cold=true}: check as before the warm compilers and the AOT cache (bench/GradeBench.java
+     * compares the two); the outcomes are the same either way.
+     */
+    private static boolean cold() {
+        return Boolean.getBoolean("conclab.grader.cold");
     }
 
     /** Removes {@code --name VALUE} from args and returns VALUE, or null if args has no {@code --name}. */

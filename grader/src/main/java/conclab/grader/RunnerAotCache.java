@@ -12,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The JDK's ahead-of-time cache for test JVMs ({@code -XX:AOTCache}, JDK 25): the classes a test JVM loads (the
@@ -20,25 +19,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The cache is a file under {@code folder} named by a digest of everything it depends on: the JDK (its folder and
  * its {@code release} file), the classpath (each jar's path, size and time), and the options of the JVM that made it.
- * A changed jar or JDK makes another name, so a stale cache is never used: the first test JVM that asks makes a new
- * one. It is made once, in the background, by a JVM that runs the runner on {@link AotTraining} with
- * {@code -XX:AOTCacheOutput}, under a {@link Sandbox}; it is written under a temporary name and renamed when whole.
- * Until it is there, and when it cannot be made, {@link #options()} is empty and test JVMs start as without a cache.
+ * A changed jar or JDK makes another name, so a stale cache is never used. The grader makes it with {@link #make()}
+ * before it checks anything (a grading, a calibration, a check from the command line), so that every test JVM of a
+ * run starts alike: a JVM runs the runner on {@link AotTraining} with {@code -XX:AOTCacheOutput}, under a
+ * {@link Sandbox}, and the file is written under a temporary name and renamed when whole. When it cannot be made,
+ * {@link #options()} is empty and test JVMs start as without a cache. Making a cache removes all but the
+ * {@value #KEPT} newest others in the folder, and what a maker that was killed left there.
  *
  * <p>A test JVM that uses it has the classpath it was made with, then the check's classes: the JVM accepts a cache
  * only for a classpath that begins with the one it was made with (and no folder may be on that one). It is told to
- * say nothing about the cache ({@code -Xlog:aot=off}): should it refuse the file anyway, it starts without it, as
- * silently as without one.
+ * say nothing about the cache ({@code -Xlog:aot*=off,cds*=off}): should it refuse the file anyway, it starts without
+ * it, as silently as without one.
  *
- * <p>Thread-safe: {@link #making} guards that one JVM at most makes the cache; the file system holds the rest.
+ * <p>Thread-safe: the fields are final or idempotent; the file system holds the rest. Two JVMs making the same cache
+ * at once each write their own temporary file, and the last rename wins with a whole file.
  */
 final class RunnerAotCache {
+    /** How many other caches making one keeps in its folder (the JDK, the jars or the options changed since). */
+    static final int KEPT = 3;
+    private static final String PREFIX = "test-jvm-", SUFFIX = ".aot", MAKING = "making-";
+
+    private final Path folder;
     private final Path file;
     private final Path javaHome;
     private final List<Path> classpath;
     private final List<String> jvmOptions;
-    /** Set by the first {@link #options()} that finds no cache: it starts the JVM that makes it. */
-    private final AtomicBoolean making = new AtomicBoolean();
     /** Whether this classpath may be cached ({@link #usable()}), once known: null before. Racy but idempotent. */
     private volatile Boolean usable;
 
@@ -49,22 +54,22 @@ final class RunnerAotCache {
      * @param jvmOptions the test JVMs' options that the cache's JVM takes too
      */
     RunnerAotCache(Path folder, Path javaHome, List<Path> classpath, List<String> jvmOptions) {
+        this.folder = folder;
         this.javaHome = javaHome;
         this.classpath = List.copyOf(classpath);
         this.jvmOptions = List.copyOf(jvmOptions);
-        this.file = folder.resolve("test-jvm-" + key(javaHome, classpath, jvmOptions) + ".aot");
+        this.file = folder.resolve(PREFIX + key(javaHome, classpath, jvmOptions) + SUFFIX);
     }
 
-    /** The options that make a test JVM use the cache, or none while it is not made (its making then begins). */
+    /** The options that make a test JVM use the cache, or none when it is not there. */
     List<String> options() {
-        if (!usable()) return List.of();
-        if (Files.isRegularFile(file)) return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
-        if (making.compareAndSet(false, true)) {
-            Thread maker = new Thread(this::make, "aot-cache-maker");
-            maker.setDaemon(true);
-            maker.start();
-        }
-        return List.of();
+        if (!usable() || !Files.isRegularFile(file)) return List.of();
+        return List.of("-XX:AOTCache=" + file, "-Xlog:aot*=off,cds*=off");
+    }
+
+    /** The folder the caches are kept in. */
+    Path folder() {
+        return folder;
     }
 
     /** The cache file this JDK and classpath use (it may not be there yet). */
@@ -73,16 +78,17 @@ final class RunnerAotCache {
     }
 
     /**
-     * Makes the cache now, in this thread; true if it is there afterwards. A failure leaves no file behind and is
-     * silent: test JVMs then start without a cache.
+     * Makes the cache now, in this thread, unless it is there; true if it is there afterwards. A failure leaves no
+     * file behind and is silent: test JVMs then start without a cache.
      */
     boolean make() {
         if (!usable()) return false;
         if (Files.isRegularFile(file)) return true;
         Path work = null;
         try {
-            Files.createDirectories(file.getParent());
-            work = Files.createTempDirectory(file.getParent(), "making-");
+            Files.createDirectories(folder);
+            prune();
+            work = Files.createTempDirectory(folder, MAKING);
             Path partial = work.resolve("cache.aot");
             List<String> java = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString()));
             java.addAll(jvmOptions);
@@ -97,6 +103,25 @@ final class RunnerAotCache {
         } finally {
             if (work != null) Checker.delete(work);
         }
+    }
+
+    /**
+     * Removes what a maker killed midway left (a {@code making-} folder an hour old) and all but the {@link #KEPT}
+     * newest caches: the ones a changed JDK, jar or option no longer names. A cache a JVM has mapped stays readable
+     * to it when removed; the next test JVM of that run then starts without a cache.
+     */
+    private void prune() throws IOException {
+        List<Path> caches = new ArrayList<>();
+        long hourAgo = System.currentTimeMillis() - 3_600_000L;
+        try (var entries = Files.list(folder)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(MAKING) && time(p) < hourAgo) Checker.delete(p);
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) caches.add(p);
+            }
+        }
+        caches.sort(java.util.Comparator.comparingLong(RunnerAotCache::time).reversed());
+        for (Path old : caches.subList(Math.min(KEPT, caches.size()), caches.size())) Files.deleteIfExists(old);
     }
 
     /**

@@ -21,6 +21,10 @@ import java.util.List;
  * {@link ProcessHandle#descendants()}. Threads are counted from {@code /proc} (Linux only). As root,
  * {@code RLIMIT_NPROC} would not apply, and as a user it counts all the user's processes, so the number of
  * processes is only watched, not limited by the OS.
+ *
+ * <p>The command's environment is the grader's without the variables through which a JVM or javac takes options
+ * from its environment ({@link #JVM_ENVIRONMENT}): a check runs as it does on every other machine, and a JVM that
+ * says "Picked up JAVA_TOOL_OPTIONS" prints nothing a check could mistake for the learner's output.
  */
 final class Sandbox {
     static final int SAMPLE_MS = 20;
@@ -39,15 +43,33 @@ final class Sandbox {
      */
     record Run(int exitCode, String killed, String output, long outputBytes, long millis) {}
 
+    /**
+     * The variables a JVM or javac reads options from, dropped from every command's environment: the grader's own
+     * settings (a debugging agent, a proxy, a heap size) must not reach a check.
+     */
+    static final List<String> JVM_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
+            "JDK_JAVAC_OPTIONS", "CLASSPATH");
+
     private Sandbox() {}
+
+    /** A process builder for {@code command} in {@code dir}, wrapped and with its environment cleaned. */
+    private static ProcessBuilder builder(List<String> command, Path dir, Limits limits) {
+        ProcessBuilder pb = new ProcessBuilder(wrap(command, limits)).directory(dir.toFile());
+        clean(pb.environment());
+        return pb;
+    }
+
+    /** Removes {@link #JVM_ENVIRONMENT} from {@code env}. */
+    static void clean(java.util.Map<String, String> env) {
+        JVM_ENVIRONMENT.forEach(env::remove);
+    }
 
     /**
      * Runs {@code command} in {@code dir} with stdin empty, and waits for it within {@code limits}
      * (wall time {@code wallSeconds}, whatever the record says).
      */
     static Run run(List<String> command, Path dir, Limits limits, int wallSeconds) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(wrap(command, limits)).directory(dir.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = builder(command, dir, limits).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         long start = System.nanoTime();
         Process p = pb.start();
         Pump pump = new Pump(p.getInputStream(), limits.outputBytes());
@@ -65,8 +87,7 @@ final class Sandbox {
      * dropped. The caller watches it ({@link #overLimit}) and kills it ({@link #killTree}).
      */
     static Process start(List<String> command, Path dir, Limits limits) throws IOException {
-        return new ProcessBuilder(wrap(command, limits)).directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return builder(command, dir, limits).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /**

@@ -11,9 +11,10 @@ import java.util.function.Supplier;
  * first exercise is graded and closed after their last, so that no two students ever share a compiler JVM.
  *
  * <p>Invariant: a compiler is only ever handed out for the student it was made for; once a student is done, their
- * compiler is closed and forgotten, and the grading hands out nothing more for them.
+ * compiler is closed and forgotten, and the grading hands out nothing more for them. Once this is closed, no compiler
+ * is made any more: a check still under way then compiles cold.
  *
- * <p>Thread-safe: {@link #compilers} and {@link #left} are guarded by this object. Closing a compiler happens outside
+ * <p>Thread-safe: {@link #compilers}, {@link #left} and {@link #closed} are guarded by this object. Closing a compiler happens outside
  * the lock, since it waits for a compile under way.
  */
 final class StudentCompilers implements AutoCloseable {
@@ -23,6 +24,8 @@ final class StudentCompilers implements AutoCloseable {
     private final Map<String, WarmCompiler> compilers = new HashMap<>();
     /** Each student's exercises not graded yet. */
     private final Map<String, Integer> left;
+    /** Set by {@link #close}: {@link #of} hands out no compiler after it. */
+    private boolean closed;
 
     /**
      * @param make      makes a student's compiler (its JVM starts at its first compile); null for none at all
@@ -33,9 +36,9 @@ final class StudentCompilers implements AutoCloseable {
         this.left = new HashMap<>(exercises);
     }
 
-    /** The compiler of {@code student}, or null when the grading compiles cold. */
+    /** The compiler of {@code student}, or null when the grading compiles cold (or has stopped). */
     synchronized WarmCompiler of(String student) {
-        if (make == null) return null;
+        if (make == null || closed) return null;
         if (!left.containsKey(student)) throw new IllegalStateException(student + " has no exercises left to grade");
         return compilers.computeIfAbsent(student, s -> make.get());
     }
@@ -61,6 +64,7 @@ final class StudentCompilers implements AutoCloseable {
     public void close() {
         List<WarmCompiler> all;
         synchronized (this) {
+            closed = true;
             all = new ArrayList<>(compilers.values());
             compilers.clear();
         }

@@ -21,21 +21,29 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each compile is watched as a cold compiler's JVM is ({@link Sandbox#run}): past the wall time, the threads, the
  * processes or the output of the limits, the server is killed and the compile ends with the same words a cold
- * compile's would; the next compile starts a new server. A server that cannot start, or dies without being killed
- * (its CPU-time {@code ulimit} spans all its compiles, a cold compiler's only one), throws {@link Unavailable}: the
- * check then compiles in a JVM of its own, as without a warm compiler, so that no verdict depends on the server.
+ * compile's would; the next compile starts a new server. Whenever the server cannot give the verdict a cold
+ * compiler would, the compile throws {@link Unavailable} and the check compiles in a JVM of its own, as without a warm
+ * compiler, so that no verdict depends on the server: when the server cannot start; when it dies without being killed
+ * (its CPU-time {@code ulimit} spans all its compiles, a cold compiler's only one); when javac ends with any exit code
+ * but 0 (compiled) and 1 (compile errors), a crash or an {@code OutOfMemoryError} in javac among them; when its reply
+ * cannot be read. The server is then dropped. After a server that could not start, or {@value #MAX_FAILURES} such
+ * failures, this compiler gives up: every later compile throws {@link Unavailable} at once, so that a broken server
+ * costs a student's checks one failure each at most, not a start's wait each.
  *
- * <p>Thread-safe: compiles are serialised on this object, which guards {@link #server}. The wall time of a compile
- * counts from when it is sent, not from when its caller began to wait.
+ * <p>Thread-safe: compiles are serialised on this object, which guards {@link #server} and the counts. The wall time
+ * of a compile counts from when it is sent, not from when its caller began to wait.
  */
 final class WarmCompiler implements AutoCloseable {
     /** The cold compiler's command-line options for the JVM itself ({@code -J...}): the server's JVM takes them. */
     private static final String JVM_OPTION = "-J";
     /**
-     * How long a server may take to say READY: as long as the course's compiler may take for a compile. It is not the
-     * compile's wall time, which counts from the request.
+     * How long a server may take to say READY. It starts in about a second on a quiet machine; past this, the machine
+     * is too busy for a warm compiler to save anything, and the compiles go cold. It is not a compile's wall time,
+     * which counts from the request.
      */
-    static final int START_SECONDS = 120;
+    static final int START_SECONDS = 30;
+    /** Failures after which this compiler gives up and every compile goes cold. */
+    static final int MAX_FAILURES = 3;
 
     private final Path javaHome;
     private final List<Path> classpath;
@@ -44,6 +52,8 @@ final class WarmCompiler implements AutoCloseable {
     private Server server;
     /** Servers started so far (a test's window into reuse). Guarded by this. */
     private int started;
+    /** Compiles that threw {@link Unavailable}; at {@link #MAX_FAILURES} no server starts again. Guarded by this. */
+    private int failures;
     /** Set by {@link #close}: no server starts again. Guarded by this. */
     private boolean closed;
 
@@ -71,14 +81,14 @@ final class WarmCompiler implements AutoCloseable {
      */
     synchronized Sandbox.Run compile(List<String> javac, Path work) throws Unavailable {
         if (closed) throw new Unavailable("closed");
+        if (failures >= MAX_FAILURES) throw new Unavailable("the compile server failed " + failures + " times");
         if (server == null) server = start(jvmOptions(javac));
         long begin = System.nanoTime();
         Server s = server;
         try {
             s.send(work, arguments(javac));
         } catch (IOException e) {
-            drop();
-            throw new Unavailable("the compile server could not be reached: " + e.getMessage());
+            throw failed("the compile server could not be reached: " + e.getMessage());
         }
         long deadline = begin + limits.wallSeconds() * 1_000_000_000L;
         while (true) {
@@ -91,6 +101,11 @@ final class WarmCompiler implements AutoCloseable {
                 return new Sandbox.Run(-1, killed, "", 0, millis);
             }
         }
+    }
+
+    /** Whether this compiler has given up: every compile now throws {@link Unavailable}. */
+    synchronized boolean givenUp() {
+        return failures >= MAX_FAILURES;
     }
 
     /** How many servers this compiler has started. */
@@ -110,33 +125,58 @@ final class WarmCompiler implements AutoCloseable {
         drop();
     }
 
+    /** The run a DONE reply describes; anything else, or an exit code but 0 and 1, is the server's failure. */
     private Sandbox.Run done(String reply, long millis) throws Unavailable {
-        if (reply.equals(Server.ENDED)) {
-            drop();
-            throw new Unavailable("the compile server ended");
+        if (reply.equals(Server.ENDED)) throw failed("the compile server ended");
+        Sandbox.Run run = parse(reply, millis, limits);
+        if (run == null) throw failed("the compile server said " + reply);
+        // Only a compile or compile errors are the student's; anything else (javac crashed, ran out of memory, was
+        // given a bad option) is for a cold compiler to say, as it would without the server.
+        if (run.killed() == null && run.exitCode() != 0 && run.exitCode() != 1) {
+            throw failed("the compile server's javac ended with exit code " + run.exitCode());
         }
-        String[] f = reply.split(" ", -1);
-        if (f.length != 4 || !f[0].equals("DONE")) {
-            drop();
-            throw new Unavailable("the compile server said " + reply);
-        }
-        long bytes = Long.parseLong(f[2]);
-        // A cold compiler printing past the limit is killed for it; the same compile here ends as it would have.
-        if (bytes > limits.outputBytes()) return new Sandbox.Run(-1, Sandbox.tooMuchOutput(limits), "", bytes, millis);
-        return new Sandbox.Run(Integer.parseInt(f[1]), null, CompileServer.decode(f[3]), bytes, millis);
+        return run;
     }
 
+    /** The run a DONE reply describes, or null when {@code reply} is not one (a line the server should not print). */
+    static Sandbox.Run parse(String reply, long millis, Limits limits) {
+        String[] f = reply.split(" ", -1);
+        if (f.length != 4 || !f[0].equals("DONE")) return null;
+        try {
+            int exit = Integer.parseInt(f[1]);
+            long bytes = Long.parseLong(f[2]);
+            String head = CompileServer.decode(f[3]);
+            if (bytes < 0) return null;
+            // A cold compiler printing past the limit is killed for it; the same compile here ends as it would have.
+            if (bytes > limits.outputBytes()) return new Sandbox.Run(-1, Sandbox.tooMuchOutput(limits), "", bytes, millis);
+            return new Sandbox.Run(exit, null, head, bytes, millis);
+        } catch (IllegalArgumentException e) { // a number or Base64 that is not one
+            return null;
+        }
+    }
+
+    /** Drops the server after a failure and counts it: the exception the compile throws. */
+    private Unavailable failed(String why) {
+        drop();
+        failures++;
+        return new Unavailable(why);
+    }
+
+    /** Starts a server; when it cannot, this compiler gives up ({@link #MAX_FAILURES}). */
     private Server start(List<String> jvmOptions) throws Unavailable {
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString()));
         command.addAll(jvmOptions);
+        command.addAll(CompileServer.JVM_OPTIONS);
         command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList()),
                 CompileServer.class.getName()));
-        Path dir;
+        Path dir = null;
         Process p;
         try {
             dir = Files.createTempDirectory("conclab-compiler-");
             p = Sandbox.start(command, dir, limits);
         } catch (IOException e) {
+            if (dir != null) Checker.delete(dir);
+            failures = MAX_FAILURES;
             throw new Unavailable("the compile server could not start: " + e.getMessage());
         }
         started++;
@@ -148,6 +188,7 @@ final class WarmCompiler implements AutoCloseable {
             if (line != null || Sandbox.overLimit(p, limits) != null) break;
         }
         s.kill();
+        failures = MAX_FAILURES;
         throw new Unavailable("the compile server did not start");
     }
 

@@ -158,10 +158,85 @@ class WarmCompilerTest {
         assertEquals(-1, made.get(1).pid(), "closing the grading's compilers ends the rest");
     }
 
+    /** A grading that stopped hands out no compiler any more: a check still under way compiles cold. */
+    @Test
+    void noCompilerIsMadeOnceTheGradingsCompilersAreClosed() {
+        List<WarmCompiler> made = new ArrayList<>();
+        StudentCompilers compilers = new StudentCompilers(() -> {
+            WarmCompiler c = checker.warmCompiler();
+            made.add(c);
+            return c;
+        }, Map.of("ann", 1));
+        compilers.close();
+        assertNull(compilers.of("ann"));
+        assertEquals(List.of(), made);
+    }
+
     @Test
     void noCompilersWhenTheGradingCompilesCold() {
         try (StudentCompilers compilers = new StudentCompilers(null, Map.of("ann", 1))) {
             assertNull(compilers.of("ann"));
+        }
+    }
+
+    /** A name that is not ASCII reads the same in a warm compiler's messages as in a cold one's, whatever the locale. */
+    @Test
+    void aNameThatIsNotAsciiReadsAlikeWarmAndCold() {
+        String source = RIGHT.replace("count++;", "count += größe;");
+        try (WarmCompiler warm = checker.warmCompiler()) {
+            Outcome cold = checker.check(counter, source, 2, Scope.PUBLIC);
+            Outcome hot = checker.check(counter, source, 2, Scope.PUBLIC, warm);
+            assertTrue(cold.details().contains("größe"), cold.details());
+            assertEquals(cold.details(), hot.details());
+        }
+    }
+
+    /**
+     * javac ending otherwise than compiled (0) or with errors (1), here with exit code 2 for a -d that is not a folder,
+     * is not for the server to judge: the compile throws Unavailable, the server is dropped, and a cold compile says it.
+     */
+    @Test
+    void javacEndingOtherwiseThanCompiledOrWithErrorsGoesCold(@TempDir Path dir) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.createDirectories(work.resolve("src"));
+        Files.createDirectories(work.resolve("classes"));
+        Files.writeString(work.resolve("src/Small.java"), "class Small { int one() { return 1; } }\n");
+        Files.writeString(work.resolve("notafolder"), "a file");
+        List<String> badOutput = new ArrayList<>(javac("src/Small.java"));
+        badOutput.set(badOutput.indexOf("classes"), "notafolder");
+        try (WarmCompiler warm = checker.warmCompiler()) {
+            Sandbox.Run ok = warm.compile(javac("src/Small.java"), work);
+            assertEquals(0, ok.exitCode(), ok.killed() + " " + ok.output());
+            long pid = warm.pid();
+            assertThrows(WarmCompiler.Unavailable.class, () -> warm.compile(badOutput, work));
+            assertEquals(-1, warm.pid(), "the server was dropped");
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            assertEquals(2, Sandbox.run(badOutput, work, Limits.DEFAULT, 60).exitCode(), "what a cold javac says");
+            assertFalse(warm.givenUp(), "one failure: the next compile starts another server");
+        }
+    }
+
+    /** A server that cannot start is not started again: every later compile goes cold at once. */
+    @Test
+    void aServerThatCannotStartIsNotStartedAgain(@TempDir Path dir) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        try (WarmCompiler warm = new WarmCompiler(dir.resolve("no-jdk-here"), checker.classpath(), Limits.DEFAULT)) {
+            assertThrows(WarmCompiler.Unavailable.class, () -> warm.compile(javac("src/Small.java"), work));
+            assertTrue(warm.givenUp());
+            assertThrows(WarmCompiler.Unavailable.class, () -> warm.compile(javac("src/Small.java"), work));
+            assertEquals(1, warm.serversStarted());
+        }
+    }
+
+    /** A reply that is not a whole DONE line is the server's failure, never a verdict. */
+    @Test
+    void aReplyThatIsNotADoneLineIsNoVerdict() {
+        Limits limits = Limits.DEFAULT;
+        String text = CompileServer.encode("src/A.java:1: error: x");
+        assertEquals(new Sandbox.Run(1, null, "src/A.java:1: error: x", 22, 5), WarmCompiler.parse("DONE 1 22 " + text, 5, limits));
+        for (String bad : List.of("hello", "DONE 1 22", "DONE one 22 " + text, "DONE 1 2x " + text, "DONE 1 22 not*base64",
+                "DONE 1 -5 " + text, "[0.1s][warning][gc] DONE 1 22 " + text)) {
+            assertNull(WarmCompiler.parse(bad, 5, limits), bad);
         }
     }
 
