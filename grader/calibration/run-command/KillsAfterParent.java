@@ -1,5 +1,5 @@
 // fails: kills-tree
-// Asks for the descendants after killing the command: by then they are orphans, nobody's descendants.
+// Asks for the descendants after killing the command: by then they are orphans, no longer its descendants.
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

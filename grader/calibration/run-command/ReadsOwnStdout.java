@@ -1,5 +1,5 @@
 // fails: late-output
-// Reads the command's own stdout (p.getInputStream()) and waits up to GRACE for the rest (the previous reference): when the command ends, the JDK closes that pipe unless a read is under way, and what its background process prints later is lost.
+// Reads the command's own stdout (p.getInputStream()) and waits up to GRACE for the rest (the previous reference): when the command ends, the JDK closes that pipe (once a read under way returns), and what its background process prints later is lost.
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +46,7 @@ class Commands {
                 // the pipe was closed
             }
         });
-        Set<ProcessHandle> seen = new HashSet<>(); // once the command ends, its children are orphans: nobody's descendants
+        Set<ProcessHandle> seen = new HashSet<>(); // once the command ends, its children are orphans: no longer its descendants
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!p.waitFor(Math.min(LOOK.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {

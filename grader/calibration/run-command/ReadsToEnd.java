@@ -39,7 +39,7 @@ class Commands {
                 // the pipe was closed
             }
         });
-        Set<ProcessHandle> seen = new HashSet<>(); // once the command ends, its children are orphans: nobody's descendants
+        Set<ProcessHandle> seen = new HashSet<>(); // once the command ends, its children are orphans: no longer its descendants
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!p.waitFor(Math.min(LOOK.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {

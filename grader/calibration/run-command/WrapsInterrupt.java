@@ -35,7 +35,7 @@ class Commands {
      */
     static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException, TimeoutException {
         // the command's output goes to a cat, and run reads cat's: when the command ends, the JDK closes the pipe of
-        // p.getInputStream() (unless a read is under way), and what a process it left behind prints later would be lost
+        // p.getInputStream() (once a read under way returns), and what a process it left behind prints later would be lost
         List<Process> both = ProcessBuilder.startPipeline(List.of(new ProcessBuilder(command).redirectErrorStream(true),
                 new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.DISCARD)));
         Process p = both.get(0), cat = both.get(1);
@@ -50,7 +50,7 @@ class Commands {
                 // the pipe was closed
             }
         });
-        Set<ProcessHandle> seen = new HashSet<>(); // once the command ends, its children are orphans: nobody's descendants
+        Set<ProcessHandle> seen = new HashSet<>(); // once the command ends, its children are orphans: no longer its descendants
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!p.waitFor(Math.min(LOOK.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {

@@ -25,9 +25,14 @@ import java.util.stream.Stream;
  * {@code // fails:} naming none marks another correct solution, which must pass everything, as the reference.
  *
  * <p>Each version is checked {@code repeat} times with all tests; the report is a table of how often each
- * expectation held and how long the checks took.
+ * expectation held and how long the checks took. With warm compilers ({@link #Calibrate(Checker, boolean)}), it
+ * compiles as {@code ./conclab grade} does: in a compiler JVM kept from one check to the next ({@link WarmCompiler}),
+ * one per check running at once; the outcomes are those of a compiler JVM per check.
+ *
+ * <p>Thread-safe: {@link #tally} may run in several threads at once; {@link #idle} and {@link #made} are concurrent
+ * collections, and a compiler is used by one thread at a time (taken from {@code idle}, put back after its check).
  */
-final class Calibrate {
+final class Calibrate implements AutoCloseable {
     /** A version of a solution and the properties it must fail (none for the reference and other correct ones). */
     record Version(String exercise, String name, String source, int firstLine, List<String> mustFail) {}
 
@@ -35,9 +40,28 @@ final class Calibrate {
     record Tally(Version version, int runs, int held, long totalMillis, long maxMillis, String lastMiss) {}
 
     private final Checker checker;
+    /** Whether checks compile in warm compilers. */
+    private final boolean warm;
+    /** Warm compilers no check is using now. */
+    private final java.util.concurrent.BlockingQueue<WarmCompiler> idle = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** Every warm compiler made, for {@link #close}: as many as checks ran at once. */
+    private final java.util.Queue<WarmCompiler> made = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    /** A calibration whose checks each compile in a JVM of their own, as a notebook's check does. */
     Calibrate(Checker checker) {
+        this(checker, false);
+    }
+
+    /** A calibration whose checks compile in warm compilers when {@code warm}, as a grading's do. */
+    Calibrate(Checker checker, boolean warm) {
         this.checker = checker;
+        this.warm = warm;
+    }
+
+    /** Ends the warm compilers' JVMs. */
+    @Override
+    public void close() {
+        made.forEach(WarmCompiler::close);
     }
 
     /** The reference solutions in the course notebooks, by exercise. */
@@ -145,7 +169,7 @@ final class Calibrate {
         String lastMiss = null;
         for (int i = 0; i < repeat; i++) {
             long t0 = System.nanoTime();
-            Outcome o = checker.check(ex, v.source(), v.firstLine(), Scope.ALL);
+            Outcome o = check(ex, v);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             total += ms;
             max = Math.max(max, ms);
@@ -154,6 +178,21 @@ final class Calibrate {
             else lastMiss = miss;
         }
         return new Tally(v, repeat, held, total, max, lastMiss);
+    }
+
+    /** One check of {@code v}, in an idle warm compiler (or a new one) when {@link #warm}. */
+    private Outcome check(Exercise ex, Version v) {
+        if (!warm) return checker.check(ex, v.source(), v.firstLine(), Scope.ALL);
+        WarmCompiler compiler = idle.poll();
+        if (compiler == null) {
+            compiler = checker.warmCompiler();
+            made.add(compiler);
+        }
+        try {
+            return checker.check(ex, v.source(), v.firstLine(), Scope.ALL, compiler);
+        } finally {
+            idle.add(compiler);
+        }
     }
 
     static String header() {

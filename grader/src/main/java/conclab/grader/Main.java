@@ -300,14 +300,17 @@ public final class Main {
         }
         Checker checker = checker(processors);
         if (processors > 0) System.out.println("Test JVMs told they have " + processors + " processors (-XX:ActiveProcessorCount).");
+        System.out.println(cold() ? "Each check compiles in a JVM of its own, as a notebook's check does."
+                : "Checks compile in warm compilers (one per job), as in a grading.");
         System.out.println(checker.aotCache() != null && !checker.aotCache().options().isEmpty()
                 ? "Test JVMs start with the AOT cache, as in a grading." : "Test JVMs start without an AOT cache, as in a notebook's check.");
         System.out.println(Calibrate.header());
         // Each version is compiled once, not once per repeat: javac is about a fifth of a check's CPU time.
         Path classes = Files.createTempDirectory("conclab-calibrate-classes-");
         try {
-            boolean ok = new Calibrate(checker.withCompiledClassesIn(classes)).run(versions, repeat, jobs, System.out);
-            return ok ? 0 : 1;
+            try (Calibrate calibrate = new Calibrate(checker.withCompiledClassesIn(classes), !cold())) {
+                return calibrate.run(versions, repeat, jobs, System.out) ? 0 : 1;
+            }
         } finally {
             Checker.delete(classes);
         }

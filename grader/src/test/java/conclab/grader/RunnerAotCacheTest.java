@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +38,7 @@ class RunnerAotCacheTest {
 
     @BeforeAll
     static void jarTheFolders() throws IOException {
-        classpath = new ArrayList<>();
-        for (Path p : Checker.here().classpath()) classpath.add(Files.isDirectory(p) ? jar(p, jars.resolve(classpath.size() + ".jar")) : p);
+        classpath = Jarred.classpath(jars);
     }
 
     @Test
@@ -62,7 +57,7 @@ class RunnerAotCacheTest {
         Path classes = Files.createDirectories(folder.resolve("classes"));
         Files.write(classes.resolve("SafeCounter.class"), new byte[] {(byte) 0xCA, (byte) 0xFE});
         List<Path> withIt = new ArrayList<>(classpath);
-        withIt.add(jar(classes, folder.resolve("unnamed.jar")));
+        withIt.add(Jarred.jar(classes, folder.resolve("unnamed.jar")));
         RunnerAotCache cache = new RunnerAotCache(folder.resolve("cache"), JAVA_HOME, withIt, List.of());
         assertEquals(List.of(), cache.options());
         assertFalse(cache.make());
@@ -162,16 +157,5 @@ class RunnerAotCacheTest {
             assertEquals(without.results().stream().map(r -> r.prop().id() + " " + r.status()).toList(),
                     with.results().stream().map(r -> r.prop().id() + " " + r.status()).toList(), Feedback.text(with));
         }
-    }
-
-    private static Path jar(Path folder, Path jar) throws IOException {
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> walk = Files.walk(folder)) {
-            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(folder.relativize(p).toString().replace('\\', '/')));
-                Files.copy(p, (OutputStream) out);
-                out.closeEntry();
-            }
-        }
-        return jar;
     }
 }

@@ -46,14 +46,18 @@ final class ThreadLog {
         events.add(new Timeline.Event(name, now));
     }
 
-    /** Records that the thread was in {@code state} at {@code now}; extends the last interval if unchanged. */
-    synchronized void sampled(State state, long now) {
+    /**
+     * Records that the thread was in {@code state} at {@code now}; extends the last interval if unchanged. A new
+     * state starts where the last interval ended (the previous sample), or, for the thread's first, at
+     * {@code since} (the sampler's previous sample), so that no interval has zero length.
+     */
+    synchronized void sampled(State state, long now, long since) {
         int n = states.size();
         if (n > 0 && states.get(n - 1).state() == state) {
             Timeline.Interval last = states.get(n - 1);
             states.set(n - 1, new Timeline.Interval(state, last.start(), now));
         } else {
-            long start = n > 0 ? states.get(n - 1).end() : now;
+            long start = n > 0 ? states.get(n - 1).end() : since;
             states.add(new Timeline.Interval(state, start, now));
         }
     }

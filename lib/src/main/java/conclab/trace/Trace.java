@@ -220,6 +220,8 @@ public final class Trace implements AutoCloseable {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     /** Platform threads by id, as last enumerated; sampler thread only. */
     private final Map<Long, Thread> platform = new HashMap<>();
+    /** When the last sample was taken (-1 before the first, which draws from the origin); sampler thread only. */
+    private long lastSample = -1;
 
     private void sampleLoop() {
         long next = System.nanoTime();
@@ -234,6 +236,10 @@ public final class Trace implements AutoCloseable {
 
     private void sample() {
         long now = System.nanoTime();
+        // A thread first seen now was not seen at the last sample: its first state is drawn from that sample on,
+        // so that a state seen once still has the width of one sampling interval.
+        long since = lastSample < 0 ? origin : lastSample;
+        lastSample = now;
         long[] ids = threads.getAllThreadIds();
         List<Long> watched = new ArrayList<>();
         boolean unknown = false;
@@ -249,7 +255,7 @@ public final class Trace implements AutoCloseable {
             StackTraceElement[] top = info.getStackTrace();
             State state = State.of(info.getThreadState(), top.length > 0 ? top[0] : null);
             Thread t = platform.get(info.getThreadId());
-            logs.computeIfAbsent(info.getThreadId(), id -> new ThreadLog(t)).sampled(state, now);
+            logs.computeIfAbsent(info.getThreadId(), id -> new ThreadLog(t)).sampled(state, now, since);
         }
         for (Thread t : recording) {
             if (!t.isVirtual()) continue;
@@ -259,7 +265,7 @@ public final class Trace implements AutoCloseable {
                 continue;
             }
             ThreadLog l = logs.get(t.threadId());
-            if (l != null) l.sampled(State.of(s, null), now);
+            if (l != null) l.sampled(State.of(s, null), now, since);
         }
     }
 

@@ -133,9 +133,10 @@ class ParallelCountTest {
         CountDownLatch allIn = new CountDownLatch(threads);
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
         Set<String> names = ConcurrentHashMap.newKeySet();
-        AtomicLong lonely = new AtomicLong();
+        AtomicLong lonely = new AtomicLong(), byCaller = new AtomicLong(-1);
         String what = "count(" + n + ", " + threads + ", i % 2 == 0)";
         long got = count(what, n, threads, i -> {
+            if (Thread.currentThread() == CALLER.get()) byCaller.compareAndSet(-1, i);
             if (seen.add(Thread.currentThread())) {
                 names.add(Thread.currentThread().toString());
                 allIn.countDown();
@@ -149,6 +150,10 @@ class ParallelCountTest {
             if (i == n - 1) lastRangeEndsLast();
             return i % 2 == 0;
         });
+        if (byCaller.get() >= 0) {
+            throw new AssertionError(what + ": count's calling thread tested the number " + byCaller.get() + " itself. Every"
+                    + " range must be counted by the pool's `threads` threads while the caller waits, without running.");
+        }
         if (allIn.getCount() > 0) {
             throw new AssertionError("With threads = " + threads + " (on " + Runtime.getRuntime().availableProcessors()
                     + " processors), only " + seen.size() + " thread(s) tested numbers at the same time " + names + ", each"

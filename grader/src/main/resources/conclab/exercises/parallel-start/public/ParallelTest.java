@@ -33,8 +33,15 @@ class ParallelTest {
     @Test
     @Property("at-the-same-time")
     void atTheSameTime() {
-        meet(64); // more than any machine's processors (and 16, the most the check is run with): a pool sized by them fails
+        meet(TASKS); // more than the test JVM's processors: a pool sized by them fails
     }
+
+    /**
+     * How many tasks the tests run at once: 64, or more than twice the test JVM's processors on a machine of 32 or
+     * more (at most 128, within the check's thread limit), so that a pool of one thread per processor cannot run
+     * them all at once.
+     */
+    static final int TASKS = Math.min(128, Math.max(64, 2 * Runtime.getRuntime().availableProcessors() + 1));
 
     /**
      * {@code n} tasks that wait at a barrier for each other: they finish only if all run at once. The
@@ -71,7 +78,7 @@ class ParallelTest {
     @Test
     @Property("waits-for-all")
     void waitsForAll() throws InterruptedException {
-        int n = 64; // more than any machine's processors: a pool sized by them does not start them all
+        int n = TASKS; // more than the test JVM's processors: a pool sized by them does not start them all
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger(), finished = new AtomicInteger();
         List<Runnable> tasks = new ArrayList<>();

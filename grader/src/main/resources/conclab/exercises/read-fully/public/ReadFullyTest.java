@@ -157,6 +157,17 @@ class ReadFullyTest {
             throw new AssertionError("After readFully threw " + eof.failure.get() + " (the stream had ended), the channel "
                     + "was still registered with a selector: close the selector also when an exception is thrown.");
         }
+        closeAll();
+        connect(); // a new connection, whose reader is interrupted while it waits for the rest
+        Read interrupted = new Read(reading, 10);
+        interrupted.firstByte(writer);
+        interrupted.thread.interrupt();
+        // One that does not stop on an interrupt fails stops-on-interrupt; here only a thread that has ended is judged.
+        if (interrupted.thread.join(Duration.ofSeconds(5)) && reading.isRegistered()) {
+            throw new AssertionError("After readFully was interrupted and threw " + interrupted.failure.get() + ", the "
+                    + "channel was still registered with a selector: close the selector also when you throw the "
+                    + "InterruptedIOException (try-with-resources closes it on every way out).");
+        }
     }
 
     @Test

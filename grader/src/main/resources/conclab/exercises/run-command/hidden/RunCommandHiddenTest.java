@@ -60,7 +60,7 @@ class RunCommandHiddenTest {
         if (!Procs.endsWithin(List.of(grandchild), Duration.ofSeconds(5))) {
             throw new AssertionError("On the timeout, run killed sh, but not the sleep that sh had started (pid " + grandchild
                     + "): it still runs 5 s later, an orphan. Kill the command's descendants too (Process.descendants(),"
-                    + " listed before the command dies: an orphan is nobody's descendant), with destroyForcibly(): both"
+                    + " listed before the command dies: an orphan is no longer the dead command's descendant), with destroyForcibly(): both"
                     + " ignore SIGTERM.");
         }
         Procs.killAll();
@@ -81,7 +81,7 @@ class RunCommandHiddenTest {
         call.result(what);
         if (!Procs.endsWithin(List.of(left), Duration.ofSeconds(3))) {
             throw new AssertionError(what + ": run returned, but the sleep that sh started (pid " + left + ") still runs 3 s"
-                    + " later, a leaked process. For 1 s it was a descendant of sh; once sh ended it was an orphan, nobody's"
+                    + " later, a leaked process. For 1 s it was a descendant of sh; once sh ended it was an orphan, no longer sh's"
                     + " descendant. Note the command's descendants while it runs (every LOOK), and kill those still running"
                     + " when run returns.");
         }
@@ -166,7 +166,7 @@ class RunCommandHiddenTest {
                 + " the command's output pipe open, had started its sleep 60, so what run does with the children of a process"
                 + " it saw could not be tested. Once the command has ended, wait up to GRACE for the end of its output, read"
                 + " from a pipe that stays open when the command ends (the JDK closes the pipe of p.getInputStream() when the"
-                + " command ends, unless a read() on it is under way: send the output to a cat and read cat's, or to a file).");
+                + " command ends, or once a read() under way returns: send the output to a cat and read cat's, or to a file).");
     }
 
     /** Part of the property above: one test per property (the check keeps one result for each). */

@@ -309,7 +309,7 @@ final class Procs {
     /** What to do about output lost after the command ended. */
     static final String LATE = "Once the command has ended, wait up to GRACE (0.5 s) for the rest of its output, and read"
             + " it from a pipe that stays open when the command ends: when the command ends, the JDK's reaper thread closes the"
-            + " pipe of p.getInputStream() (keeping only what is in it at that moment) unless a read() on it is under way, so"
+            + " pipe of p.getInputStream() (keeping only what is in it at that moment; a read() under way only delays that until it returns), so"
             + " waiting longer (reader.join(GRACE)) cannot bring the rest back. Send the command's output to a cat and read"
             + " cat's (ProcessBuilder.startPipeline, and kill cat too when run returns), or send it to a file.";
 }

@@ -303,15 +303,27 @@ public class SeatsTest {
      * free() is called from other threads than the ones that book: unless it reads the count under the lock that
      * guards it, it may see a stale value (JLS 17.4: no happens-before edge), and Lincheck, which runs the calls
      * one step at a time, does not see that. So this reads free()'s bytecode, and that of the ThreadSeats methods it
-     * calls: it passes if one of them is synchronized, has a synchronized block or calls a java.util.concurrent.locks
-     * lock, or if every field they read is final, volatile or of a java.util.concurrent type.
+     * calls: it passes if every field they read is final, volatile or of a java.util.concurrent type, or if they take
+     * a lock of the kind book() takes: a monitor (a synchronized method or block) when book() takes one, a
+     * java.util.concurrent.locks lock read from a field that book() locks too. (Which object a synchronized block
+     * locks is not compared: a block on another object than book()'s passes.)
      */
     @Test
     @Property("threads-free-visible")
     void threadsFreeVisible() throws Exception {
         new ThreadSeats(1).free(); // the unwritten stub fails here, as "not done"
         java.util.Set<String> plain = new java.util.TreeSet<>();
-        if (ReadCheck.underLock(ThreadSeats.class, "free", "()I", plain) || plain.isEmpty()) return;
+        ReadCheck.Locks read = ReadCheck.locks(ThreadSeats.class, "free", "()I", plain);
+        if (plain.isEmpty()) return;
+        ReadCheck.Locks booking = ReadCheck.locksOfMethodsNamed(ThreadSeats.class, "book");
+        if (read.monitor() && booking.monitor()) return;
+        if (!read.lockFields().isEmpty() && booking.lockFields().containsAll(read.lockFields())) return;
+        if (read.monitor() || !read.lockFields().isEmpty()) {
+            throw new AssertionError("free() reads " + String.join(", ", plain) + " under another lock than book() changes"
+                    + " it under (free(): " + read.describe() + "; book(): " + booking.describe() + "): nothing orders"
+                    + " free()'s read after a booking's write (JLS 17.4), so a thread calling free() may see a stale count."
+                    + " Read it under the same lock as book() changes it, or keep it in a volatile field or an atomic.");
+        }
         throw new AssertionError("free() reads " + String.join(", ", plain) + " with no lock held, and no such field"
                 + " is volatile: a thread calling free() may see a count that is stale, however long ago a booking"
                 + " changed it (JLS 17.4: nothing orders that read after the booking's write). free() is called from"
@@ -322,10 +334,86 @@ public class SeatsTest {
     /** Reads a method's bytecode (java.lang.classfile) for threadsFreeVisible. */
     static final class ReadCheck {
         /**
-         * True if {@code name}{@code type} of {@code cls}, or a method of {@code cls} it calls, is synchronized, has a
-         * synchronized block or calls a java.util.concurrent.locks method; otherwise adds to {@code plain} each field
-         * they read that is neither final, nor volatile, nor of a java.util.concurrent type.
+         * The locks a method takes, as far as its bytecode tells: whether it takes a monitor (is synchronized, or has
+         * a synchronized block), and the fields of a java.util.concurrent.locks type it reads, in a method that calls
+         * a java.util.concurrent.locks method (the lock it locks, or the ReadWriteLock it takes one from).
          */
+        record Locks(boolean monitor, java.util.Set<String> lockFields) {
+            String describe() {
+                if (!monitor && lockFields.isEmpty()) return "no lock";
+                return (monitor ? "a monitor" : "") + (monitor && !lockFields.isEmpty() ? " and " : "")
+                        + (lockFields.isEmpty() ? "" : "the lock in " + String.join(", ", lockFields));
+            }
+        }
+
+        /** The locks of every method of {@code cls} named {@code name}, and of the methods of cls they call. */
+        static Locks locksOfMethodsNamed(Class<?> cls, String name) throws Exception {
+            boolean monitor = false;
+            java.util.Set<String> fields = new java.util.TreeSet<>();
+            for (var m : model(cls).methods()) {
+                if (!m.methodName().stringValue().equals(name)) continue;
+                Locks l = locks(cls, name, m.methodType().stringValue(), new java.util.TreeSet<>());
+                monitor |= l.monitor();
+                fields.addAll(l.lockFields());
+            }
+            return new Locks(monitor, fields);
+        }
+
+        /**
+         * The locks {@code name}{@code type} of {@code cls}, and the methods of {@code cls} it calls, take; adds to
+         * {@code plain} each field they read that is neither final, nor volatile, nor of a java.util.concurrent type.
+         */
+        static Locks locks(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
+            String own = cls.getName().replace('.', '/');
+            var model = model(cls);
+            boolean monitor = false, lockCalls = false;
+            java.util.Set<String> lockFields = new java.util.TreeSet<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name + type));
+            while (!todo.isEmpty()) {
+                String next = todo.pop();
+                if (!seen.add(next)) continue;
+                for (var m : model.methods()) {
+                    if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next)) continue;
+                    if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) monitor = true;
+                    if (m.code().isEmpty()) continue;
+                    for (var e : m.code().get()) {
+                        if (e instanceof java.lang.classfile.instruction.MonitorInstruction i
+                                && i.opcode() == java.lang.classfile.Opcode.MONITORENTER) monitor = true;
+                        if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
+                            String owner = i.owner().asInternalName();
+                            if (owner.startsWith("java/util/concurrent/locks/")) lockCalls = true;
+                            if (owner.equals(own)) todo.push(i.name().stringValue() + i.type().stringValue());
+                        }
+                        if (e instanceof java.lang.classfile.instruction.FieldInstruction f
+                                && (f.opcode() == java.lang.classfile.Opcode.GETFIELD
+                                    || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
+                            java.lang.reflect.Field field = field(cls, f.owner().asInternalName(), f.name().stringValue());
+                            if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
+                            if (field.getType().getPackageName().equals("java.util.concurrent.locks")) lockFields.add(field.getName());
+                            int mod = field.getModifiers();
+                            if (!java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod)
+                                    && !field.getType().getPackageName().startsWith("java.util.concurrent")) {
+                                plain.add(field.getType().getSimpleName() + " " + field.getName());
+                            }
+                        }
+                    }
+                }
+            }
+            return new Locks(monitor, lockCalls ? lockFields : java.util.Set.of());
+        }
+
+        static java.lang.classfile.ClassModel model(Class<?> cls) throws Exception {
+            String own = cls.getName().replace('.', '/');
+            byte[] bytes;
+            try (var in = cls.getClassLoader().getResourceAsStream(own + ".class")) {
+                if (in == null) throw new IllegalStateException("cannot read the class file of " + cls.getName());
+                bytes = in.readAllBytes();
+            }
+            return java.lang.classfile.ClassFile.of().parse(bytes);
+        }
+
+        /** The old check, kept for its callers: true if the method takes any lock (see {@link #locks}). */
         static boolean underLock(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
             String own = cls.getName().replace('.', '/');
             byte[] bytes;

@@ -196,7 +196,9 @@ class StructuredCrawlTest {
      * measures the CPU time the whole test JVM uses ({@link #window}, {@link #cpu}), and samples the virtual
      * threads' scheduler every 2 ms: how often a virtual thread was mounted on a carrier or queued to be
      * ({@link #busy} of {@link #samples}). Subtasks that wait in acquire are parked, neither mounted nor queued;
-     * subtasks that spin are always one or the other, however little CPU a busy machine gives them.
+     * subtasks that spin are always one or the other, however little CPU a busy machine gives them. On Linux it
+     * also counts the wake-ups of the scheduler's carrier threads and of its unparker ({@link #wakeups}): subtasks
+     * that sleep between tries wake them at every try, though mounted too briefly to show in the samples.
      */
     static final class Gated implements AutoCloseable {
         final WebServer shop;
@@ -205,6 +207,8 @@ class StructuredCrawlTest {
         volatile long window, cpu;
         /** Samples of the scheduler in the window, and those in which a virtual thread was mounted or queued. */
         volatile int samples, busy;
+        /** Wake-ups of the carriers and the unparker in the window (Linux), or -1 where they cannot be counted. */
+        volatile long wakeups = -1;
 
         Gated(int n, Duration latency, IntPredicate failing) {
             this(n, latency, failing, () -> 0, null);
@@ -243,16 +247,17 @@ class StructuredCrawlTest {
          * and at least 20 samples (a busy machine may give this thread little time), up to 3 s.
          */
         private void measure(Duration length) throws InterruptedException {
-            long cpu0 = processCpu(), t0 = System.nanoTime();
+            long cpu0 = processCpu(), woken0 = schedulerWakeups(), t0 = System.nanoTime();
             int sampled = 0, running = 0;
             while (System.nanoTime() - t0 < length.toNanos() || sampled < 20 && System.nanoTime() - t0 < 3_000_000_000L) {
                 sampled++;
                 if (SCHEDULER.getMountedVirtualThreadCount() > 0 || SCHEDULER.getQueuedVirtualThreadCount() > 0) running++;
                 Thread.sleep(2);
             }
-            long cpu1 = processCpu(), t1 = System.nanoTime();
+            long cpu1 = processCpu(), woken1 = schedulerWakeups(), t1 = System.nanoTime();
             samples = sampled;
             busy = running;
+            if (woken0 >= 0 && woken1 >= 0) wakeups = woken1 - woken0;
             if (cpu0 >= 0 && cpu1 >= 0) {
                 cpu = cpu1 - cpu0;
                 window = t1 - t0;
@@ -261,13 +266,14 @@ class StructuredCrawlTest {
 
         /** Whether the measured window shows waiting subtasks that spin: see {@link #IDLE_SHARE}. */
         boolean spun() {
-            return window > 0 && (cpu > window * IDLE_SHARE || busy > samples * IDLE_SHARE);
+            return window > 0 && (cpu > window * IDLE_SHARE || busy > samples * IDLE_SHARE || wakeups > MOST_WAKEUPS);
         }
 
         /** The window, in words. */
         String described() {
-            return "the test JVM used " + cpu / 1_000_000 + " ms of CPU in " + window / 1_000_000 + " ms, and a virtual thread"
-                    + " was running or queued to run in " + busy + " of " + samples + " looks at the scheduler";
+            return "the test JVM used " + cpu / 1_000_000 + " ms of CPU in " + window / 1_000_000 + " ms, a virtual thread"
+                    + " was running or queued to run in " + busy + " of " + samples + " looks at the scheduler"
+                    + (wakeups < 0 ? "" : ", and the scheduler's threads woke up " + wakeups + " times");
         }
 
         @Override
@@ -283,6 +289,43 @@ class StructuredCrawlTest {
     static {
         SCHEDULER.getQueuedVirtualThreadCount();
         processCpu();
+    }
+
+    /**
+     * The most wake-ups of the scheduler's threads in the measured window. Subtasks parked in acquire wake none
+     * (0 in a run of the reference, 2026-12-05); the 17 waiting subtasks woke them 538 times when they slept 5 ms
+     * between tries (SleepPoll). Subtasks that sleep together wake together: one wake-up of the unparker and one
+     * of a carrier serve them all, so a sleep of 100 ms may wake them only a few times in the window (such a
+     * version, tried, was caught in one run of two), and a sleep of more than about 30 ms is not reliably caught.
+     */
+    static final long MOST_WAKEUPS = 20;
+
+    /**
+     * The voluntary context switches so far of the threads that run virtual threads: the scheduler's carriers
+     * ("ForkJoinPool-N-worker-M") and its unparker, which wakes sleeping virtual threads (Linux's
+     * /proc/self/task/T/status; the name in comm is cut to 15 characters). -1 where /proc cannot be read.
+     */
+    static long schedulerWakeups() {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            long sum = 0;
+            for (var task : tasks.toList()) {
+                String name;
+                List<String> status;
+                try {
+                    name = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    if (!name.startsWith("ForkJoinPool-") && !name.startsWith("VirtualThread-u")) continue;
+                    status = java.nio.file.Files.readAllLines(task.resolve("status"));
+                } catch (java.io.IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                for (String line : status) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) sum += Long.parseLong(line.substring(24).strip());
+                }
+            }
+            return sum;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The CPU time used by the whole test JVM so far, in ns (-1 if it cannot be read). */
@@ -331,7 +374,7 @@ class StructuredCrawlTest {
         return what + ", while the shop held " + n + " fetches and the other " + (gated.shop.urls().size() - n) + " pages'"
                 + " subtasks could only wait for a permit, " + gated.described() + ": a subtask waiting for a permit must"
                 + " use no CPU. Block in acquire(), which parks the virtual thread and frees its carrier; a loop that tries"
-                + " again (tryAcquire, yield, onSpinWait) keeps the carriers busy, and may keep the fetches that hold the"
+                + " again (tryAcquire, yield, onSpinWait, or a sleep between tries) keeps the carriers busy or wakes them, and may keep the fetches that hold the"
                 + " permits from ever getting a carrier back.";
     }
 

@@ -57,7 +57,7 @@ class TryTransferTest {
 
     /**
      * Another thread holds the lock of account {@code taken} ("a" or "b") while tryTransfer(a, b, 10, 200 ms)
-     * runs: it must return false after at least 150 ms, holding no lock, and move nothing; and while it runs it
+     * runs: it must return false after at least 150 ms and at most 1 s, holding no lock, and move nothing; and while it runs it
      * must try the taken lock again soon each time: on average within 50 ms (the time it spends waiting inside
      * a call of the lock, as a timed tryLock, counts as trying).
      */
@@ -69,6 +69,11 @@ class TryTransferTest {
         if (elapsed < 150) {
             throw new AssertionError(call + " gave up after " + elapsed + " ms: it must keep trying"
                     + " for about timeoutMillis before it gives up.");
+        }
+        if (elapsed > GIVE_UP_WITHIN_MILLIS) {
+            throw new AssertionError(call + " gave up only after " + elapsed + " ms: it must give up once timeoutMillis"
+                    + " have passed (within " + GIVE_UP_WITHIN_MILLIS + " ms here). Measure the time (System.nanoTime()"
+                    + " against a deadline), not the number of tries: a try takes longer than you think on a busy machine.");
         }
         if (other.lock.isLocked()) {
             throw new AssertionError("After " + call + " gave up, " + (other == a ? "a" : "b") + "'s lock was still held:"
@@ -85,6 +90,12 @@ class TryTransferTest {
                     + " so that a lock freed while you wait is taken at once, not after a long sleep.");
         }
     }
+
+    /**
+     * The longest a call with a timeout of 200 ms may take to give up, measured on its own thread: the timeout, a
+     * back-off and a busy machine's delays fit well within it; a call that counts tries instead of time does not.
+     */
+    static final long GIVE_UP_WITHIN_MILLIS = 1000;
 
     /** The longest mean time between two tries of a taken lock (and before the first and after the last). */
     static final long MEAN_GAP_MILLIS = 50;
