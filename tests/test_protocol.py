@@ -8,6 +8,7 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
 import time
 import zipfile
 
@@ -691,6 +692,35 @@ def test_restart_by_request_and_by_kill_loses_state_and_engines():
         assert procs.wait_gone(second, 10), "the engine outlived its killed kernel"
     finally:
         k.close()
+
+
+def test_the_kernel_and_its_engine_end_when_the_server_that_started_them_dies(tmp_path):
+    """A Jupyter server killed without shutting its kernels down leaves no JVM behind: the kernel watches the process
+    that started it, as ipykernel does, and the engine watches the kernel."""
+    from jupyter_client.connect import write_connection_file
+    connection, _ = write_connection_file(str(tmp_path / "kernel.json"))
+    argv = [a.replace("{connection_file}", connection) for a in KernelSpecManager().get_kernel_spec(KERNEL).argv]
+    # the "server": a process that starts the kernel, says its pid, and waits to be killed
+    server = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
+                               "p = subprocess.Popen(sys.argv[1:]); print(p.pid, flush=True); time.sleep(600)", *argv],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        kernel = int(server.stdout.readline())
+        deadline = time.monotonic() + 60
+        engine = None
+        while engine is None and time.monotonic() < deadline:   # the engine: the kernel's child java process
+            for task in pathlib.Path(f"/proc/{kernel}/task").glob("*/children"):
+                pids = task.read_text().split()
+                if pids:
+                    engine = int(pids[0])
+            time.sleep(0.2)
+        assert engine is not None, "the kernel started no engine within 60 s"
+        server.kill()
+        server.wait(10)
+        assert procs.wait_gone(kernel, 30), "the kernel outlived the process that started it"
+        assert procs.wait_gone(engine, 30), "the engine outlived its kernel"
+    finally:
+        server.kill()
 
 
 def test_user_expressions_are_evaluated(shared):

@@ -52,7 +52,7 @@ final class AotCache {
 
     /** Options that make a JVM use {@code cache}, and say nothing if it cannot (a cache of another JDK, say). */
     static List<String> use(Path cache) {
-        return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+        return List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off,cds*=off");
     }
 
     /** Options that make a JVM use the cache {@code name} of {@code home}, if it has that file; else none. */

@@ -63,8 +63,23 @@ public final class Main {
         // The engine JVM is launched only when Jupyter's ports are bound (connection.bound()): its sockets take
         // ephemeral ports, and one could otherwise be a port Jupyter picked for us. Binding meanwhile saves its time.
         Kernel kernel = new Kernel(options, connection);
+        endWithParent();
         connection.bind();
         Thread.ofPlatform().name("conclab-control").start(() -> connection.control.serve(kernel::handleControl));
         kernel.serveShell();
+    }
+
+    /**
+     * Ends this JVM when the process that started it (the Jupyter server) has ended, as ipykernel does: a server
+     * killed without shutting its kernels down would otherwise leave this JVM and its engine running for ever. The
+     * engine ends in turn when it sees this JVM end (EngineMain watches its parent the same way). For a process that
+     * is not its child the JDK notices the end by polling, within a few seconds. halt, not exit: nothing is left
+     * to flush, and no shutdown hook may hold the end up.
+     */
+    private static void endWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            System.err.println("conclab: the process that started this kernel (" + parent.pid() + ") has ended: ending too");
+            Runtime.getRuntime().halt(0);
+        }));
     }
 }
