@@ -218,6 +218,14 @@ def test_inspection_shows_signature_and_javadoc(shared):
     assert "currently executing thread" in doc
 
 
+def test_inspection_of_a_method_named_without_its_call_shows_its_javadoc_as_text(shared):
+    c = shared.shell_reply(shared.kc.inspect("Thread.sleep", len("Thread.sle")))
+    assert c["status"] == "ok" and c["found"], c
+    doc = c["data"]["text/plain"]
+    assert "sleep(long millis)" in doc
+    assert "{@" not in doc and "<p>" not in doc, doc
+
+
 def test_inspection_of_nothing(shared):
     c = shared.shell_reply(shared.kc.inspect("   ", 1))
     assert c["status"] == "ok" and not c["found"]

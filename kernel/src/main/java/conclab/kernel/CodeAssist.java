@@ -83,12 +83,17 @@ final class CodeAssist {
             while (end < piece.text().length() && Character.isJavaIdentifierPart(piece.text().charAt(end))) end++;
             if (end < piece.text().length() && piece.text().charAt(end) == '(') end++;
             docs = s.analysis().documentation(piece.text(), end, true);
+            if (docs.isEmpty() && (end == 0 || piece.text().charAt(end - 1) != '(')) {
+                // a method named without its call (Thread.sleep): JShell documents a call, so look at one
+                String call = piece.text().substring(0, end) + "(";
+                docs = s.analysis().documentation(call, call.length(), true);
+            }
         }
         if (docs.isEmpty()) return null;
         StringBuilder text = new StringBuilder();
         for (SourceCodeAnalysis.Documentation d : docs) {
             text.append(d.signature()).append('\n');
-            if (d.javadoc() != null && !d.javadoc().isBlank()) text.append('\n').append(d.javadoc().strip()).append("\n\n");
+            if (d.javadoc() != null && !d.javadoc().isBlank()) text.append('\n').append(JavadocText.plain(d.javadoc())).append("\n\n");
         }
         return text.toString().strip();
     }

@@ -20,6 +20,7 @@ public final class Span implements AutoCloseable {
     private final ThreadLog log;
     final String name;
     final long start;
+    /** Where the timeline draws it: see {@link Timeline.Bar}. */
     final int depth;
     /** Set once, by close; guarded by the log's lock. */
     long end = -1;

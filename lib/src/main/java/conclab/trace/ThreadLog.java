@@ -17,8 +17,12 @@ final class ThreadLog {
     private final List<Span> spans = new ArrayList<>();
     private final List<Timeline.Event> events = new ArrayList<>();
     private final List<Timeline.Interval> states = new ArrayList<>();
-    /** Open spans on this thread. */
-    private int depth;
+    /**
+     * Spans opened and not yet closed. A new span's depth is the smallest that none of them has: spans nested in
+     * one another get 0, 1, 2, ...; spans that overlap without nesting (callbacks of an event loop, closed in
+     * another order than opened) get different depths too, so that the timeline never draws one over another.
+     */
+    private final List<Span> open = new ArrayList<>();
 
     ThreadLog(long threadId, String name, boolean virtual) {
         this.threadId = threadId;
@@ -31,15 +35,23 @@ final class ThreadLog {
     }
 
     synchronized Span open(String name, long now) {
-        Span s = new Span(this, name, now, depth++);
+        int depth = 0;
+        while (depthTaken(depth)) depth++;
+        Span s = new Span(this, name, now, depth);
         spans.add(s);
+        open.add(s);
         return s;
+    }
+
+    private boolean depthTaken(int depth) {
+        for (Span s : open) if (s.depth == depth) return true;
+        return false;
     }
 
     synchronized void close(Span span) {
         if (span.end >= 0) return;
         span.end = System.nanoTime();
-        depth = Math.max(0, depth - 1);
+        open.remove(span);
     }
 
     synchronized void event(String name, long now) {

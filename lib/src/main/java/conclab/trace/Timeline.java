@@ -28,7 +28,10 @@ public final class Timeline {
     /** A thread's state from {@code start} to {@code end}. */
     public record Interval(State state, long start, long end) {}
 
-    /** A span: {@code name} from {@code start} to {@code end}, opened inside {@code depth} other spans. */
+    /**
+     * A span: {@code name} from {@code start} to {@code end}, drawn at {@code depth}: the number of spans it is
+     * nested in, or, when spans on one thread overlap without nesting, a depth no span open at the same time has.
+     */
     public record Bar(String name, long start, long end, int depth) {
         public long duration() {
             return end - start;

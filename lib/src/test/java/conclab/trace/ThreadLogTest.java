@@ -17,4 +17,14 @@ class ThreadLogTest {
         assertEquals(List.of(new Timeline.Interval(State.RUNNING, 1_000, 2_000), new Timeline.Interval(State.WAITING, 2_000, 4_000)),
                 states);
     }
+
+    /** Spans that overlap without nesting (opened a, b; closed a; opened c) never share a depth with an open one. */
+    @Test
+    void overlappingSpansGetDepthsNoOpenSpanHas() {
+        ThreadLog log = new ThreadLog(1, "loop", false);
+        Span a = log.open("a", 0), b = log.open("b", 10);
+        log.close(a);
+        Span c = log.open("c", 20), d = log.open("d", 30);
+        assertEquals(List.of(0, 1, 0, 2), List.of(a.depth, b.depth, c.depth, d.depth));
+    }
 }

@@ -33,13 +33,13 @@ class ParallelTest {
     @Test
     @Property("at-the-same-time")
     void atTheSameTime() {
-        meet(TASKS); // more than the test JVM's processors: a pool sized by them fails
+        meet(TASKS); // more than the test JVM's processors (below 128): a pool sized by them fails
     }
 
     /**
      * How many tasks the tests run at once: 64, or more than twice the test JVM's processors on a machine of 32 or
      * more (at most 128, within the check's thread limit), so that a pool of one thread per processor cannot run
-     * them all at once.
+     * them all at once on a machine of fewer than 128.
      */
     static final int TASKS = Math.min(128, Math.max(64, 2 * Runtime.getRuntime().availableProcessors() + 1));
 
@@ -78,7 +78,7 @@ class ParallelTest {
     @Test
     @Property("waits-for-all")
     void waitsForAll() throws InterruptedException {
-        int n = TASKS; // more than the test JVM's processors: a pool sized by them does not start them all
+        int n = TASKS; // more than the test JVM's processors (below 128): a pool sized by them does not start them all
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger(), finished = new AtomicInteger();
         List<Runnable> tasks = new ArrayList<>();

@@ -304,9 +304,11 @@ public class SeatsTest {
      * guards it, it may see a stale value (JLS 17.4: no happens-before edge), and Lincheck, which runs the calls
      * one step at a time, does not see that. So this reads free()'s bytecode, and that of the ThreadSeats methods it
      * calls: it passes if every field they read is final, volatile or of a java.util.concurrent type, or if they take
-     * a lock of the kind book() takes: a monitor (a synchronized method or block) when book() takes one, a
-     * java.util.concurrent.locks lock read from a field that book() locks too. (Which object a synchronized block
-     * locks is not compared: a block on another object than book()'s passes.)
+     * a lock of the kind book() takes: a monitor (a synchronized method or block) when book() takes one; a lock or a
+     * semaphore in a field that book() uses too; or a Lock that a lock of book()'s excludes (while a thread holds
+     * book()'s, another cannot take free()'s: the read lock of a ReadWriteLock whose write lock book() takes, kept
+     * in fields of their own). (Which object a synchronized block locks is not compared: a block on another object
+     * than book()'s passes.)
      */
     @Test
     @Property("threads-free-visible")
@@ -318,6 +320,7 @@ public class SeatsTest {
         ReadCheck.Locks booking = ReadCheck.locksOfMethodsNamed(ThreadSeats.class, "book");
         if (read.monitor() && booking.monitor()) return;
         if (!read.lockFields().isEmpty() && booking.lockFields().containsAll(read.lockFields())) return;
+        if (!read.lockFields().isEmpty() && ReadCheck.excluded(read.lockFields(), booking.lockFields())) return;
         if (read.monitor() || !read.lockFields().isEmpty()) {
             throw new AssertionError("free() reads " + String.join(", ", plain) + " under another lock than book() changes"
                     + " it under (free(): " + read.describe() + "; book(): " + booking.describe() + "): nothing orders"
@@ -382,7 +385,7 @@ public class SeatsTest {
                                 && i.opcode() == java.lang.classfile.Opcode.MONITORENTER) monitor = true;
                         if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
                             String owner = i.owner().asInternalName();
-                            if (owner.startsWith("java/util/concurrent/locks/")) lockCalls = true;
+                            if (owner.startsWith("java/util/concurrent/locks/") || owner.equals("java/util/concurrent/Semaphore")) lockCalls = true;
                             if (owner.equals(own)) todo.push(i.name().stringValue() + i.type().stringValue());
                         }
                         if (e instanceof java.lang.classfile.instruction.FieldInstruction f
@@ -390,7 +393,8 @@ public class SeatsTest {
                                     || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
                             java.lang.reflect.Field field = field(cls, f.owner().asInternalName(), f.name().stringValue());
                             if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
-                            if (field.getType().getPackageName().equals("java.util.concurrent.locks")) lockFields.add(field.getName());
+                            if (field.getType().getPackageName().equals("java.util.concurrent.locks")
+                                    || field.getType() == java.util.concurrent.Semaphore.class) lockFields.add(field.getName());
                             int mod = field.getModifiers();
                             if (!java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod)
                                     && !field.getType().getPackageName().startsWith("java.util.concurrent")) {
@@ -401,6 +405,47 @@ public class SeatsTest {
                 }
             }
             return new Locks(monitor, lockCalls ? lockFields : java.util.Set.of());
+        }
+
+        /**
+         * Whether each of free()'s lock fields is excluded by one of book()'s, on a new ThreadSeats: while this thread
+         * holds book()'s Lock, another thread cannot take free()'s (as the read lock of a ReadWriteLock cannot be
+         * taken while its write lock is held). Lock fields only; false when a field holds no Lock.
+         */
+        static boolean excluded(java.util.Set<String> readFields, java.util.Set<String> bookFields) throws Exception {
+            ThreadSeats seats = new ThreadSeats(1);
+            for (String r : readFields) {
+                if (!(value(seats, r) instanceof java.util.concurrent.locks.Lock read)) return false;
+                boolean found = false;
+                for (String b : bookFields) {
+                    if (value(seats, b) instanceof java.util.concurrent.locks.Lock book && excludes(book, read)) found = true;
+                }
+                if (!found) return false;
+            }
+            return true;
+        }
+
+        private static Object value(ThreadSeats seats, String field) throws Exception {
+            java.lang.reflect.Field f = ThreadSeats.class.getDeclaredField(field);
+            f.setAccessible(true);
+            return f.get(java.lang.reflect.Modifier.isStatic(f.getModifiers()) ? null : seats);
+        }
+
+        /** Whether another thread cannot take {@code read} while this one holds {@code book}. */
+        private static boolean excludes(java.util.concurrent.locks.Lock book, java.util.concurrent.locks.Lock read) throws Exception {
+            book.lock();
+            try {
+                var taken = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread other = Thread.ofPlatform().start(() -> {
+                    boolean got = read.tryLock();
+                    taken.set(got);
+                    if (got) read.unlock();
+                });
+                if (!other.join(java.time.Duration.ofSeconds(5))) return false;
+                return !taken.get();
+            } finally {
+                book.unlock();
+            }
         }
 
         static java.lang.classfile.ClassModel model(Class<?> cls) throws Exception {
