@@ -197,3 +197,40 @@ def kernel():
     k = Kernel()
     yield k
     k.close()
+
+
+# ---------------------------------------------------------------- JupyterLab in Chromium, and the notebooks' runs
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """JupyterLab serving a copy of notebooks/ beside links to the rest of the project (notebook_runs.lab_root)."""
+    import notebook_runs
+    server = notebook_runs.Lab(notebook_runs.lab_root(tmp_path_factory.mktemp("lab")))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    import notebook_runs
+    if notebook_runs.CHROMIUM is None:
+        pytest.skip("no Chromium here (install Debian's chromium, or set CONCLAB_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=notebook_runs.CHROMIUM, args=notebook_runs.CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def notebook_run(request):
+    """notebook_run(path): the one run this session of the notebook at path (notebook_runs.Runs): Run All in
+    JupyterLab, made when a test first asks for it. Without Chromium, nbclient runs it (in CI that is an error)."""
+    import notebook_runs
+    if notebook_runs.CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("Chromium is missing: CI installs Debian's chromium (see .ci/run)")
+        return notebook_runs.Runs(None)
+    browser, lab = request.getfixturevalue("browser"), request.getfixturevalue("lab")
+    return notebook_runs.Runs(lambda: (browser, lab))

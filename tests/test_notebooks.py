@@ -1,5 +1,12 @@
 """Every notebook under notebooks/ runs top to bottom on the conclab kernel, as CI and a learner run it.
 
+The run these tests read is the notebook's one run in JupyterLab: Run All in Chromium, saved by the browser
+(conftest.py's notebook_run, tests/notebook_runs.py; tests/test_jupyterlab.py checks what the page showed). It is made
+when the first test that needs it asks, once per session, and written to tests/.reports/executed/, which
+tests/test_site.py builds the site from. Which runs execute each notebook in CI: that Run All, and, for the notebooks
+tests/test_notebooks_export.py names, jshell's run of the exported script. Without Chromium (never in CI) nbclient runs
+the notebook instead.
+
 A cell tagged `raises-exception` may fail, and must: a tag that no longer matches what the cell does is a
 mistake. Notebooks are committed with their outputs cleared (notebooks/CONVENTIONS.md), unless a cell says why it keeps
 its output (metadata `conclab.keep_output`), and with the conclab kernel in their metadata. Each check
@@ -9,15 +16,13 @@ uses what only Linux has (LINUX_ONLY_PATTERNS) says so with %%linux-only, or che
 """
 import pathlib
 import re
-import time
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from notebook_runs import NOTEBOOKS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXECUTED = ROOT / "tests" / ".reports" / "executed"   # each run's notebooks with their outputs, for reading
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 KERNELSPEC = {"name": "conclab", "display_name": "Java 25 (conclab)", "language": "java"}
 EXERCISES = ROOT / "grader" / "src" / "main" / "resources" / "conclab" / "exercises"
 
@@ -106,26 +111,21 @@ def test_linux_only_cells_check_the_os(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_notebook_runs(path):
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="conclab", timeout=180, startup_timeout=60, allow_errors=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    started = time.monotonic()
-    try:
-        client.execute()
-    finally:
-        seconds = time.monotonic() - started
-        nb.metadata.setdefault("conclab", {})["executed_seconds"] = round(seconds, 1)
-        out = EXECUTED / ids(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out)
+def test_notebook_runs(notebook_run, path):
+    """Every code cell ran; a cell that failed is tagged raises-exception, and every tagged cell failed."""
+    run = notebook_run(path)
+    assert run.problem is None, run.problem
+    nb = run.nb
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        failed = any(o.output_type == "error" for o in cell.outputs)
+        assert cell.execution_count is not None, f"cell {i} did not run"
+        failed = [o for o in cell.outputs if o.output_type == "error"]
         if "raises-exception" in cell.metadata.get("tags", []):
             assert failed, f"cell {i} is tagged raises-exception but ran without error"
-    print(f"{ids(path)} ran in {seconds:.1f} s")
+        else:
+            assert not failed, f"cell {i} failed: {failed[0].ename}: {failed[0].evalue}\n{cell.source[:300]}"
+    print(f"{ids(path)} ran in {run.seconds:.1f} s")
 
 
 # The check table as grader/src/main/java/conclab/grader/Feedback.text prints it: a headline
@@ -207,13 +207,10 @@ def check_tables(nb):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_check_tables_match_exercises(path):
-    """Runs after test_notebook_runs, on the copy it executed: every check cell shows a table whose points
-    (public and hidden) and rows are those of the exercise's exercise.properties."""
-    executed = EXECUTED / ids(path)
-    if not executed.is_file():
-        pytest.skip(f"no executed copy: {executed} is written by test_notebook_runs")
-    nb = nbformat.read(executed, as_version=4)
+def test_check_tables_match_exercises(notebook_run, path):
+    """On the notebook's run (the copy saved after Run All): every check cell shows a table whose points (public
+    and hidden) and rows are those of the exercise's exercise.properties."""
+    nb = notebook_run(path).nb
     tables = check_tables(nb)
     shown = {i for i, *_ in tables}
     for i, cell in enumerate(nb.cells):

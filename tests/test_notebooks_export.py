@@ -17,9 +17,10 @@ one notebook for each kind of translation (the `%threads stop` stub and a commen
 jshell, from the notebook's folder, within TIMEOUT seconds. It must read the script to its end (a line this test adds
 before `/exit` is printed), and jshell must report no more errors than the script has cells that fail on purpose.
 
-Its printed lines are compared with the notebook's own run: the executed copy that tests/test_notebooks.py's
-test_notebook_runs writes to tests/.reports/executed/ (this file runs after it in `./conclab test`; without that copy
-the comparison is skipped, the rest still runs). The criterion for a deterministic line: a line the notebook printed
+Its printed lines are compared with the notebook's own run: its Run All in JupyterLab, saved (conftest.py's
+notebook_run, tests/notebook_runs.py; made once a session, by tests/test_jupyterlab.py in `./conclab test`, or here when
+this file runs alone). So the notebooks in RUN execute twice in CI: that Run All, and jshell's run here; the others
+once. The criterion for a deterministic line: a line the notebook printed
 to stdout that has no digit (counts, times, process ids, thread numbers, sizes all have digits; what is left is the
 text a cell prints whatever the machine). Each such line must appear in the script's output at least as often as in
 the notebook's: a multiset, not a sequence, since threads print in any order.
@@ -35,7 +36,6 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-EXECUTED = ROOT / "tests" / ".reports" / "executed"
 RUNS_AS_THE_NOTEBOOK = "// [conclab export] runs as the notebook: "
 END = "conclab export test: the script was read to its end"
 TIMEOUT = 120
@@ -102,13 +102,10 @@ def test_the_named_subset_runs_as_the_notebook(scripts):
         assert RUNS_AS_THE_NOTEBOOK + "yes\n" in text, f"{name} is in RUN but its script does not run as the notebook"
 
 
-def notebook_lines(path):
-    """The deterministic lines the notebook's executed copy printed to stdout (see the module's docstring)."""
-    executed = EXECUTED / ids(path)
-    if not executed.is_file():
-        return None
+def notebook_lines(nb):
+    """The deterministic lines the notebook's run (its saved copy, nb) printed to stdout (see the module's docstring)."""
     lines = []
-    for cell in json.loads(executed.read_text())["cells"]:
+    for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if re.search(r"^%", source, re.M) and not re.match(r"%%(solution|time)\b", source):
             continue   # what a magic printed: the script translates or comments it out
@@ -120,7 +117,7 @@ def notebook_lines(path):
 
 
 @pytest.mark.parametrize("name", RUN)
-def test_jshell_runs_the_script_and_prints_what_the_notebook_printed(scripts, name):
+def test_jshell_runs_the_script_and_prints_what_the_notebook_printed(scripts, notebook_run, name):
     """Runs the script in jshell to its end; compares its printed lines with the notebook's run (module docstring)."""
     path = ROOT / "notebooks" / name
     script, _ = scripts[path]
@@ -136,9 +133,7 @@ def test_jshell_runs_the_script_and_prints_what_the_notebook_printed(scripts, na
 
     if RUN[name]:
         return   # it ran to its end; its printed lines are not compared, for the reason RUN gives
-    expected = notebook_lines(path)
-    if expected is None:
-        pytest.skip(f"no executed copy of {name} in {EXECUTED} (test_notebooks.py writes it): output not compared")
+    expected = notebook_lines(notebook_run(path).nb)
     printed = collections.Counter(line.strip() for line in r.stdout.splitlines())
     missing = collections.Counter(expected) - printed
     assert expected, f"the notebook printed no line without digits: compare another notebook"

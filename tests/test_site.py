@@ -1,6 +1,7 @@
-"""The site `./conclab html` writes (tools/course_site.py), built from the notebooks tests/test_notebooks.py executed:
-the copies its test_notebook_runs leaves in tests/.reports/executed (this file runs after it in `./conclab test`, so
-no notebook runs twice). Without those copies the site is not built: in CI that fails, elsewhere it skips.
+"""The site `./conclab html` writes (tools/course_site.py), built from the notebooks' one run in the tests: Run All in
+JupyterLab (conftest.py's notebook_run; tests/notebook_runs.py), whose saved copies are in tests/.reports/executed.
+The site's fixture asks for every notebook's run: in `./conclab test` tests/test_jupyterlab.py has made them before,
+so no notebook runs again; run alone, this file runs the notebooks it needs first.
 
 Every notebook under notebooks/ has a page and an index entry, in the course's order, naming its original lecture;
 every picture is inline; every link within the site resolves, anchors included; nothing is fetched from the
@@ -82,17 +83,17 @@ class Page(html.parser.HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site built from tests/.reports/executed: (its folder, the course's notebooks, {path: Page})."""
+def site(tmp_path_factory, notebook_run):
+    """The site built from the notebooks' runs, as saved in tests/.reports/executed: (its folder, the course's
+    notebooks, {path: Page})."""
     notebooks = course_site.course()
-    missing = [n.name for n in notebooks if not any(EXECUTED.rglob(n.name))]
-    if missing:
-        named = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
-        why = (f"no executed copy of {named} in {EXECUTED.relative_to(ROOT)}: tests/test_notebooks.py writes them "
-               f"(./conclab test runs it first)")
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
+    failed = []
+    for n in notebooks:
+        try:
+            notebook_run(n.source)
+        except RuntimeError as e:
+            failed.append(str(e))
+    assert not failed, "the site is not built: " + "; ".join(failed)
     out = tmp_path_factory.mktemp("site") / "site"
     course_site.write_site(notebooks, course_site.read_executed(EXECUTED, notebooks), out)
     return out, notebooks, {p.relative_to(out).as_posix(): Page(p) for p in out.rglob("*.html")}
