@@ -80,6 +80,7 @@ def test_no_news_popup_greets_a_new_learner(browser, lab):
         expect(page.get_by_text("official Jupyter news")).to_have_count(0)
     finally:
         page.close()
+        lab.shut_down_kernels("news.ipynb")
 
 
 def test_late_output_and_live_displays_appear_under_their_cells(browser, lab):
@@ -110,6 +111,7 @@ def test_late_output_and_live_displays_appear_under_their_cells(browser, lab):
         expect(output_of(page, 2)).not_to_contain_text("late line")
     finally:
         page.close()
+        lab.shut_down_kernels("late.ipynb")
 
 
 def test_the_stop_button_stops_a_busy_loop(browser, lab):
@@ -129,6 +131,7 @@ def test_the_stop_button_stops_a_busy_loop(browser, lab):
         expect(output_of(page, 2)).to_contain_text("42", timeout=30000)
     finally:
         page.close()
+        lab.shut_down_kernels("stop.ipynb")
 
 
 def test_a_flood_of_output_neither_hangs_the_kernel_nor_the_browser(browser, lab):
@@ -143,6 +146,7 @@ def test_a_flood_of_output_neither_hangs_the_kernel_nor_the_browser(browser, lab
         expect(output_of(page, 1)).to_contain_text("after the flood", timeout=60000)
     finally:
         page.close()
+        lab.shut_down_kernels("flood.ipynb")
 
 
 def test_tab_completes_java_and_shift_tab_shows_javadoc(browser, lab):
