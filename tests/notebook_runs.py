@@ -10,7 +10,7 @@ tests/test_notebooks.py checks, tests/test_site.py builds the site from, and tes
 jshell's run with: no notebook runs twice for them. Each notebook runs once per pytest session, when the first test
 that needs it asks (conftest.py's `notebook_run` fixture): whatever the order of the files, and with -k.
 
-The lab serves a copy of notebooks/ in a folder of its own, beside links to the rest of the project (lib/, pic/, ...),
+The lab serves a copy of notebooks/ and pic/ in a folder of its own, beside links to the rest of the project (lib/, ...),
 so the paths the notebooks use (../pic, ../../lib) resolve and the committed notebooks are never written.
 
 Without Chromium (a developer's machine; never CI, where that is an error) the notebooks run with nbclient instead,
@@ -57,8 +57,10 @@ def free_port():
 
 
 def lab_root(root):
-    """Lays out the lab's folder: a copy of notebooks/ and links to the rest of the project."""
+    """Lays out the lab's folder: a copy of notebooks/ and of pic/ (the server serves the markdown's pictures only
+    from inside its folder, not through a link), and links to the rest of the project."""
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "pic", root / "pic")
     for entry in ROOT.iterdir():
         if entry.name not in ("notebooks", "work", "tests", ".git", ".venv", ".jk", "site") and not (root / entry.name).exists():
             (root / entry.name).symlink_to(entry)
