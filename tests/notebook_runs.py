@@ -173,19 +173,27 @@ OBSERVE = """async () => {
   return seen;
 }"""
 
-# Hovers over the widest bar of the first timeline (a span; a state band if there is none) and returns what the
-# browser would show: the <title> of the element under the pointer, the element's own title, and whether it is
-# hovered.
+# Picks a bar of the first timeline to hover over: the widest span (a state band if there is none) with a point that
+# no other shape covers (spans that overlap in a lane are drawn one over the other; a nested span or an event may lie
+# over a span), tried at nine points across it; returns that point and the bar's own <title>.
 HOVER_TARGET = """(svg) => {
-  const shapes = [...svg.querySelectorAll('rect.span'), ...svg.querySelectorAll('rect.state')]
-      .filter(s => s.querySelector(':scope > title'));
+  const titled = s => s.querySelector(':scope > title');
+  const spans = [...svg.querySelectorAll('rect.span')].filter(titled);
+  const shapes = spans.length ? spans : [...svg.querySelectorAll('rect.state')].filter(titled);
   if (!shapes.length) return null;
-  const pick = shapes.filter(s => s.classList.contains('span')).length ? shapes.filter(s => s.classList.contains('span')) : shapes;
-  pick.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width);
-  const r = pick[0].getBoundingClientRect();
-  pick[0].setAttribute('data-conclab-hovered', '1');
-  return {x: r.x + r.width / 2, y: r.y + r.height / 2, width: r.width, height: r.height,
-          title: pick[0].querySelector(':scope > title').textContent, kind: pick[0].getAttribute('class')};
+  shapes.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width);
+  for (const s of shapes) {
+    const r = s.getBoundingClientRect();
+    for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
+      const x = r.x + r.width * f, y = r.y + r.height / 2;
+      if (document.elementFromPoint(x, y) === s) {
+        s.setAttribute('data-conclab-hovered', '1');
+        return {x, y, width: r.width, height: r.height, title: titled(s).textContent, kind: s.getAttribute('class'),
+                covered: shapes.indexOf(s)};
+      }
+    }
+  }
+  return {x: 0, y: 0, title: null, kind: null, covered: shapes.length};
 }"""
 UNDER_POINTER = """([x, y]) => {
   const el = document.elementFromPoint(x, y);

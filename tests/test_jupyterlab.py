@@ -227,6 +227,7 @@ def shows_everything(run, where):
     if timelines:
         h = run.hover
         assert h and h["target"], f"{where}: the first timeline has no bar with a hover text"
+        assert h["target"]["title"], f"{where}: every bar of the first timeline is covered by another shape: {h}"
         under = h["under"]
         assert under and under["hovered"] and under["same"], f"{where}: the pointer over a bar is not over it: {h}"
         assert under["title"] == h["target"]["title"] and re.search(r"\d", under["title"]), \
