@@ -175,7 +175,8 @@ OBSERVE = """async () => {
 
 # Picks a bar of the first timeline to hover over: the widest span (a state band if there is none) with a point that
 # no other shape covers (spans that overlap in a lane are drawn one over the other; a nested span or an event may lie
-# over a span), tried at nine points across it; returns that point and the bar's own <title>.
+# over a span), tried at nine points across it, each bar first scrolled to the middle of the window; returns that
+# point and the bar's own <title>.
 HOVER_TARGET = """(svg) => {
   const titled = s => s.querySelector(':scope > title');
   const spans = [...svg.querySelectorAll('rect.span')].filter(titled);
@@ -183,6 +184,8 @@ HOVER_TARGET = """(svg) => {
   if (!shapes.length) return null;
   shapes.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width);
   for (const s of shapes) {
+    // a timeline taller than the window, or under the notebook's toolbar: bring this bar to the window's middle
+    s.scrollIntoView({block: 'center', inline: 'nearest'});
     const r = s.getBoundingClientRect();
     for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
       const x = r.x + r.width * f, y = r.y + r.height / 2;
