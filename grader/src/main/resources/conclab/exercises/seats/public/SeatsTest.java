@@ -458,49 +458,6 @@ public class SeatsTest {
             return java.lang.classfile.ClassFile.of().parse(bytes);
         }
 
-        /** The old check, kept for its callers: true if the method takes any lock (see {@link #locks}). */
-        static boolean underLock(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
-            String own = cls.getName().replace('.', '/');
-            byte[] bytes;
-            try (var in = cls.getClassLoader().getResourceAsStream(own + ".class")) {
-                if (in == null) throw new IllegalStateException("cannot read the class file of " + cls.getName());
-                bytes = in.readAllBytes();
-            }
-            var model = java.lang.classfile.ClassFile.of().parse(bytes);
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name + type));
-            while (!todo.isEmpty()) {
-                String next = todo.pop();
-                if (!seen.add(next)) continue;
-                for (var m : model.methods()) {
-                    if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next)) continue;
-                    if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) return true;
-                    if (m.code().isEmpty()) continue;
-                    for (var e : m.code().get()) {
-                        if (e instanceof java.lang.classfile.instruction.MonitorInstruction i
-                                && i.opcode() == java.lang.classfile.Opcode.MONITORENTER) return true;
-                        if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
-                            String owner = i.owner().asInternalName();
-                            if (owner.startsWith("java/util/concurrent/locks/")) return true;
-                            if (owner.equals(own)) todo.push(i.name().stringValue() + i.type().stringValue());
-                        }
-                        if (e instanceof java.lang.classfile.instruction.FieldInstruction f
-                                && (f.opcode() == java.lang.classfile.Opcode.GETFIELD
-                                    || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
-                            java.lang.reflect.Field field = field(cls, f.owner().asInternalName(), f.name().stringValue());
-                            if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
-                            int mod = field.getModifiers();
-                            if (!java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod)
-                                    && !field.getType().getPackageName().startsWith("java.util.concurrent")) {
-                                plain.add(field.getType().getSimpleName() + " " + field.getName());
-                            }
-                        }
-                    }
-                }
-            }
-            return false;
-        }
-
         /** The field {@code name} of the class {@code owner} (an internal name) as {@code cls}'s loader sees it. */
         static java.lang.reflect.Field field(Class<?> cls, String owner, String name) {
             try {
