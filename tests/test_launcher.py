@@ -1,7 +1,10 @@
-"""The launcher (`conclab`), CI's script and the set-up scripts of Binder and the Docker image are shell:
-shellcheck (Debian's package, which .ci/run installs) finds nothing in them."""
+"""The launcher (`conclab`): shellcheck (Debian's package, which .ci/run installs) finds nothing in it, in CI's script
+or in the set-up scripts of Binder and the Docker image; `jshell` and `update` do what they say; and a build never
+rewrites the jars under another command that uses them."""
+import fcntl
 import hashlib
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -67,3 +70,39 @@ def test_update_brings_the_course_into_a_workspace_and_keeps_the_learners_soluti
 def digest(source):
     """The digest a release records for a cell's source (Update.digest): 16 hex digits of its SHA-256."""
     return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def _tree_whose_jars_are_stale(tmp_path):
+    """A copy of the launcher in a tree whose kernel jar is older than a source, and whose ./mvnw only notes that it
+    ran: what the launcher does around a build, without building."""
+    tree = tmp_path / "course"
+    (tree / "kernel" / "target" / "dist").mkdir(parents=True)
+    shutil.copy(ROOT / "conclab", tree / "conclab")
+    shutil.copy(ROOT / "pom.xml", tree / "pom.xml")
+    jar = tree / "kernel" / "target" / "dist" / "conclab-kernel.jar"
+    jar.write_text("old")
+    (tree / "kernel" / "Changed.java").write_text("class Changed {}")
+    old = jar.stat().st_mtime - 60
+    os.utime(jar, (old, old))
+    mvnw = tree / "mvnw"
+    mvnw.write_text('#!/usr/bin/env bash\ntouch "$(dirname "$0")/built"\n')
+    mvnw.chmod(0o755)
+    return tree
+
+
+@pytest.mark.skipif(shutil.which("flock") is None, reason="flock(1) is util-linux's; without it the launcher takes no lock")
+def test_a_build_refuses_at_once_while_another_command_uses_the_jars(tmp_path):
+    """A build rewrites the jars in place, which broke a calibrate running from them in another terminal. While
+    another command holds the jars' lock (shared, as a running grade does), a command that would rebuild them refuses
+    at once and says what to do, building nothing; once the lock is free, it builds."""
+    tree = _tree_whose_jars_are_stale(tmp_path)
+    command = [str(tree / "conclab"), "export", "--help"]  # any command that builds first
+    with open(tree / ".jars.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        r = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert r.returncode != 0, r.stdout + r.stderr
+    assert "is using this folder's jars" in r.stderr and "Wait until that command has ended" in r.stderr, r.stderr
+    assert not (tree / "built").exists(), "it built while another command used the jars"
+    subprocess.run(command, capture_output=True, text=True, timeout=60)  # the fake jar then fails to run: no matter
+    assert (tree / "built").exists(), "with the lock free it did not build"

@@ -1,3 +1,4 @@
+import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.ThreadActivity;
 import java.io.IOException;
@@ -184,9 +185,9 @@ class ByteCounterTest {
         List<SocketChannel> three = List.of(connect(), connect(), connect());
         for (SocketChannel c : three) send(c, 10);         // then silent, and connected
         settle(running.thread);
-        long woke0 = wakeups(running.task), waited0 = conclab.grader.probe.Waiting.waitedCount(running.thread);
+        long woke0 = ContextSwitches.of(running.task), waited0 = conclab.grader.probe.Waiting.waitedCount(running.thread);
         Cpu cpu = cpuOverASecond(running.thread);
-        long woke1 = wakeups(running.task), waited1 = conclab.grader.probe.Waiting.waitedCount(running.thread);
+        long woke1 = ContextSwitches.of(running.task), waited1 = conclab.grader.probe.Waiting.waitedCount(running.thread);
         long woke = woke0 < 0 || woke1 < 0 ? -1 : woke1 - woke0;
         long waited = waited0 < 0 || waited1 < 0 ? -1 : waited1 - waited0;
         boolean registered = server.isRegistered();
@@ -381,19 +382,6 @@ class ByteCounterTest {
      */
     static final int MAX_WAITING_LOOKS = 3;
 
-    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
-    static long wakeups(java.nio.file.Path task) {
-        if (task == null) return -1;
-        try {
-            for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
-                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
-            }
-        } catch (IOException | RuntimeException e) {
-            // the thread has ended, or this is not Linux
-        }
-        return -1;
-    }
-
     /**
      * Waits (at most 2 s) until the CPU time of serve's thread stops growing over 50 ms, so that the second measured
      * next does not include its handling of the connections and bytes that came just before (a spinning thread never
@@ -488,12 +476,7 @@ class ByteCounterTest {
 
         Server(ServerSocketChannel server, int clients, java.util.function.BiConsumer<SocketAddress, Long> closed) {
             thread = Thread.ofPlatform().daemon().name(NAME).start(() -> {
-                try {
-                    task = java.nio.file.Path.of("/proc/self/task").resolve(java.nio.file.Files.readSymbolicLink(
-                            java.nio.file.Path.of("/proc/thread-self")).getFileName().toString());
-                } catch (IOException | RuntimeException e) {
-                    task = null; // not Linux: no wake-ups counted
-                }
+                task = ContextSwitches.currentTask(); // null off Linux: no wake-ups counted
                 try {
                     ByteCounter.serve(server, clients, (address, bytes) -> {
                         closed.accept(address, bytes);

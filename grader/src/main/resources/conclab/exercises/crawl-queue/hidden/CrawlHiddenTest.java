@@ -1,4 +1,3 @@
-import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.util.ArrayList;
@@ -139,9 +138,11 @@ class CrawlHiddenTest {
         String slow = urls.get(5);
         CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
         AtomicBoolean inDownloader = new AtomicBoolean();
-        int before = Hang.threadsIn("Downloader.run").size(); // consumers left over by the other tests
+        java.util.concurrent.atomic.AtomicLong slowThread = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.Set<Long> before = CrawlTest.downloaderThreads(); // consumers left over by the other tests
         Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 3, url -> {
             if (url.equals(slow)) {
+                slowThread.set(Thread.currentThread().threadId());
                 for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
                     if (f.getClassName().equals("Downloader") && f.getMethodName().equals("run")) inDownloader.set(true);
                 }
@@ -166,11 +167,11 @@ class CrawlHiddenTest {
                         + " are to be Downloaders (each on a thread of its own, or run by a pool), each stopped by the pill"
                         + " it takes from the queue.");
             }
-            int others = Hang.threadsIn("Downloader.run").size() - before - 1;
+            int others = CrawlTest.newDownloaders(before, slowThread.get()); // this test's consumers but the slow one's
             deadline = System.nanoTime() + 5_000_000_000L;
             while (others > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10); // a look every 10 ms
-                others = Hang.threadsIn("Downloader.run").size() - before - 1;
+                others = CrawlTest.newDownloaders(before, slowThread.get());
             }
             if (others > 0) {
                 throw new AssertionError("3 consumers, 6 URLs, the fetch of the last one held: every other URL was fetched,"

@@ -25,6 +25,29 @@ class CrawlTest {
         return urls;
     }
 
+    /**
+     * The ids of the live threads, platform and virtual, that run Downloader.run, from one thread dump (each thread's
+     * block starts "#ID"). Ids, not a count: consumers left over by the other tests may end at any time (one whose
+     * fetch was held until its test ended takes its pill later), and a count taken before would then hide one of
+     * this test's consumers that never ends.
+     */
+    static Set<Long> downloaderThreads() {
+        Set<Long> ids = new java.util.HashSet<>();
+        for (Hang.DumpedThread t : Hang.dump()) {
+            var id = java.util.regex.Pattern.compile("^#(\\d+)").matcher(t.stack().strip());
+            if (t.hasFrame("Downloader.run") && id.find()) ids.add(Long.parseLong(id.group(1)));
+        }
+        return ids;
+    }
+
+    /** How many threads run Downloader.run now that did not in {@code before}, {@code except} left out. */
+    static int newDownloaders(Set<Long> before, long except) {
+        Set<Long> now = downloaderThreads();
+        now.removeAll(before);
+        now.remove(except);
+        return now.size();
+    }
+
     /** Runs fetchAll on a thread of its own and fails, saying where it waits, if it has not returned in 6 s. */
     @SuppressWarnings("unchecked")
     static Map<String, String> fetchAll(List<String> urls, int consumers, Function<String, String> fetch) {
@@ -311,7 +334,7 @@ class CrawlTest {
     @Test
     @Property("consumers-stop")
     void consumersStop() throws InterruptedException {
-        int before = Hang.threadsIn("Downloader.run").size(); // consumers left over by the other tests
+        Set<Long> before = downloaderThreads(); // consumers left over by the other tests
         Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
         Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls(10), 3, url -> {
             ranOn.add(Thread.currentThread());
@@ -328,10 +351,10 @@ class CrawlTest {
                         + " each consumer stops at its own poison pill, and a pool, if you use one, is shut down.");
             }
         }
-        int left = Hang.threadsIn("Downloader.run").size() - before;
+        int left = newDownloaders(before, -1);
         while (left > 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
-            left = Hang.threadsIn("Downloader.run").size() - before;
+            left = newDownloaders(before, -1);
         }
         if (left > 0) {
             throw new AssertionError(left + " of the 3 consumers still ran Downloader.run 2 s after fetchAll returned:"

@@ -1,10 +1,9 @@
+import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
-import java.io.IOException;
 import java.lang.invoke.VarHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -225,8 +224,8 @@ class ParallelCountTest {
         } catch (AssertionError | UnsupportedOperationException e) {
             // count returned or threw without waiting: returns() below and the other properties tell
         }
-        Path task = task("count-caller");
-        long before = wakeups(task), waitedBefore = Waiting.waitedCount(run.thread()), windowStart = System.nanoTime();
+        Path task = ContextSwitches.task("count-caller");
+        long before = ContextSwitches.of(task), waitedBefore = Waiting.waitedCount(run.thread()), windowStart = System.nanoTime();
         Waiting.Watch watch = Waiting.watchWhileWorking(run.thread(), Duration.ofMillis(300));
         int looks = 20, sleeping = 0;
         for (int i = 0; i < looks; i++) {
@@ -247,7 +246,7 @@ class ParallelCountTest {
                 Thread.currentThread().interrupt();
             }
         }
-        long woken = before < 0 ? -1 : wakeups(task) - before;
+        long woken = before < 0 ? -1 : ContextSwitches.of(task) - before;
         long waitedAfter = Waiting.waitedCount(run.thread());
         long waited = waitedBefore < 0 || waitedAfter < 0 ? -1 : waitedAfter - waitedBefore;
         long window = (System.nanoTime() - windowStart) / 1_000_000;
@@ -281,35 +280,4 @@ class ParallelCountTest {
 
     /** The least wall time over which the caller's waits and wake-ups are counted. */
     static final Duration WINDOW = Duration.ofMillis(1500);
-
-    /** Linux: the /proc entry of this JVM's thread named {@code name} (at most 15 characters); else null. */
-    static Path task(String name) {
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) return null;
-        try (var all = Files.list(tasks)) {
-            for (Path t : all.toList()) {
-                try {
-                    if (Files.readString(t.resolve("comm")).strip().equals(name)) return t;
-                } catch (IOException e) {
-                    // that thread has ended
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
-    static long wakeups(Path task) {
-        if (task == null) return -1;
-        try {
-            for (String line : Files.readAllLines(task.resolve("status"))) {
-                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
-            }
-        } catch (IOException | RuntimeException e) {
-            // the thread has ended
-        }
-        return -1;
-    }
 }

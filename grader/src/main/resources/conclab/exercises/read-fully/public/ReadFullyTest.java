@@ -1,3 +1,4 @@
+import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Property;
 import java.io.EOFException;
 import java.io.IOException;
@@ -107,11 +108,11 @@ class ReadFullyTest {
             spinnerCpu[0] = mx.getCurrentThreadCpuTime() - start;
         });
         long readerStart = mx.getThreadCpuTime(read.thread.threadId()), wallStart = System.nanoTime();
-        java.nio.file.Path task = task(read.thread.getName()); // the thread is running: it has its name
-        long wakeupsBefore = wakeups(task);
+        java.nio.file.Path task = ContextSwitches.task(read.thread.getName()); // the thread is running: it has its name
+        long wakeupsBefore = ContextSwitches.of(task);
         spinner.join();
         long readerCpu = mx.getThreadCpuTime(read.thread.threadId()) - readerStart, wall = System.nanoTime() - wallStart;
-        long wakeupsAfter = wakeups(task);
+        long wakeupsAfter = ContextSwitches.of(task);
         writer.write(ByteBuffer.wrap(pattern(9)));
         read.result("1 byte, then 500 ms later 9 more, were sent");
         // Polling first: a loop on select(1) also uses some CPU, and its message is the one that helps.
@@ -204,37 +205,6 @@ class ReadFullyTest {
     static final int MAX_IDLE_WAKEUPS = 10;
 
     static int readers;
-
-    /** Linux: the /proc entry of this JVM's thread named {@code name} (the first 15 characters); else null. */
-    static java.nio.file.Path task(String name) {
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-        if (!java.nio.file.Files.isDirectory(tasks)) return null;
-        try (var all = java.nio.file.Files.list(tasks)) {
-            for (java.nio.file.Path t : all.toList()) {
-                try {
-                    if (java.nio.file.Files.readString(t.resolve("comm")).strip().equals(name)) return t;
-                } catch (IOException e) {
-                    // that thread has ended
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
-    static long wakeups(java.nio.file.Path task) {
-        if (task == null) return -1;
-        try {
-            for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
-                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
-            }
-        } catch (IOException | RuntimeException e) {
-            // the thread has ended
-        }
-        return -1;
-    }
 
     /** readFully(channel, a buffer of n bytes) on a thread of its own. */
     static final class Read {

@@ -1,3 +1,4 @@
+import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
@@ -148,10 +149,10 @@ class RunCommandTest {
             if (call.done()) call.returns(Duration.ZERO);
             throw new AssertionError("run(sleep 60) had not started sleep within 5 s.");
         }
-        Path task = Procs.task("run(sleep 60)");
-        long before = Procs.wakeups(task);
+        Path task = ContextSwitches.task("run(sleep 60)");
+        long before = ContextSwitches.of(task);
         Waiting.Watch w = call.watch(Duration.ofSeconds(2));
-        long wakeups = Procs.wakeups(task) - before;
+        long wakeups = ContextSwitches.of(task) - before;
         sleeps.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // run returns: the command ended
         call.returns(Duration.ofSeconds(10));
         if (w.spins()) {
@@ -270,36 +271,6 @@ final class Procs {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Linux: the /proc entry of this JVM's thread whose name starts with {@code name} (the first 15 characters); else null. */
-    static Path task(String name) throws IOException {
-        String comm = name.length() > 15 ? name.substring(0, 15) : name;
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) return null;
-        try (var all = Files.list(tasks)) {
-            for (Path t : all.toList()) {
-                try {
-                    if (Files.readString(t.resolve("comm")).strip().equals(comm)) return t;
-                } catch (IOException e) {
-                    // that thread has ended
-                }
-            }
-        }
-        return null;
-    }
-
-    /** How many times the thread of {@code task} went to sleep and was woken (voluntary context switches); -1 if unknown. */
-    static long wakeups(Path task) {
-        if (task == null) return -1;
-        try {
-            for (String line : Files.readAllLines(task.resolve("status"))) {
-                if (line.startsWith("voluntary_ctxt_switches:")) return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
-            }
-        } catch (IOException | RuntimeException e) {
-            // the thread has ended
-        }
-        return -1;
     }
 
     static String quote(String s) {

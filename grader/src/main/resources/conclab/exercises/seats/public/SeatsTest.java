@@ -303,12 +303,13 @@ public class SeatsTest {
      * free() is called from other threads than the ones that book: unless it reads the count under the lock that
      * guards it, it may see a stale value (JLS 17.4: no happens-before edge), and Lincheck, which runs the calls
      * one step at a time, does not see that. So this reads free()'s bytecode, and that of the ThreadSeats methods it
-     * calls: it passes if every field they read is final, volatile or of a java.util.concurrent type, or if they take
-     * a lock of the kind book() takes: a monitor (a synchronized method or block) when book() takes one; a lock or a
+     * calls: it passes if every field they read is of a java.util.concurrent type, or volatile or final and holds
+     * neither an array nor a java.util collection (whose contents such a field does not publish), or if they take
+     * the lock book() takes: the monitor of the same object (this, the class, or the same field; a monitor of an
+     * object the bytecode does not name, such as a local variable, is given the benefit of the doubt); a lock or a
      * semaphore in a field that book() uses too; or a Lock that a lock of book()'s excludes (while a thread holds
      * book()'s, another cannot take free()'s: the read lock of a ReadWriteLock whose write lock book() takes, kept
-     * in fields of their own). (Which object a synchronized block locks is not compared: a block on another object
-     * than book()'s passes.)
+     * in fields of their own).
      */
     @Test
     @Property("threads-free-visible")
@@ -318,7 +319,7 @@ public class SeatsTest {
         ReadCheck.Locks read = ReadCheck.locks(ThreadSeats.class, "free", "()I", plain);
         if (plain.isEmpty()) return;
         ReadCheck.Locks booking = ReadCheck.locksOfMethodsNamed(ThreadSeats.class, "book");
-        if (read.monitor() && booking.monitor()) return;
+        if (read.sameMonitorAs(booking)) return;
         if (!read.lockFields().isEmpty() && booking.lockFields().containsAll(read.lockFields())) return;
         if (!read.lockFields().isEmpty() && ReadCheck.excluded(read.lockFields(), booking.lockFields())) return;
         if (read.monitor() || !read.lockFields().isEmpty()) {
@@ -328,48 +329,66 @@ public class SeatsTest {
                     + " Read it under the same lock as book() changes it, or keep it in a volatile field or an atomic.");
         }
         throw new AssertionError("free() reads " + String.join(", ", plain) + " with no lock held, and no such field"
-                + " is volatile: a thread calling free() may see a count that is stale, however long ago a booking"
-                + " changed it (JLS 17.4: nothing orders that read after the booking's write). free() is called from"
-                + " other threads: read the count under the same lock as book() (a synchronized free()), or keep it"
-                + " in a volatile field or an atomic (AtomicInteger).");
+                + " is volatile (a final array or collection publishes itself, not later changes to what it holds): a"
+                + " thread calling free() may see a count that is stale, however long ago a booking changed it (JLS"
+                + " 17.4: nothing orders that read after the booking's write). free() is called from other threads:"
+                + " read the count under the same lock as book() (a synchronized free()), or keep it in a volatile"
+                + " field or an atomic (AtomicInteger).");
     }
 
     /** Reads a method's bytecode (java.lang.classfile) for threadsFreeVisible. */
     static final class ReadCheck {
         /**
-         * The locks a method takes, as far as its bytecode tells: whether it takes a monitor (is synchronized, or has
-         * a synchronized block), and the fields of a java.util.concurrent.locks type it reads, in a method that calls
-         * a java.util.concurrent.locks method (the lock it locks, or the ReadWriteLock it takes one from).
+         * The locks a method takes, as far as its bytecode tells: the monitors it enters (by what they are: THIS,
+         * CLASS, a field's name, or UNKNOWN for an object the bytecode does not name), and the fields of a
+         * java.util.concurrent.locks type it reads, in a method that calls a java.util.concurrent.locks method (the
+         * lock it locks, or the ReadWriteLock it takes one from).
          */
-        record Locks(boolean monitor, java.util.Set<String> lockFields) {
+        record Locks(java.util.Set<String> monitors, java.util.Set<String> lockFields) {
+            static final String THIS = "this", CLASS = "the class", UNKNOWN = "an object computed in the method";
+
+            boolean monitor() {
+                return !monitors.isEmpty();
+            }
+
+            /** Whether both enter a monitor of the same object, or one enters one the bytecode cannot name (given the benefit of the doubt). */
+            boolean sameMonitorAs(Locks other) {
+                if (!monitor() || !other.monitor()) return false;
+                if (monitors.contains(UNKNOWN) || other.monitors.contains(UNKNOWN)) return true;
+                return monitors.stream().anyMatch(other.monitors::contains);
+            }
+
             String describe() {
-                if (!monitor && lockFields.isEmpty()) return "no lock";
-                return (monitor ? "a monitor" : "") + (monitor && !lockFields.isEmpty() ? " and " : "")
+                if (!monitor() && lockFields.isEmpty()) return "no lock";
+                String m = monitors.stream().map(o -> o.equals(THIS) || o.equals(CLASS) || o.equals(UNKNOWN) ? o : "field " + o)
+                        .collect(java.util.stream.Collectors.joining(", ", "the monitor of ", ""));
+                return (monitor() ? m : "") + (monitor() && !lockFields.isEmpty() ? " and " : "")
                         + (lockFields.isEmpty() ? "" : "the lock in " + String.join(", ", lockFields));
             }
         }
 
         /** The locks of every method of {@code cls} named {@code name}, and of the methods of cls they call. */
         static Locks locksOfMethodsNamed(Class<?> cls, String name) throws Exception {
-            boolean monitor = false;
+            java.util.Set<String> monitors = new java.util.TreeSet<>();
             java.util.Set<String> fields = new java.util.TreeSet<>();
             for (var m : model(cls).methods()) {
                 if (!m.methodName().stringValue().equals(name)) continue;
                 Locks l = locks(cls, name, m.methodType().stringValue(), new java.util.TreeSet<>());
-                monitor |= l.monitor();
+                monitors.addAll(l.monitors());
                 fields.addAll(l.lockFields());
             }
-            return new Locks(monitor, fields);
+            return new Locks(monitors, fields);
         }
 
         /**
          * The locks {@code name}{@code type} of {@code cls}, and the methods of {@code cls} it calls, take; adds to
-         * {@code plain} each field they read that is neither final, nor volatile, nor of a java.util.concurrent type.
+         * {@code plain} each field they read whose reads need a lock (see {@link #needsLock}).
          */
         static Locks locks(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
             String own = cls.getName().replace('.', '/');
             var model = model(cls);
-            boolean monitor = false, lockCalls = false;
+            java.util.Set<String> monitors = new java.util.TreeSet<>();
+            boolean lockCalls = false;
             java.util.Set<String> lockFields = new java.util.TreeSet<>();
             java.util.Set<String> seen = new java.util.HashSet<>();
             java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name + type));
@@ -378,11 +397,14 @@ public class SeatsTest {
                 if (!seen.add(next)) continue;
                 for (var m : model.methods()) {
                     if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next)) continue;
-                    if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) monitor = true;
+                    boolean isStatic = m.flags().has(java.lang.reflect.AccessFlag.STATIC);
+                    if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) monitors.add(isStatic ? Locks.CLASS : Locks.THIS);
                     if (m.code().isEmpty()) continue;
+                    java.util.List<java.lang.classfile.Instruction> before = new java.util.ArrayList<>();
                     for (var e : m.code().get()) {
-                        if (e instanceof java.lang.classfile.instruction.MonitorInstruction i
-                                && i.opcode() == java.lang.classfile.Opcode.MONITORENTER) monitor = true;
+                        if (!(e instanceof java.lang.classfile.Instruction instruction)) continue;
+                        if (instruction.opcode() == java.lang.classfile.Opcode.MONITORENTER) monitors.add(monitorOf(before, isStatic));
+                        before.add(instruction);
                         if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
                             String owner = i.owner().asInternalName();
                             if (owner.startsWith("java/util/concurrent/locks/") || owner.equals("java/util/concurrent/Semaphore")) lockCalls = true;
@@ -395,16 +417,43 @@ public class SeatsTest {
                             if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
                             if (field.getType().getPackageName().equals("java.util.concurrent.locks")
                                     || field.getType() == java.util.concurrent.Semaphore.class) lockFields.add(field.getName());
-                            int mod = field.getModifiers();
-                            if (!java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod)
-                                    && !field.getType().getPackageName().startsWith("java.util.concurrent")) {
-                                plain.add(field.getType().getSimpleName() + " " + field.getName());
-                            }
+                            if (needsLock(field)) plain.add(field.getType().getSimpleName() + " " + field.getName());
                         }
                     }
                 }
             }
-            return new Locks(monitor, lockCalls ? lockFields : java.util.Set.of());
+            return new Locks(monitors, lockCalls ? lockFields : java.util.Set.of());
+        }
+
+        /**
+         * Whether reading {@code field} from another thread needs a lock: it is neither final nor volatile, or it holds
+         * an array or a java.util collection, whose contents a final or volatile field does not make visible (a
+         * final int[] read with no lock is as stale as a plain int). Fields of a java.util.concurrent type need none.
+         */
+        static boolean needsLock(java.lang.reflect.Field field) {
+            Class<?> type = field.getType();
+            if (type.getPackageName().startsWith("java.util.concurrent")) return false;
+            if (type.isArray() || type.getPackageName().equals("java.util")) return true;
+            int mod = field.getModifiers();
+            return !java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod);
+        }
+
+        /**
+         * The object whose monitor a MONITORENTER enters, from the instructions before it: javac compiles
+         * {@code synchronized (x)} to x's load, DUP, ASTORE, MONITORENTER. THIS for {@code this}, a field's name for
+         * a field, CLASS for a class literal, UNKNOWN for anything else.
+         */
+        static String monitorOf(java.util.List<java.lang.classfile.Instruction> before, boolean isStatic) {
+            int n = before.size();
+            int at = n >= 3 && before.get(n - 1) instanceof java.lang.classfile.instruction.StoreInstruction
+                    && before.get(n - 2).opcode() == java.lang.classfile.Opcode.DUP ? n - 3 : n - 1;
+            if (at < 0) return Locks.UNKNOWN;
+            var source = before.get(at);
+            if (source instanceof java.lang.classfile.instruction.LoadInstruction load && load.slot() == 0 && !isStatic) return Locks.THIS;
+            if (source instanceof java.lang.classfile.instruction.FieldInstruction f) return f.name().stringValue();
+            if (source instanceof java.lang.classfile.instruction.ConstantInstruction c
+                    && c.constantValue() instanceof java.lang.constant.ClassDesc) return Locks.CLASS;
+            return Locks.UNKNOWN;
         }
 
         /**

@@ -1,3 +1,4 @@
+import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
@@ -306,26 +307,7 @@ class StructuredCrawlTest {
      * /proc/self/task/T/status; the name in comm is cut to 15 characters). -1 where /proc cannot be read.
      */
     static long schedulerWakeups() {
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-            long sum = 0;
-            for (var task : tasks.toList()) {
-                String name;
-                List<String> status;
-                try {
-                    name = java.nio.file.Files.readString(task.resolve("comm")).strip();
-                    if (!name.startsWith("ForkJoinPool-") && !name.startsWith("VirtualThread-u")) continue;
-                    status = java.nio.file.Files.readAllLines(task.resolve("status"));
-                } catch (java.io.IOException e) {
-                    continue; // the thread ended meanwhile
-                }
-                for (String line : status) {
-                    if (line.startsWith("voluntary_ctxt_switches:")) sum += Long.parseLong(line.substring(24).strip());
-                }
-            }
-            return sum;
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
+        return ContextSwitches.sum(name -> name.startsWith("ForkJoinPool-") || name.startsWith("VirtualThread-u"));
     }
 
     /** The CPU time used by the whole test JVM so far, in ns (-1 if it cannot be read). */
