@@ -77,6 +77,9 @@ def _tree_whose_jars_are_stale(tmp_path):
     ran: what the launcher does around a build, without building."""
     tree = tmp_path / "course"
     (tree / "kernel" / "target" / "dist").mkdir(parents=True)
+    for folder in ("lib", "c10k", "grader/src"):  # what the launcher looks in for changed sources
+        (tree / folder).mkdir(parents=True)
+    shutil.copy(ROOT / "grader" / "pom.xml", tree / "grader" / "pom.xml")
     shutil.copy(ROOT / "conclab", tree / "conclab")
     shutil.copy(ROOT / "pom.xml", tree / "pom.xml")
     jar = tree / "kernel" / "target" / "dist" / "conclab-kernel.jar"
@@ -106,3 +109,29 @@ def test_a_build_refuses_at_once_while_another_command_uses_the_jars(tmp_path):
     assert not (tree / "built").exists(), "it built while another command used the jars"
     subprocess.run(command, capture_output=True, text=True, timeout=60)  # the fake jar then fails to run: no matter
     assert (tree / "built").exists(), "with the lock free it did not build"
+
+
+@pytest.mark.skipif(shutil.which("flock") is None, reason="flock(1) is util-linux's; without it the launcher takes no lock")
+def test_a_command_waits_while_another_builds_the_jars_and_says_so(tmp_path):
+    """Jars up to date, but another command holds the lock exclusively (it is building them): a command that uses the
+    jars says it waits, and goes on once the build has ended."""
+    tree = _tree_whose_jars_are_stale(tmp_path)
+    jar = tree / "kernel" / "target" / "dist" / "conclab-kernel.jar"
+    newer = (tree / "kernel" / "Changed.java").stat().st_mtime + 60
+    os.utime(jar, (newer, newer))  # up to date: no build of its own
+    with open(tree / ".jars.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        p = subprocess.Popen([str(tree / "conclab"), "export", "--help"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        try:
+            said = ""
+            for _ in range(5):  # "jars are up to date", then the wait
+                said += p.stdout.readline()
+                if "waiting" in said:
+                    break
+            assert "waiting for another ./conclab command to finish building the jars" in said, said
+            assert p.poll() is None, "it went on while the jars were being built"
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        p.communicate(timeout=60)  # the fake jar then fails to run: no matter, it went on
+    assert not (tree / "built").exists(), "it built jars that were up to date"
