@@ -288,8 +288,8 @@ class CrawlTest {
         }
         queue.put("/goods/1/");
         queue.put(Downloader.POISON);
-        consumer.join(Duration.ofSeconds(5));
-        if (consumer.isAlive()) {
+        // join's answer, not isAlive(): join says ended once the state is TERMINATED, a moment before isAlive() turns false
+        if (!consumer.join(Duration.ofSeconds(5))) {
             throw new AssertionError("A Downloader given one URL and then its pill (Downloader.POISON) had not ended 5 s later;"
                     + " it " + Hang.doing(consumer).replaceFirst("^is ", "was ") + ". A consumer ends when it takes its pill"
                     + " (compared with ==), with no interrupt.");
@@ -344,8 +344,8 @@ class CrawlTest {
         long deadline = System.nanoTime() + 2_000_000_000L;
         for (Thread t : ranOn) {
             if (t == run.thread()) continue; // fetchAll's own thread, if it fetched too
-            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (t.isAlive()) {
+            // join's answer, not isAlive(): join says ended once the state is TERMINATED, a moment before isAlive() turns false
+            if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
                 throw new AssertionError("A thread that ran a fetch (" + t.getName() + ") was still alive 2 s after fetchAll"
                         + " returned; it " + Hang.doing(t) + ". Every consumer thread ends before fetchAll returns:"
                         + " each consumer stops at its own poison pill, and a pool, if you use one, is shut down.");

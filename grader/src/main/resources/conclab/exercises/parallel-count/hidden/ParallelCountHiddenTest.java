@@ -18,8 +18,8 @@ class ParallelCountHiddenTest {
         }));
         for (Thread t : workers) {
             if (t == caller[0]) continue;
-            t.join(Duration.ofSeconds(5));
-            if (t.isAlive()) {
+            // join's answer, not isAlive(): join says ended once the state is TERMINATED, a moment before isAlive() turns false
+            if (!t.join(Duration.ofSeconds(5))) {
                 throw new AssertionError("Thread " + t + " counted numbers, and is still alive 5 s after count returned: the"
                         + " pool was not shut down. Its threads wait for more tasks for ever; close the pool (try-with-resources,"
                         + " or shutdown()) before count returns.");
@@ -46,8 +46,8 @@ class ParallelCountHiddenTest {
         }));
         for (Thread t : workers) {
             if (t == caller[0]) continue;
-            t.join(Duration.ofSeconds(5));
-            if (t.isAlive()) {
+            // join's answer, not isAlive(): join says ended once the state is TERMINATED, a moment before isAlive() turns false
+            if (!t.join(Duration.ofSeconds(5))) {
                 throw new AssertionError("The test threw on the number 999, and thread " + t + ", which counted numbers, is still"
                         + " alive 5 s after count ended: the pool was not shut down on that path. Close it in any case"
                         + " (try-with-resources, or shutdown() in a finally).");

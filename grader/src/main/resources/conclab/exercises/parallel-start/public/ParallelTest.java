@@ -254,8 +254,8 @@ class ParallelTest {
         run.returns(Duration.ofSeconds(8));
         for (Thread t : ranOn) {
             if (t == run.thread()) continue;
-            t.join(Duration.ofSeconds(5));
-            if (t.isAlive()) {
+            // join's answer, not isAlive(): join says ended once the state is TERMINATED, a moment before isAlive() turns false
+            if (!t.join(Duration.ofSeconds(5))) {
                 throw new AssertionError("Thread " + t + " ran a task, and is still alive 5 s after runAll returned. A pool's"
                         + " threads wait for more tasks for ever: close the pool (try-with-resources) before returning,"
                         + " or start a thread per task.");
