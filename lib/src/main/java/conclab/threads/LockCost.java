@@ -227,12 +227,16 @@ public final class LockCost {
 
     /**
      * Prints {@link #table} for a child JVM: {@code LockCost [perThread]}, with as many threads as this JVM
-     * has processors (at least 2), and the number of processors first.
+     * has processors (at least 2), the number of processors first, and last the CPU time the whole JVM used
+     * ({@code process CPU time: N ms}: all its threads, the JIT compiler's and the collector's too), which a
+     * parent subtracts from a processor's busy time to see what else ran there ({@link CpuUse}).
      */
     public static void main(String[] args) {
         int processors = Runtime.getRuntime().availableProcessors();
         long perThread = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         System.out.print(processors + " processor" + (processors == 1 ? "" : "s") + "\n" + table(Math.max(2, processors), perThread));
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.println("process CPU time: " + os.getProcessCpuTime() / 1_000_000 + " ms");
     }
 
     /** The monitor's lock. */

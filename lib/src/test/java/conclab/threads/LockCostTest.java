@@ -64,7 +64,8 @@ class LockCostTest {
         assertEquals(n + (n == 1 ? " processor" : " processors"), lines.get(0));
         assertTrue(lines.get(1).startsWith("ns/increment"), lines.toString());
         assertTrue(lines.get(1).contains(Math.max(2, n) + " threads"), lines.toString());
-        assertEquals(6, lines.size(), lines.toString());
+        assertEquals(7, lines.size(), lines.toString());
+        assertTrue(lines.get(6).matches("process CPU time: [1-9]\\d* ms"), lines.toString());
     }
 
     @Test
