@@ -123,9 +123,15 @@ public final class Results {
         return null;
     }
 
-    /** Whether the machine's load average, when the run started, was above its cores: other work shared them. */
-    public boolean overloaded() {
-        return number(machine, "loadAverage") > number(machine, "cores");
+    /**
+     * Whether other work competed with the load of the row of {@code server} at {@code size} with {@code client}:
+     * it took a tenth of the machine's cores or more while the load ran ({@code otherCpu}, in processors' worth; the
+     * threshold is ours). Null where that was not measured: not on Linux, a {@code wrk} row, or a file written
+     * before the driver measured it.
+     */
+    public Boolean competed(String server, long size, String client) {
+        double others = value(server, size, client, "otherCpu");
+        return Double.isNaN(others) ? null : others >= 0.1 * number(machine, "cores");
     }
 
     /** The servers measured with {@code client}, in the file's order. */

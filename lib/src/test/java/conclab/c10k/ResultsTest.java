@@ -69,8 +69,21 @@ class ResultsTest {
         assertTrue(r.notComparable("threads", 1000, "wrk").startsWith("5,000 req/s means 0.2 s per request"), "75 in flight for 1,000");
         assertNull(r.notComparable("threads", 1000, "ours"));
         assertEquals("not measured", r.notComparable("loop", 10000, "ours"));
-        assertTrue(r.overloaded());
-        assertFalse(Results.parse(JSON).overloaded(), "no load average recorded");
+    }
+
+    @Test
+    void otherWorkOfATenthOfTheCoresOrMoreCompetedWithTheLoad() {
+        Results r = Results.parse("""
+                {"machine": {"cores": 2}, "runs": [
+                 {"server": "loop", "size": 1000, "client": "ours", "otherCpu": 0.19},
+                 {"server": "virtual", "size": 1000, "client": "ours", "otherCpu": 0.2},
+                 {"server": "loop", "size": 1000, "client": "wrk", "otherCpu": null}
+                ]}
+                """);
+        assertEquals(false, r.competed("loop", 1000, "ours"));
+        assertEquals(true, r.competed("virtual", 1000, "ours"));
+        assertNull(r.competed("loop", 1000, "wrk"), "not measured");
+        assertNull(r.competed("pool", 1000, "ours"), "no such row");
     }
 
     @Test

@@ -23,6 +23,10 @@ import java.util.Map;
  * @param p99us               99th percentile latency, microseconds
  * @param p999us              99.9th percentile latency, microseconds
  * @param cpuUsPerRequest     the server's CPU time (user plus system) during the load, per completed request
+ * @param otherCpu            other work during the load, in processors' worth (1.0: one processor the whole
+ *                            time): the machine's busy time (Linux's {@code /proc/stat}) less the CPU time of the
+ *                            server, the client and the driver; above a tenth of the cores, other work competed with
+ *                            the run for them. Measured for our generator's rows on Linux, null elsewhere
  * @param threads             the server's threads while the connections were open
  * @param heapPerConnBytes    heap used after a GC, connections held less none, per connection accepted
  * @param nativePerConnBytes  native memory (NMT, outside the heap), held less none, per connection accepted
@@ -30,12 +34,12 @@ import java.util.Map;
  * @param note                what went wrong or differs, in words; null if nothing
  */
 record Run(String server, int size, String client, Integer held, Long connectMs, Integer accepted, Long errors, Long timeouts, Long sent, Long completed,
-           Double rps, Long p50us, Long p99us, Long p999us, Double cpuUsPerRequest, Integer threads,
+           Double rps, Long p50us, Long p99us, Long p999us, Double cpuUsPerRequest, Double otherCpu, Integer threads,
            Long heapPerConnBytes, Long nativePerConnBytes, Integer answeredConnections, String note) {
 
     /** A run that measured nothing, and why. */
     static Run failed(String server, int size, String client, String note) {
-        return new Run(server, size, client, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        return new Run(server, size, client, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, note);
     }
 
@@ -44,7 +48,7 @@ record Run(String server, int size, String client, Integer held, Long connectMs,
         if (more == null) return this;
         String joined = note == null ? more : note + "; " + more;
         return new Run(server, size, client, held, connectMs, accepted, errors, timeouts, sent, completed, rps, p50us, p99us, p999us,
-                cpuUsPerRequest, threads, heapPerConnBytes, nativePerConnBytes, answeredConnections, joined);
+                cpuUsPerRequest, otherCpu, threads, heapPerConnBytes, nativePerConnBytes, answeredConnections, joined);
     }
 
     /** Heap plus native memory per idle connection, in bytes; null unless both were measured. */
@@ -70,6 +74,7 @@ record Run(String server, int size, String client, Integer held, Long connectMs,
         f.put("p99us", p99us);
         f.put("p999us", p999us);
         f.put("cpuUsPerRequest", cpuUsPerRequest);
+        f.put("otherCpu", otherCpu);
         f.put("threads", threads);
         f.put("heapPerConnBytes", heapPerConnBytes);
         f.put("nativePerConnBytes", nativePerConnBytes);

@@ -1,5 +1,6 @@
 package conclab.c10k.bench;
 
+import conclab.threads.CpuUse;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,13 +141,15 @@ final class Trial {
             Probe.Memory perConnection = Probe.memory(pid).perConnection(idle, accepted);
             Integer threads = Probe.threads(pid);
 
-            Long cpuBefore = Probe.cpuMicros(pid);
+            Long cpuBefore = Probe.cpuMicros(pid), generatorBefore = Probe.cpuMicros(generator.pid());
+            CpuUse.Start machine = CpuUse.start();
             generator.send("go");
             String line = generator.awaitLine(event("result"), s.load().dividedBy(2));
             threads = max(threads, Probe.threads(pid));
             Duration loading = s.load().plus(s.requestTimeout()).plus(s.slack());
             if (line == null) line = generator.awaitLine(event("result"), loading);
             Long cpu = difference(Probe.cpuMicros(pid), cpuBefore);
+            Double others = otherWork(machine.since(), cpu, difference(Probe.cpuMicros(generator.pid()), generatorBefore));
             Map<String, String> result = FlatJson.parse(line);
             if (result.isEmpty())
                 note = join(note, "the generator printed no 'result' line %s: %s"
@@ -154,7 +157,7 @@ final class Trial {
             Long completed = number(result, "completed");
             return new Run(name, size, "ours", connections, number(held, "ms"), accepted, number(result, "errors"), number(result, "timeouts"),
                     number(result, "sent"), completed, real(result, "rps"), number(result, "p50us"),
-                    number(result, "p99us"), number(result, "p999us"), perRequest(cpu, completed), threads,
+                    number(result, "p99us"), number(result, "p999us"), perRequest(cpu, completed), others, threads,
                     perConnection.heapUsedBytes(), perConnection.nativeBytes(),
                     result.containsKey("answeredConnections") ? Integer.valueOf(result.get("answeredConnections")) : null,
                     note);
@@ -261,7 +264,7 @@ final class Trial {
                 return Run.failed(name, size, "wrk", "wrk printed no summary (exit code %s): %s"
                         .formatted(wrk.exitCode(), String.join(" | ", output) + " " + wrk.errors()));
             return new Run(name, size, "wrk", null, null, null, r.errors(), r.timeouts(), null, r.requests(), r.rps(), r.p50us(),
-                    r.p99us(), null, perRequest(cpu, r.requests()), threads, null, null, null,
+                    r.p99us(), null, perRequest(cpu, r.requests()), null, threads, null, null, null,
                     r.connectErrors() > 0 ? r.connectErrors() + " connect errors" : null);
         } catch (UncheckedIOException e) {
             return Run.failed(name, size, "wrk", e.getMessage());
@@ -321,6 +324,16 @@ final class Trial {
 
     private static Long difference(Long after, Long before) {
         return after == null || before == null ? null : after - before;
+    }
+
+    /**
+     * Other work's processors' worth while the load ran: the machine's busy time less the driver's (this JVM), the
+     * server's and the generator's CPU time ({@code serverMicros}, {@code generatorMicros}); null if any is unknown.
+     */
+    static Double otherWork(CpuUse machine, Long serverMicros, Long generatorMicros) {
+        if (Double.isNaN(machine.busy()) || serverMicros == null || generatorMicros == null) return null;
+        double theRun = (serverMicros + generatorMicros) / 1e6 / machine.seconds();
+        return Math.max(0, machine.others() - theRun);
     }
 
     private static Double perRequest(Long cpuMicros, Long requests) {

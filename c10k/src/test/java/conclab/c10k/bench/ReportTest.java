@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
     /** A row of our generator: held all, no error, the given req/s, p99 and memory. */
     static Run ours(String server, int size, double rps, long p99us, long heap, long nativeBytes) {
-        return new Run(server, size, "ours", size, 2000L, size, 0L, 0L, (long) rps * 5, (long) rps * 5, rps, p99us / 4, p99us, p99us * 2, 8.5, 5,
+        return new Run(server, size, "ours", size, 2000L, size, 0L, 0L, (long) rps * 5, (long) rps * 5, rps, p99us / 4, p99us, p99us * 2, 8.5, 0.02, 5,
                 heap, nativeBytes, size, null);
     }
 
     static Run wrk(String server, int size, double rps) {
-        return new Run(server, size, "wrk", null, null, null, 0L, 0L, null, (long) rps * 5, rps, 1000L, 9000L, null, 7.5, 5, null, null, null, null);
+        return new Run(server, size, "wrk", null, null, null, 0L, 0L, null, (long) rps * 5, rps, 1000L, 9000L, null, 7.5, null, 5, null, null, null, null);
     }
 
     @Test
@@ -59,7 +59,7 @@ class ReportTest {
     @Test
     void atTenThousandAServerMustHoldAllWithoutErrorsAndAP99UnderAThirdOfASecond() {
         Run slow = ours("virtual", 10000, 50_000, 300_000, 0, 0), good = ours("loop", 10000, 70_000, 299_999, 0, 0);
-        Run lost = new Run("netty-nio-1", 10000, "ours", 9999, 2000L, 9999, 0L, 0L, 1L, 1L, 1.0, 1L, 1L, 1L, 1.0, 1, 1L, 1L, 9999, null);
+        Run lost = new Run("netty-nio-1", 10000, "ours", 9999, 2000L, 9999, 0L, 0L, 1L, 1L, 1.0, 1L, 1L, 1L, 1.0, 0.0, 1, 1L, 1L, 9999, null);
         Run failed = Run.failed("netty-epoll-1", 10000, "ours", "the server printed no 'listening on' line");
         List<Run> runs = List.of(slow, good, lost, failed);
         assertEquals(Boolean.FALSE, find(runs, "virtual at 10,000").met());
@@ -97,7 +97,7 @@ class ReportTest {
         assertEquals("\"runs\":[", lines.get(2));
         Map<String, String> first = FlatJson.parse(lines.get(3));
         assertEquals(List.of("server", "size", "client", "held", "connectMs", "accepted", "errors", "timeouts", "sent", "completed", "rps", "p50us", "p99us",
-                "p999us", "cpuUsPerRequest", "threads", "heapPerConnBytes", "nativePerConnBytes", "answeredConnections",
+                "p999us", "cpuUsPerRequest", "otherCpu", "threads", "heapPerConnBytes", "nativePerConnBytes", "answeredConnections",
                 "note"), List.copyOf(first.keySet()));
         assertEquals("90000", first.get("rps"));
         assertEquals("wrk", FlatJson.parse(lines.get(4)).get("client"));

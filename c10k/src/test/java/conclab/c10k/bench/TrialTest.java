@@ -2,6 +2,7 @@ package conclab.c10k.bench;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import conclab.threads.CpuUse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,15 @@ class TrialTest {
     }
 
     @Test
+    void otherWorkIsTheMachinesBusyTimeLessTheDriversTheServersAndTheGenerators() {
+        // 2 s: the machine busy 1.5 processors, the driver 0.1, the server 1 s of CPU (0.5), the generator 0.5 s (0.25)
+        assertEquals(0.65, Trial.otherWork(new CpuUse(2, 1.5, 0.1), 1_000_000L, 500_000L), 1e-9);
+        assertEquals(0.0, Trial.otherWork(new CpuUse(2, 0.8, 0.1), 1_000_000L, 500_000L), "never below 0");
+        assertNull(Trial.otherWork(new CpuUse(2, Double.NaN, 0.1), 1_000_000L, 500_000L), "no /proc/stat");
+        assertNull(Trial.otherWork(new CpuUse(2, 1.5, 0.1), null, 500_000L), "the server's CPU time unknown");
+    }
+
+    @Test
     void aServerUnderOurGeneratorAndWrkFillsBothRows() {
         boolean wrk = Wrk.installed();
         List<Run> runs = Trial.run(FAKES, settings(wrk), "loop", 200);
@@ -45,6 +55,9 @@ class TrialTest {
         assertTrue(ours.threads() > 0 && ours.cpuUsPerRequest() > 0, ours.toString());
         assertNotNull(ours.heapPerConnBytes(), ours.toString()); // measured, whatever their size
         assertNotNull(ours.nativePerConnBytes(), ours.toString());
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/stat")))   // else (macOS) not measured
+            assertTrue(ours.otherCpu() != null && ours.otherCpu() >= 0
+                    && ours.otherCpu() <= Runtime.getRuntime().availableProcessors() + 1e-9, ours.toString());
         if (wrk) {
             Run w = runs.get(1);
             assertEquals("wrk", w.client());
