@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Who used the processors while some work ran: the machine's busy time beside this JVM's own CPU time, from a
- * {@link #start} to {@link Start#since}, each in processors' worth (1.0: one processor busy the whole time). What
- * the machine used beyond this JVM is other work (other processes, and on a shared host other containers) that
- * competed with this JVM for the processors; a benchmark that wants every processor wants it near 0.
+ * Who used the processors while some work ran: the busy time of the processors this JVM may run on, beside this
+ * JVM's own CPU time, from a {@link #start} to {@link Start#since}, each in processors' worth (1.0: one processor
+ * busy the whole time). What those processors did beyond this JVM is other work: other processes, kernel threads,
+ * on a shared host other containers, in a virtual machine other guests (their steal time). A benchmark that wants
+ * every processor wants it near 0; above that, other work may have competed with it for the processors (an average
+ * over the whole time: it does not say that a given thread ever waited).
  *
  * <pre>{@code
  * var start = CpuUse.start();        // or CpuUse.start(0): processor 0 only
@@ -18,101 +23,132 @@ import java.nio.file.Path;
  * System.out.printf("other work used %.2f processors%n", used.others());
  * }</pre>
  *
- * <p>The machine's busy time is Linux's {@code /proc/stat}: the {@code cpu} line (every processor) or one
- * {@code cpuN} line, busy being every column but idle and iowait. In a container that file is the host's, so
- * "the machine" is the host. Where there is no {@code /proc/stat} (macOS, Windows), {@link #busy} and
- * {@link #others} are NaN. This JVM's CPU time counts all its threads (the JIT compiler and the collector's
- * too), on every processor: with {@code start(n)}, {@code busy - thisJvm} is not the others' share of processor n,
- * and a caller that knows what ran on n (a pinned child's CPU time) subtracts that instead.
+ * <p>Linux only: the processors are those of {@code Cpus_allowed_list} in {@code /proc/self/status} (what
+ * {@code taskset} or a container's cpuset allows), their busy time the sum of their {@code cpuN} lines in
+ * {@code /proc/stat}: user, nice, system and steal. Idle and iowait are not busy; interrupt and softirq time are
+ * left out too, since much of it is the measured work's own (loopback TCP is received in softirq, which a kernel
+ * built with IRQ time accounting charges to no process). A CPU quota that throttles the work does not show: it
+ * leaves the processors idle. Where there is no {@code /proc/stat} (macOS, Windows), {@link #busy} and
+ * {@link #others} are NaN. This JVM's CPU time counts all its threads (the JIT compiler's and the collector's too),
+ * on every processor, in the 10 ms steps in which Linux counts it.
  *
  * <p>Immutable, as is {@link Start}; either may be used from any thread.
  *
- * @param seconds the wall time from start to since
- * @param busy    the processors' worth of time the machine (or the one processor) was busy, NaN if not readable
- * @param thisJvm the processors' worth of CPU time this JVM used
+ * @param seconds     the wall time from start to since
+ * @param busy        the processors' worth of time the processors measured were busy, NaN if not readable
+ * @param thisJvm     the processors' worth of CPU time this JVM used, on any processor
+ * @param allOfTheJvm whether the processors measured are all those this JVM may run on: only then is
+ *                    {@code busy - thisJvm} other work ({@code start(n)} measures one; subtract what ran there)
  */
-public record CpuUse(double seconds, double busy, double thisJvm) {
+public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfTheJvm) {
 
     /** A reading to measure from; immutable. */
     public static final class Start {
-        private final int cpu;
+        private final BitSet cpus;     // the processors measured; never changed after construction
+        private final boolean allOfTheJvm;
         private final long nanos, jvmNanos;
-        private final long[] ticks; // {total, busy} of cpu's line, or null; never changed after construction
+        private final long[] ticks;    // {total, busy} of their lines, or null; never changed after construction
 
-        private Start(int cpu) {
-            this.cpu = cpu;
+        private Start(BitSet cpus, boolean allOfTheJvm) {
+            this.cpus = cpus;
+            this.allOfTheJvm = allOfTheJvm;
             this.nanos = System.nanoTime();
-            this.ticks = ticks(cpu);
+            this.ticks = ticks(cpus);
             this.jvmNanos = jvmCpuNanos();
         }
 
         /** What was used from this start until now. */
         public CpuUse since() {
             long wall = System.nanoTime() - nanos;
-            long[] now = ticks(cpu);
-            double busy = Double.NaN;
-            if (ticks != null && now != null && now[0] > ticks[0]) {
-                double share = (double) (now[1] - ticks[1]) / (now[0] - ticks[0]);   // of the line's time
-                busy = share * processorsIn(cpu);
-            }
-            return new CpuUse(wall / 1e9, busy, (jvmCpuNanos() - jvmNanos) / (double) wall);
+            double busy = busy(ticks, ticks(cpus), cpus.cardinality());
+            return new CpuUse(wall / 1e9, busy, (jvmCpuNanos() - jvmNanos) / (double) wall, allOfTheJvm);
         }
     }
 
-    /** Other work's processors' worth: the machine's busy time less this JVM's; NaN where the first is unknown. */
+    /** Other work's processors' worth: the busy time less this JVM's; NaN where that is not other work or not known. */
     public double others() {
-        return Math.max(0, busy - thisJvm);
+        return allOfTheJvm ? Math.max(0, busy - thisJvm) : Double.NaN;
     }
 
-    /** A reading of every processor and of this JVM. */
+    /** A reading of the processors this JVM may run on, and of this JVM. */
     public static Start start() {
-        return start(-1);
+        BitSet allowed = allowed();
+        return new Start(allowed, true);
     }
 
-    /** A reading of processor {@code cpu} (numbered as in {@code /proc/stat}) and of this JVM; -1: every processor. */
+    /** A reading of processor {@code cpu} (numbered as in {@code /proc/stat}) and of this JVM. */
     public static Start start(int cpu) {
-        return new Start(cpu);
+        if (cpu < 0) throw new IllegalArgumentException("no processor " + cpu);
+        BitSet one = new BitSet();
+        one.set(cpu);
+        return new Start(one, one.equals(allowed()));
     }
 
-    /** {total, busy} ticks of the line of {@code cpu} in /proc/stat, or null if it cannot be read. */
-    static long[] ticks(int cpu) {
+    /**
+     * Processors' worth of busy time between two readings of {total, busy} ticks of {@code processors} processors;
+     * NaN if either is missing or no time passed.
+     */
+    static double busy(long[] before, long[] after, int processors) {
+        if (before == null || after == null || after[0] <= before[0]) return Double.NaN;
+        return (double) (after[1] - before[1]) / (after[0] - before[0]) * processors;
+    }
+
+    /** {total, busy} ticks of the lines of {@code cpus} in /proc/stat, or null if any cannot be read. */
+    private static long[] ticks(BitSet cpus) {
         try {
-            return ticks(Files.readString(Path.of("/proc/stat")), cpu);
+            return ticks(Files.readString(Path.of("/proc/stat")), cpus);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
     /**
-     * {total, busy} ticks of the line of {@code cpu} ({@code cpu} for -1, else {@code cpuN}) in the text of a
-     * {@code /proc/stat}; busy is every column but idle (the 4th) and iowait (the 5th); null if there is no such
-     * line.
+     * {total, busy} ticks summed over the {@code cpuN} lines of {@code cpus} in the text of a {@code /proc/stat};
+     * busy is user, nice, system and steal (columns 1 to 3 and 8); null if a line is missing.
      */
-    static long[] ticks(String stat, int cpu) {
-        String name = cpu < 0 ? "cpu" : "cpu" + cpu;
+    static long[] ticks(String stat, BitSet cpus) {
+        long total = 0, busy = 0;
+        int found = 0;
         for (String line : stat.split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (!f[0].equals(name)) continue;
-            long total = 0, idle = 0;
+            if (!f[0].matches("cpu\\d+") || !cpus.get(Integer.parseInt(f[0].substring(3)))) continue;
             // user nice system idle iowait irq softirq steal [guest guest_nice: already counted in user and nice]
             for (int i = 1; i < Math.min(f.length, 9); i++) {
                 long v = Long.parseLong(f[i]);
                 total += v;
-                if (i == 4 || i == 5) idle += v;
+                if (i <= 3 || i == 8) busy += v;
             }
-            return new long[] {total, total - idle};
+            found++;
         }
-        return null;
+        return found == cpus.cardinality() && found > 0 ? new long[] {total, busy} : null;
     }
 
-    /** How many processors the line of {@code cpu} counts: one, or (for -1) the machine's cpuN lines. */
-    private static int processorsIn(int cpu) {
-        if (cpu >= 0) return 1;
+    /** The processors this process may run on ({@code Cpus_allowed_list}); every one counted if unreadable. */
+    static BitSet allowed() {
         try {
-            return (int) Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+\\s.*")).count();
-        } catch (IOException e) {
-            return Runtime.getRuntime().availableProcessors();
+            Matcher m = Pattern.compile("(?m)^Cpus_allowed_list:\\s*(\\S+)").matcher(Files.readString(Path.of("/proc/self/status")));
+            if (m.find()) return cpuList(m.group(1));
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the busy time is not readable either
         }
+        BitSet all = new BitSet();
+        all.set(0, Runtime.getRuntime().availableProcessors());
+        return all;
+    }
+
+    /** How many processors this process may run on ({@code Cpus_allowed_list}; the JVM's count if unreadable). */
+    public static int allowedCount() {
+        return allowed().cardinality();
+    }
+
+    /** The processors of a Linux CPU list such as {@code 0-3,8,10-11}. */
+    static BitSet cpuList(String list) {
+        BitSet cpus = new BitSet();
+        for (String part : list.split(",")) {
+            String[] range = part.split("-");
+            cpus.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
+        }
+        return cpus;
     }
 
     private static long jvmCpuNanos() {

@@ -84,6 +84,9 @@ class ResultsTest {
         assertEquals(true, r.competed("virtual", 1000, "ours"));
         assertNull(r.competed("loop", 1000, "wrk"), "not measured");
         assertNull(r.competed("pool", 1000, "ours"), "no such row");
+        assertNull(Results.parse("""
+                {"machine": {}, "runs": [{"server": "loop", "size": 1000, "client": "ours", "otherCpu": 0.01}]}
+                """).competed("loop", 1000, "ours"), "no cores recorded");
     }
 
     @Test

@@ -141,7 +141,7 @@ final class Trial {
             Probe.Memory perConnection = Probe.memory(pid).perConnection(idle, accepted);
             Integer threads = Probe.threads(pid);
 
-            Long cpuBefore = Probe.cpuMicros(pid), generatorBefore = Probe.cpuMicros(generator.pid());
+            Long cpuBefore = Probe.cpuMicros(pid);
             CpuUse.Start machine = CpuUse.start();
             generator.send("go");
             String line = generator.awaitLine(event("result"), s.load().dividedBy(2));
@@ -149,8 +149,10 @@ final class Trial {
             Duration loading = s.load().plus(s.requestTimeout()).plus(s.slack());
             if (line == null) line = generator.awaitLine(event("result"), loading);
             Long cpu = difference(Probe.cpuMicros(pid), cpuBefore);
-            Double others = otherWork(machine.since(), cpu, difference(Probe.cpuMicros(generator.pid()), generatorBefore));
+            CpuUse used = machine.since();
             Map<String, String> result = FlatJson.parse(line);
+            // the generator's own CPU time during its load (it exits once it has printed it: /proc/PID may be gone)
+            Double others = otherWork(used, cpu, number(result, "cpuUs"));
             if (result.isEmpty())
                 note = join(note, "the generator printed no 'result' line %s: %s"
                         .formatted(when(generator, loading), generator.errors()));
@@ -327,11 +329,12 @@ final class Trial {
     }
 
     /**
-     * Other work's processors' worth while the load ran: the machine's busy time less the driver's (this JVM), the
-     * server's and the generator's CPU time ({@code serverMicros}, {@code generatorMicros}); null if any is unknown.
+     * Other work's processors' worth while the load ran: the busy time of the processors this driver may run on
+     * (the server and the generator inherit them) less the driver's (this JVM's), the server's and the generator's
+     * CPU time ({@code serverMicros}, {@code generatorMicros}); null if any is unknown.
      */
     static Double otherWork(CpuUse machine, Long serverMicros, Long generatorMicros) {
-        if (Double.isNaN(machine.busy()) || serverMicros == null || generatorMicros == null) return null;
+        if (Double.isNaN(machine.others()) || serverMicros == null || generatorMicros == null) return null;
         double theRun = (serverMicros + generatorMicros) / 1e6 / machine.seconds();
         return Math.max(0, machine.others() - theRun);
     }

@@ -161,18 +161,20 @@ public final class LoadGenerator {
      * @param rps                 completed per second of the load phase, which lasts D plus the wait for the last
      *                            answers (or timeouts); rounded to 0.1
      * @param p50us               latency percentiles and maximum, microseconds; 0 if nothing completed
+     * @param cpuUs               the CPU time this generator's JVM used during the load phase (every thread), in
+     *                            microseconds: a benchmark subtracts it, with the server's, from the machine's busy time
      */
     public record Result(Held held, long errors, long timeouts, long sent, long completed, int answeredConnections,
-                         double seconds, double rps, long p50us, long p99us, long p999us, long maxus) {
+                         double seconds, double rps, long p50us, long p99us, long p999us, long maxus, long cpuUs) {
         /**
          * {@code {"event":"result","connections":N,"held":H,"errors":E,"timeouts":T,"sent":S,"completed":C,
-         * "answeredConnections":A,"seconds":D,"rps":X,"p50us":..,"p99us":..,"p999us":..,"maxus":..}}
+         * "answeredConnections":A,"seconds":D,"rps":X,"p50us":..,"p99us":..,"p999us":..,"maxus":..,"cpuUs":..}}
          */
         public String toJson() {
             return json("event", "result", "connections", held.connections(), "held", held.held(), "errors", errors,
                     "timeouts", timeouts, "sent", sent, "completed", completed,
                     "answeredConnections", answeredConnections, "seconds", seconds, "rps", rps, "p50us", p50us,
-                    "p99us", p99us, "p999us", p999us, "maxus", maxus);
+                    "p99us", p99us, "p999us", p999us, "maxus", maxus, "cpuUs", cpuUs);
         }
     }
 
@@ -221,6 +223,7 @@ public final class LoadGenerator {
         all.sort(Comparator.comparingInt(c -> c.index));
         for (int slot = 0; slot < all.size(); slot++) all.get(slot).slot = slot;
 
+        long cpuAtStart = processCpuNanos();
         long start = System.nanoTime();
         long end = start + (long) (o.seconds() * 1e9);
         var plan = new Worker.Plan(start, end, o.rate(), all.size(), TimeUnit.MILLISECONDS.toNanos(o.timeoutMs()));
@@ -242,7 +245,13 @@ public final class LoadGenerator {
         return new Result(held, errors, timeouts, sent, completed, answered, o.seconds(),
                 Math.round(completed / elapsed * 10) / 10.0,
                 latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99),
-                latencies.getValueAtPercentile(99.9), latencies.getMaxValue());
+                latencies.getValueAtPercentile(99.9), latencies.getMaxValue(), (processCpuNanos() - cpuAtStart) / 1000);
+    }
+
+    /** This JVM's CPU time, every thread's. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** A worker's phase, which may throw. */

@@ -247,16 +247,17 @@ class LoadGeneratorTest {
         assertEquals(List.of("event", "connections", "held", "connectErrors", "ms"),
                 List.copyOf(StrictJson.parse(held.toJson()).keySet()));
 
-        var result = new Result(held, 1, 2, 300, 297, 9_990, 0.5, 123456.7, 150, 2500, 9000, 1_000_000);
+        var result = new Result(held, 1, 2, 300, 297, 9_990, 0.5, 123456.7, 150, 2500, 9000, 1_000_000, 420_000);
         Map<String, Object> json = StrictJson.parse(result.toJson());
         assertEquals(List.of("event", "connections", "held", "errors", "timeouts", "sent", "completed",
-                "answeredConnections", "seconds", "rps", "p50us", "p99us", "p999us", "maxus"), List.copyOf(json.keySet()));
+                "answeredConnections", "seconds", "rps", "p50us", "p99us", "p999us", "maxus", "cpuUs"), List.copyOf(json.keySet()));
+        assertEquals(420_000.0, json.get("cpuUs"));
         assertEquals("result", json.get("event"));
         assertEquals(0.5, json.get("seconds"));
         assertEquals(123456.7, json.get("rps"));
         assertEquals(1_000_000.0, json.get("maxus"));
         assertTrue(result.toJson().contains("\"seconds\":0.5,\"rps\":123456.7,"), result.toJson());
-        assertTrue(new Result(held, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0).toJson().contains("\"seconds\":5,\"rps\":0,"));
+        assertTrue(new Result(held, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0).toJson().contains("\"seconds\":5,\"rps\":0,"));
     }
 
     /** The real command line: two JSON lines on stdout, the second after a line on stdin, then exit 0. */
