@@ -125,13 +125,13 @@ public final class Results {
 
     /**
      * Whether other work may have competed with the load of the row of {@code server} at {@code size} with {@code client}:
-     * it took a tenth of the machine's cores or more while the load ran ({@code otherCpu}, in processors' worth; the
-     * threshold is ours). Null where that was not measured (not on Linux, a {@code wrk} row, a row that failed, a
-     * file written before the driver measured it) or the cores are not recorded.
+     * it took a tenth or more of the processors it was measured on ({@code otherCpu} against {@code cpusMeasured} of
+     * the machine, in processors' worth; the threshold is ours). Null where that was not measured (not on Linux, a {@code wrk} row, a row that failed, a
+     * file written before the driver measured it) or the processors measured are not recorded.
      */
     public Boolean competed(String server, long size, String client) {
-        double others = value(server, size, client, "otherCpu"), cores = number(machine, "cores");
-        return Double.isNaN(others) || Double.isNaN(cores) ? null : others >= 0.1 * cores;
+        double others = value(server, size, client, "otherCpu"), cpus = number(machine, "cpusMeasured");
+        return Double.isNaN(others) || Double.isNaN(cpus) ? null : others >= 0.1 * cpus;
     }
 
     /** The servers measured with {@code client}, in the file's order. */

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Who used the processors while some work ran: the busy time of the processors this JVM may run on, beside this
  * JVM's own CPU time, from a {@link #start} to {@link Start#since}, each in processors' worth (1.0: one processor
  * busy the whole time). What those processors did beyond this JVM is other work: other processes, kernel threads,
- * on a shared host other containers, in a virtual machine other guests (their steal time). A benchmark that wants
+ * interrupts, on a shared host other containers, in a virtual machine other guests (their steal time, where the
+ * hypervisor reports it). A benchmark that wants
  * every processor wants it near 0; above that, other work may have competed with it for the processors (an average
  * over the whole time: it does not say that a given thread ever waited).
  *
@@ -24,30 +25,33 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Linux only: the processors are those of {@code Cpus_allowed_list} in {@code /proc/self/status} (what
- * {@code taskset} or a container's cpuset allows), their busy time the sum of their {@code cpuN} lines in
- * {@code /proc/stat}: user, nice, system and steal. Idle and iowait are not busy; interrupt and softirq time are
- * left out too, since much of it is the measured work's own (loopback TCP is received in softirq, which a kernel
- * built with IRQ time accounting charges to no process). A CPU quota that throttles the work does not show: it
- * leaves the processors idle. Where there is no {@code /proc/stat} (macOS, Windows), {@link #busy} and
- * {@link #others} are NaN. This JVM's CPU time counts all its threads (the JIT compiler's and the collector's too),
- * on every processor, in the 10 ms steps in which Linux counts it.
+ * {@code taskset} or a container's cpuset allows) that are online (have a {@code cpuN} line in {@code /proc/stat}),
+ * their busy time the sum of their lines' columns but idle and iowait. Interrupt and softirq time count as busy: a
+ * kernel without {@code CONFIG_IRQ_TIME_ACCOUNTING} also charges it to the process it interrupted, so the measured
+ * work's own (loopback TCP is received in softirq) is subtracted with that process's CPU time; a kernel with it
+ * charges no process, and the work's own interrupts then count as other work (erring towards "may have competed").
+ * Under a CPU quota without a cpuset the processors are the whole host's, and throttled time is counted nowhere.
+ * Where there is no {@code /proc/stat} (macOS, Windows), {@link #busy} and {@link #others} are NaN. This JVM's CPU
+ * time counts all its threads (the JIT compiler's and the collector's too), on every processor; Linux reports both
+ * in units of 1/100 s.
  *
  * <p>Immutable, as is {@link Start}; either may be used from any thread.
  *
  * @param seconds     the wall time from start to since
+ * @param processors  how many processors were measured (online and allowed); 0 if none could be read
  * @param busy        the processors' worth of time the processors measured were busy, NaN if not readable
  * @param thisJvm     the processors' worth of CPU time this JVM used, on any processor
  * @param allOfTheJvm whether the processors measured are all those this JVM may run on: only then is
  *                    {@code busy - thisJvm} other work ({@code start(n)} measures one; subtract what ran there)
  */
-public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfTheJvm) {
+public record CpuUse(double seconds, int processors, double busy, double thisJvm, boolean allOfTheJvm) {
 
     /** A reading to measure from; immutable. */
     public static final class Start {
         private final BitSet cpus;     // the processors measured; never changed after construction
         private final boolean allOfTheJvm;
         private final long nanos, jvmNanos;
-        private final long[] ticks;    // {total, busy} of their lines, or null; never changed after construction
+        private final long[] ticks;    // {total, busy, lines} of their lines, or null; never changed after construction
 
         private Start(BitSet cpus, boolean allOfTheJvm) {
             this.cpus = cpus;
@@ -60,8 +64,9 @@ public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfT
         /** What was used from this start until now. */
         public CpuUse since() {
             long wall = System.nanoTime() - nanos;
-            double busy = busy(ticks, ticks(cpus), cpus.cardinality());
-            return new CpuUse(wall / 1e9, busy, (jvmCpuNanos() - jvmNanos) / (double) wall, allOfTheJvm);
+            long[] now = ticks(cpus);
+            double busy = busy(ticks, now);
+            return new CpuUse(wall / 1e9, now == null ? 0 : (int) now[2], busy, (jvmCpuNanos() - jvmNanos) / (double) wall, allOfTheJvm);
         }
     }
 
@@ -85,15 +90,15 @@ public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfT
     }
 
     /**
-     * Processors' worth of busy time between two readings of {total, busy} ticks of {@code processors} processors;
-     * NaN if either is missing or no time passed.
+     * Processors' worth of busy time between two readings of {total, busy, lines} ticks of the same processors; NaN
+     * if either is missing, the processors differ, or no time passed.
      */
-    static double busy(long[] before, long[] after, int processors) {
-        if (before == null || after == null || after[0] <= before[0]) return Double.NaN;
-        return (double) (after[1] - before[1]) / (after[0] - before[0]) * processors;
+    static double busy(long[] before, long[] after) {
+        if (before == null || after == null || after[2] != before[2] || after[0] <= before[0]) return Double.NaN;
+        return (double) (after[1] - before[1]) / (after[0] - before[0]) * after[2];
     }
 
-    /** {total, busy} ticks of the lines of {@code cpus} in /proc/stat, or null if any cannot be read. */
+    /** {total, busy, lines} ticks of the online processors of {@code cpus} in /proc/stat, or null if none can be read. */
     private static long[] ticks(BitSet cpus) {
         try {
             return ticks(Files.readString(Path.of("/proc/stat")), cpus);
@@ -103,12 +108,12 @@ public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfT
     }
 
     /**
-     * {total, busy} ticks summed over the {@code cpuN} lines of {@code cpus} in the text of a {@code /proc/stat};
-     * busy is user, nice, system and steal (columns 1 to 3 and 8); null if a line is missing.
+     * {total, busy, lines} summed over the {@code cpuN} lines of {@code cpus} in the text of a {@code /proc/stat}
+     * (a processor offline has none, and is left out); busy is every column but idle and iowait (the 4th and 5th);
+     * null if there is no such line.
      */
     static long[] ticks(String stat, BitSet cpus) {
-        long total = 0, busy = 0;
-        int found = 0;
+        long total = 0, busy = 0, lines = 0;
         for (String line : stat.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (!f[0].matches("cpu\\d+") || !cpus.get(Integer.parseInt(f[0].substring(3)))) continue;
@@ -116,11 +121,11 @@ public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfT
             for (int i = 1; i < Math.min(f.length, 9); i++) {
                 long v = Long.parseLong(f[i]);
                 total += v;
-                if (i <= 3 || i == 8) busy += v;
+                if (i != 4 && i != 5) busy += v;
             }
-            found++;
+            lines++;
         }
-        return found == cpus.cardinality() && found > 0 ? new long[] {total, busy} : null;
+        return lines > 0 ? new long[] {total, busy, lines} : null;
     }
 
     /** The processors this process may run on ({@code Cpus_allowed_list}); every one counted if unreadable. */
@@ -136,9 +141,10 @@ public record CpuUse(double seconds, double busy, double thisJvm, boolean allOfT
         return all;
     }
 
-    /** How many processors this process may run on ({@code Cpus_allowed_list}; the JVM's count if unreadable). */
-    public static int allowedCount() {
-        return allowed().cardinality();
+    /** How many processors {@link #start()} measures: online ones this process may run on; 0 if none can be read. */
+    public static int measured() {
+        long[] t = ticks(allowed());
+        return t == null ? 0 : (int) t[2];
     }
 
     /** The processors of a Linux CPU list such as {@code 0-3,8,10-11}. */

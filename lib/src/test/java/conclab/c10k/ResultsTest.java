@@ -74,7 +74,7 @@ class ResultsTest {
     @Test
     void otherWorkOfATenthOfTheCoresOrMoreCompetedWithTheLoad() {
         Results r = Results.parse("""
-                {"machine": {"cores": 2}, "runs": [
+                {"machine": {"cores": 2, "cpusMeasured": 2}, "runs": [
                  {"server": "loop", "size": 1000, "client": "ours", "otherCpu": 0.19},
                  {"server": "virtual", "size": 1000, "client": "ours", "otherCpu": 0.2},
                  {"server": "loop", "size": 1000, "client": "wrk", "otherCpu": null}
@@ -85,8 +85,8 @@ class ResultsTest {
         assertNull(r.competed("loop", 1000, "wrk"), "not measured");
         assertNull(r.competed("pool", 1000, "ours"), "no such row");
         assertNull(Results.parse("""
-                {"machine": {}, "runs": [{"server": "loop", "size": 1000, "client": "ours", "otherCpu": 0.01}]}
-                """).competed("loop", 1000, "ours"), "no cores recorded");
+                {"machine": {"cores": 2}, "runs": [{"server": "loop", "size": 1000, "client": "ours", "otherCpu": 0.01}]}
+                """).competed("loop", 1000, "ours"), "no processors measured recorded");
     }
 
     @Test

@@ -31,13 +31,15 @@ import java.util.regex.Pattern;
  * @param pidMax           the highest pid (threads take pids too)
  * @param threadsMax       threads in the whole system
  * @param memoryBytes      the machine's memory ({@code MemTotal})
- * @param loadAverage      the load average over the last minute when the benchmark started ({@code /proc/loadavg}):
- *                         above the core count, other work shared the cores and the figures are slower than the
- *                         machine can do
+ * @param loadAverage      the one-minute load average when the benchmark started ({@code /proc/loadavg}: a decaying
+ *                         average of runnable and uninterruptible tasks): above the core count, other work may have
+ *                         shared the cores
+ * @param cpusMeasured     the processors whose busy time a run's {@code otherCpu} measures (online ones the
+ *                         benchmark may run on, {@link conclab.threads.CpuUse#measured()}); null where none can be read
  */
 record Machine(int cores, String model, String kernel, String jdk, String date, Long openFiles, Long maxProcesses,
                String ipLocalPortRange, Long somaxconn, Long pidMax, Long threadsMax, Long memoryBytes,
-               Double loadAverage) {
+               Double loadAverage, Integer cpusMeasured) {
 
     /** This machine, now. */
     static Machine read() {
@@ -64,7 +66,8 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
                 number(read("/proc/sys/kernel/threads-max"), "(\\d+)"),
                 memoryKb != null ? (Long) (memoryKb * 1024) : unix == null ? null : (Long) unix.getTotalMemorySize(),
                 loadAverage != null ? Double.valueOf(loadAverage.split("\\s+")[0])
-                        : os.getSystemLoadAverage() < 0 ? null : (Double) os.getSystemLoadAverage());
+                        : os.getSystemLoadAverage() < 0 ? null : (Double) os.getSystemLoadAverage(),
+                conclab.threads.CpuUse.measured() > 0 ? (Integer) conclab.threads.CpuUse.measured() : null);
     }
 
     /** The fields by their JSON names, in order. */
@@ -83,6 +86,7 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
         f.put("threadsMax", threadsMax);
         f.put("memoryBytes", memoryBytes);
         f.put("loadAverage", loadAverage);
+        f.put("cpusMeasured", cpusMeasured);
         return f;
     }
 

@@ -161,8 +161,9 @@ public final class LoadGenerator {
      * @param rps                 completed per second of the load phase, which lasts D plus the wait for the last
      *                            answers (or timeouts); rounded to 0.1
      * @param p50us               latency percentiles and maximum, microseconds; 0 if nothing completed
-     * @param cpuUs               the CPU time this generator's JVM used during the load phase (every thread), in
-     *                            microseconds: a benchmark subtracts it, with the server's, from the machine's busy time
+     * @param cpuUs               the CPU time this generator's JVM used (every thread) from the start of the load to
+     *                            the end of {@link #run}, its connections closed, in microseconds: a benchmark
+     *                            subtracts it, with the server's, from the machine's busy time; -1 until run sets it
      */
     public record Result(Held held, long errors, long timeouts, long sent, long completed, int answeredConnections,
                          double seconds, double rps, long p50us, long p99us, long p999us, long maxus, long cpuUs) {
@@ -175,6 +176,12 @@ public final class LoadGenerator {
                     "timeouts", timeouts, "sent", sent, "completed", completed,
                     "answeredConnections", answeredConnections, "seconds", seconds, "rps", rps, "p50us", p50us,
                     "p99us", p99us, "p999us", p999us, "maxus", maxus, "cpuUs", cpuUs);
+        }
+
+        /** This result with {@code cpuUs} set. */
+        Result withCpuUs(long cpuUs) {
+            return new Result(held, errors, timeouts, sent, completed, answeredConnections, seconds, rps, p50us, p99us,
+                    p999us, maxus, cpuUs);
         }
     }
 
@@ -189,14 +196,19 @@ public final class LoadGenerator {
     public static Result run(Options options, Consumer<Held> onHeld) throws IOException, InterruptedException {
         int k = options.threads();
         List<Worker> workers = new ArrayList<>(k);
+        long cpuAtGo;
+        Result result;
         try (ExecutorService pool = Executors.newFixedThreadPool(k, Thread.ofPlatform().name("load-", 0).factory())) {
             for (int i = 0; i < k; i++) workers.add(new Worker(i, k));
             Held held = connect(options, workers, pool);
             onHeld.accept(held);
-            return load(options, held, workers, pool);
+            cpuAtGo = processCpuNanos();
+            result = load(options, held, workers, pool);
         } finally {
             for (Worker w : workers) w.close();
         }
+        // the load's CPU time with the closing of its connections: a benchmark measures up to the result line
+        return result.withCpuUs((processCpuNanos() - cpuAtGo) / 1000);
     }
 
     /** Phase 1, on every worker at once. */
@@ -223,7 +235,6 @@ public final class LoadGenerator {
         all.sort(Comparator.comparingInt(c -> c.index));
         for (int slot = 0; slot < all.size(); slot++) all.get(slot).slot = slot;
 
-        long cpuAtStart = processCpuNanos();
         long start = System.nanoTime();
         long end = start + (long) (o.seconds() * 1e9);
         var plan = new Worker.Plan(start, end, o.rate(), all.size(), TimeUnit.MILLISECONDS.toNanos(o.timeoutMs()));
@@ -245,7 +256,7 @@ public final class LoadGenerator {
         return new Result(held, errors, timeouts, sent, completed, answered, o.seconds(),
                 Math.round(completed / elapsed * 10) / 10.0,
                 latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99),
-                latencies.getValueAtPercentile(99.9), latencies.getMaxValue(), (processCpuNanos() - cpuAtStart) / 1000);
+                latencies.getValueAtPercentile(99.9), latencies.getMaxValue(), -1);
     }
 
     /** This JVM's CPU time, every thread's. */

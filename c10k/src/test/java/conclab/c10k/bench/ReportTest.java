@@ -92,7 +92,7 @@ class ReportTest {
         List<String> lines = json.lines().toList();
         Map<String, String> machine = FlatJson.parse(lines.get(0).substring("{\"machine\":".length()));
         assertEquals(List.of("cores", "model", "kernel", "jdk", "date", "openFiles", "maxProcesses", "ipLocalPortRange",
-                "somaxconn", "pidMax", "threadsMax", "memoryBytes", "loadAverage"), List.copyOf(machine.keySet()));
+                "somaxconn", "pidMax", "threadsMax", "memoryBytes", "loadAverage", "cpusMeasured"), List.copyOf(machine.keySet()));
         assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors()), machine.get("cores"));
         assertEquals("\"runs\":[", lines.get(2));
         Map<String, String> first = FlatJson.parse(lines.get(3));

@@ -31,15 +31,14 @@ class TrialTest {
     @Test
     void otherWorkIsTheMachinesBusyTimeLessTheDriversTheServersAndTheGenerators() {
         // 2 s: the machine busy 1.5 processors, the driver 0.1, the server 1 s of CPU (0.5), the generator 0.5 s (0.25)
-        assertEquals(0.65, Trial.otherWork(new CpuUse(2, 1.5, 0.1, true), 1_000_000L, 500_000L), 1e-9);
-        assertEquals(0.0, Trial.otherWork(new CpuUse(2, 0.8, 0.1, true), 1_000_000L, 500_000L), "never below 0");
-        assertNull(Trial.otherWork(new CpuUse(2, Double.NaN, 0.1, true), 1_000_000L, 500_000L), "no /proc/stat");
-        assertNull(Trial.otherWork(new CpuUse(2, 1.5, 0.1, true), null, 500_000L), "the server's CPU time unknown");
+        assertEquals(0.65, Trial.otherWork(new CpuUse(2, 2, 1.5, 0.1, true), 1_000_000L, 500_000L), 1e-9);
+        assertEquals(0.0, Trial.otherWork(new CpuUse(2, 2, 0.8, 0.1, true), 1_000_000L, 500_000L), "never below 0");
+        assertNull(Trial.otherWork(new CpuUse(2, 2, Double.NaN, 0.1, true), 1_000_000L, 500_000L), "no /proc/stat");
+        assertNull(Trial.otherWork(new CpuUse(2, 2, 1.5, 0.1, true), null, 500_000L), "the server's CPU time unknown");
     }
 
-    /** Whether /proc/stat can be read (Linux), and the processors this JVM, and the children it starts, may run on. */
+    /** Whether /proc/stat can be read (Linux). */
     static final boolean LINUX = java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/stat"));
-    static final int ALLOWED = CpuUse.allowedCount();
 
     @Test
     void aProcessThatSpinsBesideTheTrialIsOtherWork() throws Exception {
@@ -74,8 +73,7 @@ class TrialTest {
         assertTrue(ours.threads() > 0 && ours.cpuUsPerRequest() > 0, ours.toString());
         assertNotNull(ours.heapPerConnBytes(), ours.toString()); // measured, whatever their size
         assertNotNull(ours.nativePerConnBytes(), ours.toString());
-        if (LINUX)   // else (macOS) not measured; at most every processor the benchmark may use
-            assertTrue(ours.otherCpu() != null && ours.otherCpu() <= ALLOWED + 1e-9, ours + " with " + ALLOWED + " processors");
+        if (LINUX) assertNotNull(ours.otherCpu(), ours.toString());   // else (macOS) not measured
         if (wrk) {
             Run w = runs.get(1);
             assertEquals("wrk", w.client());

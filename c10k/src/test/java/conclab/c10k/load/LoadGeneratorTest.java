@@ -58,6 +58,7 @@ class LoadGeneratorTest {
             assertEquals(r.sent(), r.completed());
             assertEquals(200, r.answeredConnections());
             assertTrue(r.p50us() <= r.p99us() && r.p99us() <= r.p999us() && r.p999us() <= r.maxus(), r.toString());
+            assertTrue(r.cpuUs() > 0, "the load's CPU time, set by run: " + r);
         }
     }
 
