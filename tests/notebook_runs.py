@@ -236,8 +236,9 @@ class NbclientRun:
 
 
 def run_all(page, timeout=RUN_ALL_TIMEOUT):
-    """Run > Run All Cells; returns (seconds, None) once, for a second on end, no cell is queued or running, some cell
-    ran and the kernel is idle (looked at every quarter of a second), or (seconds, why) at the timeout."""
+    """Run > Run All Cells; returns (seconds, None) once, for half a second on end, no cell is queued or running, some
+    cell ran and the kernel is idle (looked at every quarter of a second), or (seconds, why) at the timeout. Run All
+    queues every cell at once, so no "[*]" is left only when the last has run."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     started = time.monotonic()
@@ -249,7 +250,7 @@ def run_all(page, timeout=RUN_ALL_TIMEOUT):
         now = time.monotonic()
         if idle and not busy and any(re.search(r"\d", p) for p in prompts):
             quiet_since = quiet_since or now
-            if now - quiet_since >= 1:
+            if now - quiet_since >= 0.5:
                 return now - started, None
         else:
             quiet_since = None
