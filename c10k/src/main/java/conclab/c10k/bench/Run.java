@@ -26,8 +26,9 @@ import java.util.Map;
  * @param otherCpu            other work during the load, in processors' worth (1.0: one processor the whole
  *                            time): the busy time of the processors the benchmark may use (Linux's
  *                            {@code /proc/stat}, {@link conclab.threads.CpuUse}) less the CPU time of the server, the
- *                            client and the driver; a tenth of the cores or more: other work may have competed with
- *                            the run for them. Measured for our generator's rows on Linux, null elsewhere
+ *                            client and the driver; a tenth of the processors measured (the machine's
+ *                            {@code cpusMeasured}) or more: other work may have competed with the run for them.
+ *                            Measured for our generator's rows on Linux, null elsewhere
  * @param threads             the server's threads while the connections were open
  * @param heapPerConnBytes    heap used after a GC, connections held less none, per connection accepted
  * @param nativePerConnBytes  native memory (NMT, outside the heap), held less none, per connection accepted
