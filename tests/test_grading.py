@@ -135,7 +135,7 @@ def test_the_sample_class_gets_the_expected_grades_and_a_regrade_says_what_grade
     assert f"Graded by course {course}, grader {grader}." in feedback["ada"]
 
     # The regrade: the class as the last grading left it, cut to one student whose grading is quick (an unreadable
-    # notebook) to spare CI a second grading of every student; tests/.../shards below grades them all again.
+    # notebook) to spare CI a second grading of every student; the shards test below grades five students again.
     again = klass.parent / "again"
     shutil.copytree(CLASS / "cleo", again / "cleo")
     header, *rows = (klass / "grades.csv").read_text().splitlines(keepends=True)
@@ -167,11 +167,11 @@ SHARDED = ("ada", "ben", "cleo", "dan", "kim")
 
 def test_the_sample_class_in_three_shards_merges_into_the_grades_of_one_machine(tmp_path, graded_class):
     """A class too big for one machine, graded as the 3 pods of a Kubernetes Indexed Job would grade it, then merged.
-    The class is four of the sample class's students (SHARDED), to keep CI short. The merged grades.csv must be the
+    The class is five of the sample class's students (SHARDED), to keep CI short. The merged grades.csv must be the
     one-machine run's rows of those students, byte for byte: its fields are grades and versions, no times, and the
-    sample class's grades are the same in every run (kim's race included). The feedback pages hold evidence that may differ between runs
-    (how many updates were lost, where a thread was), so they are compared by their files and the points each
-    states."""
+    sample class's grades are the same in every run (kim's race included). The feedback pages hold evidence that may
+    differ between runs (how many updates were lost, where a thread was), so they are compared by their files and
+    the points each states."""
     _, _, unsharded = graded_class
     klass = tmp_path / "class"
     for student in SHARDED:
