@@ -92,21 +92,11 @@ class Lab:
                     raise RuntimeError("JupyterLab did not start: " + self.log.read_text()[-2000:])
                 time.sleep(0.2)
 
-    def api(self, path, method="GET", body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(f"{self.url}/api/{path}?token={TOKEN}", data=data, method=method,
-                                     headers={} if data is None else {"Content-Type": "application/json"})
+    def api(self, path, method="GET"):
+        req = urllib.request.Request(f"{self.url}/api/{path}?token={TOKEN}", method=method)
         with urllib.request.urlopen(req, timeout=30) as r:
             body = r.read()
         return json.loads(body) if body else None
-
-    def start_kernel(self, path):
-        """Starts the kernel of notebook `path` (its kernelspec) in a session on that path, as a learner's earlier
-        visit that left the notebook running would have: a page that opens the notebook joins that session. The
-        kernel starts while the page loads, instead of after (about 2 s of every notebook's run in CI)."""
-        kernel = json.loads((self.root / path).read_text())["metadata"]["kernelspec"]["name"]
-        self.api("sessions", "POST", {"path": path, "type": "notebook", "name": pathlib.PurePath(path).name,
-                                      "kernel": {"name": kernel}})
 
     def shut_down_kernels(self, path):
         """Ends the kernel of every session on notebook `path` (relative to the root): one JVM at a time."""
@@ -126,7 +116,6 @@ def open_path(browser, lab, name):
     """Opens the notebook at `name` (relative to the lab's root) in a page of its own and waits until its kernel
     is idle."""
     from playwright.sync_api import expect
-    lab.start_kernel(name)
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     # A workspace of its own, reset: only this notebook is open.
     workspace = re.sub(r"[^A-Za-z0-9-]", "-", name.replace(".ipynb", ""))
