@@ -49,6 +49,7 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
         var unix = os instanceof com.sun.management.UnixOperatingSystemMXBean u ? u : null; // Linux and macOS
         Long openFiles = number(limits, "Max open files\\s+(\\d+)");
         String loadAverage = read("/proc/loadavg");
+        int measured = conclab.threads.CpuUse.measured();
         return new Machine(Runtime.getRuntime().availableProcessors(),
                 Objects.requireNonNullElseGet(first(read("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"),
                         () -> command("sysctl", "-n", "machdep.cpu.brand_string")),
@@ -67,7 +68,7 @@ record Machine(int cores, String model, String kernel, String jdk, String date, 
                 memoryKb != null ? (Long) (memoryKb * 1024) : unix == null ? null : (Long) unix.getTotalMemorySize(),
                 loadAverage != null ? Double.valueOf(loadAverage.split("\\s+")[0])
                         : os.getSystemLoadAverage() < 0 ? null : (Double) os.getSystemLoadAverage(),
-                conclab.threads.CpuUse.measured() > 0 ? (Integer) conclab.threads.CpuUse.measured() : null);
+                measured > 0 ? (Integer) measured : null);
     }
 
     /** The fields by their JSON names, in order. */
