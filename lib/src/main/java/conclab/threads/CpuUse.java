@@ -157,7 +157,11 @@ public record CpuUse(double seconds, int processors, double busy, double thisJvm
         return cpus;
     }
 
-    private static long jvmCpuNanos() {
+    /**
+     * This JVM's CPU time so far, in nanoseconds: every thread's (the JIT compiler's and the collector's too), on
+     * any processor, as the operating system counts it ({@code getProcessCpuTime()}); -1 where it cannot tell.
+     */
+    public static long jvmCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

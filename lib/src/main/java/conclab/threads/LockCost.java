@@ -235,8 +235,7 @@ public final class LockCost {
         int processors = Runtime.getRuntime().availableProcessors();
         long perThread = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         System.out.print(processors + " processor" + (processors == 1 ? "" : "s") + "\n" + table(Math.max(2, processors), perThread));
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        System.out.println("process CPU time: " + os.getProcessCpuTime() / 1_000_000 + " ms");
+        System.out.println("process CPU time: " + CpuUse.jvmCpuNanos() / 1_000_000 + " ms");
     }
 
     /** The monitor's lock. */

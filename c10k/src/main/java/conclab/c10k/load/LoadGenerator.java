@@ -1,5 +1,6 @@
 package conclab.c10k.load;
 
+import conclab.threads.CpuUse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -202,13 +203,13 @@ public final class LoadGenerator {
             for (int i = 0; i < k; i++) workers.add(new Worker(i, k));
             Held held = connect(options, workers, pool);
             onHeld.accept(held);
-            cpuAtGo = processCpuNanos();
+            cpuAtGo = CpuUse.jvmCpuNanos();
             result = load(options, held, workers, pool);
         } finally {
             for (Worker w : workers) w.close();
         }
         // the load's CPU time with the closing of its connections: a benchmark measures up to the result line
-        return result.withCpuUs((processCpuNanos() - cpuAtGo) / 1000);
+        return result.withCpuUs((CpuUse.jvmCpuNanos() - cpuAtGo) / 1000);
     }
 
     /** Phase 1, on every worker at once. */
@@ -257,12 +258,6 @@ public final class LoadGenerator {
                 Math.round(completed / elapsed * 10) / 10.0,
                 latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99),
                 latencies.getValueAtPercentile(99.9), latencies.getMaxValue(), -1);
-    }
-
-    /** This JVM's CPU time, every thread's. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** A worker's phase, which may throw. */
