@@ -25,6 +25,11 @@ import net.sourceforge.plantuml.error.PSystemError;
  * machine with the fonts, sources do not. Files whose name starts with {@code _} are includes (the shared
  * style), not diagrams.
  *
+ * <p>Each picture carries its text alternative, for screen readers and for anyone who cannot see it: its root
+ * element has {@code role="img"}, a {@code <title>} (the source's {@code title} line) and a {@code <desc>} (the
+ * source's {@code ' desc:} comment lines, in order), named by {@code aria-labelledby}. A source without either does
+ * not render.
+ *
  * <p>{@code java conclab.pic.Diagrams render PIC_DIR} renders what is stale; {@code check PIC_DIR} lists
  * the stale pictures and fails if there are any.
  */
@@ -33,6 +38,9 @@ public final class Diagrams {
 
     private static final Pattern INCLUDE = Pattern.compile("(?m)^!include\\s+(\\S+)\\s*$");
     private static final Pattern STAMP = Pattern.compile("<!-- conclab-source sha256=([0-9a-f]{64}) -->");
+    private static final Pattern TITLE = Pattern.compile("(?m)^title\\s+(.+)$");
+    private static final Pattern DESC = Pattern.compile("(?m)^'\\s*desc:\\s*(.*)$");
+    private static final Pattern ROOT = Pattern.compile("<svg\\b[^>]*?(/?)>");
 
     /** A diagram that PlantUML cannot draw; the message says which line and why. */
     public static final class DiagramError extends Exception {
@@ -120,7 +128,13 @@ public final class Diagrams {
 
     /** Draws a diagram as SVG; throws with PlantUML's message when the source has an error. */
     public static String render(Path source) throws IOException, DiagramError {
-        SourceStringReader reader = new SourceStringReader(expanded(source));
+        String text = expanded(source);
+        String title = titleOf(text), desc = descOf(text);
+        if (title.isEmpty() || desc.isEmpty()) {
+            throw new DiagramError("no " + (title.isEmpty() ? "'title ...' line" : "'' desc: ...' comment line") + ": every picture"
+                    + " needs a title and a description, its text alternative for screen readers (see pic/src/thread-states.puml)");
+        }
+        SourceStringReader reader = new SourceStringReader(text);
         if (reader.getBlocks().isEmpty()) throw new DiagramError("no @start... / @end... block");
         if (reader.getBlocks().getFirst().getDiagram() instanceof PSystemError error) {
             throw new DiagramError(String.join("; ", error.getDescription().getDescription(),
@@ -136,7 +150,34 @@ public final class Diagrams {
             throw new DiagramError("PlantUML warns that some syntax is deprecated (the warning would show in the"
                     + " picture); render it and read the warning");
         }
-        return svg;
+        return labelled(svg, source.getFileName().toString().replace(".puml", ""), title, desc);
+    }
+
+    /** The text of the source's {@code title} line (PlantUML's {@code \\n} as a space), or "". */
+    static String titleOf(String source) {
+        Matcher m = TITLE.matcher(source);
+        return m.find() ? m.group(1).replace("\\n", " ").strip() : "";
+    }
+
+    /** The text of the source's {@code ' desc:} lines, joined by spaces, or "". */
+    static String descOf(String source) {
+        StringBuilder desc = new StringBuilder();
+        for (Matcher m = DESC.matcher(source); m.find(); ) desc.append(desc.isEmpty() ? "" : " ").append(m.group(1).strip());
+        return desc.toString().strip();
+    }
+
+    /** {@code svg} with role, aria-labelledby, title and desc as the first things in its root element. */
+    static String labelled(String svg, String name, String title, String desc) throws DiagramError {
+        Matcher root = ROOT.matcher(svg);
+        if (!root.find() || !root.group(1).isEmpty()) throw new DiagramError("PlantUML drew no <svg> root element with content");
+        String id = "pic-" + name;
+        String tag = svg.substring(root.start(), root.end() - 1) + " role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\">";
+        return svg.substring(0, root.start()) + tag + "<title id=\"" + id + "-title\">" + escape(title) + "</title><desc id=\""
+                + id + "-desc\">" + escape(desc) + "</desc>" + svg.substring(root.end());
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** The SVG with the source hash recorded in a comment after its XML declaration. */

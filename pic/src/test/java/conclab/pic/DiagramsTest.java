@@ -34,8 +34,34 @@ class DiagramsTest {
             String svg = Diagrams.render(source);
             var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                     .parse(new java.io.ByteArrayInputStream(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            assertEquals("svg", doc.getDocumentElement().getNodeName());
+            var root = doc.getDocumentElement();
+            assertEquals("svg", root.getNodeName());
+            assertEquals("img", root.getAttribute("role"));
+            var title = firstElement(root.getFirstChild());
+            var desc = firstElement(title.getNextSibling());
+            assertEquals("title", title.getNodeName(), "the picture's title comes first");
+            assertEquals("desc", desc.getNodeName());
+            assertEquals(Diagrams.titleOf(Files.readString(source)), title.getTextContent());
+            assertTrue(desc.getTextContent().length() > 40, "a description that says something: " + desc.getTextContent());
+            assertEquals(title.getAttributes().getNamedItem("id").getNodeValue() + " " + desc.getAttributes().getNamedItem("id").getNodeValue(),
+                    root.getAttribute("aria-labelledby"));
         }));
+    }
+
+    private static org.w3c.dom.Node firstElement(org.w3c.dom.Node n) {
+        while (n != null && n.getNodeType() != org.w3c.dom.Node.ELEMENT_NODE) n = n.getNextSibling();
+        return n;
+    }
+
+    @Test
+    void aSourceWithoutATextAlternativeDoesNotRender(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("src"));
+        Path source = Files.writeString(dir.resolve("src/a.puml"), "@startuml\ntitle A greets B\nA -> B : hello\n@enduml\n");
+        var e = assertThrows(Diagrams.DiagramError.class, () -> Diagrams.render(source));
+        assertTrue(e.getMessage().contains("desc"), e.getMessage());
+        Files.writeString(source, "@startuml\ntitle A <greets> B\n' desc: A sends B the message hello,\n' desc: and B answers.\nA -> B : hello\n@enduml\n");
+        String svg = Diagrams.render(source);
+        assertTrue(svg.contains("<title id=\"pic-a-title\">A &lt;greets&gt; B</title><desc id=\"pic-a-desc\">A sends B the message hello, and B answers.</desc>"), svg);
     }
 
     @TestFactory
@@ -51,7 +77,7 @@ class DiagramsTest {
     void aChangedSourceOrStyleMakesThePictureStale(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("src"));
         Files.writeString(dir.resolve("src/_style.iuml"), "skinparam shadowing false\n");
-        Path source = Files.writeString(dir.resolve("src/a.puml"), "@startuml\n!include _style.iuml\nA -> B : hello\n@enduml\n");
+        Path source = Files.writeString(dir.resolve("src/a.puml"), "@startuml\n!include _style.iuml\ntitle Hello\n' desc: A says hello to B.\nA -> B : hello\n@enduml\n");
         Path picture = Diagrams.pictureOf(dir, source);
         assertTrue(Diagrams.isStale(source, picture), "a missing picture is stale");
         Files.writeString(picture, Diagrams.stamp(Diagrams.render(source), Diagrams.hash(source)));
