@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
@@ -92,17 +94,37 @@ public final class Chart {
         return this;
     }
 
-    /** The chart as an SVG document. */
+    /**
+     * The chart as an SVG document. Its text is drawn as glyph outlines, so the document carries its text alternative
+     * itself: a {@code <title>} (the chart's title) and a {@code <desc>} (its data, {@link #toString}), named by the root's
+     * {@code aria-labelledby}, as a timeline's does.
+     */
     public String svg() {
         if (series.isEmpty()) throw new IllegalStateException("chart \"" + title + "\" has no series: add one with series(...)");
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             VectorGraphicsEncoder.saveVectorGraphic(build(), out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             // Without the DOCTYPE: it names an external DTD, which XML tools would try to download.
-            return out.toString(StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", "");
+            return labelled(out.toString(StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code svg} with role, aria-labelledby, title and desc on its root element. */
+    private String labelled(String svg) {
+        Matcher root = Pattern.compile("<svg\\b[^>]*?(/?)>").matcher(svg);
+        if (!root.find() || !root.group(1).isEmpty()) throw new IllegalStateException("no <svg> root element with content in " + svg);
+        // the data identify the chart: two charts on one page get ids of their own unless they are the same chart
+        String id = "chart" + Integer.toHexString(toString().hashCode());
+        String tag = svg.substring(root.start(), root.end() - 1) + " role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\">";
+        return svg.substring(0, root.start()) + tag + "<title id=\"" + id + "-title\">" + escape(title) + "</title><desc id=\""
+                + id + "-desc\">" + escape(toString()) + "</desc>" + svg.substring(root.end());
+    }
+
+    /** Text for SVG (the lib depends on nothing of the kernel's). */
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** For the notebook: the SVG (inline as HTML, and as an image) and the data as text. */

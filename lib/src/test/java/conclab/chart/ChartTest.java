@@ -24,6 +24,22 @@ class ChartTest {
         assertEquals("svg", parse(bundle.get("image/svg+xml")).getDocumentElement().getNodeName());
     }
 
+    @Test
+    void theSvgCarriesItsTextAlternative() throws Exception {
+        Chart c = Chart.bars("A < B", "kind", "ms").series("measured", List.of("a", "b"), List.of(1, 2));
+        var root = parse(c.svg()).getDocumentElement();
+        assertEquals("img", root.getAttribute("role"));
+        String[] ids = root.getAttribute("aria-labelledby").split(" ");
+        assertEquals(2, ids.length, root.getAttribute("aria-labelledby"));
+        var title = root.getElementsByTagName("title").item(0);
+        var desc = root.getElementsByTagName("desc").item(0);
+        assertEquals("A < B", title.getTextContent());
+        assertEquals(c.toString(), desc.getTextContent(), "the data, as text/plain gives them");
+        assertEquals(ids[0], title.getAttributes().getNamedItem("id").getNodeValue());
+        assertEquals(ids[1], desc.getAttributes().getNamedItem("id").getNodeValue());
+        assertSame(root, title.getParentNode(), "the whole picture's title, not a shape's");
+    }
+
     /** The SVG as an XML document: it must parse. (Its text is drawn as glyph outlines, so it holds no words to find.) */
     static org.w3c.dom.Document parse(String svg) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a Java value into a MIME bundle (MIME type to content) for the notebook.
@@ -112,18 +114,42 @@ public final class Rendering {
         try {
             byte[] bytes = Files.readAllBytes(path);
             Map<String, String> bundle = new LinkedHashMap<>();
+            String alternative = null;
             if (mime.equals("image/svg+xml")) {
                 // Not inlined as HTML: a diagram tool's SVG uses ids ("part1") that clash between pictures
                 // on one page; as an image each picture is on its own.
-                bundle.put(mime, new String(bytes, StandardCharsets.UTF_8));
+                String svg = new String(bytes, StandardCharsets.UTF_8);
+                bundle.put(mime, svg);
+                alternative = textAlternative(svg);
             } else {
                 bundle.put(mime, Base64.getEncoder().encodeToString(bytes));
             }
-            bundle.put("text/plain", path.toString());
+            bundle.put("text/plain", alternative == null ? path.toString() : alternative + "\n(" + path + ")");
             return bundle;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
+    }
+
+    private static final Pattern LABELLED_BY = Pattern.compile("<svg\\b[^>]*\\baria-labelledby=\"([^\"]*)\"");
+
+    /**
+     * An SVG's own text alternative: the text of the elements its root's {@code aria-labelledby} names (the
+     * course's diagrams and charts name a title and a description), one per line, or null if it names none.
+     */
+    static String textAlternative(String svg) {
+        Matcher root = LABELLED_BY.matcher(svg);
+        if (!root.find()) return null;
+        StringBuilder text = new StringBuilder();
+        for (String id : root.group(1).trim().split("\\s+")) {
+            Matcher m = Pattern.compile("<(\\w+)[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*>([^<]*)</\\1>").matcher(svg);
+            if (m.find()) text.append(text.isEmpty() ? "" : "\n").append(unescape(m.group(2)));
+        }
+        return text.isEmpty() ? null : text.toString();
+    }
+
+    private static String unescape(String xml) {
+        return xml.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
     }
 
     /** Kept apart so java.desktop is only loaded when an image is shown. */

@@ -77,6 +77,12 @@ class RenderingTest {
         assertNull(Rendering.richBundle(dir.resolve("missing.svg")));
         assertNull(Rendering.richBundle(Files.writeString(dir.resolve("notes.txt"), "x")));
         assertNotNull(Rendering.richBundle(svg.toFile()));
+        assertEquals(svg.toString(), b.get("text/plain"), "no text alternative in the picture: its path");
+
+        Path labelled = Files.writeString(dir.resolve("b.svg"), "<?xml version=\"1.0\"?><svg role=\"img\" aria-labelledby=\"p-title p-desc\">"
+                + "<title id=\"p-title\">A &amp; B</title><desc id=\"p-desc\">A waits for B &lt;here&gt;.</desc><title>a shape</title></svg>");
+        assertEquals("A & B\nA waits for B <here>.\n(" + labelled + ")", Rendering.richBundle(labelled).get("text/plain"),
+                "the picture's own title and description, then where it is");
     }
 
     @Test
