@@ -47,7 +47,7 @@ final class EndReports {
                     + " sets it.");
         }
         lines.add("All variables, methods and classes defined so far are gone: a new engine is starting.");
-        lines.add("Run the cells you need again (CellRun > Run All Above Selected Cell).");
+        lines.add("Run the cells you need again (Run > Run All Above Selected Cell).");
         return new ErrorReport("EngineRestarted", why, lines);
     }
 
