@@ -1,5 +1,5 @@
 // fails: big-output
-// Reads the output only after the command has ended: a command that fills the pipe (64 KB) never ends.
+// Reads the output only after the command has ended: a command that fills the pipe (16 pages: 64 KB with 4 KB pages) never ends.
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

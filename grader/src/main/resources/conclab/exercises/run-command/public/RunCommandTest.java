@@ -39,30 +39,31 @@ class RunCommandTest {
     @Test
     @Property("big-output")
     void bigOutput() {
-        String script = "i=0; while [ $i -lt 4000 ]; do echo \"line $i: 0123456789012345678901234567890123456789\"; i=$((i+1)); done";
+        // 51,220 lines of 41 bytes, 2.1 MB: more than a pipe holds with any page size (16 pages of 64 KiB are 1 MiB)
+        String script = "yes 0123456789012345678901234567890123456789 | head -n 51220";
         var call = Procs.call(List.of("sh", "-c", script), Duration.ofSeconds(5), Duration.ofSeconds(15));
         if (call.thrown() instanceof TimeoutException) {
-            throw new AssertionError("A command that prints 200 KB and ends at once was stopped by the 5 s timeout: it never"
-                    + " ended, because it waited for someone to read its output. A pipe holds about 64 KB; read the output"
-                    + " while the command runs (on another thread), not after waitFor.");
+            throw new AssertionError("A command that prints 2.1 MB and ends at once was stopped by the 5 s timeout: it never"
+                    + " ended, because it waited for someone to read its output. A pipe holds 16 pages (64 KB with 4 KB pages);"
+                    + " read the output while the command runs (on another thread), not after waitFor.");
         }
-        Result r = call.result("a command printing 4000 lines (200 KB)");
+        Result r = call.result("a command printing 51,220 lines (2.1 MB)");
         long lines = r.output() == null ? 0 : r.output().lines().count();
-        if (r.exitCode() != 0 || lines != 4000 || !r.output().contains("line 3999: 0123")) {
-            throw new AssertionError("A command that prints 4000 lines (200 KB) and exits with 0: run returned exit code "
-                    + r.exitCode() + " and " + lines + " lines.");
+        if (r.exitCode() != 0 || lines != 51_220 || r.output().length() != 51_220 * 41) {
+            throw new AssertionError("A command that prints 51,220 lines (2.1 MB) and exits with 0: run returned exit code "
+                    + r.exitCode() + " and " + lines + " lines (" + (r.output() == null ? 0 : r.output().length()) + " characters).");
         }
         // the same on stderr, after a line on stdout: a reader of stdout alone waits for an end that never comes
         var err = Procs.call(List.of("sh", "-c", "echo first; (" + script + ") >&2"), Duration.ofSeconds(5), Duration.ofSeconds(15));
         if (err.thrown() instanceof TimeoutException) {
-            throw new AssertionError("A command that prints a line on stdout, then 200 KB on stderr, and ends at once, was"
+            throw new AssertionError("A command that prints a line on stdout, then 2.1 MB on stderr, and ends at once, was"
                     + " stopped by the 5 s timeout: it waited for someone to read its stderr. Merge stderr into stdout"
                     + " (redirectErrorStream(true)), or read both streams at once.");
         }
-        Result e = err.result("a command printing 1 line on stdout, then 4000 lines (200 KB) on stderr");
+        Result e = err.result("a command printing 1 line on stdout, then 51,220 lines (2.1 MB) on stderr");
         long errLines = e.output() == null ? 0 : e.output().lines().count();
-        if (e.exitCode() != 0 || errLines != 4001) {
-            throw new AssertionError("A command that prints 1 line on stdout, then 4000 lines (200 KB) on stderr, and exits"
+        if (e.exitCode() != 0 || errLines != 51_221) {
+            throw new AssertionError("A command that prints 1 line on stdout, then 51,220 lines (2.1 MB) on stderr, and exits"
                     + " with 0: run returned exit code " + e.exitCode() + " and " + errLines + " lines.");
         }
     }
