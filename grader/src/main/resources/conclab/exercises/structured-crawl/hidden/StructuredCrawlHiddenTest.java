@@ -166,6 +166,16 @@ class StructuredCrawlHiddenTest {
                             + " was still alive: " + t + " (" + t.getState() + ").");
                 }
             }
+            // A subtask that waited in acquire() throws when cancelled. Only one that got a permit in the instant
+            // between acquire's return and its interrupt can begin a fetch interrupted: at most one per permit.
+            if (rec.enteredInterrupted.size() > 2) {
+                throw new AssertionError("crawl was interrupted while 18 subtasks waited for a permit (limit 2), and "
+                        + rec.enteredInterrupted.size() + " of them then began a fetch on a thread already interrupted ("
+                        + String.join(", ", rec.enteredInterrupted.subList(0, Math.min(5, rec.enteredInterrupted.size())))
+                        + (rec.enteredInterrupted.size() > 5 ? ", ..." : "") + "): a cancelled subtask should not fetch. Wait"
+                        + " with acquire(), which throws InterruptedException when the scope cancels the subtask, not"
+                        + " acquireUninterruptibly() or a loop that ignores the interrupt.");
+            }
         } finally {
             release.countDown();
         }

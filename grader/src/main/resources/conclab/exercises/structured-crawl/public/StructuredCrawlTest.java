@@ -56,12 +56,15 @@ class StructuredCrawlTest {
         final List<String> afterReturn = new CopyOnWriteArrayList<>();
         /** The message of each failure the fetcher threw, by URL. */
         final Map<String, String> failures = new ConcurrentHashMap<>();
+        /** URLs whose fetch began on a thread already interrupted (a cancelled subtask that went on). */
+        final List<String> enteredInterrupted = new CopyOnWriteArrayList<>();
 
         @Override
         public List<String> links(String url) throws Exception {
             if (returned) afterReturn.add(url);
             calls.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
             Thread t = Thread.currentThread();
+            if (t.isInterrupted()) enteredInterrupted.add(path(url));
             threads.add(t);
             if (!t.isVirtual()) platform.add(path(url) + " on thread \"" + t.getName() + "\"");
             if (!CRAWL.isBound()) outsideScope.add(path(url));
@@ -91,6 +94,7 @@ class StructuredCrawlTest {
             threads.clear();
             afterReturn.clear();
             failures.clear();
+            enteredInterrupted.clear();
             returned = false;
         }
     }
@@ -210,17 +214,23 @@ class StructuredCrawlTest {
         volatile int samples, busy;
         /** Wake-ups of the carriers and the unparker in the window (Linux), or -1 where they cannot be counted. */
         volatile long wakeups = -1;
+        /** The most threads seen queued in the crawler's semaphore in the window, or -1 if not looked at. */
+        volatile int mostQueued = -1;
+        private final java.util.function.IntSupplier queued;
 
         Gated(int n, Duration latency, IntPredicate failing) {
-            this(n, latency, failing, () -> 0, null);
+            this(n, latency, failing, () -> 0, null, null);
         }
 
         /**
          * As {@link #Gated(int, Duration, IntPredicate)}, counting as in flight the larger of the shop's count and
          * {@code started} (fetches that began: on a carrier kept busy by spinning subtasks, the shop's own virtual
-         * threads may never get to count them); if the window shows spinning, runs onSpin before opening.
+         * threads may never get to count them); if the window shows spinning, runs onSpin before opening. If
+         * {@code queued} is not null, it is sampled in the window ({@link #mostQueued}).
          */
-        Gated(int n, Duration latency, IntPredicate failing, java.util.function.IntSupplier started, Runnable onSpin) {
+        Gated(int n, Duration latency, IntPredicate failing, java.util.function.IntSupplier started, Runnable onSpin,
+                java.util.function.IntSupplier queued) {
+            this.queued = queued;
             shop = WebServer.builder().latency(latency).serverError(failing).onRequest(page -> {
                 if (page < 1) return;
                 try {
@@ -249,12 +259,14 @@ class StructuredCrawlTest {
          */
         private void measure(Duration length) throws InterruptedException {
             long cpu0 = processCpu(), woken0 = schedulerWakeups(), t0 = System.nanoTime();
-            int sampled = 0, running = 0;
+            int sampled = 0, running = 0, most = -1;
             while (System.nanoTime() - t0 < length.toNanos() || sampled < 20 && System.nanoTime() - t0 < 3_000_000_000L) {
                 sampled++;
                 if (SCHEDULER.getMountedVirtualThreadCount() > 0 || SCHEDULER.getQueuedVirtualThreadCount() > 0) running++;
+                if (queued != null) most = Math.max(most, queued.getAsInt());
                 Thread.sleep(2);
             }
+            mostQueued = most;
             long cpu1 = processCpu(), woken1 = schedulerWakeups(), t1 = System.nanoTime();
             samples = sampled;
             busy = running;
@@ -329,7 +341,8 @@ class StructuredCrawlTest {
      * than half a core: {@link #IDLE_SHARE} of the window's wall time in CPU time.
      */
     static void checkLimit(Crawler crawler, Recorder rec, int n, String what, String more, String fewer, boolean idle) {
-        try (Gated gated = new Gated(n, Duration.ofMillis(20), p -> false, rec.running::get, idle ? () -> unspin(crawler) : null)) {
+        try (Gated gated = new Gated(n, Duration.ofMillis(20), p -> false, rec.running::get, idle ? () -> unspin(crawler) : null,
+                idle ? () -> queueLength(crawler) : null)) {
             Run run;
             try {
                 run = crawl(crawler, gated.shop.url(), rec, Duration.ofSeconds(8), Duration.ZERO);
@@ -338,6 +351,15 @@ class StructuredCrawlTest {
                 throw new AssertionError(what + ": " + e.getMessage() + " " + fewer, e);
             }
             if (idle && gated.spun()) throw new AssertionError(spinning(what, n, gated));
+            if (idle && gated.mostQueued == 0) {
+                // a thread parked in acquire() is queued in the semaphore: one that polls tryAcquire never is
+                throw new AssertionError(what + ", while the shop held " + n + " fetches and the other "
+                        + (gated.shop.urls().size() - n) + " pages' subtasks could only wait for a permit, no thread was queued in"
+                        + " the crawler's semaphore (getQueueLength() was 0 in every look, " + gated.described() + "): the"
+                        + " subtasks did not wait in acquire(). Block in acquire(), which parks the virtual thread until a"
+                        + " permit is given back; a loop that tries again (tryAcquire with a sleep between tries) wakes for"
+                        + " nothing and takes a permit late.");
+            }
             checkPages(run.pages(), gated.shop, p -> false);
             int most = gated.shop.maxInFlight();
             if (most > n) {
@@ -372,6 +394,20 @@ class StructuredCrawlTest {
             if (field.get(crawler) instanceof java.util.concurrent.Semaphore permits) permits.release(1_000);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // not the skeleton's field: the check goes on
+        }
+    }
+
+    /**
+     * How many threads wait in the crawler's semaphore ({@code permits}, the skeleton's field), or -1 if it has
+     * none: then the probe has nothing to look at, and the other probes decide.
+     */
+    static int queueLength(Crawler crawler) {
+        try {
+            var field = Crawler.class.getDeclaredField("permits");
+            field.setAccessible(true);
+            return field.get(crawler) instanceof java.util.concurrent.Semaphore permits ? permits.getQueueLength() : -1;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
         }
     }
 
