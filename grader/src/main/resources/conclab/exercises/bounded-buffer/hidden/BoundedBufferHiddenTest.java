@@ -89,16 +89,59 @@ class BoundedBufferHiddenTest {
         BoundedBufferTest.smoke(b, 0);
         b.put(1);
         Waiting put = Waiting.start("put(2) into a full buffer", () -> { b.put(2); return null; });
-        put.parks(Duration.ofMillis(300));
+        boolean parked = put.parks(Duration.ofMillis(300));
         if (put.done()) {
             put.returns(Duration.ZERO);
             throw new AssertionError("put(2) into a full buffer of capacity 1 returned at once instead of waiting for room.");
         }
+        String in = put.waitsIn();
+        boolean onCondition = put.waitsOnCondition();
+        Waiting.Watch watch = put.watch(Duration.ofMillis(500));
         Integer first = b.take();
         put.returns(Duration.ofSeconds(2));
         Integer second = b.take();
         if (first == null || first != 1 || second == null || second != 2) {
             throw new AssertionError("After put(1), put(2) on a buffer of capacity 1, take() gave " + first + " then " + second + ".");
         }
+        if (!parked || watch.spins()) {
+            throw new AssertionError("While put(2) waited for room in a full buffer, " + watch.describe() + ": it keeps"
+                    + " checking (a busy wait) instead of sleeping until take() signals. Wait with notFull.await().");
+        }
+        if (!onCondition) {
+            throw new AssertionError("put(2) into a full buffer waits in " + in + ": the exercise asks for a Condition of the"
+                    + " lock (notFull.await()), which take() can wake at once.");
+        }
+        putInterruptible(b);
+    }
+
+    /** Part of the property above: one test per property (the check keeps one result for each). */
+    private static void putInterruptible(BoundedBuffer<Integer> b) throws InterruptedException {
+        b.put(3); // full again
+        Waiting put = Waiting.start("put(4) into a full buffer", () -> { b.put(4); return null; });
+        put.parks(Duration.ofSeconds(2)); // a busy wait never parks: it is interrupted all the same
+        put.thread().interrupt();
+        if (!put.thread().join(Duration.ofSeconds(2))) {
+            String doing = Hang.doing(put.thread());
+            throw new AssertionError("put(4) into a full buffer was interrupted and did not stop: 2 s later it " + doing
+                    + ". Let the InterruptedException of notFull.await() end put() (no awaitUninterruptibly(), no catch"
+                    + " that waits again).");
+        }
+        try {
+            put.returns(Duration.ZERO);
+            throw new AssertionError("put(4) into a full buffer was interrupted and returned instead of throwing"
+                    + " InterruptedException: its caller cannot tell that the item was not put.");
+        } catch (AssertionError e) {
+            if (!(e.getCause() instanceof InterruptedException)) throw e;
+        }
+        Waiting after = Waiting.start("take() after the interrupted put()", b::take);
+        Object got;
+        try {
+            got = after.returns(Duration.ofSeconds(5));
+        } catch (AssertionError e) {
+            if (e.getMessage() == null || !e.getMessage().contains("did not return")) throw e;
+            throw new AssertionError("After a waiting put() was interrupted (and threw InterruptedException), "
+                    + e.getMessage() + " The interrupted put() kept the lock: unlock in a finally block.");
+        }
+        if (!Integer.valueOf(3).equals(got)) throw new AssertionError("After an interrupted put(4), take() gave " + got + " instead of 3.");
     }
 }

@@ -1,0 +1,52 @@
+// fails: put-waits-when-full
+// take() is right, but put() polls for room: it lets go of the lock and sleeps 10 ms between looks.
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+class BoundedBuffer<T> {
+    private final Object[] items;
+    private int head, tail, count;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition notEmpty = lock.newCondition();
+
+    BoundedBuffer(int capacity) {
+        items = new Object[capacity];
+    }
+
+    void put(T item) throws InterruptedException {
+        lock.lock();
+        try {
+            while (count == items.length) {   // a sleep between looks: woken 100 times a second, and late
+                lock.unlock();
+                try {
+                    Thread.sleep(10);
+                } finally {
+                    lock.lock();
+                }
+            }
+            items[tail] = item;
+            tail = (tail + 1) % items.length;
+            count++;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    T take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (count == 0) notEmpty.await();
+            T item = (T) items[head];
+            items[head] = null;
+            head = (head + 1) % items.length;
+            count--;
+            notFull.signal();
+            return item;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
