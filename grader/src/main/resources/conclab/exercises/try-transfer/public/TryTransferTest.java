@@ -53,6 +53,7 @@ class TryTransferTest {
         givesUpWhileTaken("a");   // the first lock taken
         triesUntilTheLockIsFree();
         letsGoWhenInterrupted();
+        sharesTheDeadline();
     }
 
     /**
@@ -275,6 +276,60 @@ class TryTransferTest {
                     + " ms later: it must keep trying while it waits, so that it succeeds soon after the lock is"
                     + " freed (within 1 s here), not at the end of the timeout.");
         }
+    }
+
+    /**
+     * a's lock is taken for the first 700 ms of a 1000 ms call, b's throughout: a call that gives each lock a whole
+     * timeout of its own returns about 1700 ms after it began; one that shares one deadline, about 1000 ms. The
+     * 350 ms between the limit and either is room for a busy machine's delays.
+     */
+    static void sharesTheDeadline() throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        CountDownLatch held = new CountDownLatch(1), started = new CountDownLatch(1);
+        AtomicLong callStart = new AtomicLong(), callEnd = new AtomicLong();
+        Thread holder = Thread.ofPlatform().name("holder of a's lock").start(() -> {
+            a.lock.lock();
+            try {
+                held.countDown();
+                started.await();
+                long left = callStart.get() + 700_000_000L - System.nanoTime();
+                if (left > 0) Thread.sleep(left / 1_000_000, (int) (left % 1_000_000)); // the stimulus: a held for 700 ms
+            } catch (InterruptedException e) {
+                // ends the test
+            } finally {
+                a.lock.unlock();
+            }
+        });
+        held.await();
+        b.lock.lock();   // this thread holds b's lock throughout
+        Object moved;
+        try {
+            Waiting call = Waiting.start("tryTransfer(a, b, 10, 1000 ms), a's lock taken for its first 700 ms, b's throughout", () -> {
+                callStart.set(System.nanoTime());
+                started.countDown();
+                try {
+                    return Bank.tryTransfer(a, b, 10, 1000);
+                } finally {
+                    callEnd.set(System.nanoTime());
+                }
+            });
+            moved = call.returns(Duration.ofSeconds(5));
+        } finally {
+            b.lock.unlock();
+            holder.join();
+        }
+        long own = (callEnd.get() - callStart.get()) / 1_000_000;   // on the call's own thread, as GIVE_UP_WITHIN_MILLIS
+        if (!Boolean.FALSE.equals(moved) || a.balance != 100 || b.balance != 100) {
+            throw new AssertionError("tryTransfer(a, b, 10, 1000 ms), b's lock taken throughout, returned " + moved
+                    + " and the balances are " + a.balance + " and " + b.balance + ", not false, 100 and 100.");
+        }
+        if (own > 1350) {
+            throw new AssertionError("tryTransfer(a, b, 10, 1000 ms) with a's lock taken for its first 700 ms and b's"
+                    + " throughout gave up only after " + own + " ms: once it had a's lock, it waited for b's as if the"
+                    + " time had just begun. timeoutMillis is for the whole call: compute one deadline at the start, and"
+                    + " give each tryLock only what is left of it.");
+        }
+        if (a.lock.isLocked()) throw new AssertionError("After tryTransfer gave up, a's lock was still held: unlock what you locked.");
     }
 
     /** A tryTransfer waiting for b's lock is interrupted: whatever it does then, a's lock must be free. */

@@ -1,4 +1,7 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.Waiting;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the turns exercise: run when grading only. */
@@ -7,5 +10,44 @@ class TurnsHiddenTest {
     @Property("many-players")
     void manyPlayers() {
         TurnsTest.play(8, 50);
+    }
+
+    /**
+     * Player 2 waits (player 0 has the turn) and is interrupted: it must throw InterruptedException and leave the
+     * lock free, so that done(0) and player 1's turn go on.
+     */
+    @Test
+    @Property("interruptible")
+    void interruptible() throws InterruptedException {
+        Turns turns = new Turns(3);
+        turns.waitForTurn(0); // player 0's turn: returns at once (the stub fails here, as "not done")
+        Waiting waiting = Waiting.start("player 2 waiting for its turn", () -> { turns.waitForTurn(2); return null; });
+        waiting.parks(Duration.ofSeconds(2)); // a busy wait never parks: it is interrupted all the same
+        waiting.thread().interrupt();
+        if (!waiting.thread().join(Duration.ofSeconds(2))) {
+            String doing = Hang.doing(waiting.thread());
+            throw new AssertionError("Player 2, waiting for its turn, was interrupted and did not stop: 2 s later it "
+                    + doing + ". Let the InterruptedException of await() end waitForTurn (no awaitUninterruptibly(), no"
+                    + " catch that waits again).");
+        }
+        try {
+            waiting.returns(Duration.ZERO);
+            throw new AssertionError("Player 2, waiting for its turn, was interrupted and waitForTurn returned: it would"
+                    + " take a turn that is not its own. Let the InterruptedException of await() through.");
+        } catch (AssertionError e) {
+            if (!(e.getCause() instanceof InterruptedException)) throw e;
+        }
+        Waiting next = Waiting.start("done(0), then player 1 waiting for its turn", () -> {
+            turns.done(0);
+            turns.waitForTurn(1);
+            return null;
+        });
+        try {
+            next.returns(Duration.ofSeconds(5));
+        } catch (AssertionError e) {
+            if (e.getMessage() == null || !e.getMessage().contains("did not return")) throw e;
+            throw new AssertionError("After player 2 was interrupted while it waited for its turn, " + e.getMessage()
+                    + " The interrupted waitForTurn kept the lock: unlock in a finally block.");
+        }
     }
 }
