@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -99,6 +101,14 @@ public final class Hang {
      * text (one frame per line, innermost first).
      */
     public record DumpedThread(String name, String stack) {
+        /** The thread's id, from the first line of its block ({@code #ID "name" ...}), or -1 if the block has none. */
+        public long id() {
+            Matcher m = ID.matcher(stack.strip());
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        }
+
+        private static final Pattern ID = Pattern.compile("^#(\\d+)");
+
         /** Whether a frame of {@code method} (such as {@code "Downloader.run"}) is on the stack. */
         public boolean hasFrame(String method) {
             return stack.contains(method + "(");

@@ -155,6 +155,9 @@ class HangTest {
             assertTrue(spins.hasFrame("HangTest$Parker.spinHere"), "spins in Parker: " + spins.stack());
             assertFalse(spins.waits(), "a spinning thread does not wait: " + spins.stack());
             assertFalse(waits.hasFrame("HangTest$Parker.spinHere"), "the waiting thread never spun: " + waits.stack());
+            assertEquals(threads.get(0).threadId(), waits.id(), "a virtual thread's id: " + waits.stack());
+            assertEquals(threads.get(1).threadId(), spins.id(), "a platform thread's id: " + spins.stack());
+            assertEquals(-1, new Hang.DumpedThread("x", "no header\n  at A.b(A.java:1)").id());
         } finally {
             out.countDown();
             spin.set(false);

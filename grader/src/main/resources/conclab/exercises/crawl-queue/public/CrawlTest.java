@@ -34,8 +34,7 @@ class CrawlTest {
     static Set<Long> downloaderThreads() {
         Set<Long> ids = new java.util.HashSet<>();
         for (Hang.DumpedThread t : Hang.dump()) {
-            var id = java.util.regex.Pattern.compile("^#(\\d+)").matcher(t.stack().strip());
-            if (t.hasFrame("Downloader.run") && id.find()) ids.add(Long.parseLong(id.group(1)));
+            if (t.hasFrame("Downloader.run") && t.id() >= 0) ids.add(t.id());
         }
         return ids;
     }
@@ -298,6 +297,24 @@ class CrawlTest {
             throw new AssertionError("A Downloader given one URL and then its pill left " + pages + " in the pages.");
         }
         if (pages.size() != 1) throw new AssertionError("A Downloader given one URL and then its pill left " + pages + ": the pill is no URL.");
+        endsWhenInterrupted();
+    }
+
+    /** Part of the property above: a Downloader waiting in take() on an empty queue is interrupted, and must end. */
+    static void endsWhenInterrupted() throws InterruptedException {
+        BlockingQueue<String> empty = new ArrayBlockingQueue<>(16);
+        Thread consumer = Thread.ofPlatform().name("downloader-interrupted").daemon()
+                .start(new Downloader(empty, new ConcurrentHashMap<>(), url -> "page of " + url));
+        endsOrParks(consumer, Duration.ofSeconds(5));
+        consumer.interrupt();
+        if (!consumer.join(Duration.ofSeconds(2))) {
+            String doing = Hang.doing(consumer);
+            empty.offer(Downloader.POISON);
+            throw new AssertionError("A Downloader waiting in take() on an empty queue was interrupted, and 2 s later it "
+                    + doing.replaceFirst("^is ", "was ") + ": it went on waiting. An interrupt asks a thread to stop (%threads"
+                    + " stop and a pool's shutdownNow() send one): let the InterruptedException of take() end run(), after"
+                    + " Thread.currentThread().interrupt() to keep the flag for whoever runs the thread.");
+        }
     }
 
     /** 4 consumers, 8 URLs; each fetch waits at a barrier of 4, which gives up after 5 s. */
