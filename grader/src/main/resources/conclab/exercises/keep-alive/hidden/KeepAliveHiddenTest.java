@@ -143,6 +143,19 @@ class KeepAliveHiddenTest {
                         + " bytes, keep the rest and write it when the channel is writable, in order."
                         + (wrong.contains("nothing more") ? " The loop's thread: " + server.where() : server.messages()));
             }
+            // every response is in: nothing is left to send, so the connection is watched for readable only
+            int ops = server.ask("look at what the loop watches the connection for", 3, () -> {
+                SelectionKey key = server.accepted.getFirst().keyFor(server.selector);
+                return key == null || !key.isValid() ? -1 : key.interestOps();
+            });
+            if (ops >= 0 && (ops & SelectionKey.OP_WRITE) != 0) {
+                throw new AssertionError("A client sent " + String.format("%,d", flood.requests) + " pipelined requests (16 MB)"
+                        + " and read every response late, so the server's writes were partial; once the client had them all,"
+                        + " the loop still watched the connection for writable: a socket with room in its buffer is always"
+                        + " writable, so the loop calls writable() on every turn, burning a core while the client is idle."
+                        + " When the last unsent bytes are written, stop watching for writable (loop.onWritable(client, null))."
+                        + server.messages());
+            }
             server.verify();
         }
     }
