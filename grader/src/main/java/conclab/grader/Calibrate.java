@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,8 +26,10 @@ import java.util.stream.Stream;
  * whose first line says which properties it must fail: {@code // fails: no-lost-updates, ...}. A first line
  * {@code // fails:} naming none marks another correct solution, which must pass everything, as the reference.
  *
- * <p>Each version is checked {@code repeat} times with all tests; the report is a table of how often each
- * expectation held and how long the checks took. With warm compilers ({@link #Calibrate(Checker, boolean)}), it
+ * <p>Each version is checked {@code repeat} times with all tests, in the order a grading runs them; a wrong version's
+ * check stops once every property it must fail has failed (a later test could not change that: see {@link
+ * Checker#check(Exercise, String, int, Scope, WarmCompiler, java.util.Set)}). The report is a table of how often each
+ * expectation held and how long the checks took (a wrong version's, until it was caught). With warm compilers ({@link #Calibrate(Checker, boolean)}), it
  * compiles as {@code ./conclab grade} does: in a compiler JVM kept from one check to the next ({@link WarmCompiler}),
  * one per check running at once; the outcomes are those of a compiler JVM per check.
  *
@@ -182,14 +186,16 @@ final class Calibrate implements AutoCloseable {
 
     /** One check of {@code v}, in an idle warm compiler (or a new one) when {@link #warm}. */
     private Outcome check(Exercise ex, Version v) {
-        if (!warm) return checker.check(ex, v.source(), v.firstLine(), Scope.ALL);
+        // a wrong version's outcome is the properties it must fail: once they all have, the rest of its tests can go
+        Set<String> enough = new HashSet<>(v.mustFail());
+        if (!warm) return checker.check(ex, v.source(), v.firstLine(), Scope.ALL, null, enough);
         WarmCompiler compiler = idle.poll();
         if (compiler == null) {
             compiler = checker.warmCompiler();
             made.add(compiler);
         }
         try {
-            return checker.check(ex, v.source(), v.firstLine(), Scope.ALL, compiler);
+            return checker.check(ex, v.source(), v.firstLine(), Scope.ALL, compiler, enough);
         } finally {
             idle.add(compiler);
         }

@@ -144,6 +144,18 @@ public final class Checker {
      * the check compiles in a JVM of its own.
      */
     Outcome check(Exercise exercise, String source, int firstLine, Scope scope, WarmCompiler warm) {
+        return check(exercise, source, firstLine, scope, warm, Set.of());
+    }
+
+    /**
+     * Checks as {@link #check(Exercise, String, int, Scope, WarmCompiler)} does, but stops the tests as soon as every
+     * property of {@code stopOnceFailed} has FAILED: a later test cannot change that (a property fails if any of its
+     * tests fails), so the outcome of those properties is the one a whole run gives, sooner. The properties that had
+     * not finished then (none of their tests done, or one still running) are NOT_RUN, and the outcome has no verdict for
+     * the stop. For calibration only, where a wrong
+     * version's outcome is only the properties it must fail (an empty set stops nothing): a grading runs every test.
+     */
+    Outcome check(Exercise exercise, String source, int firstLine, Scope scope, WarmCompiler warm, Set<String> stopOnceFailed) {
         if (exercise.isQuiz()) return Quiz.check(exercise, source);
         Path work;
         try {
@@ -152,7 +164,7 @@ public final class Checker {
             throw new UncheckedIOException("cannot create a folder for the check", e);
         }
         try {
-            return check(exercise, source, firstLine, scope, work, warm);
+            return check(exercise, source, firstLine, scope, work, warm, stopOnceFailed);
         } catch (IOException e) {
             return Outcome.whole(exercise, scope, Status.NOT_RUN, "The check could not run: " + e.getMessage(), "", "");
         } finally {
@@ -160,8 +172,8 @@ public final class Checker {
         }
     }
 
-    private Outcome check(Exercise ex, String source, int firstLine, Scope scope, Path work, WarmCompiler warm)
-            throws IOException {
+    private Outcome check(Exercise ex, String source, int firstLine, Scope scope, Path work, WarmCompiler warm,
+            Set<String> stopOnceFailed) throws IOException {
         Path src = Files.createDirectories(work.resolve("src"));
         Path classes = Files.createDirectories(work.resolve("classes"));
         List<String> files = new ArrayList<>();
@@ -210,7 +222,8 @@ public final class Checker {
         if (ex.preview()) java.add(java.indexOf("-cp"), "--enable-preview");
         java.addAll(java.indexOf("-cp"), testJvmOptions);
         java.addAll(testClasses);
-        Sandbox.Run run = Sandbox.run(java, work, limits, limits.wallSeconds());
+        Sandbox.Run run = Sandbox.run(java, work, limits, limits.wallSeconds(),
+                stopOnceFailed.isEmpty() ? () -> false : () -> allFailed(results, stopOnceFailed));
         return outcome(ex, scope, run, Files.exists(results) ? Files.readAllLines(results) : List.of());
     }
 
@@ -241,6 +254,22 @@ public final class Checker {
         return options;
     }
 
+    /** Whether the runner's records so far (a file being written) have a FAILED result for each of {@code props}. */
+    static boolean allFailed(Path results, Set<String> props) {
+        List<String> records;
+        try {
+            records = Files.exists(results) ? Files.readAllLines(results) : List.of();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // a partial line in a strange encoding, say: the next look sees more
+        }
+        Set<String> failed = new HashSet<>();
+        for (String line : records) {
+            String[] f = line.split("\t", -1);
+            if (f.length >= 3 && f[0].equals("DONE") && f[2].equals("FAILED")) failed.add(f[1]);
+        }
+        return failed.containsAll(props);
+    }
+
     /** Reads the runner's records (see {@code Runner}) and what the sandbox saw into an outcome. */
     static Outcome outcome(Exercise ex, Scope scope, Sandbox.Run run, List<String> records) {
         Set<String> planned = new HashSet<>(), started = new HashSet<>();
@@ -267,8 +296,9 @@ public final class Checker {
                 default -> { } // a partial last line from a killed JVM
             }
         }
+        boolean enough = Sandbox.ENOUGH.equals(run.killed()); // stopped on purpose: what had not finished did not run
         String stopped = null;
-        if (!ended) {
+        if (!ended && !enough) {
             if (run.killed() != null) stopped = "The check was stopped: " + run.killed() + ".";
             else if (why != null) stopped = "The tests could not finish: " + why + ".";
             else stopped = "The test JVM ended before the tests did (exit code " + run.exitCode()
@@ -277,7 +307,9 @@ public final class Checker {
         List<Result> results = new ArrayList<>();
         for (Exercise.Prop p : ex.props(scope)) {
             String[] d = done.get(p.id());
-            if (d != null && running.getOrDefault(p.id(), 0) > 0 && "PASSED".equals(d[0])) {
+            if (enough && (d == null || "PASSED".equals(d[0])) && (running.getOrDefault(p.id(), 0) > 0 || d == null)) {
+                results.add(new Result(p, Status.NOT_RUN, ""));
+            } else if (d != null && running.getOrDefault(p.id(), 0) > 0 && "PASSED".equals(d[0])) {
                 results.add(new Result(p, Status.FAILED, stopped == null ? "One of its tests gave no result."
                         : "One of its tests was running when the check ended (see above)."));
             } else if (d != null) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a command (a compiler, a test JVM) as a process tree of its own and kills the whole tree the moment
@@ -69,12 +70,26 @@ final class Sandbox {
      * (wall time {@code wallSeconds}, whatever the record says).
      */
     static Run run(List<String> command, Path dir, Limits limits, int wallSeconds) throws IOException {
+        return run(command, dir, limits, wallSeconds, () -> false);
+    }
+
+    /**
+     * Why a run was stopped when its caller had seen enough ({@link #run(List, Path, Limits, int, BooleanSupplier)}):
+     * not a limit, and never a learner's business (only calibration stops runs so).
+     */
+    static final String ENOUGH = "the caller had seen enough";
+
+    /**
+     * As {@link #run(List, Path, Limits, int)}, and also kills the run, with {@link #ENOUGH} as the reason, once
+     * {@code enough} says true (asked every {@link #SAMPLE_MS} ms, on this thread).
+     */
+    static Run run(List<String> command, Path dir, Limits limits, int wallSeconds, BooleanSupplier enough) throws IOException {
         ProcessBuilder pb = builder(command, dir, limits).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         long start = System.nanoTime();
         Process p = pb.start();
         Pump pump = new Pump(p.getInputStream(), limits.outputBytes());
         pump.start();
-        String killed = watch(p, pump, limits, start + wallSeconds * 1_000_000_000L, wallSeconds);
+        String killed = watch(p, pump, limits, start + wallSeconds * 1_000_000_000L, wallSeconds, enough);
         killTree(p); // on a normal end: whatever it left running
         int code = killed == null ? exitCode(p) : -1;
         pump.finish();
@@ -116,7 +131,7 @@ final class Sandbox {
     }
 
     /** Samples {@code p} until it ends; returns why it had to be killed, or null. */
-    private static String watch(Process p, Pump pump, Limits limits, long deadline, int wallSeconds) {
+    private static String watch(Process p, Pump pump, Limits limits, long deadline, int wallSeconds, BooleanSupplier enough) {
         while (true) {
             try {
                 if (p.waitFor(SAMPLE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) return null;
@@ -124,6 +139,7 @@ final class Sandbox {
                 Thread.currentThread().interrupt();
                 return "the check was stopped";
             }
+            if (enough.getAsBoolean()) return ENOUGH;
             if (System.nanoTime() > deadline) return tooLong(wallSeconds);
             if (pump.total() > limits.outputBytes()) return tooMuchOutput(limits);
             String over = overLimit(p, limits);

@@ -1,6 +1,7 @@
 package conclab.grader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,30 @@ class CheckerTest {
         assertEquals("3 updates were lost", o.results().get(1).evidence());
         assertEquals(2, o.points());
         assertEquals(5, o.max());
+    }
+
+    /** Calibration stops a wrong version's tests once its properties have failed: what had not finished did not run. */
+    @Test
+    void aRunStoppedOnceItsPropertiesFailedKeepsThemAndRunsNothingElse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> records = List.of("PLAN\treads-under-lock", "PLAN\tno-lost-updates", "PLAN\tcounts-alone",
+                "START\treads-under-lock", "DONE\treads-under-lock\tPASSED\t" + b64(""), "START\tno-lost-updates",
+                "DONE\tno-lost-updates\tFAILED\t" + b64("3 updates were lost"), "START\tcounts-alone");
+        java.nio.file.Path results = java.nio.file.Files.write(dir.resolve("results.txt"), records);
+        assertTrue(Checker.allFailed(results, java.util.Set.of("no-lost-updates")));
+        assertFalse(Checker.allFailed(results, java.util.Set.of("no-lost-updates", "reads-under-lock")), "it passed");
+        assertFalse(Checker.allFailed(results, java.util.Set.of("counts-alone")), "still running");
+        assertFalse(Checker.allFailed(dir.resolve("none.txt"), java.util.Set.of("no-lost-updates")), "no records yet");
+
+        Outcome o = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(-1, Sandbox.ENOUGH, "", 0, 10), records);
+        assertNull(o.verdict(), "a stop on purpose is no failure of the run");
+        assertEquals(List.of(Status.NOT_RUN, Status.FAILED, Status.PASSED),
+                o.results().stream().map(Outcome.Result::status).toList(), "counts-alone was running: not run");
+        assertEquals("3 updates were lost", o.results().get(1).evidence());
+
+        Outcome killed = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(-1, "it ran longer than 60 s", "", 0, 10), records);
+        assertNotNull(killed.verdict(), "a run killed at a limit still says so");
+        assertEquals(Status.FAILED, killed.results().get(0).status(), "and the test that was running fails its property");
     }
 
     @Test
