@@ -361,6 +361,29 @@ public final class Waiting {
     }
 
     /**
+     * Returns whether {@code thread} is now in {@code Object.wait} with a time limit: TIMED_WAITING, with
+     * {@code Object.wait} the outermost JDK frame on top of its stack (a wait the program called itself, not one inside
+     * a JDK method such as {@code Thread.join}). Where the exercise's synchronizer never notifies the program's own
+     * monitor, such a wait ends only by its time: a poll.
+     *
+     * <p>Racy, as {@link #sleeps} is: a check samples repeatedly and counts.
+     *
+     * @param thread any thread (one this class started, or not)
+     * @return true if it waits in its own timed {@code Object.wait}
+     */
+    public static boolean waitsOnMonitorTimed(Thread thread) {
+        if (thread.getState() != Thread.State.TIMED_WAITING) return false;
+        StackTraceElement[] stack = thread.getStackTrace();
+        String outer = null;
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) break;
+            outer = c + "." + e.getMethodName();
+        }
+        return outer != null && outer.startsWith("java.lang.Object.wait") && thread.getState() == Thread.State.TIMED_WAITING;
+    }
+
+    /**
      * Returns whether {@code thread} is now in a timed {@code LockSupport.parkNanos} or {@code parkUntil} of its
      * own: TIMED_WAITING, parked on no {@code java.util.concurrent} synchronizer ({@code LockSupport.getBlocker}
      * is null, or an object of the program's own), so that nothing but the time cuts the wait short. A timed

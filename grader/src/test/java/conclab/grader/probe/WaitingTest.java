@@ -183,6 +183,33 @@ class WaitingTest {
         }
     }
 
+    @Test
+    void onlyAProgramsOwnTimedObjectWaitWaitsOnAMonitorTimed() throws InterruptedException {
+        Object monitor = new Object();
+        Thread timed = sleeper("wait(ms)", () -> {
+            synchronized (monitor) {
+                while (true) monitor.wait(60_000);
+            }
+        }, new CountDownLatch(1));
+        Thread untimed = sleeper("wait()", () -> {
+            Object own = new Object();
+            synchronized (own) {
+                own.wait();
+            }
+        }, new CountDownLatch(1));
+        Thread target = Thread.ofPlatform().daemon().start(() -> LockSupport.park());
+        Thread join = sleeper("join(ms)", () -> target.join(60_000), new CountDownLatch(1));
+        try {
+            assertTrue(Waiting.waitsOnMonitorTimed(timed), "in its own Object.wait(60 s)");
+            assertFalse(Waiting.waitsOnMonitorTimed(untimed), "Object.wait() has no time limit");
+            assertFalse(Waiting.waitsOnMonitorTimed(join), "Thread.join(ms) waits in Object.wait inside the JDK");
+        } finally {
+            for (Thread t : new Thread[] {timed, untimed, join, target}) t.interrupt();
+            LockSupport.unpark(target);
+            for (Thread t : new Thread[] {timed, untimed, join, target}) t.join(LIMIT);
+        }
+    }
+
     /** The wait {@link Waiting#waitsWithTimeLimit} finds in a call that waits for a task the test holds. */
     private static String timedWaitOf(Waiting.Call waitFor, CountDownLatch release) throws Exception {
         Waiting run = Waiting.start("caller", waitFor);

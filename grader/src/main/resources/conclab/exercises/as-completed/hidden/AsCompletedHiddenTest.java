@@ -40,16 +40,22 @@ class AsCompletedHiddenTest {
         return "page 2";
     }
 
+    /** How long an interrupted task goes on before it ends, in cancels-rest and consumer-fails. */
+    static final Duration STILL_RUNNING = Duration.ofSeconds(2);
+
     /**
      * Once the endless task was interrupted and still holds its thread: forEach must not have ended (it waits for
      * the pool to terminate). Waits until it is parked, or LIMIT passes with it still running.
      */
-    static void stillWaits(Waiting call, String what) {
+    static void stillWaits(Waiting call, String what) throws InterruptedException {
         try {
             call.parks(LIMIT);
         } catch (AssertionError e) {
             // ended: shown below
         }
+        // the task stays alive for STILL_RUNNING after its interrupt: a forEach that waits with a shorter time limit
+        // (awaitTermination(1 s), say) throws meanwhile; one that waits until the pool has terminated does not
+        call.thread().join(STILL_RUNNING);
         if (call.done()) {
             String how;
             try {
@@ -59,7 +65,8 @@ class AsCompletedHiddenTest {
                 how = e.getCause() == null ? "ended" : "threw " + e.getCause();
             }
             throw new AssertionError(what + ", and forEach " + how + ", while the task it had interrupted was still running"
-                    + " (the check kept it from ending): shutdownNow() and cancel(true) only interrupt, they do not wait."
+                    + " (the check kept it from ending for " + STILL_RUNNING.toSeconds() + " s): shutdownNow() and cancel(true)"
+                    + " only interrupt, they do not wait, and a wait with a time limit gives up."
                     + " Close the pool (close(), as try-with-resources does), which waits until its tasks have ended,"
                     + " so that no task is left running and no pool behind.");
         }
@@ -239,10 +246,11 @@ class AsCompletedHiddenTest {
             long before = Waiting.waitedCount(call.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             boolean sleeps = false;
-            int samples = 0, onOneFuture = 0, bare = 0;
+            int samples = 0, onOneFuture = 0, bare = 0, monitor = 0;
             String bareIn = null;
             while (System.nanoTime() < end && !call.done()) {
                 if (Waiting.sleeps(call.thread())) sleeps = true; // Thread.sleep, directly or through TimeUnit.sleep
+                if (Waiting.waitsOnMonitorTimed(call.thread())) monitor++; // no task's end notifies the program's monitor
                 samples++;
                 switch (timedWait(call)) {
                     case ONE_FUTURE -> onOneFuture++;
@@ -266,6 +274,12 @@ class AsCompletedHiddenTest {
                         + " alone wakes it, so a task that ends first waits for the time limit to run out before its result is"
                         + " handed on. It polls the futures one by one. Wait where the end of any task wakes you:"
                         + " CompletionService.take() does.");
+            }
+            if (monitor * 2 > samples) {
+                throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach was in a timed"
+                        + " Object.wait of its own in " + monitor + " of " + samples + " samples: no task's end notifies that"
+                        + " monitor, so it can only wake up by itself, look at the futures again, and hand a result on late."
+                        + " Wait where the end of a task wakes you: CompletionService.take() does.");
             }
             if (bare * 2 > samples) {
                 throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach was in a timed wait"

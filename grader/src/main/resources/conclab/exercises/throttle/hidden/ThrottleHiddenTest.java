@@ -119,11 +119,12 @@ class ThrottleHiddenTest {
             Waiting waiting = held.waiting;
             long before = Waiting.waitedCount(waiting.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            int looks = 0, asleep = 0, bare = 0;
+            int looks = 0, asleep = 0, bare = 0, monitor = 0;
             while (System.nanoTime() < end && !waiting.done()) {
                 looks++;
                 if (Waiting.sleeps(waiting.thread())) asleep++;
                 if (Waiting.parksBare(waiting.thread())) bare++;
+                if (Waiting.waitsOnMonitorTimed(waiting.thread())) monitor++;
                 Thread.sleep(1);
             }
             long after = Waiting.waitedCount(waiting.thread());
@@ -134,6 +135,12 @@ class ThrottleHiddenTest {
                         + " to wait " + waits + " times, and was in Thread.sleep in " + asleep + " of " + looks + " looks at its"
                         + " stack: it polls, trying again and again, and gets a freed place late. Wait once in acquire(), which"
                         + " parks the thread until a place is freed.");
+            }
+            if (monitor * 2 > looks) {
+                throw new AssertionError("While the only place of a throttle of 1 was held for 1 s, a call waiting for it was in"
+                        + " a timed Object.wait of its own in " + monitor + " of " + looks + " looks: the semaphore never notifies"
+                        + " that monitor, so the wait ends only by its time, tries again, and gets the place late. Wait once in"
+                        + " acquire(), which parks the thread in the semaphore, and a release() wakes it.");
             }
             if (bare * 2 > looks) {
                 throw new AssertionError("While the only place of a throttle of 1 was held for 1 s, a call waiting for it was in"
