@@ -1,4 +1,5 @@
 import conclab.grader.probe.ContextSwitches;
+import conclab.grader.probe.Descriptors;
 import conclab.grader.probe.Property;
 import java.io.EOFException;
 import java.io.IOException;
@@ -150,6 +151,19 @@ class ReadFullyTest {
         if (reading.isRegistered()) {
             throw new AssertionError("After readFully returned, the channel was still registered with a selector: "
                     + "close the selector before returning (try-with-resources), also when an exception is thrown.");
+        }
+        // a selector cancelled and emptied but not closed keeps its epoll instance: count them over 5 more calls
+        long before = Descriptors.count(Descriptors.EPOLL);
+        for (int i = 0; i < 5; i++) {
+            Read more = new Read(reading, 10);
+            writer.write(ByteBuffer.wrap(pattern(10)));
+            more.result("10 more bytes were sent");
+        }
+        long after = Descriptors.count(Descriptors.EPOLL);
+        if (before >= 0 && after >= 0 && after - before >= 3) {
+            throw new AssertionError("After 5 more calls of readFully, each of which returned, this JVM had " + (after - before)
+                    + " more epoll instances open (counted in /proc/self/fd): a selector that is not closed keeps its own,"
+                    + " whether or not its key was cancelled. Close the selector before returning (try-with-resources).");
         }
         writer.close();
         Read eof = new Read(reading, 10);
