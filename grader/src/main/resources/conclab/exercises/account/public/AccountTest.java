@@ -1,5 +1,6 @@
 import conclab.grader.probe.ModelCheck;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.ReadsUnderLock;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -30,6 +31,28 @@ public class AccountTest {
         smoke.withdraw(1);
         smoke.balance();
         ModelCheck.linearizable(Spec.class, 20, 200);
+    }
+
+    /**
+     * Lincheck assumes every thread sees every write at once, so it cannot see a balance() that reads the field
+     * without the lock its writes take: holding each lock deposit() waits for, balance() must wait too (see
+     * ReadsUnderLock). Not judged when the balance is volatile or atomic.
+     */
+    @Test
+    @Property("reads-under-lock")
+    void readsUnderLock() {
+        Account a = new Account();
+        a.deposit(1); // the unwritten stub fails here, as "not done"
+        a.balance();
+        String missing = ReadsUnderLock.missing(a, Account.class, "deposit(1)", () -> {
+            a.deposit(1);
+            return null;
+        }, "balance()", a::balance);
+        if (missing != null) {
+            throw new AssertionError(missing + " The balance is a plain field: read without the lock that guards its"
+                    + " writes, it has no happens-before edge with them, so balance() may return a stale balance. Read it"
+                    + " holding the same lock (or make it volatile or atomic).");
+        }
     }
 
     /** What Lincheck calls: the account's operations with amounts from 1 to 3. */

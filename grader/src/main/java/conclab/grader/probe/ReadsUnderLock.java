@@ -1,0 +1,136 @@
+package conclab.grader.probe;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * Whether a learner's read of guarded state takes the lock its writes take. A plain field read without the lock that
+ * guards its writes has no happens-before edge with them: it may return a stale value, and a thread reading in a
+ * loop may never see another thread's write. Model checking (Lincheck) assumes sequentially consistent memory and
+ * cannot see that; this probe looks at what the code waits for instead.
+ *
+ * <p>It finds the locks the write takes: it holds, one at a time, the object's monitor (synchronized on it), its
+ * class's, and the lock in each of its fields (the monitor of the field's object, or a {@code Lock}, or a
+ * {@code ReadWriteLock}'s write lock), and sees whether the write waits (its thread is blocked or parked on a lock the
+ * test's thread owns, as {@code ThreadInfo} reports). Then, holding such a lock, the read must wait too (for one of
+ * them, when the write takes several). Nothing is judged when a field is volatile or atomic, when no field is plain
+ * (not final, of a primitive or boxed type), or when the write takes none of these locks.
+ *
+ * <p>Stateless; any thread. Each call runs the write and the read on threads of its own, and each of them must
+ * return within 5 s once the test lets go.
+ */
+public final class ReadsUnderLock {
+    private ReadsUnderLock() {}
+
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /**
+     * Why {@code read} does not wait for a lock that {@code write} waits for, or null if it does (or if nothing can
+     * be judged: see the class comment).
+     *
+     * @param target    the object whose state both touch
+     * @param type      its class, whose fields are looked at
+     * @param writeWhat the write, in words ({@code "increment()"})
+     * @param readWhat  the read, in words ({@code "get()"})
+     */
+    public static String missing(Object target, Class<?> type, String writeWhat, Waiting.Call write, String readWhat, Waiting.Call read) {
+        if (!plainState(type)) return null;
+        List<Guard> guards = new ArrayList<>(); // the locks the write waits for
+        for (Guard g : guards(target, type)) {
+            if (waitsFor(g, writeWhat, write) != null) guards.add(g);
+        }
+        if (guards.isEmpty()) return null;
+        for (Guard g : guards) {
+            if (waitsFor(g, readWhat, read) != null) return null;
+        }
+        return writeWhat + " waits while the test holds " + guards.get(0).name + (guards.size() == 1 ? ""
+                : " (and " + (guards.size() - 1) + " more)") + ", but " + readWhat + " did not wait for "
+                + (guards.size() == 1 ? "it" : "any of the " + guards.size() + " locks " + writeWhat + " takes") + ": it returned at once.";
+    }
+
+    /**
+     * A lock the test can hold: the monitor of the object that {@code lock} gives (synchronized on it), or that
+     * object itself if it is a Lock, or its write lock if it is a ReadWriteLock. Read anew each time, since a field's
+     * object may change (a boxed count locked and replaced by each increment).
+     */
+    private record Guard(String name, Supplier<Object> lock) {}
+
+    /** Whether the class keeps plain state (a non-final primitive or boxed field) and no volatile or atomic one. */
+    static boolean plainState(Class<?> type) {
+        boolean plain = false;
+        for (Field f : type.getDeclaredFields()) {
+            if (f.isSynthetic()) continue;
+            int m = f.getModifiers();
+            Class<?> t = f.getType();
+            if (Modifier.isVolatile(m) || t.getPackageName().equals("java.util.concurrent.atomic")) return false;
+            boolean number = t.isPrimitive() || Number.class.isAssignableFrom(t) && t.getPackageName().equals("java.lang");
+            if (number && !Modifier.isFinal(m)) plain = true;
+        }
+        return plain;
+    }
+
+    /** The object's monitor, its class's, and the lock of each of its fields that holds an object. */
+    private static List<Guard> guards(Object target, Class<?> type) {
+        String name = type.getSimpleName();
+        List<Guard> guards = new ArrayList<>(List.of(new Guard("the " + name + "'s monitor (synchronized on it)", () -> target),
+                new Guard("the monitor of " + name + ".class", () -> type)));
+        for (Field f : type.getDeclaredFields()) {
+            if (f.isSynthetic() || f.getType().isPrimitive()) continue;
+            try {
+                f.setAccessible(true);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            Object of = Modifier.isStatic(f.getModifiers()) ? null : target;
+            guards.add(new Guard("the lock of the object in field " + f.getName(), () -> {
+                try {
+                    return f.get(of);
+                } catch (ReflectiveOperationException e) {
+                    return null;
+                }
+            }));
+        }
+        return guards;
+    }
+
+    /**
+     * Holds g and runs call on a new thread: a description of the wait if the call waits for a lock the test
+     * thread owns (ThreadInfo's lock owner) before it returns, null if it returns (or keeps running for 5 s)
+     * without waiting. Then lets go, and the call must return.
+     */
+    private static String waitsFor(Guard g, String what, Waiting.Call call) {
+        Object held = g.lock.get();
+        if (held == null) return null;
+        Lock lock = held instanceof ReadWriteLock rw ? rw.writeLock() : held instanceof Lock l ? l : null;
+        Waiting w;
+        String waited = null;
+        if (lock != null) lock.lock();
+        try {
+            synchronized (lock != null ? new Object() : held) {
+                w = Waiting.start(what, call);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (waited == null && w.thread().isAlive() && System.nanoTime() < deadline) {
+                    ThreadInfo info = MX.getThreadInfo(w.thread().threadId());
+                    if (info != null && info.getLockOwnerId() == Thread.currentThread().threadId()) {
+                        waited = what + " was " + info.getThreadState() + " on " + info.getLockName()
+                                + " while the test held " + g.name;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            if (lock != null) lock.unlock();
+        }
+        w.returns(Duration.ofSeconds(5));
+        return waited;
+    }
+}
