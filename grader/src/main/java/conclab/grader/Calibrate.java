@@ -27,11 +27,12 @@ import java.util.stream.Stream;
  * {@code // fails:} naming none marks another correct solution, which must pass everything, as the reference.
  *
  * <p>Each version is checked {@code repeat} times with all tests, in the order a grading runs them; a wrong version's
- * check stops once every property it must fail has failed (a later test could not change that: see {@link
- * Checker#check(Exercise, String, int, Scope, WarmCompiler, java.util.Set)}). The report is a table of how often each
- * expectation held and how long the checks took (a wrong version's, until it was caught). With warm compilers ({@link #Calibrate(Checker, boolean)}), it
- * compiles as {@code ./conclab grade} does: in a compiler JVM kept from one check to the next ({@link WarmCompiler}),
- * one per check running at once; the outcomes are those of a compiler JVM per check.
+ * check stops once every property it must fail has failed (a later test could not change those: see {@link
+ * Checker#check(Exercise, String, int, Scope, WarmCompiler, java.util.Set)}); a kill, exit or abort that its later tests
+ * would have caused is not seen, and no longer counts as a miss. The report is a table of how often each expectation
+ * held and how long the checks took (a wrong version's, until it was caught). With warm compilers ({@link
+ * #Calibrate(Checker, boolean)}), it compiles as {@code ./conclab grade} does: in a compiler JVM kept from one check to
+ * the next ({@link WarmCompiler}), one per check running at once; the outcomes are those of a compiler JVM per check.
  *
  * <p>Thread-safe: {@link #tally} may run in several threads at once; {@link #idle} and {@link #made} are concurrent
  * collections, and a compiler is used by one thread at a time (taken from {@code idle}, put back after its check).

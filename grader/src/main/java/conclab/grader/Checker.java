@@ -150,10 +150,12 @@ public final class Checker {
     /**
      * Checks as {@link #check(Exercise, String, int, Scope, WarmCompiler)} does, but stops the tests as soon as every
      * property of {@code stopOnceFailed} has FAILED: a later test cannot change that (a property fails if any of its
-     * tests fails), so the outcome of those properties is the one a whole run gives, sooner. The properties that had
-     * not finished then (none of their tests done, or one still running) are NOT_RUN, and the outcome has no verdict for
-     * the stop. For calibration only, where a wrong
-     * version's outcome is only the properties it must fail (an empty set stops nothing): a grading runs every test.
+     * tests fails), so those properties' statuses are the ones a whole run gives, sooner. What the later tests would
+     * have done is not seen: a kill at a limit, an exit or an abort that a whole run would have ended with gives no
+     * verdict here (a limit already passed when the properties had failed is still reported). The properties that had
+     * not finished then (none of their tests done, or one still running) are NOT_RUN, and the stop itself gives no
+     * verdict. For calibration only, where a wrong version is judged by the properties it must fail (an empty set
+     * stops nothing): a grading runs every test.
      */
     Outcome check(Exercise exercise, String source, int firstLine, Scope scope, WarmCompiler warm, Set<String> stopOnceFailed) {
         if (exercise.isQuiz()) return Quiz.check(exercise, source);
@@ -265,9 +267,22 @@ public final class Checker {
         Set<String> failed = new HashSet<>();
         for (String line : records) {
             String[] f = line.split("\t", -1);
-            if (f.length >= 3 && f[0].equals("DONE") && f[2].equals("FAILED")) failed.add(f[1]);
+            if (complete(f) && f[0].equals("DONE") && f[2].equals("FAILED")) failed.add(f[1]);
         }
         return failed.containsAll(props);
+    }
+
+    /**
+     * Whether a record has every field its kind needs ({@code DONE}: property, status, evidence; {@code PLAN},
+     * {@code START}, {@code EXIT}, {@code ABORT}: one; {@code END}: none). A JVM killed while it wrote one may leave
+     * it cut short.
+     */
+    static boolean complete(String[] f) {
+        return switch (f[0]) {
+            case "DONE" -> f.length >= 4;
+            case "PLAN", "START", "EXIT", "ABORT" -> f.length >= 2;
+            default -> true; // END, or no kind at all: outcome ignores it
+        };
     }
 
     /** Reads the runner's records (see {@code Runner}) and what the sandbox saw into an outcome. */
@@ -281,6 +296,7 @@ public final class Checker {
         boolean ended = false;
         for (String line : records) {
             String[] f = line.split("\t", -1);
+            if (!complete(f)) continue; // a partial last line from a killed JVM
             switch (f[0]) {
                 case "PLAN" -> planned.add(f[1]);
                 case "START" -> {

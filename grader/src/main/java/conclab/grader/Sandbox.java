@@ -139,11 +139,11 @@ final class Sandbox {
                 Thread.currentThread().interrupt();
                 return "the check was stopped";
             }
-            if (enough.getAsBoolean()) return ENOUGH;
             if (System.nanoTime() > deadline) return tooLong(wallSeconds);
             if (pump.total() > limits.outputBytes()) return tooMuchOutput(limits);
             String over = overLimit(p, limits);
             if (over != null) return over;
+            if (enough.getAsBoolean()) return ENOUGH; // after the limits: a limit passed by then is still reported
         }
     }
 

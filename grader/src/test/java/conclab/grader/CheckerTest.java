@@ -69,6 +69,17 @@ class CheckerTest {
                 o.results().stream().map(Outcome.Result::status).toList(), "counts-alone was running: not run");
         assertEquals("3 updates were lost", o.results().get(1).evidence());
 
+        // a JVM killed while it wrote a record leaves it cut short: skipped, whatever field it was cut at
+        for (String cut : List.of("START", "PLAN", "DONE\tcounts-alone", "DONE\tcounts-alone\tFAILED")) {
+            List<String> partial = new java.util.ArrayList<>(records);
+            partial.add(cut);
+            Outcome p = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(-1, Sandbox.ENOUGH, "", 0, 10), partial);
+            assertEquals(o.results().stream().map(Outcome.Result::status).toList(),
+                    p.results().stream().map(Outcome.Result::status).toList(), cut);
+        }
+        assertFalse(Checker.allFailed(java.nio.file.Files.write(dir.resolve("cut.txt"), List.of("DONE\tcounts-alone\tFAILED")),
+                java.util.Set.of("counts-alone")), "a DONE cut before its evidence is not read");
+
         Outcome killed = Checker.outcome(counter, Scope.PUBLIC, new Sandbox.Run(-1, "it ran longer than 60 s", "", 0, 10), records);
         assertNotNull(killed.verdict(), "a run killed at a limit still says so");
         assertEquals(Status.FAILED, killed.results().get(0).status(), "and the test that was running fails its property");

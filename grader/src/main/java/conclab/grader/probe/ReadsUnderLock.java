@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * class's, and the lock in each of its fields (the monitor of the field's object, or a {@code Lock}, or a
  * {@code ReadWriteLock}'s write lock), and sees whether the write waits (its thread is blocked or parked on a lock the
  * test's thread owns, as {@code ThreadInfo} reports). Then, holding such a lock, the read must wait too (for one of
- * them, when the write takes several). Nothing is judged when a field is volatile or atomic, when no field is plain
- * (not final, of a primitive or boxed type), or when the write takes none of these locks.
+ * them, when the write takes several). Nothing is judged when an instance field is volatile or atomic, when no
+ * instance field is plain (not final, of a primitive or boxed type), or when the write takes none of these locks.
  *
  * <p>Stateless; any thread. Each call runs the write and the read on threads of its own, and each of them must
  * return within 5 s once the test lets go.
@@ -64,11 +64,14 @@ public final class ReadsUnderLock {
      */
     private record Guard(String name, Supplier<Object> lock) {}
 
-    /** Whether the class keeps plain state (a non-final primitive or boxed field) and no volatile or atomic one. */
+    /**
+     * Whether the class's instances keep plain state (a non-final primitive or boxed field) and no volatile or atomic
+     * field. Static fields are not the state of an instance: a static id counter judges nothing.
+     */
     static boolean plainState(Class<?> type) {
         boolean plain = false;
         for (Field f : type.getDeclaredFields()) {
-            if (f.isSynthetic()) continue;
+            if (f.isSynthetic() || Modifier.isStatic(f.getModifiers())) continue;
             int m = f.getModifiers();
             Class<?> t = f.getType();
             if (Modifier.isVolatile(m) || t.getPackageName().equals("java.util.concurrent.atomic")) return false;
