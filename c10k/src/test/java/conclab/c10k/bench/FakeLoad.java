@@ -52,8 +52,7 @@ public final class FakeLoad {
 
         AtomicLong sent = new AtomicLong(), errors = new AtomicLong(), timeouts = new AtomicLong(), answered = new AtomicLong();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long cpuAtStart = os.getProcessCpuTime();
+        long cpuAtStart = conclab.threads.CpuUse.jvmCpuNanos();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
         for (Socket s : sockets) threads.add(Thread.ofVirtual().start(() -> {
@@ -81,7 +80,7 @@ public final class FakeLoad {
                         + "\"completed\":%d,\"answeredConnections\":%d,\"seconds\":%d,\"rps\":%.1f,\"p50us\":%d,\"p99us\":%d,"
                         + "\"p999us\":%d,\"maxus\":%d,\"cpuUs\":%d}%n", n, sockets.size(), errors.get(), timeouts.get(), sent.get(), l.length,
                 answered.get(), seconds, l.length / (double) seconds, at(l, 0.5), at(l, 0.99), at(l, 0.999), at(l, 1),
-                (os.getProcessCpuTime() - cpuAtStart) / 1000);
+                (conclab.threads.CpuUse.jvmCpuNanos() - cpuAtStart) / 1000);
         System.out.flush();
         for (Socket s : sockets) s.close();
     }

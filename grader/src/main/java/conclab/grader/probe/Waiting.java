@@ -362,7 +362,7 @@ public final class Waiting {
 
     /**
      * Returns whether {@code thread} is now in {@code Object.wait} with a time limit: TIMED_WAITING, with
-     * {@code Object.wait} the outermost JDK frame on top of its stack (a wait the program called itself, not one inside
+     * {@code Object.wait} (or {@code TimeUnit.timedWait}, which calls it) the outermost JDK frame on top of its stack (a wait the program called itself, not one inside
      * a JDK method such as {@code Thread.join}). Where the exercise's synchronizer never notifies the program's own
      * monitor, such a wait ends only by its time: a poll.
      *
@@ -380,7 +380,9 @@ public final class Waiting {
             if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) break;
             outer = c + "." + e.getMethodName();
         }
-        return outer != null && outer.startsWith("java.lang.Object.wait") && thread.getState() == Thread.State.TIMED_WAITING;
+        // TimeUnit.timedWait(monitor, n) is Object.wait(monitor, ms) by another name
+        return outer != null && (outer.startsWith("java.lang.Object.wait") || outer.equals("java.util.concurrent.TimeUnit.timedWait"))
+                && thread.getState() == Thread.State.TIMED_WAITING;
     }
 
     /**

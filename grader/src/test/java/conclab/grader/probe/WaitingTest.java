@@ -197,16 +197,22 @@ class WaitingTest {
                 own.wait();
             }
         }, new CountDownLatch(1));
+        Thread timeUnit = sleeper("timedWait", () -> {
+            synchronized (monitor) {
+                while (true) TimeUnit.SECONDS.timedWait(monitor, 60);
+            }
+        }, new CountDownLatch(1));
         Thread target = Thread.ofPlatform().daemon().start(() -> LockSupport.park());
         Thread join = sleeper("join(ms)", () -> target.join(60_000), new CountDownLatch(1));
         try {
             assertTrue(Waiting.waitsOnMonitorTimed(timed), "in its own Object.wait(60 s)");
+            assertTrue(Waiting.waitsOnMonitorTimed(timeUnit), "in TimeUnit.timedWait, which is Object.wait");
             assertFalse(Waiting.waitsOnMonitorTimed(untimed), "Object.wait() has no time limit");
             assertFalse(Waiting.waitsOnMonitorTimed(join), "Thread.join(ms) waits in Object.wait inside the JDK");
         } finally {
-            for (Thread t : new Thread[] {timed, untimed, join, target}) t.interrupt();
+            for (Thread t : new Thread[] {timed, timeUnit, untimed, join, target}) t.interrupt();
             LockSupport.unpark(target);
-            for (Thread t : new Thread[] {timed, untimed, join, target}) t.join(LIMIT);
+            for (Thread t : new Thread[] {timed, timeUnit, untimed, join, target}) t.join(LIMIT);
         }
     }
 

@@ -40,12 +40,13 @@ class AsCompletedHiddenTest {
         return "page 2";
     }
 
-    /** How long an interrupted task goes on before it ends, in cancels-rest and consumer-fails. */
+    /** How long the test watches forEach after the task's interrupt, the task still held (at least that long). */
     static final Duration STILL_RUNNING = Duration.ofSeconds(2);
 
     /**
      * Once the endless task was interrupted and still holds its thread: forEach must not have ended (it waits for
-     * the pool to terminate). Waits until it is parked, or LIMIT passes with it still running.
+     * the pool to terminate). Waits until it is parked, or LIMIT passes with it still running, then STILL_RUNNING
+     * more: a forEach that waits with a shorter time limit ends meanwhile.
      */
     static void stillWaits(Waiting call, String what) throws InterruptedException {
         try {

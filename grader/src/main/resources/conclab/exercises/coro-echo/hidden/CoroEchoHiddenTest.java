@@ -242,15 +242,16 @@ class CoroEchoHiddenTest {
         }
     }
 
+    /** The most steps of the server's tasks in the second that both clients wait: a correct server makes none. */
+    static final long MOST_STEPS_WHILE_STUCK = 5;
+
     /**
      * A client reads none of its echo, so that the server's writes to it take nothing and its task must wait to write.
      * Meanwhile a second client connects and sends a line: its echo must come, and the scheduler's thread must stay
      * idle (no task resumed again and again, no CPU burnt) while the two wait. A task that retries a write that took
-     * nothing, at once or after Scheduler.pause(), spins or polls for as long as the first client does not read.
+     * nothing, at once, after Scheduler.pause() or after a Scheduler.sleep, spins or polls for as long as the first
+     * client does not read.
      */
-    /** The most steps of the server's tasks in the second that both clients wait: a correct server makes none. */
-    static final long MOST_STEPS_WHILE_STUCK = 5;
-
     @Test
     @Property("slow-reader")
     void anotherClientWhileOnesEchoIsStuck() throws Exception {

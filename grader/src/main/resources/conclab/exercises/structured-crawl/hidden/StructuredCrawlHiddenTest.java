@@ -167,7 +167,8 @@ class StructuredCrawlHiddenTest {
                 }
             }
             // A subtask that waited in acquire() throws when cancelled. Only one that got a permit in the instant
-            // between acquire's return and its interrupt can begin a fetch interrupted: at most one per permit.
+            // between acquire's return and its interrupt can begin a fetch interrupted: rarely more than one per
+            // permit (each needs an interrupt to land in a window of microseconds).
             if (rec.enteredInterrupted.size() > 2) {
                 throw new AssertionError("crawl was interrupted while 18 subtasks waited for a permit (limit 2), and "
                         + rec.enteredInterrupted.size() + " of them then began a fetch on a thread already interrupted ("

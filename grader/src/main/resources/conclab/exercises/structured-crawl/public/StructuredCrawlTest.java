@@ -324,7 +324,7 @@ class StructuredCrawlTest {
 
     /** The CPU time used by the whole test JVM so far, in ns (-1 if it cannot be read). */
     static long processCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return conclab.threads.CpuUse.jvmCpuNanos();
     }
 
     /**
