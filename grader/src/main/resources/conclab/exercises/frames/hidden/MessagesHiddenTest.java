@@ -39,6 +39,65 @@ class MessagesHiddenTest {
         }
     }
 
+    static final int AT_ONCE = 20_000, AT_ONCE_ROUNDS = 5;
+
+    /**
+     * One Messages, used by two threads at once, as with a child: one sends requests while the other receives
+     * replies, of other lengths. Nothing waits here (the replies are all there, the requests go to memory), so the
+     * two threads run side by side through 20,000 frames each, up to five rounds: anything the two directions
+     * share (one header buffer, one {@code ByteBuffer}) is overwritten by the other thread between its filling and
+     * its reading, and a length or a message comes out wrong.
+     */
+    @Test
+    @Property("two-ways-at-once")
+    void sendsAndReceivesAtOnce() throws Exception {
+        List<String> requests = new java.util.ArrayList<>(), replies = new java.util.ArrayList<>();
+        for (int i = 0; i < AT_ONCE; i++) {
+            requests.add("request " + i + ".".repeat(i % 29));
+            replies.add("reply " + (AT_ONCE - i) + "-".repeat(i % 13 * 3));
+        }
+        byte[] incoming = MessagesTest.sent(replies);
+        for (int round = 1; round <= AT_ONCE_ROUNDS; round++) {
+            var outgoing = new java.io.ByteArrayOutputStream();
+            var m = new Messages(new java.io.ByteArrayInputStream(incoming), outgoing);
+            String when = " (round " + round + " of " + AT_ONCE_ROUNDS + ": one thread sending " + AT_ONCE + " requests while"
+                    + " another received " + AT_ONCE + " replies of other lengths, through one Messages)";
+            Liveness.finish("sending and receiving 20,000 messages at once through one Messages", Duration.ofSeconds(5),
+                    Liveness.task("sender", () -> {
+                        for (String s : requests) m.send(s);
+                    }),
+                    Liveness.task("receiver", () -> {
+                        for (int i = 0; i < AT_ONCE; i++) {
+                            String got;
+                            try {
+                                got = m.receive();
+                            } catch (java.io.IOException e) {
+                                throw new AssertionError("Reply " + (i + 1) + " failed with " + e + when + ". Does receive"
+                                        + " read a length that send wrote? What the two directions share, each thread"
+                                        + " overwrites under the other's feet: give each call its own header.", e);
+                            }
+                            if (!replies.get(i).equals(got)) {
+                                throw new AssertionError("Reply " + (i + 1) + " came out as " + MessagesTest.show(got) + ", not "
+                                        + MessagesTest.show(replies.get(i)) + when + ". What the two directions share, each"
+                                        + " thread overwrites under the other's feet: give each call its own header.");
+                            }
+                        }
+                    }));
+            var sentOut = new java.io.DataInputStream(new java.io.ByteArrayInputStream(outgoing.toByteArray()));
+            for (int i = 0; i < AT_ONCE; i++) {
+                String want = requests.get(i);
+                int length = sentOut.available() >= 4 ? sentOut.readInt() : -1;
+                byte[] body = length >= 0 && length <= sentOut.available() ? sentOut.readNBytes(length) : null;
+                String got = body == null ? null : new String(body, java.nio.charset.StandardCharsets.UTF_8);
+                if (!want.equals(got)) {
+                    throw new AssertionError("Request " + (i + 1) + " was sent as " + (body == null ? "a frame of length "
+                            + length : MessagesTest.show(got)) + ", not " + MessagesTest.show(want) + when + ". What the two"
+                            + " directions share, each thread overwrites under the other's feet: give each call its own header.");
+                }
+            }
+        }
+    }
+
     /** {@link Liveness#finish}, with a word on what "running" means for a thread that waits on a pipe. */
     private static void finish(String what, Duration limit, Liveness.Task... tasks) {
         try {
