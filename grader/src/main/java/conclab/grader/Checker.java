@@ -212,8 +212,10 @@ public final class Checker {
         Path results = work.resolve("results.txt");
         List<String> java = new ArrayList<>(List.of(tool("java"), "-Xmx" + limits.heapMegabytes() + "m"));
         java.addAll(TEST_JVM_OPTIONS);
+        // a temporary folder of the check's own, so that a test can tell the files the learner's code left there
+        Path tmp = Files.createDirectories(work.resolve("tmp"));
         java.addAll(List.of("-Dconclab.grader.lineOffset=" + offset,
-                "-Dconclab.grader.testTimeout=" + limits.testSeconds()));
+                "-Dconclab.grader.testTimeout=" + limits.testSeconds(), "-Djava.io.tmpdir=" + tmp));
         List<String> cache = aot == null ? List.of() : aot.options();
         java.addAll(cache);
         // With the cache, the check's classes come after the jars, which the cache's classpath must begin with. The

@@ -36,6 +36,37 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * The files in the temporary folder (java.io.tmpdir: a check gives its test JVM a folder of its own) and in the
+     * working directory, by name; the runner's results file aside.
+     */
+    static Set<String> files() throws IOException {
+        Set<String> names = new java.util.TreeSet<>();
+        for (String dir : List.of(System.getProperty("java.io.tmpdir"), System.getProperty("user.dir"))) {
+            try (var list = Files.list(Path.of(dir))) {
+                list.filter(f -> !f.getFileName().toString().startsWith("results")).forEach(f -> names.add(f.toString()));
+            }
+        }
+        return names;
+    }
+
+    @Test
+    @Property("no-files-left")
+    void leavesNoFileBehind() throws IOException {
+        Set<String> before = files();
+        Procs.call(List.of("sh", "-c", "echo out; echo err >&2"), Duration.ofSeconds(10), Duration.ofSeconds(15)).result("sh -c 'echo out; echo err >&2'");
+        Procs.call(List.of("sh", "-c", "yes 0123456789 | head -n 200000"), Duration.ofSeconds(10), Duration.ofSeconds(15)).result("a command printing 2.2 MB");
+        Procs.call(List.of("sh", "-c", "sleep 60 & echo hi"), Duration.ofSeconds(10), Duration.ofSeconds(15)).result("sh -c 'sleep 60 & echo hi'");
+        Set<String> left = files();
+        left.removeAll(before);
+        if (!left.isEmpty()) {
+            throw new AssertionError("After three calls of run (echo, 2.2 MB of output, and sh -c 'sleep 60 & echo hi'), "
+                    + left.size() + " new file(s) remained: " + left + ". A file that run writes (the command's output"
+                    + " sent to a file) is run's to delete before it returns, in a finally: else every call leaves one"
+                    + " behind, and a process left behind can go on filling it.");
+        }
+    }
+
     @Test
     @Property("big-output")
     void bigOutput() {
