@@ -85,6 +85,13 @@ class TryTransferTest {
         if (a.balance != 100 || b.balance != 100) {
             throw new AssertionError(call + " gave up but the balances changed to " + a.balance + " and " + b.balance + ".");
         }
+        long nanosPerTry = (timed.to - timed.from) / Math.max(1, timed.tries());
+        if (nanosPerTry < MIN_NANOS_PER_TRY) {
+            throw new AssertionError(call + " tried " + taken + "'s lock " + timed.tries() + " times in " + own + " ms, one"
+                    + " try every " + nanosPerTry / 1000.0 + " µs on average: it retried at once, spinning, and burned a"
+                    + " core while the other thread held the lock. Wait a little between tries (a short random sleep, or"
+                    + " a tryLock with a timeout).");
+        }
         if (timed.meanGapMillis() > MEAN_GAP_MILLIS) {
             throw new AssertionError(call + " tried " + taken + "'s lock " + timed.tries() + " time(s) in " + elapsed + " ms,"
                     + " and between its tries it waited " + timed.meanGapMillis() + " ms on average: try again soon (on"
@@ -99,6 +106,14 @@ class TryTransferTest {
      * back-off and a busy machine's delays fit well within it; a call that counts tries instead of time does not.
      */
     static final long GIVE_UP_WITHIN_MILLIS = 1000;
+
+    /**
+     * The shortest mean time per try of a taken lock over the call (its whole time divided by its tries): a loop that
+     * retries tryLock() at once, with onSpinWait or yield, tries every microsecond or so; a sleep or park of any
+     * length takes tens of microseconds on Linux (its timer slack alone is 50 µs), a timed tryLock as long as its
+     * timeout.
+     */
+    static final long MIN_NANOS_PER_TRY = 20_000;
 
     /** The longest mean time between two tries of a taken lock (and before the first and after the last). */
     static final long MEAN_GAP_MILLIS = 50;
