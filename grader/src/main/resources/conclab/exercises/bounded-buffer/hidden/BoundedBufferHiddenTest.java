@@ -118,6 +118,63 @@ class BoundedBufferHiddenTest {
         putInterruptible(b);
     }
 
+    /**
+     * Puts four items into a buffer of capacity 4 and takes them back: then nothing the buffer holds (its fields,
+     * arrays, and objects of the learner's classes, such as nodes, followed from it) may still refer to one of them.
+     * A slot that keeps a taken item keeps it from the garbage collector for as long as the slot is not reused
+     * (Effective Java, item 7: obsolete references). Reflection, not the garbage collector, so the answer is exact.
+     */
+    @Test
+    @Property("forgets-taken-items")
+    void forgetsTakenItems() throws Exception {
+        BoundedBuffer<Object> b = new BoundedBuffer<>(4);
+        java.util.List<Object> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Object item = new Object() {
+                @Override
+                public String toString() {
+                    return "item " + items.indexOf(this);
+                }
+            };
+            items.add(item);
+            b.put(item);
+        }
+        for (int i = 0; i < 4; i++) b.take();
+        String path = referrer(b, "the buffer", items, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0);
+        if (path != null) {
+            throw new AssertionError("After 4 items were put into a buffer of capacity 4 and all 4 taken, " + path + ": the"
+                    + " buffer keeps a reference to an item it has handed out, which the garbage collector cannot then free"
+                    + " until the slot is reused. Set the slot to null when you take its item.");
+        }
+    }
+
+    /** Where, from {@code o} (called {@code name}), one of {@code items} is still referred to; null if nowhere. */
+    private static String referrer(Object o, String name, java.util.List<Object> items, java.util.Set<Object> seen, int depth)
+            throws IllegalAccessException {
+        if (o == null || depth > 50 || !seen.add(o)) return null;
+        if (o instanceof Object[] array) {
+            for (int i = 0; i < array.length; i++) {
+                for (Object item : items) if (array[i] == item) return name + "[" + i + "] still holds " + item;
+                String deeper = referrer(array[i], name + "[" + i + "]", items, seen, depth + 1);
+                if (deeper != null) return deeper;
+            }
+            return null;
+        }
+        Class<?> c = o.getClass();
+        if (c.getModule().isNamed() || c.getPackageName().startsWith("java")) return null; // a JDK class forgets by itself
+        for (; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                if (!f.trySetAccessible()) continue;
+                Object value = f.get(o);
+                for (Object item : items) if (value == item) return name + "." + f.getName() + " still holds " + item;
+                String deeper = referrer(value, name + "." + f.getName(), items, seen, depth + 1);
+                if (deeper != null) return deeper;
+            }
+        }
+        return null;
+    }
+
     /** Part of the property above: one test per property (the check keeps one result for each). */
     private static void putInterruptible(BoundedBuffer<Integer> b) throws InterruptedException {
         b.put(3); // full again
