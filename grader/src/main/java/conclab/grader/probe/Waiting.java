@@ -450,6 +450,33 @@ public final class Waiting {
         return result.get();
     }
 
+    /**
+     * Interrupts the call once it has parked (or after 2 s, for a call that never parks: a busy wait is interrupted
+     * all the same) and expects it to end within 2 s by throwing {@link InterruptedException}.
+     *
+     * @param howToStop  said when the call is still running 2 s after the interrupt: how the code should let the
+     *                   interrupt end it
+     * @param whyNot     said when the call returned instead, given what it returned: why a return is wrong here
+     * @throws AssertionError when the call did not stop, returned, or threw another exception
+     */
+    public void endsWhenInterrupted(String howToStop, java.util.function.Function<Object, String> whyNot)
+            throws InterruptedException {
+        parks(Duration.ofSeconds(2));
+        thread.interrupt();
+        if (!thread.join(Duration.ofSeconds(2))) {
+            throw new AssertionError(what + " was interrupted and did not stop: 2 s later it " + Hang.doing(thread) + ". "
+                    + howToStop);
+        }
+        Object got;
+        try {
+            got = returns(Duration.ZERO);
+        } catch (AssertionError e) {
+            if (e.getCause() instanceof InterruptedException) return;
+            throw e;
+        }
+        throw new AssertionError(what + " was interrupted and returned " + whyNot.apply(got));
+    }
+
     /** Whether the call has returned or thrown. */
     public boolean done() {
         return !thread.isAlive();

@@ -335,4 +335,37 @@ class WaitingTest {
             else assertTrue(busy != null && busy.startsWith(want), kind + ": " + busy);
         }
     }
+    @Test
+    void aCallThatThrowsWhenInterruptedPasses() throws InterruptedException {
+        Semaphore never = new Semaphore(0);
+        Waiting.start("acquire", () -> { never.acquire(); return null; }).endsWhenInterrupted("stop", got -> "returned");
+    }
+
+    @Test
+    void aCallThatReturnsWhenInterruptedFailsSayingWhatItReturned() {
+        Semaphore never = new Semaphore(0);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> Waiting.start(
+                "acquire", () -> {
+                    try {
+                        never.acquire();
+                    } catch (InterruptedException swallowed) {
+                        return 42;
+                    }
+                    return 0;
+                }).endsWhenInterrupted("stop", got -> got + ", the wrong thing"));
+        assertEquals("acquire was interrupted and returned 42, the wrong thing", e.getMessage());
+    }
+
+    @Test
+    void aCallThatIgnoresTheInterruptFailsSayingWhereItIs() throws InterruptedException {
+        Semaphore never = new Semaphore(0);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> Waiting.start(
+                "acquire", () -> {
+                    never.acquireUninterruptibly();
+                    return null;
+                }).endsWhenInterrupted("Let it end.", got -> "returned"));
+        assertTrue(e.getMessage().startsWith("acquire was interrupted and did not stop: 2 s later it "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(". Let it end."), e.getMessage());
+        never.release(); // the call's daemon thread ends
+    }
 }

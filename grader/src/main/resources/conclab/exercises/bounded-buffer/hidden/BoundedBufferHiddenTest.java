@@ -1,4 +1,3 @@
-import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
@@ -43,22 +42,9 @@ class BoundedBufferHiddenTest {
     void takeInterruptible() throws InterruptedException {
         BoundedBuffer<String> b = new BoundedBuffer<>(2);
         BoundedBufferTest.smoke(b, "s");
-        Waiting take = Waiting.start("take() on an empty buffer", b::take);
-        take.parks(Duration.ofSeconds(2)); // a busy wait never parks: it is interrupted all the same
-        take.thread().interrupt();
-        if (!take.thread().join(Duration.ofSeconds(2))) {
-            String doing = Hang.doing(take.thread());
-            throw new AssertionError("take() on an empty buffer was interrupted and did not stop: 2 s later it " + doing
-                    + ". Let the InterruptedException of notEmpty.await() end take() (no awaitUninterruptibly(), no"
-                    + " catch that waits again).");
-        }
-        try {
-            Object got = take.returns(Duration.ZERO);
-            throw new AssertionError("take() on an empty buffer was interrupted and returned " + got
-                    + " instead of throwing InterruptedException.");
-        } catch (AssertionError e) {
-            if (!(e.getCause() instanceof InterruptedException)) throw e;
-        }
+        Waiting.start("take() on an empty buffer", b::take).endsWhenInterrupted("Let the InterruptedException of"
+                + " notEmpty.await() end take() (no awaitUninterruptibly(), no catch that waits again).",
+                got -> got + " instead of throwing InterruptedException.");
         Waiting after = Waiting.start("put(\"x\") then take() after the interrupted take()", () -> {
             b.put("x");
             return b.take();
@@ -178,22 +164,10 @@ class BoundedBufferHiddenTest {
     /** Part of the property above: one test per property (the check keeps one result for each). */
     private static void putInterruptible(BoundedBuffer<Integer> b) throws InterruptedException {
         b.put(3); // full again
-        Waiting put = Waiting.start("put(4) into a full buffer", () -> { b.put(4); return null; });
-        put.parks(Duration.ofSeconds(2)); // a busy wait never parks: it is interrupted all the same
-        put.thread().interrupt();
-        if (!put.thread().join(Duration.ofSeconds(2))) {
-            String doing = Hang.doing(put.thread());
-            throw new AssertionError("put(4) into a full buffer was interrupted and did not stop: 2 s later it " + doing
-                    + ". Let the InterruptedException of notFull.await() end put() (no awaitUninterruptibly(), no catch"
-                    + " that waits again).");
-        }
-        try {
-            put.returns(Duration.ZERO);
-            throw new AssertionError("put(4) into a full buffer was interrupted and returned instead of throwing"
-                    + " InterruptedException: its caller cannot tell that the item was not put.");
-        } catch (AssertionError e) {
-            if (!(e.getCause() instanceof InterruptedException)) throw e;
-        }
+        Waiting.start("put(4) into a full buffer", () -> { b.put(4); return null; }).endsWhenInterrupted("Let the"
+                + " InterruptedException of notFull.await() end put() (no awaitUninterruptibly(), no catch that waits"
+                + " again).", got -> "instead of throwing InterruptedException: its caller cannot tell that the item was"
+                + " not put.");
         Waiting after = Waiting.start("take() after the interrupted put()", b::take);
         Object got;
         try {

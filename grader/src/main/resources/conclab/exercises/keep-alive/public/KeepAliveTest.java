@@ -57,7 +57,9 @@ class KeepAliveTest {
         final KeepAliveServer server = new KeepAliveServer(loop);
         /** Every connection accepted, in order; added to by the loop's thread, read by the test through {@link #ask}. */
         final List<SocketChannel> accepted = new ArrayList<>();
-        /** What the loop reported: callbacks that threw. */
+        /** How many of the loop's reports are kept. */
+        static final int KEPT_REPORTS = 50;
+        /** What the loop reported: callbacks that threw (the first KEPT_REPORTS). */
         final List<String> errors = new CopyOnWriteArrayList<>();
         final List<Throwable> thrown = new CopyOnWriteArrayList<>();
         /** Connections that the loop did not watch once start() had returned, in words. */
@@ -73,6 +75,9 @@ class KeepAliveTest {
         Server(int sendBuffer) throws IOException {
             this.sendBuffer = sendBuffer;
             loop.onError((what, e) -> {
+                // the first reports only: a test whose clients reset their connections makes a thousand, which
+                // kept would be counted as the server's own growth by the no-leak test
+                if (thrown.size() >= KEPT_REPORTS) return;
                 errors.add(what.replaceAll("java\\.nio\\.channels\\.|sun\\.nio\\.ch\\.", "") + " threw " + e);
                 thrown.add(e);
             });

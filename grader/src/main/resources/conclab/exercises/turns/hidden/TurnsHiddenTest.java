@@ -1,4 +1,3 @@
-import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
@@ -21,22 +20,10 @@ class TurnsHiddenTest {
     void interruptible() throws InterruptedException {
         Turns turns = new Turns(3);
         turns.waitForTurn(0); // player 0's turn: returns at once (the stub fails here, as "not done")
-        Waiting waiting = Waiting.start("player 2 waiting for its turn", () -> { turns.waitForTurn(2); return null; });
-        waiting.parks(Duration.ofSeconds(2)); // a busy wait never parks: it is interrupted all the same
-        waiting.thread().interrupt();
-        if (!waiting.thread().join(Duration.ofSeconds(2))) {
-            String doing = Hang.doing(waiting.thread());
-            throw new AssertionError("Player 2, waiting for its turn, was interrupted and did not stop: 2 s later it "
-                    + doing + ". Let the InterruptedException of await() end waitForTurn (no awaitUninterruptibly(), no"
-                    + " catch that waits again).");
-        }
-        try {
-            waiting.returns(Duration.ZERO);
-            throw new AssertionError("Player 2, waiting for its turn, was interrupted and waitForTurn returned: it would"
-                    + " take a turn that is not its own. Let the InterruptedException of await() through.");
-        } catch (AssertionError e) {
-            if (!(e.getCause() instanceof InterruptedException)) throw e;
-        }
+        Waiting.start("Player 2's waitForTurn(2)", () -> { turns.waitForTurn(2); return null; })
+                .endsWhenInterrupted("Let the InterruptedException of await() end waitForTurn (no"
+                        + " awaitUninterruptibly(), no catch that waits again).", got -> "instead of throwing InterruptedException: it"
+                        + " would take a turn that is not its own. Let the InterruptedException of await() through.");
         Waiting next = Waiting.start("done(0), then player 1 waiting for its turn", () -> {
             turns.done(0);
             turns.waitForTurn(1);
