@@ -20,6 +20,9 @@ public final class Descriptors {
     /** What an epoll selector (Linux's default {@code Selector}) holds: its epoll instance. */
     public static final Predicate<String> EPOLL = target -> target.equals("anon_inode:[eventpoll]");
 
+    /** A socket, of any kind (TCP, UDP, Unix). */
+    public static final Predicate<String> SOCKET = target -> target.startsWith("socket:");
+
     /** How many of this JVM's descriptors refer to something {@code kind} accepts; -1 where /proc cannot be read. */
     public static long count(Predicate<String> kind) {
         Path fds = Path.of("/proc/self/fd");

@@ -192,4 +192,29 @@ public final class Hang {
         }
         return "the lock of " + simple.replace('$', '.') + "@" + Integer.toHexString(lock.getIdentityHashCode());
     }
+
+    /**
+     * The live threads, platform and virtual, other than {@code except}, that run the learner's code now: those with a
+     * frame of {@value Evidence#SOLUTION_FILE} in a thread dump of the whole JVM (which, unlike {@link ThreadMXBean},
+     * lists virtual threads too), by name, or "virtual thread #id" for one without a name.
+     */
+    public static List<String> threadsRunningTheSolution(Thread except) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+        String dump = java.nio.file.Files.readString(file);
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.delete(file.getParent());
+        List<String> names = new ArrayList<>();
+        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
+            String[] lines = block.strip().split("\n");
+            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
+            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
+            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
+            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
+            String id = lines[0].split(" ")[0];
+            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
+        }
+        return names;
+    }
 }

@@ -1,65 +1,19 @@
+import conclab.grader.probe.Descriptors;
 import conclab.grader.probe.Property;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import static conclab.grader.probe.Sockets.*;
 
 /** Hidden tests of the coro-echo exercise: run when grading only. */
 class CoroEchoHiddenTest {
     static final int WAIT_MS = CoroEchoTest.WAIT_MS;
-
-    /** Everything {@code s} receives until the end of the stream, or null if it waited WAIT_MS for a byte. */
-    static byte[] readToEnd(Socket s) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] piece = new byte[64 * 1024];
-        InputStream in = s.getInputStream();
-        try {
-            for (int n; (n = in.read(piece)) >= 0; ) out.write(piece, 0, n);
-        } catch (SocketTimeoutException e) {
-            return null;
-        }
-        return out.toByteArray();
-    }
-
-    /**
-     * Writes {@code total} bytes, {@code data} over and over, to {@code c} on a thread of its own, then ends the stream;
-     * returns when it has, or when its writing has made no progress for a second (the writer goes on in the
-     * background, if it can). The thread's count of bytes written is {@code written}.
-     */
-    static Thread writeUntilStuck(Socket c, byte[] data, long total, AtomicLong written) throws InterruptedException {
-        Thread writer = Thread.ofPlatform().daemon().name("writer").start(() -> {
-            try {
-                OutputStream out = c.getOutputStream();
-                for (long at = 0; at < total; ) {
-                    int n = (int) Math.min(8192, total - at);
-                    out.write(data, (int) (at % data.length), n);
-                    at += n;
-                    written.set(at);
-                }
-                c.shutdownOutput();
-            } catch (IOException e) {
-                // the server closed the connection, or the test did: what was written is counted
-            }
-        });
-        long last = -1;
-        while (writer.isAlive() && written.get() != last) { // no progress for a second: stuck
-            last = written.get();
-            writer.join(1000);
-        }
-        return writer;
-    }
 
     /**
      * The client sends 16 MB (far more than the socket buffers on the way hold) and starts reading only when it has
@@ -69,7 +23,7 @@ class CoroEchoHiddenTest {
     @Test
     @Property("partial-writes")
     void sixteenMegabytesToALateReader() throws Exception {
-        byte[] big = CoroEchoTest.pattern(16 << 20, 7);
+        byte[] big = pattern(16 << 20, 7);
         try (CoroEchoTest.Server server = new CoroEchoTest.Server(); Socket c = server.connect(8 * 1024, 0)) {
             AtomicLong written = new AtomicLong();
             Thread writer = writeUntilStuck(c, big, big.length, written);
@@ -91,44 +45,6 @@ class CoroEchoHiddenTest {
         }
     }
 
-    /** A client that never reads: small buffers, so that its kernel holds little on its behalf. */
-    static Socket silentClient(java.net.SocketAddress server) throws IOException {
-        Socket c = new Socket();
-        c.setReceiveBufferSize(8 * 1024);
-        c.setSendBufferSize(16 * 1024);
-        c.connect(server, WAIT_MS);
-        c.setSoTimeout(WAIT_MS);
-        return c;
-    }
-
-    /**
-     * How many bytes a client that never reads can send to a server that reads only what it has written back: what
-     * the kernel's socket buffers hold on the way (the server's send buffer grows by itself, to some MB on Linux),
-     * measured with a server of the test's own, a thread with blocking calls and a 16 KB buffer.
-     */
-    static long kernelHolds(long total) throws Exception {
-        try (java.net.ServerSocket listener = new java.net.ServerSocket()) {
-            listener.setReceiveBufferSize(CoroEchoTest.SERVER_RECEIVE_BUFFER); // as the learner's server has
-            listener.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
-            Thread echo = Thread.ofPlatform().daemon().name("bounded echo").start(() -> {
-                try (Socket s = listener.accept()) {
-                    byte[] buffer = new byte[16 * 1024];
-                    for (int n; (n = s.getInputStream().read(buffer)) >= 0; ) s.getOutputStream().write(buffer, 0, n);
-                } catch (IOException e) {
-                    // the client went away
-                }
-            });
-            try (Socket c = silentClient(listener.getLocalSocketAddress())) {
-                AtomicLong written = new AtomicLong();
-                Thread writer = writeUntilStuck(c, CoroEchoTest.pattern(64 * 1024, 11), total, written);
-                c.close();
-                writer.join(WAIT_MS);
-                echo.join(WAIT_MS);
-                return written.get();
-            }
-        }
-    }
-
     /**
      * A client that never reads writes up to 32 MB: a server that reads only when it has written back what it read
      * before soon stops reading, and the client's writing stops with it; one that keeps what it cannot write in memory
@@ -137,11 +53,11 @@ class CoroEchoHiddenTest {
     @Test
     @Property("backpressure")
     void aClientThatNeverReads() throws Exception {
-        long total = 32L << 20, kernel = kernelHolds(total), limit = kernel + (4L << 20);
+        long total = 32L << 20, kernel = kernelHolds(total, CoroEchoTest.SERVER_RECEIVE_BUFFER), limit = kernel + (4L << 20);
         if (limit >= total) return; // this machine's socket buffers hold it all: no server could be caught here
         try (CoroEchoTest.Server server = new CoroEchoTest.Server(); Socket c = silentClient(server.channel.getLocalAddress())) {
             AtomicLong written = new AtomicLong();
-            Thread writer = writeUntilStuck(c, CoroEchoTest.pattern(64 * 1024, 11), total, written);
+            Thread writer = writeUntilStuck(c, pattern(64 * 1024, 11), total, written);
             long took = written.get();
             c.close(); // the writer, if it still waits, gets an exception
             writer.join(WAIT_MS);
@@ -154,33 +70,13 @@ class CoroEchoHiddenTest {
             }
         }
     }
-
-    static String mb(long bytes) {
-        return String.format("%.1f MB", bytes / 1048576.0);
-    }
-
-    /** The sockets this JVM has open, counted in /proc/self/fd. */
-    static int openSockets() throws IOException {
-        int n = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) n++;
-                } catch (IOException e) {
-                    // closed meanwhile (the directory stream's own descriptor, say)
-                }
-            }
-        }
-        return n;
-    }
-
     @Test
     @Property("disconnect")
     void clientsThatLeaveMidMessage() throws Exception {
         int leavers = 10;
         try (CoroEchoTest.Server server = new CoroEchoTest.Server()) {
-            int before = openSockets(); // the listening channel and the JVM's own: no connection yet
-            byte[] message = CoroEchoTest.pattern(2000, 9);
+            int before = (int) Descriptors.count(Descriptors.SOCKET); // the listening channel and the JVM's own: no connection yet
+            byte[] message = pattern(2000, 9);
             java.util.List<Socket> left = new java.util.ArrayList<>(); // closed by the test, whatever happens
             try (Socket stayer = server.connect()) {
                 stayer.getOutputStream().write(message, 0, 1000);
@@ -189,7 +85,7 @@ class CoroEchoHiddenTest {
                 for (int i = 0; i < leavers; i++) {
                     Socket leaver = server.connect();
                     left.add(leaver);
-                    leaver.getOutputStream().write(CoroEchoTest.pattern(1000, 20 + i)); // half of a 2000-byte message
+                    leaver.getOutputStream().write(pattern(1000, 20 + i)); // half of a 2000-byte message
                     CoroEchoTest.readExactly(server, leaver, 1000, "the echo of a leaving client's first half");
                     if (i % 2 == 1) leaver.setSoLinger(true, 0); // every other one resets the connection instead
                     leaver.close();
@@ -204,7 +100,7 @@ class CoroEchoHiddenTest {
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
             int open;
-            while ((open = openSockets() - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            while ((open = (int) Descriptors.count(Descriptors.SOCKET) - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
             if (open > 0) {
                 int tasks = server.ask("count the unfinished tasks", () -> server.scheduler.unfinished().size());
                 throw new AssertionError(leavers + " clients left in the middle of a message (" + leavers / 2 + " closed their"
@@ -257,13 +153,13 @@ class CoroEchoHiddenTest {
     void anotherClientWhileOnesEchoIsStuck() throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (CoroEchoTest.Server server = new CoroEchoTest.Server();
-             LateReader late = LateReader.start(server, CoroEchoTest.pattern(64 * 1024, 13), 32L << 20);
+             LateReader late = LateReader.start(server, pattern(64 * 1024, 13), 32L << 20);
              Socket other = server.connect()) {
             String stuck = late.stuck() ? "while the server could not write its echo back (after " + mb(late.written().get())
                     + " sent)" : "after it had sent " + mb(late.written().get());
             byte[] line = "a line from a second client\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             other.getOutputStream().write(line);
-            CoroEchoTest.Got echo = CoroEchoTest.readAtMost(other, line.length);
+            Got echo = readAtMost(other, line.length);
             if (!echo.stopped().isEmpty()) {
                 throw new AssertionError("A client sent megabytes and read none of its echo; " + stuck + ", a second client"
                         + " connected and sent a line: it got " + echo.bytes().length + " of its " + line.length + " bytes back,"
@@ -298,7 +194,7 @@ class CoroEchoHiddenTest {
     @Test
     @Property("own-buffer")
     void eachConnectionKeepsItsOwnBytes() throws Exception {
-        byte[] data = CoroEchoTest.pattern(1 << 20, 17);
+        byte[] data = pattern(1 << 20, 17);
         try (CoroEchoTest.Server server = new CoroEchoTest.Server();
              LateReader a = LateReader.start(server, data, 16L << 20);
              Socket b = server.connect()) {
@@ -306,7 +202,7 @@ class CoroEchoHiddenTest {
             for (int i = 1; i <= 10; i++) {
                 byte[] line = ("line " + i + " of client B\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 b.getOutputStream().write(line);
-                CoroEchoTest.Got echo = CoroEchoTest.readAtMost(b, line.length);
+                Got echo = readAtMost(b, line.length);
                 if (!echo.stopped().isEmpty()) {
                     throw new AssertionError("Client B sent line " + i + " of 10 " + when + ": it got " + echo.bytes().length
                             + " of its " + line.length + " bytes back, then " + echo.stopped() + ". The scheduler's thread: "

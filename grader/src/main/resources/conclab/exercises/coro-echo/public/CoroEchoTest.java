@@ -1,8 +1,8 @@
+import conclab.grader.probe.Hang;
 import conclab.coro.Scheduler;
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Property;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -12,14 +12,11 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import static conclab.grader.probe.Sockets.*;
 
 /** Public tests of the coro-echo exercise: the learner may read them. */
 class CoroEchoTest {
@@ -199,39 +197,6 @@ class CoroEchoTest {
             for (Socket s : sockets) s.close();
         }
     }
-
-    static byte[] pattern(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    /** What a client read: the bytes, and why it stopped before it had all it wanted ("" if it had them all). */
-    record Got(byte[] bytes, String stopped) {}
-
-    /** Up to {@code n} bytes from {@code s}: fewer if the stream ends, the connection is reset, or nothing comes for WAIT_MS. */
-    static Got readAtMost(Socket s, int n) {
-        byte[] got = new byte[n];
-        int have = 0;
-        String stopped = "";
-        try {
-            InputStream in = s.getInputStream();
-            while (have < n) {
-                int r = in.read(got, have, n - have);
-                if (r < 0) {
-                    stopped = "the server closed the connection";
-                    break;
-                }
-                have += r;
-            }
-        } catch (SocketTimeoutException e) {
-            stopped = "nothing more came in " + WAIT_MS / 1000 + " s";
-        } catch (IOException e) {
-            stopped = "the connection was reset (" + e.getMessage() + "): the server closed it with bytes it had not read";
-        }
-        return new Got(Arrays.copyOf(got, have), stopped);
-    }
-
     /** Reads exactly {@code n} bytes from {@code s}, failing with a message naming {@code what}. */
     static byte[] readExactly(Server server, Socket s, int n, String what) {
         Got got = readAtMost(s, n);
@@ -259,27 +224,6 @@ class CoroEchoTest {
         if (Arrays.equals(expected, got)) return;
         int i = Arrays.mismatch(expected, got);
         throw new AssertionError("The echo of " + what + " differs from what was sent, from byte " + i + " on.");
-    }
-
-    /** The live threads, platform and virtual, other than {@code except}, that run the learner's code now. */
-    static List<String> threadsRunningTheSolution(Thread except) throws IOException {
-        Path file = Files.createTempDirectory("dump").resolve("threads.txt");
-        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-        String dump = Files.readString(file);
-        Files.delete(file);
-        Files.delete(file.getParent());
-        List<String> names = new ArrayList<>();
-        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
-            String[] lines = block.strip().split("\n");
-            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
-            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
-            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
-            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
-            String id = lines[0].split(" ")[0];
-            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
-        }
-        return names;
     }
 
     @Test
@@ -347,7 +291,7 @@ class CoroEchoTest {
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         try (Server server = new Server(); Clients clients = new Clients(server, n)) {
             clients.eachInTurn();
-            List<String> others = threadsRunningTheSolution(server.thread);
+            List<String> others = Hang.threadsRunningTheSolution(server.thread);
             if (!others.isEmpty()) {
                 throw new AssertionError("Your server's code runs on " + others.size() + " thread(s) other than the"
                         + " scheduler's: " + others.subList(0, Math.min(5, others.size())) + (others.size() > 5 ? " ..." : "")

@@ -1,13 +1,10 @@
+import conclab.grader.probe.Descriptors;
 import conclab.grader.probe.Property;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -15,23 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
+import static conclab.grader.probe.Sockets.*;
 
 /** Hidden tests of the echo-loop exercise: run when grading only. */
 class EchoLoopHiddenTest {
     static final int WAIT_MS = EchoLoopTest.WAIT_MS;
-
-    /** Everything {@code s} receives until the end of the stream, or null if it waited WAIT_MS for a byte. */
-    static byte[] readToEnd(Socket s) throws IOException {
-        var out = new java.io.ByteArrayOutputStream();
-        byte[] piece = new byte[64 * 1024];
-        InputStream in = s.getInputStream();
-        try {
-            for (int n; (n = in.read(piece)) >= 0; ) out.write(piece, 0, n);
-        } catch (SocketTimeoutException e) {
-            return null;
-        }
-        return out.toByteArray();
-    }
 
     /**
      * The client sends 16 MB (far more than the socket buffers on the way hold) and starts reading only when it
@@ -42,7 +27,7 @@ class EchoLoopHiddenTest {
     @Test
     @Property("partial-writes")
     void sixteenMegabytesToALateReader() throws Exception {
-        byte[] big = EchoLoopTest.pattern(16 << 20, 7);
+        byte[] big = pattern(16 << 20, 7);
         try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket c = server.connect(8 * 1024)) {
             ReentrantLock lock = new ReentrantLock();
             Condition progress = lock.newCondition();
@@ -93,11 +78,11 @@ class EchoLoopHiddenTest {
     @Property("disconnect")
     void aClientThatLeavesMidMessage() throws Exception {
         try (EchoLoopTest.Server server = new EchoLoopTest.Server()) {
-            int before = openSockets(); // the listening channel and the JVM's own: no connection yet
+            int before = (int) Descriptors.count(Descriptors.SOCKET); // the listening channel and the JVM's own: no connection yet
             Socket leaver = server.connect(0);
-            leaver.getOutputStream().write(EchoLoopTest.pattern(1000, 8)); // half of a 2000-byte message
+            leaver.getOutputStream().write(pattern(1000, 8)); // half of a 2000-byte message
             leaver.close();                                    // and gone
-            byte[] message = EchoLoopTest.pattern(2000, 9);
+            byte[] message = pattern(2000, 9);
             try (Socket c = server.connect(0)) {
                 c.getOutputStream().write(message);
                 c.shutdownOutput();
@@ -111,7 +96,7 @@ class EchoLoopHiddenTest {
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
             int open;
-            while ((open = openSockets() - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            while ((open = (int) Descriptors.count(Descriptors.SOCKET) - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
             if (open > 0) {
                 throw new AssertionError("A client left in the middle of a message, and another ended its stream and got"
                         + " its echo; both have closed their sockets, and " + WAIT_MS / 1000 + " s later " + open + " of these"
@@ -128,96 +113,6 @@ class EchoLoopHiddenTest {
         }
     }
 
-    /** The sockets this JVM has open, counted in /proc/self/fd. */
-    static int openSockets() throws IOException {
-        int n = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) n++;
-                } catch (IOException e) {
-                    // closed meanwhile (the directory stream's own descriptor, say)
-                }
-            }
-        }
-        return n;
-    }
-
-    /**
-     * Writes {@code total} bytes, {@code data} over and over, to {@code c} on a thread of its own, then ends the stream;
-     * returns when it has, or when its writing has made no progress for a second (the writer goes on in the
-     * background, if it can). The thread's count of bytes written is {@code written}.
-     */
-    static Thread writeUntilStuck(Socket c, byte[] data, long total, AtomicLong written) throws InterruptedException {
-        Thread writer = Thread.ofPlatform().daemon().name("writer").start(() -> {
-            try {
-                OutputStream out = c.getOutputStream();
-                for (long at = 0; at < total; ) {
-                    int n = (int) Math.min(8192, total - at);
-                    out.write(data, (int) (at % data.length), n);
-                    at += n;
-                    written.set(at);
-                }
-                c.shutdownOutput();
-            } catch (IOException e) {
-                // the server closed the connection, or the test did: what was written is counted
-            }
-        });
-        long last = -1;
-        while (writer.isAlive() && written.get() != last) { // no progress for a second: stuck
-            last = written.get();
-            writer.join(1000);
-        }
-        return writer;
-    }
-
-    /** A client that never reads: small buffers, so that its kernel holds little on its behalf. */
-    static Socket silentClient(java.net.SocketAddress server) throws IOException {
-        Socket c = new Socket();
-        try {
-            c.setReceiveBufferSize(8 * 1024);
-            c.setSendBufferSize(16 * 1024);
-            c.connect(server, WAIT_MS);
-            c.setSoTimeout(WAIT_MS);
-            return c;
-        } catch (IOException e) {
-            c.close();
-            throw e;
-        }
-    }
-
-    /**
-     * How many bytes a client that never reads can send to a server that reads only what it has written back: what
-     * the kernel's socket buffers hold on the way (the server's send buffer grows by itself, to some MB on Linux),
-     * measured with a server of the test's own, a thread with blocking calls and a 16 KB buffer.
-     */
-    static long kernelHolds(long total) throws Exception {
-        try (java.net.ServerSocket listener = new java.net.ServerSocket()) {
-            listener.setReceiveBufferSize(EchoLoopTest.SERVER_RECEIVE_BUFFER); // as the learner's server has
-            listener.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
-            Thread echo = Thread.ofPlatform().daemon().name("bounded echo").start(() -> {
-                try (Socket s = listener.accept()) {
-                    byte[] buffer = new byte[16 * 1024];
-                    for (int n; (n = s.getInputStream().read(buffer)) >= 0; ) s.getOutputStream().write(buffer, 0, n);
-                } catch (IOException e) {
-                    // the client went away
-                }
-            });
-            try (Socket c = silentClient(listener.getLocalSocketAddress())) {
-                AtomicLong written = new AtomicLong();
-                Thread writer = writeUntilStuck(c, EchoLoopTest.pattern(64 * 1024, 11), total, written);
-                c.close();
-                writer.join(WAIT_MS);
-                echo.join(WAIT_MS);
-                return written.get();
-            }
-        }
-    }
-
-    static String mb(long bytes) {
-        return String.format("%.1f MB", bytes / 1048576.0);
-    }
-
     /**
      * How much a client that never reads sends, and what the kernel holds on the way (see {@link #kernelHolds}): at
      * least 32 MB, and at least 8 MB more than the kernel holds. Where the socket buffers are large (a send buffer
@@ -227,7 +122,7 @@ class EchoLoopHiddenTest {
     static synchronized long[] totalAndKernel() throws Exception {
         if (measured == null) {
             long total = 32L << 20, kernel;
-            while ((kernel = kernelHolds(total)) + (8L << 20) > total && total < (1L << 30)) total *= 2;
+            while ((kernel = kernelHolds(total, EchoLoopTest.SERVER_RECEIVE_BUFFER)) + (8L << 20) > total && total < (1L << 30)) total *= 2;
             measured = new long[] {total, kernel};
         }
         return measured.clone();
@@ -254,7 +149,7 @@ class EchoLoopHiddenTest {
         }
         try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket c = silentClient(server.channel.getLocalAddress())) {
             AtomicLong written = new AtomicLong();
-            Thread writer = writeUntilStuck(c, EchoLoopTest.pattern(64 * 1024, 11), total, written);
+            Thread writer = writeUntilStuck(c, pattern(64 * 1024, 11), total, written);
             long took = written.get();
             c.close(); // the writer, if it still waits, gets an exception
             writer.join(WAIT_MS);
@@ -279,7 +174,7 @@ class EchoLoopHiddenTest {
     void anotherClientWhileOnesEchoIsStuck() throws Exception {
         try (EchoLoopTest.Server server = new EchoLoopTest.Server(); Socket a = server.connect(8 * 1024)) {
             AtomicLong written = new AtomicLong();
-            Thread writer = writeUntilStuck(a, EchoLoopTest.pattern(64 * 1024, 13), totalAndKernel()[0], written);
+            Thread writer = writeUntilStuck(a, pattern(64 * 1024, 13), totalAndKernel()[0], written);
             try (Socket b = server.connect()) {
                 String stuck = writer.isAlive() ? "while the server could not write its echo back (after " + mb(written.get())
                         + " sent)" : "after it had sent " + mb(written.get());
@@ -334,7 +229,7 @@ class EchoLoopHiddenTest {
             try (Socket c = server.connect(4 * 1024)) {
                 // a server whose connections are not on the loop's selector is judged by one-thread, not here
                 if (!smallSendBuffer(server)) return;
-                byte[] data = EchoLoopTest.pattern(ENDED_SENDS, 17);
+                byte[] data = pattern(ENDED_SENDS, 17);
                 c.getOutputStream().write(data);
                 c.shutdownOutput(); // the end of its stream; it reads nothing yet
                 settle(server.thread);

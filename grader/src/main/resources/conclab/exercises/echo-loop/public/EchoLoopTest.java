@@ -1,3 +1,4 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
@@ -21,13 +22,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import static conclab.grader.probe.Sockets.*;
 
 /** Public tests of the echo-loop exercise: the learner may read them. */
 class EchoLoopTest {
@@ -109,13 +110,6 @@ class EchoLoopTest {
             if (!thread.isAlive()) loop.close();
         }
     }
-
-    static byte[] pattern(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     /** Reads exactly {@code n} bytes from {@code s}, failing with a message naming {@code what}. */
     static byte[] readExactly(Server server, Socket s, int n, String what) throws IOException {
         byte[] got = new byte[n];
@@ -292,27 +286,6 @@ class EchoLoopTest {
         }
     }
 
-    /** The live threads, platform and virtual, other than {@code except}, that run the learner's code now. */
-    static List<String> threadsRunningTheSolution(Thread except) throws IOException {
-        Path file = Files.createTempDirectory("dump").resolve("threads.txt");
-        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-        String dump = Files.readString(file);
-        Files.delete(file);
-        Files.delete(file.getParent());
-        List<String> names = new ArrayList<>();
-        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
-            String[] lines = block.strip().split("\n");
-            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
-            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
-            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
-            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
-            String id = lines[0].split(" ")[0];
-            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
-        }
-        return names;
-    }
-
     /**
      * What the server does to its connections, seen by the JDK's flight recorder (JFR) while it runs: every read and
      * write on a socket (jdk.SocketRead, jdk.SocketWrite, however short), with the thread that made it, and every
@@ -398,7 +371,7 @@ class EchoLoopTest {
                             + " write is made by a callback on the loop's one thread: a non-blocking call takes no time"
                             + " to hand to another thread.");
                 }
-                List<String> others = threadsRunningTheSolution(server.thread);
+                List<String> others = Hang.threadsRunningTheSolution(server.thread);
                 if (!others.isEmpty()) {
                     throw new AssertionError("Your server's code runs on " + others.size() + " thread(s) other than the event"
                             + " loop's: " + others.subList(0, Math.min(5, others.size())) + (others.size() > 5 ? " ..." : "")

@@ -1,10 +1,8 @@
-import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.management.BufferPoolMXBean;
@@ -20,7 +18,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import static conclab.grader.probe.Sockets.*;
 
 /** Hidden tests of the keep-alive exercise: run when grading only. */
 class KeepAliveHiddenTest {
@@ -121,11 +119,6 @@ class KeepAliveHiddenTest {
             writer.join(WAIT_MS);
         }
     }
-
-    static String mb(long bytes) {
-        return String.format("%.1f MB", bytes / 1048576.0);
-    }
-
     /**
      * The client sends 16 MB of pipelined requests (far more than the socket buffers on the way hold: the server's
      * writes to it are partial) and starts reading only when its writing is stuck or done; then every response must come,
@@ -198,7 +191,7 @@ class KeepAliveHiddenTest {
              Flood flood = new Flood(server, 16L << 20);
              Socket other = server.connect()) {
             other.getOutputStream().write(REQUEST);
-            KeepAliveTest.Got got = KeepAliveTest.readAtMost(other, RESPONSE.length);
+            Got got = readAtMost(other, RESPONSE.length);
             if (!got.stopped().isEmpty()) {
                 throw new AssertionError("A client sent " + mb(flood.written.get()) + " of requests and read none of its"
                         + " responses; then a second client sent a request and got " + got.bytes().length + " of the "
@@ -315,7 +308,7 @@ class KeepAliveHiddenTest {
                 if (!report.startsWith("held")) throw new AssertionError("The clients' JVM failed: " + report + " " + said);
                 // Every client is connected now, and has had its answer or given up: look at the server while they hold on.
                 int threads = Math.max(maxThreads, mx.getThreadCount());
-                List<String> others = threadsRunningTheSolution(server.thread);
+                List<String> others = Hang.threadsRunningTheSolution(server.thread);
                 int[] served = server.ask("count the connections the loop watches", 0, () -> {
                     int open = 0, watched = 0;
                     for (SocketChannel c : server.accepted) {
@@ -655,27 +648,6 @@ class KeepAliveHiddenTest {
             if (pool.getName().equals("direct")) direct += pool.getMemoryUsed();
         }
         return heap + direct;
-    }
-
-    /** The live threads, platform and virtual, other than {@code except}, that run the learner's code now. */
-    static List<String> threadsRunningTheSolution(Thread except) throws IOException {
-        Path file = Files.createTempDirectory("dump").resolve("threads.txt");
-        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-        String dump = Files.readString(file);
-        Files.delete(file);
-        Files.delete(file.getParent());
-        List<String> names = new ArrayList<>();
-        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
-            String[] lines = block.strip().split("\n");
-            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
-            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
-            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
-            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
-            String id = lines[0].split(" ")[0];
-            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
-        }
-        return names;
     }
 
     /**

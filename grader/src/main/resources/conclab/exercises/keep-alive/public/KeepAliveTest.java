@@ -3,7 +3,6 @@ import conclab.grader.probe.Property;
 import conclab.io.Callback;
 import conclab.io.EventLoop;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -28,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import static conclab.grader.probe.Sockets.*;
 
 /**
  * Public tests of the keep-alive exercise: the learner may read them. Every test runs your Connection on an
@@ -228,32 +228,6 @@ class KeepAliveTest {
         byte[] b = new byte[n * RESPONSE.length];
         for (int i = 0; i < n; i++) System.arraycopy(RESPONSE, 0, b, i * RESPONSE.length, RESPONSE.length);
         return b;
-    }
-
-    /** What a client read: the bytes, and why it stopped before it had all it wanted ("" if it had them all). */
-    record Got(byte[] bytes, String stopped) {}
-
-    /** Up to {@code n} bytes from {@code s}: fewer if the stream ends, the connection is reset, or nothing comes for WAIT_MS. */
-    static Got readAtMost(Socket s, int n) {
-        byte[] got = new byte[n];
-        int have = 0;
-        String stopped = "";
-        try {
-            InputStream in = s.getInputStream();
-            while (have < n) {
-                int r = in.read(got, have, n - have);
-                if (r < 0) {
-                    stopped = "the server closed the connection";
-                    break;
-                }
-                have += r;
-            }
-        } catch (SocketTimeoutException e) {
-            stopped = "nothing more came in " + WAIT_MS / 1000 + " s";
-        } catch (IOException e) {
-            stopped = "the connection was reset (" + e.getMessage() + ")";
-        }
-        return new Got(Arrays.copyOf(got, have), stopped);
     }
 
     /** Reads the responses to {@code n} requests from {@code s}, failing with a message that names {@code what}. */
