@@ -483,6 +483,17 @@ public final class Waiting {
     }
 
     /**
+     * Where {@code thread} waits with a time limit, in {@link #waitKind} words ("CountDownLatch.await",
+     * "Object.wait", "LockSupport.parkNanos", "ExecutorCompletionService.poll"), or null when it is not in a timed
+     * wait (TIMED_WAITING) now. A check that holds back whatever could end a wait, and sees the thread in timed waits
+     * that it begins again and again, knows that only their time limits woke it: it polls. Racy: sample and count.
+     */
+    public static String timedWaitIn(Thread thread) {
+        if (thread.getState() != Thread.State.TIMED_WAITING) return null;
+        return waitKind(thread.getStackTrace());
+    }
+
+    /**
      * The JDK method through which a waiting thread waits, in words: the outermost JDK frame above the
      * first frame of other code, the call the program made ("ArrayBlockingQueue.take", "Condition.await",
      * "Thread.sleep", "Object.wait", ...).

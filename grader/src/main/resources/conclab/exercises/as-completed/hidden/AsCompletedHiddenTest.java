@@ -247,11 +247,15 @@ class AsCompletedHiddenTest {
             long before = Waiting.waitedCount(call.thread());
             long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             boolean sleeps = false;
-            int samples = 0, onOneFuture = 0, bare = 0, monitor = 0;
-            String bareIn = null;
+            int samples = 0, onOneFuture = 0, bare = 0, timed = 0;
+            String bareIn = null, timedIn = null;
             while (System.nanoTime() < end && !call.done()) {
                 if (Waiting.sleeps(call.thread())) sleeps = true; // Thread.sleep, directly or through TimeUnit.sleep
-                if (Waiting.waitsOnMonitorTimed(call.thread())) monitor++; // no task's end notifies the program's monitor
+                String in = Waiting.timedWaitIn(call.thread());
+                if (in != null && !in.endsWith("CompletionService.poll") && !in.matches(".*Blocking(Queue|Deque)\\.poll.*")) {
+                    timed++; // a timed wait that no task's end cuts short: a latch, a semaphore, a monitor, a join
+                    timedIn = in;
+                }
                 samples++;
                 switch (timedWait(call)) {
                     case ONE_FUTURE -> onOneFuture++;
@@ -276,12 +280,13 @@ class AsCompletedHiddenTest {
                         + " handed on. It polls the futures one by one. Wait where the end of any task wakes you:"
                         + " CompletionService.take() does.");
             }
-            if (monitor * 2 > samples && wakes >= 2) {
-                // woken while both tasks stayed held: by its time limit, not by a task's end (a notified wait begins once)
-                throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach was in a timed"
-                        + " Object.wait of its own in " + monitor + " of " + samples + " samples, and began to wait " + wakes
-                        + " times although no task ended: it wakes by its time limit, looks at the futures again, and hands a"
-                        + " result on late. Wait where the end of a task wakes you: CompletionService.take() does.");
+            if (timed * 2 > samples && wakes >= 2) {
+                // woken while both tasks stayed held: by its time limit, not by a task's end (take() begins one wait)
+                throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach was in a wait with a"
+                        + " time limit that no task's end cuts short (" + timedIn + ") in " + timed + " of " + samples
+                        + " samples, and began to wait " + wakes + " times although no task ended: it wakes by its time limit,"
+                        + " looks at the futures again, and hands a result on late. Wait where the end of a task wakes you:"
+                        + " CompletionService.take() does.");
             }
             if (bare * 2 > samples) {
                 throw new AssertionError("For 1 s both tasks were held at a latch, and the thread of forEach was in a timed wait"
