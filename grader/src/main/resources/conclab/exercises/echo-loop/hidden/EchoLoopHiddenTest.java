@@ -194,10 +194,11 @@ class EchoLoopHiddenTest {
                             + " channel takes, and the rest when it is writable again." + server.where());
                 }
                 EchoLoopTest.same(line, echo, "client B's line");
-                EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server.thread);
-                if (cpu.spins()) {
+                EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server);
+                if (cpu.busy()) {
                     throw new AssertionError("Client A sent megabytes and read none of its echo, and client B waited silent"
-                            + " after its echo: " + cpu.describe() + ": it spins. While pending is full, stop watching for \"readable\" (reading into a"
+                            + " after its echo: " + cpu.describe() + ": " + cpu.verdict() + ". Write what is pending when the"
+                            + " channel is writable (onWritable), not on a timer. While pending is full, stop watching for \"readable\" (reading into a"
                             + " full buffer returns 0, and the channel stays readable), and watch for \"writable\" only while"
                             + " there is something to write." + server.where());
                 }
@@ -233,10 +234,10 @@ class EchoLoopHiddenTest {
                 c.getOutputStream().write(data);
                 c.shutdownOutput(); // the end of its stream; it reads nothing yet
                 settle(server.thread);
-                EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server.thread);
-                if (cpu.spins()) {
+                EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server);
+                if (cpu.busy()) {
                     throw new AssertionError("A client sent " + ENDED_SENDS + " bytes, ended its stream and read none of"
-                            + " its echo (the sockets' buffers hold only part of it): " + cpu.describe() + ": it spins."
+                            + " its echo (the sockets' buffers hold only part of it): " + cpu.describe() + ": " + cpu.verdict() + "."
                             + " Once read has returned -1, stop watching for \"readable\" (at the end of its stream a"
                             + " channel is readable on every turn, and read returns -1 each time), and watch for"
                             + " \"writable\" only while there is something to write." + server.where());

@@ -1,3 +1,4 @@
+import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Liveness;
@@ -45,6 +46,8 @@ class EchoLoopTest {
         final List<String> errors = new CopyOnWriteArrayList<>();
         final List<Throwable> thrown = new CopyOnWriteArrayList<>();
         final Thread thread;
+        /** The loop thread's entry in /proc, for its wake-ups (null off Linux); set once the thread runs. */
+        volatile java.nio.file.Path task;
 
         Server() throws IOException {
             loop.onError((what, e) -> {
@@ -61,6 +64,7 @@ class EchoLoopTest {
                 throw e;
             }
             thread = Thread.ofPlatform().name("event loop").daemon().start(() -> {
+                task = ContextSwitches.currentTask();
                 try {
                     loop.run();
                 } catch (Throwable e) {
@@ -227,8 +231,14 @@ class EchoLoopTest {
         }
     }
 
-    /** The CPU time used by the loop's thread over a second, next to what a spinning thread got meanwhile. */
-    record Cpu(long loop, long spinner, long wall) {
+    /** The most times an idle loop's thread may be woken in a second: blocked in select, it is woken by events only. */
+    static final long MOST_WAKES = 6;
+
+    /**
+     * The CPU time used by the loop's thread over a second, next to what a spinning thread got meanwhile, and how many
+     * times it was woken (voluntary context switches; -1 off Linux).
+     */
+    record Cpu(long loop, long spinner, long wall, long woke) {
         /**
          * Whether the loop's thread spins: it used more than a twentieth of the wall time, or (on a machine so busy that
          * a spinning thread gets less than that) more than a quarter of what a spinning thread got. Waiting in select,
@@ -238,14 +248,35 @@ class EchoLoopTest {
             return loop > wall / 20 || (loop > 2_000_000 && loop > spinner / 4);
         }
 
+        /**
+         * Whether the loop's thread polls: it was woken more than MOST_WAKES times while nothing happened. A timer that
+         * retries (callLater every 5 ms wakes it 200 times a second) uses too little CPU for {@link #spins} to see.
+         */
+        boolean polls() {
+            return woke > MOST_WAKES;
+        }
+
+        /** Whether the loop's thread did work while nothing happened: it spins or polls. */
+        boolean busy() {
+            return spins() || polls();
+        }
+
+        /** "it spins" or "it polls ...", for a failure message of a {@link #busy} loop. */
+        String verdict() {
+            return spins() ? "it spins" : "it polls: a timer (callLater) or a select with a time limit wakes it again and"
+                    + " again although nothing happens";
+        }
+
         String describe() {
             return "the event loop's thread used " + loop / 1_000_000 + " ms of CPU in " + wall / 1_000_000 + " ms (a thread"
-                    + " spinning meanwhile got " + spinner / 1_000_000 + " ms)";
+                    + " spinning meanwhile got " + spinner / 1_000_000 + " ms)" + (woke < 0 ? "" : " and was woken " + woke
+                    + " times (at most " + MOST_WAKES + " allowed)");
         }
     }
 
     /** Measures {@link Cpu} over a bounded second, with a spinning thread of the test's own as the yardstick. */
-    static Cpu cpuOverASecond(Thread loopThread) throws InterruptedException {
+    static Cpu cpuOverASecond(Server server) throws InterruptedException {
+        Thread loopThread = server.thread;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         CountDownLatch started = new CountDownLatch(1);
@@ -258,10 +289,12 @@ class EchoLoopTest {
         try {
             started.await(WAIT_MS, TimeUnit.MILLISECONDS);
             long loop0 = mx.getThreadCpuTime(loopThread.threadId()), spin0 = mx.getThreadCpuTime(spinner.threadId());
+            long woke0 = ContextSwitches.of(server.task);
             long wall0 = System.nanoTime();
             new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the loop does meanwhile
             long loop = mx.getThreadCpuTime(loopThread.threadId()) - loop0, spin = mx.getThreadCpuTime(spinner.threadId()) - spin0;
-            return new Cpu(loop, spin, System.nanoTime() - wall0);
+            long woke1 = ContextSwitches.of(server.task);
+            return new Cpu(loop, spin, System.nanoTime() - wall0, woke0 < 0 || woke1 < 0 ? -1 : woke1 - woke0);
         } finally {
             stop.set(true);
             spinner.join(WAIT_MS);
@@ -406,10 +439,10 @@ class EchoLoopTest {
         try (Server server = new Server()) {
             List<Socket> sockets = connectAndServeEachInTurn(server, n);
             try {
-                Cpu cpu = cpuOverASecond(server.thread);
-                if (cpu.spins()) {
+                Cpu cpu = cpuOverASecond(server);
+                if (cpu.busy()) {
                     throw new AssertionError("While " + n + " clients were connected and sent nothing, " + cpu.describe()
-                            + ": it spins. Watch for"
+                            + ": " + cpu.verdict() + ". Watch for"
                             + " \"writable\" only while there are bytes to write back, and for \"readable\" only while pending"
                             + " has room (onWritable/onReadable with null to stop)." + server.where());
                 }
