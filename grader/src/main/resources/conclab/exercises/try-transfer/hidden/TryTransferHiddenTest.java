@@ -41,6 +41,8 @@ class TryTransferHiddenTest {
     static void movesOnlyUnderTheLocks() throws Exception {
         LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
         WatchingLock la = watch(a, "a"), lb = watch(b, "b");
+        la.partner = lb;
+        lb.partner = la;
         for (boolean forth : new boolean[] {true, false}) {
             LockedAccount from = forth ? a : b, to = forth ? b : a;
             String call = forth ? "tryTransfer(a, b, 10, 200 ms)" : "tryTransfer(b, a, 10, 200 ms)";
@@ -49,8 +51,8 @@ class TryTransferHiddenTest {
             for (WatchingLock l : new WatchingLock[] {la, lb}) {
                 String wrong = l.problem != null ? l.problem : l.changedSinceRelease();
                 if (wrong != null) {
-                    throw new AssertionError(call + " returned " + moved + ", but " + wrong + ": change a balance only"
-                            + " while you hold its account's lock, or another transfer can change it at the same time.");
+                    throw new AssertionError(call + " returned " + moved + ", but " + wrong + ". Change the balances only"
+                            + " while you hold both accounts' locks.");
                 }
             }
         }
@@ -80,6 +82,13 @@ class TryTransferHiddenTest {
         private final String name;
         private volatile Object noted; // the balance, boxed: long in the exercise's code, but any type compiles
         private volatile boolean held;
+        /**
+         * The balance when the current holder took the lock (its first hold), or when it last held both this lock and
+         * the partner's: from then until it lets go, a change made without the partner's lock is half a transfer.
+         */
+        private volatile Object atTake;
+        /** The other account's lock: a transfer changes a balance only while it holds both. */
+        volatile WatchingLock partner;
         volatile String problem;
 
         WatchingLock(LockedAccount account, String name) {
@@ -96,8 +105,16 @@ class TryTransferHiddenTest {
                             + "'s lock was free (" + (held ? "between two of the holds" : "before the call took it") + ")";
                 }
                 held = true;
+                atTake = now;
+                if (partner != null && partner.isHeldByCurrentThread()) settle();
             }
             return got;
+        }
+
+        /** Both locks are held by the calling thread: both balances, as they are now, were changed under both. */
+        private void settle() {
+            atTake = account.balance;
+            partner.atTake = partner.account.balance;
         }
 
         /** After a call: how the balance changed since the lock was last let go of (or was never held), or null. */
@@ -110,7 +127,18 @@ class TryTransferHiddenTest {
 
         @Override
         public void unlock() {
-            if (isHeldByCurrentThread() && getHoldCount() == 1) noted = account.balance;
+            if (isHeldByCurrentThread() && getHoldCount() == 1) {
+                Object now = account.balance;
+                if (partner != null && partner.isHeldByCurrentThread()) {
+                    settle(); // both held until now: what changed, changed under both
+                } else if (partner != null && !Objects.equals(now, atTake) && problem == null) {
+                    problem = name + "'s balance changed from " + atTake + " to " + now + " while the call held " + name
+                            + "'s lock but not " + partner.name + "'s (since it last held both): a transfer holds both"
+                            + " locks while it moves the money, or another thread sees it half done (taken from one"
+                            + " account, not yet in the other)";
+                }
+                noted = now;
+            }
             super.unlock();
         }
 

@@ -54,6 +54,45 @@ class TryTransferTest {
         triesUntilTheLockIsFree();
         letsGoWhenInterrupted();
         sharesTheDeadline();
+        waitsWithoutBurning();
+    }
+
+    /**
+     * Another thread holds b's lock while tryTransfer(a, b, 10, 3000 ms) waits: while the test does 300 ms of CPU work
+     * of its own, the call's thread must use less than a quarter as much CPU. A back-off that sleeps or waits in a
+     * timed tryLock uses a few percent; one that spins (on tryLock, isLocked or anything else) uses a core. Measured
+     * against the test's own work, so a busy machine slows both alike.
+     */
+    static void waitsWithoutBurning() throws InterruptedException {
+        LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
+            b.lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                // ends the test
+            } finally {
+                b.lock.unlock();
+            }
+        });
+        held.await();
+        Waiting call = Waiting.start("tryTransfer(a, b, 10, 3000 ms) while another thread holds b's lock",
+                () -> Bank.tryTransfer(a, b, 10, 3000));
+        try {
+            Waiting.Watch w = Waiting.watchWhileWorking(call.thread(), Duration.ofMillis(300));
+            if (!call.done() && w.cpu().toNanos() * 4 >= w.work().toNanos()) {
+                throw new AssertionError("While another thread held b's lock, tryTransfer(a, b, 10, 3000 ms) used "
+                        + w.cpu().toMillis() + " ms of CPU while the test worked " + w.work().toMillis() + " ms: it"
+                        + " spins between its tries and burns a core. Wait between tries (a short random sleep, or a"
+                        + " tryLock with a timeout), not in a loop that checks again and again.");
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+            call.returns(Duration.ofSeconds(5));
+        }
     }
 
     /**
@@ -361,6 +400,11 @@ class TryTransferTest {
             if (a.lock.isLocked()) {
                 throw new AssertionError("tryTransfer was interrupted while it waited for b's lock, and left a's lock"
                         + " held: unlock in a finally, so that an InterruptedException lets go of it too.");
+            }
+            if (a.balance != 100 || b.balance != 100) {
+                throw new AssertionError("tryTransfer was interrupted while it waited for b's lock, and the balances of a"
+                        + " and b (100 each) are now " + a.balance + " and " + b.balance + ": a transfer that did not"
+                        + " happen must change nothing. Take both locks first, then move the money.");
             }
         } finally {
             b.lock.unlock();
