@@ -116,5 +116,35 @@ class TurnsTest {
             throw new AssertionError("While player 1 waited for its turn, " + watch.describe() + ": it keeps checking"
                     + " instead of sleeping until done() signals. Wait with await() on a Condition.");
         }
+        noChainOfWakeUps();
+    }
+
+    /**
+     * Four players: this thread plays 0 and 1, players 3 and 0 (its next turn) wait, and done(1) gives the turn to
+     * player 2, who is busy elsewhere and not waiting. The waiting players must stay parked meanwhile: one that is
+     * woken when it is not its turn and passes the signal on to another waiter starts a chain of wake-ups that goes
+     * round the wrong players for ever (a busy wait spread over several threads). Part of no-busy-wait.
+     */
+    static void noChainOfWakeUps() throws InterruptedException {
+        Turns turns = new Turns(4);
+        turns.waitForTurn(0);
+        turns.done(0);
+        turns.waitForTurn(1);
+        Waiting p3 = Waiting.start("player 3 waiting", () -> { turns.waitForTurn(3); turns.done(3); return null; });
+        Waiting p0 = Waiting.start("player 0 waiting for its next turn", () -> { turns.waitForTurn(0); return null; });
+        p3.parks(Duration.ofSeconds(2));
+        p0.parks(Duration.ofSeconds(2));
+        turns.done(1); // player 2's turn, and player 2 is not waiting
+        String how = Waiting.pollsOrSpins(p3.thread());
+        turns.waitForTurn(2); // player 2 comes at last: then 3, then 0, go on
+        turns.done(2);
+        p3.returns(Duration.ofSeconds(2));
+        p0.returns(Duration.ofSeconds(2));
+        if (how != null) {
+            throw new AssertionError("Four players: while the turn was player 2's and player 2 was not waiting, player 3"
+                    + " (waiting, with player 0) " + how + ". A player woken when it is not its turn that passes the"
+                    + " signal on wakes the next wrong one, and so on for ever. Wake every waiter when the turn"
+                    + " changes (signalAll() in done()), and let each one that is not on go back to await().");
+        }
     }
 }
