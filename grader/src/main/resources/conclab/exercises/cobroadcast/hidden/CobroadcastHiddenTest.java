@@ -122,5 +122,32 @@ class CobroadcastHiddenTest {
         CobroadcastTest.expect(List.of("got y1", "closed"), q.seen(), tree2 + " thrown into: what reached q (the targets"
                 + " are thrown into in turn; p let the exception through, which ends the stage, so q is closed, not thrown"
                 + " into)");
+
+        // A target before the one that lets it through caught the exception and went on: the stage ends all the same,
+        // so it is closed too (a finally closes every target, not only those after).
+        List<String> log4 = new CopyOnWriteArrayList<>(); // names reused: a log of their own
+        CobroadcastTest.Sink q4 = new CobroadcastTest.Sink("q", log4), p4 = new CobroadcastTest.Sink("p", log4, false);
+        Generator<Object, String, Object> head4 = Sinks.broadcast(List.of(q4.gen, p4.gen));
+        String tree4 = "broadcast(q, p), where q catches exceptions and p lets them through,";
+        CobroadcastTest.send(head4, "y1", tree4);
+        IllegalStateException fatal4 = new IllegalStateException("fatal 4");
+        Throwable out4 = null;
+        try {
+            head4.throwIn(fatal4);
+        } catch (Throwable t) {
+            if (Evidence.notDone(t)) throw new UnsupportedOperationException(Evidence.NOT_DONE, t);
+            out4 = t;
+        }
+        if (out4 != fatal4) {
+            throw new AssertionError(tree4 + " was thrown into with " + fatal4 + ": expected that exception to come out of"
+                    + " throwIn unchanged, got " + (out4 == null ? "a normal return (the exception was swallowed)" : out4) + ".");
+        }
+        CobroadcastTest.expect(List.of("got y1", "caught fatal 4", "closed"), q4.seen(), tree4 + " thrown into: what"
+                + " reached q (thrown into first, it caught the exception and went on; then p let it through, which ends"
+                + " the stage, and a stage that ends closes all its targets, q too, or q's own clean-up never runs)");
+        CobroadcastTest.expect(List.of("got y1", "closed"), p4.seen(), tree4 + " thrown into: what reached p");
+        if (head4.state() != Generator.State.CLOSED) {
+            throw new AssertionError("After " + fatal4 + " came out of " + tree4 + " the stage was left " + head4.state() + ".");
+        }
     }
 }
