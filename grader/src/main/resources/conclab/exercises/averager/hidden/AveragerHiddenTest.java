@@ -93,7 +93,42 @@ public class AveragerHiddenTest {
                     + " running average needs only a count and a total.", sent, grown, (double) grown / sent,
                     GROWTH_LIMIT));
         }
+        resetsInConstantSpace(avg);
         avg.close();
+    }
+
+    /** How many resets resetsInConstantSpace throws in: each one a frame more, for a body that starts over by recursion. */
+    static final int RESETS = 20_000;
+
+    /**
+     * Resets cost nothing that stays: 20,000 times two values then a reset, and the averager is still SUSPENDED, its heap
+     * grown by less than GROWTH_LIMIT. A body that starts over by calling itself from its catch keeps a frame per reset:
+     * its stack, which a coroutine keeps while it is suspended, grows with every reset until it overflows. Part of
+     * constant-memory.
+     */
+    static void resetsInConstantSpace(Generator<Double, Double, Averager.Summary> avg) {
+        long before = heapAfterGc();
+        for (int i = 0; i < RESETS; i++) {
+            avg.send(1.0);
+            avg.send(3.0);
+            try {
+                avg.throwIn(new Averager.Reset());
+            } catch (StackOverflowError e) {
+                throw new AssertionError("After " + i + " resets (each after two values), throwIn(new Reset()) overflowed"
+                        + " the stack: each reset makes the body deeper (it starts over by calling itself?). Catch the"
+                        + " Reset at the yield, set the count and the total back to zero, and go on in the same loop.");
+            }
+        }
+        long grown = heapAfterGc() - before;
+        if (avg.state() != Generator.State.SUSPENDED) {
+            throw new AssertionError("After " + RESETS + " resets the averager is " + avg.state() + ", not SUSPENDED.");
+        }
+        if (grown >= GROWTH_LIMIT) {
+            throw new AssertionError(String.format("After %,d resets (each after two values) the heap (after a garbage"
+                    + " collection) had grown by %,d bytes (the limit is %,d): each reset leaves something behind (a"
+                    + " deeper stack, if the body starts over by calling itself). Catch the Reset at the yield, set the"
+                    + " count and the total back to zero, and go on in the same loop.", RESETS, grown, GROWTH_LIMIT));
+        }
     }
 
     static long heapAfterGc() {
