@@ -43,6 +43,53 @@ class AllPagesHiddenTest {
             throw new AssertionError("/goods/2/ came last, and when the future completed it held " + got + ": the last"
                     + " page was not in it yet. Complete the future after the last page is in the map.");
         }
+        twoCallsAtOnce();
+    }
+
+    /**
+     * Two calls of fetchAll under way at once, fetchAll([/a/, /b/]) and fetchAll([/c/]), their fetches finishing
+     * /a/, then /c/, then /b/: each future must hold its own pages only, and complete when its own fetches have all
+     * finished. What one call keeps (its map, its count) is its own: kept in a static field, the second call's start
+     * wipes out the first's. Part of completes-after-all.
+     */
+    private static void twoCallsAtOnce() throws Exception {
+        Map<String, CompletableFuture<String>> fetches = new HashMap<>();
+        for (String url : List.of("/a/", "/b/", "/c/")) fetches.put(url, new CompletableFuture<>());
+        CompletableFuture<Map<String, String>> first = call(List.of("/a/", "/b/"), fetches);
+        CompletableFuture<Map<String, String>> second = call(List.of("/c/"), fetches);
+        String what = "fetchAll([/a/, /b/]) and fetchAll([/c/]) were both under way, and their fetches finished /a/, then"
+                + " /c/, then /b/";
+        CompletableFuture<Map<String, String>> firstSeen = first.thenApply(LinkedHashMap::new);
+        CompletableFuture<Map<String, String>> secondSeen = second.thenApply(LinkedHashMap::new);
+        fetches.get("/a/").complete(AllPagesTest.Fetches.page("/a/"));
+        fetches.get("/c/").complete(AllPagesTest.Fetches.page("/c/"));
+        boolean firstEarly = first.isDone();
+        fetches.get("/b/").complete(AllPagesTest.Fetches.page("/b/"));
+        Map<String, String> wantFirst = new LinkedHashMap<>(), wantSecond = new LinkedHashMap<>();
+        for (String url : List.of("/a/", "/b/")) wantFirst.put(url, AllPagesTest.Fetches.page(url));
+        wantSecond.put("/c/", AllPagesTest.Fetches.page("/c/"));
+        String share = " Keep what a call needs (its map, its count) in that call (local variables its callbacks"
+                + " capture), not in static fields that every call shares.";
+        if (firstEarly) {
+            throw new AssertionError(what + ": the first future had completed before /b/ came, holding "
+                    + first.getNow(null) + "." + share);
+        }
+        Map<String, String> gotFirst = AllPagesTest.expectDone(firstSeen, what);
+        Map<String, String> gotSecond = AllPagesTest.expectDone(secondSeen, what);
+        if (!wantFirst.equals(gotFirst) || !wantSecond.equals(gotSecond)) {
+            throw new AssertionError(what + ": the first future held " + gotFirst + " (expected " + wantFirst + ") and the"
+                    + " second " + gotSecond + " (expected " + wantSecond + ")." + share);
+        }
+    }
+
+    /** fetchAll(urls) on a thread of its own, given at most the limit to return. */
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Map<String, String>> call(List<String> urls,
+            Map<String, CompletableFuture<String>> fetches) {
+        Object got = conclab.grader.probe.Waiting.start("fetchAll(" + urls + ")", () -> Crawl.fetchAll(urls, fetches::get))
+                .returns(Duration.ofSeconds(AllPagesTest.LIMIT_SECONDS));
+        if (got == null) throw new AssertionError("fetchAll(" + urls + ") returned null.");
+        return (CompletableFuture<Map<String, String>>) got;
     }
 
     static final int PAGES = 2_000, FINISHERS = 2, ROUNDS = 10;

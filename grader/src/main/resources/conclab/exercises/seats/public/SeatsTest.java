@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
@@ -167,10 +168,17 @@ public class SeatsTest {
         }));
         try {
             awaitPaying(a, paying, "1 seat");
-            Waiting b = Waiting.start("thread B's booking", () -> seats.book(() -> {
-                bPaid.incrementAndGet();
-                return true;
-            }));
+            AtomicLong bWaits = new AtomicLong(-1);
+            Waiting b = Waiting.start("thread B's booking", () -> {
+                // how many waits (a wait, a park, a sleep, timed or not) B's own thread begins inside book: none
+                long before = Waiting.waitedCount(Thread.currentThread());
+                Object r = seats.book(() -> {
+                    bPaid.incrementAndGet();
+                    return true;
+                });
+                bWaits.set(Waiting.waitedCount(Thread.currentThread()) - before);
+                return r;
+            });
             b.thread().join(LIMIT); // with no seat free, it returns false at once, while A still pays
             String bWaited = b.done() ? null : Hang.doing(b.thread()).replaceFirst("^is ", "was still ");
             release.countDown();
@@ -185,6 +193,12 @@ public class SeatsTest {
                         + " payment, and let a thread that finds none free return false without paying.");
             }
             if (seats.free() != 0) throw new AssertionError("1 seat, sold to thread A: free() is " + seats.free() + ", not 0.");
+            if (bWaited == null && bWaits.get() > 0) {
+                throw new AssertionError("1 seat, held by thread A while its payment waits: thread B's booking returned "
+                        + rb + ", but first its thread began " + bWaits.get() + " wait(s) (a wait, park or sleep, with a"
+                        + " time limit or not) inside book: it waited for the held seat. With no seat free, book returns"
+                        + " false at once, without waiting, however briefly, for a payment to end.");
+            }
             if (bWaited != null) {
                 throw new AssertionError("1 seat, held by thread A while its payment waits: thread B's booking had not"
                         + " returned after " + LIMIT.toSeconds() + " s: it " + bWaited + ". It returned " + rb + " once"
