@@ -73,6 +73,47 @@ class AsCompletedHiddenTest {
         }
     }
 
+    /**
+     * Two tasks held at a latch, and the thread of forEach interrupted while it waits for them: forEach must throw
+     * InterruptedException (not wait on, nor return as if every result had been given), having interrupted both
+     * tasks, as after a failure.
+     */
+    @Test
+    @Property("interruptible")
+    void interruptible() throws Exception {
+        CountDownLatch started = new CountDownLatch(2), interrupted = new CountDownLatch(2), never = new CountDownLatch(1);
+        Callable<Integer> held = () -> {
+            started.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return 0;
+        };
+        Waiting call = Waiting.start("forEach(2 tasks held at a latch)", () -> {
+            AsCompleted.forEach(List.of(held, held), 2, r -> {});
+            return null;
+        });
+        try {
+            if (!started.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (call.done()) call.returns(LIMIT);
+                throw new AssertionError("The 2 tasks did not both start within " + LIMIT.toSeconds() + " s.");
+            }
+            call.endsWhenInterrupted("Let the InterruptedException of take() (or get()) come out of forEach, after"
+                    + " cancelling the tasks and closing the pool (a finally does both).", got -> "normally, as if every"
+                    + " result had been given, though none had: its caller cannot tell. Let the InterruptedException"
+                    + " come out of forEach.");
+            if (!interrupted.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("forEach was interrupted and threw InterruptedException, but its 2 tasks were"
+                        + " still running " + LIMIT.toSeconds() + " s later: cancel them (cancel(true)) as after a failure.");
+            }
+        } finally {
+            never.countDown();
+        }
+    }
+
     @Test
     @Property("cancels-rest")
     void cancelsRest() throws Exception {
