@@ -391,12 +391,34 @@ class TryTransferTest {
         LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
         b.lock.lock();   // this thread holds b's lock throughout
         try {
-            Waiting call = Waiting.start("tryTransfer(a, b, 10, 2000 ms), interrupted while it waits",
-                    () -> Bank.tryTransfer(a, b, 10, 2000));
+            java.util.concurrent.atomic.AtomicBoolean flagKept = new java.util.concurrent.atomic.AtomicBoolean();
+            Waiting call = Waiting.start("tryTransfer(a, b, 10, 10000 ms), interrupted while it waits", () -> {
+                try {
+                    return Bank.tryTransfer(a, b, 10, 10_000);
+                } finally {
+                    flagKept.set(Thread.currentThread().isInterrupted());
+                }
+            });
             call.parks(Duration.ofSeconds(1));
             call.thread().interrupt();
             call.thread().join(3_000);
-            if (!call.done()) throw new AssertionError("tryTransfer did not end within 3 s of being interrupted.");
+            if (!call.done()) {
+                throw new AssertionError("tryTransfer(a, b, 10, 10000 ms) was interrupted while it waited for b's lock, and"
+                        + " had not ended 3 s later: an interrupt asks it to stop trying. Let the InterruptedException of"
+                        + " tryLock (or sleep) out of tryTransfer, its locks let go in a finally.");
+            }
+            Object got;
+            try {
+                got = call.returns(Duration.ZERO);
+            } catch (AssertionError e) {
+                got = e.getCause() instanceof InterruptedException ? "threw" : null;
+                if (got == null) throw e;
+            }
+            if (!"threw".equals(got) && !flagKept.get()) {
+                throw new AssertionError("tryTransfer was interrupted while it waited for b's lock and returned " + got
+                        + ", its interrupt flag cleared: its caller cannot tell that it was interrupted. Let the"
+                        + " InterruptedException out (or, if you catch it, set the flag again before you return false).");
+            }
             if (a.lock.isLocked()) {
                 throw new AssertionError("tryTransfer was interrupted while it waited for b's lock, and left a's lock"
                         + " held: unlock in a finally, so that an InterruptedException lets go of it too.");
