@@ -39,12 +39,13 @@ class MessagesHiddenTest {
         }
     }
 
-    static final int AT_ONCE = 20_000, AT_ONCE_ROUNDS = 5;
+    /** Messages each way in a round; rounds: at least MIN_ROUNDS, then more until AT_ONCE_SECONDS, at most AT_ONCE_ROUNDS. */
+    static final int AT_ONCE = 20_000, MIN_ROUNDS = 5, AT_ONCE_ROUNDS = 100, AT_ONCE_SECONDS = 3;
 
     /**
      * One Messages, used by two threads at once, as with a child: one sends requests while the other receives
      * replies, of other lengths. Nothing waits here (the replies are all there, the requests go to memory), so the
-     * two threads run side by side through 20,000 frames each, up to five rounds: anything the two directions
+     * two threads run side by side through 20,000 frames each, round after round for 3 s: anything the two directions
      * share (one header buffer, one {@code ByteBuffer}) is overwritten by the other thread between its filling and
      * its reading, and a length or a message comes out wrong.
      */
@@ -57,16 +58,24 @@ class MessagesHiddenTest {
             replies.add("reply " + (AT_ONCE - i) + "-".repeat(i % 13 * 3));
         }
         byte[] incoming = MessagesTest.sent(replies);
-        for (int round = 1; round <= AT_ONCE_ROUNDS; round++) {
+        long end = System.nanoTime() + AT_ONCE_SECONDS * 1_000_000_000L;
+        for (int round = 1; round <= AT_ONCE_ROUNDS && (round <= MIN_ROUNDS || System.nanoTime() - end < 0); round++) {
             var outgoing = new java.io.ByteArrayOutputStream();
             var m = new Messages(new java.io.ByteArrayInputStream(incoming), outgoing);
-            String when = " (round " + round + " of " + AT_ONCE_ROUNDS + ": one thread sending " + AT_ONCE + " requests while"
-                    + " another received " + AT_ONCE + " replies of other lengths, through one Messages)";
+            String when = " (round " + round + ": one thread sending " + AT_ONCE + " requests while another received "
+                    + AT_ONCE + " replies of other lengths, through one Messages)";
+            // both threads start their loops at the same instant, so that they overlap (up to a second of spinning)
+            java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
+            long gate = System.nanoTime() + 1_000_000_000L;
             Liveness.finish("sending and receiving 20,000 messages at once through one Messages", Duration.ofSeconds(5),
                     Liveness.task("sender", () -> {
+                        ready.incrementAndGet();
+                        while (ready.get() < 2 && System.nanoTime() - gate < 0) Thread.onSpinWait();
                         for (String s : requests) m.send(s);
                     }),
                     Liveness.task("receiver", () -> {
+                        ready.incrementAndGet();
+                        while (ready.get() < 2 && System.nanoTime() - gate < 0) Thread.onSpinWait();
                         for (int i = 0; i < AT_ONCE; i++) {
                             String got;
                             try {
