@@ -76,7 +76,7 @@ class TurnsTest {
             throw new AssertionError("Player 0 took its turn and called done(0), and player 1 was not woken within 2 s.");
         }
         Waiting again = Waiting.start("player 0 asking for its next turn", () -> { turns.waitForTurn(0); return null; });
-        boolean waited = again.parks(Duration.ofMillis(500)) && !again.done();
+        boolean waited = again.parks(Duration.ofSeconds(2)) && !again.done(); // a busy machine: up to 2 s to park
         release.countDown();
         if (!waited) {
             again.returns(Duration.ofSeconds(2));
