@@ -127,23 +127,35 @@ public final class Hang {
      * miss a thread that goes from one state to another between them.
      */
     public static java.util.List<DumpedThread> dump() {
+        String dump;
         try {
-            java.nio.file.Path file = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
-            ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-            String dump = java.nio.file.Files.readString(file);
-            java.nio.file.Files.delete(file);
-            java.nio.file.Files.delete(file.getParent());
-            java.util.List<DumpedThread> threads = new ArrayList<>();
-            for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...' then frames
-                String[] lines = block.strip().split("\n");
-                if (lines.length == 0 || !lines[0].startsWith("#")) continue;
-                int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
-                threads.add(new DumpedThread(q >= 0 && r > q ? lines[0].substring(q + 1, r) : lines[0], block));
-            }
-            return threads;
+            dump = dumpText();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("could not dump the threads: " + e.getMessage(), e);
+        }
+        java.util.List<DumpedThread> threads = new ArrayList<>();
+        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...' then frames
+            String[] lines = block.strip().split("\n");
+            if (lines.length == 0 || !lines[0].startsWith("#")) continue;
+            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
+            threads.add(new DumpedThread(q >= 0 && r > q ? lines[0].substring(q + 1, r) : lines[0], block));
+        }
+        return threads;
+    }
+
+    /**
+     * A thread dump of the whole JVM as text, written to a file of a folder of its own and read back; the folder is
+     * gone afterwards, whatever happened (a check may list what is left in the temporary folder).
+     */
+    private static String dumpText() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("dump"), file = dir.resolve("threads.txt");
+        try {
+            ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            return java.nio.file.Files.readString(file);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
         }
     }
 
@@ -198,22 +210,13 @@ public final class Hang {
      * frame of {@value Evidence#SOLUTION_FILE} in a thread dump of the whole JVM (which, unlike {@link ThreadMXBean},
      * lists virtual threads too), by name, or "virtual thread #id" for one without a name.
      */
-    public static List<String> threadsRunningTheSolution(Thread except) throws java.io.IOException {
-        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
-        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-        String dump = java.nio.file.Files.readString(file);
-        java.nio.file.Files.delete(file);
-        java.nio.file.Files.delete(file.getParent());
+    public static List<String> threadsRunningTheSolution(Thread except) {
         List<String> names = new ArrayList<>();
-        for (String block : dump.split("\n\\s*\n")) { // one block per thread: '#id "name" ...', then its frames
-            String[] lines = block.strip().split("\n");
-            if (lines.length == 0 || !lines[0].startsWith("#") || !block.contains("(" + Evidence.SOLUTION_FILE + ":")) continue;
-            if (lines[0].startsWith("#" + except.threadId() + " ")) continue;
-            int q = lines[0].indexOf('"'), r = lines[0].indexOf('"', q + 1);
-            String name = q >= 0 && r > q ? lines[0].substring(q + 1, r) : "";
-            String id = lines[0].split(" ")[0];
-            names.add(name.isEmpty() ? (lines[0].contains("virtual") ? "virtual thread " : "thread ") + id : name);
+        for (DumpedThread t : dump()) {
+            if (!t.stack().contains("(" + Evidence.SOLUTION_FILE + ":") || t.id() == except.threadId()) continue;
+            String first = t.stack().strip().lines().findFirst().orElse("");
+            boolean unnamed = t.name().isEmpty() || t.name().equals(first);   // no quoted name in the block's first line
+            names.add(unnamed ? (first.contains("virtual") ? "virtual thread " : "thread ") + "#" + t.id() : t.name());
         }
         return names;
     }

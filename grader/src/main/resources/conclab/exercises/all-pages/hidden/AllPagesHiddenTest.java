@@ -63,13 +63,22 @@ class AllPagesHiddenTest {
         CompletableFuture<Map<String, String>> secondSeen = second.thenApply(LinkedHashMap::new);
         fetches.get("/a/").complete(AllPagesTest.Fetches.page("/a/"));
         fetches.get("/c/").complete(AllPagesTest.Fetches.page("/c/"));
+        String share = " Keep what a call needs (its map, its count) in that call (local variables its callbacks"
+                + " capture), not in static fields that every call shares.";
+        try { // the second call has all its pages: its future completes now, /b/ of the first call or not
+            secondSeen.get(AllPagesTest.LIMIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what.substring(0, what.indexOf(", and")) + ", /a/ and /c/ had finished and /b/ was"
+                    + " still on its way: fetchAll([/c/]) had its only page, but its future had not completed "
+                    + AllPagesTest.LIMIT_SECONDS + " s later." + share);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // expectDone below says what it failed with
+        }
         boolean firstEarly = first.isDone();
         fetches.get("/b/").complete(AllPagesTest.Fetches.page("/b/"));
         Map<String, String> wantFirst = new LinkedHashMap<>(), wantSecond = new LinkedHashMap<>();
         for (String url : List.of("/a/", "/b/")) wantFirst.put(url, AllPagesTest.Fetches.page(url));
         wantSecond.put("/c/", AllPagesTest.Fetches.page("/c/"));
-        String share = " Keep what a call needs (its map, its count) in that call (local variables its callbacks"
-                + " capture), not in static fields that every call shares.";
         if (firstEarly) {
             throw new AssertionError(what + ": the first future had completed before /b/ came, holding "
                     + first.getNow(null) + "." + share);

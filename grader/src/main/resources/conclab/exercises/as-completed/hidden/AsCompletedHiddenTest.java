@@ -76,13 +76,15 @@ class AsCompletedHiddenTest {
     /**
      * Two tasks held at a latch, and the thread of forEach interrupted while it waits for them: forEach must throw
      * InterruptedException (not wait on, nor return as if every result had been given), having interrupted both
-     * tasks, as after a failure.
+     * tasks and closed the pool, as after a failure: the threads that ran the tasks end.
      */
     @Test
     @Property("interruptible")
     void interruptible() throws Exception {
         CountDownLatch started = new CountDownLatch(2), interrupted = new CountDownLatch(2), never = new CountDownLatch(1);
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
         Callable<Integer> held = () -> {
+            workers.add(Thread.currentThread());
             started.countDown();
             try {
                 never.await();
@@ -108,6 +110,13 @@ class AsCompletedHiddenTest {
             if (!interrupted.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
                 throw new AssertionError("forEach was interrupted and threw InterruptedException, but its 2 tasks were"
                         + " still running " + LIMIT.toSeconds() + " s later: cancel them (cancel(true)) as after a failure.");
+            }
+            for (Thread t : workers) {
+                if (!t.join(LIMIT)) {
+                    throw new AssertionError("forEach was interrupted and threw InterruptedException, but thread "
+                            + t.getName() + ", which ran a task, was still alive " + LIMIT.toSeconds() + " s later:"
+                            + " close the pool on every way out of forEach, an interrupt's too (try-with-resources does).");
+                }
             }
         } finally {
             never.countDown();

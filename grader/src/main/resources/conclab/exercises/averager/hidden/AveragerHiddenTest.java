@@ -98,10 +98,10 @@ public class AveragerHiddenTest {
     }
 
     /** How many resets resetsInConstantSpace throws in: each one a frame more, for a body that starts over by recursion. */
-    static final int RESETS = 20_000;
+    static final int RESETS = 60_000;
 
     /**
-     * Resets cost nothing that stays: 20,000 times two values then a reset, and the averager is still SUSPENDED, its heap
+     * Resets cost nothing that stays: 60,000 times two values then a reset, and the averager is still SUSPENDED, its heap
      * grown by less than GROWTH_LIMIT. A body that starts over by calling itself from its catch keeps a frame per reset:
      * its stack, which a coroutine keeps while it is suspended, grows with every reset until it overflows. Part of
      * constant-memory.

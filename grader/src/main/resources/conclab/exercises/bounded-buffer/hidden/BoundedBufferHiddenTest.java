@@ -147,7 +147,7 @@ class BoundedBufferHiddenTest {
             return null;
         }
         Class<?> c = o.getClass();
-        if (c.getModule().isNamed() || c.getPackageName().startsWith("java")) return null; // a JDK class forgets by itself
+        if (c.getModule().isNamed() || c.getPackageName().startsWith("java")) return insideJdk(o, name, items, seen, depth);
         for (; c != null && c != Object.class; c = c.getSuperclass()) {
             for (java.lang.reflect.Field f : c.getDeclaredFields()) {
                 if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
@@ -157,6 +157,41 @@ class BoundedBufferHiddenTest {
                 String deeper = referrer(value, name + "." + f.getName(), items, seen, depth + 1);
                 if (deeper != null) return deeper;
             }
+        }
+        return null;
+    }
+
+    /**
+     * Where, inside a JDK object, one of {@code items} is still referred to; null if nowhere. What a JDK object holds
+     * is what its public methods show: the elements of a collection (a ring of slots in an ArrayList shows its stale
+     * slots too), the keys and values of a map, the slots of an AtomicReferenceArray, an AtomicReference's value.
+     * Its private fields are its own business: an ArrayDeque clears the slot it hands out.
+     */
+    private static String insideJdk(Object o, String name, java.util.List<Object> items, java.util.Set<Object> seen, int depth)
+            throws IllegalAccessException {
+        java.util.Map<String, Object> parts = new java.util.LinkedHashMap<>();
+        if (o instanceof java.util.List<?> list) {
+            Object[] all = list.toArray();
+            for (int i = 0; i < all.length; i++) parts.put(name + ".get(" + i + ")", all[i]);
+        } else if (o instanceof java.util.Collection<?> collection) {
+            Object[] all = collection.toArray();
+            for (int i = 0; i < all.length; i++) parts.put("element " + i + " of " + name, all[i]);
+        } else if (o instanceof java.util.Map<?, ?> map) {
+            int i = 0;
+            for (var e : map.entrySet()) {
+                parts.put("key " + i + " of " + name, e.getKey());
+                parts.put(name + ".get(key " + i + ")", e.getValue());
+                i++;
+            }
+        } else if (o instanceof java.util.concurrent.atomic.AtomicReferenceArray<?> array) {
+            for (int i = 0; i < array.length(); i++) parts.put(name + ".get(" + i + ")", array.get(i));
+        } else if (o instanceof java.util.concurrent.atomic.AtomicReference<?> ref) {
+            parts.put(name + ".get()", ref.get());
+        }
+        for (var part : parts.entrySet()) {
+            for (Object item : items) if (part.getValue() == item) return part.getKey() + " still holds " + item;
+            String deeper = referrer(part.getValue(), part.getKey(), items, seen, depth + 1);
+            if (deeper != null) return deeper;
         }
         return null;
     }

@@ -5,6 +5,8 @@ import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.Test;
 public class SeatsTest {
     /** A generous bound for what takes milliseconds: the machine may be shared and busy. */
     static final Duration LIMIT = Duration.ofSeconds(10);
+    static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    /** The CPU time a booking that finds no seat free may use: it needs well under 1 ms; a 200 ms spin got 51 to 92 ms on 2 busy cores. */
+    static final Duration MOST_CPU = Duration.ofMillis(10);
 
     // ---------------------------------------------------------------- tasks on one scheduler
 
@@ -168,14 +173,16 @@ public class SeatsTest {
         }));
         try {
             awaitPaying(a, paying, "1 seat");
-            AtomicLong bWaits = new AtomicLong(-1);
+            AtomicLong bWaits = new AtomicLong(-1), bCpu = new AtomicLong(-1);
             Waiting b = Waiting.start("thread B's booking", () -> {
-                // how many waits (a wait, a park, a sleep, timed or not) B's own thread begins inside book: none
-                long before = Waiting.waitedCount(Thread.currentThread());
+                // how many waits (a wait, a park, a sleep, timed or not) B's own thread begins inside book: none;
+                // and the CPU time it uses there, which a spin or a yield loop (no wait at all) burns
+                long before = Waiting.waitedCount(Thread.currentThread()), cpuBefore = CPU.getCurrentThreadCpuTime();
                 Object r = seats.book(() -> {
                     bPaid.incrementAndGet();
                     return true;
                 });
+                bCpu.set(CPU.getCurrentThreadCpuTime() - cpuBefore);
                 bWaits.set(Waiting.waitedCount(Thread.currentThread()) - before);
                 return r;
             });
@@ -198,6 +205,13 @@ public class SeatsTest {
                         + rb + ", but first its thread began " + bWaits.get() + " wait(s) (a wait, park or sleep, with a"
                         + " time limit or not) inside book: it waited for the held seat. With no seat free, book returns"
                         + " false at once, without waiting, however briefly, for a payment to end.");
+            }
+            if (bWaited == null && bCpu.get() > MOST_CPU.toNanos()) {
+                throw new AssertionError("1 seat, held by thread A while its payment waits: thread B's booking returned "
+                        + rb + ", but first its thread used " + bCpu.get() / 1_000_000 + " ms of CPU inside book (at most "
+                        + MOST_CPU.toMillis() + " allowed; a booking that finds no seat free needs well under 1): it"
+                        + " spun (or yielded) while it waited for the held seat. With no seat free, book returns false"
+                        + " at once, without waiting, however briefly, for a payment to end.");
             }
             if (bWaited != null) {
                 throw new AssertionError("1 seat, held by thread A while its payment waits: thread B's booking had not"

@@ -132,19 +132,31 @@ class TurnsTest {
         turns.waitForTurn(1);
         Waiting p3 = Waiting.start("player 3 waiting", () -> { turns.waitForTurn(3); turns.done(3); return null; });
         Waiting p0 = Waiting.start("player 0 waiting for its next turn", () -> { turns.waitForTurn(0); return null; });
-        p3.parks(Duration.ofSeconds(2));
-        p0.parks(Duration.ofSeconds(2));
-        turns.done(1); // player 2's turn, and player 2 is not waiting
-        String how = Waiting.pollsOrSpins(p3.thread());
-        turns.waitForTurn(2); // player 2 comes at last: then 3, then 0, go on
-        turns.done(2);
-        p3.returns(Duration.ofSeconds(2));
-        p0.returns(Duration.ofSeconds(2));
-        if (how != null) {
-            throw new AssertionError("Four players: while the turn was player 2's and player 2 was not waiting, player 3"
-                    + " (waiting, with player 0) " + how + ". A player woken when it is not its turn that passes the"
-                    + " signal on wakes the next wrong one, and so on for ever. Wake every waiter when the turn"
-                    + " changes (signalAll() in done()), and let each one that is not on go back to await().");
+        boolean ended = false;
+        try {
+            // false for a player that spins instead of parking: pollsOrSpins below says so, with the evidence
+            p3.parks(Duration.ofSeconds(2));
+            p0.parks(Duration.ofSeconds(2));
+            turns.done(1); // player 2's turn, and player 2 is not waiting
+            // Only player 3 is watched: in a chain of wake-ups players 3 and 0 take turns to be woken and pass the
+            // signal on (signal() wakes the longest waiter), so each of them is woken again and again.
+            String how = Waiting.pollsOrSpins(p3.thread());
+            if (how != null) {
+                throw new AssertionError("Four players: while the turn was player 2's and player 2 was not waiting, player 3"
+                        + " (waiting, with player 0) " + how + ". A player woken when it is not its turn that passes the"
+                        + " signal on wakes the next wrong one, and so on for ever. Wake every waiter when the turn"
+                        + " changes (signalAll() in done()), and let each one that is not on go back to await().");
+            }
+            turns.waitForTurn(2); // player 2 comes at last: then 3, then 0, go on
+            turns.done(2);
+            p3.returns(Duration.ofSeconds(2));
+            p0.returns(Duration.ofSeconds(2));
+            ended = true;
+        } finally {
+            if (!ended) { // the check failed on the way: leave no player waiting for a turn that never comes
+                p3.thread().interrupt();
+                p0.thread().interrupt();
+            }
         }
     }
 }
