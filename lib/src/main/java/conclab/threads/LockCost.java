@@ -31,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * contention is what keeps it lower. On a busy machine n threads also get a larger share of the CPUs than
  * one, so the wall-time speed-up measures CPU share as well as the guard: the workers' CPU time
  * ({@link Result#cpuNanosPerIncrement}, from {@code ThreadMXBean}) is measured beside it, and depends less
- * on the share, but a busy machine lowers it too: the threads run at the same time less often and so meet
- * at the lock less (on one CPU they never run at once). On a busy machine both understate contention. Each increment is a call through {@link Counter}, a call site that sees four
+ * on the share. On a busy machine neither is a clean measure: the threads run at the same time less often and
+ * so meet at the lock less (on one CPU they never run at once), which understates contention, and a holder
+ * descheduled inside the locked section makes the others wait a whole time slice, which overstates it. Each increment is a call through {@link Counter}, a call site that sees four
  * classes, so the JIT should not inline any of them nor merge the lock operations of successive
  * increments, and the call should cost about the same for all four.
  * Every run checks the counter's sum, so a lost update fails it. A measurement is the median of a few

@@ -95,6 +95,8 @@ class CobroadcastHiddenTest {
                         + " that came out of a send to a target) must close its targets too (a finally).");
             }
         }
+        CobroadcastTest.expect(List.of("got x1", "closed"), b3.seen(), "After p's exception came out of " + tree3
+                + " what reached b (a line that a target failed on goes to no later target: broadcast stops there)");
         if (head3.state() != Generator.State.CLOSED || ga3.state() != Generator.State.CLOSED) {
             throw new AssertionError("After p's exception came out of " + tree3 + " the stages were left broadcast "
                     + head3.state() + ", grep " + ga3.state() + ".");

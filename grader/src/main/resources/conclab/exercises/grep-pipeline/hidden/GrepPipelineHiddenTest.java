@@ -68,6 +68,16 @@ class GrepPipelineHiddenTest {
         expectSourcesClosed(List.of(s1, s2, s3), when);
         GrepPipelineTest.expect(0, s3.opened.get(), when + ": times s3 was opened");
 
+        GrepPipelineTest.Source w1 = GrepPipelineTest.Source.of("w1", log, "x", "y");
+        GrepPipelineTest.Source w2 = GrepPipelineTest.Source.of("w2", log, "z");
+        Generator<String, Object, Object> catW = Pipeline.cat(List.of(w1.opener(), w2.opener()));
+        GrepPipelineTest.next(catW);
+        catW.close();
+        when = "When cat(w1, w2) was closed after its first line";
+        expectClosed(List.of(new Stage("cat", catW)), when);
+        expectSourcesClosed(List.of(w1, w2), when);
+        GrepPipelineTest.expect(0, w2.opened.get(), when + ": times w2 was opened");
+
         GrepPipelineTest.Source t1 = GrepPipelineTest.Source.of("t1", log, "x", "y");
         GrepPipelineTest.Source t2 = GrepPipelineTest.Source.of("t2", log, "z");
         Generator<String, Object, Object> cat2 = Pipeline.cat(List.of(t1.opener(), t2.opener()));

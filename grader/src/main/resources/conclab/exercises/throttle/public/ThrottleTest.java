@@ -16,11 +16,23 @@ class ThrottleTest {
         Throttle t = new Throttle(2);
         Object got = t.call(() -> "page");
         if (!"page".equals(got)) throw new AssertionError("call(() -> \"page\") returned " + got + ".");
-        try {
-            t.call(() -> { throw new IllegalStateException("server error"); });
-            throw new AssertionError("call() of a task that throws returned normally.");
-        } catch (IllegalStateException expected) {
-            // the task's exception, as it was
+        // an unchecked exception, a checked one and an Error: each comes out of call() as the task threw it, the same object
+        for (Throwable thrown : List.of(new IllegalStateException("server error"), new IOException("connection reset"),
+                new Error("out of memory, say"))) {
+            Throwable got2 = null;
+            try {
+                t.call(() -> {
+                    if (thrown instanceof Exception e) throw e;
+                    throw (Error) thrown;
+                });
+            } catch (Throwable e) {
+                got2 = e;
+            }
+            if (got2 != thrown) {
+                throw new AssertionError("call() of a task that throws " + thrown + " " + (got2 == null ? "returned normally"
+                        : "threw " + got2 + (got2.getCause() == thrown ? ", which wraps it" : "")) + ": let the task's"
+                        + " exception go to the caller as it is (the same object), checked or not.");
+            }
         }
     }
 
