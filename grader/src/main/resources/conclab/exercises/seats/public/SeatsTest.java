@@ -357,7 +357,8 @@ public class SeatsTest {
                     + " Read it under the same lock as book() changes it, or keep it in a volatile field or an atomic.");
         }
         throw new AssertionError("free() reads " + String.join(", ", plain) + " with no lock held, and no such field"
-                + " is volatile (a final array or collection publishes itself, not later changes to what it holds): a"
+                + " is volatile (a final array, collection or object of your own classes publishes itself, not later"
+                + " changes to what it holds): a"
                 + " thread calling free() may see a count that is stale, however long ago a booking changed it (JLS"
                 + " 17.4: nothing orders that read after the booking's write). free() is called from other threads:"
                 + " read the count under the same lock as book() (a synchronized free()), or keep it in a volatile"
@@ -456,14 +457,29 @@ public class SeatsTest {
         /**
          * Whether reading {@code field} from another thread needs a lock: it is neither final nor volatile, or it holds
          * an array or a java.util collection, whose contents a final or volatile field does not make visible (a
-         * final int[] read with no lock is as stale as a plain int). Fields of a java.util.concurrent type need none.
+         * final int[] read with no lock is as stale as a plain int), or an object of the learner's own classes with a
+         * field that needs one (a final Counter whose int is plain is as stale as the int). Fields of a
+         * java.util.concurrent type need none.
          */
         static boolean needsLock(java.lang.reflect.Field field) {
+            return needsLock(field, new java.util.HashSet<>());
+        }
+
+        private static boolean needsLock(java.lang.reflect.Field field, java.util.Set<Class<?>> seen) {
             Class<?> type = field.getType();
             if (type.getPackageName().startsWith("java.util.concurrent")) return false;
             if (type.isArray() || type.getPackageName().equals("java.util")) return true;
             int mod = field.getModifiers();
-            return !java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod);
+            if (!java.lang.reflect.Modifier.isFinal(mod) && !java.lang.reflect.Modifier.isVolatile(mod)) return true;
+            // a final or volatile field publishes the reference only: an object of the solution's own classes (loaded
+            // by its class loader) is as visible as its fields are
+            if (type.isPrimitive() || type.getClassLoader() != ThreadSeats.class.getClassLoader() || !seen.add(type)) return false;
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) && needsLock(f, seen)) return true;
+                }
+            }
+            return false;
         }
 
         /**
