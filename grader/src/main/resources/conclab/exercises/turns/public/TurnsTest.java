@@ -44,9 +44,28 @@ class TurnsTest {
         if (log.size() != players * rounds) throw new AssertionError(log.size() + " turns were taken, not " + players * rounds + ".");
     }
 
+    /**
+     * First one step that no scheduling can hide: after player 0's turn, player 0 asking again must wait, since the
+     * turn is player 1's (a version with no turn variable returns at once); then two players take 50 turns each. The
+     * rounds alone can pass such a version: on a busy machine the woken player may run the moment it is signalled,
+     * every time, and the two alternate by luck.
+     */
     @Test
     @Property("two-take-turns")
     void twoTakeTurns() {
+        Turns turns = new Turns(2);
+        try {
+            turns.waitForTurn(0);
+            turns.done(0);
+            Waiting again = Waiting.start("After player 0's turn, player 0 asking for another before player 1 has"
+                    + " played (the turn is player 1's: keep track of whose turn it is, and wait while it is not yours)", () -> { turns.waitForTurn(0); return null; });
+            again.parks(Duration.ofSeconds(2)); // fails if it returned; one that keeps running is no-busy-wait's to report
+            turns.waitForTurn(1); // player 1 plays: player 0's turn again, and the waiting call returns
+            turns.done(1);
+            again.returns(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            throw new AssertionError("the check was interrupted", e);
+        }
         play(2, 50);
     }
 
