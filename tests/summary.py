@@ -22,9 +22,12 @@ def main(folder):
             if problem is None:
                 problem = case.find("error")
             if problem is not None:
-                # The message's first line says what failed (a calibration row names the version and its miss).
-                first = (problem.get("message") or "").strip().splitlines()
-                failed.append(f"{name}: {first[0][:240]}" if first else name)
+                # The message's first line says what failed; a calibration row adds a line "MISSED: ..." that names
+                # the property missed and its evidence, which a flaky run's log must keep.
+                lines = (problem.get("message") or "").strip().splitlines()
+                said = [lines[0][:240]] if lines else []
+                said += [line.strip()[:600] for line in lines[1:] if line.strip().startswith("MISSED:")]
+                failed.append(f"{name}: " + "\n        ".join(said) if said else name)
             elif case.find("skipped") is not None:
                 skipped += 1
             else:

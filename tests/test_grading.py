@@ -248,3 +248,23 @@ def test_the_workspace_is_made_once_and_never_overwritten(tmp_path):
     assert subprocess.run(cmd, capture_output=True, text=True, timeout=120).returncode == 0
     assert "my own work" in mine.read_text()
     assert (tmp_path / "work" / "pictures.ipynb").exists()
+
+
+def test_the_calibration_status_counts_every_version_once_per_setting():
+    """`grader/calibration/tables/status.py` reads every table and counts each version of each exercise once per
+    setting: held, missed and none add up to the versions there are (the references and the calibration files)."""
+    status = ROOT / "grader" / "calibration" / "tables" / "status.py"
+    r = subprocess.run(["python3", str(status)], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0 and "not in this clone's history" in r.stderr:
+        pytest.skip(r.stderr.strip())
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    versions = len(list((ROOT / "grader" / "calibration").glob("*/*.java")))
+    exercises = {p.parent.name for p in (ROOT / "grader" / "calibration").glob("*/*.java")}
+    rows = {line.split()[0]: [int(n) for n in re.findall(r"\d+", line)] for line in lines[1:]}
+    assert exercises <= set(rows), f"every exercise with calibration versions has a row: {sorted(exercises - set(rows))}"
+    total = rows["all"]
+    assert len(total) == 9, lines[-1]
+    for setting in range(3):
+        held, missed, none = total[3 * setting:3 * setting + 3]
+        assert held + missed + none == versions + len(rows) - 1, (setting, total, versions)

@@ -135,3 +135,19 @@ def test_a_command_waits_while_another_builds_the_jars_and_says_so(tmp_path):
             fcntl.flock(lock, fcntl.LOCK_UN)
         p.communicate(timeout=60)  # the fake jar then fails to run: no matter, it went on
     assert not (tree / "built").exists(), "it built jars that were up to date"
+
+
+def test_the_summary_keeps_a_calibration_rows_missed_line(tmp_path):
+    """`./conclab test`'s summary names a failed test with its message's first line and, for a calibration row, the
+    line "MISSED: ..." that says which property missed and why (a flaky run in CI leaves nothing else to read)."""
+    (tmp_path / "a.xml").write_text(
+        '<testsuite><testcase classname="C" name="t"><failure message="ex V (passes everything) 0/1 4.3 4.3&#10;'
+        '    MISSED: the correct version did not pass no-spin (FAILED: 7 ms)&#10;==&gt; expected: &lt;1&gt;"/>'
+        '</testcase><testcase classname="C" name="u"/><testcase classname="C" name="s"><skipped/></testcase>'
+        '</testsuite>')
+    r = subprocess.run(["python3", str(ROOT / "tests" / "summary.py"), str(tmp_path)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stdout.splitlines() == ["    FAILED C.t: ex V (passes everything) 0/1 4.3 4.3",
+                                     "        MISSED: the correct version did not pass no-spin (FAILED: 7 ms)",
+                                     "1 passed, 1 failed, 1 skipped"], r.stdout

@@ -90,6 +90,24 @@ public final class ContextSwitches {
         return sum;
     }
 
+    /**
+     * Whether the kernel has {@code task}'s thread running or ready to run ({@code State: R} in its status); false if
+     * it sleeps (in {@code epoll_wait}, a park, a sleep), if it has ended, or if {@code task} is null (off Linux). A
+     * thread whose event has come but that the scheduler has not run yet is runnable: its CPU time stands still, and
+     * only this tells it from a thread with nothing to do.
+     */
+    public static boolean runnable(Path task) {
+        if (task == null) return false;
+        try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("State:")) return line.substring("State:".length()).strip().startsWith("R");
+            }
+        } catch (IOException | RuntimeException e) {
+            // ended
+        }
+        return false;
+    }
+
     /** The kernel's name of {@code task}'s thread, or null if the thread has ended. */
     private static String kernelName(Path task) {
         try {

@@ -1,6 +1,7 @@
 package conclab.grader.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@link ContextSwitches} on Linux: a thread is found by its name cut to 15 characters, and each time it blocks and
  * is woken its count grows. The thread blocks on a semaphore; the test releases it only once it is seen WAITING
  * (a bounded loop on its state), so each release is one wake-up of a sleeping thread, never a sleep of the test.
+ * And the kernel's state of a thread tells a runnable one from one asleep, which {@link Idle} relies on.
  */
 class ContextSwitchesTest {
     private static final long LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -75,6 +77,51 @@ class ContextSwitchesTest {
         Path self = ContextSwitches.currentTask();
         assertNotNull(self);
         assertTrue(ContextSwitches.of(self) >= 0);
+    }
+
+    /**
+     * The kernel has a spinning thread runnable and a blocked one asleep; {@link Idle#settle} returns for the blocked
+     * one, and waits its 2 s out for the spinning one (whose CPU time grows meanwhile).
+     */
+    @Test
+    void aSpinningThreadIsRunnableAndNeverSettlesABlockedOneSleepsAndSettles() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        assertFalse(ContextSwitches.runnable(null), "off Linux, or no task: not known to be runnable");
+        CountDownLatch release = new CountDownLatch(1), started = new CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicReference<Path> blockedTask = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Path> spinningTask = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread blocked = Thread.ofPlatform().daemon().start(() -> {
+            blockedTask.set(ContextSwitches.currentTask());
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread spinning = Thread.ofPlatform().daemon().start(() -> {
+            spinningTask.set(ContextSwitches.currentTask());
+            started.countDown();
+            while (release.getCount() > 0) Thread.onSpinWait();
+        });
+        try {
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            untilWaiting(blocked);
+            // Java calls it WAITING a moment before the kernel has it asleep
+            long end = System.nanoTime() + LIMIT_NANOS;
+            while (ContextSwitches.runnable(blockedTask.get()) && System.nanoTime() < end) Thread.onSpinWait();
+            assertFalse(ContextSwitches.runnable(blockedTask.get()), "blocked on a latch: asleep");
+            assertTrue(ContextSwitches.runnable(spinningTask.get()), "spinning: running or ready to run");
+            Idle.settle(blocked, blockedTask.get());
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = mx.getThreadCpuTime(spinning.threadId()), t0 = System.nanoTime();
+            Idle.settle(spinning, spinningTask.get());
+            long waited = System.nanoTime() - t0, spun = mx.getThreadCpuTime(spinning.threadId()) - cpu0;
+            assertTrue(waited >= 2_000_000_000L, "a spinning thread is never idle: the wait ends at its bound, after " + waited / 1_000_000 + " ms");
+            assertTrue(spun > 0, "it spun meanwhile");
+        } finally {
+            release.countDown();
+        }
     }
 
     /** Waits (bounded) until {@code t} is WAITING: blocked in acquire. */

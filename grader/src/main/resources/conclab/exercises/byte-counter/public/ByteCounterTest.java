@@ -184,7 +184,7 @@ class ByteCounterTest {
         start(4);                                          // a fourth client is still to come meanwhile
         List<SocketChannel> three = List.of(connect(), connect(), connect());
         for (SocketChannel c : three) send(c, 10);         // then silent, and connected
-        settle(running.thread);
+        conclab.grader.probe.Idle.settle(running.thread, running.task); // its reads of the 10 bytes are done
         long woke0 = ContextSwitches.of(running.task), waited0 = conclab.grader.probe.Waiting.waitedCount(running.thread);
         Cpu cpu = cpuOverASecond(running.thread);
         long woke1 = ContextSwitches.of(running.task), waited1 = conclab.grader.probe.Waiting.waitedCount(running.thread);
@@ -381,22 +381,6 @@ class ByteCounterTest {
      * other threads that do the reading (wakeup()) is RUNNABLE too: one-thread catches it, since it sees who reads.
      */
     static final int MAX_WAITING_LOOKS = 3;
-
-    /**
-     * Waits (at most 2 s) until the CPU time of serve's thread stops growing over 50 ms, so that the second measured
-     * next does not include its handling of the connections and bytes that came just before (a spinning thread never
-     * stops growing: then the wait just ends).
-     */
-    static void settle(Thread serveThread) throws InterruptedException {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long end = System.nanoTime() + 2_000_000_000L, last = mx.getThreadCpuTime(serveThread.threadId());
-        while (System.nanoTime() < end) {
-            new CountDownLatch(1).await(50, TimeUnit.MILLISECONDS);
-            long now = mx.getThreadCpuTime(serveThread.threadId());
-            if (now == last) return;
-            last = now;
-        }
-    }
 
     /** Measures {@link Cpu} over a bounded second, with a spinning thread of the test's own as the yardstick. */
     static Cpu cpuOverASecond(Thread serveThread) throws InterruptedException {

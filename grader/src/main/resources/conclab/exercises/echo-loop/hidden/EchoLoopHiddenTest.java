@@ -233,7 +233,7 @@ class EchoLoopHiddenTest {
                 byte[] data = pattern(ENDED_SENDS, 17);
                 c.getOutputStream().write(data);
                 c.shutdownOutput(); // the end of its stream; it reads nothing yet
-                settle(server.thread);
+                conclab.grader.probe.Idle.settle(server.thread, server.task);
                 EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server);
                 if (cpu.busy()) {
                     throw new AssertionError("A client sent " + ENDED_SENDS + " bytes, ended its stream and read none of"
@@ -280,21 +280,5 @@ class EchoLoopHiddenTest {
             new java.util.concurrent.CountDownLatch(1).await(10, TimeUnit.MILLISECONDS);
         } while (System.nanoTime() < deadline);
         return false;
-    }
-
-    /**
-     * Waits (at most 2 s) until the CPU time of the loop's thread stops growing over 50 ms, so that the second measured
-     * next does not include its reading and writing just before (a spinning thread never stops growing: then the wait
-     * just ends).
-     */
-    static void settle(Thread loopThread) throws InterruptedException {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long end = System.nanoTime() + 2_000_000_000L, last = mx.getThreadCpuTime(loopThread.threadId());
-        while (System.nanoTime() < end) {
-            new java.util.concurrent.CountDownLatch(1).await(50, TimeUnit.MILLISECONDS);
-            long now = mx.getThreadCpuTime(loopThread.threadId());
-            if (now == last) return;
-            last = now;
-        }
     }
 }
