@@ -268,3 +268,21 @@ def test_the_calibration_status_counts_every_version_once_per_setting():
     for setting in range(3):
         held, missed, none = total[3 * setting:3 * setting + 3]
         assert held + missed + none == versions + len(rows) - 1, (setting, total, versions)
+
+
+def test_the_calibration_status_ignores_comments_and_nothing_else():
+    """A table stays current across a change to a comment or a javadoc, and only that: code, a string literal's
+    content (white space included) and a `//` inside a string are compared as they are."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("status", ROOT / "grader" / "calibration" / "tables" / "status.py")
+    status = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(status)
+    base = 'class A {\n    /** Waits. */\n    int f() { return g("a  //b", \'"\'); } // why\n}\n'
+    same = 'class A {\n    /**\n     * Waits, bounded.\n     */\n    int f() {\n        return g("a  //b", \'"\');\n    }\n}\n'
+    assert status.code_of(base) == status.code_of(same)
+    for changed in (base.replace("return g", "return h"), base.replace("a  //b", "a //b"),
+                    base.replace("// why", "+ 1; // why"), base.replace("\'\"\'", "\'x\'"),
+                    'class A {\n    int f() { return g("""\n  a /* b */\n  """); }\n}\n'):
+        assert status.code_of(base) != status.code_of(changed), changed
+    block = 'String s = """\n  a /* not a comment */ \\""" still in\n  """; int x;'
+    assert "not a comment" in status.code_of(block) and "still in" in status.code_of(block)

@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  * pause, however short. So the count tells a blocking wait from a polling one where CPU time cannot: a loop
  * that sleeps 5 ms between polls burns almost no CPU, yet is woken 200 times a second.
  *
+ * <p>The same file says whether the kernel has the thread runnable ({@link #runnable}), which tells a thread that
+ * has nothing to do from one that has work but is waiting for a CPU: both show a CPU time that stands still.
+ *
  * <p>A thread is found by the name the kernel keeps for it ({@code comm}): HotSpot sets it from the Java thread's
  * name, cut to 15 characters, when the thread starts running. Names longer than that are matched on their first 15
  * characters, so give the threads a test looks for names that differ there.
