@@ -255,7 +255,7 @@ def test_the_calibration_status_counts_every_version_once_per_setting():
     setting: held, missed and none add up to the versions there are (the references and the calibration files)."""
     status = ROOT / "grader" / "calibration" / "tables" / "status.py"
     r = subprocess.run(["python3", str(status)], capture_output=True, text=True, timeout=600)
-    if r.returncode != 0 and "not in this clone's history" in r.stderr:
+    if r.returncode != 0 and ("not in this clone's history" in r.stderr or "not a git clone" in r.stderr):
         pytest.skip(r.stderr.strip())
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()

@@ -164,6 +164,10 @@ def versions_now():
 
 
 def main():
+    r = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"status.py: {ROOT} is not a git clone with its history ({r.stderr.strip() or 'no git'}); "
+                         "the tables are judged against the commits they ran on. Run it in a clone.")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--setting", choices=["default", "p1", "p16"], help="only this setting")
     ap.add_argument("--missing", action="store_true", help="list the versions without a current 20-run row")
