@@ -285,4 +285,9 @@ def test_the_calibration_status_ignores_comments_and_nothing_else():
                     'class A {\n    int f() { return g("""\n  a /* b */\n  """); }\n}\n'):
         assert status.code_of(base) != status.code_of(changed), changed
     block = 'String s = """\n  a /* not a comment */ \\""" still in\n  """; int x;'
+    props = "title = T\nproperties = a, b\nproperty.a = 1 | public | does this\n# why\nlimit.test = 20\n"
+    assert status.settings_of(props) == status.settings_of(props.replace("does this", "does that").replace("# why", ""))
+    for changed in (props.replace("1 | public", "2 | public"), props.replace("| public |", "| hidden |"),
+                    props.replace("limit.test = 20", "limit.test = 30"), props.replace("a, b", "a")):
+        assert status.settings_of(props) != status.settings_of(changed), changed
     assert "not a comment" in status.code_of(block) and "still in" in status.code_of(block)

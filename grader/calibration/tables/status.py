@@ -5,7 +5,8 @@
 A table file's first line gives its command (with `--processors N` for a setting other than the default), its
 commit and its start; each row gives an exercise, a version and "held/runs". A row still applies while what the
 check of that version runs is unchanged since the table's commit (README.md):
-- the exercise's files, `grader/src/main/resources/conclab/exercises/NAME`;
+- the exercise's files, `grader/src/main/resources/conclab/exercises/NAME` (a Java file's comments, and the title and
+  the properties' descriptions in `exercise.properties`, left out: the learner reads them, the check does not run them);
 - the probe classes they use (`conclab.grader.probe.X`, and the probes those use in turn);
 - the test runner, `grader/src/main/java/conclab/grader/runner`;
 - the version itself: its file under `grader/calibration/NAME`, or, for the reference, the body of the notebook
@@ -91,7 +92,7 @@ def unchanged(commit, paths):
         raise SystemExit(f"status.py: commit {commit} (a table's) is not in this clone's history; a shallow clone has "
                          "only its last commits. Fetch the history (git fetch --unshallow) and run it again.")
     changed = git("diff", "--name-only", commit, "HEAD", "--", *paths).split()
-    return all(f.endswith(".java") and same_code(commit, f) for f in changed)
+    return all(same_code(commit, f) for f in changed)
 
 
 def show(commit, path):
@@ -100,8 +101,31 @@ def show(commit, path):
 
 
 def same_code(commit, path):
+    """Whether a file changed only in what a check does not run: a Java file's comments, or an exercise.properties
+    file's comments and the text of its properties' descriptions (the points, visibility and limits still count)."""
     old, new = show(commit, path), show("HEAD", path)
-    return old is not None and new is not None and code_of(old) == code_of(new)
+    if old is None or new is None:
+        return False
+    if path.endswith(".java"):
+        return code_of(old) == code_of(new)
+    if path.endswith("exercise.properties"):
+        return settings_of(old) == settings_of(new)
+    return False
+
+
+def settings_of(properties):
+    """An exercise.properties file without its comments and without the description of each property."""
+    kept = []
+    for line in properties.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("property.") or line.startswith("title"):
+            key, _, value = line.partition("=")
+            # "points | visibility | description": the description is what the learner reads
+            line = key.strip() + "=" + "|".join(v.strip() for v in value.split("|")[:2]) if line.startswith("property.") else ""
+        kept.append(line)
+    return kept
 
 
 def code_of(java):
