@@ -68,6 +68,56 @@ class RunCommandTest {
     }
 
     @Test
+    @Property("own-output")
+    void ownOutput() throws InterruptedException {
+        // A prints a line and waits in a sleep; B runs to its end meanwhile; then the test ends A's sleep and A goes on
+        String scriptA = "echo first-A; sleep 59; echo second-A";
+        String whatA = "sh -c '" + scriptA + "'";
+        FutureTask<Result> a = new FutureTask<>(() -> Commands.run(List.of("sh", "-c", scriptA), Duration.ofSeconds(30)));
+        Thread callerA = Thread.ofPlatform().name("caller-A").daemon().start(a);
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<ProcessHandle> sleeps = Procs.descendants("sleep", "59");
+        while (sleeps.isEmpty() && System.nanoTime() < until && !a.isDone()) {
+            Procs.pause(20); // polling the operating system: there is no event to wait for
+            sleeps = Procs.descendants("sleep", "59");
+        }
+        if (sleeps.isEmpty()) {
+            throw new AssertionError("run(" + whatA + "), called on a thread of its own, " + (a.isDone()
+                    ? "returned before its command's sleep ran" : "had not started its command's sleep within 10 s") + ".");
+        }
+        Procs.Call b = Procs.call("sh -c 'echo only-B'", List.of("sh", "-c", "echo only-B"), Duration.ofSeconds(10), Duration.ofSeconds(15));
+        sleeps.forEach(ProcessHandle::destroyForcibly); // A goes on: it prints its second line and ends
+        Procs.Call callA;
+        try {
+            callA = new Procs.Call(a.get(15, TimeUnit.SECONDS), null);
+        } catch (ExecutionException e) {
+            callA = new Procs.Call(null, e.getCause());
+        } catch (TimeoutException e) {
+            String doing = Hang.doing(callerA);
+            Procs.killAll();
+            throw new AssertionError("run(" + whatA + ") had not returned 15 s after its sleep was killed: it " + doing + ".");
+        }
+        String shared = " Two calls of run at once share whatever run keeps outside the call: a file at a fixed path,"
+                + " a static buffer. Give each call its own (a buffer made in run; Files.createTempFile, if you send the"
+                + " output to a file).";
+        if (callA.thrown() != null) {
+            throw new AssertionError("While run(" + whatA + ") waited in its sleep, run(sh -c 'echo only-B') was called on"
+                    + " another thread and returned; then run(" + whatA + ") threw " + callA.thrown() + "." + shared, callA.thrown());
+        }
+        Result ra = callA.result(whatA), rb = b.result("sh -c 'echo only-B'");
+        boolean aOwn = ra.output() != null && ra.output().contains("first-A\n") && ra.output().contains("second-A\n")
+                && !ra.output().contains("only-B");
+        boolean bOwn = rb.output() != null && rb.output().contains("only-B\n") && !rb.output().contains("-A");
+        if (!aOwn || !bOwn) {
+            throw new AssertionError("While run(" + whatA + ") waited in its sleep, run(sh -c 'echo only-B') was called on"
+                    + " another thread. The first returned exit code " + ra.exitCode() + " and the output " + Procs.quote(ra.output())
+                    + " (its command printed \"first-A\" and \"second-A\", and exited with 0), the second exit code "
+                    + rb.exitCode() + " and " + Procs.quote(rb.output()) + " (its command printed"
+                    + " \"only-B\")." + shared);
+        }
+    }
+
+    @Test
     @Property("big-output")
     void bigOutput() {
         // 51,220 lines of 41 bytes, 2.1 MB: more than a pipe holds with any page size (16 pages of 64 KiB are 1 MiB)
@@ -256,6 +306,17 @@ final class Procs {
         return ProcessHandle.current().children()
                 .filter(h -> h.info().command().map(c -> c.endsWith("/" + name) || c.equals(name)).orElse(false))
                 .map(ProcessHandle::pid).toList();
+    }
+
+    /**
+     * The descendants of this JVM whose command ends with {@code name} and, where the system tells a process's
+     * arguments, whose first argument is {@code arg}.
+     */
+    static List<ProcessHandle> descendants(String name, String arg) {
+        return ProcessHandle.current().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/" + name) || c.equals(name)).orElse(false))
+                .filter(h -> h.info().arguments().map(args -> args.length > 0 && args[0].equals(arg)).orElse(true))
+                .toList();
     }
 
     /** Whether every process of {@code pids} has ended (or is a zombie: dead, not yet reaped) within {@code limit}. */
