@@ -1,6 +1,7 @@
 import conclab.grader.probe.Property;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,26 +24,74 @@ class BothPagesHiddenTest {
     @Test
     @Property("fails-with-the-error")
     void failsWithTheError() throws Exception {
-        IllegalStateException error = new IllegalStateException("HTTP 500 for page b");
-        Supplier<String> a = () -> "page a";
-        Supplier<String> b = () -> { throw error; };
-        CompletableFuture<List<String>> future = new BothPagesTest.Call(a, b, pool).future();
+        IllegalStateException errorB = new IllegalStateException("HTTP 500 for page b");
+        expectFailure("Download a returned \"page a\" and download b failed, both at once", () -> "page a", () -> {
+            throw errorB;
+        }, () -> { }, errorB);
+        // a fails first, b later: a stage that runs only on a's page (thenAccept, thenCompose) never runs
+        IllegalStateException errorA = new IllegalStateException("HTTP 500 for page a");
+        CountDownLatch aFailed = new CountDownLatch(1), bGate = new CountDownLatch(1);
+        expectFailure("Download a failed while download b still ran; then b returned \"page b\"", () -> {
+            aFailed.countDown();
+            throw errorA;
+        }, () -> {
+            await(bGate);
+            return "page b";
+        }, () -> {
+            await(aFailed);
+            bGate.countDown();
+        }, errorA);
+        // b first, then a fails
+        IllegalStateException laterA = new IllegalStateException("HTTP 500 for page a, later");
+        CountDownLatch bReturning = new CountDownLatch(1), aGate = new CountDownLatch(1);
+        expectFailure("Download b returned \"page b\"; then download a failed", () -> {
+            await(aGate);
+            throw laterA;
+        }, () -> {
+            bReturning.countDown();
+            return "page b";
+        }, () -> {
+            await(bReturning);
+            aGate.countDown();
+        }, laterA);
+    }
+
+    /**
+     * Calls both(a, b) while {@code release} (on a thread of its own) lets the downloads go on, and requires the future
+     * to fail, within the limit, with {@code error}, the exception of the download that failed ({@code what} says how).
+     */
+    void expectFailure(String what, Supplier<String> a, Supplier<String> b, Runnable release, RuntimeException error)
+            throws Exception {
+        BothPagesTest.Call call = new BothPagesTest.Call(a, b, pool);
+        Thread.ofPlatform().daemon().name("release").start(release);
+        CompletableFuture<List<String>> future = call.future();
         try {
             List<String> got = future.get(BothPagesTest.LIMIT_SECONDS, TimeUnit.SECONDS);
-            throw new AssertionError("Download b failed, yet the future completed normally with " + got
+            throw new AssertionError(what + ", yet the future completed normally with " + got
                     + ": the error was lost. Let it fail the future.");
         } catch (TimeoutException e) {
-            throw new AssertionError("Download b failed, and the future had not completed after "
-                    + BothPagesTest.LIMIT_SECONDS + " s: whoever waits for it waits forever.");
+            throw new AssertionError(what + ", and the future had not completed after " + BothPagesTest.LIMIT_SECONDS
+                    + " s: whoever waits for it waits forever. A stage that runs only when a page came (thenAccept,"
+                    + " thenApply, thenCompose) is skipped when that download fails: combine the two futures"
+                    + " (thenCombine, allOf), or handle the failure of each.");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
             if (cause != error) {
-                throw new AssertionError("The future failed with " + e.getCause()
+                throw new AssertionError(what + ": the future failed with " + e.getCause()
                         + ", not with the download's own exception (" + error + ").");
             }
+        }
+    }
+
+    /** Waits for {@code gate}, at most a minute: a download held by the test. */
+    static void await(CountDownLatch gate) {
+        try {
+            gate.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
