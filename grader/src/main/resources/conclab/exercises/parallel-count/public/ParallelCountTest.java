@@ -106,13 +106,15 @@ class ParallelCountTest {
     /**
      * count(150_000_000, 16, (i & 7) == 0): n * t is above 2^31 - 1 for t = 15, so bounds computed as n * t / threads
      * in int overflow and go negative. Too many numbers to record each one: it checks that no number outside
-     * 0 to n - 1 is tested.
+     * 0 to n - 1 is tested, and that n numbers are tested in all.
      */
     static void beyondInt() {
         int n = 150_000_000, threads = 16;
         AtomicLong outside = new AtomicLong(Long.MIN_VALUE);
+        java.util.concurrent.atomic.LongAdder tests = new java.util.concurrent.atomic.LongAdder();
         String what = "count(" + n + ", " + threads + ", (i & 7) == 0)";
         count(what, n, threads, i -> {
+            tests.increment();
             if (i < 0 || i >= n) outside.set(i);
             return (i & 7) == 0;
         });
@@ -120,8 +122,14 @@ class ParallelCountTest {
             throw new AssertionError(what + " tested the number " + outside.get() + ", which is not among 0 to " + (n - 1) + ":"
                     + " n * t is more than an int holds (2^31 - 1) here. Compute the bounds in long: (int) ((long) n * t / threads).");
         }
+        if (tests.sum() != n) {
+            throw new AssertionError(what + " tested " + tests.sum() + " numbers, not " + n + ": some ranges " + (tests.sum() < n
+                    ? "were skipped or cut short" : "overlap") + ". n * t is more than an int holds (2^31 - 1) here: compute"
+                    + " every bound in long, and cast only the quotient, (int) ((long) n * t / threads).");
+        }
         // The count itself is not checked here: the smaller cases above check it, and a shared total that loses
-        // updates (no-lost-counts) would lose some of these 18.75 million only sometimes.
+        // updates (no-lost-counts) would lose some of these 18.75 million only sometimes. The number of tests is the
+        // check's own count, which no such total touches.
     }
 
     @Test
@@ -132,10 +140,11 @@ class ParallelCountTest {
         CountDownLatch allIn = new CountDownLatch(threads);
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
         Set<String> names = ConcurrentHashMap.newKeySet();
-        AtomicLong lonely = new AtomicLong(), byCaller = new AtomicLong(-1);
+        AtomicLong lonely = new AtomicLong(), byCaller = new AtomicLong(-1), virtual = new AtomicLong(-1);
         String what = "count(" + n + ", " + threads + ", i % 2 == 0)";
         long got = count(what, n, threads, i -> {
             if (Thread.currentThread() == CALLER.get()) byCaller.compareAndSet(-1, i);
+            if (Thread.currentThread().isVirtual()) virtual.compareAndSet(-1, i);
             if (seen.add(Thread.currentThread())) {
                 names.add(Thread.currentThread().toString());
                 allIn.countDown();
@@ -152,6 +161,13 @@ class ParallelCountTest {
         if (byCaller.get() >= 0) {
             throw new AssertionError(what + ": count's calling thread tested the number " + byCaller.get() + " itself. Every"
                     + " range must be counted by the pool's `threads` threads while the caller waits, without running.");
+        }
+        if (virtual.get() >= 0) {
+            // a virtual thread that waits at the latch leaves its carrier, so all of them get through it; counting, they
+            // do not: the carriers, one per processor, then run at most that many ranges at once
+            throw new AssertionError(what + ": a virtual thread tested the number " + virtual.get() + ". Virtual threads"
+                    + " that compute, never waiting, run at most one per processor at once (on the JDK's carrier threads):"
+                    + " count the ranges on a pool of `threads` platform threads.");
         }
         if (allIn.getCount() > 0) {
             throw new AssertionError("With threads = " + threads + " (on " + Runtime.getRuntime().availableProcessors()

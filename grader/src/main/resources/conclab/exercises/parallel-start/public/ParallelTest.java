@@ -18,16 +18,28 @@ class ParallelTest {
     @Property("runs-every-task")
     void runsEveryTask() throws InterruptedException {
         var ran = new ConcurrentHashMap<Integer, AtomicInteger>();
+        Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
         List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int n = i;
-            tasks.add(() -> ran.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet());
+            tasks.add(() -> {
+                ranOn.add(Thread.currentThread());
+                ran.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
+            });
         }
         Parallel.runAll(tasks);
         for (int i = 0; i < 5; i++) {
             int times = ran.containsKey(i) ? ran.get(i).get() : 0;
             if (times != 1) throw new AssertionError("Task " + i + " of 5 ran " + times + " times, not once, by the time runAll returned.");
         }
+        if (ranOn.contains(Thread.currentThread())) {
+            throw new AssertionError("A task ran on the thread that called runAll: each task runs on a thread of its own"
+                    + " (the caller would be busy with it while the other tasks need waiting for, and a task of its that"
+                    + " throws would end runAll while the others still run).");
+        }
+        // no tasks at all: nothing to run, nothing to wait for
+        Waiting none = Waiting.start("runAll(List.of())", () -> { Parallel.runAll(List.of()); return null; });
+        none.returns(Duration.ofSeconds(5));
     }
 
     @Test
