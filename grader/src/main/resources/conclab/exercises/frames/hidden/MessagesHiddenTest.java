@@ -52,6 +52,7 @@ class MessagesHiddenTest {
     @Test
     @Property("two-ways-at-once")
     void sendsAndReceivesAtOnce() throws Exception {
+        twoMessagesAtOnce();
         List<String> requests = new java.util.ArrayList<>(), replies = new java.util.ArrayList<>();
         for (int i = 0; i < AT_ONCE; i++) {
             requests.add("request " + i + ".".repeat(i % 29));
@@ -104,6 +105,84 @@ class MessagesHiddenTest {
                             + " directions share, each thread overwrites under the other's feet: give each call its own header.");
                 }
             }
+        }
+    }
+
+    /** A frame as the statement defines it, built here rather than by the code under test. */
+    static byte[] frame(String message) {
+        byte[] body = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    /**
+     * Two Messages, receiving on two threads, as a parent does with two children: A has read 2 bytes of its length
+     * (0 0 1 44: 300) and waits for the rest, while B receives a whole message (0 1 17 112: 70,000) on the test's
+     * thread; then A gets the rest. A header kept in a static field is overwritten by B in between: A then reads the
+     * length 0 1 1 44. Ordered by latches, so it shows every time.
+     */
+    static void twoMessagesAtOnce() throws Exception {
+        String small = "a".repeat(300), big = "b".repeat(70_000);
+        byte[] frameA = frame(small);
+        java.util.concurrent.CountDownLatch halfRead = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        java.io.InputStream halting = new java.io.InputStream() { // 2 bytes, then a wait for goOn, then the rest
+            int pos;
+
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (len == 0) return 0;
+                if (pos == 2 && halfRead.getCount() > 0) {
+                    halfRead.countDown();
+                    try {
+                        goOn.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                if (pos >= frameA.length) return -1;
+                int n = Math.min(len, (pos < 2 ? 2 : frameA.length) - pos);
+                System.arraycopy(frameA, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        java.util.concurrent.FutureTask<String> a = new java.util.concurrent.FutureTask<>(
+                () -> new Messages(halting, java.io.OutputStream.nullOutputStream()).receive());
+        Thread.ofPlatform().daemon().name("receiver A").start(a);
+        String what = "Two Messages, on two threads: A had read 2 of the 4 bytes of a length (300) when B, on its own stream,"
+                + " received a message of 70,000 characters";
+        try {
+            if (!halfRead.await(5, TimeUnit.SECONDS)) {
+                throw new AssertionError("Messages A's receive() had not read the first 2 bytes of a length (300) within 5 s"
+                        + (a.isDone() ? ": it ended first" : "") + ".");
+            }
+            String gotB = MessagesTest.within("receive() through Messages B while A waits inside a length",
+                    () -> new Messages(new java.io.ByteArrayInputStream(frame(big)), java.io.OutputStream.nullOutputStream()).receive());
+            if (!big.equals(gotB)) {
+                throw new AssertionError(what + ": B's message came out as " + MessagesTest.show(gotB) + ".");
+            }
+        } finally {
+            goOn.countDown();
+        }
+        String gotA;
+        try {
+            gotA = a.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(what + "; then A got the rest of its frame and threw " + e.getCause() + ". What two"
+                    + " Messages share (a static header), one overwrites under the other's feet: keep it per call.", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what + "; then A got the rest of its frame, and had not returned 5 s later.");
+        }
+        if (!small.equals(gotA)) {
+            throw new AssertionError(what + "; then A got the rest of its frame, and its message came out as "
+                    + MessagesTest.show(gotA) + ", not 300 a's. What two Messages share (a static header), one overwrites"
+                    + " under the other's feet: keep it per call.");
         }
     }
 

@@ -212,6 +212,7 @@ class MessagesTest {
         if (end != null) throw new AssertionError("After two messages the stream ended, and the third receive() returned " + show(end) + ", not null.");
         byte[] frame = sent(List.of("ADD 2 3"));
         expectEof(Arrays.copyOf(frame, 2), "2 bytes of the 4 of a length");
+        expectEof(Arrays.copyOf(frame, 4), "the length (7) and none of the message");
         expectEof(Arrays.copyOf(frame, 8), "the length (7) and 4 of the 7 bytes of the message");
         expectEof(Arrays.copyOf(two, two.length - 1), "a whole message, then all but the last byte of another");
     }

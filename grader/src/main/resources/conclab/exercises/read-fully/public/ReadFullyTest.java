@@ -79,6 +79,65 @@ class ReadFullyTest {
     }
 
     @Test
+    @Property("reads-everything")
+    void aFullBufferNeedsNothing() throws Exception {
+        connect();
+        Read read = new Read(reading, 0); // no room left: nothing to read, nothing to wait for
+        if (!read.thread.join(Duration.ofSeconds(2))) {
+            throw new AssertionError("readFully(channel, a buffer with no room left) had not returned 2 s later, on a"
+                    + " connection with no data: it waits for data it has no room for. Look whether dst is full before"
+                    + " you read or wait (while (dst.hasRemaining()) ...).");
+        }
+        if (read.failure.get() != null) {
+            throw new AssertionError("readFully(channel, a buffer with no room left) threw " + read.failure.get(), read.failure.get());
+        }
+    }
+
+    /** Whether a stack is in a selector's select, as a thread waiting for readiness is. */
+    static boolean inSelect(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (f.getClassName().endsWith("SelectorImpl") && (f.getMethodName().contains("elect"))) return true;
+        }
+        return false;
+    }
+
+    @Test
+    @Property("own-selector")
+    void twoAtOnce() throws Exception {
+        connect();
+        SocketChannel writer2 = SocketChannel.open(server.getLocalAddress());
+        SocketChannel reading2 = server.accept();
+        try {
+            reading2.configureBlocking(false);
+            Read a = new Read(reading, 10);
+            a.firstByte(writer); // A has been through its loop once and waits for 9 more bytes
+            Read b = new Read(reading2, 10);
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (b.thread.isAlive() && b.thread.getState() != Thread.State.BLOCKED && !inSelect(b.thread.getStackTrace())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(1); // sampling the reader from outside, to order the test's writes: no synchronisation relies on it
+            }
+            writer2.write(ByteBuffer.wrap(pattern(10)));
+            boolean ended = b.thread.join(Duration.ofSeconds(2));
+            StackTraceElement[] where = b.thread.getStackTrace();
+            Thread.State state = b.thread.getState();
+            writer.write(ByteBuffer.wrap(pattern(9))); // A's data: both can end now
+            if (!ended) {
+                throw new AssertionError("While readFully A waited for its data on one connection, readFully B, on another"
+                        + " connection and thread, was sent its 10 bytes, and had not returned 2 s later (" + state
+                        + (where.length > 0 ? ", in " + where[0].getClassName() + "." + where[0].getMethodName() : "")
+                        + "). The two calls share something that makes one wait for the other, such as one selector"
+                        + " (a select() holds it): open a selector in each call, and close it before returning.");
+            }
+            b.result("B's 10 bytes were sent while A waited for its own");
+            a.result("A's 9 other bytes were sent after B had returned");
+        } finally {
+            writer2.close();
+            reading2.close();
+        }
+    }
+
+    @Test
     @Property("end-of-stream")
     void endOfStream() throws Exception {
         connect();
