@@ -29,7 +29,7 @@ class TurnsTest {
                 }
             });
         }
-        Liveness.finish(players + " players taking " + rounds + " turns each", Duration.ofSeconds(5), tasks);
+        Liveness.finish(players + " players taking " + rounds + " turns each", Duration.ofSeconds(10), tasks);
         check(log, players, rounds);
     }
 
@@ -59,10 +59,10 @@ class TurnsTest {
             turns.done(0);
             Waiting again = Waiting.start("After player 0's turn, player 0 asking for another before player 1 has"
                     + " played (the turn is player 1's: keep track of whose turn it is, and wait while it is not yours)", () -> { turns.waitForTurn(0); return null; });
-            again.parks(Duration.ofSeconds(2)); // fails if it returned; one that keeps running is no-busy-wait's to report
+            again.parks(Duration.ofSeconds(5)); // fails if it returned; one that keeps running is no-busy-wait's to report
             turns.waitForTurn(1); // player 1 plays: player 0's turn again, and the waiting call returns
             turns.done(1);
-            again.returns(Duration.ofSeconds(2));
+            again.returns(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             throw new AssertionError("the check was interrupted", e);
         }
@@ -85,25 +85,25 @@ class TurnsTest {
             turns.done(1);
             return null;
         });
-        if (!second.parks(Duration.ofSeconds(2))) {
+        if (!second.parks(Duration.ofSeconds(5))) {
             throw new AssertionError("Player 1, started first, should sleep until its turn; it did not (it kept running).");
         }
         turns.waitForTurn(0);
         turns.done(0);
-        if (!inTurn.await(2, TimeUnit.SECONDS)) {
+        if (!inTurn.await(10, TimeUnit.SECONDS)) {
             release.countDown();
-            throw new AssertionError("Player 0 took its turn and called done(0), and player 1 was not woken within 2 s.");
+            throw new AssertionError("Player 0 took its turn and called done(0), and player 1 was not woken within 10 s.");
         }
         Waiting again = Waiting.start("player 0 asking for its next turn", () -> { turns.waitForTurn(0); return null; });
-        boolean waited = again.parks(Duration.ofSeconds(2)) && !again.done(); // a busy machine: up to 2 s to park
+        boolean waited = again.parks(Duration.ofSeconds(5)) && !again.done(); // a busy machine: up to 5 s to park
         release.countDown();
         if (!waited) {
-            again.returns(Duration.ofSeconds(2));
+            again.returns(Duration.ofSeconds(10));
             throw new AssertionError("While player 1 still had its turn, waitForTurn(0) returned: player 0 got two turns"
                     + " in a row. Keep track of whose turn it is, and wait while it is not yours.");
         }
-        again.returns(Duration.ofSeconds(2));
-        second.returns(Duration.ofSeconds(2));
+        again.returns(Duration.ofSeconds(10));
+        second.returns(Duration.ofSeconds(10));
     }
 
     @Test
@@ -130,7 +130,7 @@ class TurnsTest {
         }
         Waiting.Watch watch = waiting.watch(Duration.ofMillis(500));
         turns.done(0);
-        waiting.returns(Duration.ofSeconds(2));
+        waiting.returns(Duration.ofSeconds(10));
         if (watch.spins()) {
             throw new AssertionError("While player 1 waited for its turn, " + watch.describe() + ": it keeps checking"
                     + " instead of sleeping until done() signals. Wait with await() on a Condition.");
@@ -154,8 +154,8 @@ class TurnsTest {
         boolean ended = false;
         try {
             // false for a player that spins instead of parking: pollsOrSpins below says so, with the evidence
-            p3.parks(Duration.ofSeconds(2));
-            p0.parks(Duration.ofSeconds(2));
+            p3.parks(Duration.ofSeconds(5));
+            p0.parks(Duration.ofSeconds(5));
             turns.done(1); // player 2's turn, and player 2 is not waiting
             // Only player 3 is watched: in a chain of wake-ups players 3 and 0 take turns to be woken and pass the
             // signal on (signal() wakes the longest waiter), so each of them is woken again and again.
@@ -168,8 +168,8 @@ class TurnsTest {
             }
             turns.waitForTurn(2); // player 2 comes at last: then 3, then 0, go on
             turns.done(2);
-            p3.returns(Duration.ofSeconds(2));
-            p0.returns(Duration.ofSeconds(2));
+            p3.returns(Duration.ofSeconds(10));
+            p0.returns(Duration.ofSeconds(10));
             ended = true;
         } finally {
             if (!ended) { // the check failed on the way: leave no player waiting for a turn that never comes
