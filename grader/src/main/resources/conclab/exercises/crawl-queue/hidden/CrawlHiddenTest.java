@@ -60,6 +60,55 @@ class CrawlHiddenTest {
                     + " URLs in the queue (it had read " + read + " of the 200 and put all but the last): the queue holds "
                     + queued + ", not 16. Make it new ArrayBlockingQueue<>(16).");
         }
+        pillsWaitForRoom();
+    }
+
+    /**
+     * 18 URLs, 2 consumers held in their first fetch: the other 16 fill the queue, and the first pill finds it full.
+     * fetchAll must wait in put for room. add throws ("Queue full"), and offer drops the pill, so that a consumer never
+     * ends and fetchAll waits in join instead. Ordered by the held fetches: no timing decides it.
+     */
+    static void pillsWaitForRoom() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fetching = new AtomicInteger();
+        ReadCountingList urls = new ReadCountingList(CrawlTest.urls(18));
+        Waiting run = Waiting.start("fetchAll", () -> Crawl.fetchAll(urls, 2, url -> {
+            fetching.incrementAndGet();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "page of " + url;
+        }));
+        String what = "With 18 URLs and 2 consumers, each held in the fetch of its first URL, the other 16 filled the queue"
+                + " and fetchAll had the pills to put";
+        boolean parked;
+        StackTraceElement[] stack;
+        try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((fetching.get() < 2 || urls.read() < 18) && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
+            parked = !run.done() && run.parks(Duration.ofSeconds(5));
+            stack = run.thread().getStackTrace();
+        } finally {
+            release.countDown();
+        }
+        if (run.done()) {
+            run.returns(Duration.ZERO); // rethrows what fetchAll threw
+            throw new AssertionError(what + ", and it returned while the fetches were still held.");
+        }
+        if (parked && !inPut(stack)) {
+            String at = conclab.grader.probe.Evidence.where(stack);
+            throw new AssertionError(what + ": it did not wait in put for room for the first pill (it waited "
+                    + (at == null ? "elsewhere" : "in " + at) + "). Put the pills with put, as the URLs: add throws when the"
+                    + " queue is full, and offer drops the pill, leaving a consumer that never ends.");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> pages = (Map<String, String>) run.returns(Duration.ofSeconds(10));
+        if (pages == null || pages.size() != 18) {
+            throw new AssertionError(what + "; once the fetches were let go, it returned " + (pages == null ? "null" : pages.size()
+                    + " pages") + ", not 18.");
+        }
     }
 
     /**

@@ -321,10 +321,12 @@ class CrawlTest {
     @Test
     @Property("consumers-in-parallel")
     void consumersInParallel() {
-        CyclicBarrier barrier = new CyclicBarrier(4);
+        // 4, or 2 more than the processors: a pool of one thread per processor does not have them all
+        int consumers = Math.max(4, Runtime.getRuntime().availableProcessors() + 2);
+        CyclicBarrier barrier = new CyclicBarrier(consumers);
         long deadline = System.nanoTime() + 5_000_000_000L;
         AtomicInteger waiting = new AtomicInteger(), atGiveUp = new AtomicInteger(-1);
-        fetchAll(urls(8), 4, url -> {
+        fetchAll(urls(2 * consumers), consumers, url -> {
             waiting.incrementAndGet();
             try {
                 barrier.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -338,8 +340,10 @@ class CrawlTest {
             return "page";
         });
         if (barrier.isBroken()) {
-            throw new AssertionError("With 4 consumers, 4 fetches should run at the same time; after 5 s only "
-                    + atGiveUp.get() + " were running at once. Start all the consumers before you wait for any.");
+            throw new AssertionError("With " + consumers + " consumers (on " + Runtime.getRuntime().availableProcessors()
+                    + " processors), " + consumers + " fetches should run at the same time; after 5 s only " + atGiveUp.get()
+                    + " were running at once. Start all the consumers before you wait for any, one thread each (not a pool"
+                    + " of one thread per processor).");
         }
     }
 
