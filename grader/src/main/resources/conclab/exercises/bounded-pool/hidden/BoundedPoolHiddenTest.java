@@ -163,6 +163,103 @@ class BoundedPoolHiddenTest {
             }
         }
         if (task5b.ranOn.get() != null) throw new AssertionError("execute(task 5) threw after shutdown(), yet task 5 ran.");
+        shutdownAsTheTaskIsQueued();
+    }
+
+    /**
+     * A queue that runs {@code hook} right after a task is put in it, whichever way: the test's way to make a pool shut
+     * down (and a worker take the task) exactly between the handler's queueing and its look at the pool after it.
+     */
+    static final class HookQueue extends java.util.concurrent.ArrayBlockingQueue<Runnable> {
+        volatile Runnable hook = () -> { };
+
+        HookQueue() {
+            super(1);
+        }
+
+        @Override
+        public boolean offer(Runnable r, long timeout, TimeUnit unit) throws InterruptedException {
+            boolean queued = super.offer(r, timeout, unit);
+            if (queued) hook.run();
+            return queued;
+        }
+
+        @Override
+        public boolean offer(Runnable r) {
+            boolean queued = super.offer(r);
+            if (queued) hook.run();
+            return queued;
+        }
+
+        @Override
+        public void put(Runnable r) throws InterruptedException {
+            super.put(r);
+            hook.run();
+        }
+    }
+
+    /**
+     * 5 and 6. The handler of create(1, 1, 30 s), called on a pool of the test's own (one thread, a queue of one,
+     * no worker started yet) whose queue shuts the pool down the moment the task is queued. 5: nothing else happens;
+     * the pool has no worker, so the task must be taken back and the pool, its queue empty, terminates (only
+     * pool.remove tells it to: getQueue().remove leaves it shut down but never terminated, and close() hangs). 6: a
+     * worker takes the task from the queue and runs it before the handler looks again: the task was accepted, so
+     * execute must not throw (remove then finds nothing to take back).
+     */
+    static void shutdownAsTheTaskIsQueued() throws InterruptedException {
+        java.util.concurrent.RejectedExecutionHandler handler;
+        ThreadPoolExecutor made = BoundedPool.create(1, 1, LONG_WAIT);
+        try {
+            handler = made.getRejectedExecutionHandler();
+        } finally {
+            made.shutdownNow();
+        }
+        HookQueue q5 = new HookQueue();
+        ThreadPoolExecutor p5 = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, q5, handler);
+        q5.hook = p5::shutdown;
+        var task = new BoundedPoolTest.Probe();
+        String how = "The handler, called for a task on a pool whose queue had room, queued the task, and the pool was shut down"
+                + " at that moment, with no thread to run it";
+        String outcome = call(handler, task, p5);
+        boolean terminated = p5.awaitTermination(2, TimeUnit.SECONDS);
+        if (!outcome.startsWith("threw")) {
+            throw new AssertionError(how + "; execute " + outcome + (q5.contains(task) ? ", leaving the task in the queue" : "")
+                    + ": a pool shut down takes no new task. Look again after queueing: if the pool is shut down and"
+                    + " pool.remove(task) takes the task back, throw RejectedExecutionException.");
+        }
+        if (q5.contains(task)) throw new AssertionError(how + "; execute threw, but left the task in the queue.");
+        if (!terminated) {
+            throw new AssertionError(how + "; execute took the task back and threw, but the pool, shut down and its queue"
+                    + " empty, had not terminated 2 s later: awaitTermination and close() would wait for ever. Take the task"
+                    + " back with pool.remove(task), which lets a pool shut down terminate, not with pool.getQueue().remove.");
+        }
+        HookQueue q6 = new HookQueue();
+        ThreadPoolExecutor p6 = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, q6, handler);
+        q6.hook = () -> {
+            p6.shutdown();
+            Runnable taken = q6.poll(); // a worker takes the task and runs it, before the handler looks again
+            if (taken != null) taken.run();
+        };
+        var ran = new BoundedPoolTest.Probe();
+        outcome = call(handler, ran, p6);
+        p6.shutdownNow();
+        if (ran.ranOn.get() != null && !outcome.startsWith("returned")) {
+            throw new AssertionError("The handler queued a task; at that moment the pool was shut down and a worker took the"
+                    + " task from the queue and ran it. Then execute " + outcome + ": it refused a task that was accepted and"
+                    + " ran. Throw only if pool.remove(task) took the task back (it returns false here).");
+        }
+    }
+
+    /** Calls the handler for {@code task} on {@code pool} on this thread: "returned", or "threw ..." with what. */
+    static String call(java.util.concurrent.RejectedExecutionHandler handler, Runnable task, ThreadPoolExecutor pool) {
+        try {
+            handler.rejectedExecution(task, pool);
+            return "returned normally";
+        } catch (RejectedExecutionException e) {
+            return "threw RejectedExecutionException";
+        } catch (RuntimeException e) {
+            return "threw " + e;
+        }
     }
 
     @Test
@@ -225,7 +322,7 @@ class BoundedPoolHiddenTest {
             Waiting w = caller(f.pool, new BoundedPoolTest.Probe(), "task 5");
             waitsFor(w);
             long before = Waiting.waitedCount(w.thread());
-            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(3).toNanos(); // a slice of up to 1.5 s begins 2 more waits
             String sleeps = null, bareIn = null;
             int samples = 0, bare = 0;
             while (System.nanoTime() < end && !w.done()) {
@@ -241,14 +338,14 @@ class BoundedPoolHiddenTest {
             long after = Waiting.waitedCount(w.thread());
             if (w.done() || after < 0) throw new AssertionError("execute(task 5) returned on a full pool instead of waiting for a place.");
             long wakes = after - before;
-            if (sleeps != null || wakes > 3) {
-                throw new AssertionError("For 1 s nothing freed a place, and the caller of execute(task 5) began to wait "
+            if (sleeps != null || wakes > 2) {
+                throw new AssertionError("For 3 s nothing freed a place, and the caller of execute(task 5) began to wait "
                         + wakes + " times" + (sleeps != null ? " (" + sleeps + ")" : "") + ": it polls, waking up again and again"
                         + " to look at the queue, and sees a place late. It should wait once, parked until a place frees or"
                         + " the wait runs out (the queue's offer(task, timeout) does).");
             }
             if (bare * 2 > samples) {
-                throw new AssertionError("For 1 s nothing freed a place, and the caller of execute(task 5) was not parked on a"
+                throw new AssertionError("For 3 s nothing freed a place, and the caller of execute(task 5) was not parked on a"
                         + " java.util.concurrent synchronizer (a Condition, a Semaphore, a lock) in " + bare + " of " + samples
                         + " samples" + (bareIn != null ? " (it waited in " + bareIn + ")" : "") + ": nothing wakes it when a place"
                         + " frees, so it can only wake up by itself, look at the queue again, and see the place late. Wait where"
