@@ -162,7 +162,8 @@ class KeepAliveHiddenTest {
     @Test
     @Property("backpressure")
     void aClientThatNeverReads() throws Exception {
-        long total = 16L << 20, limit = 4L << 20;
+        // the reference lets such a client send about 0.2 MB here (HIGH_WATER of responses, and the sockets' buffers)
+        long total = 16L << 20, limit = 1L << 20;
         try (KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER); Flood flood = new Flood(server, total)) {
             long took = flood.written.get();
             if (took > limit) {
@@ -173,8 +174,32 @@ class KeepAliveHiddenTest {
                         + " unsent to it (loop.onReadable(client, null)), and read again when they drain (backpressure)."
                         + " The limit here is " + mb(limit) + "." + server.messages());
             }
-            KeepAliveTest.expectResponses(server, flood.socket, 100, "the responses to the first 100 of the requests it sent"
-                    + " before the server stopped reading from it");
+            if (!KeepAliveTest.stopsReading(server)) {
+                throw new AssertionError("A client that reads none of its responses sent " + mb(took) + " of requests and"
+                        + " then could send no more; yet the loop still watched its connection for readable "
+                        + KeepAliveTest.WAIT_MS / 1000 + " s later. The unread requests keep it readable, so the loop calls"
+                        + " readable() on every turn, which returns without reading: a busy loop. Stop watching it"
+                        + " (loop.onReadable(client, null)) while more than HIGH_WATER bytes are unsent." + server.messages());
+            }
+            // the client reads what it is owed so far: the unsent bytes drain, and the server must read from it again
+            long before = flood.written.get();
+            int owed = (int) (before / REQUEST.length);
+            try {
+                KeepAliveTest.expectResponses(server, flood.socket, owed, "the responses to the " + owed + " requests it sent"
+                        + " before the server stopped reading from it");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " (Some of those requests were still in the sockets' buffers:"
+                        + " the server must read them, so watch the client for readable again once the unsent bytes drain to"
+                        + " HIGH_WATER or less.)", e);
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            while (flood.stuck() && flood.written.get() == before && System.nanoTime() < deadline) Thread.sleep(10);
+            if (flood.stuck() && flood.written.get() == before) {
+                throw new AssertionError("A client that had read none of its responses read the " + owed + " it was owed;"
+                        + " nothing was left unsent, yet " + WAIT_MS / 1000 + " s later the server had read no more of its"
+                        + " requests (" + mb(before) + " sent): it stopped reading for good. Watch the client for readable"
+                        + " again once the unsent bytes drain to HIGH_WATER or less." + server.messages());
+            }
             server.verify();
         }
     }
@@ -200,6 +225,15 @@ class KeepAliveHiddenTest {
                         + " to read holds the loop's thread. The loop's thread: " + server.where());
             }
             KeepAliveTest.same(RESPONSE, got.bytes(), "the second client's response");
+            // the first client now reads all of its responses: each connection's responses are its own, byte for byte
+            String wrong = flood.readAll();
+            if (wrong != null) {
+                throw new AssertionError("A client sent " + mb(flood.written.get()) + " of requests and read none of its"
+                        + " responses while a second client was answered; then it read them: " + wrong + ". Each connection's"
+                        + " responses come whole and in order whatever the others do (its place in the responses is its own:"
+                        + " RESPONSES.duplicate()), and once they drain the server reads its requests again."
+                        + server.messages());
+            }
             server.verify();
         }
     }

@@ -460,8 +460,59 @@ class StructuredCrawlTest {
     @Property("at-most-n")
     void atMostN() {
         Recorder rec = new Recorder();
-        checkLimit(new Crawler(3, rec), rec, 3, "With a limit of 3", TAKE, SPREAD, true);
+        Crawler crawler = new Crawler(3, rec);
+        TimedWaits timed = TimedWaits.watch(crawler);
+        checkLimit(crawler, rec, 3, "With a limit of 3", TAKE, SPREAD, true);
+        if (timed != null && timed.count.get() > 0) {
+            throw new AssertionError("With a limit of 3, subtasks waited for a permit " + timed.count.get() + " time(s) with"
+                    + " a time limit (" + timed.first + "). A subtask that gives up when the time is up reports a page"
+                    + " that was fine as an error, or never fetches it; one that tries again in a loop wakes for nothing."
+                    + " Wait in acquire(), which parks until a fetch gives a permit back.");
+        }
         checkShared();
+    }
+
+    /**
+     * The crawler's semaphore ({@code permits}, the skeleton's field), replaced before the crawl by one that counts
+     * the timed waits for a permit (tryAcquire with a timeout), with the same permits and fairness. Null when the
+     * crawler has no such field, or it cannot be replaced: then the other probes decide.
+     */
+    static final class TimedWaits extends java.util.concurrent.Semaphore {
+        final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        volatile String first;
+
+        private TimedWaits(int permits, boolean fair) {
+            super(permits, fair);
+        }
+
+        static TimedWaits watch(Crawler crawler) {
+            try {
+                var field = Crawler.class.getDeclaredField("permits");
+                field.setAccessible(true);
+                if (!(field.get(crawler) instanceof java.util.concurrent.Semaphore original)) return null;
+                TimedWaits counting = new TimedWaits(original.availablePermits(), original.isFair());
+                field.set(crawler, counting);
+                return counting;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private void counted(String call) {
+            if (count.getAndIncrement() == 0) first = call;
+        }
+
+        @Override
+        public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+            counted("tryAcquire(" + timeout + ", " + unit + ")");
+            return super.tryAcquire(timeout, unit);
+        }
+
+        @Override
+        public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
+            counted("tryAcquire(" + permits + ", " + timeout + ", " + unit + ")");
+            return super.tryAcquire(permits, timeout, unit);
+        }
     }
 
     /**
