@@ -17,6 +17,8 @@ public class AccountTest {
         expect(a.balance(), 2L, "balance() after deposit(5), withdraw(3)");
         expect(a.withdraw(5), false, "withdraw(5) with a balance of 2");
         expect(a.balance(), 2L, "balance() after a refused withdraw(5)");
+        expect(a.withdraw(2), true, "withdraw(2) with a balance of 2 (all of it)");
+        expect(a.balance(), 0L, "balance() after withdraw(2) with a balance of 2");
     }
 
     /**

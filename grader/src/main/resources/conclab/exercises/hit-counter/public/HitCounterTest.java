@@ -37,6 +37,98 @@ class HitCounterTest {
             return String.format("8 threads hit each of /a and /b %,d times in all; hits(\"/a\") gave %,d and"
                     + " hits(\"/b\") %,d: %,d hits were lost.", each, a, b, 2 * each - a - b);
         });
+        firstHitsAtOnce();
+    }
+
+    /**
+     * A page's first hit from two threads at once. The race on a first hit (both see the page absent, both put 1)
+     * can happen only once per page, so a stress run seldom shows it: here the counter's map (the skeleton's field
+     * {@code hits}) is replaced by one whose reads make the two threads meet, once each, before either goes on. A
+     * hit that reads the map, then writes what it read plus one, then loses one of the two. An atomic merge or
+     * compute reads nothing this way, and a retry loop around putIfAbsent and replace only meets once.
+     */
+    static void firstHitsAtOnce() {
+        HitCounter c = new HitCounter();
+        MeetingMap map = MeetingMap.install(c);
+        if (map == null) return; // no field hits that takes a ConcurrentHashMap: the stress rounds decide
+        Thread[] threads = new Thread[2];
+        for (int i = 0; i < 2; i++) threads[i] = Thread.ofPlatform().name("first hit " + (i + 1)).unstarted(() -> c.hit("/p"));
+        for (Thread t : threads) map.meeting.add(t);
+        for (Thread t : threads) t.start();
+        for (Thread t : threads) {
+            try {
+                if (!t.join(Duration.ofSeconds(10))) throw new AssertionError("hit(\"/p\") on " + t.getName() + " did not return within 10 s.");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("the check was interrupted");
+            }
+        }
+        long got = c.hits("/p");
+        if (got != 2) {
+            throw new AssertionError("Two threads each hit the page /p, never hit before, at the same moment (the check made"
+                    + " their reads of the map meet, as two threads can by chance); hits(\"/p\") then gave " + got + ", not 2:"
+                    + " both saw the page absent (or at the same count) and wrote the same value. Make the read and the"
+                    + " write one atomic step: hits.merge(page, 1L, Long::sum).");
+        }
+    }
+
+    /**
+     * A ConcurrentHashMap whose reads (get, getOrDefault, containsKey) make the threads of {@link #meeting} meet once
+     * each, after the read and before it returns.
+     */
+    static final class MeetingMap extends java.util.concurrent.ConcurrentHashMap<Object, Object> {
+        final java.util.Set<Thread> meeting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.Set<Thread> met = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+
+        /** Puts a MeetingMap in {@code c}'s field hits; null if it has no such field or it takes no ConcurrentHashMap. */
+        static MeetingMap install(HitCounter c) {
+            try {
+                var field = HitCounter.class.getDeclaredField("hits");
+                field.setAccessible(true);
+                if (!(field.get(c) instanceof java.util.concurrent.ConcurrentHashMap<?, ?> before) || !before.isEmpty()
+                        || !field.getType().isAssignableFrom(MeetingMap.class)) {
+                    return null;
+                }
+                MeetingMap map = new MeetingMap();
+                field.set(c, map);
+                return map;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private void meet() {
+            Thread me = Thread.currentThread();
+            if (!meeting.contains(me) || !met.add(me)) return;
+            try {
+                barrier.await(2, java.util.concurrent.TimeUnit.SECONDS); // the other may never read: then it gives up
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) me.interrupt();
+            }
+        }
+
+        // each read, then the meeting: both threads have read before either can write what it read
+        @Override
+        public Object get(Object key) {
+            Object value = super.get(key);
+            meet();
+            return value;
+        }
+
+        @Override
+        public Object getOrDefault(Object key, Object otherwise) {
+            Object value = super.getOrDefault(key, otherwise);
+            meet();
+            return value;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            boolean present = super.containsKey(key);
+            meet();
+            return present;
+        }
     }
 
     static void expect(long got, long want, String what) {

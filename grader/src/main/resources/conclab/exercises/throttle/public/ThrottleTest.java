@@ -38,9 +38,13 @@ class ThrottleTest {
 
     @Test
     @Property("limits")
-    void limits() {
+    void limits() throws Exception {
         Throttle t = new Throttle(3);
         runEight(t, "8 calls through a throttle of 3");
+        // calls that returned gave their places back, once each: a place given back twice is a fourth place
+        Throttle after = new Throttle(3);
+        for (int i = 0; i < 3; i++) after.call(() -> null);
+        runEight(after, "8 calls through a throttle of 3, after 3 calls that returned normally");
     }
 
     /**

@@ -20,6 +20,13 @@ class TransferTest {
             throw new AssertionError("After transfer(a, b, 30) from 100 and 0, the balances are " + a.balance
                     + " and " + b.balance + ", not 70 and 30.");
         }
+        // and the other way, from the account with the larger id: the locks go in id order, the money does not
+        Bank.transfer(b, a, 10);
+        if (a.balance != 80 || b.balance != 20) {
+            throw new AssertionError("After transfer(a, b, 30) then transfer(b, a, 10) (b has the larger id), from 100 and 0,"
+                    + " the balances are " + a.balance + " and " + b.balance + ", not 80 and 20: lock in id order, but move"
+                    + " the money from `from` to `to`.");
+        }
     }
 
     /**
