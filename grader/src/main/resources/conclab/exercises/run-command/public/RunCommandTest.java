@@ -34,6 +34,14 @@ class RunCommandTest {
             throw new AssertionError("The command prints \"out\" on stdout and \"err\" on stderr; run returned the output "
                     + Procs.quote(r.output()) + ". Merge stderr into stdout (redirectErrorStream(true)) and read it all.");
         }
+        // the bytes as they came: a \r\n stays, and no line break is added after a last line that has none
+        var exact = Procs.call(List.of("printf", "a\r\nb"), Duration.ofSeconds(10), Duration.ofSeconds(15));
+        Result e = exact.result("printf 'a\\r\\nb'");
+        if (!"a\r\nb".equals(e.output())) {
+            throw new AssertionError("printf 'a\\r\\nb' prints the 4 characters a, \\r, \\n and b; run returned "
+                    + Procs.quote(e.output() == null ? null : e.output().replace("\r", "\\r")) + ". Return the output as it"
+                    + " came: reading it line by line (readLine) drops each \\r and adds a line break where there was none.");
+        }
     }
 
     /**
@@ -85,7 +93,9 @@ class RunCommandTest {
             throw new AssertionError("run(" + whatA + "), called on a thread of its own, " + (a.isDone()
                     ? "returned before its command's sleep ran" : "had not started its command's sleep within 10 s") + ".");
         }
+        Procs.pause(1_000); // A looks at its command's descendants every LOOK (100 ms): by now it has seen the sleep
         Procs.Call b = Procs.call("sh -c 'echo only-B'", List.of("sh", "-c", "echo only-B"), Duration.ofSeconds(10), Duration.ofSeconds(15));
+        boolean sleepKilled = sleeps.stream().anyMatch(h -> !h.isAlive());
         sleeps.forEach(ProcessHandle::destroyForcibly); // A goes on: it prints its second line and ends
         Procs.Call callA;
         try {
@@ -103,6 +113,11 @@ class RunCommandTest {
         if (callA.thrown() != null) {
             throw new AssertionError("While run(" + whatA + ") waited in its sleep, run(sh -c 'echo only-B') was called on"
                     + " another thread and returned; then run(" + whatA + ") threw " + callA.thrown() + "." + shared, callA.thrown());
+        }
+        if (sleepKilled) {
+            throw new AssertionError("While run(" + whatA + ") waited in its sleep, run(sh -c 'echo only-B') was called on"
+                    + " another thread; when it returned, the first call's sleep had been killed: one call killed processes"
+                    + " of another's command." + shared);
         }
         Result ra = callA.result(whatA), rb = b.result("sh -c 'echo only-B'");
         boolean aOwn = ra.output() != null && ra.output().contains("first-A\n") && ra.output().contains("second-A\n")
@@ -133,6 +148,19 @@ class RunCommandTest {
         if (r.exitCode() != 0 || lines != 51_220 || r.output().length() != 51_220 * 41) {
             throw new AssertionError("A command that prints 51,220 lines (2.1 MB) and exits with 0: run returned exit code "
                     + r.exitCode() + " and " + lines + " lines (" + (r.output() == null ? 0 : r.output().length()) + " characters).");
+        }
+        // 1.8 MB of 2- and 3-byte UTF-8 characters: reads of a pipe end anywhere, also inside a character
+        String utf = "yes \"$(printf '\\303\\251\\342\\202\\254')\" | head -n 300000"; // é€ in octal: the command line stays ASCII
+        var text = Procs.call(List.of("sh", "-c", utf), Duration.ofSeconds(10), Duration.ofSeconds(15));
+        Result t = text.result("a command printing 300,000 lines of \"é€\" (1.8 MB of UTF-8)");
+        String want = "é€\n".repeat(300_000);
+        if (!want.equals(t.output())) {
+            long broken = t.output() == null ? 0 : t.output().chars().filter(c -> c == '\uFFFD').count();
+            throw new AssertionError("A command printing 300,000 lines of \"é€\" (1.8 MB of UTF-8) returned "
+                    + (t.output() == null ? "no output" : t.output().length() + " characters, not 900,000"
+                    + (broken > 0 ? ", " + broken + " of them replacement characters (\\uFFFD)" : "")) + ". A read of a pipe"
+                    + " may end inside a character: decode all the bytes once they are in (a ByteArrayOutputStream, then"
+                    + " toString(UTF_8)), not each chunk on its own.");
         }
         // the same on stderr, after a line on stdout: a reader of stdout alone waits for an end that never comes
         var err = Procs.call(List.of("sh", "-c", "echo first; (" + script + ") >&2"), Duration.ofSeconds(5), Duration.ofSeconds(15));
