@@ -84,6 +84,12 @@ public class AveragerTest {
             throw new AssertionError("After sending 1.5, 2.0 and 0.25 the meter should have recorded [1.5, 1.75, 1.25];"
                     + " the meter was " + meter2 + ".");
         }
+        // two averagers alive at once, sent to in turn: each keeps its own count and total
+        Generator<Double, Double, Averager.Summary> a = Averager.start(new RecordingMeter());
+        expectAverage(a, 10.0, 10.0, "send(10.0) to averager a");
+        Generator<Double, Double, Averager.Summary> b = Averager.start(new RecordingMeter());
+        expectAverage(b, 100.0, 100.0, "send(100.0) to averager b, started after a's first value");
+        expectAverage(a, 20.0, 15.0, "send(20.0) to averager a (after 10.0 to a, and 100.0 to another averager b)");
     }
 
     @Test

@@ -36,6 +36,20 @@ class CobroadcastHiddenTest {
         CobroadcastTest.expect(List.of("got python 1", "caught a bad line", "got python 2"), a.seen(),
                 tree + ": what reached a (it caught the exception, so the pipeline goes on)");
         CobroadcastTest.expect(List.of("got python 1", "caught a bad line", "got python 2"), b.seen(), tree + ": what reached b");
+        // a checked exception, as the notebook's own example throws: it travels the same way
+        Exception checked = new Exception("a download error");
+        try {
+            head.throwIn(checked);
+        } catch (Throwable t) {
+            throw new AssertionError(tree + " was thrown into with " + checked + " (a checked exception), which every sink"
+                    + " catches: expected throwIn to return, but it threw " + t + ". Pass on whatever is thrown in, checked"
+                    + " or not (catch Exception, not only RuntimeException), and let only GeneratorExit end the stage."
+                    + " What reached the sinks: " + log + ".", t);
+        }
+        CobroadcastTest.expect(List.of("got python 1", "caught a bad line", "got python 2", "caught a download error"), a.seen(),
+                tree + ": what reached a, after a checked exception was thrown in");
+        CobroadcastTest.expect(List.of("got python 1", "caught a bad line", "got python 2", "caught a download error"), c.seen(),
+                tree + ": what reached c, after a checked exception was thrown in");
     }
 
     @Test

@@ -127,6 +127,9 @@ class GrepPipelineTest {
         Source abc = Source.of("abc", log, "a", "b", "c");
         expect(List.of("a", "b", "c"), drain(notNull(Pipeline.lines(abc.opener()), "lines"), 10, "lines(abc)"),
                 "the lines of a source [a, b, c]");
+        Source blank = Source.of("blank", log, "a", "", "b"); // an empty line is a line: only null ends the source
+        expect(List.of("a", "", "b"), drain(notNull(Pipeline.lines(blank.opener()), "lines"), 10, "lines(blank)"),
+                "the lines of a source [a, \"\", b] (an empty line is a line; the source ends when readLine returns null)");
 
         Source s1 = Source.of("s1", log, "x1", "x2"), s2 = Source.of("s2", log), s3 = Source.of("s3", log, "y1");
         expect(List.of("x1", "x2", "y1"),
