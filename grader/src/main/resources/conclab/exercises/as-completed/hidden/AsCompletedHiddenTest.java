@@ -82,6 +82,8 @@ class AsCompletedHiddenTest {
     @Property("interruptible")
     void interruptible() throws Exception {
         CountDownLatch started = new CountDownLatch(2), interrupted = new CountDownLatch(2), never = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicBoolean tasksEndedFirst = new java.util.concurrent.atomic.AtomicBoolean();
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
         Callable<Integer> held = () -> {
             workers.add(Thread.currentThread());
@@ -90,12 +92,26 @@ class AsCompletedHiddenTest {
                 never.await();
             } catch (InterruptedException e) {
                 interrupted.countDown();
+                // a task that takes a moment to stop (it cleans up for 0.5 s): forEach must still outlast it
+                long until = System.nanoTime() + 500_000_000L;
+                while (System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException again) {
+                        // interrupted once more (shutdownNow): it cleans up all the same
+                    }
+                }
+                ended.countDown();
                 throw e;
             }
             return 0;
         };
         Waiting call = Waiting.start("forEach(2 tasks held at a latch)", () -> {
-            AsCompleted.forEach(List.of(held, held), 2, r -> {});
+            try {
+                AsCompleted.forEach(List.of(held, held), 2, r -> {});
+            } finally {
+                tasksEndedFirst.set(ended.getCount() == 0);
+            }
             return null;
         });
         try {
@@ -110,6 +126,12 @@ class AsCompletedHiddenTest {
             if (!interrupted.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
                 throw new AssertionError("forEach was interrupted and threw InterruptedException, but its 2 tasks were"
                         + " still running " + LIMIT.toSeconds() + " s later: cancel them (cancel(true)) as after a failure.");
+            }
+            if (!tasksEndedFirst.get()) {
+                throw new AssertionError("forEach was interrupted and threw InterruptedException while its 2 tasks, interrupted,"
+                        + " were still ending (each took 0.5 s to stop): a task of forEach's outlived it. Cancel them, then"
+                        + " close the pool, which waits for them, before you let the exception out (try-with-resources"
+                        + " does it on every way out).");
             }
             for (Thread t : workers) {
                 if (!t.join(LIMIT)) {
