@@ -83,8 +83,8 @@ class ReadFullyTest {
     void aFullBufferNeedsNothing() throws Exception {
         connect();
         Read read = new Read(reading, 0); // no room left: nothing to read, nothing to wait for
-        if (!read.thread.join(Duration.ofSeconds(2))) {
-            throw new AssertionError("readFully(channel, a buffer with no room left) had not returned 2 s later, on a"
+        if (!read.thread.join(LIMIT)) {
+            throw new AssertionError("readFully(channel, a buffer with no room left) had not returned " + LIMIT.toSeconds() + " s later, on a"
                     + " connection with no data: it waits for data it has no room for. Look whether dst is full before"
                     + " you read or wait (while (dst.hasRemaining()) ...).");
         }
@@ -118,13 +118,13 @@ class ReadFullyTest {
                 Thread.sleep(1); // sampling the reader from outside, to order the test's writes: no synchronisation relies on it
             }
             writer2.write(ByteBuffer.wrap(pattern(10)));
-            boolean ended = b.thread.join(Duration.ofSeconds(2));
+            boolean ended = b.thread.join(LIMIT);
             StackTraceElement[] where = b.thread.getStackTrace();
             Thread.State state = b.thread.getState();
             writer.write(ByteBuffer.wrap(pattern(9))); // A's data: both can end now
             if (!ended) {
                 throw new AssertionError("While readFully A waited for its data on one connection, readFully B, on another"
-                        + " connection and thread, was sent its 10 bytes, and had not returned 2 s later (" + state
+                        + " connection and thread, was sent its 10 bytes, and had not returned " + LIMIT.toSeconds() + " s later (" + state
                         + (where.length > 0 ? ", in " + where[0].getClassName() + "." + where[0].getMethodName() : "")
                         + "). The two calls share something that makes one wait for the other, such as one selector"
                         + " (a select() holds it): open a selector in each call, and close it before returning.");
