@@ -332,9 +332,12 @@ final class Procs {
 
     /** The pids of this JVM's children whose command ends with {@code name}. */
     static List<Long> children(String name) {
-        return ProcessHandle.current().children()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/" + name) || c.equals(name)).orElse(false))
-                .map(ProcessHandle::pid).toList();
+        return ProcessHandle.current().children().filter(h -> runs(h, name)).map(ProcessHandle::pid).toList();
+    }
+
+    /** Whether the command of {@code h} is {@code name} (or a path ending with it). */
+    static boolean runs(ProcessHandle h, String name) {
+        return h.info().command().map(c -> c.endsWith("/" + name) || c.equals(name)).orElse(false);
     }
 
     /**
@@ -343,7 +346,7 @@ final class Procs {
      */
     static List<ProcessHandle> descendants(String name, String arg) {
         return ProcessHandle.current().descendants()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/" + name) || c.equals(name)).orElse(false))
+                .filter(h -> runs(h, name))
                 .filter(h -> h.info().arguments().map(args -> args.length > 0 && args[0].equals(arg)).orElse(true))
                 .toList();
     }
