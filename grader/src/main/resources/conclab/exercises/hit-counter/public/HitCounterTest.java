@@ -1,3 +1,4 @@
+import conclab.grader.probe.FieldSwap;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import java.time.Duration;
@@ -81,21 +82,13 @@ class HitCounterTest {
         private final java.util.Set<Thread> met = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
 
-        /** Puts a MeetingMap in {@code c}'s field hits; null if it has no such field or it takes no ConcurrentHashMap. */
+        /**
+         * Puts a MeetingMap in {@code c}'s field hits, in place of the empty ConcurrentHashMap there; null if it has no
+         * such field, or the field holds something else or is held elsewhere too ({@link FieldSwap}).
+         */
         static MeetingMap install(HitCounter c) {
-            try {
-                var field = HitCounter.class.getDeclaredField("hits");
-                field.setAccessible(true);
-                if (!(field.get(c) instanceof java.util.concurrent.ConcurrentHashMap<?, ?> before) || !before.isEmpty()
-                        || !field.getType().isAssignableFrom(MeetingMap.class)) {
-                    return null;
-                }
-                MeetingMap map = new MeetingMap();
-                field.set(c, map);
-                return map;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+            return FieldSwap.swap(c, "hits", java.util.concurrent.ConcurrentHashMap.class,
+                    original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
         }
 
         private void meet() {

@@ -1,5 +1,6 @@
 import conclab.grader.probe.ContextSwitches;
 import conclab.grader.probe.Evidence;
+import conclab.grader.probe.FieldSwap;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import conclab.web.Web;
@@ -474,8 +475,9 @@ class StructuredCrawlTest {
 
     /**
      * The crawler's semaphore ({@code permits}, the skeleton's field), replaced before the crawl by one that counts
-     * the timed waits for a permit (tryAcquire with a timeout), with the same permits and fairness. Null when the
-     * crawler has no such field, or it cannot be replaced: then the other probes decide.
+     * the timed waits for a permit (tryAcquire with a timeout above zero; a zero timeout is a try, which the spinning
+     * probes judge), with the same permits and fairness. Null when the crawler has no such field, or it is not a plain
+     * Semaphore, or is held elsewhere too ({@link FieldSwap}): then the other probes decide.
      */
     static final class TimedWaits extends java.util.concurrent.Semaphore {
         final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
@@ -486,16 +488,10 @@ class StructuredCrawlTest {
         }
 
         static TimedWaits watch(Crawler crawler) {
-            try {
-                var field = Crawler.class.getDeclaredField("permits");
-                field.setAccessible(true);
-                if (!(field.get(crawler) instanceof java.util.concurrent.Semaphore original)) return null;
-                TimedWaits counting = new TimedWaits(original.availablePermits(), original.isFair());
-                field.set(crawler, counting);
-                return counting;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+            return FieldSwap.swap(crawler, "permits", java.util.concurrent.Semaphore.class, original -> {
+                var permits = (java.util.concurrent.Semaphore) original;
+                return new TimedWaits(permits.availablePermits(), permits.isFair());
+            });
         }
 
         private void counted(String call) {
@@ -504,13 +500,13 @@ class StructuredCrawlTest {
 
         @Override
         public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-            counted("tryAcquire(" + timeout + ", " + unit + ")");
+            if (timeout > 0) counted("tryAcquire(" + timeout + ", " + unit + ")");
             return super.tryAcquire(timeout, unit);
         }
 
         @Override
         public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
-            counted("tryAcquire(" + permits + ", " + timeout + ", " + unit + ")");
+            if (timeout > 0) counted("tryAcquire(" + permits + ", " + timeout + ", " + unit + ")");
             return super.tryAcquire(permits, timeout, unit);
         }
     }
