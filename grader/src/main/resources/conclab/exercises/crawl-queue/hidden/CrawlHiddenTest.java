@@ -97,7 +97,13 @@ class CrawlHiddenTest {
             run.returns(Duration.ZERO); // rethrows what fetchAll threw
             throw new AssertionError(what + ", and it returned while the fetches were still held.");
         }
-        if (parked && !inPut(stack)) {
+        if (!parked) {
+            String at = conclab.grader.probe.Evidence.where(stack);
+            throw new AssertionError(what + ": it did not wait for room for the first pill, it ran for 5 s"
+                    + (at == null ? "" : " (in " + at + ")") + ". Put the pills with put, as the URLs, which parks until a"
+                    + " consumer takes from the queue; a loop that tries offer or add again keeps a core busy while it waits.");
+        }
+        if (!inPut(stack)) {
             String at = conclab.grader.probe.Evidence.where(stack);
             throw new AssertionError(what + ": it did not wait in put for room for the first pill (it waited "
                     + (at == null ? "elsewhere" : "in " + at) + "). Put the pills with put, as the URLs: add throws when the"

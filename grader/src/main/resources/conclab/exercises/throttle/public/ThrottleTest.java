@@ -79,10 +79,10 @@ class ThrottleTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (most.get() > 3) throw new AssertionError(most.get() + " tasks ran at the same time through a throttle of 3.");
+        if (most.get() > 3) throw new AssertionError(what + ": " + most.get() + " tasks ran at the same time, not at most 3.");
         if (most.get() < 3) {
-            throw new AssertionError("At most " + most.get() + " task(s) ran at the same time through a throttle of 3, with 8"
-                    + " callers waiting: it should let 3 run.");
+            throw new AssertionError(what + ": at most " + most.get() + " task(s) ran at the same time, with 8 callers"
+                    + " waiting: it should let 3 run.");
         }
     }
 

@@ -106,9 +106,35 @@ class TurnsTest {
         second.returns(Duration.ofSeconds(10));
     }
 
+    /**
+     * First one step that does not wait for a race: players 1 and 2 wait, player 0 plays, and player 1 gets its
+     * turn and keeps it. Player 2, woken too if done() signals all, must wait again: within 3 s (the time a woken
+     * thread needs to run, with a wide margin) it must not have returned. Then 3 players take 200 turns each.
+     */
     @Test
     @Property("three-take-turns")
-    void threeTakeTurns() {
+    void threeTakeTurns() throws InterruptedException {
+        Turns turns = new Turns(3);
+        Waiting p1 = Waiting.start("player 1", () -> { turns.waitForTurn(1); return null; });
+        Waiting p2 = Waiting.start("player 2", () -> { turns.waitForTurn(2); return null; });
+        p1.parks(Duration.ofSeconds(5));
+        p2.parks(Duration.ofSeconds(5));
+        if (p1.done() || p2.done()) {
+            throw new AssertionError("With 3 players, before player 0 had played, waitForTurn(" + (p1.done() ? 1 : 2)
+                    + ") returned: it was player 0's turn.");
+        }
+        turns.waitForTurn(0);
+        turns.done(0);
+        p1.returns(Duration.ofSeconds(10)); // player 1's turn: it returns, and keeps its turn for now
+        p2.thread().join(Duration.ofSeconds(3));
+        boolean wrong = p2.done();
+        turns.done(1);
+        p2.returns(Duration.ofSeconds(10));
+        if (wrong) {
+            throw new AssertionError("With 3 players, players 1 and 2 waited and player 0 played: player 1 got its turn,"
+                    + " and while it still had it, waitForTurn(2) returned too. A player woken by done() must look again"
+                    + " whose turn it is, and wait again if it is not its own: await in a while loop, not an if.");
+        }
         play(3, 200);
     }
 
