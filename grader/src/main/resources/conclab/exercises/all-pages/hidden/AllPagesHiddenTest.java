@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,10 @@ class AllPagesHiddenTest {
     @Test
     @Property("concurrent-fetches")
     void concurrentFetches() throws Exception {
+        String held = lastPageHeldUp();
+        if (held != null) throw new AssertionError(held);
+        String unguarded = mapFilledWithoutLock();
+        if (unguarded != null) throw new AssertionError(unguarded);
         // the test has 10 s in all: rounds stop after 4 s (a busy machine), once one round has run
         long start = System.nanoTime(), end = start + TimeUnit.SECONDS.toNanos(4);
         for (int round = 1; round <= ROUNDS && (round == 1 || System.nanoTime() < end); round++) {
@@ -130,6 +135,230 @@ class AllPagesHiddenTest {
     }
 
     static final int PAIR_ROUNDS = 3_000;
+
+    /** Maps that two threads may not fill at once without a lock. */
+    static final Set<Class<?>> UNSAFE_MAPS = Set.of(HashMap.class, LinkedHashMap.class, java.util.TreeMap.class,
+            java.util.IdentityHashMap.class, java.util.WeakHashMap.class);
+
+    /**
+     * A map not safe for threads, filled by the fetches' callbacks with no lock, found without luck. The fetches of
+     * fetchAll([/m/, /n/]) note the functions fetchAll gives their stages (whenComplete, handle, thenApply, ...).
+     * Among what those functions captured (and the fields of the learner's objects they captured), a HashMap or
+     * another map not safe for threads is a candidate. The test then holds every lock the callbacks could take (the
+     * monitor of every object they captured, of those objects' fields, of Crawl and its static fields, and every
+     * Lock among them) and finishes /m/ on a thread of its own. If that thread ran a callback that put /m/'s page in
+     * the map and ended, while the test held all those locks, the put took none: the callbacks of fetches that finish
+     * on two threads at once can put at the same instant, and a HashMap then loses a page or breaks. (A callback that
+     * waits for one of those locks is guarded; a map filled on one thread of the learner's, by Async stages, is not
+     * filled by the finishing thread and not judged.) Null if right, or if no such map is found.
+     */
+    private static String mapFilledWithoutLock() throws Exception {
+        List<String> urls = List.of("/goods/m/", "/goods/n/");
+        List<Object> actions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Noted<String>> fetches = List.of(new Noted<>(actions, ranOn), new Noted<>(actions, ranOn));
+        CompletableFuture<Map<String, String>> future = Crawl.fetchAll(urls, url -> fetches.get(urls.indexOf(url)));
+        if (future == null) return "fetchAll returned null.";
+        List<Object> reachable = new ArrayList<>();
+        for (Object action : actions) {
+            for (Object captured : fieldValues(action)) {
+                reachable.add(captured);
+                if (isLearners(captured.getClass())) reachable.addAll(fieldValues(captured));
+            }
+        }
+        for (java.lang.reflect.Field f : Crawl.class.getDeclaredFields()) {
+            if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+            f.setAccessible(true);
+            if (f.get(null) != null) reachable.add(f.get(null));
+        }
+        Map<?, ?> map = null;
+        for (Object o : reachable) if (UNSAFE_MAPS.contains(o.getClass())) map = (Map<?, ?>) o;
+        if (map == null) {
+            finishAll(fetches);
+            return null;
+        }
+        reachable.add(Crawl.class);
+        int before = map.size();
+        AtomicReference<Thread> finisher = new AtomicReference<>();
+        boolean[] ranWithLocksHeld = new boolean[1];
+        holdAll(reachable, 0, () -> {
+            Thread x = Thread.ofPlatform().daemon().name("finisher of /goods/m/")
+                    .start(() -> fetches.get(0).complete(AllPagesTest.Fetches.page("/goods/m/")));
+            finisher.set(x);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AllPagesTest.LIMIT_SECONDS);
+            while (x.isAlive() && System.nanoTime() < deadline) {
+                Thread.State state = x.getState();
+                if (state == Thread.State.BLOCKED || state == Thread.State.WAITING) return; // waits for a lock we hold
+                x.join(Duration.ofMillis(5));
+            }
+            ranWithLocksHeld[0] = !x.isAlive();
+        });
+        Thread x = finisher.get();
+        x.join(Duration.ofSeconds(AllPagesTest.LIMIT_SECONDS));
+        boolean unguarded = ranWithLocksHeld[0] && ranOn.contains(x) && map.size() > before;
+        fetches.get(1).complete(AllPagesTest.Fetches.page("/goods/n/"));
+        if (unguarded) {
+            return "The fetches' callbacks put the pages in a " + map.getClass().getName() + ", which is not safe for"
+                    + " two threads at once: a fetch finished on a thread of the check's own and its callback put its page"
+                    + " while the check held every lock the callbacks can reach (so it took none). Fetches finish on"
+                    + " several threads, often at the same instant, and two puts at once can lose a page." + SHARED;
+        }
+        AllPagesTest.expectDone(future, "/goods/m/ and /goods/n/ finished");
+        return null;
+    }
+
+    /** Runs {@code inside} holding the monitor of each of {@code objects} from {@code i} on, and each Lock among them. */
+    private static void holdAll(List<Object> objects, int i, Step inside) throws Exception {
+        if (i == objects.size()) {
+            inside.run();
+            return;
+        }
+        Object o = objects.get(i);
+        java.util.concurrent.locks.Lock lock = o instanceof java.util.concurrent.locks.Lock l ? l
+                : o instanceof java.util.concurrent.locks.ReadWriteLock rw ? rw.writeLock() : null;
+        if (lock != null && !lock.tryLock(1, TimeUnit.SECONDS)) lock = null; // held elsewhere: not ours to wait for
+        try {
+            synchronized (o) {
+                holdAll(objects, i + 1, inside);
+            }
+        } finally {
+            if (lock != null) lock.unlock();
+        }
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** The objects in {@code o}'s instance fields (its class's and its superclasses', up to the JDK's). */
+    private static List<Object> fieldValues(Object o) {
+        List<Object> values = new ArrayList<>();
+        for (Class<?> c = o.getClass(); c != null && isLearners(c); c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                try {
+                    f.setAccessible(true);
+                    Object v = f.get(o);
+                    if (v != null) values.add(v);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // a field we cannot read: what it holds is not looked at
+                }
+            }
+        }
+        return values;
+    }
+
+    /** The learner's classes and lambdas: outside the JDK's named modules, and not the check's own classes. */
+    private static boolean isLearners(Class<?> c) {
+        return !c.getModule().isNamed() && !c.isArray() && !c.getName().startsWith("AllPages") && c != Noted.class;
+    }
+
+    /**
+     * A fetch that notes the functions given to the stages made from it (and from those stages in turn), and the
+     * threads that ran them. The Async variants are not noted: they run on another thread than the finishing one.
+     */
+    static final class Noted<T> extends CompletableFuture<T> {
+        final List<Object> actions;
+        final Set<Thread> ranOn;
+
+        Noted(List<Object> actions, Set<Thread> ranOn) {
+            this.actions = actions;
+            this.ranOn = ranOn;
+        }
+
+        private void ran() {
+            ranOn.add(Thread.currentThread());
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new Noted<>(actions, ranOn);
+        }
+
+        @Override
+        public CompletableFuture<T> whenComplete(java.util.function.BiConsumer<? super T, ? super Throwable> action) {
+            actions.add(action);
+            return super.whenComplete((v, e) -> { ran(); action.accept(v, e); });
+        }
+
+        @Override
+        public <U> CompletableFuture<U> handle(java.util.function.BiFunction<? super T, Throwable, ? extends U> fn) {
+            actions.add(fn);
+            return super.handle((v, e) -> { ran(); return fn.apply(v, e); });
+        }
+
+        @Override
+        public <U> CompletableFuture<U> thenApply(java.util.function.Function<? super T, ? extends U> fn) {
+            actions.add(fn);
+            return super.thenApply(v -> { ran(); return fn.apply(v); });
+        }
+
+        @Override
+        public CompletableFuture<Void> thenAccept(java.util.function.Consumer<? super T> action) {
+            actions.add(action);
+            return super.thenAccept(v -> { ran(); action.accept(v); });
+        }
+
+        @Override
+        public CompletableFuture<Void> thenRun(Runnable action) {
+            actions.add(action);
+            return super.thenRun(() -> { ran(); action.run(); });
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionally(java.util.function.Function<Throwable, ? extends T> fn) {
+            actions.add(fn);
+            return super.exceptionally(e -> { ran(); return fn.apply(e); });
+        }
+    }
+
+    /**
+     * The race of the last two fetches, made to happen without luck. fetchAll([/x/, /y/]); /x/ fails on a thread of
+     * its own with an exception whose getMessage() waits until the test lets it go: /x/'s callback is then held where
+     * it makes its page ("error: " + the message). Meanwhile /y/ finishes on the test's thread. A callback that puts
+     * its page before it counts it in leaves the count at 1, and the future waits for /x/; one that counted first sees
+     * the count reach zero from /y/'s callback, and the future completes without /x/'s page. A solution that asks for
+     * the message later (when the last page has come) is not held: the step then judges nothing. Null if right.
+     */
+    private static String lastPageHeldUp() throws Exception {
+        List<String> urls = List.of("/goods/x/", "/goods/y/");
+        List<CompletableFuture<String>> fetches = List.of(new CompletableFuture<>(), new CompletableFuture<>());
+        CompletableFuture<Map<String, String>> future = Crawl.fetchAll(urls, url -> fetches.get(urls.indexOf(url)));
+        if (future == null) return "fetchAll returned null.";
+        CompletableFuture<Map<String, String>> seen = future.thenApply(LinkedHashMap::new);
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1), release = new java.util.concurrent.CountDownLatch(1);
+        IOException slow = new IOException("HTTP 503") {
+            @Override
+            public String getMessage() {
+                if (release.getCount() > 0) {
+                    asked.countDown();
+                    try {
+                        release.await(AllPagesTest.LIMIT_SECONDS, TimeUnit.SECONDS); // bounded: never a hang
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.getMessage();
+            }
+        };
+        Thread failing = Thread.ofPlatform().daemon().name("finisher of /goods/x/").start(() -> fetches.get(0).completeExceptionally(slow));
+        boolean held = asked.await(AllPagesTest.LIMIT_SECONDS, TimeUnit.SECONDS) && failing.isAlive();
+        if (!held) release.countDown(); // its message is asked for elsewhere, or later: nothing to judge here
+        fetches.get(1).complete(AllPagesTest.Fetches.page("/goods/y/"));
+        boolean early = future.isDone();
+        release.countDown();
+        failing.join(Duration.ofSeconds(AllPagesTest.LIMIT_SECONDS));
+        if (held && early) {
+            return "fetchAll([/goods/x/, /goods/y/]): /goods/x/ failed, and while its callback was still making its page"
+                    + " (asking its exception for the message), /goods/y/ finished: the future completed then, holding "
+                    + seen.getNow(null) + ", before /goods/x/'s page was in. This is the race of the last two fetches"
+                    + " finishing at once, which the check made happen: put the page in the map before you count it in"
+                    + " (or use allOf), so that the callback that sees the count reach zero knows every page is there.";
+        }
+        Map<String, String> got = AllPagesTest.expectDone(seen, "/goods/x/ failed and /goods/y/ finished");
+        if (got.size() != 2) return "fetchAll([/goods/x/, /goods/y/]) completed holding " + got + ", not both pages.";
+        return null;
+    }
 
     /**
      * The race that matters most is at the end: the last two fetches finishing at the same instant. A callback
@@ -266,12 +495,12 @@ class AllPagesHiddenTest {
         return null;
     }
 
-    private static void finish(List<CompletableFuture<String>> fetches, int i) {
+    private static void finish(List<? extends CompletableFuture<String>> fetches, int i) {
         if (i % 10 == 0) fetches.get(i).completeExceptionally(new IOException("HTTP 500"));
         else fetches.get(i).complete(AllPagesTest.Fetches.page("/goods/" + i + "/"));
     }
 
-    private static void finishAll(List<CompletableFuture<String>> fetches) {
+    private static void finishAll(List<? extends CompletableFuture<String>> fetches) {
         for (int i = 0; i < fetches.size(); i++) finish(fetches, i);
     }
 }
