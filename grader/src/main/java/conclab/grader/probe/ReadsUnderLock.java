@@ -8,6 +8,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * <p>It finds the locks the write takes: it holds, one at a time, the object's monitor (synchronized on it), its
  * class's, and the lock in each of its fields (the monitor of the field's object, or a {@code Lock}, or a
  * {@code ReadWriteLock}'s write lock), and sees whether the write waits (its thread is blocked or parked on a lock the
- * test's thread owns, as {@code ThreadInfo} reports). Then, holding such a lock, the read must wait too (for one of
+ * test's thread owns, as {@code ThreadInfo} reports; a {@code Semaphore} in a field is held by taking all its permits, and
+ * a call waits for it when it queues for one). Then, holding such a lock, the read must wait too (for one of
  * them, when the write takes several). Nothing is judged when an instance field is volatile or atomic, when no
  * instance field is plain (not final, of a primitive or boxed type), or when the write takes none of these locks.
  *
@@ -59,8 +61,9 @@ public final class ReadsUnderLock {
 
     /**
      * A lock the test can hold: the monitor of the object that {@code lock} gives (synchronized on it), or that
-     * object itself if it is a Lock, or its write lock if it is a ReadWriteLock. Read anew each time, since a field's
-     * object may change (a boxed count locked and replaced by each increment).
+     * object itself if it is a Lock, or its write lock if it is a ReadWriteLock, or all its permits if it is a
+     * Semaphore. Read anew each time, since a field's object may change (a boxed count locked and replaced by each
+     * increment).
      */
     private record Guard(String name, Supplier<Object> lock) {}
 
@@ -113,6 +116,7 @@ public final class ReadsUnderLock {
     private static String waitsFor(Guard g, String what, Waiting.Call call) {
         Object held = g.lock.get();
         if (held == null) return null;
+        if (held instanceof Semaphore permits) return waitsFor(permits, g, what, call);
         Lock lock = held instanceof ReadWriteLock rw ? rw.writeLock() : held instanceof Lock l ? l : null;
         Waiting w;
         String waited = null;
@@ -132,6 +136,32 @@ public final class ReadsUnderLock {
             }
         } finally {
             if (lock != null) lock.unlock();
+        }
+        w.returns(Duration.ofSeconds(5));
+        return waited;
+    }
+
+    /**
+     * A semaphore used as a lock (a Semaphore(1) around the state): the test holds it by taking all its permits, and
+     * the call waits for it if it queues for a permit (a semaphore has no owner for ThreadInfo to name). Not judged
+     * (null) when the test cannot take a permit, since another thread holds them all.
+     */
+    private static String waitsFor(Semaphore permits, Guard g, String what, Waiting.Call call) {
+        int taken = permits.drainPermits();
+        if (taken == 0) return null;
+        Waiting w;
+        String waited = null;
+        try {
+            w = Waiting.start(what, call);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (waited == null && w.thread().isAlive() && System.nanoTime() < deadline) {
+                if (permits.hasQueuedThreads()) {
+                    waited = what + " waited for a permit while the test held every permit of " + g.name;
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            permits.release(taken);
         }
         w.returns(Duration.ofSeconds(5));
         return waited;
