@@ -31,6 +31,64 @@ class BoundedBufferHiddenTest {
         if (!"two".equals(last) || !"one".equals(got)) {
             throw new AssertionError("The two takers got " + got + " and " + last + ", not \"one\" and \"two\".");
         }
+        BoundedBuffer<String> c = new BoundedBuffer<>(4);
+        BoundedBufferTest.smoke(c, "s");
+        bothWake(c, "take()", c::take, () -> { c.put("x"); c.put("y"); }, "two items were put, one right after the other",
+                "Each put() must signal a waiting taker (notEmpty.signal() on every put, not only when the buffer was empty:"
+                + " the second put found it not empty, because the first taker had not run yet).");
+    }
+
+    /**
+     * Two calls of {@code call} wait on {@code b}; then {@code twice} runs (two puts, or two takes) while the test holds
+     * every lock in b's fields, so that neither waiting call runs between the two: each of the two must wake and
+     * return. A buffer that signals only when it was empty (or full) signals once here, and the second call waits for
+     * ever. Deterministic: the locks, not timing, order the steps. (Without a Lock field, the two run back to back.)
+     */
+    static void bothWake(BoundedBuffer<?> b, String what, Waiting.Call call, Step twice, String done, String fix)
+            throws InterruptedException {
+        Waiting one = Waiting.start("a " + what, call), other = Waiting.start("another " + what, call);
+        if (!one.parks(Duration.ofSeconds(2)) || !other.parks(Duration.ofSeconds(2)) || one.done() || other.done()) {
+            return; // not both waiting: the other tests say why
+        }
+        java.util.List<java.util.concurrent.locks.Lock> locks = locksOf(b);
+        for (java.util.concurrent.locks.Lock l : locks) l.lock();
+        try {
+            twice.run();
+        } catch (Exception e) {
+            throw new AssertionError("With two calls of " + what + " waiting, " + done + ", and that threw " + e + ".");
+        } finally {
+            for (java.util.concurrent.locks.Lock l : locks.reversed()) l.unlock();
+        }
+        one.thread().join(Duration.ofSeconds(5));
+        other.thread().join(Duration.ofSeconds(5));
+        int stuck = (one.done() ? 0 : 1) + (other.done() ? 0 : 1);
+        if (stuck > 0) {
+            one.thread().interrupt();
+            other.thread().interrupt();
+            throw new AssertionError("Two calls of " + what + " waited, and " + done + (locks.isEmpty() ? "" : " (the test"
+                    + " held the buffer's lock across both, so that no waiting call ran in between)") + ": " + stuck
+                    + " of the two " + (stuck == 1 ? "was" : "were") + " still waiting 5 s later. " + fix);
+        }
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** The Locks (a ReadWriteLock's write lock) in {@code b}'s instance fields. */
+    static java.util.List<java.util.concurrent.locks.Lock> locksOf(Object b) {
+        java.util.List<java.util.concurrent.locks.Lock> locks = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : b.getClass().getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
+            try {
+                Object v = f.get(b);
+                if (v instanceof java.util.concurrent.locks.Lock l) locks.add(l);
+                else if (v instanceof java.util.concurrent.locks.ReadWriteLock rw) locks.add(rw.writeLock());
+            } catch (IllegalAccessException e) {
+                // not readable: left out
+            }
+        }
+        return locks;
     }
 
     /**
@@ -101,6 +159,14 @@ class BoundedBufferHiddenTest {
             throw new AssertionError("put(2) into a full buffer waits in " + in + ": the exercise asks for a Condition of the"
                     + " lock (notFull.await()), which take() can wake at once.");
         }
+        BoundedBuffer<Integer> c = new BoundedBuffer<>(2);
+        BoundedBufferTest.smoke(c, 0);
+        c.put(1);
+        c.put(2);
+        bothWake(c, "put(3)", () -> { c.put(3); return null; }, () -> { c.take(); c.take(); },
+                "two items were taken from the full buffer, one right after the other",
+                "Each take() must signal a waiting putter (notFull.signal() on every take, not only when the buffer was"
+                + " full: the second take found it not full, because the first putter had not run yet).");
         putInterruptible(b);
     }
 
