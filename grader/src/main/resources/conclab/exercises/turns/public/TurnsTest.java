@@ -104,6 +104,51 @@ class TurnsTest {
         }
         again.returns(Duration.ofSeconds(10));
         second.returns(Duration.ofSeconds(10));
+        turnPassedWhileAsking();
+    }
+
+    /**
+     * Player 1 asks for its turn while the test holds the Turns' lock (its Lock fields, found by reflection): player 1
+     * waits for the lock. Still holding it, the test lets player 0 play and pass the turn (done(0) takes the lock
+     * again, as its holder may), then lets go: player 1 must get its turn. A player that looked at the turn before
+     * taking the lock, and then awaits without looking again, missed the signal that was sent before its await and
+     * sleeps for ever. The lock orders the steps, not timing. Part of start-order; not judged without a Lock field.
+     */
+    static void turnPassedWhileAsking() throws InterruptedException {
+        Turns turns = new Turns(2);
+        List<java.util.concurrent.locks.Lock> locks = new ArrayList<>();
+        for (java.lang.reflect.Field f : Turns.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
+            try {
+                if (f.get(turns) instanceof java.util.concurrent.locks.Lock l) locks.add(l);
+            } catch (IllegalAccessException e) {
+                // not readable: left out
+            }
+        }
+        if (locks.isEmpty()) return;
+        Waiting asking;
+        for (java.util.concurrent.locks.Lock l : locks) l.lock();
+        try {
+            asking = Waiting.start("player 1, asking while player 0 passed the turn", () -> { turns.waitForTurn(1); return null; });
+            asking.parks(Duration.ofSeconds(5)); // waits for the lock the test holds
+            turns.waitForTurn(0);
+            turns.done(0);
+        } finally {
+            for (java.util.concurrent.locks.Lock l : locks.reversed()) l.unlock();
+        }
+        asking.thread().join(Duration.ofSeconds(10));
+        if (!asking.done()) {
+            boolean onCondition = asking.waitsOnCondition();
+            Thread.State state = asking.thread().getState();
+            asking.thread().interrupt();
+            throw new AssertionError("Player 1 called waitForTurn(1) while player 0 was about to pass the turn (the test"
+                    + " held the lock, so player 1 had to wait for it; player 0 then played and called done(0)). Once the"
+                    + " lock was free, player 1 still waited 10 s later, although it was its turn: it " + (onCondition
+                    ? "awaits the condition without looking at the turn under the lock first, so it missed the signal done(0)"
+                    + " sent before that await began" : "was " + state) + ". Take the lock first, then"
+                    + " look at the turn, and await only while it is not yours: while (turn != player) turnChanged.await().");
+        }
+        asking.returns(Duration.ZERO);
     }
 
     /**
