@@ -157,7 +157,7 @@ class KeepAliveHiddenTest {
      * A client that never reads sends up to 16 MB of requests: a server that stops reading while more than 64 KiB are
      * unsent soon stops, and the client's writing with it, once the socket buffers on the way are full (their sizes are
      * fixed here, 128 KB or less each) and the server holds its 64 KiB: the reference takes 0.1 to 0.2 MB. One that reads
-     * on takes it all. The limit is 4 MB; then the client reads its first responses (a server must answer, too).
+     * on takes it all. The limit is 600 KiB; then the client reads its first responses (a server must answer, too).
      */
     @Test
     @Property("backpressure")
