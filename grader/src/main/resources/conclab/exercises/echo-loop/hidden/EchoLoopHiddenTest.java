@@ -194,6 +194,17 @@ class EchoLoopHiddenTest {
                             + " channel takes, and the rest when it is writable again." + server.where());
                 }
                 EchoLoopTest.same(line, echo, "client B's line");
+                if (writer.isAlive()) { // A's echo is stuck: the server must wait for its channel to be writable
+                    Integer ops = server.interestOf(a);
+                    if (ops != null && ops >= 0 && (ops & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
+                        throw new AssertionError("Client A sent megabytes and read none of its echo; " + stuck + ", the"
+                                + " server's end of A's connection was not watched for writable (its interest set was " + ops
+                                + "): the rest of the echo then goes out only when something else wakes the loop (a timer"
+                                + " that tries the write again), late, and the loop wakes for nothing meanwhile. While bytes"
+                                + " are left to write, watch for writable (loop.onWritable) and write them when that fires."
+                                + server.where());
+                    }
+                }
                 EchoLoopTest.Cpu cpu = EchoLoopTest.cpuOverASecond(server);
                 if (cpu.busy()) {
                     throw new AssertionError("Client A sent megabytes and read none of its echo, and client B waited silent"

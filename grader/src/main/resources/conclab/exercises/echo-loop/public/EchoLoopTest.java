@@ -107,6 +107,50 @@ class EchoLoopTest {
             return errors.isEmpty() ? "" : " The event loop reported: " + errors.subList(0, Math.min(3, errors.size())) + ".";
         }
 
+        /**
+         * The interest set of the first key of the loop's selector whose channel {@code which} accepts, read on the
+         * loop's thread (the only one that changes it); -1 if no valid key matches, null if the loop did not answer
+         * within WAIT_MS (it is stuck: other tests say why). Plain state, no timing: how the server waits.
+         */
+        Integer interest(java.util.function.Predicate<java.nio.channels.SelectableChannel> which) throws Exception {
+            java.nio.channels.Selector selector;
+            try {
+                java.lang.reflect.Field f = EventLoop.class.getDeclaredField("selector");
+                f.setAccessible(true);
+                selector = (java.nio.channels.Selector) f.get(loop);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the test could not read the loop's selector", e);
+            }
+            java.util.concurrent.CompletableFuture<Integer> ops = new java.util.concurrent.CompletableFuture<>();
+            loop.callSoon(() -> {
+                int found = -1;
+                for (java.nio.channels.SelectionKey k : selector.keys()) {
+                    if (k.isValid() && which.test(k.channel())) {
+                        found = k.interestOps();
+                        break;
+                    }
+                }
+                ops.complete(found);
+            });
+            try {
+                return ops.get(WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return null;
+            }
+        }
+
+        /** The interest set of the server's end of the connection of {@code client} (see {@link #interest}). */
+        Integer interestOf(Socket client) throws Exception {
+            java.net.SocketAddress peer = client.getLocalSocketAddress();
+            return interest(ch -> {
+                try {
+                    return ch instanceof java.nio.channels.SocketChannel sc && sc.isOpen() && peer.equals(sc.getRemoteAddress());
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+
         @Override
         public void close() throws Exception {
             loop.stop();
@@ -186,6 +230,15 @@ class EchoLoopTest {
             c.shutdownOutput(); // the end of the client's stream
             same(message, readExactly(server, c, message.length, "a 3000-byte message"), "a 3000-byte message");
             expectEnd(server, c, "the client ended its stream and got its echo");
+        }
+        // the other order: all of the echo has been written and read before the end of the stream comes, so the
+        // end comes to a connection with nothing left to write (a server that closes only after a write never does)
+        try (Server server = new Server(); Socket c = server.connect()) {
+            byte[] message = pattern(3000, 3);
+            c.getOutputStream().write(message);
+            same(message, readExactly(server, c, message.length, "a 3000-byte message"), "a 3000-byte message");
+            c.shutdownOutput();
+            expectEnd(server, c, "the client got the whole echo of its message and then ended its stream");
         }
     }
 
@@ -439,6 +492,15 @@ class EchoLoopTest {
         try (Server server = new Server()) {
             List<Socket> sockets = connectAndServeEachInTurn(server, n);
             try {
+                Integer accepting = server.interest(ch -> ch == server.channel);
+                if (accepting != null && (accepting < 0 || (accepting & java.nio.channels.SelectionKey.OP_ACCEPT) == 0)) {
+                    throw new AssertionError("While " + n + " clients were connected and sent nothing, the listening channel"
+                            + (accepting < 0 ? " was not on the loop's selector" : " was not watched for acceptable (its"
+                            + " interest set was " + accepting + ")") + ": a new client is then noticed only when something"
+                            + " else wakes the loop (a timer that tries accept() again), late, and the loop wakes for"
+                            + " nothing meanwhile. Watch it with loop.onAcceptable(channel, ...) and accept when that fires."
+                            + server.where());
+                }
                 Cpu cpu = cpuOverASecond(server);
                 if (cpu.busy()) {
                     throw new AssertionError("While " + n + " clients were connected and sent nothing, " + cpu.describe()
