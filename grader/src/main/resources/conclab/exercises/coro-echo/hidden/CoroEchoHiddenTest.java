@@ -168,6 +168,16 @@ class CoroEchoHiddenTest {
                         + " scheduler's thread: " + server.where());
             }
             CoroEchoTest.same(line, echo.bytes(), "the second client's line");
+            if (late.stuck()) { // the echo to it is stuck: its task must wait for writable
+                int ops = server.interestOf("look at what the stuck client's connection is watched for", late.socket());
+                if (ops >= 0 && (ops & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
+                    throw new AssertionError("A client sent megabytes and read none of its echo; " + stuck + ", the server's"
+                            + " end of its connection was not watched for writable (its interest set was " + ops + "): the task"
+                            + " that writes the echo does not wait until the channel can take more (it sleeps or pauses between"
+                            + " tries), so the rest goes out late, and the thread wakes for nothing meanwhile. Wait in"
+                            + " Io.writeAll (or Scheduler.writable)." + server.messages());
+                }
+            }
             long steps0 = server.ask("count the steps of its tasks", server.scheduler::steps);
             long cpu0 = mx.getThreadCpuTime(server.thread.threadId()), wall0 = System.nanoTime();
             new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the server does meanwhile

@@ -99,6 +99,41 @@ class CoroEchoTest {
         }
 
         /**
+         * The interest set of the first valid key of the scheduler's selector (its event loop's) whose channel
+         * {@code which} accepts, read on the scheduler's thread; -1 if none matches. Plain state, no timing: how the
+         * server's tasks wait (a task in Io.accept or Scheduler.readable(listening channel) has it watched for
+         * acceptable; one in Scheduler.sleep has a timer and no interest).
+         */
+        int interest(String what, java.util.function.Predicate<java.nio.channels.SelectableChannel> which) throws InterruptedException {
+            java.nio.channels.Selector selector;
+            try {
+                java.lang.reflect.Field f = conclab.io.EventLoop.class.getDeclaredField("selector");
+                f.setAccessible(true);
+                selector = (java.nio.channels.Selector) f.get(scheduler.loop());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the test could not read the loop's selector", e);
+            }
+            return ask(what, () -> {
+                for (java.nio.channels.SelectionKey k : selector.keys()) {
+                    if (k.isValid() && which.test(k.channel())) return k.interestOps();
+                }
+                return -1;
+            });
+        }
+
+        /** The interest set of the server's end of the connection of {@code client} (see {@link #interest}). */
+        int interestOf(String what, Socket client) throws InterruptedException {
+            java.net.SocketAddress peer = client.getLocalSocketAddress();
+            return interest(what, ch -> {
+                try {
+                    return ch instanceof java.nio.channels.SocketChannel sc && sc.isOpen() && peer.equals(sc.getRemoteAddress());
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+
+        /**
          * What {@code question} answers on the scheduler's thread (where the scheduler's state may be read).
          *
          * @throws AssertionError if that thread does not get to it within WAIT_MS: it is blocked, or busy
@@ -323,6 +358,15 @@ class CoroEchoTest {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (Server server = new Server(); Clients clients = new Clients(server, n)) {
             clients.eachInTurn();
+            int accepting = server.interest("look at what the listening channel is watched for", ch -> ch == server.channel);
+            if (accepting < 0 || (accepting & java.nio.channels.SelectionKey.OP_ACCEPT) == 0) {
+                throw new AssertionError("While " + n + " clients were connected and sent nothing, the listening channel"
+                        + (accepting < 0 ? " was not on the scheduler's selector" : " was not watched for acceptable (its"
+                        + " interest set was " + accepting + ")") + ": the acceptor does not wait for the next client (it"
+                        + " sleeps, or pauses, between tries of accept()), so a new client waits for its next try, and the"
+                        + " thread wakes for nothing meanwhile. Wait in Io.accept (or Scheduler.readable on the listening"
+                        + " channel)." + server.messages());
+            }
             long steps0 = server.ask("count the steps of its tasks", server.scheduler::steps);
             long cpu0 = mx.getThreadCpuTime(server.thread.threadId()), wall0 = System.nanoTime();
             new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the server does meanwhile
