@@ -111,6 +111,68 @@ class ByteCounterTest {
         running.awaitEnd("both clients closed");
         expectCount(first, 50_000);
         expectCount(second, 0);
+        twoServesAtOnce();
+    }
+
+    /**
+     * Two serve calls at once, each on a server channel and a thread of its own: A starts, then B (each once its server
+     * channel is registered, at most 5 s), then two clients of A and two of B send and close. Each call must report its
+     * own clients only, with exact counts, and return. What a call keeps (its selector, its counts) is its own: kept
+     * in static fields, B's start takes over A's. The starts order the steps, not timing. (A step of
+     * {@link #servesOthersMeanwhile}.)
+     */
+    void twoServesAtOnce() throws Exception {
+        server.close();
+        Map<SocketAddress, Long> gotA = new ConcurrentHashMap<>(), gotB = new ConcurrentHashMap<>();
+        ServerSocketChannel a = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocketChannel b = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try {
+            Server serveA = new Server(a, 2, gotA::put);
+            registered(a);
+            Server serveB = new Server(b, 2, gotB::put);
+            registered(b);
+            Map<SocketAddress, Long> sentA = sendAndClose(a, 2, 1_000), sentB = sendAndClose(b, 2, 3_000);
+            String what = "Two serve calls ran at once, A and B, each on a server channel and a thread of its own, and two"
+                    + " clients of each sent bytes and closed";
+            String own = " Keep what a call needs (its selector, its buffer, its counts) in local variables, not in static"
+                    + " fields that every call shares.";
+            for (Server run : List.of(serveA, serveB)) {
+                if (!run.thread.join(Duration.ofSeconds(STEP_SECONDS))) {
+                    throw new AssertionError(what + ": serve " + (run == serveA ? "A" : "B") + " had not returned "
+                            + STEP_SECONDS + " s later (A reported " + gotA.values() + ", B " + gotB.values() + ")." + own);
+                }
+                if (run.failure.get() != null) {
+                    throw new AssertionError(what + ": serve " + (run == serveA ? "A" : "B") + " threw " + run.failure.get()
+                            + "." + own, run.failure.get());
+                }
+            }
+            if (!gotA.equals(sentA) || !gotB.equals(sentB)) {
+                throw new AssertionError(what + ": A reported " + gotA + " (its clients sent " + sentA + ") and B " + gotB
+                        + " (its clients sent " + sentB + ")." + own);
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** Waits, at most 5 s, until {@code channel} is registered with a selector (serve has taken it up). */
+    static void registered(ServerSocketChannel channel) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_SECONDS);
+        while (!channel.isRegistered() && System.nanoTime() < end) Thread.sleep(5);
+    }
+
+    /** Connects {@code n} clients to {@code server}; each sends {@code bytes} times its number and closes. */
+    Map<SocketAddress, Long> sendAndClose(ServerSocketChannel server, int n, int bytes) throws IOException {
+        Map<SocketAddress, Long> sent = new ConcurrentHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            SocketChannel c = SocketChannel.open(server.getLocalAddress());
+            clients.add(c);
+            sent.put(c.getLocalAddress(), (long) bytes * i);
+            send(c, bytes * i);
+            c.close();
+        }
+        return sent;
     }
 
     /**
@@ -294,6 +356,39 @@ class ByteCounterTest {
         }
         expectCount(busy, 50_000);
         expectCount(quiet, 10);
+        selectorClosedWhenTheCallbackThrows();
+    }
+
+    /**
+     * The callback throws at its first report (a client that closed), while another client is still connected; then
+     * that one closes too. Whether serve lets the exception out or goes on, once it has ended its selector must be
+     * closed: the server channel is then no longer registered. A selector closed only at the end of the normal path
+     * is left open, with the server channel registered (which keeps its socket open after the test closes it), by
+     * every exception. (A step of {@link #closesEachConnection}.)
+     */
+    void selectorClosedWhenTheCallbackThrows() throws Exception {
+        server.close();
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        RuntimeException thrown = new IllegalStateException("the callback failed (the check's callback threw this)");
+        Server failing = new Server(server, 2, (address, bytes) -> { throw thrown; });
+        SocketChannel quiet = connect();
+        send(quiet, 10);
+        SocketChannel first = connect();
+        send(first, 100);
+        first.close();
+        failing.thread.join(Duration.ofSeconds(STEP_SECONDS)); // serve lets the exception out, or goes on
+        quiet.close();
+        failing.thread.join(Duration.ofSeconds(LIMIT_SECONDS));
+        if (failing.thread.isAlive()) {
+            throw new AssertionError("The callback threw at serve's first report, and serve had not ended "
+                    + (STEP_SECONDS + LIMIT_SECONDS) + " s later, although both clients had closed.");
+        }
+        if (server.isRegistered()) {
+            throw new AssertionError("The callback threw at serve's first report (" + (failing.failure.get() == null
+                    ? "serve went on" : "serve threw " + failing.failure.get()) + "); serve ended with the server channel"
+                    + " still registered with its selector: the selector was left open. Close it in a finally block (or"
+                    + " open it in a try-with-resources), so that an exception does not skip it.");
+        }
     }
 
     /** Linux: whether, within CLOSE_WAIT_MS, at most before + more sockets and selectors are open (true if unknown). */
