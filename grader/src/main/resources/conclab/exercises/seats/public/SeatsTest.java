@@ -345,6 +345,7 @@ public class SeatsTest {
         new ThreadSeats(1).free(); // the unwritten stub fails here, as "not done"
         java.util.Set<String> plain = new java.util.TreeSet<>();
         ReadCheck.Locks read = ReadCheck.locks(ThreadSeats.class, "free", "()I", plain);
+        ReadCheck.dropGuardedDelegates(ThreadSeats.class, "free", "()I", plain);
         if (plain.isEmpty()) return;
         ReadCheck.Locks booking = ReadCheck.locksOfMethodsNamed(ThreadSeats.class, "book");
         if (read.sameMonitorAs(booking)) return;
@@ -452,6 +453,79 @@ public class SeatsTest {
                 }
             }
             return new Locks(monitors, lockCalls ? lockFields : java.util.Set.of());
+        }
+
+        /**
+         * Drops from {@code plain} each final field of {@code cls} that holds an object of the solution's own class T
+         * through which {@code name}{@code type} only calls T's methods, each of them taking a lock that the methods
+         * of T that book() calls take too (JCiP 4.3, delegating thread safety: a SeatCounter whose get(), take() and
+         * giveBack() are synchronized). A field that free() reads into (T's plain field itself) stays: it is judged
+         * as a field of its own.
+         */
+        static void dropGuardedDelegates(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
+            java.util.Map<Class<?>, java.util.Set<String>> reads = calls(cls, name + type), books = new java.util.HashMap<>();
+            for (var m : model(cls).methods()) {
+                if (!m.methodName().stringValue().equals("book")) continue;
+                calls(cls, "book" + m.methodType().stringValue()).forEach((t, ms) -> books.computeIfAbsent(t, k -> new java.util.TreeSet<>()).addAll(ms));
+            }
+            for (java.lang.reflect.Field f : cls.getDeclaredFields()) {
+                Class<?> t = f.getType();
+                String entry = t.getSimpleName() + " " + f.getName();
+                if (!plain.contains(entry) || !java.lang.reflect.Modifier.isFinal(f.getModifiers())) continue;
+                if (!reads.containsKey(t) || !books.containsKey(t)) continue;
+                java.util.Set<String> monitors = new java.util.TreeSet<>(), fields = new java.util.TreeSet<>();
+                for (String m : books.get(t)) {
+                    int paren = m.indexOf('(');
+                    Locks l = locks(t, m.substring(0, paren), m.substring(paren), new java.util.TreeSet<>());
+                    monitors.addAll(l.monitors());
+                    fields.addAll(l.lockFields());
+                }
+                Locks booking = new Locks(monitors, fields);
+                boolean guarded = true;
+                for (String m : reads.get(t)) {
+                    int paren = m.indexOf('(');
+                    Locks r = locks(t, m.substring(0, paren), m.substring(paren), new java.util.TreeSet<>());
+                    boolean same = r.sameMonitorAs(booking)
+                            || !r.lockFields().isEmpty() && booking.lockFields().containsAll(r.lockFields());
+                    if (!same) guarded = false;
+                }
+                if (guarded) plain.remove(entry);
+            }
+        }
+
+        /**
+         * The methods of the solution's other classes that {@code start} (a name and type of {@code cls}), and the methods
+         * of {@code cls} it calls, call: by class, each as its name and type.
+         */
+        static java.util.Map<Class<?>, java.util.Set<String>> calls(Class<?> cls, String start) throws Exception {
+            String own = cls.getName().replace('.', '/');
+            var model = model(cls);
+            java.util.Map<Class<?>, java.util.Set<String>> found = new java.util.HashMap<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(start));
+            while (!todo.isEmpty()) {
+                String next = todo.pop();
+                if (!seen.add(next)) continue;
+                for (var m : model.methods()) {
+                    if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next) || m.code().isEmpty()) continue;
+                    for (var e : m.code().get()) {
+                        if (!(e instanceof java.lang.classfile.instruction.InvokeInstruction i)) continue;
+                        String owner = i.owner().asInternalName(), method = i.name().stringValue() + i.type().stringValue();
+                        if (owner.equals(own)) {
+                            todo.push(method);
+                            continue;
+                        }
+                        Class<?> c;
+                        try {
+                            c = Class.forName(owner.replace('/', '.'), false, cls.getClassLoader());
+                        } catch (ClassNotFoundException | LinkageError x) {
+                            continue;
+                        }
+                        if (c.getClassLoader() == cls.getClassLoader()) found.computeIfAbsent(c, k -> new java.util.TreeSet<>()).add(method);
+                    }
+                }
+            }
+            return found;
         }
 
         /**
