@@ -82,6 +82,10 @@ class EchoLoopHiddenTest {
             Socket leaver = server.connect(0);
             leaver.getOutputStream().write(pattern(1000, 8)); // half of a 2000-byte message
             leaver.close();                                    // and gone
+            Socket resetter = server.connect(0);
+            resetter.getOutputStream().write(pattern(1000, 10)); // half of another message
+            resetter.setSoLinger(true, 0);
+            resetter.close();                                  // reset: the server's read throws "Connection reset"
             byte[] message = pattern(2000, 9);
             try (Socket c = server.connect(0)) {
                 c.getOutputStream().write(message);
@@ -98,11 +102,13 @@ class EchoLoopHiddenTest {
             int open;
             while ((open = (int) Descriptors.count(Descriptors.SOCKET) - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
             if (open > 0) {
-                throw new AssertionError("A client left in the middle of a message, and another ended its stream and got"
-                        + " its echo; both have closed their sockets, and " + WAIT_MS / 1000 + " s later " + open + " of these"
-                        + " 2 connections were still open on the server (sockets counted in /proc/self/fd). When the client"
-                        + " has ended its stream and all is sent back, close the channel: shutdownOutput() or no longer"
-                        + " watching it leaves it open." + server.report());
+                throw new AssertionError("A client left in the middle of a message, another reset its connection in the"
+                        + " middle of one, and a third ended its stream and got its echo; all have closed their sockets, and "
+                        + WAIT_MS / 1000 + " s later " + open + " of these 3 connections were still open on the server"
+                        + " (sockets counted in /proc/self/fd). When the client has ended its stream and all is sent back,"
+                        + " close the channel: shutdownOutput() or no longer watching it leaves it open; and when a read or"
+                        + " a write throws (the connection was reset), close it too (or let the exception out of the"
+                        + " callback: the loop then closes the channel)." + server.report());
             }
             server.loop.callSoon(server.channel::close); // no more clients: now the loop should end by itself
             if (!server.thread.join(Duration.ofMillis(WAIT_MS))) {

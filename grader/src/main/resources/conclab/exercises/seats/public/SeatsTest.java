@@ -164,6 +164,7 @@ public class SeatsTest {
     @Test
     @Property("threads-hold-seat")
     void threadsHoldSeat() throws Exception {
+        twoTheatres();
         ThreadSeats seats = new ThreadSeats(1);
         CountDownLatch paying = new CountDownLatch(1), release = new CountDownLatch(1);
         AtomicInteger bPaid = new AtomicInteger();
@@ -364,6 +365,22 @@ public class SeatsTest {
                 + " 17.4: nothing orders that read after the booking's write). free() is called from other threads:"
                 + " read the count under the same lock as book() (a synchronized free()), or keep it in a volatile"
                 + " field or an atomic (AtomicInteger).");
+    }
+
+    /**
+     * Two ThreadSeats at once, of 1 and 2 seats: a booking of the first leaves the second's count as it was. A count
+     * in a static field is one for every theatre, and the last one made sets it. (A step of threads-hold-seat.)
+     */
+    static void twoTheatres() throws Exception {
+        ThreadSeats small = new ThreadSeats(1), big = new ThreadSeats(2);
+        boolean booked = small.book(() -> true);
+        int left = small.free(), other = big.free();
+        if (!booked || left != 0 || other != 2) {
+            throw new AssertionError("new ThreadSeats(1) and new ThreadSeats(2), then a paid booking of the first: it "
+                    + (booked ? "returned true" : "returned false") + ", the first's free() gave " + left + " (expected 0)"
+                    + " and the second's " + other + " (expected 2). Each ThreadSeats counts its own seats: keep the count"
+                    + " in an instance field, not a static one that every ThreadSeats shares.");
+        }
     }
 
     /** Reads a method's bytecode (java.lang.classfile) for threadsFreeVisible. */
