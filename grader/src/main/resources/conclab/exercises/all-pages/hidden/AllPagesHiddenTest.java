@@ -120,7 +120,7 @@ class AllPagesHiddenTest {
     void concurrentFetches() throws Exception {
         String held = lastPageHeldUp();
         if (held != null) throw new AssertionError(held);
-        String unguarded = mapFilledWithoutLock();
+        String unguarded = sharedStateWithoutLock();
         if (unguarded != null) throw new AssertionError(unguarded);
         // the test has 10 s in all: rounds stop after 4 s (a busy machine), once one round has run
         long start = System.nanoTime(), end = start + TimeUnit.SECONDS.toNanos(4);
@@ -141,18 +141,20 @@ class AllPagesHiddenTest {
             java.util.IdentityHashMap.class, java.util.WeakHashMap.class);
 
     /**
-     * A map not safe for threads, filled by the fetches' callbacks with no lock, found without luck. The fetches of
+     * State not safe for threads, changed by the fetches' callbacks with no lock, found without luck. The fetches of
      * fetchAll([/m/, /n/]) note the functions fetchAll gives their stages (whenComplete, handle, thenApply, ...).
-     * Among what those functions captured (and the fields of the learner's objects they captured), a HashMap or
-     * another map not safe for threads is a candidate. The test then holds every lock the callbacks could take (the
-     * monitor of every object they captured, of those objects' fields, of Crawl and its static fields, and every
-     * Lock among them) and finishes /m/ on a thread of its own. If that thread ran a callback that put /m/'s page in
-     * the map and ended, while the test held all those locks, the put took none: the callbacks of fetches that finish
-     * on two threads at once can put at the same instant, and a HashMap then loses a page or breaks. (A callback that
-     * waits for one of those locks is guarded; a map filled on one thread of the learner's, by Async stages, is not
-     * filled by the finishing thread and not judged.) Null if right, or if no such map is found.
+     * Among what those functions captured (and the fields of the learner's objects they captured), and in Crawl's
+     * static fields, the check watches what is not safe for threads: a HashMap (or another map of
+     * {@link #UNSAFE_MAPS}), an array of primitives, a plain number field (a count such as {@code static int
+     * pending}; volatile too: {@code pending--} is a read and a write). It then holds every lock the callbacks could
+     * take (the monitor of every object they captured, of those objects' fields, of Crawl and its static fields, and
+     * every Lock among them) and finishes /m/ on a thread of its own. If that thread ran a callback and ended, and
+     * something watched changed, while the test held all those locks, the change took none: callbacks of fetches
+     * that finish on two threads at once can then lose an update. (A callback that waits for one of those locks is
+     * guarded; state changed on one thread of the learner's, by Async stages, is not changed by the finishing thread
+     * and not judged.) Null if right, or if nothing is watched.
      */
-    private static String mapFilledWithoutLock() throws Exception {
+    private static String sharedStateWithoutLock() throws Exception {
         List<String> urls = List.of("/goods/m/", "/goods/n/");
         List<Object> actions = new java.util.concurrent.CopyOnWriteArrayList<>();
         Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -160,25 +162,45 @@ class AllPagesHiddenTest {
         CompletableFuture<Map<String, String>> future = Crawl.fetchAll(urls, url -> fetches.get(urls.indexOf(url)));
         if (future == null) return "fetchAll returned null.";
         List<Object> reachable = new ArrayList<>();
+        Map<String, java.util.function.Supplier<Object>> watched = new java.util.LinkedHashMap<>(); // shared state not safe for threads
         for (Object action : actions) {
             for (Object captured : fieldValues(action)) {
                 reachable.add(captured);
-                if (isLearners(captured.getClass())) reachable.addAll(fieldValues(captured));
+                watch(captured, "an object the callbacks captured", watched);
+                if (isLearners(captured.getClass())) {
+                    for (Object inner : fieldValues(captured)) {
+                        reachable.add(inner);
+                        watch(inner, "an object the callbacks reach", watched);
+                    }
+                }
             }
         }
         for (java.lang.reflect.Field f : Crawl.class.getDeclaredFields()) {
-            if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+            int mod = f.getModifiers();
+            if (!java.lang.reflect.Modifier.isStatic(mod)) continue;
             f.setAccessible(true);
-            if (f.get(null) != null) reachable.add(f.get(null));
+            Object value = f.get(null);
+            if (value != null && !f.getType().isPrimitive()) {
+                reachable.add(value);
+                watch(value, "the static field Crawl." + f.getName(), watched);
+            }
+            if (!java.lang.reflect.Modifier.isFinal(mod) && (f.getType().isPrimitive() || value instanceof Number)) {
+                watched.put("the static field Crawl." + f.getName(), () -> {
+                    try {
+                        return f.get(null);
+                    } catch (IllegalAccessException e) {
+                        return null;
+                    }
+                });
+            }
         }
-        Map<?, ?> map = null;
-        for (Object o : reachable) if (UNSAFE_MAPS.contains(o.getClass())) map = (Map<?, ?>) o;
-        if (map == null) {
+        if (watched.isEmpty()) {
             finishAll(fetches);
             return null;
         }
         reachable.add(Crawl.class);
-        int before = map.size();
+        Map<String, Object> before = new java.util.LinkedHashMap<>();
+        watched.forEach((what, value) -> before.put(what, value.get()));
         AtomicReference<Thread> finisher = new AtomicReference<>();
         boolean[] ranWithLocksHeld = new boolean[1];
         holdAll(reachable, 0, () -> {
@@ -195,16 +217,53 @@ class AllPagesHiddenTest {
         });
         Thread x = finisher.get();
         x.join(Duration.ofSeconds(AllPagesTest.LIMIT_SECONDS));
-        boolean unguarded = ranWithLocksHeld[0] && ranOn.contains(x) && map.size() > before;
+        List<String> changed = new ArrayList<>();
+        watched.forEach((what, value) -> {
+            if (!java.util.Objects.equals(before.get(what), value.get())) changed.add(what);
+        });
+        boolean unguarded = ranWithLocksHeld[0] && ranOn.contains(x) && !changed.isEmpty();
         fetches.get(1).complete(AllPagesTest.Fetches.page("/goods/n/"));
         if (unguarded) {
-            return "The fetches' callbacks put the pages in a " + map.getClass().getName() + ", which is not safe for"
-                    + " two threads at once: a fetch finished on a thread of the check's own and its callback put its page"
+            return "A fetch finished on a thread of the check's own, and its callback changed " + String.join(", ", changed)
                     + " while the check held every lock the callbacks can reach (so it took none). Fetches finish on"
-                    + " several threads, often at the same instant, and two puts at once can lose a page." + SHARED;
+                    + " several threads, often at the same instant: two callbacks changing a plain count or a map not"
+                    + " safe for threads at once can lose an update (a page, or a count that never reaches zero)." + SHARED;
         }
         AllPagesTest.expectDone(future, "/goods/m/ and /goods/n/ finished");
         return null;
+    }
+
+    /**
+     * Adds to {@code watched} what in {@code o} is not safe for threads: the size and entries of a map of an
+     * {@link #UNSAFE_MAPS} class, the elements of an array of primitives, the number fields of an object of the learner's that are
+     * not final (a volatile one too: a decrement is a read and a write).
+     */
+    private static void watch(Object o, String where, Map<String, java.util.function.Supplier<Object>> watched) {
+        if (UNSAFE_MAPS.contains(o.getClass())) {
+            Map<?, ?> map = (Map<?, ?>) o;
+            watched.put("a " + o.getClass().getName() + " (" + where + ")", () -> map.size());
+        } else if (o.getClass().isArray() && o.getClass().getComponentType().isPrimitive()) {
+            watched.put("an array of " + o.getClass().getComponentType() + " (" + where + ")", () -> {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < java.lang.reflect.Array.getLength(o); i++) b.append(java.lang.reflect.Array.get(o, i)).append(',');
+                return b.toString();
+            });
+        } else if (isLearners(o.getClass())) {
+            for (Class<?> c = o.getClass(); c != null && isLearners(c); c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    int mod = f.getModifiers();
+                    if (java.lang.reflect.Modifier.isStatic(mod) || java.lang.reflect.Modifier.isFinal(mod) || !f.getType().isPrimitive()
+                            || !f.trySetAccessible()) continue;
+                    watched.put("the field " + f.getName() + " of " + c.getSimpleName() + " (" + where + ")", () -> {
+                        try {
+                            return f.get(o);
+                        } catch (IllegalAccessException e) {
+                            return null;
+                        }
+                    });
+                }
+            }
+        }
     }
 
     /** Runs {@code inside} holding the monitor of each of {@code objects} from {@code i} on, and each Lock among them. */
