@@ -234,9 +234,9 @@ class AllPagesHiddenTest {
     }
 
     /**
-     * Adds to {@code watched} what in {@code o} is not safe for threads: the size and entries of a map of an
-     * {@link #UNSAFE_MAPS} class, the elements of an array of primitives, the number fields of an object of the learner's that are
-     * not final (a volatile one too: a decrement is a read and a write).
+     * Adds to {@code watched} what in {@code o} is not safe for threads: the size of a map of an
+     * {@link #UNSAFE_MAPS} class, the elements of an array of primitives, the primitive fields of an object of the
+     * learner's that are not final (a volatile one too: a decrement is a read and a write).
      */
     private static void watch(Object o, String where, Map<String, java.util.function.Supplier<Object>> watched) {
         if (UNSAFE_MAPS.contains(o.getClass())) {
