@@ -83,17 +83,18 @@ class CrawlHiddenTest {
         }));
         String what = "With 18 URLs and 2 consumers, each held in the fetch of its first URL, the other 16 filled the queue"
                 + " and fetchAll had the pills to put";
-        boolean parked;
+        boolean parked, early;
         StackTraceElement[] stack;
         try {
             long deadline = System.nanoTime() + 5_000_000_000L;
             while ((fetching.get() < 2 || urls.read() < 18) && !run.done() && System.nanoTime() < deadline) Thread.onSpinWait();
             parked = !run.done() && run.parks(Duration.ofSeconds(5));
             stack = run.thread().getStackTrace();
+            early = run.done(); // looked at before the fetches are let go: after, fetchAll may rightly return at once
         } finally {
             release.countDown();
         }
-        if (run.done()) {
+        if (early) {
             run.returns(Duration.ZERO); // rethrows what fetchAll threw
             throw new AssertionError(what + ", and it returned while the fetches were still held.");
         }
