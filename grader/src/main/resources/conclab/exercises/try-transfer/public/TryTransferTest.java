@@ -58,13 +58,17 @@ class TryTransferTest {
     }
 
     /**
-     * Another thread holds b's lock while tryTransfer(a, b, 10, 3000 ms) waits: while the test does 300 ms of CPU work
-     * of its own, the call's thread must use less than a quarter as much CPU. A back-off that sleeps or waits in a
-     * timed tryLock uses a few percent; one that spins (on tryLock, isLocked or anything else) uses a core. Measured
-     * against the test's own work, so a busy machine slows both alike.
+     * Another thread holds b's lock while tryTransfer(a, b, 10, 3000 ms) runs, until it gives up: while the test does
+     * 300 ms of CPU work of its own, the call's thread must use less than a quarter as much CPU (a back-off that sleeps
+     * or waits in a timed tryLock uses a few percent; one that spins, on tryLock, isLocked or anything else, uses a
+     * core; measured against the test's own work, so a busy machine slows both alike). Over the whole call it must
+     * try b's lock again on average within {@link #MEAN_GAP_MILLIS}, as in a 200 ms call: a back-off that doubles
+     * without a cap waits about a quarter of the time elapsed before each try (from any first pause, 150 ms or more
+     * on average over 3 s), and would take a lock freed late in the call up to that long after.
      */
     static void waitsWithoutBurning() throws InterruptedException {
         LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
+        TimingLock timed = timing(b);
         CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
         Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
             b.lock.lock();
@@ -78,25 +82,42 @@ class TryTransferTest {
             }
         });
         held.await();
-        Waiting call = Waiting.start("tryTransfer(a, b, 10, 3000 ms) while another thread holds b's lock",
-                () -> Bank.tryTransfer(a, b, 10, 3000));
-        Waiting.Watch w;
-        boolean ended; // before the release: a machine so slow that the 3 s call ended meanwhile skips the verdict
+        String what = "tryTransfer(a, b, 10, 3000 ms) while another thread holds b's lock";
+        Waiting call = Waiting.start(what, () -> {
+            timed.caller = Thread.currentThread();
+            timed.from = System.nanoTime();
+            try {
+                return Bank.tryTransfer(a, b, 10, 3000);
+            } finally {
+                timed.to = System.nanoTime();
+            }
+        });
+        Object moved;
         try {
-            w = Waiting.watchWhileWorking(call.thread(), Duration.ofMillis(300));
-            ended = call.done();
+            Waiting.Watch w = Waiting.watchWhileWorking(call.thread(), Duration.ofMillis(300));
+            // a machine so slow that the 3 s call ended meanwhile skips the CPU verdict
+            if (!call.done() && w.cpu().toNanos() * 4 >= w.work().toNanos()) {
+                throw new AssertionError("While another thread held b's lock, " + what.substring(0, what.indexOf(" while"))
+                        + " used " + w.cpu().toMillis() + " ms of CPU while the test worked " + w.work().toMillis()
+                        + " ms: it spins between its tries and burns a core. Wait between tries (a short random sleep,"
+                        + " or a tryLock with a timeout), not in a loop that checks again and again.");
+            }
+            moved = call.returns(Duration.ofSeconds(6));   // b's lock stays taken until the call gives up
         } finally {
             release.countDown();
             holder.join();
         }
-        // the CPU verdict first, then the call's end: a spin is the message the learner needs, whatever the call did next
-        if (!ended && w.cpu().toNanos() * 4 >= w.work().toNanos()) {
-            throw new AssertionError("While another thread held b's lock, tryTransfer(a, b, 10, 3000 ms) used "
-                    + w.cpu().toMillis() + " ms of CPU while the test worked " + w.work().toMillis() + " ms: it"
-                    + " spins between its tries and burns a core. Wait between tries (a short random sleep, or a"
-                    + " tryLock with a timeout), not in a loop that checks again and again.");
+        if (!Boolean.FALSE.equals(moved) || a.balance != 100 || b.balance != 100) {
+            throw new AssertionError(what + " returned " + moved + " and the balances are " + a.balance + " and "
+                    + b.balance + ", not false, 100 and 100.");
         }
-        call.returns(Duration.ofSeconds(5));
+        if (timed.meanGapMillis() > MEAN_GAP_MILLIS) {
+            throw new AssertionError(what + " until it gave up tried b's lock " + timed.tries() + " time(s) in "
+                    + (timed.to - timed.from) / 1_000_000 + " ms, and between its tries it waited "
+                    + timed.meanGapMillis() + " ms on average: try again soon over the whole call (on average within "
+                    + MEAN_GAP_MILLIS + " ms), for long timeouts too. A back-off that keeps growing (doubling with no"
+                    + " cap) ends up waiting a large part of the timeout between two tries: cap it.");
+        }
     }
 
     /**
