@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -109,61 +107,41 @@ public final class ReadsUnderLock {
     }
 
     /**
-     * Holds g and runs call on a new thread: a description of the wait if the call waits for a lock the test
-     * thread owns (ThreadInfo's lock owner) before it returns, null if it returns (or keeps running for 5 s)
-     * without waiting. Then lets go, and the call must return.
+     * Holds g ({@link HeldLocks#holding(Object, Duration, HeldLocks.Step)}) and runs call on a new thread: a description
+     * of the wait if the call waits for it before it returns, null if it returns (or keeps running for 5 s) without
+     * waiting, or if g cannot be held (another thread keeps it). Then lets go, and the call must return. A call waits
+     * for a lock or a monitor when the test's thread is its lock owner (as {@code ThreadInfo} reports); for a
+     * semaphore, which has no owner, when it queues for a permit.
      */
     private static String waitsFor(Guard g, String what, Waiting.Call call) {
         Object held = g.lock.get();
         if (held == null) return null;
-        if (held instanceof Semaphore permits) return waitsFor(permits, g, what, call);
-        Lock lock = held instanceof ReadWriteLock rw ? rw.writeLock() : held instanceof Lock l ? l : null;
-        Waiting w;
-        String waited = null;
-        if (lock != null) lock.lock();
+        Waiting[] w = new Waiting[1];
+        String[] waited = new String[1];
         try {
-            synchronized (lock != null ? new Object() : held) {
-                w = Waiting.start(what, call);
+            boolean ran = HeldLocks.holding(held, Duration.ofSeconds(5), () -> {
+                w[0] = Waiting.start(what, call);
                 long deadline = System.nanoTime() + 5_000_000_000L;
-                while (waited == null && w.thread().isAlive() && System.nanoTime() < deadline) {
-                    ThreadInfo info = MX.getThreadInfo(w.thread().threadId());
-                    if (info != null && info.getLockOwnerId() == Thread.currentThread().threadId()) {
-                        waited = what + " was " + info.getThreadState() + " on " + info.getLockName()
-                                + " while the test held " + g.name;
-                    }
+                while (waited[0] == null && w[0].thread().isAlive() && System.nanoTime() < deadline) {
+                    waited[0] = waitingFor(held, g, what, w[0].thread());
                     Thread.onSpinWait();
                 }
-            }
-        } finally {
-            if (lock != null) lock.unlock();
+            });
+            if (!ran) return null;
+        } catch (Exception e) {
+            throw new AssertionError("The test could not hold " + g.name + ": " + e, e);
         }
-        w.returns(Duration.ofSeconds(5));
-        return waited;
+        w[0].returns(Duration.ofSeconds(5));
+        return waited[0];
     }
 
-    /**
-     * A semaphore used as a lock (a Semaphore(1) around the state): the test holds it by taking all its permits, and
-     * the call waits for it if it queues for a permit (a semaphore has no owner for ThreadInfo to name). Not judged
-     * (null) when the test cannot take a permit, since another thread holds them all.
-     */
-    private static String waitsFor(Semaphore permits, Guard g, String what, Waiting.Call call) {
-        int taken = permits.drainPermits();
-        if (taken == 0) return null;
-        Waiting w;
-        String waited = null;
-        try {
-            w = Waiting.start(what, call);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (waited == null && w.thread().isAlive() && System.nanoTime() < deadline) {
-                if (permits.hasQueuedThreads()) {
-                    waited = what + " waited for a permit while the test held every permit of " + g.name;
-                }
-                Thread.onSpinWait();
-            }
-        } finally {
-            permits.release(taken);
+    /** How {@code t} waits for {@code held}, which the test's thread holds; null if it does not (yet). */
+    private static String waitingFor(Object held, Guard g, String what, Thread t) {
+        if (held instanceof Semaphore permits) {
+            return permits.hasQueuedThreads() ? what + " waited for a permit while the test held every permit of " + g.name : null;
         }
-        w.returns(Duration.ofSeconds(5));
-        return waited;
+        ThreadInfo info = MX.getThreadInfo(t.threadId());
+        if (info == null || info.getLockOwnerId() != Thread.currentThread().threadId()) return null;
+        return what + " was " + info.getThreadState() + " on " + info.getLockName() + " while the test held " + g.name;
     }
 }

@@ -1,3 +1,4 @@
+import conclab.grader.probe.HeldLocks;
 import conclab.grader.probe.Property;
 import java.io.IOException;
 import java.time.Duration;
@@ -203,7 +204,7 @@ class AllPagesHiddenTest {
         watched.forEach((what, value) -> before.put(what, value.get()));
         AtomicReference<Thread> finisher = new AtomicReference<>();
         boolean[] ranWithLocksHeld = new boolean[1];
-        holdAll(reachable, 0, () -> {
+        HeldLocks.holdingAll(reachable, Duration.ofSeconds(1), () -> {
             Thread x = Thread.ofPlatform().daemon().name("finisher of /goods/m/")
                     .start(() -> fetches.get(0).complete(AllPagesTest.Fetches.page("/goods/m/")));
             finisher.set(x);
@@ -264,29 +265,6 @@ class AllPagesHiddenTest {
                 }
             }
         }
-    }
-
-    /** Runs {@code inside} holding the monitor of each of {@code objects} from {@code i} on, and each Lock among them. */
-    private static void holdAll(List<Object> objects, int i, Step inside) throws Exception {
-        if (i == objects.size()) {
-            inside.run();
-            return;
-        }
-        Object o = objects.get(i);
-        java.util.concurrent.locks.Lock lock = o instanceof java.util.concurrent.locks.Lock l ? l
-                : o instanceof java.util.concurrent.locks.ReadWriteLock rw ? rw.writeLock() : null;
-        if (lock != null && !lock.tryLock(1, TimeUnit.SECONDS)) lock = null; // held elsewhere: not ours to wait for
-        try {
-            synchronized (o) {
-                holdAll(objects, i + 1, inside);
-            }
-        } finally {
-            if (lock != null) lock.unlock();
-        }
-    }
-
-    interface Step {
-        void run() throws Exception;
     }
 
     /** The objects in {@code o}'s instance fields (its class's and its superclasses', up to the JDK's). */

@@ -1,3 +1,4 @@
+import conclab.grader.probe.HeldLocks;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
@@ -50,14 +51,11 @@ class BoundedBufferHiddenTest {
         if (!one.parks(Duration.ofSeconds(2)) || !other.parks(Duration.ofSeconds(2)) || one.done() || other.done()) {
             return; // not both waiting: the other tests say why
         }
-        java.util.List<java.util.concurrent.locks.Lock> locks = locksOf(b);
-        for (java.util.concurrent.locks.Lock l : locks) l.lock();
-        try {
+        java.util.List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(b);
+        try (HeldLocks.Held held = HeldLocks.hold(locks)) {
             twice.run();
         } catch (Exception e) {
             throw new AssertionError("With two calls of " + what + " waiting, " + done + ", and that threw " + e + ".");
-        } finally {
-            for (java.util.concurrent.locks.Lock l : locks.reversed()) l.unlock();
         }
         one.thread().join(Duration.ofSeconds(5));
         other.thread().join(Duration.ofSeconds(5));
@@ -73,22 +71,6 @@ class BoundedBufferHiddenTest {
 
     interface Step {
         void run() throws Exception;
-    }
-
-    /** The Locks (a ReadWriteLock's write lock) in {@code b}'s instance fields. */
-    static java.util.List<java.util.concurrent.locks.Lock> locksOf(Object b) {
-        java.util.List<java.util.concurrent.locks.Lock> locks = new java.util.ArrayList<>();
-        for (java.lang.reflect.Field f : b.getClass().getDeclaredFields()) {
-            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
-            try {
-                Object v = f.get(b);
-                if (v instanceof java.util.concurrent.locks.Lock l) locks.add(l);
-                else if (v instanceof java.util.concurrent.locks.ReadWriteLock rw) locks.add(rw.writeLock());
-            } catch (IllegalAccessException e) {
-                // not readable: left out
-            }
-        }
-        return locks;
     }
 
     /**

@@ -1,4 +1,5 @@
 import conclab.grader.probe.Liveness;
+import conclab.grader.probe.HeldLocks;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
@@ -116,25 +117,14 @@ class TurnsTest {
      */
     static void turnPassedWhileAsking() throws InterruptedException {
         Turns turns = new Turns(2);
-        List<java.util.concurrent.locks.Lock> locks = new ArrayList<>();
-        for (java.lang.reflect.Field f : Turns.class.getDeclaredFields()) {
-            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
-            try {
-                if (f.get(turns) instanceof java.util.concurrent.locks.Lock l) locks.add(l);
-            } catch (IllegalAccessException e) {
-                // not readable: left out
-            }
-        }
+        List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(turns);
         if (locks.isEmpty()) return;
         Waiting asking;
-        for (java.util.concurrent.locks.Lock l : locks) l.lock();
-        try {
+        try (HeldLocks.Held held = HeldLocks.hold(locks)) {
             asking = Waiting.start("player 1, asking while player 0 passed the turn", () -> { turns.waitForTurn(1); return null; });
             asking.parks(Duration.ofSeconds(5)); // waits for the lock the test holds
             turns.waitForTurn(0);
             turns.done(0);
-        } finally {
-            for (java.util.concurrent.locks.Lock l : locks.reversed()) l.unlock();
         }
         asking.thread().join(Duration.ofSeconds(10));
         if (!asking.done()) {
