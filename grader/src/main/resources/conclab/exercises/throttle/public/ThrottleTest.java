@@ -14,8 +14,18 @@ class ThrottleTest {
     @Property("returns-result")
     void returnsResult() throws Exception {
         Throttle t = new Throttle(2);
-        Object got = t.call(() -> "page");
+        java.util.concurrent.atomic.AtomicReference<Thread> ranOn = new java.util.concurrent.atomic.AtomicReference<>();
+        Object got = t.call(() -> {
+            ranOn.set(Thread.currentThread());
+            return "page";
+        });
         if (!"page".equals(got)) throw new AssertionError("call(() -> \"page\") returned " + got + ".");
+        if (ranOn.get() != Thread.currentThread()) {
+            throw new AssertionError("call() ran its task on " + ranOn.get() + ", not on the thread that called it ("
+                    + Thread.currentThread() + "). A throttle decides when a call may run, not where: run task.call() on"
+                    + " the caller's thread, so that the task has the caller's thread-locals and locks, an interrupt of"
+                    + " the caller reaches it, and no thread of yours is left running after the calls.");
+        }
         // an unchecked exception, a checked one and an Error: each comes out of call() as the task threw it, the same object
         for (Throwable thrown : List.of(new IllegalStateException("server error"), new IOException("connection reset"),
                 new Error("out of memory, say"))) {
