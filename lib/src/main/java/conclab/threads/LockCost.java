@@ -295,7 +295,7 @@ public final class LockCost {
         }
     }
 
-    /** No lock, and under contention no single shared variable: cells added per contending thread. */
+    /** No lock, and under contention no single shared variable: under contention more cells, which the threads spread over (cells are not one per thread). */
     private static final class AdderCounter implements Counter {
         private final LongAdder value = new LongAdder();
 
