@@ -133,11 +133,18 @@ class BothPagesTest {
         };
         Supplier<String> b = () -> { bStarted.countDown(); return download(gate, "page b").get(); };
         Call call = new Call(() -> "page a", b, counting, returned);
+        AtomicReference<Thread> completer = new AtomicReference<>();
+        CountDownLatch completed = new CountDownLatch(1);
         try {
             if (!returned.await(LIMIT_SECONDS, TimeUnit.SECONDS) || !bStarted.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new AssertionError("both() had not returned, or download b had not started, after "
                         + LIMIT_SECONDS + " s.");
             }
+            // attached while page b is held, so that it runs on the thread that completes the future
+            call.future().whenComplete((pages, e) -> {
+                completer.set(Thread.currentThread());
+                completed.countDown();
+            });
             if (!aTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new AssertionError("Page a was there at once, but " + LIMIT_SECONDS + " s later no task given "
                         + "to the pool had finished while page b was still downloading: a pool thread waits for "
@@ -159,6 +166,31 @@ class BothPagesTest {
             gate.countDown();
         }
         expect(List.of("page a", "page b"), call.future());
+        completedByTheDownloads(completer, completed);
+    }
+
+    /**
+     * Requires the future of {@link #waitsOnNoThread} to have been completed on a thread of the pool: by the callback
+     * of download b, the last to finish, on b's thread (thenCombine, allOf), or by a step given to the pool (an
+     * ...Async method with the pool). A solution that looks again and again whether the pages have come (a poll
+     * run anew every few milliseconds on a timer: a loop too short to be found in a thread dump) completes it on the
+     * timer's thread instead, or the common pool's: this shows every time.
+     */
+    void completedByTheDownloads(AtomicReference<Thread> completer, CountDownLatch completed)
+            throws InterruptedException {
+        if (!completed.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("The future had completed, but a callback attached to it had not run "
+                    + LIMIT_SECONDS + " s later.");
+        }
+        Thread t = completer.get();
+        // the test's own thread: the future was complete before page b came (waits-for-both reports it)
+        if (t == Thread.currentThread() || poolThreads.contains(t)) return;
+        throw new AssertionError("Page b was held, then its download finished on a thread of the pool, and the future"
+                + " was completed on the thread \"" + t.getName() + "\", not on a thread of the pool: not by the"
+                + " downloads' callbacks, but by code that looked whether the pages had come (a poll that runs itself"
+                + " again a few milliseconds later, on a timer, is a loop until they come that wakes a thread for"
+                + " nothing). Combine the two futures (thenCombine, allOf): the download that finishes last then"
+                + " completes the future.");
     }
 
     @Test

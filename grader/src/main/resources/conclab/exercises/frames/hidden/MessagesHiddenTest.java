@@ -53,6 +53,7 @@ class MessagesHiddenTest {
     @Property("two-ways-at-once")
     void sendsAndReceivesAtOnce() throws Exception {
         twoMessagesAtOnce();
+        twoMessagesSendingAtOnce();
         List<String> requests = new java.util.ArrayList<>(), replies = new java.util.ArrayList<>();
         for (int i = 0; i < AT_ONCE; i++) {
             requests.add("request " + i + ".".repeat(i % 29));
@@ -183,6 +184,82 @@ class MessagesHiddenTest {
             throw new AssertionError(what + "; then A got the rest of its frame, and its message came out as "
                     + MessagesTest.show(gotA) + ", not 300 a's. What two Messages share (a static header), one overwrites"
                     + " under the other's feet: keep it per call.");
+        }
+    }
+
+    /**
+     * Two Messages, sending on two threads: A's stream takes the bytes of A's first write only after B, on the test's
+     * thread, has sent a whole frame (a write may take its time before it has copied the array it was given: until it
+     * returns, the array must not change). A header kept in a static field (a shared {@code ByteBuffer}) is then B's when A's
+     * stream copies it: A's frame goes out with B's length, 70,000 for 300. Ordered by latches, so it shows every time.
+     */
+    static void twoMessagesSendingAtOnce() throws Exception {
+        String small = "a".repeat(300), big = "b".repeat(70_000);
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        var sentByA = new java.io.ByteArrayOutputStream();
+        java.io.OutputStream halting = new java.io.OutputStream() { // the first write waits for goOn before it copies
+            @Override
+            public void write(int b) throws java.io.IOException {
+                park();
+                sentByA.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                park();
+                sentByA.write(b, off, len);
+            }
+
+            private void park() throws java.io.IOException {
+                if (parked.getCount() == 0) return;
+                parked.countDown();
+                try {
+                    goOn.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        };
+        java.util.concurrent.FutureTask<Void> a = new java.util.concurrent.FutureTask<>(() -> {
+            new Messages(java.io.InputStream.nullInputStream(), halting).send(small);
+            return null;
+        });
+        Thread.ofPlatform().daemon().name("sender A").start(a);
+        String what = "Two Messages, on two threads: A's send of 300 a's had handed its stream the first bytes of its"
+                + " frame, not yet copied, when B, on its own stream, sent a message of 70,000 characters";
+        try {
+            if (!parked.await(5, TimeUnit.SECONDS)) {
+                throw new AssertionError("Messages A's send() had not written to its stream within 5 s"
+                        + (a.isDone() ? ": it ended first" : "") + ".");
+            }
+            var sentByB = new java.io.ByteArrayOutputStream();
+            MessagesTest.within("send() through Messages B while A's stream holds A's first write", () -> {
+                new Messages(java.io.InputStream.nullInputStream(), sentByB).send(big);
+                return null;
+            });
+            if (!java.util.Arrays.equals(frame(big), sentByB.toByteArray())) {
+                throw new AssertionError(what + ": B's frame was not sent as it should be (" + sentByB.size()
+                        + " bytes, not " + frame(big).length + ").");
+            }
+        } finally {
+            goOn.countDown();
+        }
+        try {
+            a.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(what + "; then A's stream went on, and A's send threw " + e.getCause() + ".", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what + "; then A's stream went on, and A's send had not returned 5 s later.");
+        }
+        byte[] got = sentByA.toByteArray();
+        if (!java.util.Arrays.equals(frame(small), got)) {
+            String length = got.length < 4 ? got.length + " bytes in all"
+                    : "the length " + java.nio.ByteBuffer.wrap(got).getInt() + " and " + (got.length - 4) + " bytes";
+            throw new AssertionError(what + "; then A's stream copied what A had given it, and A's frame went out as "
+                    + length + ", not the length 300 and 300 bytes. What two Messages share (a static header), one"
+                    + " overwrites under the other's feet (a write may copy the array it is given any time before it"
+                    + " returns): give each send its own header.");
         }
     }
 
