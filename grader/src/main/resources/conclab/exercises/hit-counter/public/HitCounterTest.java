@@ -25,10 +25,12 @@ class HitCounterTest {
             HitCounter c = new HitCounter();
             long[] made = new long[8];
             Stress.together("8 threads calling hit()", 8, Duration.ofSeconds(5), t -> {
+                // each thread its own String objects: equal page names, as from a request, need not be one object
+                String a = new String("/a"), b = new String("/b");
                 long end = System.nanoTime() + 300_000_000L, n = 0;
                 while (System.nanoTime() < end) {
-                    c.hit("/a");
-                    c.hit("/b");
+                    c.hit(a);
+                    c.hit(b);
                     n++;
                 }
                 made[t] = n;
@@ -43,18 +45,25 @@ class HitCounterTest {
 
     /**
      * A page's first hit from two threads at once. The race on a first hit (both see the page absent, both put 1)
-     * can happen only once per page, so a stress run seldom shows it: here the counter's map (the skeleton's field
-     * {@code hits}) is replaced by one whose reads make the two threads meet, once each, before either goes on. A
-     * hit that reads the map, then writes what it read plus one, then loses one of the two. An atomic merge or
-     * compute reads nothing this way, and a retry loop around putIfAbsent and replace only meets once.
+     * can happen only once per page, so a stress run seldom shows it: here each empty ConcurrentHashMap in the
+     * counter's fields (the skeleton's {@code hits}, or a map of counters the learner added) is replaced by one
+     * whose reads make the two threads meet, once each, before either goes on. A hit that reads a map, then writes
+     * what it read plus one (or a new counter), then loses one of the two. An atomic merge or compute reads nothing
+     * this way, and a retry loop around putIfAbsent and replace only meets once. Each thread passes its own String
+     * "/p": a lock on the page object is then not one lock for both.
      */
     static void firstHitsAtOnce() {
         HitCounter c = new HitCounter();
-        MeetingMap map = MeetingMap.install(c);
-        if (map == null) return; // no field hits that takes a ConcurrentHashMap: the stress rounds decide
+        java.util.List<MeetingMap> maps = MeetingMap.installAll(c);
+        if (maps.isEmpty()) return; // no field that holds an empty ConcurrentHashMap: the stress rounds decide
         Thread[] threads = new Thread[2];
-        for (int i = 0; i < 2; i++) threads[i] = Thread.ofPlatform().name("first hit " + (i + 1)).unstarted(() -> c.hit("/p"));
-        for (Thread t : threads) map.meeting.add(t);
+        for (int i = 0; i < 2; i++) {
+            String page = new String("/p"); // equal, not the same object
+            threads[i] = Thread.ofPlatform().name("first hit " + (i + 1)).unstarted(() -> c.hit(page));
+        }
+        for (MeetingMap map : maps) {
+            for (Thread t : threads) map.meeting.add(t);
+        }
         for (Thread t : threads) t.start();
         for (Thread t : threads) {
             try {
@@ -66,10 +75,15 @@ class HitCounterTest {
         }
         long got = c.hits("/p");
         if (got != 2) {
+            boolean lockedPage = maps.stream().anyMatch(m -> m.readHoldingKey);
             throw new AssertionError("Two threads each hit the page /p, never hit before, at the same moment (the check made"
                     + " their reads of the map meet, as two threads can by chance); hits(\"/p\") then gave " + got + ", not 2:"
-                    + " both saw the page absent (or at the same count) and wrote the same value. Make the read and the"
-                    + " write one atomic step: hits.merge(page, 1L, Long::sum).");
+                    + " both saw the page absent (or at the same count) and wrote the same value."
+                    + (lockedPage ? " hit() read the map holding the lock of the page String itself: equal page names"
+                            + " need not be one object (here each thread passed its own new String(\"/p\")), so the two"
+                            + " threads held different locks." : "")
+                    + " Make the read and the write one atomic step: hits.merge(page, 1L, Long::sum) (or, for a map of"
+                    + " counters, counters.computeIfAbsent(page, p -> new LongAdder()).increment()).");
         }
     }
 
@@ -81,19 +95,30 @@ class HitCounterTest {
         final java.util.Set<Thread> meeting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Set<Thread> met = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+        /** Whether a meeting thread read this map holding the monitor of the key it read: for the message only. */
+        volatile boolean readHoldingKey;
 
         /**
-         * Puts a MeetingMap in {@code c}'s field hits, in place of the empty ConcurrentHashMap there; null if it has no
-         * such field, or the field holds something else or is held elsewhere too ({@link FieldSwap}).
+         * Puts a MeetingMap in each of {@code c}'s fields that holds an empty ConcurrentHashMap, in its place, and
+         * returns them: not only in the skeleton's field hits, since a learner may leave it unused and count in a map
+         * of their own. A field whose map is held elsewhere too, or that holds something else, keeps its object
+         * ({@link FieldSwap}).
          */
-        static MeetingMap install(HitCounter c) {
-            return FieldSwap.swap(c, "hits", java.util.concurrent.ConcurrentHashMap.class,
-                    original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
+        static java.util.List<MeetingMap> installAll(HitCounter c) {
+            java.util.List<MeetingMap> maps = new java.util.ArrayList<>();
+            for (java.lang.reflect.Field f : c.getClass().getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                MeetingMap map = FieldSwap.swap(c, f.getName(), java.util.concurrent.ConcurrentHashMap.class,
+                        original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
+                if (map != null) maps.add(map);
+            }
+            return maps;
         }
 
-        private void meet() {
+        private void meet(Object key) {
             Thread me = Thread.currentThread();
             if (!meeting.contains(me) || !met.add(me)) return;
+            if (key != null && Thread.holdsLock(key)) readHoldingKey = true;
             try {
                 barrier.await(2, java.util.concurrent.TimeUnit.SECONDS); // the other may never read: then it gives up
             } catch (Exception e) {
@@ -105,21 +130,21 @@ class HitCounterTest {
         @Override
         public Object get(Object key) {
             Object value = super.get(key);
-            meet();
+            meet(key);
             return value;
         }
 
         @Override
         public Object getOrDefault(Object key, Object otherwise) {
             Object value = super.getOrDefault(key, otherwise);
-            meet();
+            meet(key);
             return value;
         }
 
         @Override
         public boolean containsKey(Object key) {
             boolean present = super.containsKey(key);
-            meet();
+            meet(key);
             return present;
         }
     }
