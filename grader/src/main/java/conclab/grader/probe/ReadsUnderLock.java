@@ -22,8 +22,10 @@ import java.util.function.Supplier;
  * {@code ReadWriteLock}'s write lock), and sees whether the write waits (its thread is blocked or parked on a lock the
  * test's thread owns, as {@code ThreadInfo} reports; a {@code Semaphore} in a field is held by taking all its permits, and
  * a call waits for it when it queues for one). Then, holding such a lock, the read must wait too (for one of
- * them, when the write takes several). Nothing is judged when an instance field is volatile or atomic, when no
- * instance field is plain (not final, of a primitive or boxed type), or when the write takes none of these locks.
+ * them, when the write takes several). Nothing is judged when the write changes no plain instance field (one not
+ * final and not volatile, of a primitive or boxed type: a volatile count, or an atomic one, whose field keeps the
+ * same object, is not plain), or when the write takes none of these locks. A volatile or atomic field beside a plain
+ * count (a flag, say) exempts nothing: the count is still read with no happens-before edge.
  *
  * <p>Stateless; any thread. Each call runs the write and the read on threads of its own, and each of them must
  * return within 5 s once the test lets go.
@@ -43,12 +45,15 @@ public final class ReadsUnderLock {
      * @param readWhat  the read, in words ({@code "get()"})
      */
     public static String missing(Object target, Class<?> type, String writeWhat, Waiting.Call write, String readWhat, Waiting.Call read) {
-        if (!plainState(type)) return null;
+        List<Field> plain = plainFields(type);
+        if (plain.isEmpty()) return null;
+        List<Object> before = values(plain, target);
         List<Guard> guards = new ArrayList<>(); // the locks the write waits for
         for (Guard g : guards(target, type)) {
             if (waitsFor(g, writeWhat, write) != null) guards.add(g);
         }
-        if (guards.isEmpty()) return null;
+        // each write has returned (waitsFor joins its thread): a plain field it changed is state the read may read
+        if (guards.isEmpty() || before.equals(values(plain, target))) return null;
         for (Guard g : guards) {
             if (waitsFor(g, readWhat, read) != null) return null;
         }
@@ -66,20 +71,39 @@ public final class ReadsUnderLock {
     private record Guard(String name, Supplier<Object> lock) {}
 
     /**
-     * Whether the class's instances keep plain state (a non-final primitive or boxed field) and no volatile or atomic
-     * field. Static fields are not the state of an instance: a static id counter judges nothing.
+     * The class's plain instance fields: not final, not volatile, of a primitive or boxed type. Static fields are
+     * not the state of an instance: a static id counter judges nothing. A volatile field, and a field that holds an
+     * atomic (final, or never replaced), is not plain; another field beside them still may be.
      */
-    static boolean plainState(Class<?> type) {
-        boolean plain = false;
+    static List<Field> plainFields(Class<?> type) {
+        List<Field> plain = new ArrayList<>();
         for (Field f : type.getDeclaredFields()) {
-            if (f.isSynthetic() || Modifier.isStatic(f.getModifiers())) continue;
             int m = f.getModifiers();
+            if (f.isSynthetic() || Modifier.isStatic(m) || Modifier.isFinal(m) || Modifier.isVolatile(m)) continue;
             Class<?> t = f.getType();
-            if (Modifier.isVolatile(m) || t.getPackageName().equals("java.util.concurrent.atomic")) return false;
             boolean number = t.isPrimitive() || Number.class.isAssignableFrom(t) && t.getPackageName().equals("java.lang");
-            if (number && !Modifier.isFinal(m)) plain = true;
+            if (!number) continue;
+            try {
+                f.setAccessible(true);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            plain.add(f);
         }
         return plain;
+    }
+
+    /** The values of {@code fields} in {@code target}, boxed (a boxed field's object compared by equals). */
+    private static List<Object> values(List<Field> fields, Object target) {
+        List<Object> values = new ArrayList<>();
+        for (Field f : fields) {
+            try {
+                values.add(f.get(target));
+            } catch (ReflectiveOperationException e) {
+                values.add(null);
+            }
+        }
+        return values;
     }
 
     /** The object's monitor, its class's, and the lock of each of its fields that holds an object. */

@@ -38,7 +38,8 @@ public class AccountTest {
     /**
      * Lincheck assumes every thread sees every write at once, so it cannot see a balance() that reads the field
      * without the lock its writes take: holding each lock deposit() waits for, balance() must wait too (see
-     * ReadsUnderLock). Not judged when the balance is volatile or atomic.
+     * ReadsUnderLock). Not judged when the balance is volatile or atomic (a volatile field beside a plain balance
+     * exempts nothing).
      */
     @Test
     @Property("reads-under-lock")
