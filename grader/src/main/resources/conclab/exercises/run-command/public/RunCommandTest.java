@@ -73,6 +73,50 @@ class RunCommandTest {
                     + " sent to a file) is run's to delete before it returns, in a finally: else every call leaves one"
                     + " behind, and a process left behind can go on filling it.");
         }
+        // the calls that throw: whether they throw the right exception is times-out's and kills-tree's to say
+        endsAnyway(List.of("sleep", "60"), Duration.ofSeconds(1), false);
+        endsAnyway(List.of("sleep", "60"), Duration.ofSeconds(30), true);
+        left = files();
+        left.removeAll(before);
+        if (!left.isEmpty()) {
+            throw new AssertionError("After a call of run that timed out (sleep 60, timeout 1 s) and one whose caller was"
+                    + " interrupted (sleep 60), " + left.size() + " new file(s) remained: " + left + ". A file that run"
+                    + " writes is run's to delete before it returns or throws: delete it in a finally, not only after"
+                    + " reading it.");
+        }
+    }
+
+    /**
+     * Calls run(command, timeout) on a thread of its own, interrupts that thread once the command runs if
+     * {@code interrupt}, and waits for run to end, whatever it returns or throws. A run that has not ended 5 s
+     * after its timeout or the interrupt has its processes killed (that it goes on waiting is times-out's or
+     * kills-tree's to fail, not this property's), and fails only if it has still not ended 15 s after that.
+     */
+    private static void endsAnyway(List<String> command, Duration timeout, boolean interrupt) {
+        Procs.killAll(); // no sleep of an earlier call is taken for this one's
+        FutureTask<Result> task = new FutureTask<>(() -> Commands.run(command, timeout));
+        Thread caller = Thread.ofPlatform().name("caller").daemon().start(task);
+        String what = "run(" + String.join(" ", command) + ", timeout " + timeout.toSeconds() + " s)";
+        try {
+            if (interrupt) {
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (Procs.children(command.get(0)).isEmpty() && System.nanoTime() < until && !task.isDone()) {
+                    Procs.pause(20); // polling the operating system: there is no event to wait for
+                }
+                caller.interrupt();
+                what += ", its caller interrupted,";
+            }
+            if (!caller.join(interrupt ? Duration.ofSeconds(5) : timeout.plusSeconds(5))) {
+                Procs.killAll();
+                if (!caller.join(Duration.ofSeconds(15))) {
+                    throw new AssertionError(what + " had not ended 15 s after its command was killed: it "
+                            + Hang.doing(caller) + ".");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
     }
 
     @Test
