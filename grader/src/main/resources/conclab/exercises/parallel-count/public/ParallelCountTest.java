@@ -3,7 +3,17 @@ import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.instruction.ArrayStoreInstruction;
+import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -190,6 +200,167 @@ class ParallelCountTest {
     @Test
     @Property("no-lost-counts")
     void noLostCounts() {
+        writeHeldBack(4_000, 4);
+        stressed();
+    }
+
+    /**
+     * Runs count(n, threads, i -> true) on a copy of the learner's classes in which every write to a field or an
+     * array element calls {@link Writes} just before and just after it. The first thread that writes after it has
+     * tested a number is held just before that write until another thread has written (at most 3 s), then let go.
+     * That is a schedule any machine may run (a thread paused by the scheduler between two instructions), so it
+     * changes nothing for right code: a count merged under a lock holds the lock while it waits (the other thread
+     * then does not write, and the wait ends after 3 s), a count of its own in an array element is not touched by
+     * the other's write, and an AtomicLong or a Future's result is written by the JDK, not by the learner's code.
+     * But a shared total[0] += found has read total[0] before the pause: its write then replaces the other
+     * thread's sum with a stale one, every time, on any number of processors.
+     */
+    static void writeHeldBack(int n, int threads) {
+        Method count = Writes.instrumentedCount();
+        if (count == null) return; // no copy could be made: the stress test below decides
+        String what = "count(" + n + ", " + threads + ", i -> true)";
+        Writes.Round round = new Writes.Round();
+        AtomicLong result = new AtomicLong();
+        Writes.round = round;
+        try {
+            Liveness.finish(what, Duration.ofSeconds(15), Liveness.task("caller", () -> {
+                CALLER.set(Thread.currentThread());
+                try {
+                    result.set((long) count.invoke(null, n, threads, (IntPredicate) i -> {
+                        round.tested();
+                        return true;
+                    }));
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                        if (c instanceof LinkageError) { // the copy would not load: no evidence either way
+                            result.set(n);
+                            return;
+                        }
+                    }
+                    if (e.getCause() instanceof Exception x) throw x; // what count threw, as it threw it
+                    if (e.getCause() instanceof Error x) throw x;
+                    throw e;
+                } catch (LinkageError e) {
+                    result.set(n); // the same
+                }
+            }));
+        } finally {
+            Writes.round = null;
+        }
+        if (result.get() != n && round.heldBack) {
+            throw new AssertionError(what + " returned " + result.get() + ", not " + n + ". The check paused the first"
+                    + " thread that wrote to memory after testing numbers just before that write, until another thread had"
+                    + " written too, as a busy machine may pause any thread: the first thread's write then replaced what the"
+                    + " others had written with a sum made before it. Do several threads add to one shared total (total[0] += found) without a lock? Return"
+                    + " each range's count from its task (a Callable), and add the results up on the calling thread, once"
+                    + " every task has ended (Future.get()).");
+        }
+        if (result.get() != n) throw new AssertionError(what + " returned " + result.get() + ", not " + n + ".");
+    }
+
+    /**
+     * What the instrumented copy of the learner's classes calls around each of its writes (public: that copy is
+     * in a class loader of its own, another package at run time).
+     */
+    public static final class Writes {
+        /** The round under way, or null: then the calls do nothing. */
+        static volatile Round round;
+
+        public static void before() {
+            Round r = round;
+            if (r != null) r.before();
+        }
+
+        public static void after() {
+            Round r = round;
+            if (r != null) r.after();
+        }
+
+        /** One count: which threads tested numbers, and the one write held back. */
+        static final class Round {
+            final Set<Thread> testers = ConcurrentHashMap.newKeySet();
+            final AtomicReference<Thread> held = new AtomicReference<>();
+            final CountDownLatch otherWrote = new CountDownLatch(1);
+            /** Whether the held thread was let go because another wrote (not after 3 s alone). */
+            volatile boolean heldBack;
+
+            void tested() {
+                testers.add(Thread.currentThread());
+            }
+
+            void before() {
+                Thread me = Thread.currentThread();
+                if (!testers.contains(me) || !held.compareAndSet(null, me)) return;
+                try {
+                    heldBack = otherWrote.await(3, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            void after() {
+                Thread me = Thread.currentThread(), h = held.get();
+                if (h != null && h != me && testers.contains(me)) otherWrote.countDown();
+            }
+        }
+
+        /** count of a copy of the learner's classes with calls around every write, or null if none could be made. */
+        static Method instrumentedCount() {
+            try {
+                ClassLoader parent = ParallelCountTest.class.getClassLoader();
+                java.net.URL own = parent.getResource("ParallelCount.class");
+                if (own == null) return null;
+                String dir = own.toString().substring(0, own.toString().length() - "ParallelCount.class".length());
+                ClassLoader copy = new ClassLoader("instrumented", parent) {
+                    @Override
+                    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                        synchronized (getClassLoadingLock(name)) {
+                            Class<?> c = findLoadedClass(name);
+                            if (c == null && learners(name, parent, dir)) {
+                                try (var in = parent.getResourceAsStream(name + ".class")) {
+                                    byte[] b = instrument(in.readAllBytes());
+                                    c = defineClass(name, b, 0, b.length);
+                                } catch (java.io.IOException e) {
+                                    throw new ClassNotFoundException(name, e);
+                                }
+                            }
+                            return c != null ? c : super.loadClass(name, resolve);
+                        }
+                    }
+                };
+                Method m = copy.loadClass("ParallelCount").getDeclaredMethod("count", int.class, int.class, IntPredicate.class);
+                m.setAccessible(true);
+                return m;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+
+        /** The learner's classes: in the unnamed package, beside ParallelCount, and not the tests'. */
+        static boolean learners(String name, ClassLoader parent, String dir) {
+            if (name.contains(".") || name.startsWith("ParallelCountTest") || name.startsWith("ParallelCountHiddenTest")) return false;
+            java.net.URL u = parent.getResource(name + ".class");
+            return u != null && u.toString().equals(dir + name + ".class");
+        }
+
+        /** The class with Writes.before() and Writes.after() around each putfield, putstatic and array store. */
+        static byte[] instrument(byte[] bytes) {
+            ClassDesc hook = ClassDesc.of(Writes.class.getName());
+            MethodTypeDesc none = MethodTypeDesc.of(ConstantDescs.CD_void);
+            ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                    ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(ParallelCountTest.class.getClassLoader()))));
+            return cf.transformClass(cf.parse(bytes), ClassTransform.transformingMethodBodies((code, e) -> {
+                boolean write = e instanceof ArrayStoreInstruction
+                        || e instanceof FieldInstruction f && (f.opcode() == Opcode.PUTFIELD || f.opcode() == Opcode.PUTSTATIC);
+                if (write) code.invokestatic(hook, "before", none);
+                code.with(e);
+                if (write) code.invokestatic(hook, "after", none);
+            }));
+        }
+    }
+
+    /** Many rounds of 16 threads that count at once, their counts added up as they come. */
+    static void stressed() {
         // 16 threads, so that on a busy machine two of them often run at the same instant on two cores
         int n = 64_000_000, threads = 16;
         Stress.repeat(6, Duration.ofSeconds(5), round -> {
