@@ -303,6 +303,16 @@ public final class EventLoop implements AutoCloseable {
         closeQuietly(selector);
     }
 
+    /**
+     * The loop's selector, for tests and tools that look at what the loop watches: its keys, one per channel
+     * registered, with their interest sets and the callbacks attached. Look on the loop's thread (in a callback, or
+     * a task handed in with {@link #callSoon}), and change nothing: the loop alone selects and sets interest sets,
+     * and keeps its count of watched channels in step with them.
+     */
+    public Selector selector() {
+        return selector;
+    }
+
     /** How many entries the timer queue holds, cancelled ones included: for tests, on the loop's thread. */
     int timerEntries() {
         return timers.size();

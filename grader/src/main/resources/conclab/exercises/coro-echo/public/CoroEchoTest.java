@@ -105,14 +105,7 @@ class CoroEchoTest {
          * acceptable; one in Scheduler.sleep has a timer and no interest).
          */
         int interest(String what, java.util.function.Predicate<java.nio.channels.SelectableChannel> which) throws InterruptedException {
-            java.nio.channels.Selector selector;
-            try {
-                java.lang.reflect.Field f = conclab.io.EventLoop.class.getDeclaredField("selector");
-                f.setAccessible(true);
-                selector = (java.nio.channels.Selector) f.get(scheduler.loop());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("the test could not read the loop's selector", e);
-            }
+            java.nio.channels.Selector selector = scheduler.loop().selector();
             return ask(what, () -> {
                 for (java.nio.channels.SelectionKey k : selector.keys()) {
                     if (k.isValid() && which.test(k.channel())) return k.interestOps();

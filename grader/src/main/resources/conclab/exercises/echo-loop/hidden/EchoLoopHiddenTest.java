@@ -272,14 +272,7 @@ class EchoLoopHiddenTest {
      * false if none was registered within WAIT_MS. Asked on the loop's thread every 10 ms.
      */
     static boolean smallSendBuffer(EchoLoopTest.Server server) throws Exception {
-        java.nio.channels.Selector selector;
-        try {
-            java.lang.reflect.Field f = conclab.io.EventLoop.class.getDeclaredField("selector");
-            f.setAccessible(true);
-            selector = (java.nio.channels.Selector) f.get(server.loop);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the test could not read the loop's selector", e);
-        }
+        java.nio.channels.Selector selector = server.loop.selector();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
         do {
             java.util.concurrent.CompletableFuture<Boolean> set = new java.util.concurrent.CompletableFuture<>();

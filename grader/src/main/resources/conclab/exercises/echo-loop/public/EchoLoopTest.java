@@ -113,14 +113,7 @@ class EchoLoopTest {
          * within WAIT_MS (it is stuck: other tests say why). Plain state, no timing: how the server waits.
          */
         Integer interest(java.util.function.Predicate<java.nio.channels.SelectableChannel> which) throws Exception {
-            java.nio.channels.Selector selector;
-            try {
-                java.lang.reflect.Field f = EventLoop.class.getDeclaredField("selector");
-                f.setAccessible(true);
-                selector = (java.nio.channels.Selector) f.get(loop);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("the test could not read the loop's selector", e);
-            }
+            java.nio.channels.Selector selector = loop.selector();
             java.util.concurrent.CompletableFuture<Integer> ops = new java.util.concurrent.CompletableFuture<>();
             loop.callSoon(() -> {
                 int found = -1;
