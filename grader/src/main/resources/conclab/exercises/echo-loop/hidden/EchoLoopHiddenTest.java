@@ -2,11 +2,15 @@ import conclab.grader.probe.Descriptors;
 import conclab.grader.probe.Property;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -77,17 +81,31 @@ class EchoLoopHiddenTest {
     @Test
     @Property("disconnect")
     void aClientThatLeavesMidMessage() throws Exception {
+        List<WeakReference<SocketChannel>> ends = new ArrayList<>();
+        leaveMidMessage(ends);
+        nothingKept(ends);
+    }
+
+    /**
+     * A client leaves in the middle of a message, another resets its connection there, a third is served whole; then
+     * the listening channel is closed, and the loop must end. The server's end of each connection is added to
+     * {@code ends} (weakly: the test keeps none of them), for {@link #nothingKept}.
+     */
+    void leaveMidMessage(List<WeakReference<SocketChannel>> ends) throws Exception {
         try (EchoLoopTest.Server server = new EchoLoopTest.Server()) {
             int before = (int) Descriptors.count(Descriptors.SOCKET); // the listening channel and the JVM's own: no connection yet
             Socket leaver = server.connect(0);
+            serversEnd(server, leaver, ends);
             leaver.getOutputStream().write(pattern(1000, 8)); // half of a 2000-byte message
             leaver.close();                                    // and gone
             Socket resetter = server.connect(0);
+            serversEnd(server, resetter, ends);
             resetter.getOutputStream().write(pattern(1000, 10)); // half of another message
             resetter.setSoLinger(true, 0);
             resetter.close();                                  // reset: the server's read throws "Connection reset"
             byte[] message = pattern(2000, 9);
             try (Socket c = server.connect(0)) {
+                serversEnd(server, c, ends);
                 c.getOutputStream().write(message);
                 c.shutdownOutput();
                 byte[] back = readToEnd(c);
@@ -120,6 +138,83 @@ class EchoLoopHiddenTest {
     }
 
     /**
+     * Adds to {@code ends}, weakly, the server's end of the connection of {@code client}, found among the keys of the
+     * loop's selector on the loop's thread (asked every 10 ms until the server has accepted it, at most WAIT_MS); adds
+     * nothing if the loop has no such key by then, or if an earlier client's was not found (a server whose
+     * connections are not on the loop's selector is judged by other properties, and need not wait here each time).
+     */
+    static void serversEnd(EchoLoopTest.Server server, Socket client, List<WeakReference<SocketChannel>> ends) throws Exception {
+        if (ends.contains(null)) return;
+        java.net.SocketAddress peer = client.getLocalSocketAddress();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        do {
+            java.util.concurrent.CompletableFuture<WeakReference<SocketChannel>> found = new java.util.concurrent.CompletableFuture<>();
+            server.loop.callSoon(() -> {
+                WeakReference<SocketChannel> end = null;
+                for (java.nio.channels.SelectionKey k : server.loop.selector().keys()) {
+                    if (k.channel() instanceof SocketChannel sc && sc.isOpen() && peer.equals(sc.getRemoteAddress())) {
+                        end = new WeakReference<>(sc);
+                    }
+                }
+                found.complete(end);
+            });
+            WeakReference<SocketChannel> end;
+            try {
+                end = found.get(WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                break; // the loop is stuck: other properties say why
+            }
+            if (end != null) {
+                ends.add(end);
+                return;
+            }
+            new java.util.concurrent.CountDownLatch(1).await(10, TimeUnit.MILLISECONDS);
+        } while (System.nanoTime() < deadline);
+        ends.add(null); // not found: the later clients are not looked for
+    }
+
+    /**
+     * Once the server is gone (its loop ended and closed, and nothing of the test holds the loop or the server), a full
+     * GC must find every one of {@code ends} unreachable: a connection still reachable is held by something that
+     * outlives the server, a static field of the learner's classes most likely (a set of connections that loses
+     * only those closed normally keeps the reset one for ever, and shares its connections with every server).
+     */
+    static void nothingKept(List<WeakReference<SocketChannel>> ends) {
+        List<WeakReference<SocketChannel>> looked = ends.stream().filter(java.util.Objects::nonNull).toList();
+        for (int i = 0; i < 3 && looked.stream().anyMatch(r -> r.get() != null); i++) System.gc(); // a full GC each
+        long kept = looked.stream().filter(r -> r.get() != null).count();
+        if (kept > 0) {
+            List<String> statics = staticFields(EchoServer.class);
+            throw new AssertionError("A client left in the middle of a message, another reset its connection, and a third"
+                    + " was served; then the server was closed, its loop ended and was closed, and nothing of the test held"
+                    + " it. After a full garbage collection, " + kept + " of the " + looked.size() + " connections (the"
+                    + " server's SocketChannel) " + (kept == 1 ? "was" : "were") + " still reachable: something that"
+                    + " outlives the server keeps them, and with them their buffers" + (statics.isEmpty() ? ""
+                    : " (your classes' static fields: "
+                    + String.join(", ", statics) + ")") + ". Keep a connection's state in its Connection, which only the"
+                    + " loop's callbacks hold: a static collection is shared by every server and grows with every"
+                    + " connection it does not lose (one the loop closes after a read throws, for one).");
+        }
+    }
+
+    /** The static fields of {@code top} and of the classes nested in it that are not constants of a value type, as Class.field. */
+    static List<String> staticFields(Class<?> top) {
+        List<String> found = new ArrayList<>();
+        List<Class<?>> classes = new ArrayList<>(List.of(top));
+        for (int i = 0; i < classes.size(); i++) {
+            Class<?> c = classes.get(i);
+            classes.addAll(Arrays.asList(c.getDeclaredClasses()));
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!java.lang.reflect.Modifier.isStatic(m) || f.isSynthetic()) continue;
+                if (java.lang.reflect.Modifier.isFinal(m) && (f.getType().isPrimitive() || f.getType() == String.class)) continue;
+                found.add(c.getSimpleName() + "." + f.getName());
+            }
+        }
+        return found;
+    }
+
+    /**
      * How much a client that never reads sends, and what the kernel holds on the way (see {@link #kernelHolds}): at
      * least 32 MB, and at least 8 MB more than the kernel holds. Where the socket buffers are large (a send buffer
      * of 16 MB or more by default: net.ipv4.tcp_wmem), the kernel holds 28 MB or more, and 32 MB would fit in it:
@@ -137,12 +232,18 @@ class EchoLoopHiddenTest {
     /** What {@link #totalAndKernel} measured, once per test JVM (the machine's buffers do not change meanwhile). */
     private static long[] measured;
 
+    /** The most bytes of a client's that the server may hold in memory: pending is 16 KiB; four times that. */
+    static final long MOST_HELD = 64 * 1024;
+
     /**
      * A client that never reads writes up to 32 MB (more where the kernel's buffers hold more, see
      * {@link #totalAndKernel}): a server that reads only while pending has room soon stops reading, and the
      * client's writing stops with it; one that keeps what it cannot write elsewhere takes it all. The limit is what
      * the kernel holds (measured with a bounded server of the test's own) plus 4 MB; the client sends at least 8 MB
      * more than the kernel holds, so a server that takes it all passes the limit by 4 MB or more, on any machine.
+     * Then, once the client's writing is stuck, what the server holds in memory is counted, not guessed: the bytes
+     * the client wrote, less those the kernel still holds on the way (see {@link #inKernel}), must be at most
+     * {@link #MOST_HELD}. A queue of its own beside pending, however bounded, shows there.
      */
     @Test
     @Property("backpressure")
@@ -157,6 +258,8 @@ class EchoLoopHiddenTest {
             AtomicLong written = new AtomicLong();
             Thread writer = writeUntilStuck(c, pattern(64 * 1024, 11), total, written);
             long took = written.get();
+            // the writer is stuck, or done: nothing moves on the connection now, so the kernel's queues add up
+            long queued = writer.isAlive() ? inKernel(c) : -1;
             c.close(); // the writer, if it still waits, gets an exception
             writer.join(WAIT_MS);
             if (took > limit) {
@@ -166,6 +269,55 @@ class EchoLoopHiddenTest {
                         + " what it cannot write back. Read only while pending has room (the client then waits:"
                         + " backpressure)." + server.report());
             }
+            if (queued >= 0 && took - queued > MOST_HELD) {
+                throw new AssertionError("A client that reads none of its echo sent " + String.format("%,d", took) + " bytes"
+                        + " until its writing stopped; the sockets' buffers held " + String.format("%,d", queued) + " of them"
+                        + " (on their way to the server, or echoed on their way back: read in /proc/net/tcp), so your server"
+                        + " held the other " + String.format("%,d", took - queued) + " bytes in memory, more than "
+                        + MOST_HELD / 1024 + " KiB (pending holds 16 KiB). Keep no bytes beside pending: read only while"
+                        + " pending has room, so that a client that does not read is made to wait (backpressure), and a"
+                        + " hundred such clients do not pin a hundred queues." + server.report());
+            }
+        }
+    }
+
+    /**
+     * The bytes the kernel holds on both ends of the connection of {@code client} (whose peer is the server's end, in
+     * this JVM): written and not yet read by the other end, each way (the tx_queue and rx_queue of both sockets in
+     * /proc/net/tcp, or tcp6). Once nothing moves, what the client wrote less this is what the server read and did
+     * not write back: what it holds. -1 where /proc cannot be read, or a socket is not listed.
+     */
+    static long inKernel(Socket client) {
+        int local = client.getLocalPort(), peer = client.getPort();
+        long clientSide = -1, serverSide = -1;
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            java.util.List<String> lines;
+            try {
+                lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(table));
+            } catch (IOException | RuntimeException e) {
+                continue; // not Linux, or no IPv6
+            }
+            for (String line : lines) {
+                // "sl local_address rem_address st tx_queue:rx_queue ...", addresses as HEXADDR:HEXPORT, st 01 = established
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 5 || !f[3].equals("01")) continue;
+                int from = port(f[1]), to = port(f[2]);
+                String[] q = f[4].split(":");
+                long queues = Long.parseLong(q[0], 16) + Long.parseLong(q[1], 16);
+                if (from == local && to == peer) clientSide = queues;
+                else if (from == peer && to == local) serverSide = queues;
+            }
+        }
+        return clientSide < 0 || serverSide < 0 ? -1 : clientSide + serverSide;
+    }
+
+    /** The port of an address of /proc/net/tcp (HEXADDR:HEXPORT), or -1. */
+    private static int port(String address) {
+        int colon = address.lastIndexOf(':');
+        try {
+            return Integer.parseInt(address.substring(colon + 1), 16);
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 

@@ -1,5 +1,8 @@
+// fails:
+// Correct, though unusual: each connection's kernel buffers are set large (1 MiB to receive, 1 MiB to send), so the kernel holds far more of a client that never reads than the check's own bounded server's do; the server itself still holds at most pending's 16 KiB, which the backpressure check counts exactly (what the client wrote less what the sockets' buffers hold).
 import conclab.io.EventLoop;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -16,6 +19,8 @@ class EchoServer {
         loop.onAcceptable(server, () -> {
             SocketChannel client = server.accept();
             if (client == null) return;
+            client.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            client.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
             Connection c = new Connection(client);
             loop.onReadable(client, c::readable);
         });
@@ -25,49 +30,28 @@ class EchoServer {
         final SocketChannel client;
         final ByteBuffer pending = ByteBuffer.allocate(16 * 1024);
         boolean ended;
-        /** MISTAKE: bytes that did not fit in pending wait here, up to 3 MB a connection (beyond the fixed 16 KiB). */
-        final java.util.ArrayDeque<ByteBuffer> overflow = new java.util.ArrayDeque<>();
-        long held;
 
         Connection(SocketChannel client) {
             this.client = client;
         }
 
         void readable() throws IOException {
-            ByteBuffer chunk = ByteBuffer.allocate(16 * 1024);
-            int n = client.read(chunk);
-            if (n < 0) ended = true;
-            else if (n > 0) { overflow.add(chunk.flip()); held += n; }
-            drain();
+            if (client.read(pending) < 0) ended = true;
             next();
         }
 
         void writable() throws IOException {
             client.write(pending.flip());
             pending.compact();
-            drain();
             next();
         }
 
-        /** Moves what waits in overflow into pending, as far as it goes. */
-        void drain() {
-            while (!overflow.isEmpty() && pending.hasRemaining()) {
-                ByteBuffer b = overflow.peek();
-                int k = Math.min(b.remaining(), pending.remaining());
-                pending.put(pending.position(), b, b.position(), k);
-                pending.position(pending.position() + k);
-                b.position(b.position() + k);
-                held -= k;
-                if (!b.hasRemaining()) overflow.poll();
-            }
-        }
-
         void next() throws IOException {
-            if (ended && pending.position() == 0 && overflow.isEmpty()) {
+            if (ended && pending.position() == 0) {
                 client.close();
                 return;
             }
-            loop.onReadable(client, !ended && held < (3 << 20) ? this::readable : null);
+            loop.onReadable(client, !ended && pending.hasRemaining() ? this::readable : null);
             loop.onWritable(client, pending.position() > 0 ? this::writable : null);
         }
     }
