@@ -1,10 +1,14 @@
 import conclab.grader.probe.Descriptors;
 import conclab.grader.probe.Property;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,6 +77,17 @@ class CoroEchoHiddenTest {
     @Test
     @Property("disconnect")
     void clientsThatLeaveMidMessage() throws Exception {
+        List<WeakReference<SocketChannel>> ends = new ArrayList<>();
+        leaveMidMessage(ends);
+        nothingKept(ends);
+    }
+
+    /**
+     * Ten clients leave in the middle of a message (every other one resets its connection), while another is served
+     * whole: their connections must be closed. The server's end of each connection is added to {@code ends} (weakly:
+     * the test keeps none of them), for {@link #nothingKept}.
+     */
+    void leaveMidMessage(List<WeakReference<SocketChannel>> ends) throws Exception {
         int leavers = 10;
         try (CoroEchoTest.Server server = new CoroEchoTest.Server()) {
             int before = (int) Descriptors.count(Descriptors.SOCKET); // the listening channel and the JVM's own: no connection yet
@@ -82,11 +97,13 @@ class CoroEchoHiddenTest {
                 stayer.getOutputStream().write(message, 0, 1000);
                 CoroEchoTest.same(Arrays.copyOf(message, 1000),
                         CoroEchoTest.readExactly(server, stayer, 1000, "the first half of a message"), "the first half");
+                serversEnd(server, stayer, ends);
                 for (int i = 0; i < leavers; i++) {
                     Socket leaver = server.connect();
                     left.add(leaver);
                     leaver.getOutputStream().write(pattern(1000, 20 + i)); // half of a 2000-byte message
                     CoroEchoTest.readExactly(server, leaver, 1000, "the echo of a leaving client's first half");
+                    serversEnd(server, leaver, ends);
                     if (i % 2 == 1) leaver.setSoLinger(true, 0); // every other one resets the connection instead
                     leaver.close();
                 }
@@ -109,6 +126,251 @@ class CoroEchoHiddenTest {
                         + " (sockets counted in /proc/self/fd), and " + tasks + " task(s) were unfinished. Close a connection"
                         + " however its task ends: at the end of the stream, and when a read or write throws because the"
                         + " client reset it (try-with-resources, or finally)." + server.messages());
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code ends}, weakly, the server's end of the connection of {@code client}, found among the keys of the
+     * scheduler's selector, on its thread; nothing if none is there (a server whose tasks do not wait through the
+     * scheduler is judged by other properties). Asked once the server has echoed the client's bytes: its task then
+     * waits to read, and its channel is registered.
+     */
+    static void serversEnd(CoroEchoTest.Server server, Socket client, List<WeakReference<SocketChannel>> ends)
+            throws InterruptedException {
+        java.net.SocketAddress peer = client.getLocalSocketAddress();
+        WeakReference<SocketChannel> end = server.ask("find the server's end of a client's connection", () -> {
+            for (java.nio.channels.SelectionKey k : server.scheduler.loop().selector().keys()) {
+                try {
+                    if (k.channel() instanceof SocketChannel sc && sc.isOpen() && peer.equals(sc.getRemoteAddress())) {
+                        return new WeakReference<>(sc);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile: not this one
+                }
+            }
+            return null;
+        });
+        if (end != null) ends.add(end);
+    }
+
+    /**
+     * Once the server is gone (its scheduler stopped and closed, and nothing of the test holds it), a full GC must find
+     * every one of {@code ends} unreachable: a connection still reachable is held by something that outlives the
+     * server, a static field of the learner's classes most likely (a list of every connection accepted, shared by
+     * every server, never emptied).
+     */
+    static void nothingKept(List<WeakReference<SocketChannel>> ends) {
+        for (int i = 0; i < 3 && ends.stream().anyMatch(r -> r.get() != null); i++) System.gc(); // a full GC each
+        long kept = ends.stream().filter(r -> r.get() != null).count();
+        if (kept > 0) {
+            List<String> statics = staticFields(CoroEcho.class);
+            throw new AssertionError("Ten clients left in the middle of a message and another was served; then the server"
+                    + " was closed (its scheduler stopped and closed), and nothing of the test held it. After a full"
+                    + " garbage collection, " + kept + " of the " + ends.size() + " connections (the server's"
+                    + " SocketChannel) " + (kept == 1 ? "was" : "were") + " still reachable: something that outlives"
+                    + " the server keeps them, and with them whatever they hold" + (statics.isEmpty() ? ""
+                    : " (your classes' static fields: "
+                    + String.join(", ", statics) + ")") + ". A connection belongs to its task: keep it in the task's"
+                    + " locals, not in a static collection, which every server shares and which grows with every"
+                    + " connection for as long as the program runs.");
+        }
+    }
+
+    /** The static fields of {@code top} and of the classes nested in it that are not constants of a value type, as Class.field. */
+    static List<String> staticFields(Class<?> top) {
+        List<String> found = new ArrayList<>();
+        List<Class<?>> classes = new ArrayList<>(List.of(top));
+        for (int i = 0; i < classes.size(); i++) {
+            Class<?> c = classes.get(i);
+            classes.addAll(Arrays.asList(c.getDeclaredClasses()));
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!java.lang.reflect.Modifier.isStatic(m) || f.isSynthetic()) continue;
+                if (java.lang.reflect.Modifier.isFinal(m) && (f.getType().isPrimitive() || f.getType() == String.class)) continue;
+                found.add(c.getSimpleName() + "." + f.getName());
+            }
+        }
+        return found;
+    }
+
+    /** The most steps of the server's tasks in the second while accept fails: the reference makes one (it waits 1 s). */
+    static final long MOST_STEPS_WHILE_ACCEPT_FAILS = 5;
+
+    /**
+     * The process runs out of file descriptors (EMFILE, see {@link OutOfDescriptors}) and a client connects: the
+     * kernel completes the connection, the listening channel is acceptable, and every accept fails with "Too many
+     * open files" until a descriptor is free. The server must survive it without holding the thread: two turns of
+     * the scheduler's loop must come (an acceptor that retries at once never gives the thread back), and in the
+     * second after them its tasks may be resumed at most {@link #MOST_STEPS_WHILE_ACCEPT_FAILS} times, with almost
+     * no CPU (one that retries after Scheduler.pause() or a short sleep is resumed again and again). Then the
+     * descriptors are given back: the client that waited must be served (an acceptor that the failure ended serves
+     * no one any more). Not judged where this JVM's descriptor limit cannot be lowered (no prlimit, no /proc).
+     */
+    @Test
+    @Property("accept-fails")
+    void aFailedAcceptIsTriedAgainLater() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (CoroEchoTest.Server server = new CoroEchoTest.Server()) {
+            try (Socket first = server.connect()) { // the server's code runs once before: its classes are loaded
+                byte[] hello = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                first.getOutputStream().write(hello);
+                CoroEchoTest.same(hello, CoroEchoTest.readExactly(server, first, hello.length, "a first line"), "a first line");
+            }
+            OutOfDescriptors.loadClassesBeside(CoroEcho.class); // and any other class of its folder: no file opens later
+            long steps0 = server.ask("count the steps of its tasks", server.scheduler::steps);
+            SocketChannel client = SocketChannel.open(); // its descriptor now: none is left once the JVM is out of them
+            try (client) {
+                try (OutOfDescriptors out = OutOfDescriptors.take()) {
+                    if (out == null) return; // this machine cannot make accept fail: not judged
+                    client.connect(server.channel.getLocalAddress()); // done by the kernel; the server's accept fails
+                    // Two turns of the loop after the connection came (each answers a question handed in): the acceptor
+                    // has been resumed with the listening channel acceptable, and has tried to accept, and failed.
+                    long steps1 = 0;
+                    for (int turn = 0; turn < 2; turn++) steps1 = stepsOrFail(server);
+                    long cpu0 = mx.getThreadCpuTime(server.thread.threadId()), wall0 = System.nanoTime();
+                    new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the server does meanwhile
+                    long cpu = mx.getThreadCpuTime(server.thread.threadId()) - cpu0, wall = System.nanoTime() - wall0;
+                    long steps = stepsOrFail(server) - steps1;
+                    if (steps > MOST_STEPS_WHILE_ACCEPT_FAILS || cpu > wall / 20) {
+                        throw new AssertionError(OUT_OF_DESCRIPTORS + " In the next " + wall / 1_000_000 + " ms, the scheduler"
+                                + " resumed tasks " + steps + " times and its thread used " + cpu / 1_000_000 + " ms of CPU (at"
+                                + " most " + MOST_STEPS_WHILE_ACCEPT_FAILS + " steps allowed): the acceptor tries again at once,"
+                                + " or after too short a pause, and fails again, for as long as no descriptor is free. Wait"
+                                + " through the scheduler before trying again: Scheduler.sleep(Duration.ofSeconds(1)), as"
+                                + " asyncio does." + server.messages());
+                    }
+                }
+                // descriptors are free again: the acceptor's next try takes the client, which must be served
+                Socket s = client.socket();
+                s.setSoTimeout(WAIT_MS);
+                byte[] line = "served after all\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                s.getOutputStream().write(line);
+                Got echo = readAtMost(s, line.length);
+                if (!echo.stopped().isEmpty()) {
+                    long steps = server.ask("count the steps of its tasks", server.scheduler::steps) - steps0;
+                    throw new AssertionError("The process ran out of file descriptors while a client connected, so accept"
+                            + " failed (\"Too many open files\"); then descriptors were free again, and the client sent a"
+                            + " line: it got " + echo.bytes().length + " of its " + line.length + " bytes back, then "
+                            + echo.stopped() + " (the tasks had made " + steps + " steps since the client connected). A"
+                            + " failed accept must not end the acceptor: catch the IOException, wait a second through"
+                            + " the scheduler, and try again." + server.messages());
+                }
+                CoroEchoTest.same(line, echo.bytes(), "the line of the client that connected while accept failed");
+            }
+        }
+    }
+
+    /** What the process and the client did, for the messages of {@link #aFailedAcceptIsTriedAgainLater}. */
+    static final String OUT_OF_DESCRIPTORS = "The process ran out of file descriptors, and a client connected: every accept"
+            + " fails (\"Too many open files\") until a descriptor is free.";
+
+    /**
+     * The scheduler's steps, asked on its thread (one turn of its loop); fails, saying why, if it does not answer within
+     * WAIT_MS while accept fails: a task holds the thread, or the scheduler's run() has returned (no task was left).
+     */
+    static long stepsOrFail(CoroEchoTest.Server server) throws InterruptedException {
+        AtomicLong steps = new AtomicLong();
+        CountDownLatch asked = new CountDownLatch(1);
+        server.scheduler.loop().callSoon(() -> {
+            steps.set(server.scheduler.steps());
+            asked.countDown();
+        });
+        if (asked.await(WAIT_MS, TimeUnit.MILLISECONDS)) return steps.get();
+        if (server.scheduler.loop().runner() == null) { // the loop no longer runs: no task was left to wait for
+            throw new AssertionError(OUT_OF_DESCRIPTORS + " The scheduler's run() then returned, as it does when no task is"
+                    + " left: the acceptor ended when accept failed, and the server would accept no one any more. A failed"
+                    + " accept must not end it: catch the IOException, wait through the scheduler"
+                    + " (Scheduler.sleep(Duration.ofSeconds(1)), as asyncio does), and try again." + server.messages());
+        }
+        throw new AssertionError(OUT_OF_DESCRIPTORS + " The scheduler's thread then did not get to a question of the check in "
+                + WAIT_MS / 1000 + " s: " + server.where() + " An acceptor that tries accept again at once, when it fails,"
+                + " never gives the thread back. Catch the IOException and wait through the scheduler before trying again:"
+                + " Scheduler.sleep(Duration.ofSeconds(1)), as asyncio does.");
+    }
+
+    /**
+     * While open, this JVM is out of file descriptors: every open, socket or accept fails with EMFILE ("Too many open
+     * files"), as when a server has as many connections as its limit allows. Its soft limit of open files is lowered
+     * (by util-linux's prlimit, run as a child process: the JDK cannot set it) to 32 above the number open now, and
+     * /dev/null is opened until the kernel refuses; close() gives those back and restores the limit. Class files
+     * cannot be opened meanwhile either: load the ones needed first ({@link #loadClassesBeside}).
+     */
+    static final class OutOfDescriptors implements AutoCloseable {
+        private final List<java.nio.channels.FileChannel> held;
+        private final String limit;
+
+        private OutOfDescriptors(List<java.nio.channels.FileChannel> held, String limit) {
+            this.held = held;
+            this.limit = limit;
+        }
+
+        /** Takes every descriptor left; null, with nothing changed, where this cannot be done. */
+        static OutOfDescriptors take() throws IOException, InterruptedException {
+            String limit = limit(); // "soft:hard"
+            long open = Descriptors.count(target -> true);
+            if (limit == null || open < 0 || !prlimit((open + 32) + ":" + limit.split(":")[1])) return null;
+            List<java.nio.channels.FileChannel> held = new ArrayList<>();
+            try {
+                for (long i = 0; i < open + 64; i++) held.add(java.nio.channels.FileChannel.open(java.nio.file.Path.of("/dev/null")));
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().contains("Too many open files")) return new OutOfDescriptors(held, limit);
+            }
+            new OutOfDescriptors(held, limit).close(); // the limit did not hold: give all back
+            return null;
+        }
+
+        /** This JVM's limit of open files as "soft:hard" (/proc/self/limits), or null. */
+        private static String limit() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                    if (!line.startsWith("Max open files")) continue;
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f[0] + ":" + f[1];
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux
+            }
+            return null;
+        }
+
+        /** Sets this JVM's limit of open files to {@code softHard} with prlimit; whether it did. */
+        private static boolean prlimit(String softHard) throws InterruptedException {
+            try {
+                Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()),
+                        "--nofile=" + softHard).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS) && p.exitValue() == 0;
+            } catch (IOException e) {
+                return false; // no prlimit here
+            }
+        }
+
+        /** Gives the descriptors back, then restores the limit. */
+        @Override
+        public void close() throws IOException, InterruptedException {
+            for (java.nio.channels.FileChannel c : held) c.close();
+            if (!prlimit(limit)) throw new IllegalStateException("the check could not restore this JVM's limit of open files, " + limit);
+        }
+
+        /**
+         * Loads (without initialising) every class in the folder {@code type} was loaded from: the solution's and the
+         * tests' classes come from a folder, one open file each, and none can be opened while the JVM is out of
+         * descriptors (a jar, open already, needs none). A class that fails to load is left for its first use.
+         */
+        static void loadClassesBeside(Class<?> type) throws Exception {
+            java.nio.file.Path folder = java.nio.file.Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!java.nio.file.Files.isDirectory(folder)) return;
+            List<String> names;
+            try (var files = java.nio.file.Files.walk(folder)) {
+                names = files.map(f -> folder.relativize(f).toString()).filter(f -> f.endsWith(".class"))
+                        .map(f -> f.substring(0, f.length() - ".class".length()).replace(java.io.File.separatorChar, '.')).toList();
+            }
+            for (String name : names) {
+                try {
+                    Class.forName(name, false, type.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // left for its first use
+                }
             }
         }
     }

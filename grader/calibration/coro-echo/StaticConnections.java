@@ -1,3 +1,5 @@
+// fails: disconnect
+// Keeps every accepted channel in a static list shared by every server and never emptied: closed connections stay reachable for as long as the program runs.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;
 import java.io.IOException;

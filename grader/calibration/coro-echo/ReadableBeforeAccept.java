@@ -1,3 +1,5 @@
+// fails:
+// Correct, though unusual: the acceptor waits with Scheduler.readable on the listening channel before each accept() (not Io.accept), and after a failed accept sleeps a second through the scheduler, then waits again.
 import conclab.coro.Io;
 import conclab.coro.Scheduler;
 import java.io.IOException;
@@ -10,13 +12,18 @@ import java.time.Duration;
 class CoroEcho {
     static void serve(Scheduler scheduler, ServerSocketChannel server) {
         scheduler.spawn("acceptor", y -> {
+            server.configureBlocking(false);
             while (server.isOpen()) {
+                Scheduler.readable(server);
                 SocketChannel client;
                 try {
-                    client = Io.accept(server);
+                    client = server.accept();
                 } catch (IOException e) {
-                    continue; // MISTAKE: a failed accept (EMFILE) is retried at once: the acceptor spins until a descriptor frees
+                    Scheduler.sleep(Duration.ofSeconds(1));
+                    continue;
                 }
+                if (client == null) continue;
+                client.configureBlocking(false);
                 scheduler.spawn("echo " + client.socket().getRemoteSocketAddress(), c -> {
                     echo(client);
                     return null;
