@@ -39,6 +39,7 @@ class ByteCounter {
             int finished = 0;
             while (finished < clients) {
                 selector.select();
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 for (SelectionKey key; (key = drained.poll()) != null; ) {
                     Conn c = (Conn) key.attachment();
                     SocketChannel client = (SocketChannel) key.channel();

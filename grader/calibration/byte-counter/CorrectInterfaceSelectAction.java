@@ -50,6 +50,7 @@ interface ByteCounter {
                             throw new UncheckedIOException(e);
                         }
                     });
+                    if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 }
             } catch (UncheckedIOException e) {
                 throw e.getCause();

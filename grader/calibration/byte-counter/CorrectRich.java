@@ -83,6 +83,7 @@ class ByteCounter {
                     void loop() throws IOException {
                         while (finished < clients) {
                             selector.select();
+                            if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                             Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                             while (ready.hasNext()) {
                                 SelectionKey key = ready.next();

@@ -48,6 +48,7 @@ class ByteCounter {
             int finished = 0;
             while (finished < clients) {
                 selector.select();
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     it.next();
                     it.remove();

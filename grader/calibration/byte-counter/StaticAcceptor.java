@@ -50,6 +50,7 @@ class ByteCounter {
             int finished = 0;
             while (finished < clients) {
                 selector.select();
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 for (SocketChannel c; (c = accepted.poll()) != null; ) {
                     c.configureBlocking(false);
                     c.register(selector, SelectionKey.OP_READ, new long[1]);

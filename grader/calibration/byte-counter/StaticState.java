@@ -27,6 +27,7 @@ class ByteCounter {
             server.register(selector, SelectionKey.OP_ACCEPT);
             while (finished < clients) {
                 selector.select();
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();

@@ -24,6 +24,7 @@ class ByteCounter {
             int reported = 0;
             while (reported < clients) {
                 selector.select();
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     it.next();
                     it.remove();

@@ -154,6 +154,57 @@ class ByteCounterTest {
             a.close();
             b.close();
         }
+        readsOnlyReadyChannels();
+    }
+
+    /** How many clients come and go, one after another, while the quiet one of {@link #readsOnlyReadyChannels} waits. */
+    static final int PASSING = 4;
+    /**
+     * At most this many reads of the quiet client may return no bytes (its end of stream counts as one, as JFR's
+     * events give it): its end, and one more for a loop that reads until a read returns 0.
+     */
+    static final int MAX_EMPTY_READS = 2;
+
+    /**
+     * A quiet client sends 10 bytes and stays connected while {@value #PASSING} others, one after another, connect,
+     * send 100 bytes and close; then it closes. With a level-triggered selector the quiet client's key is selected
+     * only when it has bytes or its end of stream to read, so a serve that reads only the keys select() returned makes
+     * no read of it that gets nothing, or one (a loop that reads until read returns 0). A key left in selectedKeys()
+     * is handled again at every later select: after the first passing client (whose turn ends with the quiet client's
+     * 10 bytes read, since they came first), each further one makes serve select at least twice (its accept, then its
+     * bytes), and each time the quiet client is read for nothing: at least 6 such reads. JFR's socket-read events
+     * (threshold 0) count them, whatever the timing. (A step of {@link #servesOthersMeanwhile}.)
+     */
+    void readsOnlyReadyChannels() throws Exception {
+        ThreadActivity activity = ThreadActivity.start();
+        SocketChannel quiet;
+        try {
+            start(PASSING + 1);
+            quiet = connect();
+            send(quiet, 10);
+            for (int i = 0; i < PASSING; i++) {
+                SocketChannel passing = connect();
+                send(passing, 100);
+                passing.close();
+                running.awaitReport(addressOf(passing), STEP_SECONDS); // the next one comes after its turn
+            }
+            quiet.close();
+            running.awaitEnd("a client sent 10 bytes and stayed connected while " + PASSING + " others, one after "
+                    + "another, sent 100 bytes and closed, and then it closed too");
+        } finally {
+            activity.stop();
+        }
+        expectCount(quiet, 10);
+        int port = ((InetSocketAddress) addressOf(quiet)).getPort();
+        long empty = activity.reads().stream().filter(r -> r.remotePort() == port && r.bytesRead() == 0).count();
+        if (empty > MAX_EMPTY_READS) {
+            throw new AssertionError("A client sent 10 bytes and stayed connected while " + PASSING + " others came and "
+                    + "went, one after another; serve read its channel " + empty + " times for nothing (reads that got"
+                    + " no bytes, its end of stream counted as one): it reads channels that have nothing to read. Read"
+                    + " a channel only when select() has put its key in selectedKeys(), and remove each key from"
+                    + " selectedKeys() once handled (iterator.remove()): a key left there is handled again after every"
+                    + " later select.");
+        }
     }
 
     /** Waits, at most 5 s, until {@code channel} is registered with a selector (serve has taken it up). */
@@ -283,6 +334,35 @@ class ByteCounterTest {
                     + "select() block until a channel is ready.");
         }
         for (SocketChannel c : three) expectCount(c, 10);
+        quietOnceInterrupted();
+    }
+
+    /**
+     * The thread that called serve is interrupted while a client is connected and silent. An interrupted thread's
+     * select() returns at once, and so does every later one while the interrupt flag stays set: a loop that does not
+     * look at the flag spins for ever. serve must end (throw, or return) within 5 s, or else, if it chose to go on,
+     * not spin: over the next second, the CPU time of no-spin's first part. Whether it ends does not hang on timing:
+     * a spinning serve never ends here, since its silent client gives it nothing to read. (A step of {@link #noSpin}.)
+     */
+    void quietOnceInterrupted() throws Exception {
+        server.close();
+        start(2);
+        SocketChannel quiet = connect();
+        send(quiet, 10);                                  // then silent, and connected
+        conclab.grader.probe.Idle.settle(running.thread, running.task);
+        running.thread.interrupt();
+        if (running.thread.join(Duration.ofSeconds(STEP_SECONDS))) return;   // it ended: by an exception, or returning
+        Cpu cpu = cpuOverASecond(running.thread);
+        quiet.close();                                    // lets serve end, if it goes on, before the next test runs
+        connect().close();
+        running.thread.join(Duration.ofSeconds(STEP_SECONDS));
+        if (cpu.spins()) {
+            throw new AssertionError("The thread that called serve was interrupted while a client was connected and "
+                    + "silent; serve did not end, and then " + cpu.describe() + ": it spins. Once its thread is "
+                    + "interrupted, select() returns at once, every time, until the flag is cleared. After each select(),"
+                    + " check Thread.currentThread().isInterrupted(), and if it is set, end serve (throw an"
+                    + " InterruptedIOException; the finally block still closes the selector).");
+        }
     }
 
     /**

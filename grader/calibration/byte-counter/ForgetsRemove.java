@@ -1,4 +1,6 @@
-// IgnoresInterrupt: no interrupt check after select(): an interrupted serve's select() returns at once forever, so it spins at 100% CPU and never ends.
+// fails: serves-others-meanwhile
+// Never removes a handled key from selectedKeys() (the reference without ready.remove()): each later select leaves it
+// there, so a silent client is read again and again for nothing (reads that return 0) and accept() returns null.
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -26,10 +28,13 @@ class ByteCounter {
             int finished = 0;
             while (finished < clients) {
                 selector.select();
+                // An interrupt wakes select() (and every later one) at once: end serve, or it would spin. The flag
+                // stays set for the caller, as an interrupted channel leaves it (ClosedByInterruptException).
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
-                    ready.remove();                       // or the next select reports it again
+                    // (forgot ready.remove(): stale keys are handled again each turn)
                     if (key.isAcceptable()) {
                         SocketChannel client = server.accept();
                         if (client == null) continue;     // someone else took it: nothing to accept

@@ -1,5 +1,7 @@
-// MapNeverRemoves: keeps each client's count and its own 64 KiB buffer in a Map keyed by its channel, and never
-// removes a closed client's entry: the map (closed channels, their buffers) grows with every client served.
+// fails: bounded-memory
+// GrowsPerRead: each client has its own buffer, cleared before each read and doubled whenever one read fills it
+// ("the next read gets everything that arrived"), never shrunk and kept while the client is connected: one read per
+// readiness, so it grows to what the socket holds at once (megabytes per client on loopback), per client.
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -11,15 +13,16 @@ import java.util.*;
 import java.util.function.BiConsumer;
 
 class ByteCounter {
+    static final class Client { ByteBuffer buffer = ByteBuffer.allocate(1024); long count; }
+
     static void serve(ServerSocketChannel server, int clients, BiConsumer<SocketAddress, Long> closed) throws IOException {
-        Map<SocketChannel, Long> counts = new HashMap<>();
-        Map<SocketChannel, ByteBuffer> buffers = new HashMap<>();
         try (Selector selector = Selector.open()) {
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
             int finished = 0;
             while (finished < clients) {
                 selector.select();
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
@@ -28,21 +31,22 @@ class ByteCounter {
                         SocketChannel client = server.accept();
                         if (client == null) continue;
                         client.configureBlocking(false);
-                        client.register(selector, SelectionKey.OP_READ);
-                        counts.put(client, 0L);
-                        buffers.put(client, ByteBuffer.allocate(64 << 10));
+                        client.register(selector, SelectionKey.OP_READ, new Client());
                     } else if (key.isReadable()) {
-                        SocketChannel client = (SocketChannel) key.channel();
-                        ByteBuffer buffer = buffers.get(client);
-                        buffer.clear();
+                        SocketChannel channel = (SocketChannel) key.channel();
+                        Client c = (Client) key.attachment();
+                        c.buffer.clear();
                         int n;
-                        try { n = client.read(buffer); } catch (IOException e) { n = -1; }
-                        if (n >= 0) counts.merge(client, (long) n, Long::sum);
-                        else {
-                            SocketAddress address = client.getRemoteAddress();
-                            client.close();                     // but counts and buffers keep it
+                        try { n = channel.read(c.buffer); } catch (IOException e) { n = -1; }
+                        if (n > 0) {
+                            c.count += n;
+                            if (!c.buffer.hasRemaining()) c.buffer = ByteBuffer.allocate(c.buffer.capacity() * 2);
+                        }
+                        if (n < 0) {
+                            SocketAddress address = channel.getRemoteAddress();
+                            channel.close();
                             finished++;
-                            closed.accept(address, counts.get(client));
+                            closed.accept(address, c.count);
                         }
                     }
                 }

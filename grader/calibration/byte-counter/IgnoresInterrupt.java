@@ -1,4 +1,6 @@
-// ForgetsRemove: never removes handled keys from selectedKeys(); stale keys are handled again each turn.
+// fails: no-spin
+// No look at the interrupt flag after select() (the reference without it): once serve's thread is interrupted, every
+// select() returns at once, and with its one client silent serve spins for ever and never ends.
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -26,13 +28,10 @@ class ByteCounter {
             int finished = 0;
             while (finished < clients) {
                 selector.select();
-                // An interrupt wakes select() (and every later one) at once: end serve, or it would spin. The flag
-                // stays set for the caller, as an interrupted channel leaves it (ClosedByInterruptException).
-                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
-                    // (forgot ready.remove(): stale keys are handled again each turn)
+                    ready.remove();                       // or the next select reports it again
                     if (key.isAcceptable()) {
                         SocketChannel client = server.accept();
                         if (client == null) continue;     // someone else took it: nothing to accept

@@ -1,0 +1,68 @@
+// fails:
+// Correct: as the notebook's solution, but each ready client is read in a loop until a read gets nothing (0) or the
+// end of its stream: one read more per readiness than the solution makes, which returns 0 (readsOnlyReadyChannels allows it).
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.function.BiConsumer;
+
+class ByteCounter {
+    /**
+     * Serves `clients` connections of server, on this thread only, with a selector: accepts them, reads
+     * whatever each sends, and when one closes (or resets its connection) calls closed.accept(its remote
+     * address, the bytes read from it).
+     * Returns when all of them have closed.
+     */
+    static void serve(ServerSocketChannel server, int clients, BiConsumer<SocketAddress, Long> closed) throws IOException {
+        // BEGIN SOLUTION
+        Selector selector = Selector.open();
+        try {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            int finished = 0;
+            while (finished < clients) {
+                selector.select();
+                // An interrupt wakes select() (and every later one) at once: end serve, or it would spin. The flag
+                // stays set for the caller, as an interrupted channel leaves it (ClosedByInterruptException).
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("serve was interrupted");
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();                       // or the next select reports it again
+                    if (key.isAcceptable()) {
+                        SocketChannel client = server.accept();
+                        if (client == null) continue;     // someone else took it: nothing to accept
+                        client.configureBlocking(false);
+                        client.register(selector, SelectionKey.OP_READ, new long[1]); // its count
+                    } else if (key.isReadable()) {
+                        SocketChannel client = (SocketChannel) key.channel();
+                        long[] count = (long[]) key.attachment();
+                        int n;
+                        try {
+                            // all that has arrived, until a read gets nothing (0) or the end of the stream (-1)
+                            while ((n = client.read(buffer.clear())) > 0) count[0] += n;
+                        } catch (IOException e) {         // reset by the client: its end too
+                            n = -1;
+                        }
+                        if (n < 0) {                      // the client closed (or reset): close, then report
+                            SocketAddress address = client.getRemoteAddress();
+                            client.close();               // also cancels its key
+                            finished++;
+                            closed.accept(address, count[0]);
+                        }
+                    }
+                }
+            }
+        } finally {                                       // even if serve ends by an exception: no client left open
+            for (SelectionKey key : selector.keys()) if (key.channel() != server) key.channel().close();
+            selector.close();
+        }
+        // END SOLUTION
+    }
+}
