@@ -1,16 +1,43 @@
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
+import java.io.IOException;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.MonitorInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.reflect.AccessFlag;
+import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.AbstractList;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Hidden tests of the as-completed exercise: run when grading only. */
@@ -45,18 +72,22 @@ class AsCompletedHiddenTest {
 
     /**
      * Once the endless task was interrupted and still holds its thread: forEach must not have ended (it waits for
-     * the pool to terminate). Waits until it is parked, or LIMIT passes with it still running, then STILL_RUNNING
-     * more: a forEach that waits with a shorter time limit ends meanwhile.
+     * the pool to terminate), and must wait parked, not poll for the pool's end. Waits until it is parked (2 s at
+     * most: a poller never settles), then watches it for STILL_RUNNING: a forEach that waits with a shorter time limit
+     * ends meanwhile, and one that waits in a loop of short waits (awaitTermination(10 ms) again and again) begins
+     * a wait at each turn, which Waiting.pollsOrSpins counts.
      */
     static void stillWaits(Waiting call, String what) throws InterruptedException {
         try {
-            call.parks(LIMIT);
+            call.parks(Duration.ofSeconds(2));
         } catch (AssertionError e) {
             // ended: shown below
         }
+        long end = System.nanoTime() + STILL_RUNNING.toNanos();
+        String polls = call.done() ? null : Waiting.pollsOrSpins(call.thread()); // takes 1.5 s or more of the window
         // the task stays alive for STILL_RUNNING after its interrupt: a forEach that waits with a shorter time limit
         // (awaitTermination(1 s), say) throws meanwhile; one that waits until the pool has terminated does not
-        call.thread().join(STILL_RUNNING);
+        call.thread().join(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
         if (call.done()) {
             String how;
             try {
@@ -71,6 +102,12 @@ class AsCompletedHiddenTest {
                     + " Close the pool (close(), as try-with-resources does), which waits until its tasks have ended,"
                     + " so that no task is left running and no pool behind.");
         }
+        if (polls != null) {
+            throw new AssertionError(what + ", and while that task was still stopping, the thread of forEach did not wait"
+                    + " parked for the pool's end: " + polls + ". Close the pool with close() (try-with-resources does it),"
+                    + " which waits once, parked, until the pool has terminated; not in a loop of short waits"
+                    + " (awaitTermination with a short time limit, or a sleep, again and again).");
+        }
     }
 
     /**
@@ -83,7 +120,7 @@ class AsCompletedHiddenTest {
     void interruptible() throws Exception {
         CountDownLatch started = new CountDownLatch(2), interrupted = new CountDownLatch(2), never = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(2);
-        java.util.concurrent.atomic.AtomicBoolean tasksEndedFirst = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean tasksEndedFirst = new AtomicBoolean();
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
         Callable<Integer> held = () -> {
             workers.add(Thread.currentThread());
@@ -386,5 +423,376 @@ class AsCompletedHiddenTest {
             open.countDown();
         }
         call.returns(LIMIT);
+    }
+
+    /**
+     * A wait whose time limit never runs out must still end when a task ends: every time limit in the solution's
+     * code is stretched to days ({@link Instrumented}), so a thread that used to wake by its time limit, look at
+     * the futures and wait again (a private latch's await(1 s), a private queue's poll(500 ms), one future's
+     * get(500 ms) in turn, a sleep) now waits for good, while one parked where a task's end wakes it (take(), or a
+     * CompletionService's poll(1 s)) is woken as before. The tasks end last one first: a caller that waits on
+     * the first future with a time limit does not see the second one end.
+     */
+    @Test
+    @Property("no-poll")
+    void wokenByTaskEnd() throws Exception {
+        ClassLoader stretched = new Instrumented(true);
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch[] go = {new CountDownLatch(1), new CountDownLatch(1)};
+        List<Callable<String>> tasks = List.of(
+                () -> { started.countDown(); go[0].await(); return "page 1"; },
+                () -> { started.countDown(); go[1].await(); return "page 2"; });
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        Waiting call = Waiting.start("forEach(2 tasks held at a latch, its time limits made days long)", () -> {
+            Instrumented.forEach(stretched, tasks, 2, got::add);
+            return null;
+        });
+        try {
+            if (!started.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (call.done()) call.returns(LIMIT);
+                throw new AssertionError("The 2 tasks did not both start within " + LIMIT.toSeconds() + " s.");
+            }
+            for (int i : new int[] {1, 0}) {
+                call.parks(LIMIT); // the thread of forEach waits (a loop that spins is left to no-spin)
+                go[i].countDown();
+                if (got.poll(LIMIT.toSeconds(), TimeUnit.SECONDS) == null) {
+                    if (call.done()) call.returns(LIMIT); // what it threw
+                    throw new AssertionError("The check made every time limit in your code days long (poll(500, MILLISECONDS)"
+                            + " became poll(500, DAYS), sleep(10) a sleep of days), so that only what a wait waits for can end"
+                            + " it. Then task " + (i + 1) + " ended while forEach waited, and its result did not reach the"
+                            + " consumer within " + LIMIT.toSeconds() + " s: forEach " + Hang.doing(call.thread())
+                            .replaceFirst("^is ", "was still ") + ". What woke it before was its time limit, not the task's"
+                            + " end: it polls, and hands a result on late. Wait where the end of any task wakes you:"
+                            + " CompletionService.take() does.");
+                }
+            }
+            call.returns(LIMIT);
+        } finally {
+            for (CountDownLatch g : go) g.countDown();
+            if (!call.done()) call.thread().interrupt(); // failed: a wait of days, ended
+        }
+    }
+
+    /**
+     * A task that ends just before the thread of forEach begins to wait must not be missed: the check holds that
+     * thread at the first place where it is about to take a lock or wait ({@link Instrumented}, {@link Race}), once
+     * it has taken the tasks from the list, ends a task meanwhile, and lets it go on only when that task's end is
+     * over (the pool's thread is back in the pool). A forEach that looked for a finished task before, outside the
+     * lock, and then waits for a notify that has already happened (the lost wake-up) waits there for the other
+     * task, which the check holds. Code that looks again under the lock, in a loop, finds the result and goes on.
+     */
+    @Test
+    @Property("no-lost-wakeup")
+    void noLostWakeup() throws Exception {
+        ClassLoader instrumented = new Instrumented(false); // a wait cut short by its time limit is no-poll's
+        CountDownLatch started = new CountDownLatch(2), goFirst = new CountDownLatch(1), goLast = new CountDownLatch(1);
+        Race race = new Race(started, goLast);
+        Callable<String> first = () -> { started.countDown(); goFirst.await(); return "page 1"; };
+        Callable<String> last = () -> {
+            race.worker = Thread.currentThread();
+            started.countDown();
+            goLast.await();
+            race.returning = true; // its last statement: what runs after it on this thread is the pool's
+            return "page 2";
+        };
+        // the last task is the one ended: once the solution has taken it from the list, it has taken all of them
+        List<Callable<String>> tasks = new AbstractList<>() {
+            @Override
+            public Callable<String> get(int i) {
+                if (i == 1) race.taken = true;
+                return List.of(first, last).get(i);
+            }
+
+            @Override
+            public int size() {
+                return 2;
+            }
+        };
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        Hooks.race = race;
+        Waiting call = Waiting.start("forEach(2 tasks held at a latch)", () -> {
+            race.caller = Thread.currentThread();
+            Instrumented.forEach(instrumented, tasks, 2, got::add);
+            return null;
+        });
+        try {
+            // until the hook has held forEach, or forEach waits where no hook held it (take(), get()): then the check
+            // claims the race itself, so that no hook holds forEach later, and only lets the tasks end
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            boolean byTest = false;
+            while (!byTest && !race.claimed() && System.nanoTime() < deadline) {
+                byTest = started.getCount() == 0 && call.parks(Duration.ofMillis(100)) && race.claim();
+            }
+            byTest = byTest || race.claim(); // not held, nor parked (a spin, which no-spin judges): no race
+            if (!byTest && race.awaitOver(LIMIT.multipliedBy(2)) && race.ended
+                    && got.poll(LIMIT.toSeconds(), TimeUnit.SECONDS) == null) {
+                if (call.done()) call.returns(LIMIT); // what it threw
+                throw new AssertionError("The check held the thread of forEach just before it took a lock or began to"
+                        + " wait, at " + race.heldAt + ", and ended task 2 meanwhile. Its result did not reach the consumer"
+                        + " within " + LIMIT.toSeconds() + " s while task 1 still ran: forEach "
+                        + Hang.doing(call.thread()).replaceFirst("^is ", "was still ") + ". It waits for a task's end that"
+                        + " has already happened (a lost wake-up): it looked for a finished task before it took the lock,"
+                        + " and the task's notify (or signal) came before its wait. Look for a finished task under the lock, in a loop"
+                        + " (while none is done, wait()), or use CompletionService.take().");
+            }
+            goFirst.countDown();
+            goLast.countDown();
+            call.returns(LIMIT);
+        } finally {
+            Hooks.race = null;
+            goFirst.countDown();
+            goLast.countDown();
+            if (!call.done()) call.thread().interrupt(); // failed: a lost wake-up, ended
+        }
+    }
+
+    /**
+     * The race of {@link #noLostWakeup}: the first time the thread of forEach reaches a hook ({@link Hooks#pause})
+     * after it has taken the last task from the list, it waits until both tasks run, lets the last one end, and waits
+     * until its end is over, before it goes on to take its lock or wait.
+     */
+    static final class Race {
+        final CountDownLatch started, go;
+        volatile Thread caller, worker;
+        volatile boolean taken, returning, ended;
+        /** Where the thread of forEach was held, once it was. */
+        volatile String heldAt;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CountDownLatch over = new CountDownLatch(1);
+
+        Race(CountDownLatch started, CountDownLatch go) {
+            this.started = started;
+            this.go = go;
+        }
+
+        /** Whoever claims the race first ends the task: the hook, or the test when forEach waits where no hook is. */
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        /** Whether the race was claimed, by the hook or the test. */
+        boolean claimed() {
+            return claimed.get();
+        }
+
+        /** Waits until the hook has held the thread of forEach and let it go; false if it did not within {@code limit}. */
+        boolean awaitOver(Duration limit) throws InterruptedException {
+            return over.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** On the thread of forEach, before it takes a lock or waits. */
+        void pause() {
+            if (Thread.currentThread() != caller || !taken || !claim()) return;
+            try {
+                boolean running = started.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
+                if (running) heldAt = Evidence.where(Thread.currentThread().getStackTrace());
+                go.countDown();
+                if (!running) return; // not submitted yet, say: no race here, the task ends when it runs
+                long deadline = System.nanoTime() + LIMIT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    if (returning && endIsOver()) {
+                        ended = true;
+                        return;
+                    }
+                    if (waitsForCaller()) return; // it needs a lock this thread holds: the race cannot happen here
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // for forEach to see
+            } finally {
+                over.countDown();
+            }
+        }
+
+        /**
+         * Whether the task's thread has left the task and what its end does (a future's completion, the solution's
+         * done(), a CompletionService's queue): ended, or parked where no frame is the task's, a future's, or the
+         * solution's (back in the pool's queue).
+         */
+        private boolean endIsOver() {
+            Thread t = worker;
+            Thread.State s = t.getState();
+            if (s == Thread.State.TERMINATED) return true;
+            if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) return false;
+            for (StackTraceElement e : t.getStackTrace()) {
+                String c = e.getClassName();
+                if (Evidence.isLearners(e) || c.startsWith("AsCompletedHiddenTest")
+                        || c.startsWith("java.util.concurrent.FutureTask") || c.startsWith("java.util.concurrent.CompletableFuture")
+                        || c.startsWith("java.util.concurrent.ExecutorCompletionService")) return false;
+            }
+            return true;
+        }
+
+        /** Whether the task's thread waits for a lock that the thread of forEach holds. */
+        private boolean waitsForCaller() {
+            ThreadInfo i = ManagementFactory.getThreadMXBean()
+                    .getThreadInfo(worker.threadId());
+            return i != null && i.getLockOwnerId() == caller.threadId();
+        }
+    }
+
+    /**
+     * Called by the solution's code as {@link Instrumented} rewrote it: public, as that code is in another class
+     * loader, and so in another package at run time.
+     */
+    public static final class Hooks {
+        private Hooks() {}
+
+        /** The race a test sets up, or null. */
+        static volatile Race race;
+
+        /** Before the solution's code takes a lock or waits. */
+        public static void pause() {
+            Race r = race;
+            if (r != null) r.pause();
+        }
+
+        /** A time limit's unit: days, whatever it was. */
+        public static TimeUnit stretch(TimeUnit unit) {
+            return unit == null ? null : TimeUnit.DAYS;
+        }
+
+        /** A time limit in milliseconds or nanoseconds, or a deadline: days or years away (none stays none). */
+        public static long stretch(long time) {
+            return time <= 0 ? time : 1_000_000_000_000_000L;
+        }
+
+        /** A time limit: days long. */
+        public static Duration stretch(Duration time) {
+            return time == null || time.isNegative() || time.isZero() ? time : Duration.ofDays(10_000);
+        }
+
+        /** A deadline: years away. */
+        public static Date stretch(Date deadline) {
+            return deadline == null ? null : new Date(Long.MAX_VALUE / 2);
+        }
+    }
+
+    /**
+     * The solution's classes (those compiled from the solution cell) loaded anew, in a loader of their own, with two
+     * changes to their bytecode: every time limit they give a wait is made days long, if asked (the unit of a call that ends
+     * with a long and a TimeUnit becomes DAYS; the long, Duration or Date of wait, sleep, join, parkNanos, parkUntil,
+     * awaitNanos, awaitUntil, timedWait or timedJoin becomes days or years), so that a wait ends only when what it
+     * waits for happens; and before each place where the code takes a lock or waits (a synchronized block, a call of
+     * one of its synchronized methods, lock, wait, await, park, acquire) it calls {@link Hooks#pause}. Every other
+     * class (the JDK's, the test's) is the one the test uses.
+     */
+    static final class Instrumented extends ClassLoader {
+        private static final ClassDesc HOOKS = ClassDesc.of(Hooks.class.getName());
+        private static final ClassDesc UNIT = ClassDesc.of(TimeUnit.class.getName());
+        private static final ClassDesc DURATION = ClassDesc.of(Duration.class.getName());
+        private static final ClassDesc DATE = ClassDesc.of(Date.class.getName());
+        private static final Set<String> TIMED = Set.of("wait", "sleep", "join", "parkNanos", "parkUntil", "awaitNanos",
+                "awaitUntil", "timedWait", "timedJoin");
+        private static final Set<String> WAITS = Set.of("lock", "lockInterruptibly", "tryLock", "wait", "await",
+                "awaitNanos", "awaitUninterruptibly", "awaitUntil", "park", "parkNanos", "parkUntil", "acquire",
+                "acquireUninterruptibly", "tryAcquire");
+
+        /** Whether time limits are stretched; the hooks are there either way. */
+        private final boolean stretch;
+
+        Instrumented(boolean stretch) {
+            super("instrumented solution", AsCompletedHiddenTest.class.getClassLoader());
+            this.stretch = stretch;
+        }
+
+        /** Calls the instrumented {@code AsCompleted.forEach}, and throws what it throws. */
+        static void forEach(ClassLoader loader, List<Callable<String>> tasks, int threads,
+                Consumer<String> each) throws Exception {
+            var forEach = Class.forName("AsCompleted", true, loader)
+                    .getDeclaredMethod("forEach", List.class, int.class, Consumer.class);
+            forEach.setAccessible(true);
+            try {
+                forEach.invoke(null, tasks, threads, each);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof Exception x) throw x;
+                if (e.getCause() instanceof Error x) throw x;
+                throw e;
+            }
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    ClassModel model = solutions(name);
+                    if (model == null) return super.loadClass(name, resolve);
+                    byte[] bytes = instrument(model);
+                    c = defineClass(name, bytes, 0, bytes.length);
+                }
+                if (resolve) resolveClass(c);
+                return c;
+            }
+        }
+
+        /** The class file of {@code name} if the solution cell was compiled to it, else null. */
+        private ClassModel solutions(String name) {
+            try (var in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                if (in == null) return null;
+                var model = ClassFile.of().parse(in.readAllBytes());
+                var source = model.findAttribute(Attributes.sourceFile());
+                return source.isPresent() && source.get().sourceFile().equalsString(Evidence.SOLUTION_FILE)
+                        ? model : null;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private byte[] instrument(ClassModel model) {
+            var resolver = ClassHierarchyResolver.defaultResolver()
+                    .orElse(ClassHierarchyResolver.ofResourceParsing(getParent()));
+            return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver))
+                    .transformClass(model, ClassTransform.transformingMethodBodies((code, e) -> {
+                        if (e instanceof MonitorInstruction m
+                                && m.opcode() == Opcode.MONITORENTER) {
+                            pause(code);
+                        } else if (e instanceof InvokeInstruction i) {
+                            String name = i.name().stringValue();
+                            if (WAITS.contains(name) || synchronizedMethod(i)) pause(code);
+                            if (stretch) stretch(code, i.owner().asSymbol(), name, i.typeSymbol().parameterList());
+                        }
+                        code.with(e);
+                    }));
+        }
+
+        private static void pause(CodeBuilder code) {
+            code.invokestatic(HOOKS, "pause", MethodTypeDesc.of(CD_void));
+        }
+
+        /** Rewrites the time limit on top of the stack, the last arguments of a call of {@code name}. */
+        private static void stretch(CodeBuilder code, ClassDesc owner, String name,
+                List<ClassDesc> params) {
+            int n = params.size();
+            var longType = CD_long;
+            ClassDesc last = n == 0 ? null : params.get(n - 1);
+            if (n >= 2 && UNIT.equals(last) && params.get(n - 2).equals(longType)
+                    && !(owner.equals(UNIT) && name.equals("convert"))) {
+                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(UNIT, UNIT));
+            } else if (!TIMED.contains(name)) {
+                return;
+            } else if (longType.equals(last)) {
+                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(longType, longType));
+            } else if (n >= 2 && CD_int.equals(last) && params.get(n - 2).equals(longType)) {
+                code.pop(); // wait(millis, nanos): the nanos dropped, the millis stretched
+                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(longType, longType));
+                code.iconst_0();
+            } else if (DURATION.equals(last)) {
+                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(DURATION, DURATION));
+            } else if (DATE.equals(last)) {
+                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(DATE, DATE));
+            }
+        }
+
+        /** Whether {@code i} calls a synchronized method of the solution's, which takes a lock as it begins. */
+        private boolean synchronizedMethod(InvokeInstruction i) {
+            var owner = solutions(i.owner().asInternalName().replace('/', '.'));
+            if (owner == null) return false;
+            for (var m : owner.methods()) {
+                if (m.methodName().equals(i.name()) && m.methodType().equals(i.type())
+                        && m.flags().has(AccessFlag.SYNCHRONIZED)) return true;
+            }
+            return false;
+        }
     }
 }

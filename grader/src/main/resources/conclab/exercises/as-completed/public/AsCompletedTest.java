@@ -1,3 +1,4 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.time.Duration;
@@ -133,6 +134,109 @@ class AsCompletedTest {
                         + LIMIT.toSeconds() + " s after forEach ended: close the pool whatever happens (try-with-resources),"
                         + " not only after the last result.");
             }
+        }
+        twoCallsAtOnce();
+    }
+
+    /**
+     * Two calls of forEach at once, from two threads, each with a task of its own held at a latch: the first call's
+     * task ends, and the first call must return, and its pool's threads end, while the second call's task still runs
+     * (not interrupted); then the second call's task ends, and the second call returns. A pool kept in a static field
+     * is shared: the first call closes the second call's pool (and waits for its task), or the other way round.
+     */
+    static void twoCallsAtOnce() throws Exception {
+        Set<Thread> firstWorkers = ConcurrentHashMap.newKeySet(), secondWorkers = ConcurrentHashMap.newKeySet();
+        CountDownLatch firstRuns = new CountDownLatch(1), secondRuns = new CountDownLatch(1);
+        CountDownLatch firstGo = new CountDownLatch(1), secondGo = new CountDownLatch(1), secondInterrupted = new CountDownLatch(1);
+        List<Callable<Integer>> firstTasks = List.of(() -> {
+            firstWorkers.add(Thread.currentThread());
+            firstRuns.countDown();
+            firstGo.await();
+            return 1;
+        });
+        List<Callable<Integer>> secondTasks = List.of(() -> {
+            secondWorkers.add(Thread.currentThread());
+            secondRuns.countDown();
+            try {
+                secondGo.await();
+            } catch (InterruptedException e) {
+                secondInterrupted.countDown();
+                throw e;
+            }
+            return 2;
+        });
+        Waiting first = Waiting.start("the first of 2 forEach calls at once", () -> { AsCompleted.forEach(firstTasks, 1, r -> {}); return null; });
+        Waiting second = null;
+        try {
+            if (!firstRuns.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (first.done()) first.returns(LIMIT);
+                throw new AssertionError("forEach(1 task, 1 thread) did not start its task within " + LIMIT.toSeconds() + " s.");
+            }
+            second = Waiting.start("the second of 2 forEach calls at once", () -> { AsCompleted.forEach(secondTasks, 1, r -> {}); return null; });
+            if (!secondRuns.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (second.done()) second.returns(LIMIT);
+                throw new AssertionError("Two forEach calls ran at once, from two threads, and the second one did not start its"
+                        + " task within " + LIMIT.toSeconds() + " s: " + second.thread().getName() + " "
+                        + Hang.doing(second.thread()) + ".");
+            }
+            firstGo.countDown();
+            try {
+                first.returns(LIMIT);
+            } catch (AssertionError e) {
+                if (e.getCause() != null) throw e;
+                throw new AssertionError("Two forEach calls ran at once, from two threads, each with a task of its own. The first"
+                        + " call's task ended, and the first call did not return within " + LIMIT.toSeconds() + " s while"
+                        + " the second call's task still ran: at the end it " + Hang.doing(first.thread())
+                        .replaceFirst("^is ", "was still ") + ". Does it close (and wait for) the pool of the other call?"
+                        + " Keep the pool in a local variable of forEach (try-with-resources), not in a static field: each"
+                        + " call needs a pool of its own.");
+            }
+            for (Thread t : firstWorkers) {
+                if (!t.join(LIMIT)) {
+                    throw new AssertionError("Two forEach calls ran at once, from two threads. The first one returned, and thread "
+                            + t.getName() + ", which ran its task, was still alive " + LIMIT.toSeconds() + " s later, while the"
+                            + " second call still ran: did the first call close the second call's pool instead of its own?"
+                            + " Keep the pool in a local variable of forEach (try-with-resources), not in a static field.");
+                }
+            }
+            if (secondInterrupted.getCount() == 0) {
+                throw new AssertionError("Two forEach calls ran at once, from two threads. When the first one returned, the"
+                        + " second call's task had been interrupted: the first call cancelled what belongs to the second."
+                        + " Keep the pool and the futures in local variables of forEach, not in static fields.");
+            }
+            if (second.done()) {
+                String how;
+                try {
+                    second.returns(Duration.ZERO);
+                    how = "returned";
+                } catch (AssertionError e) {
+                    how = e.getCause() == null ? "ended" : "threw " + e.getCause();
+                }
+                throw new AssertionError("Two forEach calls ran at once, from two threads. When the first one returned, the"
+                        + " second call had " + how + " while its task still ran: the first call closed or cancelled what"
+                        + " belongs to the second. Keep the pool and the futures in local variables of forEach, not in"
+                        + " static fields.");
+            }
+            secondGo.countDown();
+            try {
+                second.returns(LIMIT);
+            } catch (AssertionError e) {
+                throw new AssertionError("Two forEach calls ran at once, from two threads; the first one returned, then the second"
+                        + " call's task ended too, and the second call " + (e.getCause() == null ? "did not return within "
+                        + LIMIT.toSeconds() + " s: at the end it " + Hang.doing(second.thread())
+                        .replaceFirst("^is ", "was still ") : "threw " + e.getCause()) + ". Keep the pool and the futures in"
+                        + " local variables of forEach, not in static fields: each call needs its own.", e.getCause());
+            }
+            for (Thread t : secondWorkers) {
+                if (!t.join(LIMIT)) {
+                    throw new AssertionError("Two forEach calls ran at once, from two threads, and both returned, but thread "
+                            + t.getName() + ", which ran the second call's task, was still alive " + LIMIT.toSeconds()
+                            + " s later: each call must close its own pool.");
+                }
+            }
+        } finally {
+            firstGo.countDown();
+            secondGo.countDown();
         }
     }
 

@@ -1,3 +1,5 @@
+// fails: no-poll
+// Loops over isDone() and pauses in await(1, SECONDS) on a private CountDownLatch that nothing counts down: it wakes once a second, too seldom for the wake count, but a result is handed on up to 1 s late.
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -7,7 +9,7 @@ import java.util.function.Consumer;
 class AsCompleted {
     static <T> void forEach(List<Callable<T>> tasks, int threads, Consumer<? super T> each)
             throws InterruptedException, ExecutionException {
-        BlockingQueue<Object> tick = new LinkedBlockingQueue<>(); // nothing is ever put: an interruptible 500 ms pause
+        CountDownLatch tick = new CountDownLatch(1); // never counted down: an interruptible 1 s pause
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<T>> futures = new ArrayList<>();
             try {
@@ -23,7 +25,7 @@ class AsCompleted {
                             each.accept(f.get());
                         }
                     }
-                    if (!any) tick.poll(500, TimeUnit.MILLISECONDS); // nothing done: look again in 500 ms
+                    if (!any) tick.await(1, TimeUnit.SECONDS); // nothing done: look again in 1 s
                 }
             } finally {
                 for (Future<T> f : futures) f.cancel(true);
