@@ -461,9 +461,10 @@ class AsCompletedHiddenTest {
                             + " became poll(500, DAYS), sleep(10) a sleep of days), so that only what a wait waits for can end"
                             + " it. Then task " + (i + 1) + " ended while forEach waited, and its result did not reach the"
                             + " consumer within " + LIMIT.toSeconds() + " s: forEach " + Hang.doing(call.thread())
-                            .replaceFirst("^is ", "was still ") + ". What woke it before was its time limit, not the task's"
-                            + " end: it polls, and hands a result on late. Wait where the end of any task wakes you:"
-                            + " CompletionService.take() does.");
+                            .replaceFirst("^is ", "was still ") + ". The end of task " + (i + 1) + " does not wake that"
+                            + " wait: only its time limit, if it has one (now days away), or another task's end does. It polls, or"
+                            + " waits for the tasks one after the other, and hands a result on late. Wait where the end of"
+                            + " any task wakes you: CompletionService.take() does.");
                 }
             }
             call.returns(LIMIT);
