@@ -95,6 +95,49 @@ public class SeatsTest {
             throw new AssertionError("5 seats, 20 tasks on one scheduler whose payments pause 0 to 3 times: " + sold5
                     + " bookings succeeded and free() is " + five.free() + " (expected 5 and 0).");
         }
+        tasksLoseAtOnce();
+    }
+
+    /** How many turns a task of tasksLoseAtOnce takes at most: far more than a correct run needs (1 or 2). */
+    static final int TURNS = 1000;
+
+    /**
+     * 1 seat, held by task A while its payment pauses; task B books while it is held, and task C logs each turn it
+     * gets until B's booking has returned. All three run on one thread, and a task runs alone until it yields: C runs
+     * inside B's booking only if that booking yields (a pause, a sleep, however short: a wait for the held seat).
+     * Counting turns needs no timing, so a booking that looks again after one pause is caught as surely as one that
+     * waits for the payment to end. (A step of tasks-hold-seat.)
+     */
+    static void tasksLoseAtOnce() {
+        TaskSeats one = new TaskSeats(1);
+        List<String> log = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean bReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        onScheduler("1 seat held by task A while task B books and task C takes turns", List.of(y -> one.book(() -> {
+            for (int i = 0; i < TURNS && !bReturned.get(); i++) Scheduler.pause(); // holds the seat until B has returned
+            return true;
+        }), y -> {
+            log.add("B books");
+            boolean got = one.book(() -> { log.add("B pays"); return true; });
+            log.add("B returned " + got);
+            bReturned.set(true);
+            return got;
+        }, y -> {
+            for (int i = 0; i < TURNS && !bReturned.get(); i++) {
+                log.add("C ran");
+                Scheduler.pause();
+            }
+            return null;
+        }));
+        long turns = log.stream().filter("C ran"::equals).count();
+        if (!log.equals(List.of("B books", "B returned false"))) {
+            throw new AssertionError("On the scheduler, 1 seat, held by task A while its payment pauses: task B booked"
+                    + " it, and task C logged each turn it got until B's booking returned: " + log + ". "
+                    + (turns > 0 ? "Task C ran " + turns + " time(s) inside B's booking: the booking yielded (a pause"
+                    + " or a sleep) to give the held seat a chance to come back. With no seat free, book returns false"
+                    + " at once: it must not yield, not even once, and not wait for the payment to end."
+                    : "Expected [B books, B returned false]: with no seat free, book returns false at once, and B"
+                    + " pays nothing."));
+        }
     }
 
     @Test
@@ -223,6 +266,55 @@ public class SeatsTest {
         } finally {
             release.countDown();
         }
+        threadsLoseAtOnce();
+    }
+
+    /**
+     * 1 seat, held by thread A while its payment waits, and thread B's booking, on a copy of the solution's classes
+     * that counts what B's booking looks at ({@link Looks}). Nothing changes while B books, so one look settles it: a
+     * booking that looks at the same place 3 times, or calls Thread.yield() or Thread.onSpinWait(), is retrying, however
+     * few times or briefly (B's waits and CPU time, checked above, do not see 20 quick looks). Counting needs no
+     * timing. (A step of threads-hold-seat.)
+     */
+    static void threadsLoseAtOnce() throws Exception {
+        Looks looks = new Looks();
+        Object seats;
+        java.lang.reflect.Method book;
+        try {
+            Class<?> copy = looks.loadClass(ThreadSeats.class.getName());
+            var make = copy.getDeclaredConstructor(int.class);
+            make.setAccessible(true);
+            seats = make.newInstance(1);
+            book = Looks.method(copy, "book", Callable.class);
+        } catch (LinkageError | ReflectiveOperationException e) {
+            return; // no copy to count on (this never happens to a solution that compiles): the steps above decide
+        }
+        CountDownLatch paying = new CountDownLatch(1), release = new CountDownLatch(1);
+        Waiting a = Waiting.start("thread A's booking", () -> Looks.invoke(book, seats, (Callable<Boolean>) () -> {
+            paying.countDown();
+            return release.await(3 * LIMIT.toSeconds(), TimeUnit.SECONDS);
+        }));
+        Object rb = null;
+        String again = null;
+        try {
+            awaitPaying(a, paying, "1 seat");
+            // B books 3 times: a retry bounded by time (2 ms, say) may give up after one look, once in a while, when
+            // its thread loses the processor between the clock's reading and the look
+            for (int i = 0; i < 3 && again == null; i++) {
+                rb = Waiting.start("thread B's booking", () -> looks.counting(() -> Looks.invoke(book, seats,
+                        (Callable<Boolean>) () -> true))).returns(LIMIT);
+                again = looks.again();
+            }
+        } finally {
+            release.countDown();
+        }
+        a.returns(LIMIT);
+        if (again != null) {
+            throw new AssertionError("1 seat, held by thread A while its payment waits: thread B's booking returned " + rb
+                    + ", but before it did, " + again + ". Nothing changed while B booked: one look at the count settles it."
+                    + " With no seat free, book returns false at once: it must not look again, not even a few times"
+                    + " or for a moment, in the hope that the held seat comes back.");
+        }
     }
 
     @Test
@@ -331,9 +423,11 @@ public class SeatsTest {
     /**
      * free() is called from other threads than the ones that book: unless it reads the count under the lock that
      * guards it, it may see a stale value (JLS 17.4: no happens-before edge), and Lincheck, which runs the calls
-     * one step at a time, does not see that. So this reads free()'s bytecode, and that of the ThreadSeats methods it
-     * calls: it passes if every field they read is of a java.util.concurrent type, or volatile or final and holds
-     * neither an array nor a java.util collection (whose contents such a field does not publish), or if they take
+     * one step at a time, does not see that. So this reads free()'s bytecode (the one a ThreadSeats runs: its own,
+     * or one it inherits), and that of the ThreadSeats methods it calls (super calls too): it passes if every field
+     * they read is of a java.util.concurrent type, or volatile or final and holds neither an array nor a java.util
+     * collection (whose contents such a field does not publish), and none is read in plain mode (a VarHandle's get,
+     * an atomic's getPlain: as plain as a plain field's read), or if they take
      * the lock book() takes: the monitor of the same object (this, the class, or the same field; a monitor of an
      * object the bytecode does not name, such as a local variable, is given the benefit of the doubt); a lock or a
      * semaphore in a field that book() uses too; or a Lock that a lock of book()'s excludes (while a thread holds
@@ -358,13 +452,17 @@ public class SeatsTest {
                     + " free()'s read after a booking's write (JLS 17.4), so a thread calling free() may see a stale count."
                     + " Read it under the same lock as book() changes it, or keep it in a volatile field or an atomic.");
         }
-        throw new AssertionError("free() reads " + String.join(", ", plain) + " with no lock held, and no such field"
-                + " is volatile (a final array, collection or object of your own classes publishes itself, not later"
-                + " changes to what it holds): a"
-                + " thread calling free() may see a count that is stale, however long ago a booking changed it (JLS"
+        boolean modes = plain.stream().anyMatch(p -> p.contains(" (with "));
+        throw new AssertionError("free() reads " + String.join(", ", plain) + " with no lock held, and "
+                + (modes ? "a VarHandle's get or an atomic's getPlain reads in plain mode, as if the field were not"
+                        + " volatile"
+                        : "no such field is volatile (a final array, collection or object of your own classes publishes"
+                        + " itself, not later changes to what it holds)")
+                + ": a thread calling free() may see a count that is stale, however long ago a booking changed it (JLS"
                 + " 17.4: nothing orders that read after the booking's write). free() is called from other threads:"
                 + " read the count under the same lock as book() (a synchronized free()), or keep it in a volatile"
-                + " field or an atomic (AtomicInteger).");
+                + " field or an atomic (AtomicInteger)" + (modes ? ", or read it with the VarHandle's getVolatile or"
+                + " getAcquire" : "") + ".");
     }
 
     /**
@@ -380,6 +478,166 @@ public class SeatsTest {
                     + (booked ? "returned true" : "returned false") + ", the first's free() gave " + left + " (expected 0)"
                     + " and the second's " + other + " (expected 2). Each ThreadSeats counts its own seats: keep the count"
                     + " in an instance field, not a static one that every ThreadSeats shares.");
+        }
+    }
+
+    /**
+     * A class loader of copies of the solution's classes (the classes beside ThreadSeats.class, but the tests'), in
+     * which each field read, each call on a java.util.concurrent object or a VarHandle, and each Thread.yield() or
+     * Thread.onSpinWait() first calls {@link #look} with its place. The copies do what the solution does; only the
+     * thread inside {@link #counting} is counted. A subclass put in a field cannot count this: the JDK's atomics'
+     * methods are final, and a plain field has no methods.
+     */
+    public static final class Looks extends ClassLoader {
+        private static final ThreadLocal<Looks> COUNTING = new ThreadLocal<>();
+        private static final java.lang.constant.MethodTypeDesc LOOK = java.lang.constant.MethodTypeDesc.of(
+                java.lang.constant.ConstantDescs.CD_void, java.lang.constant.ConstantDescs.CD_int);
+        /** Where ThreadSeats.class was loaded from, as a URL ending in a slash. */
+        private final String folder;
+        private final List<String> places = new CopyOnWriteArrayList<>(); // in words, by number
+        private final java.util.Map<Integer, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Looks() {
+            super("seats-looks", ThreadSeats.class.getClassLoader());
+            String file = ThreadSeats.class.getName().replace('.', '/') + ".class";
+            String url = String.valueOf(getParent().getResource(file));
+            folder = url.substring(0, url.length() - file.length());
+        }
+
+        /** Called by the copies before each place: counts it once more when the calling thread is counting. */
+        public static void look(int place) {
+            Looks looks = COUNTING.get();
+            if (looks != null) looks.counts.merge(place, 1, Integer::sum);
+        }
+
+        /** Runs {@code call} on this thread, counting the places of the copies it passes (from 0). */
+        Object counting(Waiting.Call call) throws Exception {
+            counts.clear();
+            COUNTING.set(this);
+            try {
+                return call.call();
+            } finally {
+                COUNTING.remove();
+            }
+        }
+
+        /**
+         * What the counted call did that a single look does not, in words: the place it passed most often when more
+         * than twice (twice: a helper that reads the count, called twice), and each yield or spin-wait; null if nothing.
+         */
+        String again() {
+            List<String> found = new ArrayList<>();
+            int most = -1;
+            for (var e : counts.entrySet()) {
+                String place = places.get(e.getKey());
+                if (place.endsWith("Thread.yield") || place.endsWith("Thread.onSpinWait")) {
+                    found.add(place + " " + e.getValue() + " time(s)");
+                } else if (e.getValue() > 2 && (most < 0 || e.getValue() > counts.get(most))) {
+                    most = e.getKey();
+                }
+            }
+            if (most >= 0) found.addFirst(places.get(most) + " " + counts.get(most) + " times");
+            return found.isEmpty() ? null : String.join(", and ", found).replace(": ", " ");
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    byte[] copy = copyOf(name);
+                    c = copy == null ? getParent().loadClass(name) : defineClass(name, copy, 0, copy.length);
+                }
+                if (resolve) resolveClass(c);
+                return c;
+            }
+        }
+
+        /** The counting copy of the solution's class {@code name}; null for a class of the JDK's, a library's or the tests'. */
+        private byte[] copyOf(String name) throws ClassNotFoundException {
+            String top = name.contains("$") ? name.substring(0, name.indexOf('$')) : name;
+            if (top.equals("SeatsTest") || top.equals("SeatsHiddenTest")) return null;
+            String file = name.replace('.', '/') + ".class";
+            java.net.URL url = getParent().getResource(file);
+            if (url == null || !url.toString().equals(folder + file)) return null;
+            try (var in = url.openStream()) {
+                return counted(in.readAllBytes());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
+
+        /** {@code bytes} with a call of look(place) before each place of its methods. */
+        private byte[] counted(byte[] bytes) {
+            var cf = java.lang.classfile.ClassFile.of(java.lang.classfile.ClassFile.ClassHierarchyResolverOption.of(
+                    java.lang.classfile.ClassHierarchyResolver.ofResourceParsing(getParent())
+                            .orElse(java.lang.classfile.ClassHierarchyResolver.defaultResolver())));
+            var model = cf.parse(bytes);
+            var self = java.lang.constant.ClassDesc.of(Looks.class.getName());
+            String className = model.thisClass().asSymbol().displayName();
+            return cf.transformClass(model, (cls, element) -> {
+                if (!(element instanceof java.lang.classfile.MethodModel m) || m.code().isEmpty()) {
+                    cls.with(element);
+                    return;
+                }
+                String in = className + "." + m.methodName().stringValue();
+                cls.transformMethod(m, java.lang.classfile.MethodTransform.transformingCode((code, e) -> {
+                    String what = what(e);
+                    if (what != null) {
+                        code.loadConstant(number(in + ": " + what));
+                        code.invokestatic(self, "look", LOOK);
+                    }
+                    code.with(e);
+                }));
+            });
+        }
+
+        private synchronized int number(String place) {
+            places.add(place);
+            return places.size() - 1;
+        }
+
+        /** What {@code e} looks at, in words; null when it is not a place that is counted. */
+        private static String what(java.lang.classfile.CodeElement e) {
+            if (e instanceof java.lang.classfile.instruction.FieldInstruction f
+                    && (f.opcode() == java.lang.classfile.Opcode.GETFIELD || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
+                return "read the field " + f.name().stringValue();
+            }
+            if (!(e instanceof java.lang.classfile.instruction.InvokeInstruction i)) return null;
+            String owner = i.owner().asInternalName(), name = i.name().stringValue();
+            String simple = owner.substring(owner.lastIndexOf('/') + 1).replace('$', '.');
+            if (owner.startsWith("java/util/concurrent/") || owner.equals("java/lang/invoke/VarHandle")) {
+                return "called " + simple + "." + name;
+            }
+            if (owner.equals("java/lang/Thread") && (name.equals("yield") || name.equals("onSpinWait"))) {
+                return "called Thread." + name;
+            }
+            return null;
+        }
+
+        /** The method {@code name} of {@code cls} or of the nearest superclass that declares it, made accessible. */
+        static java.lang.reflect.Method method(Class<?> cls, String name, Class<?>... parameters) throws NoSuchMethodException {
+            for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
+                try {
+                    var m = c.getDeclaredMethod(name, parameters);
+                    m.setAccessible(true);
+                    return m;
+                } catch (NoSuchMethodException e) {
+                    // a superclass's
+                }
+            }
+            throw new NoSuchMethodException(cls.getName() + "." + name);
+        }
+
+        /** {@code method} called on {@code target}, throwing what it throws. */
+        static Object invoke(java.lang.reflect.Method method, Object target, Object... arguments) throws Exception {
+            try {
+                return method.invoke(target, arguments);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (e.getCause() instanceof Exception x) throw x;
+                if (e.getCause() instanceof Error x) throw x;
+                throw e;
+            }
         }
     }
 
@@ -414,13 +672,18 @@ public class SeatsTest {
             }
         }
 
-        /** The locks of every method of {@code cls} named {@code name}, and of the methods of cls they call. */
+        /** The locks of every method named {@code name} that a {@code cls} has, and of the methods they call. */
         static Locks locksOfMethodsNamed(Class<?> cls, String name) throws Exception {
+            return locksOf(cls, named(cls, name), new java.util.TreeSet<>());
+        }
+
+        /** The locks of the methods {@code nameTypes} of {@code cls}, together; adds to {@code plain} as {@link #locks}. */
+        static Locks locksOf(Class<?> cls, java.util.Set<String> nameTypes, java.util.Set<String> plain) throws Exception {
             java.util.Set<String> monitors = new java.util.TreeSet<>();
             java.util.Set<String> fields = new java.util.TreeSet<>();
-            for (var m : model(cls).methods()) {
-                if (!m.methodName().stringValue().equals(name)) continue;
-                Locks l = locks(cls, name, m.methodType().stringValue(), new java.util.TreeSet<>());
+            for (String m : nameTypes) {
+                int paren = m.indexOf('(');
+                Locks l = locks(cls, m.substring(0, paren), m.substring(paren), plain);
                 monitors.addAll(l.monitors());
                 fields.addAll(l.lockFields());
             }
@@ -428,44 +691,53 @@ public class SeatsTest {
         }
 
         /**
-         * The locks {@code name}{@code type} of {@code cls}, and the methods of {@code cls} it calls, take; adds to
-         * {@code plain} each field they read whose reads need a lock (see {@link #needsLock}).
+         * The locks {@code name}{@code type} of {@code cls} takes, with the methods of cls (its own, or those it
+         * inherits from a superclass of the solution's, {@code super} calls too) it calls; adds to {@code plain} each
+         * field they read whose reads need a lock (see {@link #needsLock}), and each read in plain mode (see
+         * {@link #plainModeRead}).
          */
         static Locks locks(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
-            String own = cls.getName().replace('.', '/');
-            var model = model(cls);
             java.util.Set<String> monitors = new java.util.TreeSet<>();
             boolean lockCalls = false;
             java.util.Set<String> lockFields = new java.util.TreeSet<>();
             java.util.Set<String> seen = new java.util.HashSet<>();
-            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name + type));
+            java.util.ArrayDeque<Declared> todo = new java.util.ArrayDeque<>();
+            Declared start = resolve(cls, name + type);
+            if (start != null) todo.push(start);
             while (!todo.isEmpty()) {
-                String next = todo.pop();
-                if (!seen.add(next)) continue;
-                for (var m : model.methods()) {
-                    if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next)) continue;
-                    boolean isStatic = m.flags().has(java.lang.reflect.AccessFlag.STATIC);
-                    if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) monitors.add(isStatic ? Locks.CLASS : Locks.THIS);
-                    if (m.code().isEmpty()) continue;
-                    java.util.List<java.lang.classfile.Instruction> before = new java.util.ArrayList<>();
-                    for (var e : m.code().get()) {
-                        if (!(e instanceof java.lang.classfile.Instruction instruction)) continue;
-                        if (instruction.opcode() == java.lang.classfile.Opcode.MONITORENTER) monitors.add(monitorOf(before, isStatic));
-                        before.add(instruction);
-                        if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
-                            String owner = i.owner().asInternalName();
-                            if (owner.startsWith("java/util/concurrent/locks/") || owner.equals("java/util/concurrent/Semaphore")) lockCalls = true;
-                            if (owner.equals(own)) todo.push(i.name().stringValue() + i.type().stringValue());
+                Declared next = todo.pop();
+                if (!seen.add(next.key())) continue;
+                var m = next.method();
+                boolean isStatic = m.flags().has(java.lang.reflect.AccessFlag.STATIC);
+                if (m.flags().has(java.lang.reflect.AccessFlag.SYNCHRONIZED)) monitors.add(isStatic ? Locks.CLASS : Locks.THIS);
+                if (m.code().isEmpty()) continue;
+                java.util.List<java.lang.classfile.Instruction> before = new java.util.ArrayList<>();
+                // the last VarHandle and atomic fields read: what a call on a VarHandle or an atomic reads
+                java.lang.reflect.Field handle = null, atomic = null;
+                for (var e : m.code().get()) {
+                    if (!(e instanceof java.lang.classfile.Instruction instruction)) continue;
+                    if (instruction.opcode() == java.lang.classfile.Opcode.MONITORENTER) monitors.add(monitorOf(before, isStatic));
+                    before.add(instruction);
+                    if (e instanceof java.lang.classfile.instruction.InvokeInstruction i) {
+                        String owner = i.owner().asInternalName();
+                        if (owner.startsWith("java/util/concurrent/locks/") || owner.equals("java/util/concurrent/Semaphore")) lockCalls = true;
+                        if (within(cls, owner)) {
+                            Declared called = target(cls, i);
+                            if (called != null) todo.push(called);
                         }
-                        if (e instanceof java.lang.classfile.instruction.FieldInstruction f
-                                && (f.opcode() == java.lang.classfile.Opcode.GETFIELD
-                                    || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
-                            java.lang.reflect.Field field = field(cls, f.owner().asInternalName(), f.name().stringValue());
-                            if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
-                            if (field.getType().getPackageName().equals("java.util.concurrent.locks")
-                                    || field.getType() == java.util.concurrent.Semaphore.class) lockFields.add(field.getName());
-                            if (needsLock(field)) plain.add(field.getType().getSimpleName() + " " + field.getName());
-                        }
+                        String read = plainModeRead(cls, i, handle, atomic);
+                        if (read != null) plain.add(read);
+                    }
+                    if (e instanceof java.lang.classfile.instruction.FieldInstruction f
+                            && (f.opcode() == java.lang.classfile.Opcode.GETFIELD
+                                || f.opcode() == java.lang.classfile.Opcode.GETSTATIC)) {
+                        java.lang.reflect.Field field = field(cls, f.owner().asInternalName(), f.name().stringValue());
+                        if (field == null) continue; // a field of the JDK's or a library's: not the learner's state
+                        if (field.getType() == java.lang.invoke.VarHandle.class) handle = field;
+                        if (field.getType().getPackageName().equals("java.util.concurrent.atomic")) atomic = field;
+                        if (field.getType().getPackageName().equals("java.util.concurrent.locks")
+                                || field.getType() == java.util.concurrent.Semaphore.class) lockFields.add(field.getName());
+                        if (needsLock(field)) plain.add(field.getType().getSimpleName() + " " + field.getName());
                     }
                 }
             }
@@ -473,76 +745,165 @@ public class SeatsTest {
         }
 
         /**
+         * What {@code i} reads in plain mode, as a plain field read is (JLS 17.4: no happens-before edge with the
+         * writes, whatever the field's modifiers): a VarHandle's get (of the field the VarHandle read last, {@code
+         * handle}, names) or an atomic's getPlain ({@code atomic}'s); null for any other call. A VarHandle's
+         * getVolatile, getAcquire and getOpaque are ordered reads.
+         */
+        static String plainModeRead(Class<?> cls, java.lang.classfile.instruction.InvokeInstruction i,
+                                    java.lang.reflect.Field handle, java.lang.reflect.Field atomic) {
+            String owner = i.owner().asInternalName(), name = i.name().stringValue();
+            if (owner.startsWith("java/util/concurrent/atomic/") && name.equals("getPlain")) {
+                return (atomic == null ? "an atomic" : atomic.getType().getSimpleName() + " " + atomic.getName())
+                        + " (with getPlain)";
+            }
+            if (!owner.equals("java/lang/invoke/VarHandle") || !name.equals("get")) return null;
+            java.lang.reflect.Field target = handled(cls, handle);
+            if (target != null && java.lang.reflect.Modifier.isFinal(target.getModifiers()) && !needsLock(target)) return null;
+            return (target == null ? "a variable" : target.getType().getSimpleName() + " " + target.getName())
+                    + " (with VarHandle.get)";
+        }
+
+        /** The field that the VarHandle in the static field {@code handle} reads and writes; null if it names none. */
+        static java.lang.reflect.Field handled(Class<?> cls, java.lang.reflect.Field handle) {
+            if (handle == null || !java.lang.reflect.Modifier.isStatic(handle.getModifiers())) return null;
+            try {
+                handle.setAccessible(true);
+                if (!(handle.get(null) instanceof java.lang.invoke.VarHandle vh)) return null;
+                // a field's VarHandle describes itself by the field's name, its class and its type
+                var desc = vh.describeConstable().orElse(null);
+                if (desc == null || desc.bootstrapArgsList().size() < 2
+                        || !(desc.bootstrapArgsList().getFirst() instanceof java.lang.constant.ClassDesc owner)
+                        || !owner.isClassOrInterface()) return null;
+                String d = owner.descriptorString();
+                return field(cls, d.substring(1, d.length() - 1), desc.constantName());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /**
          * Drops from {@code plain} each final field of {@code cls} that holds an object of the solution's own class T
-         * through which {@code name}{@code type} only calls T's methods, each of them taking a lock that the methods
-         * of T that book() calls take too (JCiP 4.3, delegating thread safety: a SeatCounter whose get(), take() and
+         * through which {@code name}{@code type} only calls T's methods, each of them either reading no field of T
+         * that needs a lock (and calling no other class of the solution's) or taking a lock that the methods of T
+         * that book() calls take too (JCiP 4.3, delegating thread safety: a SeatCounter whose get(), take() and
          * giveBack() are synchronized). A field that free() reads into (T's plain field itself) stays: it is judged
          * as a field of its own.
          */
         static void dropGuardedDelegates(Class<?> cls, String name, String type, java.util.Set<String> plain) throws Exception {
             java.util.Map<Class<?>, java.util.Set<String>> reads = calls(cls, name + type), books = new java.util.HashMap<>();
-            for (var m : model(cls).methods()) {
-                if (!m.methodName().stringValue().equals("book")) continue;
-                calls(cls, "book" + m.methodType().stringValue()).forEach((t, ms) -> books.computeIfAbsent(t, k -> new java.util.TreeSet<>()).addAll(ms));
+            for (String book : named(cls, "book")) {
+                calls(cls, book).forEach((t, ms) -> books.computeIfAbsent(t, k -> new java.util.TreeSet<>()).addAll(ms));
             }
-            for (java.lang.reflect.Field f : cls.getDeclaredFields()) {
-                Class<?> t = f.getType();
-                String entry = t.getSimpleName() + " " + f.getName();
-                if (!plain.contains(entry) || !java.lang.reflect.Modifier.isFinal(f.getModifiers())) continue;
-                if (!reads.containsKey(t) || !books.containsKey(t)) continue;
-                java.util.Set<String> monitors = new java.util.TreeSet<>(), fields = new java.util.TreeSet<>();
-                for (String m : books.get(t)) {
-                    int paren = m.indexOf('(');
-                    Locks l = locks(t, m.substring(0, paren), m.substring(paren), new java.util.TreeSet<>());
-                    monitors.addAll(l.monitors());
-                    fields.addAll(l.lockFields());
+            for (Class<?> c : hierarchy(cls)) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    Class<?> t = f.getType();
+                    String entry = t.getSimpleName() + " " + f.getName();
+                    if (!plain.contains(entry) || !java.lang.reflect.Modifier.isFinal(f.getModifiers())) continue;
+                    if (!reads.containsKey(t)) continue;
+                    Locks booking = locksOf(t, books.getOrDefault(t, java.util.Set.of()), new java.util.TreeSet<>());
+                    boolean guarded = true;
+                    for (String m : reads.get(t)) {
+                        java.util.Set<String> unguarded = new java.util.TreeSet<>();
+                        Locks r = locksOf(t, java.util.Set.of(m), unguarded);
+                        boolean ordered = unguarded.isEmpty() && calls(t, m).isEmpty();
+                        boolean same = r.sameMonitorAs(booking)
+                                || !r.lockFields().isEmpty() && booking.lockFields().containsAll(r.lockFields());
+                        if (!ordered && !same) guarded = false;
+                    }
+                    if (guarded) plain.remove(entry);
                 }
-                Locks booking = new Locks(monitors, fields);
-                boolean guarded = true;
-                for (String m : reads.get(t)) {
-                    int paren = m.indexOf('(');
-                    Locks r = locks(t, m.substring(0, paren), m.substring(paren), new java.util.TreeSet<>());
-                    boolean same = r.sameMonitorAs(booking)
-                            || !r.lockFields().isEmpty() && booking.lockFields().containsAll(r.lockFields());
-                    if (!same) guarded = false;
-                }
-                if (guarded) plain.remove(entry);
             }
         }
 
         /**
-         * The methods of the solution's other classes that {@code start} (a name and type of {@code cls}), and the methods
-         * of {@code cls} it calls, call: by class, each as its name and type.
+         * The methods of the solution's other classes that {@code start} (a name and type of {@code cls}), and the
+         * methods of {@code cls} it calls, call: by class, each as its name and type.
          */
         static java.util.Map<Class<?>, java.util.Set<String>> calls(Class<?> cls, String start) throws Exception {
-            String own = cls.getName().replace('.', '/');
-            var model = model(cls);
             java.util.Map<Class<?>, java.util.Set<String>> found = new java.util.HashMap<>();
             java.util.Set<String> seen = new java.util.HashSet<>();
-            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(start));
+            java.util.ArrayDeque<Declared> todo = new java.util.ArrayDeque<>();
+            Declared first = resolve(cls, start);
+            if (first != null) todo.push(first);
             while (!todo.isEmpty()) {
-                String next = todo.pop();
-                if (!seen.add(next)) continue;
-                for (var m : model.methods()) {
-                    if (!(m.methodName().stringValue() + m.methodType().stringValue()).equals(next) || m.code().isEmpty()) continue;
-                    for (var e : m.code().get()) {
-                        if (!(e instanceof java.lang.classfile.instruction.InvokeInstruction i)) continue;
-                        String owner = i.owner().asInternalName(), method = i.name().stringValue() + i.type().stringValue();
-                        if (owner.equals(own)) {
-                            todo.push(method);
-                            continue;
-                        }
-                        Class<?> c;
-                        try {
-                            c = Class.forName(owner.replace('/', '.'), false, cls.getClassLoader());
-                        } catch (ClassNotFoundException | LinkageError x) {
-                            continue;
-                        }
-                        if (c.getClassLoader() == cls.getClassLoader()) found.computeIfAbsent(c, k -> new java.util.TreeSet<>()).add(method);
+                Declared next = todo.pop();
+                if (!seen.add(next.key()) || next.method().code().isEmpty()) continue;
+                for (var e : next.method().code().get()) {
+                    if (!(e instanceof java.lang.classfile.instruction.InvokeInstruction i)) continue;
+                    String owner = i.owner().asInternalName();
+                    if (within(cls, owner)) {
+                        Declared called = target(cls, i);
+                        if (called != null) todo.push(called);
+                        continue;
                     }
+                    Class<?> c = learners(cls, owner);
+                    if (c != null) found.computeIfAbsent(c, k -> new java.util.TreeSet<>()).add(i.name().stringValue() + i.type().stringValue());
                 }
             }
             return found;
+        }
+
+        /** A method's model, and the class that declares it. */
+        record Declared(Class<?> owner, java.lang.classfile.MethodModel method) {
+            String key() {
+                return owner.getName() + "." + method.methodName().stringValue() + method.methodType().stringValue();
+            }
+        }
+
+        /** {@code cls} and its superclasses that the solution declares (its class loader loaded them). */
+        static List<Class<?>> hierarchy(Class<?> cls) {
+            List<Class<?>> chain = new ArrayList<>();
+            for (Class<?> c = cls; c != null && c.getClassLoader() == cls.getClassLoader(); c = c.getSuperclass()) chain.add(c);
+            return chain;
+        }
+
+        /** The name and type of each method named {@code name} that a {@code cls} has: its own, or one it inherits. */
+        static java.util.Set<String> named(Class<?> cls, String name) throws Exception {
+            java.util.Set<String> found = new java.util.TreeSet<>();
+            for (Class<?> c : hierarchy(cls)) {
+                for (var m : model(c).methods()) {
+                    if (m.methodName().stringValue().equals(name)) found.add(name + m.methodType().stringValue());
+                }
+            }
+            return found;
+        }
+
+        /** The method {@code nameType} that a call on a {@code from} runs: from's own or its nearest superclass's; null if none of the solution's. */
+        static Declared resolve(Class<?> from, String nameType) throws Exception {
+            for (Class<?> c : hierarchy(from)) {
+                for (var m : model(c).methods()) {
+                    if ((m.methodName().stringValue() + m.methodType().stringValue()).equals(nameType)) return new Declared(c, m);
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The method that {@code i}, a call on {@code cls} or one of its superclasses, runs: looked up from cls for a
+         * virtual call (on this object: a method cls overrides runs), from the class named for a super or static call.
+         */
+        static Declared target(Class<?> cls, java.lang.classfile.instruction.InvokeInstruction i) throws Exception {
+            String nameType = i.name().stringValue() + i.type().stringValue();
+            boolean virtual = i.opcode() == java.lang.classfile.Opcode.INVOKEVIRTUAL
+                    || i.opcode() == java.lang.classfile.Opcode.INVOKEINTERFACE;
+            return resolve(virtual ? cls : learners(cls, i.owner().asInternalName()), nameType);
+        }
+
+        /** Whether the class {@code internal} names is {@code cls} or one of its superclasses that the solution declares. */
+        static boolean within(Class<?> cls, String internal) {
+            Class<?> c = learners(cls, internal);
+            return c != null && c.isAssignableFrom(cls) && !c.isInterface();
+        }
+
+        /** The class {@code internal} names, if {@code cls}'s class loader loaded it (the solution's classes); null otherwise. */
+        static Class<?> learners(Class<?> cls, String internal) {
+            try {
+                Class<?> c = Class.forName(internal.replace('/', '.'), false, cls.getClassLoader());
+                return c.getClassLoader() == cls.getClassLoader() ? c : null;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return null;
+            }
         }
 
         /**
@@ -610,7 +971,11 @@ public class SeatsTest {
         }
 
         private static Object value(ThreadSeats seats, String field) throws Exception {
-            java.lang.reflect.Field f = ThreadSeats.class.getDeclaredField(field);
+            java.lang.reflect.Field f = null;
+            for (Class<?> c : hierarchy(ThreadSeats.class)) {
+                for (java.lang.reflect.Field d : c.getDeclaredFields()) if (f == null && d.getName().equals(field)) f = d;
+            }
+            if (f == null) throw new NoSuchFieldException(field);
             f.setAccessible(true);
             return f.get(java.lang.reflect.Modifier.isStatic(f.getModifiers()) ? null : seats);
         }
@@ -738,9 +1103,9 @@ public class SeatsTest {
     }
 
     /**
-     * On 1 seat: a refused payment, one that throws an exception, one that throws an Error, a good one, and one more
-     * booking when none is left; each step's outcome is added to {@code steps}. {@code wait} is what a payment does
-     * before it answers.
+     * On 1 seat: a refused payment, one that throws an exception, one that throws an InterruptedException, one that
+     * throws an Error, a good one, and one more booking when none is left; each step's outcome is added to
+     * {@code steps}. {@code wait} is what a payment does before it answers.
      */
     static void refundSteps(Book book, Free free, List<String> steps, IOException declined, AtomicInteger paidForNothing,
                             Callable<?> wait) throws Exception {
@@ -751,6 +1116,15 @@ public class SeatsTest {
             if (Evidence.notDone(e)) throw e;
             steps.add("failed: " + (e == declined ? "threw it" : "threw " + e + " instead of the payment's exception")
                     + ", free " + free.free());
+        }
+        // a payment interrupted while it waits: not a refusal, it goes on to the caller like any exception
+        InterruptedException stopped = new InterruptedException("payment interrupted");
+        try {
+            steps.add("interrupted: returned " + book.book(() -> { wait.call(); throw stopped; }) + ", free " + free.free());
+        } catch (Exception e) {
+            if (Evidence.notDone(e)) throw e;
+            steps.add("interrupted: " + (e == stopped ? "threw it" : "threw " + e + " instead of the payment's"
+                    + " InterruptedException") + ", free " + free.free());
         }
         AssertionError broke = new AssertionError("card reader broke");
         try {
@@ -764,15 +1138,17 @@ public class SeatsTest {
     }
 
     static void expectRefundSteps(String where, List<String> steps, AtomicInteger paidForNothing) {
-        List<String> expected = List.of("refused: false, free 1", "failed: threw it, free 1", "broke: threw it, free 1",
-                "paid: true, free 0", "sold out: false, free 0");
+        List<String> expected = List.of("refused: false, free 1", "failed: threw it, free 1",
+                "interrupted: threw it, free 1", "broke: threw it, free 1", "paid: true, free 0", "sold out: false, free 0");
         if (!steps.equals(expected) || paidForNothing.get() != 0) {
-            throw new AssertionError(where + ", 1 seat, five bookings one after the other: a payment that says no, one"
-                    + " that throws an IOException, one that throws an AssertionError (an Error, not an Exception),"
-                    + " one that pays, and one more. Expected " + expected + ", got " + steps
-                    + (paidForNothing.get() != 0 ? " (and the last one paid for no seat)" : "") + ". A seat held for a"
-                    + " payment that did not go through must be freed however the payment ended: it said no, or it"
-                    + " threw anything (then what it threw goes on to the caller). A finally block does that.");
+            throw new AssertionError(where + ", 1 seat, six bookings one after the other: a payment that says no, one"
+                    + " that throws an IOException, one that throws an InterruptedException, one that throws an"
+                    + " AssertionError (an Error, not an Exception), one that pays, and one more. Expected " + expected
+                    + ", got " + steps + (paidForNothing.get() != 0 ? " (and the last one paid for no seat)" : "")
+                    + ". A seat held for a payment that did not go through must be freed however the payment ended: it"
+                    + " said no, or it threw anything (then what it threw goes on to the caller unchanged: an"
+                    + " interrupted payment is not a refusal, and book must not swallow the InterruptedException). A"
+                    + " finally block does that.");
         }
     }
 }

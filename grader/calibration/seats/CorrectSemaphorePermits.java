@@ -1,8 +1,11 @@
+// fails:
+// Correct: the free seats are a Semaphore's permits: tryAcquire() takes one or returns false at once, release() gives it back, free() is availablePermits(). threads-hold-seat's counting copy must see one tryAcquire in a booking that finds none free.
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 
 /** Seats sold to the tasks of one conclab.coro.Scheduler: they all run on its one thread. */
 class TaskSeats {
-    protected int free;
+    private int free;
 
     TaskSeats(int seats) {
         free = seats;
@@ -25,26 +28,25 @@ class TaskSeats {
     }
 }
 
-/** The same seats, for threads: only the booking needs a lock; free() is TaskSeats', a read. */
-class ThreadSeats extends TaskSeats {
+class ThreadSeats {
+    private final Semaphore seats;
+
     ThreadSeats(int seats) {
-        super(seats);
+        this.seats = new Semaphore(seats);
     }
 
-    @Override
     boolean book(Callable<Boolean> pay) throws Exception {
-        synchronized (this) {
-            if (free == 0) return false;
-            free--;
-        }
+        if (!seats.tryAcquire()) return false;
         boolean paid = false;
         try {
             paid = pay.call();
             return paid;
-        } catch (InterruptedException e) {
-            return false;               // interrupted while paying: as good as refused
         } finally {
-            if (!paid) synchronized (this) { free++; }
+            if (!paid) seats.release();
         }
+    }
+
+    int free() {
+        return seats.availablePermits();
     }
 }

@@ -1,9 +1,10 @@
+// fails:
+// Correct: ThreadSeats extends TaskSeats (a protected plain int), books and refunds in synchronized (this) blocks, and overrides free() as synchronized, returning super.free(). threads-free-visible must follow the super call and see the read under the monitor book() takes.
 import java.util.concurrent.Callable;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+
 /** Seats sold to the tasks of one conclab.coro.Scheduler: they all run on its one thread. */
 class TaskSeats {
-    private int free;
+    protected int free;
 
     TaskSeats(int seats) {
         free = seats;
@@ -26,37 +27,33 @@ class TaskSeats {
     }
 }
 
-class ThreadSeats {
-    private static final VarHandle FREE;
-    static {
-        try {
-            FREE = MethodHandles.lookup().findVarHandle(ThreadSeats.class, "free", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-    private int free;
-
+/** The same seats for threads: the count is TaskSeats', guarded by this. */
+class ThreadSeats extends TaskSeats {
     ThreadSeats(int seats) {
-        free = seats;
+        super(seats);
     }
 
+    @Override
     boolean book(Callable<Boolean> pay) throws Exception {
-        int n;
-        do {
-            n = (int) FREE.getVolatile(this);
-            if (n == 0) return false;
-        } while (!FREE.compareAndSet(this, n, n - 1));
+        synchronized (this) {
+            if (free == 0) return false;
+            free--;
+        }
         boolean paid = false;
         try {
             paid = pay.call();
             return paid;
         } finally {
-            if (!paid) FREE.getAndAdd(this, 1);
+            if (!paid) {
+                synchronized (this) {
+                    free++;
+                }
+            }
         }
     }
 
-    int free() {
-        return (int) FREE.get(this);   // plain mode: no ordering with the bookings' CAS
+    @Override
+    synchronized int free() {
+        return super.free();
     }
 }

@@ -1,3 +1,5 @@
+// fails: tasks-hold-seat, threads-hold-seat
+// With no seat free, a task's booking pauses up to 3 times, and a thread's yields in a loop for 2 ms, before it returns false: a retry, however short, is a wait for the held seat.
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import conclab.coro.Scheduler;
@@ -40,12 +42,12 @@ class ThreadSeats {
 
     boolean book(Callable<Boolean> pay) throws Exception {
         int n;
-        int tries = 0;                      // a held seat may come back: look again a few times
+        long giveUp = System.nanoTime() + 2_000_000L; // a held seat may come back: retry for 2 ms
         do {
             n = free.get();
             if (n == 0) {
-                if (++tries > 20) return false;
-                Thread.onSpinWait();
+                if (System.nanoTime() > giveUp) return false;
+                Thread.yield();
                 continue;
             }
             if (free.compareAndSet(n, n - 1)) break;

@@ -1,0 +1,56 @@
+// fails: threads-free-visible
+// Books with an AtomicInteger's compareAndSet, but free() returns free.getPlain(): a plain-mode read, with no happens-before edge to the bookings' writes.
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Seats sold to the tasks of one conclab.coro.Scheduler: they all run on its one thread. */
+class TaskSeats {
+    private int free;
+
+    TaskSeats(int seats) {
+        free = seats;
+    }
+
+    boolean book(Callable<Boolean> pay) throws Exception {
+        if (free == 0) return false;
+        free--;
+        boolean paid = false;
+        try {
+            paid = pay.call();
+            return paid;
+        } finally {
+            if (!paid) free++;
+        }
+    }
+
+    int free() {
+        return free;
+    }
+}
+
+class ThreadSeats {
+    private final AtomicInteger free;
+
+    ThreadSeats(int seats) {
+        free = new AtomicInteger(seats);
+    }
+
+    boolean book(Callable<Boolean> pay) throws Exception {
+        int n;
+        do {
+            n = free.get();
+            if (n == 0) return false;
+        } while (!free.compareAndSet(n, n - 1));
+        boolean paid = false;
+        try {
+            paid = pay.call();
+            return paid;
+        } finally {
+            if (!paid) free.incrementAndGet();
+        }
+    }
+
+    int free() {
+        return free.getPlain();
+    }
+}
