@@ -87,7 +87,7 @@ public final class HeldLocks {
             }
             return true;
         }
-        Lock lock = guard instanceof ReadWriteLock rw ? rw.writeLock() : guard instanceof Lock l ? l : null;
+        Lock lock = lockOf(guard);
         if (lock == null) {
             synchronized (guard) {
                 step.run();
@@ -119,7 +119,7 @@ public final class HeldLocks {
             return;
         }
         Object o = objects.get(i);
-        Lock lock = o instanceof ReadWriteLock rw ? rw.writeLock() : o instanceof Lock l ? l : null;
+        Lock lock = lockOf(o);
         if (lock != null && !lock.tryLock(patience.toNanos(), TimeUnit.NANOSECONDS)) lock = null;
         try {
             synchronized (o) {   // a monitor is block-structured: the rest of the objects are held inside this block
@@ -128,5 +128,10 @@ public final class HeldLocks {
         } finally {
             if (lock != null) lock.unlock();
         }
+    }
+
+    /** The lock that guards with {@code o}: a ReadWriteLock's write lock, a Lock itself; null for anything else. */
+    private static Lock lockOf(Object o) {
+        return o instanceof ReadWriteLock rw ? rw.writeLock() : o instanceof Lock l ? l : null;
     }
 }
