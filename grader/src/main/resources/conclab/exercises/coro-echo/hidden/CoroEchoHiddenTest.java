@@ -1,4 +1,5 @@
 import conclab.grader.probe.Descriptors;
+import conclab.grader.probe.Kept;
 import conclab.grader.probe.Property;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -161,37 +162,17 @@ class CoroEchoHiddenTest {
      * every server, never emptied).
      */
     static void nothingKept(List<WeakReference<SocketChannel>> ends) {
-        for (int i = 0; i < 3 && ends.stream().anyMatch(r -> r.get() != null); i++) System.gc(); // a full GC each
-        long kept = ends.stream().filter(r -> r.get() != null).count();
+        long kept = Kept.stillReachable(ends);
         if (kept > 0) {
-            List<String> statics = staticFields(CoroEcho.class);
             throw new AssertionError("Ten clients left in the middle of a message and another was served; then the server"
                     + " was closed (its scheduler stopped and closed), and nothing of the test held it. After a full"
                     + " garbage collection, " + kept + " of the " + ends.size() + " connections (the server's"
                     + " SocketChannel) " + (kept == 1 ? "was" : "were") + " still reachable: something that outlives"
-                    + " the server keeps them, and with them whatever they hold" + (statics.isEmpty() ? ""
-                    : " (your classes' static fields: "
-                    + String.join(", ", statics) + ")") + ". A connection belongs to its task: keep it in the task's"
+                    + " the server keeps them, and with them whatever they hold" + Kept.staticFieldsNote(CoroEcho.class)
+                    + ". A connection belongs to its task: keep it in the task's"
                     + " locals, not in a static collection, which every server shares and which grows with every"
                     + " connection for as long as the program runs.");
         }
-    }
-
-    /** The static fields of {@code top} and of the classes nested in it that are not constants of a value type, as Class.field. */
-    static List<String> staticFields(Class<?> top) {
-        List<String> found = new ArrayList<>();
-        List<Class<?>> classes = new ArrayList<>(List.of(top));
-        for (int i = 0; i < classes.size(); i++) {
-            Class<?> c = classes.get(i);
-            classes.addAll(Arrays.asList(c.getDeclaredClasses()));
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                int m = f.getModifiers();
-                if (!java.lang.reflect.Modifier.isStatic(m) || f.isSynthetic()) continue;
-                if (java.lang.reflect.Modifier.isFinal(m) && (f.getType().isPrimitive() || f.getType() == String.class)) continue;
-                found.add(c.getSimpleName() + "." + f.getName());
-            }
-        }
-        return found;
     }
 
     /** The most steps of the server's tasks in the second while accept fails: the reference makes one (it waits 1 s). */

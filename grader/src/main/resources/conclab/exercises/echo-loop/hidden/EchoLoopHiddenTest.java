@@ -1,4 +1,5 @@
 import conclab.grader.probe.Descriptors;
+import conclab.grader.probe.Kept;
 import conclab.grader.probe.Property;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -180,38 +181,17 @@ class EchoLoopHiddenTest {
      * only those closed normally keeps the reset one for ever, and shares its connections with every server).
      */
     static void nothingKept(List<WeakReference<SocketChannel>> ends) {
-        List<WeakReference<SocketChannel>> looked = ends.stream().filter(java.util.Objects::nonNull).toList();
-        for (int i = 0; i < 3 && looked.stream().anyMatch(r -> r.get() != null); i++) System.gc(); // a full GC each
-        long kept = looked.stream().filter(r -> r.get() != null).count();
+        long kept = Kept.stillReachable(ends), looked = ends.stream().filter(java.util.Objects::nonNull).count();
         if (kept > 0) {
-            List<String> statics = staticFields(EchoServer.class);
             throw new AssertionError("A client left in the middle of a message, another reset its connection, and a third"
                     + " was served; then the server was closed, its loop ended and was closed, and nothing of the test held"
-                    + " it. After a full garbage collection, " + kept + " of the " + looked.size() + " connections (the"
+                    + " it. After a full garbage collection, " + kept + " of the " + looked + " connections (the"
                     + " server's SocketChannel) " + (kept == 1 ? "was" : "were") + " still reachable: something that"
-                    + " outlives the server keeps them, and with them their buffers" + (statics.isEmpty() ? ""
-                    : " (your classes' static fields: "
-                    + String.join(", ", statics) + ")") + ". Keep a connection's state in its Connection, which only the"
+                    + " outlives the server keeps them, and with them their buffers" + Kept.staticFieldsNote(EchoServer.class)
+                    + ". Keep a connection's state in its Connection, which only the"
                     + " loop's callbacks hold: a static collection is shared by every server and grows with every"
                     + " connection it does not lose (one the loop closes after a read throws, for one).");
         }
-    }
-
-    /** The static fields of {@code top} and of the classes nested in it that are not constants of a value type, as Class.field. */
-    static List<String> staticFields(Class<?> top) {
-        List<String> found = new ArrayList<>();
-        List<Class<?>> classes = new ArrayList<>(List.of(top));
-        for (int i = 0; i < classes.size(); i++) {
-            Class<?> c = classes.get(i);
-            classes.addAll(Arrays.asList(c.getDeclaredClasses()));
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                int m = f.getModifiers();
-                if (!java.lang.reflect.Modifier.isStatic(m) || f.isSynthetic()) continue;
-                if (java.lang.reflect.Modifier.isFinal(m) && (f.getType().isPrimitive() || f.getType() == String.class)) continue;
-                found.add(c.getSimpleName() + "." + f.getName());
-            }
-        }
-        return found;
     }
 
     /**
