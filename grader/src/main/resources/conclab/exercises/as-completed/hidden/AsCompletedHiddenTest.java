@@ -4,14 +4,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
 
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
+import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
-import java.io.IOException;
-import java.lang.classfile.Attributes;
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassHierarchyResolver;
-import java.lang.classfile.ClassModel;
-import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.InvokeInstruction;
@@ -21,7 +16,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.reflect.AccessFlag;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.Date;
@@ -436,7 +430,7 @@ class AsCompletedHiddenTest {
     @Test
     @Property("no-poll")
     void wokenByTaskEnd() throws Exception {
-        ClassLoader stretched = new Instrumented(true);
+        InstrumentedCopy stretched = Instrumented.loader(true);
         CountDownLatch started = new CountDownLatch(2);
         CountDownLatch[] go = {new CountDownLatch(1), new CountDownLatch(1)};
         List<Callable<String>> tasks = List.of(
@@ -485,7 +479,7 @@ class AsCompletedHiddenTest {
     @Test
     @Property("no-lost-wakeup")
     void noLostWakeup() throws Exception {
-        ClassLoader instrumented = new Instrumented(false); // a wait cut short by its time limit is no-poll's
+        InstrumentedCopy instrumented = Instrumented.loader(false); // a wait cut short by its time limit is no-poll's
         CountDownLatch started = new CountDownLatch(2), goFirst = new CountDownLatch(1), goLast = new CountDownLatch(1);
         Race race = new Race(started, goLast);
         Callable<String> first = () -> { started.countDown(); goFirst.await(); return "page 1"; };
@@ -670,15 +664,15 @@ class AsCompletedHiddenTest {
     }
 
     /**
-     * The solution's classes (those compiled from the solution cell) loaded anew, in a loader of their own, with two
-     * changes to their bytecode: every time limit they give a wait is made days long, if asked (the unit of a call that ends
-     * with a long and a TimeUnit becomes DAYS; the long, Duration or Date of wait, sleep, join, parkNanos, parkUntil,
-     * awaitNanos, awaitUntil, timedWait or timedJoin becomes days or years), so that a wait ends only when what it
-     * waits for happens; and before each place where the code takes a lock or waits (a synchronized block, a call of
-     * one of its synchronized methods, lock, wait, await, park, acquire) it calls {@link Hooks#pause}. Every other
-     * class (the JDK's, the test's) is the one the test uses.
+     * The solution's classes (those compiled from the solution cell) loaded anew, in a loader of their own
+     * ({@link InstrumentedCopy}), with two changes to their bytecode: every time limit they give a wait is made days
+     * long, if asked (the unit of a call that ends with a long and a TimeUnit becomes DAYS; the long, Duration or Date
+     * of wait, sleep, join, parkNanos, parkUntil, awaitNanos, awaitUntil, timedWait or timedJoin becomes days or
+     * years), so that a wait ends only when what it waits for happens; and before each place where the code takes a
+     * lock or waits (a synchronized block, a call of one of its synchronized methods, lock, wait, await, park,
+     * acquire) it calls {@link Hooks#pause}. Every other class (the JDK's, the test's) is the one the test uses.
      */
-    static final class Instrumented extends ClassLoader {
+    static final class Instrumented {
         private static final ClassDesc HOOKS = ClassDesc.of(Hooks.class.getName());
         private static final ClassDesc UNIT = ClassDesc.of(TimeUnit.class.getName());
         private static final ClassDesc DURATION = ClassDesc.of(Duration.class.getName());
@@ -689,72 +683,28 @@ class AsCompletedHiddenTest {
                 "awaitNanos", "awaitUninterruptibly", "awaitUntil", "park", "parkNanos", "parkUntil", "acquire",
                 "acquireUninterruptibly", "tryAcquire");
 
-        /** Whether time limits are stretched; the hooks are there either way. */
-        private final boolean stretch;
+        private Instrumented() {}
 
-        Instrumented(boolean stretch) {
-            super("instrumented solution", AsCompletedHiddenTest.class.getClassLoader());
-            this.stretch = stretch;
+        /** A loader of the instrumented classes; their time limits are stretched if {@code stretch}, the hooks are there either way. */
+        static InstrumentedCopy loader(boolean stretch) {
+            ClassLoader parent = AsCompletedHiddenTest.class.getClassLoader();
+            return new InstrumentedCopy("instrumented solution", parent, (cls, method) -> (code, e) -> {
+                if (e instanceof MonitorInstruction m && m.opcode() == Opcode.MONITORENTER) {
+                    pause(code);
+                } else if (e instanceof InvokeInstruction i) {
+                    String name = i.name().stringValue();
+                    if (WAITS.contains(name) || synchronizedMethod(parent, i)) pause(code);
+                    if (stretch) stretch(code, i.owner().asSymbol(), name, i.typeSymbol().parameterList());
+                }
+                code.with(e);
+            });
         }
 
         /** Calls the instrumented {@code AsCompleted.forEach}, and throws what it throws. */
-        static void forEach(ClassLoader loader, List<Callable<String>> tasks, int threads,
+        static void forEach(InstrumentedCopy loader, List<Callable<String>> tasks, int threads,
                 Consumer<String> each) throws Exception {
-            var forEach = Class.forName("AsCompleted", true, loader)
-                    .getDeclaredMethod("forEach", List.class, int.class, Consumer.class);
-            forEach.setAccessible(true);
-            try {
-                forEach.invoke(null, tasks, threads, each);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof Exception x) throw x;
-                if (e.getCause() instanceof Error x) throw x;
-                throw e;
-            }
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    ClassModel model = solutions(name);
-                    if (model == null) return super.loadClass(name, resolve);
-                    byte[] bytes = instrument(model);
-                    c = defineClass(name, bytes, 0, bytes.length);
-                }
-                if (resolve) resolveClass(c);
-                return c;
-            }
-        }
-
-        /** The class file of {@code name} if the solution cell was compiled to it, else null. */
-        private ClassModel solutions(String name) {
-            try (var in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                if (in == null) return null;
-                var model = ClassFile.of().parse(in.readAllBytes());
-                var source = model.findAttribute(Attributes.sourceFile());
-                return source.isPresent() && source.get().sourceFile().equalsString(Evidence.SOLUTION_FILE)
-                        ? model : null;
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        private byte[] instrument(ClassModel model) {
-            var resolver = ClassHierarchyResolver.defaultResolver()
-                    .orElse(ClassHierarchyResolver.ofResourceParsing(getParent()));
-            return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver))
-                    .transformClass(model, ClassTransform.transformingMethodBodies((code, e) -> {
-                        if (e instanceof MonitorInstruction m
-                                && m.opcode() == Opcode.MONITORENTER) {
-                            pause(code);
-                        } else if (e instanceof InvokeInstruction i) {
-                            String name = i.name().stringValue();
-                            if (WAITS.contains(name) || synchronizedMethod(i)) pause(code);
-                            if (stretch) stretch(code, i.owner().asSymbol(), name, i.typeSymbol().parameterList());
-                        }
-                        code.with(e);
-                    }));
+            InstrumentedCopy.invoke(loader.method("AsCompleted", "forEach", List.class, int.class, Consumer.class),
+                    null, tasks, threads, each);
         }
 
         private static void pause(CodeBuilder code) {
@@ -786,8 +736,8 @@ class AsCompletedHiddenTest {
         }
 
         /** Whether {@code i} calls a synchronized method of the solution's, which takes a lock as it begins. */
-        private boolean synchronizedMethod(InvokeInstruction i) {
-            var owner = solutions(i.owner().asInternalName().replace('/', '.'));
+        private static boolean synchronizedMethod(ClassLoader parent, InvokeInstruction i) {
+            var owner = InstrumentedCopy.learnersClass(parent, i.owner().asInternalName().replace('/', '.'));
             if (owner == null) return false;
             for (var m : owner.methods()) {
                 if (m.methodName().equals(i.name()) && m.methodType().equals(i.type())

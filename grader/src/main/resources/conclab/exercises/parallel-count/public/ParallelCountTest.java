@@ -1,11 +1,9 @@
 import conclab.grader.probe.ContextSwitches;
+import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassHierarchyResolver;
-import java.lang.classfile.ClassTransform;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.ArrayStoreInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
@@ -226,22 +224,18 @@ class ParallelCountTest {
             Liveness.finish(what, Duration.ofSeconds(15), Liveness.task("caller", () -> {
                 CALLER.set(Thread.currentThread());
                 try {
-                    result.set((long) count.invoke(null, n, threads, (IntPredicate) i -> {
+                    result.set((long) InstrumentedCopy.invoke(count, null, n, threads, (IntPredicate) i -> {
                         round.tested();
                         return true;
                     }));
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                } catch (Exception | Error e) { // what count threw, as it threw it
+                    for (Throwable c = e; c != null; c = c.getCause()) {
                         if (c instanceof LinkageError) { // the copy would not load: no evidence either way
                             result.set(n);
                             return;
                         }
                     }
-                    if (e.getCause() instanceof Exception x) throw x; // what count threw, as it threw it
-                    if (e.getCause() instanceof Error x) throw x;
                     throw e;
-                } catch (LinkageError e) {
-                    result.set(n); // the same
                 }
             }));
         } finally {
@@ -306,56 +300,20 @@ class ParallelCountTest {
 
         /** count of a copy of the learner's classes with calls around every write, or null if none could be made. */
         static Method instrumentedCount() {
-            try {
-                ClassLoader parent = ParallelCountTest.class.getClassLoader();
-                java.net.URL own = parent.getResource("ParallelCount.class");
-                if (own == null) return null;
-                String dir = own.toString().substring(0, own.toString().length() - "ParallelCount.class".length());
-                ClassLoader copy = new ClassLoader("instrumented", parent) {
-                    @Override
-                    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                        synchronized (getClassLoadingLock(name)) {
-                            Class<?> c = findLoadedClass(name);
-                            if (c == null && learners(name, parent, dir)) {
-                                try (var in = parent.getResourceAsStream(name + ".class")) {
-                                    byte[] b = instrument(in.readAllBytes());
-                                    c = defineClass(name, b, 0, b.length);
-                                } catch (java.io.IOException e) {
-                                    throw new ClassNotFoundException(name, e);
-                                }
-                            }
-                            return c != null ? c : super.loadClass(name, resolve);
-                        }
-                    }
-                };
-                Method m = copy.loadClass("ParallelCount").getDeclaredMethod("count", int.class, int.class, IntPredicate.class);
-                m.setAccessible(true);
-                return m;
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                return null;
-            }
-        }
-
-        /** The learner's classes: in the unnamed package, beside ParallelCount, and not the tests'. */
-        static boolean learners(String name, ClassLoader parent, String dir) {
-            if (name.contains(".") || name.startsWith("ParallelCountTest") || name.startsWith("ParallelCountHiddenTest")) return false;
-            java.net.URL u = parent.getResource(name + ".class");
-            return u != null && u.toString().equals(dir + name + ".class");
-        }
-
-        /** The class with Writes.before() and Writes.after() around each putfield, putstatic and array store. */
-        static byte[] instrument(byte[] bytes) {
             ClassDesc hook = ClassDesc.of(Writes.class.getName());
             MethodTypeDesc none = MethodTypeDesc.of(ConstantDescs.CD_void);
-            ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-                    ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(ParallelCountTest.class.getClassLoader()))));
-            return cf.transformClass(cf.parse(bytes), ClassTransform.transformingMethodBodies((code, e) -> {
+            var copy = new InstrumentedCopy("instrumented", ParallelCountTest.class.getClassLoader(), (cls, method) -> (code, e) -> {
                 boolean write = e instanceof ArrayStoreInstruction
                         || e instanceof FieldInstruction f && (f.opcode() == Opcode.PUTFIELD || f.opcode() == Opcode.PUTSTATIC);
                 if (write) code.invokestatic(hook, "before", none);
                 code.with(e);
                 if (write) code.invokestatic(hook, "after", none);
-            }));
+            });
+            try {
+                return copy.method("ParallelCount", "count", int.class, int.class, IntPredicate.class);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import conclab.coro.Generator;
 import conclab.coro.Scheduler;
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
+import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
 import java.io.IOException;
@@ -281,16 +282,15 @@ public class SeatsTest {
         Object seats;
         java.lang.reflect.Method book;
         try {
-            Class<?> copy = looks.loadClass(ThreadSeats.class.getName());
-            var make = copy.getDeclaredConstructor(int.class);
+            var make = looks.copy.copyOf(ThreadSeats.class.getName()).getDeclaredConstructor(int.class);
             make.setAccessible(true);
             seats = make.newInstance(1);
-            book = Looks.method(copy, "book", Callable.class);
+            book = looks.copy.method(ThreadSeats.class.getName(), "book", Callable.class);
         } catch (LinkageError | ReflectiveOperationException e) {
             return; // no copy to count on (this never happens to a solution that compiles): the steps above decide
         }
         CountDownLatch paying = new CountDownLatch(1), release = new CountDownLatch(1);
-        Waiting a = Waiting.start("thread A's booking", () -> Looks.invoke(book, seats, (Callable<Boolean>) () -> {
+        Waiting a = Waiting.start("thread A's booking", () -> InstrumentedCopy.invoke(book, seats, (Callable<Boolean>) () -> {
             paying.countDown();
             return release.await(3 * LIMIT.toSeconds(), TimeUnit.SECONDS);
         }));
@@ -301,7 +301,7 @@ public class SeatsTest {
             // B books 3 times: a retry bounded by time (2 ms, say) may give up after one look, once in a while, when
             // its thread loses the processor between the clock's reading and the look
             for (int i = 0; i < 3 && again == null; i++) {
-                rb = Waiting.start("thread B's booking", () -> looks.counting(() -> Looks.invoke(book, seats,
+                rb = Waiting.start("thread B's booking", () -> looks.counting(() -> InstrumentedCopy.invoke(book, seats,
                         (Callable<Boolean>) () -> true))).returns(LIMIT);
                 again = looks.again();
             }
@@ -482,27 +482,31 @@ public class SeatsTest {
     }
 
     /**
-     * A class loader of copies of the solution's classes (the classes beside ThreadSeats.class, but the tests'), in
-     * which each field read, each call on a java.util.concurrent object or a VarHandle, and each Thread.yield() or
-     * Thread.onSpinWait() first calls {@link #look} with its place. The copies do what the solution does; only the
-     * thread inside {@link #counting} is counted. A subclass put in a field cannot count this: the JDK's atomics'
-     * methods are final, and a plain field has no methods.
+     * Copies of the solution's classes ({@link InstrumentedCopy}) in which each field read, each call on a
+     * java.util.concurrent object or a VarHandle, and each Thread.yield() or Thread.onSpinWait() first calls
+     * {@link #look} with its place. The copies do what the solution does; only the thread inside {@link #counting} is
+     * counted. A subclass put in a field cannot count this: the JDK's atomics' methods are final, and a plain field
+     * has no methods.
      */
-    public static final class Looks extends ClassLoader {
+    public static final class Looks {
         private static final ThreadLocal<Looks> COUNTING = new ThreadLocal<>();
+        private static final java.lang.constant.ClassDesc SELF = java.lang.constant.ClassDesc.of(Looks.class.getName());
         private static final java.lang.constant.MethodTypeDesc LOOK = java.lang.constant.MethodTypeDesc.of(
                 java.lang.constant.ConstantDescs.CD_void, java.lang.constant.ConstantDescs.CD_int);
-        /** Where ThreadSeats.class was loaded from, as a URL ending in a slash. */
-        private final String folder;
         private final List<String> places = new CopyOnWriteArrayList<>(); // in words, by number
         private final java.util.Map<Integer, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
-
-        Looks() {
-            super("seats-looks", ThreadSeats.class.getClassLoader());
-            String file = ThreadSeats.class.getName().replace('.', '/') + ".class";
-            String url = String.valueOf(getParent().getResource(file));
-            folder = url.substring(0, url.length() - file.length());
-        }
+        /** The counting copies. */
+        final InstrumentedCopy copy = new InstrumentedCopy("seats-looks", ThreadSeats.class.getClassLoader(), (cls, m) -> {
+            String in = cls.thisClass().asSymbol().displayName() + "." + m.methodName().stringValue();
+            return (code, e) -> {
+                String what = what(e);
+                if (what != null) {
+                    code.loadConstant(number(in + ": " + what));
+                    code.invokestatic(SELF, "look", LOOK);
+                }
+                code.with(e);
+            };
+        });
 
         /** Called by the copies before each place: counts it once more when the calling thread is counting. */
         public static void look(int place) {
@@ -540,58 +544,6 @@ public class SeatsTest {
             return found.isEmpty() ? null : String.join(", and ", found).replace(": ", " ");
         }
 
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    byte[] copy = copyOf(name);
-                    c = copy == null ? getParent().loadClass(name) : defineClass(name, copy, 0, copy.length);
-                }
-                if (resolve) resolveClass(c);
-                return c;
-            }
-        }
-
-        /** The counting copy of the solution's class {@code name}; null for a class of the JDK's, a library's or the tests'. */
-        private byte[] copyOf(String name) throws ClassNotFoundException {
-            String top = name.contains("$") ? name.substring(0, name.indexOf('$')) : name;
-            if (top.equals("SeatsTest") || top.equals("SeatsHiddenTest")) return null;
-            String file = name.replace('.', '/') + ".class";
-            java.net.URL url = getParent().getResource(file);
-            if (url == null || !url.toString().equals(folder + file)) return null;
-            try (var in = url.openStream()) {
-                return counted(in.readAllBytes());
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                throw new ClassNotFoundException(name, e);
-            }
-        }
-
-        /** {@code bytes} with a call of look(place) before each place of its methods. */
-        private byte[] counted(byte[] bytes) {
-            var cf = java.lang.classfile.ClassFile.of(java.lang.classfile.ClassFile.ClassHierarchyResolverOption.of(
-                    java.lang.classfile.ClassHierarchyResolver.ofResourceParsing(getParent())
-                            .orElse(java.lang.classfile.ClassHierarchyResolver.defaultResolver())));
-            var model = cf.parse(bytes);
-            var self = java.lang.constant.ClassDesc.of(Looks.class.getName());
-            String className = model.thisClass().asSymbol().displayName();
-            return cf.transformClass(model, (cls, element) -> {
-                if (!(element instanceof java.lang.classfile.MethodModel m) || m.code().isEmpty()) {
-                    cls.with(element);
-                    return;
-                }
-                String in = className + "." + m.methodName().stringValue();
-                cls.transformMethod(m, java.lang.classfile.MethodTransform.transformingCode((code, e) -> {
-                    String what = what(e);
-                    if (what != null) {
-                        code.loadConstant(number(in + ": " + what));
-                        code.invokestatic(self, "look", LOOK);
-                    }
-                    code.with(e);
-                }));
-            });
-        }
-
         private synchronized int number(String place) {
             places.add(place);
             return places.size() - 1;
@@ -613,31 +565,6 @@ public class SeatsTest {
                 return "called Thread." + name;
             }
             return null;
-        }
-
-        /** The method {@code name} of {@code cls} or of the nearest superclass that declares it, made accessible. */
-        static java.lang.reflect.Method method(Class<?> cls, String name, Class<?>... parameters) throws NoSuchMethodException {
-            for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
-                try {
-                    var m = c.getDeclaredMethod(name, parameters);
-                    m.setAccessible(true);
-                    return m;
-                } catch (NoSuchMethodException e) {
-                    // a superclass's
-                }
-            }
-            throw new NoSuchMethodException(cls.getName() + "." + name);
-        }
-
-        /** {@code method} called on {@code target}, throwing what it throws. */
-        static Object invoke(java.lang.reflect.Method method, Object target, Object... arguments) throws Exception {
-            try {
-                return method.invoke(target, arguments);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                if (e.getCause() instanceof Exception x) throw x;
-                if (e.getCause() instanceof Error x) throw x;
-                throw e;
-            }
         }
     }
 
