@@ -36,7 +36,7 @@ SCREENS = REPORTS / "screens"     # NAME-first-screen.png and NAME-first-timelin
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 LAB_CONFIG = ROOT / "tools" / "jupyter-config"   # ./conclab lab puts it on JUPYTER_CONFIG_PATH
 TOKEN = "conclab-test"
-RUN_ALL_TIMEOUT = 900   # s for a whole notebook (nbclient allowed 180 s a cell; 12.11 takes about 110 s alone)
+RUN_ALL_TIMEOUT = 900   # s for a whole notebook (nbclient allowed 180 s a cell; 12.11 takes about two minutes alone)
 IDLE = re.compile(r"Java 25 \(conclab\) \| Idle")
 
 CHROMIUM = os.environ.get("CONCLAB_CHROMIUM") or next(
