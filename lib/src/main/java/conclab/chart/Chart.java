@@ -163,9 +163,18 @@ public final class Chart {
         return b.toString();
     }
 
+    /**
+     * A value in the text form: whole numbers and numbers of 100 or more as whole numbers, others to 3 significant
+     * figures. Never in exponent form above 0.0001, so that the values of one series read alike (38012 beside 39706,
+     * not 3.80e+04 beside 39706).
+     */
     private static String format(Number n) {
         double v = n.doubleValue();
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3g", v);
+        if (Double.isNaN(v) || Double.isInfinite(v)) return String.valueOf(v);
+        if (v == Math.rint(v) || Math.abs(v) >= 100) {
+            return new java.math.BigDecimal(v).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
     }
 
     private org.knowm.xchart.internal.chartpart.Chart<?, ?> build() {

@@ -25,6 +25,14 @@ class ChartTest {
     }
 
     @Test
+    void theValuesOfASeriesReadAlikeInTheTextForm() {
+        Chart c = Chart.line("Throughput", "connections", "requests/s")
+                .series("threads", List.of(1000, 10000, 20000), List.of(38012.4, 39706.0, 51.94));
+        assertEquals("Throughput (connections → requests/s)\n  threads: 1000=38012 10000=39706 20000=51.9", c.toString(),
+                "100 or more as whole numbers, not 3.80e+04 beside 39706; less to 3 significant figures");
+    }
+
+    @Test
     void theSvgCarriesItsTextAlternative() throws Exception {
         Chart c = Chart.bars("A < B", "kind", "ms").series("measured", List.of("a", "b"), List.of(1, 2));
         var root = parse(c.svg()).getDocumentElement();
