@@ -39,7 +39,7 @@ class ResultsTest {
     void aChartHasALinePerServerWithoutTheMissingPoints() {
         String text = Results.parse(JSON).chart("ours", "p99us", 1e-3, "p99", "ms").toString();
         assertEquals("p99 (connections → ms)\n  loop: 1000=2", text);
-        assertEquals("rps (connections → req/s)\n  loop: 1000=1.00e+05 10000=80000\n  pool: 1000=40000",
+        assertEquals("rps (connections → req/s)\n  loop: 1000=100001 10000=80000\n  pool: 1000=40000",
                 Results.parse(JSON).chart("ours", "rps", 1, "rps", "req/s").toString());
     }
 
