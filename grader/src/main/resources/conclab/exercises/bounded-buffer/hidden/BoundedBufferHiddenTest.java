@@ -1,3 +1,4 @@
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.HeldLocks;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Waiting;
@@ -71,6 +72,52 @@ class BoundedBufferHiddenTest {
 
     interface Step {
         void run() throws Exception;
+    }
+
+    /**
+     * A taker and a putter wait together, and the taker that runs must wake the putter. Two takers wait on an empty
+     * buffer of capacity 1, one after the other; then, while the test holds the buffer's locks, a putter asks for
+     * them and the test puts an item, which wakes the first taker. The putter queued for the lock first, so it runs
+     * first: it finds the buffer full and waits. The woken taker takes the item, and must wake the putter, for whom
+     * there is room now. One Condition for both states with signal() wakes the other taker instead (the one that has
+     * waited longest on it), which finds the buffer empty and waits again: the signal is lost, and the putter and
+     * that taker wait for ever. Deterministic: the lock's queue and the Condition's queue, each first in first out,
+     * order every step. (Without a Lock field, nothing can hold the steps in this order: the test is skipped.)
+     */
+    @Test
+    @Property("wakes-the-right-waiter")
+    void wakesTheRightWaiter() throws InterruptedException {
+        BoundedBuffer<String> b = new BoundedBuffer<>(1);
+        BoundedBufferTest.smoke(b, "s");
+        java.util.List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(b);
+        if (locks.isEmpty()) return; // waits-on-condition says why a buffer without a Lock fails
+        Waiting first = Waiting.start("first take()", b::take);
+        if (!first.parks(Duration.ofSeconds(2)) || first.done()) return; // not waiting: the other tests say why
+        Waiting second = Waiting.start("second take()", b::take); // started once the first waits: queued behind it
+        if (!second.parks(Duration.ofSeconds(2)) || second.done()) return;
+        Waiting put;
+        try (HeldLocks.Held held = HeldLocks.hold(locks)) {
+            put = Waiting.start("put(\"y\")", () -> { b.put("y"); return null; });
+            put.parks(Duration.ofSeconds(2)); // queued for the held lock, ahead of the taker that put("x") wakes
+            b.put("x");
+        }
+        java.util.List<Thread> threads = java.util.List.of(first.thread(), second.thread(), put.thread());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (Thread t : threads) t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        long stuck = threads.stream().filter(Thread::isAlive).count();
+        if (stuck > 0) {
+            String why = Hang.diagnose(threads);
+            threads.forEach(Thread::interrupt);
+            throw new AssertionError("Two take() calls waited on an empty buffer of capacity 1; then put(\"x\") woke one"
+                    + " of them, and put(\"y\") came before it ran, found the buffer full and waited too (the test held"
+                    + " the buffer's lock to order these steps). The woken taker took \"x\", so there was room for \"y\","
+                    + " and the two puts and two takes could all finish; but 5 s later " + stuck + " of the three calls"
+                    + " still waited:\n" + why + "\nA signal() wakes the thread that has waited longest on its Condition,"
+                    + " and here that thread waited for the other state: it checked, waited again, and the signal was"
+                    + " lost. Wait on two Conditions (notFull in put(), notEmpty in take()) and signal the one the other"
+                    + " side waits on; or, with one Condition for both, wake every waiter with signalAll().");
+        }
+        for (Waiting w : java.util.List.of(first, second, put)) w.returns(Duration.ZERO); // what one of them threw
     }
 
     /**
