@@ -13,25 +13,49 @@ public class AveragerHiddenTest {
     @Test
     @Property("other-errors")
     void otherErrors() {
+        // One of each kind, each into a fresh averager: a body that closes the meter in a catch of some kinds (of
+        // RuntimeException, of Exception) rather than in a finally leaks it when another kind ends the body.
+        endsWith(new IllegalArgumentException("not a number"), "new IllegalArgumentException(\"not a number\")",
+                "an unchecked exception");
+        endsWith(new Exception("download error"), "new Exception(\"download error\")", "a checked exception");
+        endsWith(new Error("thrown in by the check"), "new Error(\"thrown in by the check\")",
+                "an Error other than GeneratorExit");
+    }
+
+    /**
+     * Throws {@code thrown} into a fresh averager after one value: it must come back out of throwIn as it is, and
+     * leave the averager CLOSED with its meter closed once. Part of other-errors.
+     */
+    static void endsWith(Throwable thrown, String call, String kind) {
         AveragerTest.RecordingMeter meter = new AveragerTest.RecordingMeter();
         Generator<Double, Double, Averager.Summary> avg = Averager.start(meter);
         avg.send(10.0);
-        IllegalArgumentException bad = new IllegalArgumentException("not a number");
+        Throwable out = null;
+        Double got = null;
         try {
-            Double got = avg.throwIn(bad);
-            throw new AssertionError("throwIn(new IllegalArgumentException(...)) returned " + got + ": the averager caught"
-                    + " it. Only a Reset starts it over; any other exception thrown in should end it and come back out"
-                    + " of throwIn unchanged.");
-        } catch (IllegalArgumentException e) {
-            if (e != bad) throw new AssertionError("throwIn(e) threw another IllegalArgumentException, not e: " + e);
-        } catch (RuntimeException e) {
-            if (Evidence.notDone(e)) throw e;
-            throw new AssertionError("throwIn(new IllegalArgumentException(...)) threw " + e + " instead of the exception"
-                    + " thrown in.", e);
+            got = avg.throwIn(thrown);
+        } catch (Throwable e) {                      // the checked exception and the Error too
+            out = e;
+        }
+        if (out == null) {
+            throw new AssertionError("throwIn(" + call + ") returned " + got + ": the averager caught it. Only a Reset"
+                    + " starts it over; any other exception thrown in (here " + kind + ") should end it and come back"
+                    + " out of throwIn unchanged.");
+        }
+        if (out != thrown) {
+            if (out instanceof RuntimeException r && Evidence.notDone(r)) throw r;
+            boolean wrapped = Evidence.chain(out).contains(thrown);
+            throw new AssertionError("throwIn(" + call + ") (" + kind + "): " + Evidence.describe(out)
+                    + (wrapped ? ", which wraps the exception thrown in" : "") + "; the exception thrown in should"
+                    + " come back out of throwIn as it is. The body may throw any exception: let it through (a catch"
+                    + " that closes the meter can rethrow it as it is: throw e), and close the meter in a finally.",
+                    out);
         }
         if (avg.state() != Generator.State.CLOSED || meter.closed != 1) {
-            throw new AssertionError("An exception thrown in and not caught ends the averager: it should be CLOSED with"
-                    + " its meter closed once; it is " + avg.state() + " and the meter was " + meter + ".");
+            throw new AssertionError("throwIn(" + call + ") (" + kind + ") ended the averager: it should be CLOSED"
+                    + " with its meter closed once; it is " + avg.state() + " and the meter was " + meter + "."
+                    + " Close the meter in a finally, which runs however the body ends: a catch of RuntimeException"
+                    + " misses checked exceptions, and a catch of Exception misses Errors.");
         }
     }
 
