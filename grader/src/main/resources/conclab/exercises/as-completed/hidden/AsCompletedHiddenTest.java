@@ -1,11 +1,10 @@
-import static java.lang.constant.ConstantDescs.CD_int;
-import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.TimeLimits;
 import conclab.grader.probe.Waiting;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Opcode;
@@ -18,7 +17,6 @@ import java.lang.management.ThreadInfo;
 import java.lang.reflect.AccessFlag;
 import java.time.Duration;
 import java.util.AbstractList;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -421,9 +419,9 @@ class AsCompletedHiddenTest {
 
     /**
      * A wait whose time limit never runs out must still end when a task ends: every time limit in the solution's
-     * code is stretched to days ({@link Instrumented}), so a thread that used to wake by its time limit, look at
-     * the futures and wait again (a private latch's await(1 s), a private queue's poll(500 ms), one future's
-     * get(500 ms) in turn, a sleep) now waits for good, while one parked where a task's end wakes it (take(), or a
+     * code is stretched to days ({@link Instrumented}, {@link TimeLimits}), so a thread that used to wake by its time
+     * limit, look at the futures and wait again (a private latch's await(1 s), a private queue's poll(500 ms), one
+     * future's get(500 ms) in turn, a sleep) now waits for good, while one parked where a task's end wakes it (take(), or a
      * CompletionService's poll(1 s)) is woken as before. The tasks end last one first: a caller that waits on
      * the first future with a time limit does not see the second one end.
      */
@@ -641,44 +639,19 @@ class AsCompletedHiddenTest {
             Race r = race;
             if (r != null) r.pause();
         }
-
-        /** A time limit's unit: days, whatever it was. */
-        public static TimeUnit stretch(TimeUnit unit) {
-            return unit == null ? null : TimeUnit.DAYS;
-        }
-
-        /** A time limit in milliseconds or nanoseconds, or a deadline: days or years away (none stays none). */
-        public static long stretch(long time) {
-            return time <= 0 ? time : 1_000_000_000_000_000L;
-        }
-
-        /** A time limit: days long. */
-        public static Duration stretch(Duration time) {
-            return time == null || time.isNegative() || time.isZero() ? time : Duration.ofDays(10_000);
-        }
-
-        /** A deadline: years away. */
-        public static Date stretch(Date deadline) {
-            return deadline == null ? null : new Date(Long.MAX_VALUE / 2);
-        }
     }
 
     /**
      * The solution's classes (those compiled from the solution cell) loaded anew, in a loader of their own
      * ({@link InstrumentedCopy}), with two changes to their bytecode: every time limit they give a wait is made days
-     * long, if asked (the unit of a call that ends with a long and a TimeUnit becomes DAYS; the long, Duration or Date
-     * of wait, sleep, join, parkNanos, parkUntil, awaitNanos, awaitUntil, timedWait or timedJoin becomes days or
-     * years), so that a wait ends only when what it waits for happens; and before each place where the code takes a
-     * lock or waits (a synchronized block, a call of one of its synchronized methods, lock, wait, await, park,
-     * acquire) it calls {@link Hooks#pause}. Every other class (the JDK's, the test's) is the one the test uses.
+     * long, if asked ({@link TimeLimits}: the unit of a call that ends with a long and a TimeUnit becomes DAYS; the
+     * long, Duration or Date of wait, sleep, join, parkNanos, parkUntil, awaitNanos, awaitUntil, timedWait or
+     * timedJoin becomes days or years), so that a wait ends only when what it waits for happens; and before each
+     * place where the code takes a lock or waits (a synchronized block, a call of one of its synchronized methods,
+     * lock, wait, await, park, acquire) it calls {@link Hooks#pause}. Every other class (the JDK's, the test's) is the one the test uses.
      */
     static final class Instrumented {
         private static final ClassDesc HOOKS = ClassDesc.of(Hooks.class.getName());
-        private static final ClassDesc UNIT = ClassDesc.of(TimeUnit.class.getName());
-        private static final ClassDesc DURATION = ClassDesc.of(Duration.class.getName());
-        private static final ClassDesc DATE = ClassDesc.of(Date.class.getName());
-        private static final Set<String> TIMED = Set.of("wait", "sleep", "join", "parkNanos", "parkUntil", "awaitNanos",
-                "awaitUntil", "timedWait", "timedJoin");
         private static final Set<String> WAITS = Set.of("lock", "lockInterruptibly", "tryLock", "wait", "await",
                 "awaitNanos", "awaitUninterruptibly", "awaitUntil", "park", "parkNanos", "parkUntil", "acquire",
                 "acquireUninterruptibly", "tryAcquire");
@@ -694,7 +667,7 @@ class AsCompletedHiddenTest {
                 } else if (e instanceof InvokeInstruction i) {
                     String name = i.name().stringValue();
                     if (WAITS.contains(name) || synchronizedMethod(parent, i)) pause(code);
-                    if (stretch) stretch(code, i.owner().asSymbol(), name, i.typeSymbol().parameterList());
+                    if (stretch) TimeLimits.stretch(code, i);
                 }
                 code.with(e);
             });
@@ -709,30 +682,6 @@ class AsCompletedHiddenTest {
 
         private static void pause(CodeBuilder code) {
             code.invokestatic(HOOKS, "pause", MethodTypeDesc.of(CD_void));
-        }
-
-        /** Rewrites the time limit on top of the stack, the last arguments of a call of {@code name}. */
-        private static void stretch(CodeBuilder code, ClassDesc owner, String name,
-                List<ClassDesc> params) {
-            int n = params.size();
-            var longType = CD_long;
-            ClassDesc last = n == 0 ? null : params.get(n - 1);
-            if (n >= 2 && UNIT.equals(last) && params.get(n - 2).equals(longType)
-                    && !(owner.equals(UNIT) && name.equals("convert"))) {
-                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(UNIT, UNIT));
-            } else if (!TIMED.contains(name)) {
-                return;
-            } else if (longType.equals(last)) {
-                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(longType, longType));
-            } else if (n >= 2 && CD_int.equals(last) && params.get(n - 2).equals(longType)) {
-                code.pop(); // wait(millis, nanos): the nanos dropped, the millis stretched
-                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(longType, longType));
-                code.iconst_0();
-            } else if (DURATION.equals(last)) {
-                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(DURATION, DURATION));
-            } else if (DATE.equals(last)) {
-                code.invokestatic(HOOKS, "stretch", MethodTypeDesc.of(DATE, DATE));
-            }
         }
 
         /** Whether {@code i} calls a synchronized method of the solution's, which takes a lock as it begins. */

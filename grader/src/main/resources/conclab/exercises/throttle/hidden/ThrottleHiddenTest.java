@@ -1,6 +1,12 @@
+import conclab.grader.probe.Hang;
+import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.TimeLimits;
 import conclab.grader.probe.Waiting;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -158,6 +164,67 @@ class ThrottleHiddenTest {
         }
     }
 
+    /** How long a freed place may take to let the waiting call in: generous, for a busy machine. */
+    static final Duration LIMIT = Duration.ofSeconds(5);
+
+    /**
+     * A poll of any period must be caught, not only a short one (the looks above see a poll that wakes up twice in
+     * their second): every time limit in the solution's code is made days long ({@link TimeLimits}), so a call that
+     * used to wake by its time limit and try again (parkNanos(1 s) or wait(1000) between tryAcquire()s) now waits
+     * for good, while one parked in the semaphore (acquire(), or tryAcquire(1, SECONDS) in a loop) is woken by the
+     * release as before. No timing: the place is freed only once the waiting call is parked.
+     */
+    @Test
+    @Property("no-poll")
+    void aFreedPlaceWakesTheWaitingCall() throws Exception {
+        Caller stretched = Caller.ofCopy(new InstrumentedCopy("solution with days-long time limits",
+                ThrottleHiddenTest.class.getClassLoader(), TimeLimits.stretched()));
+        try (var held = new OnlyPlaceHeld(stretched)) {
+            Waiting waiting = held.waiting;
+            try {
+                if (!waiting.parks(LIMIT)) return; // it never parks: a spin, which "waits-idle" judges
+            } catch (AssertionError e) {
+                return; // it did not wait at all: "limits" says so
+            }
+            held.free();
+            try {
+                waiting.returns(LIMIT);
+            } catch (AssertionError e) {
+                if (waiting.done()) throw e; // it threw: the message says what
+                String doing = Hang.doing(waiting.thread()).replaceFirst("^is ", "was still ");
+                waiting.thread().interrupt(); // a wait of days, ended
+                throw new AssertionError("The check made every time limit in your code days long (parkNanos(1 s) became a"
+                        + " park of days, wait(1000) a wait of days), so that only what a wait waits for can end it. Then the"
+                        + " only place of a throttle of 1 was freed while a call waited for it, and the call did not get in"
+                        + " within " + LIMIT.toSeconds() + " s: it " + doing + ". A freed place does not wake that wait:"
+                        + " only its time limit can, and that is now days away. It polls, trying again each time its time"
+                        + " limit runs out, and gets a freed place late. Wait in acquire(), which parks the thread in the"
+                        + " semaphore, and a release() wakes it.");
+            }
+        }
+    }
+
+    /** How a test calls a throttle of 1: the solution's class, or its copy through reflection. */
+    @FunctionalInterface
+    interface Caller {
+        Object call(Callable<?> task) throws Exception;
+
+        /** A new throttle of 1 of the solution's. */
+        static Caller ofSolution() {
+            Throttle t = new Throttle(1);
+            return task -> t.call(task);
+        }
+
+        /** A new throttle of 1 of {@code copy}'s, the copy of the solution's Throttle class. */
+        static Caller ofCopy(InstrumentedCopy copy) throws Exception {
+            Constructor<?> make = copy.copyOf("Throttle").getDeclaredConstructor(int.class);
+            make.setAccessible(true);
+            Object t = make.newInstance(1);
+            Method call = copy.method("Throttle", "call", Callable.class);
+            return task -> InstrumentedCopy.invoke(call, t, task);
+        }
+    }
+
     /**
      * A throttle of 1 whose only place a first call holds, and a second call started meanwhile, waiting for that
      * place (given 200 ms to reach its wait). Closing releases the first call and waits for both to end.
@@ -168,7 +235,10 @@ class ThrottleHiddenTest {
         final Waiting waiting;
 
         OnlyPlaceHeld() throws InterruptedException {
-            Throttle t = new Throttle(1);
+            this(Caller.ofSolution());
+        }
+
+        OnlyPlaceHeld(Caller t) throws InterruptedException {
             holder = Thread.ofPlatform().start(() -> {
                 try {
                     t.call(() -> { in.countDown(); release.await(); return null; });
@@ -182,6 +252,11 @@ class ThrottleHiddenTest {
             }
             waiting = Waiting.start("a call waiting for the only place", () -> t.call(() -> "late"));
             waiting.watch(Duration.ofMillis(200)); // lets the thread start and reach its wait
+        }
+
+        /** Lets the first call end, and so frees the place. */
+        void free() {
+            release.countDown();
         }
 
         @Override
