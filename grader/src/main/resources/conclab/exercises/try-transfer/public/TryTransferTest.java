@@ -2,6 +2,8 @@ import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -54,35 +56,41 @@ class TryTransferTest {
         triesUntilTheLockIsFree();
         letsGoWhenInterrupted();
         sharesTheDeadline();
-        waitsWithoutBurning();
+        waitsWithoutBurning("b");   // waits for the second lock, holding the first or not
+        waitsWithoutBurning("a");   // waits for the first: a spin until it looks free shows only here
     }
 
     /**
-     * Another thread holds b's lock while tryTransfer(a, b, 10, 3000 ms) runs, until it gives up: while the test does
-     * 300 ms of CPU work of its own, the call's thread must use less than a quarter as much CPU (a back-off that sleeps
-     * or waits in a timed tryLock uses a few percent; one that spins, on tryLock, isLocked or anything else, uses a
-     * core; measured against the test's own work, so a busy machine slows both alike). Over the whole call it must
-     * try b's lock again on average within {@link #MEAN_GAP_MILLIS}, as in a 200 ms call: a back-off that doubles
-     * without a cap waits about a quarter of the time elapsed before each try (from any first pause, 150 ms or more
-     * on average over 3 s), and would take a lock freed late in the call up to that long after.
+     * Another thread holds the lock of account {@code taken} ("a" or "b") while tryTransfer(a, b, 10, 3000 ms) runs,
+     * until it gives up: while the test does 300 ms of CPU work of its own (or until the call ends, if sooner), the
+     * call's thread must use CPU for less than a quarter of that time, and be RUNNABLE in at most half of the
+     * test's looks at it ({@link Cpu#spins}): a back-off that sleeps or waits in a timed tryLock uses a few percent
+     * and is seldom seen RUNNABLE; one that spins, on tryLock, isLocked or anything else, with onSpinWait or yield,
+     * uses a core, or stays ready to run when the machine is loaded. Both locks are checked: a call may spin only
+     * while the first lock is taken (waiting for it to look free before each try), or only while the second is.
+     * Over the whole call it must try the taken lock again on average within {@link #MEAN_GAP_MILLIS}, as in a
+     * 200 ms call: a back-off that doubles without a cap waits about a quarter of the time elapsed before each try
+     * (from any first pause, 150 ms or more on average over 3 s), and would take a lock freed late in the call up
+     * to that long after.
      */
-    static void waitsWithoutBurning() throws InterruptedException {
+    static void waitsWithoutBurning(String taken) throws InterruptedException {
         LockedAccount a = new LockedAccount(100), b = new LockedAccount(100);
-        TimingLock timed = timing(b);
-        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().name("holder of b's lock").start(() -> {
-            b.lock.lock();
+        LockedAccount held = taken.equals("a") ? a : b;
+        TimingLock timed = timing(held);
+        CountDownLatch locked = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("holder of " + taken + "'s lock").start(() -> {
+            held.lock.lock();
             try {
-                held.countDown();
+                locked.countDown();
                 release.await();
             } catch (InterruptedException e) {
                 // ends the test
             } finally {
-                b.lock.unlock();
+                held.lock.unlock();
             }
         });
-        held.await();
-        String what = "tryTransfer(a, b, 10, 3000 ms) while another thread holds b's lock";
+        locked.await();
+        String what = "tryTransfer(a, b, 10, 3000 ms) while another thread holds " + taken + "'s lock";
         Waiting call = Waiting.start(what, () -> {
             timed.caller = Thread.currentThread();
             timed.from = System.nanoTime();
@@ -90,19 +98,22 @@ class TryTransferTest {
                 return Bank.tryTransfer(a, b, 10, 3000);
             } finally {
                 timed.to = System.nanoTime();
+                timed.cpuAtEnd = MX.getCurrentThreadCpuTime();
             }
         });
         Object moved;
         try {
-            Waiting.Watch w = Waiting.watchWhileWorking(call.thread(), Duration.ofMillis(300));
-            // a machine so slow that the 3 s call ended meanwhile skips the CPU verdict
-            if (!call.done() && w.cpu().toNanos() * 4 >= w.work().toNanos()) {
-                throw new AssertionError("While another thread held b's lock, " + what.substring(0, what.indexOf(" while"))
-                        + " used " + w.cpu().toMillis() + " ms of CPU while the test worked " + w.work().toMillis()
-                        + " ms: it spins between its tries and burns a core. Wait between tries (a short random sleep,"
-                        + " or a tryLock with a timeout), not in a loop that checks again and again.");
+            Cpu cpu = cpuWhileWorking(call, timed);
+            if (cpu != null && cpu.spins()) {
+                throw new AssertionError("While another thread held " + taken + "'s lock, "
+                        + what.substring(0, what.indexOf(" while")) + " used " + cpu.call() / 1_000_000 + " ms of CPU in "
+                        + cpu.wall() / 1_000_000 + " ms, and was running (or ready to run) in " + cpu.runnable() + " of "
+                        + cpu.looks() + " looks at its thread: it spins and burns a core (between"
+                        + " its tries, or waiting for a lock to look free; Thread.yield() returns at once when a core is"
+                        + " free). Wait between tries (a short random sleep, or a tryLock with a timeout), not in a loop"
+                        + " that checks again and again.");
             }
-            moved = call.returns(Duration.ofSeconds(6));   // b's lock stays taken until the call gives up
+            moved = call.returns(Duration.ofSeconds(6));   // the lock stays taken until the call gives up
         } finally {
             release.countDown();
             holder.join();
@@ -112,11 +123,58 @@ class TryTransferTest {
                     + b.balance + ", not false, 100 and 100.");
         }
         if (timed.meanGapMillis() > MEAN_GAP_MILLIS) {
-            throw new AssertionError(what + " until it gave up tried b's lock " + timed.tries() + " time(s) in "
-                    + (timed.to - timed.from) / 1_000_000 + " ms, and between its tries it waited "
+            throw new AssertionError(what + " until it gave up tried " + taken + "'s lock " + timed.describeTries()
+                    + " in " + (timed.to - timed.from) / 1_000_000 + " ms, and between its tries it waited "
                     + timed.meanGapMillis() + " ms on average: try again soon over the whole call (on average within "
                     + MEAN_GAP_MILLIS + " ms), for long timeouts too. A back-off that keeps growing (doubling with no"
                     + " cap) ends up waiting a large part of the timeout between two tries: cap it.");
+        }
+    }
+
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+    private static volatile long sink;   // keeps the test's own work from being optimised away
+
+    /**
+     * Works on this thread until it has used 300 ms of CPU or the call has returned, whichever comes first, and
+     * returns the wall time of that window, the CPU time the call's thread used in it, and in how many of the
+     * looks at the call's thread (one after each slice of work, thousands) it was RUNNABLE; or null when there is
+     * nothing to measure (the call ended before the window began, or the window held less than 50 ms of work).
+     * When the call ends first (a loaded machine can take seconds of wall time for 300 ms of CPU), the window ends
+     * with it, and its CPU time is the one its thread noted as it returned ({@link TimingLock#cpuAtEnd}).
+     */
+    static Cpu cpuWhileWorking(Waiting call, TimingLock timed) {
+        long id = call.thread().threadId();
+        long before = MX.getThreadCpuTime(id), start = MX.getCurrentThreadCpuTime(), wallStart = System.nanoTime(), s = 0;
+        int looks = 0, runnable = 0;
+        while (!call.done() && MX.getCurrentThreadCpuTime() - start < 300_000_000L) {
+            for (int i = 0; i < 200_000; i++) s += i * 31L ^ s >>> 3;
+            Thread.State state = call.thread().getState();
+            if (state != Thread.State.TERMINATED) looks++;
+            if (state == Thread.State.RUNNABLE) runnable++;
+        }
+        sink = s;
+        long work = MX.getCurrentThreadCpuTime() - start, wall = System.nanoTime() - wallStart;
+        long after = MX.getThreadCpuTime(id);
+        if (after < 0 && call.done()) after = timed.cpuAtEnd;   // ended meanwhile: written before it ended
+        if (before < 0 || after < 0 || work < 50_000_000L) return null;
+        return new Cpu(after - before, wall, looks, runnable);
+    }
+
+    /**
+     * Over one window: the CPU time in ns of the call's thread, the window's wall time in ns, and how many looks at
+     * the call's thread saw it RUNNABLE.
+     */
+    record Cpu(long call, long wall, int looks, int runnable) {
+        /**
+         * CPU time for a quarter of the window's wall time or more, or RUNNABLE in more than half the looks. A
+         * thread that sleeps or parks between tries uses CPU in proportion to the wall time, a few percent, however
+         * busy the machine is (measured against the test's own CPU time instead, it came near a quarter on a machine
+         * with 25 runnable threads per core); it is TIMED_WAITING until it runs again, woken or not. A thread that
+         * spins gets as much of a core as the machine gives it, little when it is loaded, but stays RUNNABLE (ready to
+         * run), and so does a loop of Thread.yield(), which gives the core away.
+         */
+        boolean spins() {
+            return call * 4 >= wall || runnable * 2 > looks;
         }
     }
 
@@ -151,13 +209,13 @@ class TryTransferTest {
         }
         long nanosPerTry = (timed.to - timed.from) / Math.max(1, timed.tries());
         if (nanosPerTry < MIN_NANOS_PER_TRY) {
-            throw new AssertionError(call + " tried " + taken + "'s lock " + timed.tries() + " times in " + own + " ms, one"
-                    + " try every " + nanosPerTry / 1000.0 + " µs on average: it retried at once, spinning, and burned a"
-                    + " core while the other thread held the lock. Wait a little between tries (a short random sleep, or"
-                    + " a tryLock with a timeout).");
+            throw new AssertionError(call + " tried " + taken + "'s lock " + timed.describeTries() + " in " + own
+                    + " ms, one try every " + nanosPerTry / 1000.0 + " µs on average: it retried (or looked again) at"
+                    + " once, spinning, and burned a core while the other thread held the lock. Wait a little between"
+                    + " tries (a short random sleep, or a tryLock with a timeout).");
         }
         if (timed.meanGapMillis() > MEAN_GAP_MILLIS) {
-            throw new AssertionError(call + " tried " + taken + "'s lock " + timed.tries() + " time(s) in " + elapsed + " ms,"
+            throw new AssertionError(call + " tried " + taken + "'s lock " + timed.describeTries() + " in " + elapsed + " ms,"
                     + " and between its tries it waited " + timed.meanGapMillis() + " ms on average: try again soon (on"
                     + " average within " + MEAN_GAP_MILLIS + " ms; a short random back-off, or a tryLock with a timeout),"
                     + " so that a lock freed while you wait is taken at once, not after a long sleep.");
@@ -172,8 +230,9 @@ class TryTransferTest {
     static final long GIVE_UP_WITHIN_MILLIS = 1000;
 
     /**
-     * The shortest mean time per try of a taken lock over the call (its whole time divided by its tries): a loop that
-     * retries tryLock() at once, with onSpinWait or yield, tries every microsecond or so; a sleep or park of any
+     * The shortest mean time per try of a taken lock over the call (its whole time divided by its tries, a look with
+     * isLocked() counted as a try): a loop that retries tryLock(), or looks at isLocked(), at once, with onSpinWait
+     * or yield, tries every microsecond or so; a sleep or park of any
      * length takes tens of microseconds on Linux (its timer slack alone is 50 µs), a timed tryLock as long as its
      * timeout.
      */
@@ -185,14 +244,18 @@ class TryTransferTest {
     /**
      * A ReentrantLock that counts, for one thread (the call's), its lock calls and the time spent inside them:
      * the rest of the call's time, when the thread was not trying the lock, gives the mean gap between tries.
+     * A look with isLocked() counts as a try: a call that waits (sleeping between looks) until the lock looks free,
+     * then takes it, tries again as soon as one that calls tryLock each time; and one that spins on isLocked()
+     * makes as many calls as one that spins on tryLock().
      */
     static final class TimingLock extends ReentrantLock {
         // Sums, not a list of calls: a call that spins on tryLock() makes millions of calls in a second, and a
         // record of each filled the test JVM's heap (the check then ended as a whole, testing nothing).
-        // Both are written only by the caller's thread (note); they are read after the call returned.
-        private volatile long tries, insideNanos;
+        // All three are written only by the caller's thread (note, isLocked); they are read after the call returned.
+        private volatile long tries, looks, insideNanos;
         volatile Thread caller;
         volatile long from, to;   // when the call began and returned, on its own thread
+        volatile long cpuAtEnd;   // the CPU time of the call's thread when the call returned
 
         private void note(long start) {
             if (Thread.currentThread() == caller) {
@@ -201,13 +264,26 @@ class TryTransferTest {
             }
         }
 
+        /** Lock calls and looks with isLocked(). */
         long tries() {
-            return tries;
+            return tries + looks;
+        }
+
+        /** "12 time(s)", or "12 time(s) (10 of them looks with isLocked())". */
+        String describeTries() {
+            return tries() + " time(s)" + (looks == 0 ? "" : " (" + looks + " of them looks with isLocked())");
         }
 
         /** (Time of the call not spent inside a lock call) / (tries + 1), in ms. */
         long meanGapMillis() {
-            return Math.max(0, (to - from) - insideNanos) / (tries + 1) / 1_000_000;
+            return Math.max(0, (to - from) - insideNanos) / (tries() + 1) / 1_000_000;
+        }
+
+        /** A look, not timed: it does not wait. */
+        @Override
+        public boolean isLocked() {
+            if (Thread.currentThread() == caller) looks++;   // one writer: the caller
+            return super.isLocked();
         }
 
         @Override
