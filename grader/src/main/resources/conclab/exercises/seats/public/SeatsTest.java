@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +42,7 @@ public class SeatsTest {
     @Test
     @Property("tasks-hold-seat")
     void tasksHoldSeat() {
+        tasksTwoTheatres();
         // 1 seat, 3 tasks, each paying for 30 ms: the scheduler's one thread runs the others meanwhile.
         TaskSeats one = new TaskSeats(1);
         List<Boolean> booked = new CopyOnWriteArrayList<>();
@@ -99,6 +101,45 @@ public class SeatsTest {
         tasksLoseAtOnce();
     }
 
+    /**
+     * Two TaskSeats of 1 and 2 seats on one scheduler: task A holds the first's seat while its payment pauses, and
+     * task B books the second meanwhile. Each counts its own seats, held and sold: one scheduler has one thread, but
+     * its tasks may book in many theatres, and a count (or a count of held seats) in a static field is one for them
+     * all. A holds its seat while B books, so a shared count of held seats shows too, not only a shared count of sold
+     * ones. (A step of tasks-hold-seat.)
+     */
+    static void tasksTwoTheatres() {
+        TaskSeats small = new TaskSeats(1), big = new TaskSeats(2);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean bReturned = new AtomicBoolean();
+        onScheduler("2 theatres on one scheduler, task A paying in the first while task B books the second", List.of(y -> {
+            boolean got = small.book(() -> {
+                for (int i = 0; i < TURNS && !bReturned.get(); i++) Scheduler.pause(); // holds the seat until B has returned
+                return true;
+            });
+            seen.add("A booked " + got + ": free " + small.free() + " and " + big.free());
+            return got;
+        }, y -> {
+            boolean got = big.book(() -> {
+                seen.add("B pays while A pays: free " + small.free() + " and " + big.free());
+                return true;
+            });
+            seen.add("B booked " + got + ": free " + small.free() + " and " + big.free());
+            bReturned.set(true);
+            return got;
+        }));
+        List<String> expected = List.of("B pays while A pays: free 0 and 1", "B booked true: free 0 and 1",
+                "A booked true: free 0 and 1");
+        if (!seen.equals(expected)) {
+            throw new AssertionError("On one scheduler, new TaskSeats(1) and new TaskSeats(2): task A booked the first,"
+                    + " its payment pausing until task B had booked the second (the free() of each theatre, in order:"
+                    + " expected " + expected + ", got " + seen + "). Each TaskSeats counts its own seats, held and"
+                    + " sold: one scheduler has one thread, but its tasks may book in many theatres. Keep the count,"
+                    + " and anything else a booking changes, in instance fields, not in static ones that every"
+                    + " TaskSeats shares.");
+        }
+    }
+
     /** How many turns a task of tasksLoseAtOnce takes at most: far more than a correct run needs (1 or 2). */
     static final int TURNS = 1000;
 
@@ -112,7 +153,7 @@ public class SeatsTest {
     static void tasksLoseAtOnce() {
         TaskSeats one = new TaskSeats(1);
         List<String> log = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean bReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean bReturned = new AtomicBoolean();
         onScheduler("1 seat held by task A while task B books and task C takes turns", List.of(y -> one.book(() -> {
             for (int i = 0; i < TURNS && !bReturned.get(); i++) Scheduler.pause(); // holds the seat until B has returned
             return true;
@@ -200,6 +241,43 @@ public class SeatsTest {
                     + " generator: a GeneratorExit, an Error and not an Exception, is thrown at the yield where it"
                     + " waits, inside the payment. The seat it held must be freed then too: a finally block runs,"
                     + " a catch (Exception e) does not.");
+        }
+        tasksRefundOwnPayment();
+    }
+
+    /**
+     * 2 seats: task A's payment pauses until task B's booking, whose payment goes through, has returned, then throws.
+     * A's seat is freed: whether a booking's payment went through is that booking's own, and B's must not decide A's
+     * refund (as a field that every booking sets would: B sets it while A's payment waits). (A step of tasks-refund.)
+     */
+    static void tasksRefundOwnPayment() {
+        TaskSeats seats = new TaskSeats(2);
+        IOException declined = new IOException("card declined");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean bReturned = new AtomicBoolean();
+        onScheduler("2 tasks booking 2 seats, A's payment failing after B's went through", List.of(y -> {
+            try {
+                seen.add("A returned " + seats.book(() -> {
+                    for (int i = 0; i < TURNS && !bReturned.get(); i++) Scheduler.pause(); // fails once B has returned
+                    throw declined;
+                }));
+            } catch (IOException e) {
+                seen.add(e == declined ? "A threw it" : "A threw " + e + " instead of the payment's exception");
+            }
+            return null;
+        }, y -> {
+            seen.add("B returned " + seats.book(() -> true));
+            bReturned.set(true);
+            return null;
+        }));
+        List<String> expected = List.of("B returned true", "A threw it");
+        if (!seen.equals(expected) || seats.free() != 1) {
+            throw new AssertionError("On the scheduler, 2 seats: task A booked one with a payment that pauses, task B"
+                    + " booked the other with a payment that went through at once, and then A's payment threw an"
+                    + " IOException. Expected " + expected + " and free() 1 (A's seat freed), got " + seen + " and free() "
+                    + seats.free() + ". Whether a payment went through belongs to its own booking: B's payment ran while"
+                    + " A's waited, and must not decide A's refund. Keep it in a local variable of book (each call has"
+                    + " its own), not in a field that every booking sets.");
         }
     }
 
