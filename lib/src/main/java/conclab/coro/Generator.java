@@ -54,7 +54,12 @@ import java.util.Iterator;
  *
  * <p>Memory consistency: a generator may be resumed by different threads one after the other (never at once);
  * what the body did before it yielded happens-before what the next resuming thread does after its call returns,
- * and what a thread did before resuming the body happens-before what the body does next.
+ * and what a thread did before resuming the body happens-before what the body does next. Threads that take turns
+ * take them under a {@code java.util.concurrent} lock, never inside {@code synchronized}: with HotSpot's lightweight
+ * locking (JDK 25's default) a yield carries every monitor the thread has fast-locked, the caller's too, into the
+ * suspended body, so the caller loses its monitor at the yield; a loop of {@code synchronized (lock) { g.send(x); }}
+ * crashed the JVM in HotSpot's thaw (Temurin 25.0.3, x86-64 Linux). For the same reason the body must hold no lock
+ * across a yield.
  *
  * @param <Y> what the body yields
  * @param <S> what the caller sends in
