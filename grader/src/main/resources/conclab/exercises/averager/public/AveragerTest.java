@@ -84,6 +84,11 @@ public class AveragerTest {
             throw new AssertionError("After sending 1.5, 2.0 and 0.25 the meter should have recorded [1.5, 1.75, 1.25];"
                     + " the meter was " + meter2 + ".");
         }
+        // tenths, which no float holds exactly: a total kept in a float (total += x compiles) is off by about 1e-9
+        Generator<Double, Double, Averager.Summary> tenths = Averager.start(new RecordingMeter());
+        expectAverage(tenths, 0.1, 0.1, "send(0.1) (keep the total in a double: a float holds 0.1 only to about 1e-9)");
+        expectAverage(tenths, 0.2, 0.15, "send(0.2) after 0.1 (keep the total in a double: a float holds 0.1 only to"
+                + " about 1e-9)");
         // two averagers alive at once, sent to in turn: each keeps its own count and total
         Generator<Double, Double, Averager.Summary> a = Averager.start(new RecordingMeter());
         expectAverage(a, 10.0, 10.0, "send(10.0) to averager a");
