@@ -1,7 +1,12 @@
+import conclab.grader.probe.ForcedRace;
+import conclab.grader.probe.InstrumentedCopy;
+import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.ReadsUnderLock;
 import conclab.grader.probe.Stress;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +21,87 @@ class SafeCounterTest {
     }
 
     /**
-     * 8 threads released together by a barrier, each calling increment() for 300 ms (so that they overlap
-     * even on a busy machine, where short runs may each fit in one time slice); up to 5 rounds in 3 s.
+     * First the race forced ({@link #forcedRace}), which a racy increment loses every time; then 8 threads released
+     * together by a barrier, each calling increment() for 300 ms (so that they overlap even on a busy machine, where
+     * short runs may each fit in one time slice); up to 5 rounds in 3 s.
      */
     @Test
     @Property("no-lost-updates")
-    void noLostUpdates() {
+    void noLostUpdates() throws Exception {
+        forcedRace();
+        stressed();
+    }
+
+    /**
+     * How long a thread held after a read waits for the other to read too: on a busy machine, the other may be slow
+     * to run. A lock that both take ends the wait at once (the other thread waits for the held one).
+     */
+    static final Duration PATIENCE = Duration.ofSeconds(2);
+
+    /**
+     * Two threads each call increment() once on a new counter of a copy of the learner's classes in which a thread is
+     * held just after it read a field of a primitive type ({@link ForcedRace}) until the other thread has read it too:
+     * a pause any busy machine may make. A count++ that no lock guards (or a lock of its own each time) has then read
+     * the same count in both threads, and one increment is lost, every time; a lock both take keeps the other thread
+     * out until the first has written, and an atomic is not held. Up to 3 rounds, another only when a hold ran out of
+     * patience before the other thread had reached the learner's code (a busy machine had not run it yet).
+     */
+    static void forcedRace() throws Exception {
+        InstrumentedCopy copy = ForcedRace.copy("forced-race", SafeCounterTest.class.getClassLoader());
+        Constructor<?> make;
+        Method increment, get;
+        try {
+            make = copy.copyOf("SafeCounter").getDeclaredConstructor();
+            make.setAccessible(true);
+            increment = copy.method("SafeCounter", "increment");
+            get = copy.method("SafeCounter", "get");
+            Object warm = make.newInstance(); // loads and links the copy before any thread is held
+            InstrumentedCopy.invoke(increment, warm);
+            InstrumentedCopy.invoke(get, warm);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return; // no copy could be made or run: the stress test below decides
+        }
+        for (int round = 1; round <= 3; round++) {
+            Object counter = make.newInstance();
+            long before = count(get, counter); // not 0 if counters share a static count
+            try (ForcedRace.Round race = ForcedRace.arm(2, PATIENCE)) {
+                Liveness.finish("2 threads calling increment() once each", Duration.ofSeconds(10),
+                        armed(race, increment, counter, "first"), armed(race, increment, counter, "second"));
+                long got = count(get, counter) - before;
+                if (got < 2) {
+                    String how = race.meeting() == null ? "" : " Here " + race.meeting() + "; then each wrote back the"
+                            + " count it had read, plus one.";
+                    throw new AssertionError("Two threads each called increment() once on a new counter, and get() then"
+                            + " gave " + (before == 0 ? got : got + " more than before") + ", not 2: an increment was"
+                            + " lost." + how + " count++ is"
+                            + " three steps, read, add, write: let one thread at a time do all three, holding a lock that"
+                            + " every thread takes (synchronized (this), or one lock object in a final field) in"
+                            + " increment() and in get(), or count with an AtomicLong.");
+                }
+                // another round only if the other thread came too late to meet the held one (a busy machine)
+                if (!race.othersLate()) return;
+            }
+        }
+    }
+
+    private static long count(Method get, Object counter) throws Exception {
+        return ((Number) InstrumentedCopy.invoke(get, counter)).longValue();
+    }
+
+    /** A task for {@link Liveness#finish}: the thread joins the race and calls increment() once. */
+    private static Liveness.Task armed(ForcedRace.Round race, Method increment, Object counter, String name) {
+        return Liveness.task(name, () -> {
+            race.join();
+            try {
+                InstrumentedCopy.invoke(increment, counter);
+            } finally {
+                race.leave();
+            }
+        });
+    }
+
+    /** 8 threads calling increment() at once for 300 ms, up to 5 rounds in 3 s: every increment must count. */
+    static void stressed() {
         int threads = 8;
         Stress.repeat(5, Duration.ofSeconds(3), round -> {
             SafeCounter c = new SafeCounter();
