@@ -31,9 +31,11 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>An acceptor thread accepts connections and hands each to the executor. A connection's thread reads, counts
- * the requests completed, and writes as many responses; a blocking write returns only once the kernel has taken
- * every byte, so a client that does not read blocks its thread in {@code write}, and the thread stops reading it:
- * the kernel keeps the partial writes. The thread ends when the client closes the connection. In the pool, a
+ * the requests completed, and writes as many responses, calling {@code write} until every byte is written (a
+ * platform thread's blocking write returns once the kernel has taken every byte; a virtual thread's may return
+ * after a part, and the loop writes the rest), so a client that does not read blocks its thread in
+ * {@code write}, and the thread stops reading it: the kernel keeps what was written. The thread ends when the
+ * client closes the connection. In the pool, a
  * connection beyond the pool's size is accepted (by the kernel and by the acceptor) and waits in the pool's queue
  * until a thread is free, that is, until some connection closes: {@link #waiting()} counts them. A thread that
  * cannot be started ({@code OutOfMemoryError: unable to create native thread}) costs its connection, which is

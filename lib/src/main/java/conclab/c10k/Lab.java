@@ -195,11 +195,12 @@ public final class Lab {
     static final List<String> SERVER_FLAGS = List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC");
     /** The generator's JVM flags, as in the benchmark. */
     static final List<String> GENERATOR_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
-    /** The recording's settings: JDK 25's CPU-time samples and nothing else. */
-    private static final String CPU_TIME_JFC = """
+    /** The recording's settings: JDK 25's CPU-time samples, the count of those it lost, and nothing else. */
+    static final String CPU_TIME_JFC = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <configuration version="2.0" label="CPU time" description="jdk.CPUTimeSample only">
+            <configuration version="2.0" label="CPU time" description="jdk.CPUTimeSample and jdk.CPUTimeSamplesLost only">
               <event name="jdk.CPUTimeSample"><setting name="enabled">true</setting><setting name="throttle">1ms</setting></event>
+              <event name="jdk.CPUTimeSamplesLost"><setting name="enabled">true</setting></event>
             </configuration>
             """;
 

@@ -29,13 +29,16 @@ import jdk.jfr.consumer.RecordingFile;
  *     them ({@code Continuation.run}, {@code yield}), the carriers' {@code ForkJoinPool};
  * <li>{@code channel code}, {@code selector code}: the JDK's Java code around the system calls;
  * <li>{@code EventLoop}: {@code conclab.io}; {@code server code}: {@code conclab.c10k} (the protocol, the
- *     servers); {@code JFR}: the recording's own cost; {@code other}: the rest.
+ *     servers); {@code JFR}: JFR's Java code on the threads sampled (the recorder's and sampler's own threads
+ *     are never sampled, so this is not the whole cost of the recording); {@code other}: the rest.
  * </ul>
  *
- * <p>Only threads that run Java code are sampled: the collector's and the JIT compiler's threads, which have
- * no Java stack, are not in a profile (the server's CPU time, read from the kernel over the same window, counts
- * them). The sampler may lose samples (its queue full: {@code jdk.CPUTimeSamplesLost} counts them) or take one
- * without a stack (the thread was in no walkable state): both are counted here and kept out of the shares.
+ * <p>Only threads that run Java code are sampled: the collector's and the JIT compiler's threads, and JFR's own
+ * recorder and sampler threads, are not in a profile (the server's CPU time, read from the kernel over the same
+ * window, counts them). The sampler loses a sample taken while the thread is neither in Java nor in native code
+ * (in the VM, for instance while parking: {@code jdk.CPUTimeSamplesLost} counts them when the recording enables
+ * it, as {@link Lab}'s does), and takes one without a stack when the thread is in no walkable state: both are
+ * counted here and kept out of the shares.
  * Samples are a sample: a share of a few percent is within the noise of one run. Immutable.
  */
 public final class Profile {

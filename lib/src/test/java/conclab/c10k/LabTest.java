@@ -25,6 +25,16 @@ class LabTest {
         assertEquals(List.of(), Lab.leftovers());
     }
 
+    // The recording's settings.
+
+    @Test
+    void theProfilesRecordTheSamplesAndTheSamplesLost() throws Exception {
+        var settings = jdk.jfr.Configuration.create(new java.io.StringReader(Lab.CPU_TIME_JFC)).getSettings();
+        assertEquals("true", settings.get("jdk.CPUTimeSample#enabled"));
+        assertEquals("1ms", settings.get("jdk.CPUTimeSample#throttle"));
+        assertEquals("true", settings.get("jdk.CPUTimeSamplesLost#enabled")); // off by default: without it lost() is 0
+    }
+
     // Where the jars are.
 
     @Test
