@@ -42,7 +42,7 @@ def test_check_gives_the_points_and_a_feedback_table(shared):
     assert r.status == "ok" and r.stderr == "" and r.error is None
     assert r.value == "2"  # counts-alone passes, no-lost-updates fails, reads-under-lock has no lock to check
     shown = feedback(r)
-    assert "<table>" in shown["text/html"] and "updates were lost" in shown["text/html"]
+    assert "<table>" in shown["text/html"] and "an increment was lost" in shown["text/html"]
     assert shown["text/plain"].startswith("safe-counter: 2 of 5 points (public tests; 1 more point is graded by hidden tests)")
     assert [m["msg_type"] for m in r.displays] == ["display_data", "update_display_data"]
 
@@ -58,7 +58,7 @@ def test_a_check_cell_checks_its_own_code_and_keeps_the_solution(shared):
     shared.execute(SAFE)
     r = shared.execute("%%check safe-counter\n" + RACY.split("\n", 1)[1], timeout=120)
     assert r.status == "ok" and r.stderr == "" and r.value == "2", r.error_text()
-    assert "updates were lost" in feedback(r)["text/html"]
+    assert "an increment was lost" in feedback(r)["text/html"]
     r = shared.execute("%check safe-counter", timeout=120)
     assert r.value == "5", "%%check must not replace the kept solution"
     r = shared.execute("%%check no-such-exercise\nclass A {}")

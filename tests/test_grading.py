@@ -116,12 +116,12 @@ def test_the_sample_class_gets_the_expected_grades_and_a_regrade_says_what_grade
         "cleo": "is not valid JSON",
         "dan": "No cell starts with %%solution account",
         "eve": "Your code does not compile.",
-        "finn": "is running at SafeCounter.increment (line 6 of your solution cell)",
+        "finn": "it was at SafeCounter.increment (line 6 of your solution cell)",
         "gus": "your code called System.exit, at Bank.transfer",
         "hana": "threads alive at once",
         "ivo": "started more than 4 processes",
         "jo": "printed more than 1 MB",
-        "kim": "updates were lost",
+        "kim": "an increment was lost",
     }
     for student, reason in reasons.items():
         assert reason in feedback[student].replace("&quot;", '"'), student
