@@ -162,10 +162,12 @@ public final class ForcedRace {
 
         /** Arms the calling thread, until {@link #leave}. */
         public void join() {
+            // armed before counted: a hold that sees all parties counted must find each of them in armed (counted
+            // first, a thread preempted between the two was missed, and the hold ended as if no other could come)
+            armed.add(Thread.currentThread());
             synchronized (lock) {
                 joined++;
             }
-            armed.add(Thread.currentThread());
         }
 
         /** Disarms the calling thread: it is held no more, and no hold waits for it. */
@@ -338,14 +340,20 @@ public final class ForcedRace {
             return true;
         }
 
+        /**
+         * Whether {@code t} waits for {@code me}: blocked or parked on a lock {@code me} owns, or waiting untimed in
+         * the learner's code with no owner to wait for. The state and the stack come from one snapshot: a stack taken
+         * apart from the state may be a moment later, after a wait elsewhere (a JDK class's initialization, met
+         * on the way into the learner's code) has ended, and would make a thread on its way look stuck there.
+         */
         private static boolean stuck(Thread t, Thread me) {
-            ThreadInfo info = t.isVirtual() ? null : MX.getThreadInfo(t.threadId());
+            ThreadInfo info = t.isVirtual() ? null : MX.getThreadInfo(t.threadId(), Integer.MAX_VALUE);
             if (info == null) return false;
             Thread.State s = info.getThreadState();
             if (s != Thread.State.BLOCKED && s != Thread.State.WAITING) return false;
             if (info.getLockOwnerId() == me.threadId()) return true;
             if (info.getLockOwnerId() != -1 || s == Thread.State.BLOCKED) return false; // another thread's lock: it may get it
-            return Arrays.stream(t.getStackTrace()).anyMatch(Evidence::isLearners);
+            return Arrays.stream(info.getStackTrace()).anyMatch(Evidence::isLearners);
         }
     }
 }

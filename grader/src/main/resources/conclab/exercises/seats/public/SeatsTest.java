@@ -4,6 +4,7 @@ import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.UnlockedReads;
 import conclab.grader.probe.Waiting;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -516,6 +517,7 @@ public class SeatsTest {
     @Property("threads-free-visible")
     void threadsFreeVisible() throws Exception {
         new ThreadSeats(1).free(); // the unwritten stub fails here, as "not done"
+        bookReadsLocked();
         java.util.Set<String> plain = new java.util.TreeSet<>();
         ReadCheck.Locks read = ReadCheck.locks(ThreadSeats.class, "free", "()I", plain);
         ReadCheck.dropGuardedDelegates(ThreadSeats.class, "free", "()I", plain);
@@ -541,6 +543,41 @@ public class SeatsTest {
                 + " read the count under the same lock as book() (a synchronized free()), or keep it in a volatile"
                 + " field or an atomic (AtomicInteger)" + (modes ? ", or read it with the VarHandle's getVolatile or"
                 + " getAcquire" : "") + ".");
+    }
+
+    /**
+     * book() too reads the count with a lock held, or from a volatile field: a quick look at the count before taking
+     * the lock ({@code if (free == 0) return false;}) is a plain read that nothing orders after a refund's write on
+     * another thread. On a copy of the solution's classes that notes each read of a plain field or a primitive array's
+     * element and whether the reading thread held a lock ({@link UnlockedReads}), thread A books the only seat of a
+     * new ThreadSeats(1) and thread B then books the sold-out theatre: a place that a booking changed and that either
+     * read with no lock held fails. Deterministic: no timing. (A step of threads-free-visible.)
+     */
+    static void bookReadsLocked() throws Exception {
+        InstrumentedCopy copy = UnlockedReads.copy("seats-reads", ThreadSeats.class.getClassLoader());
+        Object seats;
+        java.lang.reflect.Method book;
+        try {
+            var make = copy.copyOf(ThreadSeats.class.getName()).getDeclaredConstructor(int.class);
+            make.setAccessible(true);
+            seats = make.newInstance(1);
+            book = copy.method(ThreadSeats.class.getName(), "book", Callable.class);
+        } catch (LinkageError | ReflectiveOperationException e) {
+            return; // no copy to look at (this never happens to a solution that compiles): the bytecode check decides
+        }
+        UnlockedReads.Watch watch = new UnlockedReads.Watch(copy, seats);
+        watch.step("thread A's booking", LIMIT, () -> InstrumentedCopy.invoke(book, seats, (Callable<Boolean>) () -> true));
+        watch.step("thread B's booking of the sold-out theatre", LIMIT,
+                () -> InstrumentedCopy.invoke(book, seats, (Callable<Boolean>) () -> true));
+        String unlocked = watch.unlocked();
+        if (unlocked != null) {
+            throw new AssertionError("new ThreadSeats(1), thread A books the seat, then thread B books: " + unlocked
+                    + ", and a booking changes it. A read that no lock orders after another thread's write may return a"
+                    + " stale value, however long ago the write was (JLS 17.4): a quick look at a sold-out count may"
+                    + " refuse a seat that a refund freed, and the JIT may hoist such a read out of a caller's retry loop."
+                    + " Read the count in book() under the lock it is changed under, or keep it in a volatile field or an"
+                    + " atomic.");
+        }
     }
 
     /**
