@@ -7,6 +7,7 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.ArrayLoadInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -35,9 +36,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * run (the scheduler pauses a thread between two instructions, for as long as it likes), so holding only widens a
  * window that the code already has; it cannot create a race the code does not have. Code that holds a lock around
  * the read and the write keeps the other thread out while it is held: that thread blocks before its read, the hold
- * ends (see below), and the first thread writes before the other reads. An atomic ({@code AtomicLong},
- * {@code LongAdder}) is read inside the JDK's classes, which are not copied: nothing is held. A compare-and-set loop
- * that reads a field is held and met, and its compare-and-set then fails for one thread, which reads again.
+ * ends (see below), and the first thread writes before the other reads. An {@code AtomicInteger}'s or
+ * {@code AtomicLong}'s value read by a call of the learner's ({@code get()}, its plain, opaque and acquire kin,
+ * {@code intValue()}, {@code longValue()}) is held like a field's: {@code get()} then {@code set()} loses an update as
+ * {@code count++} does. What an atomic reads inside the JDK's classes ({@code incrementAndGet}, {@code updateAndGet},
+ * a {@code LongAdder}) is not copied: nothing is held. A compare-and-set loop that reads a field or an atomic's value
+ * is held and met, and its compare-and-set then fails for one thread, which reads again.
  *
  * <p>A hold is bounded: it ends when another armed thread reads the same place (they met), or when no other thread
  * can come ({@code parties} armed threads have come, and each other one still armed is blocked or parked on a lock
@@ -61,9 +65,10 @@ public final class ForcedRace {
     private static final AtomicReference<Round> CURRENT = new AtomicReference<>();
 
     /**
-     * A copy of the learner's classes in which each read of a primitive field (getfield, getstatic) or of an element
-     * of a primitive array (iaload, laload, ...) calls {@link #readField} or {@link #readElement} just after it, with
-     * the place it read. Constructors and static initializers are left as they are.
+     * A copy of the learner's classes in which each read of a primitive field (getfield, getstatic), of an element
+     * of a primitive array (iaload, laload, ...) or of an atomic's value (see the class comment) calls
+     * {@link #readField} or {@link #readElement} just after it, with the place it read. Constructors and static
+     * initializers are left as they are.
      */
     public static InstrumentedCopy copy(String name, ClassLoader parent) {
         return new InstrumentedCopy(name, parent, (cls, method) -> {
@@ -93,6 +98,13 @@ public final class ForcedRace {
                 else code.swap();
             }
             code.ldc(field).invokestatic(HOOKS, "readField", FIELD_HOOK); // ..., value
+        } else if (e instanceof InvokeInstruction call && atomicRead(call)) {
+            boolean wide = TypeKind.from(call.typeSymbol().returnType()).slotSize() == 2;
+            code.dup().with(e);                              // ..., atomic, value
+            if (wide) code.dup2_x1().pop2();                 // ..., value, atomic
+            else code.swap();
+            String owner = call.owner().asSymbol().displayName();
+            code.ldc("the " + owner + "'s value (" + call.name().stringValue() + "())").invokestatic(HOOKS, "readField", FIELD_HOOK);
         } else if (e instanceof ArrayLoadInstruction load && load.typeKind() != TypeKind.REFERENCE) {
             code.dup2().with(e);                             // ..., array, index, value
             if (load.typeKind().slotSize() == 2) code.dup2_x2().pop2(); // ..., value, array, index
@@ -103,7 +115,19 @@ public final class ForcedRace {
         }
     }
 
-    /** Called by the copies just after a read of the primitive field {@code field} ("Class.name") of {@code target} (null: a static field). */
+    /** Whether {@code call} reads an AtomicInteger's or AtomicLong's value and nothing else: get() and its kin. */
+    private static boolean atomicRead(InvokeInstruction call) {
+        String owner = call.owner().asInternalName();
+        return call.opcode() == Opcode.INVOKEVIRTUAL
+                && (owner.equals("java/util/concurrent/atomic/AtomicInteger") || owner.equals("java/util/concurrent/atomic/AtomicLong"))
+                && call.typeSymbol().parameterCount() == 0
+                && Set.of("get", "getPlain", "getOpaque", "getAcquire", "intValue", "longValue").contains(call.name().stringValue());
+    }
+
+    /**
+     * Called by the copies just after a read of the primitive field {@code field} ("Class.name") of {@code target}
+     * (null: a static field), or of the atomic {@code target}'s value ({@code field} then says so in words).
+     */
     public static void readField(Object target, String field) {
         Round r = CURRENT.get();
         if (r != null) r.read(target, field, -1);

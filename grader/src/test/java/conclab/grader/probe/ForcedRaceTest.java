@@ -78,6 +78,13 @@ class ForcedRaceTest {
                         }
                     }
                     void atomic() { atomic.incrementAndGet(); }
+                    void atomicGetSet() { atomic.set(atomic.get() + 1); }
+                    void atomicCasLoop() {
+                        long v;
+                        do {
+                            v = atomic.getAcquire();
+                        } while (!atomic.compareAndSet(v, v + 1));
+                    }
                     final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
                     void spinLocked() {
                         while (!busy.compareAndSet(false, true)) Thread.onSpinWait();
@@ -172,6 +179,9 @@ class ForcedRaceTest {
             assertEquals(1.0, ((double[]) sum.field("sums"))[0], "a double array's element");
             assertTrue(sum.meeting().startsWith("the check held a thread just after it read element 0 of a double array in Counter.racySum"), sum.meeting());
             assertEquals(1, met("racyStatic").field("total"), "a static field");
+            Run getSet = met("atomicGetSet");
+            assertEquals(1L, ((java.util.concurrent.atomic.AtomicLong) getSet.field("atomic")).get(), "an atomic's get() then set()");
+            assertTrue(getSet.meeting().startsWith("the check held a thread just after it read the AtomicLong's value (get()) in Counter.atomicGetSet (line "), getSet.meeting());
         }
     }
 
@@ -197,10 +207,12 @@ class ForcedRaceTest {
     void anAtomicAndACompareAndSetLoopLoseNothing() throws Exception {
         Run atomic = twoThreads("atomic", PATIENCE);
         assertEquals(2L, ((java.util.concurrent.atomic.AtomicLong) atomic.field("atomic")).get());
-        assertEquals(0, atomic.meetings(), "the JDK's classes are not copied: nothing is held");
+        assertEquals(0, atomic.meetings(), "incrementAndGet reads inside the JDK's classes, which are not copied: nothing is held");
         for (int i = 0; i < 3; i++) {
             Run cas = met("casLoop"); // both read the same value; one compare-and-set fails and reads again
             assertEquals(2L, cas.field("cas"));
+            Run atomicCas = met("atomicCasLoop");
+            assertEquals(2L, ((java.util.concurrent.atomic.AtomicLong) atomicCas.field("atomic")).get(), "an atomic's compare-and-set loop");
         }
     }
 

@@ -42,8 +42,9 @@ class SafeCounterTest {
      * Two threads each call increment() once on a new counter of a copy of the learner's classes in which a thread is
      * held just after it read a field of a primitive type ({@link ForcedRace}) until the other thread has read it too:
      * a pause any busy machine may make. A count++ that no lock guards (or a lock of its own each time) has then read
-     * the same count in both threads, and one increment is lost, every time; a lock both take keeps the other thread
-     * out until the first has written, and an atomic is not held. Up to 3 rounds, another only when a hold ran out of
+     * the same count in both threads, and one increment is lost, every time, and so does an atomic's get() then
+     * set(); a lock both take keeps the other thread out until the first has written, and incrementAndGet() is not
+     * held. Up to 3 rounds, another only when a hold ran out of
      * patience before the other thread had reached the learner's code (a busy machine had not run it yet).
      */
     static void forcedRace() throws Exception {
@@ -71,12 +72,15 @@ class SafeCounterTest {
                 if (got < 2) {
                     String how = race.meeting() == null ? "" : " Here " + race.meeting() + "; then each wrote back the"
                             + " count it had read, plus one.";
+                    boolean atomic = race.meeting() != null && race.meeting().contains("'s value (");
                     throw new AssertionError("Two threads each called increment() once on a new counter, and get() then"
                             + " gave " + (before == 0 ? got : got + " more than before") + ", not 2: an increment was"
-                            + " lost." + how + " count++ is"
+                            + " lost." + how + (atomic ? " Each call of an atomic is one step, but a read and then a"
+                            + " write are two: let the atomic do all of it in one call (incrementAndGet()), or loop on"
+                            + " compareAndSet until the value you read is still there." : " count++ is"
                             + " three steps, read, add, write: let one thread at a time do all three, holding a lock that"
                             + " every thread takes (synchronized (this), or one lock object in a final field) in"
-                            + " increment() and in get(), or count with an AtomicLong.");
+                            + " increment() and in get(), or count with an AtomicLong."));
                 }
                 // another round only if the other thread came too late to meet the held one (a busy machine)
                 if (!race.othersLate()) return;
