@@ -7,6 +7,7 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.ArrayLoadInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -48,7 +49,9 @@ import java.util.concurrent.locks.StampedLock;
  * compared with those before it: {@link Watch#unlocked} names an unlocked read of a place that some step changed. A
  * place that never changes (a capacity kept in a plain field) may be read without a lock: the thread that started
  * the watched thread published it. Which lock is held is not judged: a read under another lock than the write's is
- * the business of a check that knows the write's lock.
+ * the business of a check that knows the write's lock ({@link ReadsUnderLock}); {@link Watch#readsChangedState}
+ * tells such a check whether a call reads changing state at all, locked or not (a getter that reads only a volatile
+ * count beside a plain statistic does not).
  *
  * <p>Thread-safety: the hooks may be called by any thread; a watch's reads are noted by its steps' threads and read
  * by the thread that made the watch, after each step has returned ({@link Waiting#returns} joins it). One watch at a
@@ -58,12 +61,15 @@ public final class UnlockedReads {
     private UnlockedReads() {}
 
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-    /** The watch whose step the calling thread runs, if any. */
-    private static final ThreadLocal<Watch> WATCHING = new ThreadLocal<>();
+    /** The watch whose step the calling thread runs, and the step's name, if any. */
+    private static final ThreadLocal<Watching> WATCHING = new ThreadLocal<>();
+
+    private record Watching(Watch watch, String step) {}
 
     private static final ClassDesc HOOKS = ClassDesc.of(UnlockedReads.class.getName());
     private static final MethodTypeDesc FIELD_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_String);
     private static final MethodTypeDesc ELEMENT_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_int);
+    private static final MethodTypeDesc UNPLACED_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_String);
 
     /**
      * A copy of the learner's classes in which each read of an instance field of a primitive or boxed type, and of a
@@ -83,6 +89,9 @@ public final class UnlockedReads {
             if (wide) code.dup2_x1().pop2();                 // ..., value, object
             else code.swap();
             code.ldc(f.name().stringValue()).invokestatic(HOOKS, "readField", FIELD_HOOK); // ..., value
+        } else if (e instanceof InvokeInstruction call && unorderedCall(call)) {
+            String what = call.owner().asSymbol().displayName() + "." + call.name().stringValue();
+            code.ldc(what).invokestatic(HOOKS, "readUnplaced", UNPLACED_HOOK).with(e);
         } else if (e instanceof ArrayLoadInstruction load && load.typeKind() != TypeKind.REFERENCE) {
             code.dup2().with(e);                             // ..., array, index, value
             if (load.typeKind().slotSize() == 2) code.dup2_x2().pop2(); // ..., value, array, index
@@ -91,6 +100,16 @@ public final class UnlockedReads {
         } else {
             code.with(e);
         }
+    }
+
+    /**
+     * Whether {@code call} reads with no ordering in a way the hooks cannot place: a VarHandle's get or getOpaque
+     * (plain and opaque mode), an atomic's getPlain or getOpaque.
+     */
+    private static boolean unorderedCall(InvokeInstruction call) {
+        String owner = call.owner().asInternalName(), name = call.name().stringValue();
+        if (owner.equals("java/lang/invoke/VarHandle")) return name.equals("get") || name.equals("getOpaque");
+        return owner.startsWith("java/util/concurrent/atomic/Atomic") && (name.equals("getPlain") || name.equals("getOpaque"));
     }
 
     private static boolean boxed(ClassDesc type) {
@@ -102,14 +121,51 @@ public final class UnlockedReads {
 
     /** Called by the copies just after a read of the field {@code field} of {@code target}. */
     public static void readField(Object target, String field) {
-        Watch w = WATCHING.get();
-        if (w != null) w.read(target, field, -1);
+        Watching w = WATCHING.get();
+        if (w != null) w.watch.read(w.step, target, field, -1);
     }
 
     /** Called by the copies just after a read of element {@code index} of the primitive array {@code array}. */
     public static void readElement(Object array, int index) {
-        Watch w = WATCHING.get();
-        if (w != null) w.read(array, null, index);
+        Watching w = WATCHING.get();
+        if (w != null) w.watch.read(w.step, array, null, index);
+    }
+
+    /** Called by the copies just before a call that reads in plain or opaque mode ({@code what}: "VarHandle.get"). */
+    public static void readUnplaced(String what) {
+        Watching w = WATCHING.get();
+        if (w != null) w.watch.unplaced.add(w.step);
+    }
+
+    /**
+     * Whether a call of {@code read} on a new object of the copy of the learner's class {@code className} reads, with a
+     * lock held or not, a place that a call of {@code write} before it changed, or reads in plain or opaque mode
+     * through a VarHandle or an atomic's getPlain (which the copy cannot place: it counts as such a read). Each call
+     * runs on a thread of its own, and must return within {@code limit}. Null when no copy can be made or run (the
+     * class has no constructor without parameters, say): then nothing is known.
+     *
+     * @param write       the name of the method that changes the object's state, which takes {@code writeArgs}
+     * @param writeTypes  its parameters' types
+     * @param read        the name of the method that reads it, with no parameters
+     */
+    public static Boolean readsWhatWriteChanges(ClassLoader parent, String className, String write, Class<?>[] writeTypes,
+            Object[] writeArgs, String read, Duration limit) throws Exception {
+        InstrumentedCopy copy = copy("reads-of-" + read, parent);
+        Object target;
+        java.lang.reflect.Method w, r;
+        try {
+            var make = copy.copyOf(className).getDeclaredConstructor();
+            make.setAccessible(true);
+            target = make.newInstance();
+            w = copy.method(className, write, writeTypes);
+            r = copy.method(className, read);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+        Watch watch = new Watch(copy, target);
+        watch.step("a thread calling " + write + "()", limit, () -> InstrumentedCopy.invoke(w, target, writeArgs));
+        watch.step("a thread calling " + read + "()", limit, () -> InstrumentedCopy.invoke(r, target));
+        return watch.readsChangedState("a thread calling " + read + "()");
     }
 
     /**
@@ -127,6 +183,10 @@ public final class UnlockedReads {
         private final Set<Place> changed = new java.util.HashSet<>();
         /** Each place read with no lock held, with where and in which step: the first read of each place. Guarded by itself. */
         private final Map<Place, String> unlockedReads = new java.util.LinkedHashMap<>();
+        /** The places each step read, with a lock held or not (the step's name, then the place). */
+        private final Set<java.util.Map.Entry<String, Place>> reads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** The steps that read in plain or opaque mode through a call ({@link #readUnplaced}). */
+        private final Set<String> unplaced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         /** A watch over {@code root}, an object of {@code copy}'s classes, and what its fields hold. */
         public Watch(InstrumentedCopy copy, Object root) {
@@ -142,7 +202,7 @@ public final class UnlockedReads {
         public Object step(String what, Duration limit, Waiting.Call call) throws Exception {
             try {
                 return Waiting.start(what, () -> {
-                    WATCHING.set(this);
+                    WATCHING.set(new Watching(this, what));
                     try {
                         return call.call();
                     } finally {
@@ -168,9 +228,19 @@ public final class UnlockedReads {
             return null;
         }
 
-        private void read(Object target, String field, int index) {
+        /**
+         * Whether the step named {@code step} read a place that some step changed, with a lock held or not, or read
+         * in plain or opaque mode through a call that cannot be placed (a VarHandle's get, an atomic's getPlain).
+         */
+        public boolean readsChangedState(String step) {
+            if (unplaced.contains(step)) return true;
+            return reads.stream().anyMatch(r -> r.getKey().equals(step) && changed.contains(r.getValue()));
+        }
+
+        private void read(String step, Object target, String field, int index) {
             if (!shared.contains(target) || field != null && !plain(target.getClass(), field)) return;
             Place place = new Place(target, field, index);
+            reads.add(java.util.Map.entry(step, place));
             synchronized (unlockedReads) {
                 if (unlockedReads.containsKey(place)) return;
             }
@@ -178,7 +248,7 @@ public final class UnlockedReads {
             String where = Evidence.where(Thread.currentThread().getStackTrace());
             String read = (where == null ? "your code" : where) + " read " + (field == null ? "element " + index + " of an "
                     + target.getClass().getComponentType().getName() + " array that " + simpleName(root) + " keeps"
-                    : simpleName(target) + "." + field) + " with no lock held, in " + Thread.currentThread().getName();
+                    : simpleName(target) + "." + field) + " with no lock held, in " + step;
             synchronized (unlockedReads) {
                 unlockedReads.putIfAbsent(place, read);
             }

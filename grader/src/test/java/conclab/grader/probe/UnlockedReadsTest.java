@@ -111,6 +111,32 @@ class UnlockedReadsTest {
                     }
                 }
 
+                class Stat {
+                    static final java.lang.invoke.VarHandle CALLS;
+                    static {
+                        try {
+                            CALLS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Stat.class, "calls", long.class);
+                        } catch (ReflectiveOperationException e) {
+                            throw new ExceptionInInitializerError(e);
+                        }
+                    }
+                    volatile long count;
+                    long calls;                       // a statistic, guarded by this
+                    final Object other = new Object();
+
+                    synchronized void inc() {
+                        count++;
+                        calls++;
+                    }
+                    long volatileCount() { return count; }
+                    long callsUnderOtherLock() {
+                        synchronized (other) {
+                            return calls;
+                        }
+                    }
+                    long callsByHandle() { return (long) CALLS.get(this); }
+                }
+
                 class Helper {
                     int left = 1;
                     synchronized boolean take() {
@@ -154,6 +180,19 @@ class UnlockedReadsTest {
         assertNull(twice("reentrantLocked"));
         assertNull(twice("readLocked"));
         assertNull(twice("delegated"), "the helper's own monitor, held while it reads its own count");
+    }
+
+    @Test
+    void aGetterReadsChangedStateLockedOrNotUnlessItReadsOnlyAVolatileField() throws Exception {
+        Class<?>[] none = new Class<?>[0];
+        Duration limit = Duration.ofSeconds(30);
+        assertEquals(false, UnlockedReads.readsWhatWriteChanges(parent, "Stat", "inc", none, new Object[0], "volatileCount", limit));
+        assertEquals(true, UnlockedReads.readsWhatWriteChanges(parent, "Stat", "inc", none, new Object[0], "callsUnderOtherLock", limit),
+                "a plain field that inc() changes, read under another lock");
+        assertEquals(true, UnlockedReads.readsWhatWriteChanges(parent, "Stat", "inc", none, new Object[0], "callsByHandle", limit),
+                "a VarHandle's plain get, which the copy cannot place");
+        assertNull(UnlockedReads.readsWhatWriteChanges(parent, "Seats", "inc", none, new Object[0], "volatileLook", limit),
+                "no such method: nothing is known");
     }
 
     @Test
