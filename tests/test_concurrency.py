@@ -111,6 +111,15 @@ def test_a_cell_that_leaves_threads_running_says_so_unless_told_not_to(kernel):
     kernel.execute("%threads notice on")
 
 
+def test_the_threads_jfr_starts_for_itself_are_not_the_cells(kernel):
+    # the first recording in a JVM starts "JFR Periodic Tasks", which runs for the JVM's life
+    r = kernel.execute("try (var recording = new jdk.jfr.Recording()) { recording.start(); recording.stop(); }")
+    assert r.status == "ok", r.error_text()
+    assert "still running" not in r.stderr, r.stderr
+    r = kernel.execute('Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith("JFR")).sorted().toList()')
+    assert "JFR Periodic Tasks" in (r.value or ""), r.value  # it is there, and not the cell's
+
+
 def test_a_pool_closed_in_its_cell_leaves_nothing_behind(shared):
     r = shared.execute("try (var p = Executors.newFixedThreadPool(3)) {\n"
                        "    for (int i = 0; i < 10; i++) p.submit(() -> Math.sqrt(2));\n}")

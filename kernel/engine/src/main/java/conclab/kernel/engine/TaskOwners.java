@@ -156,13 +156,17 @@ final class TaskOwners {
 
     /**
      * Whether a class (a lambda's too: it is named after the class that wrote it) is the JDK's internals:
-     * its internal packages, and the process reaper (java.lang.ProcessHandleImpl's tasks wait for child
-     * processes to exit, for the JDK).
+     * its internal packages ({@code jdk.internal.} and the modules' own, as {@code jdk.jfr.internal.}, whose
+     * recorder starts "JFR Periodic Tasks" for the JVM's life when a cell first records), and the process reaper
+     * (java.lang.ProcessHandleImpl's tasks wait for child processes to exit, for the JDK).
      */
     static boolean isJdkClass(String name) {
-        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.")
+        return name.startsWith("sun.") || name.startsWith("com.sun.") || JDK_INTERNAL.matcher(name).lookingAt()
                 || name.startsWith("java.lang.ProcessHandleImpl");
     }
+
+    /** jdk.internal.misc.X, jdk.jfr.internal.X, jdk.jfr.internal.consumer.X, ... */
+    private static final java.util.regex.Pattern JDK_INTERNAL = java.util.regex.Pattern.compile("jdk\\.([a-z0-9]+\\.)*internal\\.");
 
     private boolean isVirtualScheduler(Object executor) {
         if (executor == virtualScheduler) return true;
