@@ -5,6 +5,7 @@ import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
 import java.lang.management.ManagementFactory;
 import java.lang.management.LockInfo;
+import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,10 @@ class TransferTest {
      * lock. A transfer that takes some other lock (one for the whole bank, a ReentrantLock of its own) or
      * none does not wait, so code elsewhere that locks an account to read or change its balance would not
      * be excluded.
+     *
+     * <p>While it is BLOCKED on one account, the transfer must hold the other's monitor or not have changed the
+     * other's balance yet: one that debits a under a's lock, lets it go and then waits for b's (one lock at a
+     * time, which cannot deadlock) has the money in neither account meanwhile, for any thread that locks both.
      */
     @Test
     @Property("holds-account-locks")
@@ -91,8 +96,10 @@ class TransferTest {
         BankAccount a = new BankAccount(1, 100), b = new BankAccount(2, 0);
         long[] want = {90, 10, 80, 20};
         for (int round = 0; round < 2; round++) {
-            BankAccount held = round == 0 ? a : b;
+            BankAccount held = round == 0 ? a : b, other = round == 0 ? b : a;
             String name = round == 0 ? "a (the source)" : "b (the destination)";
+            String otherName = round == 0 ? "b" : "a";
+            long otherBefore = other.balance;
             Waiting transfer;
             synchronized (held) {
                 transfer = Waiting.start("transfer(a, b, 10)", () -> {
@@ -105,6 +112,21 @@ class TransferTest {
                     throw new AssertionError("While the test held the lock of account " + name + " (synchronized on"
                             + " it), transfer(a, b, 10) did not wait for that lock: it " + did + ". A balance is"
                             + " guarded by its account's own lock: synchronize on both accounts.");
+                }
+                // It stays BLOCKED on held while the test holds it, so it can take no other lock meanwhile.
+                if (!holdsMonitor(transfer.thread(), other)) {
+                    long otherNow;
+                    synchronized (other) { // free: the transfer does not hold it and cannot take it now
+                        otherNow = other.balance;
+                    }
+                    if (otherNow != otherBefore) {
+                        throw new AssertionError("While the test held the lock of account " + name + ", transfer(a, b,"
+                                + " 10) waited for it without holding " + otherName + "'s lock, but it had already changed "
+                                + otherName + "'s balance from " + otherBefore + " to " + otherNow + ": until it gets the"
+                                + " lock, a thread that locks both accounts sees " + (held.balance + otherNow) + " in all,"
+                                + " not 100. Taking one lock at a time cannot deadlock, but the money must move while"
+                                + " both locks are held: take both (in the same order in every thread), then move it.");
+                    }
                 }
             }
             transfer.returns(Duration.ofSeconds(5));
@@ -129,6 +151,22 @@ class TransferTest {
                 return true;
             }
             Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /**
+     * Whether thread t, which is BLOCKED, holds the monitor of lock (synchronized on it): the JVM's own list of the
+     * monitors a thread holds, found on its stack.
+     */
+    private static boolean holdsMonitor(Thread t, Object lock) {
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(new long[] {t.threadId()}, true, false)[0];
+        if (info == null) throw new IllegalStateException(t.getName() + " ended while the test held a lock it waits for");
+        for (MonitorInfo m : info.getLockedMonitors()) {
+            if (m.getIdentityHashCode() == System.identityHashCode(lock)
+                    && m.getClassName().equals(lock.getClass().getName())) {
+                return true;
+            }
         }
         return false;
     }
