@@ -1,4 +1,4 @@
-// fails: no-busy-loop
+// fails: no-busy-loop, slow-reader
 // A partial write is finished by a platform thread per slow client that retries the non-blocking write in a loop: it burns CPU off the loop until the client reads.
 import conclab.io.EventLoop;
 import java.io.IOException;

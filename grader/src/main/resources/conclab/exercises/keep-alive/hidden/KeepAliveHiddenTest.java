@@ -207,7 +207,9 @@ class KeepAliveHiddenTest {
     /**
      * One client reads none of its responses, so the server's writes to it take nothing; meanwhile a second client sends
      * a request: its response must come. A callback that retries a write until it is all taken holds the loop's thread
-     * for as long as the first client does not read.
+     * for as long as the first client does not read. And while the first client's responses are stuck, no thread but
+     * the loop's may be running the solution's code (looked at every 50 ms for a second): a helper thread that
+     * finishes the write leaves the loop free, but is work off the loop.
      */
     @Test
     @Property("slow-reader")
@@ -225,6 +227,14 @@ class KeepAliveHiddenTest {
                         + " to read holds the loop's thread. The loop's thread: " + server.where());
             }
             KeepAliveTest.same(RESPONSE, got.bytes(), "the second client's response");
+            // the first client's responses are still stuck: no thread but the loop's may be in the solution's code,
+            // waiting for that client to read (looked at for up to a second: a helper may be there only now and then)
+            List<String> offLoop = server.threadsRunningYourCodeWithin(1000);
+            if (!offLoop.isEmpty()) {
+                throw new AssertionError("A client sent " + mb(flood.written.get()) + " of requests and read none of its"
+                        + " responses, and a second client was answered; meanwhile " + KeepAliveTest.Server.offTheLoop(offLoop)
+                        + server.messages());
+            }
             // the first client now reads all of its responses: each connection's responses are its own, byte for byte
             String wrong = flood.readAll();
             if (wrong != null) {

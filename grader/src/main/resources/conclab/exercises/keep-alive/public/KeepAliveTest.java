@@ -1,4 +1,5 @@
 import conclab.grader.probe.Evidence;
+import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
 import conclab.io.Callback;
 import conclab.io.EventLoop;
@@ -159,6 +160,53 @@ class KeepAliveTest {
         /** A task that runs {@code last} on the loop after {@code turns} more turns. */
         private Callback turn(int turns, Callback last) {
             return turns == 0 ? last : () -> loop.callSoon(turn(turns - 1, last));
+        }
+
+        /**
+         * The threads other than the loop's that run your code now, in words (a name, and where in your code), from one
+         * thread dump of the whole JVM, which lists virtual threads too (ThreadMXBean does not). Every callback runs on
+         * the loop's thread, so a correct server has none: a helper thread that finishes a partial write has a frame of
+         * your code on its stack all the while it waits for the client, whether it spins, sleeps, parks or selects.
+         */
+        List<String> threadsRunningYourCode() {
+            List<String> found = new ArrayList<>();
+            for (Hang.DumpedThread t : Hang.dump()) {
+                java.util.regex.Matcher frame = SOLUTION_FRAME.matcher(t.stack());
+                if (t.id() == thread.threadId() || !frame.find()) continue;
+                String at = Evidence.where(new StackTraceElement(frame.group(1), frame.group(2), Evidence.SOLUTION_FILE,
+                        Integer.parseInt(frame.group(3))));
+                boolean virtual = t.stack().strip().lines().findFirst().orElse("").contains("virtual");
+                String kind = virtual ? "virtual thread" : "thread";
+                String name = t.name().isEmpty() || t.name().startsWith("#") ? "an unnamed " + kind : kind + " \"" + t.name() + "\"";
+                found.add(name + " (#" + t.id() + "), at " + at);
+            }
+            return found;
+        }
+
+        /** A frame of your code in a thread dump's text: "Class$Inner.method(Solution.java:LINE)", after any module prefix. */
+        private static final java.util.regex.Pattern SOLUTION_FRAME = java.util.regex.Pattern.compile(
+                "([\\w$.]+)\\.([\\w$<>]+)\\(" + java.util.regex.Pattern.quote(Evidence.SOLUTION_FILE) + ":(\\d+)\\)");
+
+        /**
+         * What {@link #threadsRunningYourCode} finds, looked at every 50 ms for up to {@code ms} milliseconds, until it
+         * finds a thread: a helper that runs your code only now and then is seen more often than by one look.
+         */
+        List<String> threadsRunningYourCodeWithin(int ms) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+            List<String> found;
+            while ((found = threadsRunningYourCode()).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+            return found;
+        }
+
+        /** The advice for a thread of the solution's other than the loop's, after what the check saw. */
+        static String offTheLoop(List<String> threads) {
+            return "your code was running on " + (threads.size() == 1 ? "a thread" : threads.size() + " threads")
+                    + " other than the loop's: " + String.join("; ", threads.subList(0, Math.min(3, threads.size())))
+                    + (threads.size() > 3 ? "; ..." : "") + ". All of your code runs in the loop's callbacks, on its one"
+                    + " thread: when write takes only part of the bytes, leave the rest in the connection and watch it for"
+                    + " writable; the loop calls writable() when the socket has room again. A thread that finishes the"
+                    + " write, even one that sleeps or parks between attempts and so uses little CPU time, is work off the"
+                    + " loop.";
         }
 
         /** The loop's thread, in words: held by a callback (and where), idle in select, or stopped. */
@@ -459,7 +507,9 @@ class KeepAliveTest {
      * 8 KB), then has nothing to do until the client reads. Once it has stopped reading (or after WAIT_MS), the CPU
      * time of the loop's thread is read for up to 5 s: it may use 50 ms of it; and so is that of every other thread
      * of the JVM but the test's (the client): together they may use 250 ms, so that no thread of the solution's
-     * waits for the client by retrying a write instead of the loop.
+     * waits for the client by retrying a write instead of the loop. A helper that sleeps or parks between its retries
+     * uses far less, so every thread's stack is looked at too, each turn of the window (every 50 ms or so): none but
+     * the loop's may have a frame of the solution's code.
      */
     @Test
     @Property("no-busy-loop")
@@ -468,10 +518,13 @@ class KeepAliveTest {
             stopsReading(server);
             CpuTimes others = new CpuTimes(server.thread, Thread.currentThread());
             long id = server.thread.threadId(), start = System.nanoTime(), cpu0 = others.mx.getThreadCpuTime(id), used = 0;
+            List<String> offLoop = List.of();
             while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS)) {
                 server.thread.join(50);
                 used = (others.mx.getThreadCpuTime(id) - cpu0) / 1_000_000;
                 if (used > IDLE_CPU_MS || others.used() > OTHERS_CPU_MS) break;
+                // a look at every thread, each turn: one that waits for the client in your code uses little CPU time
+                if (!(offLoop = server.threadsRunningYourCode()).isEmpty()) break;
             }
             long window = (System.nanoTime() - start) / 1_000_000;
             String owed = "A client sent " + OWED + " requests, ended its stream, and read none of the responses; while"
@@ -489,6 +542,9 @@ class KeepAliveTest {
                         + ": a busy wait off the loop. When write takes only part of the bytes, leave the rest in the"
                         + " connection and watch it for writable: the loop calls writable() when the socket has room"
                         + " again. No other thread should retry the write." + server.messages());
+            }
+            if (!offLoop.isEmpty()) {
+                throw new AssertionError(owed + Server.offTheLoop(offLoop) + server.messages());
             }
             readAtMost(c, OWED * RESPONSE.length); // the client reads at last: the server can finish
             server.verify();
