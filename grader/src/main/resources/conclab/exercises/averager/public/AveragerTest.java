@@ -84,6 +84,14 @@ public class AveragerTest {
             throw new AssertionError("After sending 1.5, 2.0 and 0.25 the meter should have recorded [1.5, 1.75, 1.25];"
                     + " the meter was " + meter2 + ".");
         }
+        // 1, 2, ..., 10: each average is of all the values so far, (n + 1) / 2 after n; an average of the last w values
+        // only (a moving average, which some also call a running average) is more from the value w + 1 on
+        Generator<Double, Double, Averager.Summary> counting = Averager.start(new RecordingMeter());
+        for (int n = 1; n <= 10; n++) {
+            String before = n == 1 ? "" : n == 2 ? " after 1.0" : " after 1.0 to " + (n - 1) + ".0";
+            expectAverage(counting, n, (n + 1) / 2.0, "send(" + n + ".0)" + before + " (the average of all the values"
+                    + " since the start or the last reset, not of the last few)");
+        }
         // tenths, which no float holds exactly: a total kept in a float (total += x compiles) is off by about 1e-9
         Generator<Double, Double, Averager.Summary> tenths = Averager.start(new RecordingMeter());
         expectAverage(tenths, 0.1, 0.1, "send(0.1) (keep the total in a double: a float holds 0.1 only to about 1e-9)");
