@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The hand-off between two platform threads costs a thread switch only when the two share a core, the case of
  * a thread per connection once threads outnumber cores. With a core each, SynchronousQueue spins (128 times, with
  * Thread.onSpinWait) before it parks, so on an idle machine the other thread is still running when the value
- * arrives and no switch happens. So {@code ./conclab bench coro} runs this twice: on every core, then with the JVM
+ * arrives and no switch happens. So {@code ./conclab bench coro} runs this twice: with every core available, then with the JVM
  * bound to one core ({@code taskset -c 0}, which availableProcessors reports as 1, so the queue does not spin);
  * the second run is passed {@code --one-core} and checks the 50x target, the first reports the ratio only.
  */
