@@ -1,5 +1,6 @@
-// fails: waits-on-condition, take-interruptible
-// Polls every 5 ms: little CPU, but each item waits up to 5 ms for nothing.
+// fails: waits-when-empty, waits-on-condition, take-interruptible
+// Polls every 5 ms: little CPU, but each item waits up to 5 ms for nothing (and put() wakes no one: with its sleep made
+// days long, as waits-when-empty makes every time limit, a waiting take() never sees the item).
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 

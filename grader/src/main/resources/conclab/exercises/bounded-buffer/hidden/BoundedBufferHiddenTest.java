@@ -10,7 +10,7 @@ class BoundedBufferHiddenTest {
     /** Both takers are asleep before the put, so the outcome does not depend on timing. */
     @Test
     @Property("two-takers-one-item")
-    void twoTakersOneItem() throws InterruptedException {
+    void twoTakersOneItem() throws Exception {
         BoundedBuffer<String> b = new BoundedBuffer<>(2);
         BoundedBufferTest.smoke(b, "s");
         Waiting first = Waiting.start("first take()", b::take), second = Waiting.start("second take()", b::take);
@@ -33,8 +33,7 @@ class BoundedBufferHiddenTest {
         if (!"two".equals(last) || !"one".equals(got)) {
             throw new AssertionError("The two takers got " + got + " and " + last + ", not \"one\" and \"two\".");
         }
-        BoundedBuffer<String> c = new BoundedBuffer<>(4);
-        BoundedBufferTest.smoke(c, "s");
+        BoundedBufferTest.Stretched c = BoundedBufferTest.Stretched.of(4); // a signal, not a time limit, must wake them
         bothWake(c, "take()", c::take, () -> { c.put("x"); c.put("y"); }, "two items were put, one right after the other",
                 "Each put() must signal a waiting taker (notEmpty.signal() on every put, not only when the buffer was empty:"
                 + " the second put found it not empty, because the first taker had not run yet).");
@@ -44,29 +43,32 @@ class BoundedBufferHiddenTest {
      * Two calls of {@code call} wait on {@code b}; then {@code twice} runs (two puts, or two takes) while the test holds
      * every lock in b's fields, so that neither waiting call runs between the two: each of the two must wake and
      * return. A buffer that signals only when it was empty (or full) signals once here, and the second call waits for
-     * ever. Deterministic: the locks, not timing, order the steps. (Without a Lock field, the two run back to back.)
+     * ever; or, if it waits with a time limit (await(10, MILLISECONDS) in its loop), would wake by that limit, which
+     * {@code b}, a {@link BoundedBufferTest.Stretched} copy, makes days long: only a signal wakes a waiter here.
+     * Deterministic: the locks, not timing, order the steps. (Without a Lock field, the two run back to back.)
      */
-    static void bothWake(BoundedBuffer<?> b, String what, Waiting.Call call, Step twice, String done, String fix)
+    static void bothWake(BoundedBufferTest.Stretched b, String what, Waiting.Call call, Step twice, String done, String fix)
             throws InterruptedException {
         Waiting one = Waiting.start("a " + what, call), other = Waiting.start("another " + what, call);
         if (!one.parks(Duration.ofSeconds(2)) || !other.parks(Duration.ofSeconds(2)) || one.done() || other.done()) {
             return; // not both waiting: the other tests say why
         }
-        java.util.List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(b);
+        java.util.List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(b.buffer);
         try (HeldLocks.Held held = HeldLocks.hold(locks)) {
             twice.run();
         } catch (Exception e) {
             throw new AssertionError("With two calls of " + what + " waiting, " + done + ", and that threw " + e + ".");
         }
-        one.thread().join(Duration.ofSeconds(5));
-        other.thread().join(Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + 5_000_000_000L; // 5 s for both: within the test's 10 s, both stuck or not
+        for (Waiting w : java.util.List.of(one, other)) w.thread().join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         int stuck = (one.done() ? 0 : 1) + (other.done() ? 0 : 1);
         if (stuck > 0) {
             one.thread().interrupt();
             other.thread().interrupt();
             throw new AssertionError("Two calls of " + what + " waited, and " + done + (locks.isEmpty() ? "" : " (the test"
                     + " held the buffer's lock across both, so that no waiting call ran in between)") + ": " + stuck
-                    + " of the two " + (stuck == 1 ? "was" : "were") + " still waiting 5 s later. " + fix);
+                    + " of the two " + (stuck == 1 ? "was" : "were") + " still waiting 5 s later. " + fix + " "
+                    + BoundedBufferTest.Stretched.WHY);
         }
     }
 
@@ -82,14 +84,17 @@ class BoundedBufferHiddenTest {
      * there is room now. One Condition for both states with signal() wakes the other taker instead (the one that has
      * waited longest on it), which finds the buffer empty and waits again: the signal is lost, and the putter and
      * that taker wait for ever. Deterministic: the lock's queue and the Condition's queue, each first in first out,
-     * order every step. (Without a Lock field, nothing can hold the steps in this order: the test is skipped.)
+     * order every step. (Without a Lock field, nothing can hold the steps in this order: the test is skipped.) The
+     * buffer is a {@link BoundedBufferTest.Stretched} copy: a thread whose signal was lost is not rescued by the time
+     * limit of its wait (await(10, MILLISECONDS) in a loop), which is days long there.
      */
     @Test
     @Property("wakes-the-right-waiter")
-    void wakesTheRightWaiter() throws InterruptedException {
-        BoundedBuffer<String> b = new BoundedBuffer<>(1);
-        BoundedBufferTest.smoke(b, "s");
-        java.util.List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(b);
+    void wakesTheRightWaiter() throws Exception {
+        BoundedBuffer<String> original = new BoundedBuffer<>(1);
+        BoundedBufferTest.smoke(original, "s");
+        BoundedBufferTest.Stretched b = BoundedBufferTest.Stretched.of(1);
+        java.util.List<java.util.concurrent.locks.Lock> locks = HeldLocks.locksIn(b.buffer);
         if (locks.isEmpty()) return; // waits-on-condition says why a buffer without a Lock fails
         Waiting first = Waiting.start("first take()", b::take);
         if (!first.parks(Duration.ofSeconds(2)) || first.done()) return; // not waiting: the other tests say why
@@ -115,7 +120,8 @@ class BoundedBufferHiddenTest {
                     + " still waited:\n" + why + "\nA signal() wakes the thread that has waited longest on its Condition,"
                     + " and here that thread waited for the other state: it checked, waited again, and the signal was"
                     + " lost. Wait on two Conditions (notFull in put(), notEmpty in take()) and signal the one the other"
-                    + " side waits on; or, with one Condition for both, wake every waiter with signalAll().");
+                    + " side waits on; or, with one Condition for both, wake every waiter with signalAll(). "
+                    + BoundedBufferTest.Stretched.WHY);
         }
         for (Waiting w : java.util.List.of(first, second, put)) w.returns(Duration.ZERO); // what one of them threw
     }
@@ -157,7 +163,7 @@ class BoundedBufferHiddenTest {
 
     @Test
     @Property("put-waits-when-full")
-    void putWaitsWhenFull() throws InterruptedException {
+    void putWaitsWhenFull() throws Exception {
         BoundedBuffer<Integer> b = new BoundedBuffer<>(1);
         BoundedBufferTest.smoke(b, 0);
         b.put(1);
@@ -188,8 +194,7 @@ class BoundedBufferHiddenTest {
             throw new AssertionError("put(2) into a full buffer waits in " + in + ": the exercise asks for a Condition of the"
                     + " lock (notFull.await()), which take() can wake at once.");
         }
-        BoundedBuffer<Integer> c = new BoundedBuffer<>(2);
-        BoundedBufferTest.smoke(c, 0);
+        BoundedBufferTest.Stretched c = BoundedBufferTest.Stretched.of(2); // a signal, not a time limit, must wake them
         c.put(1);
         c.put(2);
         bothWake(c, "put(3)", () -> { c.put(3); return null; }, () -> { c.take(); c.take(); },

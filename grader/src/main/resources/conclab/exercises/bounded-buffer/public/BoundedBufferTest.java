@@ -1,7 +1,11 @@
-import conclab.grader.probe.Liveness;
+import conclab.grader.probe.Hang;
+import conclab.grader.probe.InstrumentedCopy;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
+import conclab.grader.probe.TimeLimits;
 import conclab.grader.probe.Waiting;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
@@ -26,16 +30,32 @@ class BoundedBufferTest {
         }
     }
 
+    /**
+     * The put() must wake the waiting take(): the buffer is a {@link Stretched} copy, whose time limits are days long,
+     * so a take() that would find the item only when its await(10, MILLISECONDS) ran out (put() never signals) waits
+     * for good. No timing: the item is put once take() is parked, and it has 5 s to return.
+     */
     @Test
     @Property("waits-when-empty")
-    void waitsWhenEmpty() throws InterruptedException {
+    void waitsWhenEmpty() throws Exception {
         BoundedBuffer<String> b = new BoundedBuffer<>(2);
         smoke(b, "s");
-        Waiting take = Waiting.start("take() on an empty buffer", b::take);
+        Stretched s = Stretched.of(2);
+        Waiting take = Waiting.start("take() on an empty buffer", s::take);
         take.parks(Duration.ofMillis(300)); // fails if take() returns or throws at once
         if (take.done()) throw new AssertionError("take() on an empty buffer returned " + take.returns(Duration.ZERO));
-        b.put("hello");
-        Object got = take.returns(Duration.ofSeconds(2));
+        s.put("hello");
+        Object got;
+        try {
+            got = take.returns(Duration.ofSeconds(5));
+        } catch (AssertionError e) {
+            if (take.done()) throw e; // it threw: the message says what
+            String doing = Hang.doing(take.thread()).replaceFirst("^is ", "was still ");
+            take.thread().interrupt(); // a wait of days, ended
+            throw new AssertionError("take() waited on an empty buffer, then put(\"hello\") added an item, and 5 s later"
+                    + " take() had not returned: it " + doing + ". put() did not wake it: signal a waiting taker"
+                    + " (notEmpty.signal()) each time put() adds an item. " + Stretched.WHY);
+        }
         if (!"hello".equals(got)) throw new AssertionError("The waiting take() returned " + got + " instead of the item put, \"hello\".");
     }
 
@@ -105,5 +125,50 @@ class BoundedBufferTest {
     static <T> void smoke(BoundedBuffer<T> b, T item) throws InterruptedException {
         b.put(item);
         b.take();
+    }
+
+    /**
+     * A buffer of the solution's BoundedBuffer class, from a copy of it in which every time limit the code gives a
+     * wait is days long ({@link TimeLimits}: await(10, MILLISECONDS) waits 10 days, awaitNanos(n) years). A waiting
+     * put() or take() then returns only when a signal (or an interrupt) wakes it, never because its time ran out: a
+     * missed signal that such a time limit would hide, by waking the waiter a few milliseconds late, shows. A correct
+     * buffer, whose every put() and take() signals, is woken by the signal as before, time limit or not.
+     */
+    static final class Stretched {
+        /** Said when a waiter of a Stretched buffer was not woken: why the check gives no time limit a chance. */
+        static final String WHY = "(The check made every time limit in your code days long, so that only a signal can"
+                + " wake a waiting call: a wait with a time limit, such as await(10, MILLISECONDS) in the loop, hides a"
+                + " missed signal by waking up late, it does not mend it.)";
+
+        /** The copy's buffer: an object of the copy's BoundedBuffer class, not of the test's. */
+        final Object buffer;
+        private final Method put, take;
+
+        private Stretched(Object buffer, Method put, Method take) {
+            this.buffer = buffer;
+            this.put = put;
+            this.take = take;
+        }
+
+        /** A new buffer of {@code capacity}, in a new copy of the solution's classes. */
+        static Stretched of(int capacity) throws Exception {
+            InstrumentedCopy copy = new InstrumentedCopy("solution with days-long time limits",
+                    BoundedBufferTest.class.getClassLoader(), TimeLimits.stretched());
+            Constructor<?> make = copy.copyOf("BoundedBuffer").getDeclaredConstructor(int.class);
+            make.setAccessible(true);
+            Stretched s = new Stretched(make.newInstance(capacity), copy.method("BoundedBuffer", "put", Object.class),
+                    copy.method("BoundedBuffer", "take"));
+            s.put("s"); // as smoke(): what these calls throw shows here, before any thread waits
+            s.take();
+            return s;
+        }
+
+        void put(Object item) throws Exception {
+            InstrumentedCopy.invoke(put, buffer, item);
+        }
+
+        Object take() throws Exception {
+            return InstrumentedCopy.invoke(take, buffer);
+        }
     }
 }
