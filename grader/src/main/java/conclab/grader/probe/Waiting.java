@@ -95,7 +95,8 @@ public final class Waiting {
      *
      * <p>Looks about every millisecond, up to {@code limit}, until the call has returned, or has been parked
      * (WAITING or TIMED_WAITING) for 50 ms on end, or was seen 3 times in a row TIMED_WAITING (before and
-     * after the look at its stack) in one of those waits, found among the JDK frames on top of its stack. The same
+     * after the look at its stack) in one of those waits, found among the JDK frames on top of its stack (twice in a
+     * row, when the 50 ms were over by the second look: the looking thread may itself wait that long for a core). The same
      * waits with no time limit are WAITING and are not judged here.
      *
      * @return the wait and where ("ExecutorService.awaitTermination, at Parallel.runAll (line 9 of your solution
@@ -117,11 +118,14 @@ public final class Waiting {
                 if (parkedSince < 0) parkedSince = System.nanoTime();
                 String wait = before == Thread.State.TIMED_WAITING ? timedWait(stack) : null;
                 timedLooks = wait != null ? timedLooks + 1 : 0;
-                if (timedLooks >= 3) {
+                // 3 looks in a row in a timed wait; or 2 when the looks were far apart: this thread, descheduled
+                // on a busy machine, may look again only after the steady window, and must still judge the wait it saw
+                boolean steady = System.nanoTime() - parkedSince >= STEADY_NANOS;
+                if (timedLooks >= 3 || steady && timedLooks >= 2) {
                     String at = Evidence.where(stack);
                     return at == null ? wait : wait + ", at " + at;
                 }
-                if (System.nanoTime() - parkedSince >= STEADY_NANOS) return null;
+                if (steady) return null;
             }
             sleepQuietly(1);
         }
