@@ -138,6 +138,18 @@ public final class Checker {
         return check(exercise, source, firstLine, scope, null);
     }
 
+    /** What the messages call the checked code unless told otherwise: "line 9 of your solution cell". */
+    public static final String SOLUTION_CELL = "your solution cell";
+
+    /**
+     * Checks as {@link #check(Exercise, String, int, Scope)} does, the messages naming the learner's lines as lines of
+     * {@code code} ("this cell" for a {@code %%check} cell, which holds the code itself) instead of
+     * {@value #SOLUTION_CELL}.
+     */
+    public Outcome check(Exercise exercise, String source, int firstLine, String code, Scope scope) {
+        return run(exercise, source, firstLine, code, scope, null, Set.of());
+    }
+
     /**
      * Checks as {@link #check(Exercise, String, int, Scope)} does, compiling with {@code warm} (one student's
      * compiler) when it is not null. The outcome is the same either way: where the warm compiler cannot compile,
@@ -158,6 +170,11 @@ public final class Checker {
      * stops nothing): a grading runs every test.
      */
     Outcome check(Exercise exercise, String source, int firstLine, Scope scope, WarmCompiler warm, Set<String> stopOnceFailed) {
+        return run(exercise, source, firstLine, SOLUTION_CELL, scope, warm, stopOnceFailed);
+    }
+
+    private Outcome run(Exercise exercise, String source, int firstLine, String code, Scope scope, WarmCompiler warm,
+            Set<String> stopOnceFailed) {
         if (exercise.isQuiz()) return Quiz.check(exercise, source);
         Path work;
         try {
@@ -166,7 +183,7 @@ public final class Checker {
             throw new UncheckedIOException("cannot create a folder for the check", e);
         }
         try {
-            return check(exercise, source, firstLine, scope, work, warm, stopOnceFailed);
+            return check(exercise, source, firstLine, code, scope, work, warm, stopOnceFailed);
         } catch (IOException e) {
             return Outcome.whole(exercise, scope, Status.NOT_RUN, "The check could not run: " + e.getMessage(), "", "");
         } finally {
@@ -174,7 +191,7 @@ public final class Checker {
         }
     }
 
-    private Outcome check(Exercise ex, String source, int firstLine, Scope scope, Path work, WarmCompiler warm,
+    private Outcome check(Exercise ex, String source, int firstLine, String code, Scope scope, Path work, WarmCompiler warm,
             Set<String> stopOnceFailed) throws IOException {
         Path src = Files.createDirectories(work.resolve("src"));
         Path classes = Files.createDirectories(work.resolve("classes"));
@@ -214,7 +231,7 @@ public final class Checker {
         java.addAll(TEST_JVM_OPTIONS);
         // a temporary folder of the check's own, so that a test can tell the files the learner's code left there
         Path tmp = Files.createDirectories(work.resolve("tmp"));
-        java.addAll(List.of("-Dconclab.grader.lineOffset=" + offset,
+        java.addAll(List.of("-Dconclab.grader.lineOffset=" + offset, "-Dconclab.grader.code=" + code,
                 "-Dconclab.grader.testTimeout=" + limits.testSeconds(), "-Djava.io.tmpdir=" + tmp));
         List<String> cache = aot == null ? List.of() : aot.options();
         java.addAll(cache);

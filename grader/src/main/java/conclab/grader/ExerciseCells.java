@@ -92,7 +92,7 @@ public final class ExerciseCells implements KernelPlugin {
      */
     MagicResult checkCell(MagicContext ctx, List<String> args, String body, int bodyLine) throws MagicError {
         Exercise ex = exercise(args, "%%check", false);
-        return points(check(ctx, ex, body, bodyLine));
+        return points(check(ctx, ex, body, bodyLine, "this cell"));
     }
 
     private static MagicResult points(int points) {
@@ -128,14 +128,15 @@ public final class ExerciseCells implements KernelPlugin {
         if (ex.isQuiz()) {
             String answer = answers.get(name);
             if (answer == null) return problem(ctx, null, "Run the answer cell of " + name + " first (the cell that starts with %%answer " + name + ").");
-            return check(ctx, ex, answer, 2);
+            return check(ctx, ex, answer, 2, Checker.SOLUTION_CELL);
         }
         Solution s = solutions.get(name);
         if (s == null) return problem(ctx, null, "Run the solution cell of " + name + " first (the cell that starts with %%solution " + name + ").");
-        return check(ctx, ex, s.code(), s.firstLine());
+        return check(ctx, ex, s.code(), s.firstLine(), Checker.SOLUTION_CELL);
     }
 
-    private int check(MagicContext ctx, Exercise ex, String source, int firstLine) {
+    /** Checks {@code source}, whose first line is line {@code firstLine} of {@code code} ("your solution cell"). */
+    private int check(MagicContext ctx, Exercise ex, String source, int firstLine, String code) {
         String name = ex.name();
         Scope scope = "autograde".equals(System.getenv("NBGRADER_EXECUTION")) ? Scope.ALL : Scope.PUBLIC;
         String display = null;
@@ -146,7 +147,7 @@ public final class ExerciseCells implements KernelPlugin {
         Checker c = checker;
         Outcome outcome;
         try {
-            outcome = runStoppable(ctx, () -> c.check(ex, source, firstLine, scope));
+            outcome = runStoppable(ctx, () -> c.check(ex, source, firstLine, code, scope));
         } catch (RuntimeException e) {  // the grader itself is broken: say so, it is not the learner's doing
             return problem(ctx, display, "The grader failed while checking " + name + " (" + e + ")."
                     + " This is not your code's fault: reinstall the course (./conclab lab) and check again.");

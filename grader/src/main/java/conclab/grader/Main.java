@@ -324,7 +324,7 @@ public final class Main {
         if (ex == null) return noSuchExercise(args.get(0));
         String source = Files.readString(Path.of(args.get(1)), StandardCharsets.UTF_8);
         Checker checker = checker(processors);
-        Outcome o = checker.check(ex, source, 1, all ? Scope.ALL : Scope.PUBLIC);
+        Outcome o = checker.check(ex, source, 1, Path.of(args.get(1)).getFileName().toString(), all ? Scope.ALL : Scope.PUBLIC);
         System.out.print(Feedback.text(o));
         // A run that failed as a whole is explained by what the test JVM printed: show it, as the feedback page does.
         if (o.verdict() != null && !o.output().isBlank()) System.out.print("What the test JVM printed:\n" + o.output().indent(4));

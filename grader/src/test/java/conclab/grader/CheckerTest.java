@@ -172,6 +172,14 @@ class CheckerTest {
                 }""", 2, Scope.PUBLIC);
         assertTrue(exit.verdict().contains("System.exit, at SafeCounter.increment (line 3 of your solution cell)"),
                 Feedback.text(exit));
+        // The same code checked in a %%check cell: its lines are that cell's.
+        Outcome exitHere = checker.check(counter, """
+                class SafeCounter {
+                    void increment() { System.exit(7); }
+                    long get() { return 0; }
+                }""", 2, "this cell", Scope.PUBLIC);
+        assertTrue(exitHere.verdict().contains("System.exit, at SafeCounter.increment (line 3 of this cell)"),
+                Feedback.text(exitHere));
 
         // JUnit rethrows an OutOfMemoryError rather than failing the test: the check says so, not "System.exit".
         Outcome full = checker.check(counter, """

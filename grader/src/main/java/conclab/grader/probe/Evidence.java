@@ -8,7 +8,9 @@ import java.util.Arrays;
  *
  * <p>The learner's code is compiled from one file, {@value #SOLUTION_FILE}; its line {@code n} is line
  * {@code n + offset} of the solution cell, where the offset comes from the system property
- * {@code conclab.grader.lineOffset} (the lines above the code in the cell, such as {@code %%solution}).
+ * {@code conclab.grader.lineOffset} (the lines above the code in the cell, such as {@code %%solution}). What holds
+ * the code is named by the system property {@code conclab.grader.code}: "your solution cell" unless told otherwise,
+ * "this cell" for a {@code %%check} cell, whose code is checked where it stands.
  */
 public final class Evidence {
     /** The file the learner's solution is compiled from. */
@@ -22,18 +24,22 @@ public final class Evidence {
         return Integer.getInteger("conclab.grader.lineOffset", 0);
     }
 
+    private static String code() {
+        return System.getProperty("conclab.grader.code", "your solution cell");
+    }
+
     /** Whether a frame belongs to the learner's code. */
     public static boolean isLearners(StackTraceElement e) {
         return SOLUTION_FILE.equals(e.getFileName());
     }
 
-    /** "BoundedBuffer.take (line 14 of your solution cell)". */
+    /** "BoundedBuffer.take (line 14 of your solution cell)", or of whatever holds the code (see the class comment). */
     public static String where(StackTraceElement e) {
         String cls = e.getClassName();
         String simple = cls.substring(cls.lastIndexOf('.') + 1).replace('$', '.');
         String method = e.getMethodName().equals("<init>") ? "constructor" : e.getMethodName();
         if (!isLearners(e)) return simple + "." + method;
-        return simple + "." + method + " (line " + (e.getLineNumber() + lineOffset()) + " of your solution cell)";
+        return simple + "." + method + " (line " + (e.getLineNumber() + lineOffset()) + " of " + code() + ")";
     }
 
     /** Where in the learner's code a stack is, at its innermost learner frame; null when it is not there. */

@@ -79,11 +79,10 @@ public final class ForcedRace {
 
     private static final ClassDesc HOOKS = ClassDesc.of(ForcedRace.class.getName());
     private static final MethodTypeDesc FIELD_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_String);
-    private static final MethodTypeDesc ELEMENT_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_int);
 
     /**
-     * Adds a call of a hook after a primitive read. The operand stack is shuffled so that the hook gets the place
-     * (the object and the field's name, or the array and the index) and the value read is left where it was.
+     * Adds a call of a hook after a primitive read: the hook gets the place (the object, null for a static field, and
+     * the field's name; or the array and the index) and the value read is left where it was.
      */
     private static void hookReads(CodeBuilder code, CodeElement e) {
         if (e instanceof FieldInstruction f && f.typeSymbol().isPrimitive()
@@ -92,24 +91,16 @@ public final class ForcedRace {
             String field = f.owner().asSymbol().displayName().replace('$', '.') + "." + f.name().stringValue();
             if (f.opcode() == Opcode.GETSTATIC) {
                 code.with(e).aconst_null();                  // ..., value, null
+                code.ldc(field).invokestatic(HOOKS, "readField", FIELD_HOOK); // ..., value
             } else {
-                code.dup().with(e);                          // ..., object, value
-                if (wide) code.dup2_x1().pop2();             // ..., value, object
-                else code.swap();
+                InstrumentedCopy.readThenHook(code, e, wide, HOOKS, "readField", field);
             }
-            code.ldc(field).invokestatic(HOOKS, "readField", FIELD_HOOK); // ..., value
         } else if (e instanceof InvokeInstruction call && atomicRead(call)) {
             boolean wide = TypeKind.from(call.typeSymbol().returnType()).slotSize() == 2;
-            code.dup().with(e);                              // ..., atomic, value
-            if (wide) code.dup2_x1().pop2();                 // ..., value, atomic
-            else code.swap();
             String owner = call.owner().asSymbol().displayName();
-            code.ldc("the " + owner + "'s value (" + call.name().stringValue() + "())").invokestatic(HOOKS, "readField", FIELD_HOOK);
+            InstrumentedCopy.readThenHook(code, e, wide, HOOKS, "readField", "the " + owner + "'s value (" + call.name().stringValue() + "())");
         } else if (e instanceof ArrayLoadInstruction load && load.typeKind() != TypeKind.REFERENCE) {
-            code.dup2().with(e);                             // ..., array, index, value
-            if (load.typeKind().slotSize() == 2) code.dup2_x2().pop2(); // ..., value, array, index
-            else code.dup_x2().pop();
-            code.invokestatic(HOOKS, "readElement", ELEMENT_HOOK);      // ..., value
+            InstrumentedCopy.loadThenHook(code, load, HOOKS, "readElement");
         } else {
             code.with(e);
         }

@@ -159,16 +159,24 @@ public final class Hang {
         }
     }
 
-    /** What one thread is doing, in words: "is waiting in Condition.await at Buffer.take (line 9 ...)". */
+    /**
+     * What one thread is doing, in words: "is waiting in Condition.await at Buffer.take (line 9 ...)". For a platform
+     * thread, its state and its stack come from one {@link ThreadInfo}, taken at one moment: read apart, a spinning
+     * thread's stack could be taken in one call and its state after the next, and it would be described as waiting
+     * in a call it has already left. A virtual thread ({@code ThreadMXBean} does not see it) is read twice, stack then
+     * state, and the two may disagree.
+     */
     public static String doing(Thread t) {
-        StackTraceElement[] stack = t.getStackTrace();
+        ThreadInfo info = t.isVirtual() ? null : MX.getThreadInfo(t.threadId(), Integer.MAX_VALUE);
+        StackTraceElement[] stack = info != null ? info.getStackTrace() : t.getStackTrace();
+        Thread.State state = info != null ? info.getThreadState() : t.getState();
         String at = Evidence.where(stack);
         String place = at == null ? "" : " at " + at;
-        return switch (t.getState()) {
+        return switch (state) {
             case RUNNABLE -> "is running" + place + " (an endless loop, or waiting by spinning?)";
             case BLOCKED -> "is blocked, waiting to enter a synchronized block" + place;
             case WAITING, TIMED_WAITING -> "is waiting in " + Waiting.waitKind(stack) + place;
-            default -> "is " + t.getState().toString().toLowerCase() + place;
+            default -> "is " + state.toString().toLowerCase() + place;
         };
     }
 
@@ -206,18 +214,29 @@ public final class Hang {
     }
 
     /**
-     * The live threads, platform and virtual, other than {@code except}, that run the learner's code now: those with a
-     * frame of {@value Evidence#SOLUTION_FILE} in a thread dump of the whole JVM (which, unlike {@link ThreadMXBean},
-     * lists virtual threads too), by name, or "virtual thread #id" for one without a name.
+     * The live threads, platform and virtual, other than {@code except}, that run the learner's code now, in words: a
+     * name and where in the learner's code ({@code thread "pool-1-thread-1" (#31), at Server.write (line 12 of your
+     * solution cell)}, or {@code an unnamed virtual thread (#40), at ...}). They are those with a frame of
+     * {@value Evidence#SOLUTION_FILE} in one thread dump of the whole JVM, which, unlike {@link ThreadMXBean}, lists
+     * virtual threads too; the place is the innermost such frame.
      */
     public static List<String> threadsRunningTheSolution(Thread except) {
-        List<String> names = new ArrayList<>();
+        List<String> found = new ArrayList<>();
         for (DumpedThread t : dump()) {
-            if (!t.stack().contains("(" + Evidence.SOLUTION_FILE + ":") || t.id() == except.threadId()) continue;
-            String first = t.stack().strip().lines().findFirst().orElse("");
-            boolean unnamed = t.name().isEmpty() || t.name().equals(first);   // no quoted name in the block's first line
-            names.add(unnamed ? (first.contains("virtual") ? "virtual thread " : "thread ") + "#" + t.id() : t.name());
+            Matcher frame = SOLUTION_FRAME.matcher(t.stack());
+            if (t.id() == except.threadId() || !frame.find()) continue;
+            String at = Evidence.where(new StackTraceElement(frame.group(1), frame.group(2), Evidence.SOLUTION_FILE,
+                    Integer.parseInt(frame.group(3))));
+            boolean virtual = t.stack().strip().lines().findFirst().orElse("").contains("virtual");
+            String kind = virtual ? "virtual thread" : "thread";
+            // a block whose first line has no quoted name is an unnamed thread's: dump() then names it by that line
+            String name = t.name().isEmpty() || t.name().startsWith("#") ? "an unnamed " + kind : kind + " \"" + t.name() + "\"";
+            found.add(name + " (#" + t.id() + "), at " + at);
         }
-        return names;
+        return found;
     }
+
+    /** A frame of the learner's code in a thread dump's text: "Class$Inner.method(Solution.java:LINE)", after any module prefix. */
+    private static final Pattern SOLUTION_FRAME = Pattern.compile(
+            "([\\w$.]+)\\.([\\w$<>]+)\\(" + Pattern.quote(Evidence.SOLUTION_FILE) + ":(\\d+)\\)");
 }

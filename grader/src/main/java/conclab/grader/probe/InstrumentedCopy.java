@@ -7,9 +7,16 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeTransform;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.MethodTransform;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.ArrayLoadInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
@@ -149,5 +156,37 @@ public final class InstrumentedCopy extends ClassLoader {
             if (e.getCause() instanceof Error x) throw x;
             throw e;
         }
+    }
+
+    /** A read hook's type: {@code static void hook(Object target, String place)}. */
+    private static final MethodTypeDesc PLACE_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_String);
+    /** An element read hook's type: {@code static void hook(Object array, int index)}. */
+    private static final MethodTypeDesc ELEMENT_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_int);
+
+    /**
+     * Emits {@code read}, an instruction that pops one object and pushes a value read from it (a {@code GETFIELD}, or
+     * an atomic's {@code get()}), then a call of {@code hooks.hook(object, place)}; the value read is left on the stack,
+     * as {@code read} alone leaves it. The stack, from {@code ..., object}:
+     * {@code ..., object, object} → {@code ..., object, value} → {@code ..., value, object} → (the call) {@code ..., value}.
+     *
+     * @param wide whether the value read takes two slots (a long or a double)
+     */
+    public static void readThenHook(CodeBuilder code, CodeElement read, boolean wide, ClassDesc hooks, String hook, String place) {
+        code.dup().with(read);                           // ..., object, value
+        if (wide) code.dup2_x1().pop2();                 // ..., value, object
+        else code.swap();
+        code.ldc(place).invokestatic(hooks, hook, PLACE_HOOK); // ..., value
+    }
+
+    /**
+     * Emits {@code load}, a primitive array element's load, then a call of {@code hooks.hook(array, index)}; the element
+     * read is left on the stack. From {@code ..., array, index}: {@code ..., array, index, array, index} →
+     * {@code ..., array, index, value} → {@code ..., value, array, index} → (the call) {@code ..., value}.
+     */
+    public static void loadThenHook(CodeBuilder code, ArrayLoadInstruction load, ClassDesc hooks, String hook) {
+        code.dup2().with(load);                          // ..., array, index, value
+        if (load.typeKind().slotSize() == 2) code.dup2_x2().pop2(); // ..., value, array, index
+        else code.dup_x2().pop();
+        code.invokestatic(hooks, hook, ELEMENT_HOOK);    // ..., value
     }
 }

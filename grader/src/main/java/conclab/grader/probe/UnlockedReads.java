@@ -67,8 +67,6 @@ public final class UnlockedReads {
     private record Watching(Watch watch, String step) {}
 
     private static final ClassDesc HOOKS = ClassDesc.of(UnlockedReads.class.getName());
-    private static final MethodTypeDesc FIELD_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_String);
-    private static final MethodTypeDesc ELEMENT_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, ConstantDescs.CD_int);
     private static final MethodTypeDesc UNPLACED_HOOK = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_String);
 
     /**
@@ -85,18 +83,12 @@ public final class UnlockedReads {
     private static void hookReads(CodeBuilder code, CodeElement e) {
         if (e instanceof FieldInstruction f && f.opcode() == Opcode.GETFIELD && (f.typeSymbol().isPrimitive() || boxed(f.typeSymbol()))) {
             boolean wide = TypeKind.from(f.typeSymbol()).slotSize() == 2;
-            code.dup().with(e);                              // ..., object, value
-            if (wide) code.dup2_x1().pop2();                 // ..., value, object
-            else code.swap();
-            code.ldc(f.name().stringValue()).invokestatic(HOOKS, "readField", FIELD_HOOK); // ..., value
+            InstrumentedCopy.readThenHook(code, e, wide, HOOKS, "readField", f.name().stringValue());
         } else if (e instanceof InvokeInstruction call && unorderedCall(call)) {
             String what = call.owner().asSymbol().displayName() + "." + call.name().stringValue();
             code.ldc(what).invokestatic(HOOKS, "readUnplaced", UNPLACED_HOOK).with(e);
         } else if (e instanceof ArrayLoadInstruction load && load.typeKind() != TypeKind.REFERENCE) {
-            code.dup2().with(e);                             // ..., array, index, value
-            if (load.typeKind().slotSize() == 2) code.dup2_x2().pop2(); // ..., value, array, index
-            else code.dup_x2().pop();
-            code.invokestatic(HOOKS, "readElement", ELEMENT_HOOK);      // ..., value
+            InstrumentedCopy.loadThenHook(code, load, HOOKS, "readElement");
         } else {
             code.with(e);
         }

@@ -278,8 +278,10 @@ public final class Waiting {
     /**
      * Watches {@code thread}, any platform thread (one this class started or not), while the calling thread
      * does {@code work} of CPU work of its own: in steps of about a millisecond of CPU, with a look at
-     * {@code thread}'s state after each step. Returns once the work is done, however long that takes in
-     * wall time; a thread that ends meanwhile is watched on (TERMINATED counts as not RUNNABLE).
+     * {@code thread}'s state and CPU time after each step. Returns once the work is done, however long that takes in
+     * wall time, or as soon as {@code thread} is seen to have ended: the window then ends with it, and its CPU time is
+     * the last one read while it was alive (after the step before its end). A thread that ended before the first look
+     * gives an empty watch: no samples, no CPU time, and the little work done.
      *
      * <p>Why the watcher works instead of sleeping: a thread that waits uses no CPU however busy the
      * machine is, while one that spins gets a share of the cores like the watcher's own work does. So its
@@ -289,27 +291,33 @@ public final class Waiting {
      * <p>For a thread that should use no CPU at all while it waits (parked in {@code join}, {@code get},
      * {@code acquire}). A thread that rightly does a little work at intervals of wall time (a look every
      * 100 ms) uses CPU in proportion to the wall time, which a busy machine stretches far beyond the
-     * watcher's work: watch it over a window of wall time instead ({@link #watch}).
+     * watcher's work: watch it over a window of wall time instead ({@link #watch}), or judge this watch's CPU
+     * time against its {@link Watch#window}.
      *
      * @param thread the thread expected to wait meanwhile
-     * @param work how much of its own CPU time the calling thread spends
+     * @param work how much of its own CPU time the calling thread spends, at most
      * @return what {@code thread} did, with {@link Watch#work} the CPU time the work took and
-     *     {@link Watch#window} the wall time
+     *     {@link Watch#window} the wall time, both up to the thread's end if it ended first
      */
     public static Watch watchWhileWorking(Thread thread, Duration work) {
         long id = thread.threadId(), goal = work.toNanos();
         long before = MX.getThreadCpuTime(id), start = MX.getCurrentThreadCpuTime(), wallStart = System.nanoTime();
+        long last = before; // the thread's CPU time at the last look that saw it alive; -1 when none did
         int samples = 0, runnable = 0;
         long sink = 0;
-        while (MX.getCurrentThreadCpuTime() - start < goal) {
+        while (before >= 0 && MX.getCurrentThreadCpuTime() - start < goal) {
             for (int i = 0; i < 200_000; i++) sink += i * 31L ^ sink >>> 3;
+            Thread.State state = thread.getState();
+            long cpu = MX.getThreadCpuTime(id); // read after the state: a thread seen alive had this much or more
+            if (state == Thread.State.TERMINATED || cpu < 0) break;
+            last = cpu;
             samples++;
-            if (thread.getState() == Thread.State.RUNNABLE) runnable++;
+            if (state == Thread.State.RUNNABLE) runnable++;
         }
-        long spent = MX.getCurrentThreadCpuTime() - start, after = MX.getThreadCpuTime(id);
+        long spent = MX.getCurrentThreadCpuTime() - start;
         Duration window = Duration.ofNanos(System.nanoTime() - wallStart);
         if (sink == 42) samples++; // keeps the work from being optimised away
-        Duration cpu = before < 0 || after < 0 ? Duration.ZERO : Duration.ofNanos(after - before);
+        Duration cpu = before < 0 ? Duration.ZERO : Duration.ofNanos(last - before);
         return new Watch(window, cpu, samples, runnable, Duration.ofNanos(spent));
     }
 

@@ -164,4 +164,38 @@ class HangTest {
         }
         for (Thread t : threads) t.join(10_000);
     }
+
+    /**
+     * A thread that spins and parks by turns, looked at many times: a description that says it waits names the park
+     * it waits in. Read apart, its stack could be taken while it spins and its state while it parks, and it was then
+     * said to be "waiting in System.nanoTime".
+     */
+    @Test
+    void aThreadIsDescribedFromOneMomentOfIt() throws InterruptedException {
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = Thread.ofPlatform().daemon().name("hang-test spins and parks").start(() -> {
+            while (!stop.get()) {
+                long end = System.nanoTime() + 100_000;
+                while (System.nanoTime() < end) { } // spins for 0.1 ms
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        });
+        int waiting = 0, running = 0;
+        try {
+            for (int i = 0; i < 2000; i++) {
+                String doing = Hang.doing(t);
+                if (doing.startsWith("is waiting in")) {
+                    waiting++;
+                    assertTrue(doing.startsWith("is waiting in LockSupport.parkNanos"), doing);
+                } else {
+                    running++;
+                    assertTrue(doing.startsWith("is running"), doing);
+                }
+            }
+        } finally {
+            stop.set(true);
+        }
+        t.join(10_000);
+        assertTrue(waiting + running == 2000, waiting + " + " + running);
+    }
 }

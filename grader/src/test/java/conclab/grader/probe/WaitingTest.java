@@ -368,4 +368,36 @@ class WaitingTest {
         assertTrue(e.getMessage().endsWith(". Let it end."), e.getMessage());
         never.release(); // the call's daemon thread ends
     }
+
+    /**
+     * A thread that spins and then ends while it is watched: the watch ends with it, well before the watcher's work is
+     * done, and counts the CPU time it used while alive, so that it is seen to spin. One that ended before the watch
+     * gives an empty watch.
+     */
+    @Test
+    void aWatchEndsWithTheThreadAndKeepsTheCpuItUsed() throws InterruptedException {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        CountDownLatch go = new CountDownLatch(1);
+        Thread spinner = Thread.ofPlatform().daemon().name("waiting-test spinner").start(() -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            long start = mx.getCurrentThreadCpuTime();
+            while (mx.getCurrentThreadCpuTime() - start < 200_000_000L) Thread.onSpinWait(); // 200 ms of CPU, then ends
+        });
+        untilWaiting(spinner);
+        go.countDown();
+        Waiting.Watch seen = Waiting.watchWhileWorking(spinner, Duration.ofSeconds(60));
+        assertFalse(spinner.isAlive(), "the watch ended before the thread did: " + seen);
+        assertTrue(seen.work().compareTo(Duration.ofSeconds(60)) < 0, "the watch went on after the thread ended: " + seen);
+        assertTrue(seen.cpu().toMillis() >= 100, "the CPU time the thread used while watched was lost: " + seen);
+        assertTrue(seen.spins(), seen.describe());
+
+        Waiting.Watch none = Waiting.watchWhileWorking(spinner, Duration.ofSeconds(60));
+        assertEquals(0, none.samples(), none.toString());
+        assertEquals(Duration.ZERO, none.cpu(), none.toString());
+        assertTrue(none.work().compareTo(Duration.ofSeconds(1)) < 0, none.toString());
+    }
 }

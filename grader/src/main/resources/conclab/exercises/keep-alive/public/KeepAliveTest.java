@@ -169,23 +169,8 @@ class KeepAliveTest {
          * your code on its stack all the while it waits for the client, whether it spins, sleeps, parks or selects.
          */
         List<String> threadsRunningYourCode() {
-            List<String> found = new ArrayList<>();
-            for (Hang.DumpedThread t : Hang.dump()) {
-                java.util.regex.Matcher frame = SOLUTION_FRAME.matcher(t.stack());
-                if (t.id() == thread.threadId() || !frame.find()) continue;
-                String at = Evidence.where(new StackTraceElement(frame.group(1), frame.group(2), Evidence.SOLUTION_FILE,
-                        Integer.parseInt(frame.group(3))));
-                boolean virtual = t.stack().strip().lines().findFirst().orElse("").contains("virtual");
-                String kind = virtual ? "virtual thread" : "thread";
-                String name = t.name().isEmpty() || t.name().startsWith("#") ? "an unnamed " + kind : kind + " \"" + t.name() + "\"";
-                found.add(name + " (#" + t.id() + "), at " + at);
-            }
-            return found;
+            return Hang.threadsRunningTheSolution(thread);
         }
-
-        /** A frame of your code in a thread dump's text: "Class$Inner.method(Solution.java:LINE)", after any module prefix. */
-        private static final java.util.regex.Pattern SOLUTION_FRAME = java.util.regex.Pattern.compile(
-                "([\\w$.]+)\\.([\\w$<>]+)\\(" + java.util.regex.Pattern.quote(Evidence.SOLUTION_FILE) + ":(\\d+)\\)");
 
         /**
          * What {@link #threadsRunningYourCode} finds, looked at every 50 ms for up to {@code ms} milliseconds, until it

@@ -2,8 +2,6 @@ import conclab.grader.probe.Liveness;
 import conclab.grader.probe.Property;
 import conclab.grader.probe.Stress;
 import conclab.grader.probe.Waiting;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -98,17 +96,18 @@ class TryTransferTest {
                 return Bank.tryTransfer(a, b, 10, 3000);
             } finally {
                 timed.to = System.nanoTime();
-                timed.cpuAtEnd = MX.getCurrentThreadCpuTime();
             }
         });
         Object moved;
         try {
-            Cpu cpu = cpuWhileWorking(call, timed);
-            if (cpu != null && cpu.spins()) {
+            // up to 300 ms of the test's CPU work, or until the call ends (a loaded machine can take seconds of wall
+            // time for 300 ms of CPU); less than 50 ms of it is too little to judge by
+            Waiting.Watch cpu = Waiting.watchWhileWorking(call.thread(), Duration.ofMillis(300));
+            if (cpu.work().toMillis() >= 50 && spins(cpu)) {
                 throw new AssertionError("While another thread held " + taken + "'s lock, "
-                        + what.substring(0, what.indexOf(" while")) + " used " + cpu.call() / 1_000_000 + " ms of CPU in "
-                        + cpu.wall() / 1_000_000 + " ms, and was running (or ready to run) in " + cpu.runnable() + " of "
-                        + cpu.looks() + " looks at its thread: it spins and burns a core (between"
+                        + what.substring(0, what.indexOf(" while")) + " used " + cpu.cpu().toMillis() + " ms of CPU in "
+                        + cpu.window().toMillis() + " ms, and was running (or ready to run) in " + cpu.runnable() + " of "
+                        + cpu.samples() + " looks at its thread: it spins and burns a core (between"
                         + " its tries, or waiting for a lock to look free; Thread.yield() returns at once when a core is"
                         + " free). Wait between tries (a short random sleep, or a tryLock with a timeout), not in a loop"
                         + " that checks again and again.");
@@ -131,51 +130,17 @@ class TryTransferTest {
         }
     }
 
-    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-    private static volatile long sink;   // keeps the test's own work from being optimised away
-
     /**
-     * Works on this thread until it has used 300 ms of CPU or the call has returned, whichever comes first, and
-     * returns the wall time of that window, the CPU time the call's thread used in it, and in how many of the
-     * looks at the call's thread (one after each slice of work, thousands) it was RUNNABLE; or null when there is
-     * nothing to measure (the call ended before the window began, or the window held less than 50 ms of work).
-     * When the call ends first (a loaded machine can take seconds of wall time for 300 ms of CPU), the window ends
-     * with it, and its CPU time is the one its thread noted as it returned ({@link TimingLock#cpuAtEnd}).
+     * Whether the call spun while the test watched it ({@link Waiting#watchWhileWorking}): CPU time for a quarter of
+     * the window's wall time or more, or RUNNABLE in more than half the looks. A thread that sleeps or parks between
+     * tries uses CPU in proportion to the wall time, a few percent, however busy the machine is (measured against the
+     * test's own CPU time instead, as {@link Waiting.Watch#spins} does, it came near a quarter on a machine with 25
+     * runnable threads per core); it is TIMED_WAITING until it runs again, woken or not. A thread that spins gets as
+     * much of a core as the machine gives it, little when it is loaded, but stays RUNNABLE (ready to run), and so does
+     * a loop of Thread.yield(), which gives the core away.
      */
-    static Cpu cpuWhileWorking(Waiting call, TimingLock timed) {
-        long id = call.thread().threadId();
-        long before = MX.getThreadCpuTime(id), start = MX.getCurrentThreadCpuTime(), wallStart = System.nanoTime(), s = 0;
-        int looks = 0, runnable = 0;
-        while (!call.done() && MX.getCurrentThreadCpuTime() - start < 300_000_000L) {
-            for (int i = 0; i < 200_000; i++) s += i * 31L ^ s >>> 3;
-            Thread.State state = call.thread().getState();
-            if (state != Thread.State.TERMINATED) looks++;
-            if (state == Thread.State.RUNNABLE) runnable++;
-        }
-        sink = s;
-        long work = MX.getCurrentThreadCpuTime() - start, wall = System.nanoTime() - wallStart;
-        long after = MX.getThreadCpuTime(id);
-        if (after < 0 && call.done()) after = timed.cpuAtEnd;   // ended meanwhile: written before it ended
-        if (before < 0 || after < 0 || work < 50_000_000L) return null;
-        return new Cpu(after - before, wall, looks, runnable);
-    }
-
-    /**
-     * Over one window: the CPU time in ns of the call's thread, the window's wall time in ns, and how many looks at
-     * the call's thread saw it RUNNABLE.
-     */
-    record Cpu(long call, long wall, int looks, int runnable) {
-        /**
-         * CPU time for a quarter of the window's wall time or more, or RUNNABLE in more than half the looks. A
-         * thread that sleeps or parks between tries uses CPU in proportion to the wall time, a few percent, however
-         * busy the machine is (measured against the test's own CPU time instead, it came near a quarter on a machine
-         * with 25 runnable threads per core); it is TIMED_WAITING until it runs again, woken or not. A thread that
-         * spins gets as much of a core as the machine gives it, little when it is loaded, but stays RUNNABLE (ready to
-         * run), and so does a loop of Thread.yield(), which gives the core away.
-         */
-        boolean spins() {
-            return call * 4 >= wall || runnable * 2 > looks;
-        }
+    static boolean spins(Waiting.Watch w) {
+        return w.cpu().toNanos() * 4 >= w.window().toNanos() || w.runnable() * 2 > w.samples();
     }
 
     /**
@@ -255,7 +220,6 @@ class TryTransferTest {
         private volatile long tries, looks, insideNanos;
         volatile Thread caller;
         volatile long from, to;   // when the call began and returned, on its own thread
-        volatile long cpuAtEnd;   // the CPU time of the call's thread when the call returned
 
         private void note(long start) {
             if (Thread.currentThread() == caller) {
