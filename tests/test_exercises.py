@@ -90,6 +90,11 @@ def test_a_solution_that_exits_or_hangs_does_not_touch_the_notebook(shared):
     r = shared.execute("%check safe-counter", timeout=120)
     assert r.status == "ok" and r.value == "0"
     assert "your code called System.exit, at SafeCounter.increment (line 3 of your solution cell)" in feedback(r)["text/plain"]
+    # the same code in a %%check cell: its lines are that cell's own
+    r = shared.execute("%%check safe-counter\nclass SafeCounter {\n    void increment() { System.exit(1); }\n"
+                       "    long get() { return 0; }\n}", timeout=120)
+    assert r.status == "ok" and r.value == "0"
+    assert "your code called System.exit, at SafeCounter.increment (line 3 of this cell)" in feedback(r)["text/plain"]
     assert shared.execute('"the engine is still here"').value == '"the engine is still here"'
 
 

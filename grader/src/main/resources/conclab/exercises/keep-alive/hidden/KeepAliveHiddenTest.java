@@ -1,5 +1,6 @@
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.SocketWrites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -208,13 +209,15 @@ class KeepAliveHiddenTest {
      * One client reads none of its responses, so the server's writes to it take nothing; meanwhile a second client sends
      * a request: its response must come. A callback that retries a write until it is all taken holds the loop's thread
      * for as long as the first client does not read. And while the first client's responses are stuck, no thread but
-     * the loop's may be running the solution's code (looked at every 50 ms for a second): a helper thread that
-     * finishes the write leaves the loop free, but is work off the loop.
+     * the loop's may be running the solution's code (looked at every 50 ms for a second), nor may any have made one of
+     * the solution's socket writes since the server started (all are recorded, with their threads: {@link SocketWrites}):
+     * a helper thread that finishes the write leaves the loop free, but is work off the loop.
      */
     @Test
     @Property("slow-reader")
     void anotherClientWhileOnesResponsesAreStuck() throws Exception {
-        try (KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER);
+        try (SocketWrites writes = SocketWrites.start(KeepAliveHiddenTest.class.getClassLoader());
+             KeepAliveTest.Server server = new KeepAliveTest.Server(SERVER_SEND_BUFFER);
              Flood flood = new Flood(server, 16L << 20);
              Socket other = server.connect()) {
             other.getOutputStream().write(REQUEST);
@@ -230,6 +233,8 @@ class KeepAliveHiddenTest {
             // the first client's responses are still stuck: no thread but the loop's may be in the solution's code,
             // waiting for that client to read (looked at for up to a second: a helper may be there only now and then)
             List<String> offLoop = server.threadsRunningYourCodeWithin(1000);
+            // and every write so far, on its thread: a helper that retries now and then is in your code only for a moment
+            if (offLoop.isEmpty()) offLoop = server.writesOffTheLoop(writes.stop());
             if (!offLoop.isEmpty()) {
                 throw new AssertionError("A client sent " + mb(flood.written.get()) + " of requests and read none of its"
                         + " responses, and a second client was answered; meanwhile " + KeepAliveTest.Server.offTheLoop(offLoop)

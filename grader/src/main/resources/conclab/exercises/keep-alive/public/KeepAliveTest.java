@@ -1,6 +1,7 @@
 import conclab.grader.probe.Evidence;
 import conclab.grader.probe.Hang;
 import conclab.grader.probe.Property;
+import conclab.grader.probe.SocketWrites;
 import conclab.io.Callback;
 import conclab.io.EventLoop;
 import java.io.IOException;
@@ -170,6 +171,22 @@ class KeepAliveTest {
          */
         List<String> threadsRunningYourCode() {
             return Hang.threadsRunningTheSolution(thread);
+        }
+
+        /**
+         * The writes of your code that threads other than the loop's made, among {@code writes} (a record of every
+         * socket write of the JVM, see {@link SocketWrites}), in words: one entry per thread and place, with how many
+         * writes it made there. Unlike a look at the threads, the record misses no write, however briefly a helper
+         * thread is in your code for each.
+         */
+        List<String> writesOffTheLoop(List<SocketWrites.Write> writes) {
+            java.util.Map<String, Integer> made = new java.util.LinkedHashMap<>();
+            for (SocketWrites.Write w : writes) {
+                if (w.at() == null || w.threadId() == thread.threadId()) continue;
+                String name = w.threadName() == null || w.threadName().isEmpty() ? "an unnamed thread" : "thread \"" + w.threadName() + "\"";
+                made.merge(name + " (#" + w.threadId() + "), at " + w.at(), 1, Integer::sum);
+            }
+            return made.entrySet().stream().map(e -> e.getKey() + ", " + e.getValue() + (e.getValue() == 1 ? " write" : " writes")).toList();
         }
 
         /**
@@ -494,12 +511,14 @@ class KeepAliveTest {
      * of the JVM but the test's (the client): together they may use 250 ms, so that no thread of the solution's
      * waits for the client by retrying a write instead of the loop. A helper that sleeps or parks between its retries
      * uses far less, so every thread's stack is looked at too, each turn of the window (every 50 ms or so): none but
-     * the loop's may have a frame of the solution's code.
+     * the loop's may have a frame of the solution's code; and every socket write of the window is recorded with its
+     * thread ({@link SocketWrites}): none of the solution's may be made by another thread than the loop's.
      */
     @Test
     @Property("no-busy-loop")
     void noReadableCallbacksAfterTheEndOfTheStream() throws Exception {
-        try (Server server = new Server(4 * 1024); Socket c = owedClient(server)) {
+        try (SocketWrites writes = SocketWrites.start(KeepAliveTest.class.getClassLoader());
+             Server server = new Server(4 * 1024); Socket c = owedClient(server)) {
             stopsReading(server);
             CpuTimes others = new CpuTimes(server.thread, Thread.currentThread());
             long id = server.thread.threadId(), start = System.nanoTime(), cpu0 = others.mx.getThreadCpuTime(id), used = 0;
@@ -512,6 +531,8 @@ class KeepAliveTest {
                 if (!(offLoop = server.threadsRunningYourCode()).isEmpty()) break;
             }
             long window = (System.nanoTime() - start) / 1_000_000;
+            // every write so far, on its thread: a helper that retries now and then is in your code only for a moment
+            if (offLoop.isEmpty()) offLoop = server.writesOffTheLoop(writes.stop());
             String owed = "A client sent " + OWED + " requests, ended its stream, and read none of the responses; while"
                     + " they waited for it to read, ";
             if (used > IDLE_CPU_MS) {
