@@ -111,7 +111,13 @@ class ContextSwitchesTest {
             long end = System.nanoTime() + LIMIT_NANOS;
             while (ContextSwitches.runnable(blockedTask.get()) && System.nanoTime() < end) Thread.onSpinWait();
             assertFalse(ContextSwitches.runnable(blockedTask.get()), "blocked on a latch: asleep");
-            assertTrue(ContextSwitches.runnable(spinningTask.get()), "spinning: running or ready to run");
+            // A spinning thread is running or ready to run, but stops at each of the JVM's safepoints (a GC, say), asleep
+            // in a futex for a moment: one look can find it asleep (it did, once, under load). Look until it is seen
+            // runnable (bounded): a thread that never runs would never be.
+            end = System.nanoTime() + LIMIT_NANOS;
+            boolean seenRunnable;
+            while (!(seenRunnable = ContextSwitches.runnable(spinningTask.get())) && System.nanoTime() < end) Thread.onSpinWait();
+            assertTrue(seenRunnable, "spinning: running or ready to run");
             Idle.settle(blocked, blockedTask.get());
             var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             long cpu0 = mx.getThreadCpuTime(spinning.threadId()), t0 = System.nanoTime();
