@@ -227,6 +227,12 @@ public final class Waiting {
      *     between its looks
      */
     public record Watch(Duration window, Duration cpu, int samples, int runnable, Duration work) {
+        /**
+         * The least work of the watcher over which {@link #spins} judges: a thread that wakes and returns just after
+         * the watch began may have used a millisecond of CPU while the watcher worked less, and has not spun.
+         */
+        public static final Duration LEAST_WORK = Duration.ofMillis(50);
+
         /** A watch during which the watching thread slept between its looks. */
         public Watch(Duration window, Duration cpu, int samples, int runnable) {
             this(window, cpu, samples, runnable, Duration.ZERO);
@@ -240,9 +246,11 @@ public final class Waiting {
         /**
          * Whether it kept running instead of waiting: RUNNABLE in more than half the samples, or CPU time of
          * a tenth of the watcher's own {@link #work} or more (when it worked), else more than a fifth of the
-         * window.
+         * window. A watch during which the watcher worked less than {@link #LEAST_WORK} (the thread ended soon after
+         * it began, see {@link Waiting#watchWhileWorking}) is too short to judge: it does not spin.
          */
         public boolean spins() {
+            if (!work.isZero() && work.compareTo(LEAST_WORK) < 0) return false;
             if (runnableShare() > 0.5) return true;
             return work.isZero() ? cpu.toNanos() > window.toNanos() / 5 : cpu.toNanos() * 10 >= work.toNanos();
         }
@@ -294,12 +302,13 @@ public final class Waiting {
      * watcher's work: watch it over a window of wall time instead ({@link #watch}), or judge this watch's CPU
      * time against its {@link Watch#window}.
      *
-     * @param thread the thread expected to wait meanwhile
+     * @param thread the platform thread expected to wait meanwhile
      * @param work how much of its own CPU time the calling thread spends, at most
      * @return what {@code thread} did, with {@link Watch#work} the CPU time the work took and
      *     {@link Watch#window} the wall time, both up to the thread's end if it ended first
      */
     public static Watch watchWhileWorking(Thread thread, Duration work) {
+        if (thread.isVirtual()) throw new IllegalArgumentException("a virtual thread has no CPU time of its own to watch: " + thread);
         long id = thread.threadId(), goal = work.toNanos();
         long before = MX.getThreadCpuTime(id), start = MX.getCurrentThreadCpuTime(), wallStart = System.nanoTime();
         long last = before; // the thread's CPU time at the last look that saw it alive; -1 when none did

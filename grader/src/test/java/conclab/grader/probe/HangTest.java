@@ -196,6 +196,7 @@ class HangTest {
             stop.set(true);
         }
         t.join(10_000);
-        assertTrue(waiting + running == 2000, waiting + " + " + running);
+        // both moments were seen, so the descriptions above were judged in each of them
+        assertTrue(waiting > 0 && running > 0, waiting + " looks saw it waiting, " + running + " running");
     }
 }

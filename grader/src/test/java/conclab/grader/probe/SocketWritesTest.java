@@ -2,6 +2,7 @@ package conclab.grader.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,9 +20,9 @@ class SocketWritesTest {
     void everyWriteIsRecordedWithItsThread() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              SocketChannel client = SocketChannel.open(server.getLocalAddress());
-             SocketChannel accepted = server.accept()) {
+             SocketChannel accepted = server.accept();
+             SocketWrites writes = SocketWrites.start(SocketWritesTest.class.getClassLoader())) {
             accepted.configureBlocking(false);
-            SocketWrites writes = SocketWrites.start(SocketWritesTest.class.getClassLoader());
             int[] zero = {0};
             Thread helper = Thread.ofPlatform().name("socket-writes-test helper").start(() -> {
                 ByteBuffer b = ByteBuffer.allocate(1 << 20);
@@ -34,17 +35,19 @@ class SocketWritesTest {
             });
             helper.join();
             client.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));   // on this thread: a blocking write of 3 bytes
-            List<SocketWrites.Write> all = writes.stop();
-            List<SocketWrites.Write> byHelper = all.stream().filter(w -> w.threadId() == helper.threadId()).toList();
-            assertEquals(50, byHelper.size(), "each of the helper's writes: " + all);
+            List<SocketWrites.Writes> all = writes.stop();
+            List<SocketWrites.Writes> byHelper = all.stream().filter(w -> w.threadId() == helper.threadId()).toList();
+            assertEquals(1, byHelper.size(), "one thread, one place (none of it a learner's): " + all);
+            assertEquals(50, byHelper.getFirst().calls(), "each of the helper's writes: " + all);
             assertTrue(zero[0] > 0, "some writes took nothing");
-            assertEquals(zero[0], byHelper.stream().filter(w -> w.bytes() == 0).count(), "those are recorded too: " + byHelper);
+            assertEquals(zero[0], byHelper.getFirst().empty(), "those are counted too: " + byHelper);
             assertEquals("socket-writes-test helper", byHelper.getFirst().threadName());
-            List<SocketWrites.Write> byTest = all.stream().filter(w -> w.threadId() == Thread.currentThread().threadId()).toList();
+            List<SocketWrites.Writes> byTest = all.stream().filter(w -> w.threadId() == Thread.currentThread().threadId()).toList();
             assertEquals(1, byTest.size(), all.toString());
+            assertEquals(1, byTest.getFirst().calls(), all.toString());
             assertEquals(3, byTest.getFirst().bytes());
-            for (SocketWrites.Write w : all) assertNull(w.at(), "no frame here is a learner's: " + w);
-            writes.close(); // after stop: nothing to do
+            for (SocketWrites.Writes w : all) assertNull(w.at(), "no frame here is a learner's: " + w);
+            assertThrows(IllegalStateException.class, writes::stop, "stop twice");
         }
     }
 }

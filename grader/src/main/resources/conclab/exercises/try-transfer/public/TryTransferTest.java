@@ -62,7 +62,7 @@ class TryTransferTest {
      * Another thread holds the lock of account {@code taken} ("a" or "b") while tryTransfer(a, b, 10, 3000 ms) runs,
      * until it gives up: while the test does 300 ms of CPU work of its own (or until the call ends, if sooner), the
      * call's thread must use CPU for less than a quarter of that time, and be RUNNABLE in at most half of the
-     * test's looks at it ({@link Cpu#spins}): a back-off that sleeps or waits in a timed tryLock uses a few percent
+     * test's looks at it ({@link #spins}): a back-off that sleeps or waits in a timed tryLock uses a few percent
      * and is seldom seen RUNNABLE; one that spins, on tryLock, isLocked or anything else, with onSpinWait or yield,
      * uses a core, or stays ready to run when the machine is loaded. Both locks are checked: a call may spin only
      * while the first lock is taken (waiting for it to look free before each try), or only while the second is.
@@ -101,9 +101,9 @@ class TryTransferTest {
         Object moved;
         try {
             // up to 300 ms of the test's CPU work, or until the call ends (a loaded machine can take seconds of wall
-            // time for 300 ms of CPU); less than 50 ms of it is too little to judge by
+            // time for 300 ms of CPU); less than Watch.LEAST_WORK of it is too little to judge by
             Waiting.Watch cpu = Waiting.watchWhileWorking(call.thread(), Duration.ofMillis(300));
-            if (cpu.work().toMillis() >= 50 && spins(cpu)) {
+            if (cpu.work().compareTo(Waiting.Watch.LEAST_WORK) >= 0 && spins(cpu)) {
                 throw new AssertionError("While another thread held " + taken + "'s lock, "
                         + what.substring(0, what.indexOf(" while")) + " used " + cpu.cpu().toMillis() + " ms of CPU in "
                         + cpu.window().toMillis() + " ms, and was running (or ready to run) in " + cpu.runnable() + " of "
