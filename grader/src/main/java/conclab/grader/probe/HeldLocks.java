@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Runs a step of a test while the test's thread holds a learner's locks, so that the locks, not timing, order the
@@ -16,8 +17,9 @@ import java.util.concurrent.locks.ReadWriteLock;
  * it would have done in between cannot happen in between.
  *
  * <p>An object is held the way a class guards its state with it: a {@code ReadWriteLock} by its write lock, a
- * {@code Lock} by itself, a {@code Semaphore} by all its permits (a semaphore of one used as a lock), anything else by
- * its monitor (a {@code synchronized} block on it). Locks taken are let go in the reverse order, also when the step
+ * {@code StampedLock} by its write lock too (as {@code asWriteLock()}: a read with {@code readLock()}, or an optimistic
+ * read that validates and falls back to it, then waits), a {@code Lock} by itself, a {@code Semaphore} by all its
+ * permits (a semaphore of one used as a lock), anything else by its monitor (a {@code synchronized} block on it). Locks taken are let go in the reverse order, also when the step
  * throws.
  *
  * <p>Stateless; any thread. The step runs on the calling thread, which owns what is held; the locks are reentrant for
@@ -33,7 +35,7 @@ public final class HeldLocks {
 
     /**
      * The locks in {@code o}'s instance fields, declared by its class and by its superclasses up to the first JDK
-     * class: each {@code Lock}, and each {@code ReadWriteLock}'s write lock, in field order. A field that cannot be
+     * class: each {@code Lock}, and each {@code ReadWriteLock}'s or {@code StampedLock}'s write lock, in field order. A field that cannot be
      * read is left out.
      */
     public static List<Lock> locksIn(Object o) {
@@ -45,6 +47,7 @@ public final class HeldLocks {
                     Object v = f.get(o);
                     if (v instanceof Lock l) locks.add(l);
                     else if (v instanceof ReadWriteLock rw) locks.add(rw.writeLock());
+                    else if (v instanceof StampedLock sl) locks.add(sl.asWriteLock());
                 } catch (IllegalAccessException e) {
                     // not readable: left out
                 }
@@ -130,8 +133,12 @@ public final class HeldLocks {
         }
     }
 
-    /** The lock that guards with {@code o}: a ReadWriteLock's write lock, a Lock itself; null for anything else. */
+    /**
+     * The lock that guards with {@code o}: a ReadWriteLock's or a StampedLock's write lock, a Lock itself; null for
+     * anything else.
+     */
     private static Lock lockOf(Object o) {
+        if (o instanceof StampedLock sl) return sl.asWriteLock();
         return o instanceof ReadWriteLock rw ? rw.writeLock() : o instanceof Lock l ? l : null;
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 
 /**
@@ -19,9 +20,10 @@ import java.util.function.Supplier;
  *
  * <p>It finds the locks the write takes: it holds, one at a time, the object's monitor (synchronized on it), its
  * class's, and the lock in each of its fields (the monitor of the field's object, or a {@code Lock}, or a
- * {@code ReadWriteLock}'s write lock), and sees whether the write waits (its thread is blocked or parked on a lock the
- * test's thread owns, as {@code ThreadInfo} reports; a {@code Semaphore} in a field is held by taking all its permits, and
- * a call waits for it when it queues for one). Then, holding such a lock, the read must wait too (for one of
+ * {@code ReadWriteLock}'s or a {@code StampedLock}'s write lock), and sees whether the write waits (its thread is blocked
+ * or parked on a lock the test's thread owns, as {@code ThreadInfo} reports; a {@code Semaphore} in a field is held by
+ * taking all its permits, and a call waits for it when it queues for one; a {@code StampedLock}, which has no owner
+ * either, when the call is parked on it). Then, holding such a lock, the read must wait too (for one of
  * them, when the write takes several). Nothing is judged when the write changes no plain instance field (one not
  * final and not volatile, of a primitive or boxed type: a volatile count, or an atomic one, whose field keeps the
  * same object, is not plain), or when the write takes none of these locks. A volatile or atomic field beside a plain
@@ -165,6 +167,13 @@ public final class ReadsUnderLock {
             return permits.hasQueuedThreads() ? what + " waited for a permit while the test held every permit of " + g.name : null;
         }
         ThreadInfo info = MX.getThreadInfo(t.threadId());
+        if (held instanceof StampedLock) {
+            // a StampedLock has no owner either: a call waits for it when it is parked with it as its blocker
+            if (info == null || info.getLockInfo() == null
+                    || info.getLockInfo().getIdentityHashCode() != System.identityHashCode(held)) return null;
+            return what + " was " + info.getThreadState() + " on " + info.getLockName() + " while the test held the write"
+                    + " lock of " + g.name;
+        }
         if (info == null || info.getLockOwnerId() != Thread.currentThread().threadId()) return null;
         return what + " was " + info.getThreadState() + " on " + info.getLockName() + " while the test held " + g.name;
     }

@@ -174,7 +174,7 @@ class BoundedBufferHiddenTest {
             throw new AssertionError("put(2) into a full buffer of capacity 1 returned at once instead of waiting for room.");
         }
         String in = put.waitsIn();
-        boolean onCondition = put.waitsOnCondition();
+        boolean onCondition = BoundedBufferTest.awaitsInYourCode(put.thread());
         Waiting.Watch watch = put.watch(Duration.ofMillis(500));
         Integer first = b.take();
         put.returns(Duration.ofSeconds(2));
@@ -192,7 +192,7 @@ class BoundedBufferHiddenTest {
         }
         if (!onCondition) {
             throw new AssertionError("put(2) into a full buffer waits in " + in + ": the exercise asks for a Condition of the"
-                    + " lock (notFull.await()), which take() can wake at once.");
+                    + " buffer's own lock (notFull.await(), called by put() itself), which take() can wake at once.");
         }
         BoundedBufferTest.Stretched c = BoundedBufferTest.Stretched.of(2); // a signal, not a time limit, must wake them
         c.put(1);
