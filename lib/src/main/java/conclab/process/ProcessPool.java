@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Each child is a long-lived JVM running {@link ChildMain}, one task at a time; the pool speaks to it
- * through its stdin and stdout, one line per message ({@link Wire}). A JVM takes a few tenths of a second to
- * start, so the pool starts its children once and reuses them. A child has this library on its classpath
+ * through its stdin and stdout, one line per message ({@link Wire}). A JVM takes tens to hundreds of milliseconds
+ * to start, depending on the machine (11.9 measures it), so the pool starts its children once and reuses them. A child has this library on its classpath
  * and nothing else, so tasks are library classes (see {@link Jvm}).
  *
  * <p>Inside, it is a thread pool: one thread per child ({@code process-pool-N}) takes tasks from an
