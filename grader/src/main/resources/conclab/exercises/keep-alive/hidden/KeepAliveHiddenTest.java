@@ -566,10 +566,11 @@ class KeepAliveHiddenTest {
 
     /**
      * No connection holds a read buffer of its own: every read lands in the server's one readBuffer. Three clients
-     * are each answered; then, on the loop's thread, the check looks at each connection's callbacks (its key's
-     * attachment), at the objects they hold (your Connection, by reflection), and at those objects' fields, one level
-     * deep: none may be a writable ByteBuffer, or a byte or char array, of more than 256 bytes, other than the
-     * server's own (RESPONSES and its slices are read-only: they pass).
+     * are each answered; then, on the loop's thread, the check walks what each connection's callbacks (its key's
+     * attachment) reach of the solution's objects (your Connection, and what it holds, by reflection, a few steps deep,
+     * through arrays and collections too): none may reach a writable ByteBuffer, or a byte or char array, of more than
+     * 256 bytes that no other connection reaches, other than the server's own (RESPONSES and its slices are read-only:
+     * they pass). See {@link #ownBuffers}.
      */
     @Test
     @Property("c10k")
@@ -597,34 +598,65 @@ class KeepAliveHiddenTest {
         }
     }
 
-    /** On the loop's thread: the buffers of its own each open connection of {@code server} holds, in words. */
+    /** How deep {@link #ownBuffers} looks from a connection's callbacks: callback, Connection, a parser, a list, a buffer. */
+    static final int OWN_BUFFER_DEPTH = 4;
+    /** How many elements of one array or collection {@link #ownBuffers} looks at. */
+    static final int OWN_BUFFER_ELEMENTS = 64;
+
+    /**
+     * On the loop's thread: the buffers of its own each open connection of {@code server} holds, in words (at most 3).
+     * From each connection's callbacks (its key's attachment), the solution's objects they reach are walked, field by
+     * field, with the elements of arrays, collections and maps, up to {@link #OWN_BUFFER_DEPTH} steps, not through the
+     * server itself nor what its fields hold. A writable ByteBuffer, or a byte or char array, of more than
+     * {@link #OWN_BUFFER_LIMIT} bytes that only one connection reaches is that connection's own; one that two or more
+     * reach is shared, as the server's one read buffer may be, however it is reached.
+     */
     static List<String> ownBuffers(KeepAliveTest.Server server) {
         java.util.Set<Object> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         shared.addAll(fieldValues(server.server, true));
-        List<String> found = new ArrayList<>();
+        shared.add(server.server);
+        java.util.Map<Object, String> where = new java.util.IdentityHashMap<>();   // each large buffer: a place that holds it
+        java.util.Map<Object, Integer> reachedBy = new java.util.IdentityHashMap<>(); // by how many connections
         for (SocketChannel c : server.accepted) {
             SelectionKey key = c.keyFor(server.selector);
             if (!c.isOpen() || key == null || !(key.attachment() instanceof Object[] callbacks)) continue;
-            java.util.Set<Object> holders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (Object callback : callbacks) {
-                if (callback == null) continue;
-                holders.add(callback);
-                for (Object o : fieldValues(callback, false)) if (isLearners(o.getClass())) holders.add(o);
-            }
-            holders.remove(server.server);
-            for (Object holder : holders) {
-                for (Field f : instanceFields(holder.getClass())) {
-                    Object v = get(f, holder);
-                    if (v == null || shared.contains(v)) continue;
-                    int size = v instanceof ByteBuffer b && !b.isReadOnly() ? b.capacity()
-                            : v instanceof byte[] b ? b.length : v instanceof char[] a ? 2 * a.length : 0;
-                    if (size > OWN_BUFFER_LIMIT && found.size() < 3) {
-                        found.add(holder.getClass().getSimpleName() + "." + f.getName() + ", " + (v instanceof ByteBuffer
-                                ? "a ByteBuffer" : "an array") + " of " + size + " bytes");
+            java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            record Step(Object value, String place, int depth) {}
+            java.util.ArrayDeque<Step> next = new java.util.ArrayDeque<>();
+            for (Object callback : callbacks) if (callback != null) next.add(new Step(callback, "a callback", 0));
+            while (!next.isEmpty()) {
+                Step step = next.poll();
+                Object v = step.value();
+                if (v == null || shared.contains(v) || !seen.add(v)) continue;
+                int size = v instanceof ByteBuffer b && !b.isReadOnly() ? b.capacity()
+                        : v instanceof byte[] b ? b.length : v instanceof char[] a ? 2 * a.length : 0;
+                if (size > OWN_BUFFER_LIMIT) {
+                    where.putIfAbsent(v, step.place() + ", " + (v instanceof ByteBuffer ? "a ByteBuffer" : "an array")
+                            + " of " + size + " bytes");
+                    reachedBy.merge(v, 1, Integer::sum);
+                    continue;
+                }
+                if (step.depth() == OWN_BUFFER_DEPTH) continue;
+                int d = step.depth() + 1;
+                if (v instanceof Object[] array) {
+                    for (int i = 0; i < Math.min(array.length, OWN_BUFFER_ELEMENTS); i++) {
+                        next.add(new Step(array[i], step.place() + "[" + i + "]", d));
+                    }
+                } else if (v instanceof java.util.Collection<?> elements) {
+                    elements.stream().limit(OWN_BUFFER_ELEMENTS).forEach(e -> next.add(new Step(e, "an element of " + step.place(), d)));
+                } else if (v instanceof java.util.Map<?, ?> map) {
+                    map.values().stream().limit(OWN_BUFFER_ELEMENTS).forEach(e -> next.add(new Step(e, "a value of " + step.place(), d)));
+                } else if (isLearners(v.getClass())) {
+                    for (Field f : instanceFields(v.getClass())) {
+                        next.add(new Step(get(f, v), v.getClass().getSimpleName() + "." + f.getName(), d));
                     }
                 }
             }
         }
+        List<String> found = new ArrayList<>();
+        reachedBy.forEach((buffer, n) -> {
+            if (n == 1 && found.size() < 3) found.add(where.get(buffer));
+        });
         return found;
     }
 

@@ -520,6 +520,21 @@ class KeepAliveTest {
         try (SocketWrites writes = SocketWrites.start(KeepAliveTest.class.getClassLoader());
              Server server = new Server(4 * 1024); Socket c = owedClient(server)) {
             stopsReading(server);
+            // bytes are unsent (the client reads nothing): the loop must be watching the connection for writable, the
+            // one way to learn when the socket has room (a retry on a timer wakes the loop for nothing, and sends late)
+            String watched = server.ask("look at what the loop watches the connection for", 0, () -> {
+                SocketChannel ch = server.accepted.getFirst();
+                SelectionKey key = ch.keyFor(server.selector);
+                if (!ch.isOpen()) return null; // closed with responses unsent: "closes" judges that
+                return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0 ? null : "not watched for writable";
+            });
+            if (watched != null) {
+                throw new AssertionError("A client sent " + OWED + " requests, ended its stream, and read none of the"
+                        + " responses; with responses still unsent to it, the connection was " + watched + ". While bytes"
+                        + " are unsent, watch the connection for writable (loop.onWritable): the loop then calls writable()"
+                        + " when the socket has room again. Retrying the write on a timer wakes the loop for nothing, and"
+                        + " sends the rest late." + server.messages());
+            }
             CpuTimes others = new CpuTimes(server.thread, Thread.currentThread());
             long id = server.thread.threadId(), start = System.nanoTime(), cpu0 = others.mx.getThreadCpuTime(id), used = 0;
             List<String> offLoop = List.of();
