@@ -115,10 +115,19 @@ class BothPagesTest {
     @Test
     @Property("waits-on-no-thread")
     void waitsOnNoThread() throws Exception {
-        // a finishes at once, b is held. Every task given to the pool is counted from when it is given until it
-        // has run; once a's task has run, only b's may be left: a task that waits for a page holds a thread.
+        noThreadWaitsWhileOneIsHeld(true);    // a at once, b held
+        noThreadWaitsWhileOneIsHeld(false);   // b at once, a held: a step of b's that waits for a shows only here
+    }
+
+    /**
+     * One page comes at once, the other is held ({@code aFirst}: a comes, b is held; else the reverse). Every task
+     * given to the pool is counted from when it is given until it has run; once the first page's task has run, only
+     * the held page's may be left: a task that waits for a page holds a thread.
+     */
+    void noThreadWaitsWhileOneIsHeld(boolean aFirst) throws Exception {
+        String first = aFirst ? "page a" : "page b", held = aFirst ? "page b" : "page a";
         AtomicInteger unfinished = new AtomicInteger();
-        CountDownLatch aTaskDone = new CountDownLatch(1), bStarted = new CountDownLatch(1);
+        CountDownLatch firstTaskDone = new CountDownLatch(1), heldStarted = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1), returned = new CountDownLatch(1);
         Executor counting = task -> {
             unfinished.incrementAndGet();
@@ -127,38 +136,39 @@ class BothPagesTest {
                     task.run();
                 } finally {
                     unfinished.decrementAndGet();
-                    aTaskDone.countDown();
+                    firstTaskDone.countDown();
                 }
             });
         };
-        Supplier<String> b = () -> { bStarted.countDown(); return download(gate, "page b").get(); };
-        Call call = new Call(() -> "page a", b, counting, returned);
+        Supplier<String> now = () -> first;
+        Supplier<String> late = () -> { heldStarted.countDown(); return download(gate, held).get(); };
+        Call call = aFirst ? new Call(now, late, counting, returned) : new Call(late, now, counting, returned);
         AtomicReference<Thread> completer = new AtomicReference<>();
         CountDownLatch completed = new CountDownLatch(1);
         try {
-            if (!returned.await(LIMIT_SECONDS, TimeUnit.SECONDS) || !bStarted.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("both() had not returned, or download b had not started, after "
+            if (!returned.await(LIMIT_SECONDS, TimeUnit.SECONDS) || !heldStarted.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("both() had not returned, or the download of " + held + " had not started, after "
                         + LIMIT_SECONDS + " s.");
             }
-            // attached while page b is held, so that it runs on the thread that completes the future
+            // attached while the held page is held, so that it runs on the thread that completes the future
             call.future().whenComplete((pages, e) -> {
                 completer.set(Thread.currentThread());
                 completed.countDown();
             });
-            if (!aTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("Page a was there at once, but " + LIMIT_SECONDS + " s later no task given "
-                        + "to the pool had finished while page b was still downloading: a pool thread waits for "
-                        + "page b (a join() or get() in a task or callback). Combine the two futures instead.");
+            if (!firstTaskDone.await(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError(cap(first) + " was there at once, but " + LIMIT_SECONDS + " s later no task given "
+                        + "to the pool had finished while " + held + " was still downloading: a pool thread waits for "
+                        + held + " (a join() or get() in a task or callback). Combine the two futures instead.");
             }
             int left = unfinished.get();
             List<String> waiters = waitingOnAFutureWithin(WATCH_MILLIS);
             if (left > 1) {
-                throw new AssertionError("After page a arrived, " + left + " tasks given to the pool were unfinished "
-                        + "while page b was still downloading; only b's download should be: the others wait for a "
+                throw new AssertionError("After " + first + " arrived, " + left + " tasks given to the pool were unfinished "
+                        + "while " + held + " was still downloading; only its download should be: the others wait for a "
                         + "page and hold a thread each. Combine the two futures instead.");
             }
             if (!waiters.isEmpty()) {
-                throw new AssertionError("While page b was still downloading, " + waiters + " held on for the"
+                throw new AssertionError("While " + held + " was still downloading, " + waiters + " held on for the"
                         + " pages: no thread should wait for them, nor run a loop until they come. Combine the two"
                         + " futures instead.");
             }
@@ -166,24 +176,28 @@ class BothPagesTest {
             gate.countDown();
         }
         // the thread first, then the pages: a thread waiting in get() may run the future's callbacks itself once woken
-        completedByTheDownloads(completer, completed);
+        completedByTheDownloads(completer, completed, held);
         expect(List.of("page a", "page b"), call.future());
     }
 
+    private static String cap(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     /**
-     * Requires the future of {@link #waitsOnNoThread} to have been completed on a thread of the pool: by the callback
-     * of download b, the last to finish, on b's thread (thenCombine, allOf), or by a step given to the pool (an
+     * Requires the future of {@link #noThreadWaitsWhileOneIsHeld} to have been completed on a thread of the pool: by the
+     * callback of the held page's download, the last to finish, on its thread (thenCombine, allOf), or by a step given to the pool (an
      * ...Async method with the pool). A solution that looks again and again whether the pages have come (a poll
      * run anew every few milliseconds on a timer: a loop too short to be found in a thread dump) completes it on the
      * timer's thread instead, or the common pool's: this shows every time.
      */
-    void completedByTheDownloads(AtomicReference<Thread> completer, CountDownLatch completed)
+    void completedByTheDownloads(AtomicReference<Thread> completer, CountDownLatch completed, String held)
             throws InterruptedException {
         if (!completed.await(LIMIT_SECONDS, TimeUnit.SECONDS)) return; // not completed: expect() says why
         Thread t = completer.get();
         // the test's own thread: the future was complete before page b came (waits-for-both reports it)
         if (t == Thread.currentThread() || poolThreads.contains(t)) return;
-        throw new AssertionError("Page b was held, then its download finished on a thread of the pool, and the future"
+        throw new AssertionError(cap(held) + " was held, then its download finished on a thread of the pool, and the future"
                 + " was completed on the thread \"" + t.getName() + "\", not on a thread of the pool: not by the"
                 + " downloads' callbacks, but by code that looked whether the pages had come (a poll that runs itself"
                 + " again a few milliseconds later, on a timer, is a loop until they come that wakes a thread for"
