@@ -54,14 +54,14 @@ class HitCounterTest {
      */
     static void firstHitsAtOnce() {
         HitCounter c = new HitCounter();
-        java.util.List<MeetingMap> maps = MeetingMap.installAll(c);
+        java.util.List<Meeting> maps = MeetingMap.installAll(c);
         if (maps.isEmpty()) return; // no field that holds an empty ConcurrentHashMap: the stress rounds decide
         Thread[] threads = new Thread[2];
         for (int i = 0; i < 2; i++) {
             String page = new String("/p"); // equal, not the same object
             threads[i] = Thread.ofPlatform().name("first hit " + (i + 1)).unstarted(() -> c.hit(page));
         }
-        for (MeetingMap map : maps) {
+        for (Meeting map : maps) {
             for (Thread t : threads) map.meeting.add(t);
         }
         for (Thread t : threads) t.start();
@@ -91,31 +91,15 @@ class HitCounterTest {
      * A ConcurrentHashMap whose reads (get, getOrDefault, containsKey) make the threads of {@link #meeting} meet once
      * each, after the read and before it returns.
      */
-    static final class MeetingMap extends java.util.concurrent.ConcurrentHashMap<Object, Object> {
+    /** A map whose reads make the threads in {@link #meeting} meet, once each: see {@link #firstHitsAtOnce}. */
+    static final class Meeting {
         final java.util.Set<Thread> meeting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Set<Thread> met = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
         /** Whether a meeting thread read this map holding the monitor of the key it read: for the message only. */
         volatile boolean readHoldingKey;
 
-        /**
-         * Puts a MeetingMap in each of {@code c}'s fields that holds an empty ConcurrentHashMap, in its place, and
-         * returns them: not only in the skeleton's field hits, since a learner may leave it unused and count in a map
-         * of their own. A field whose map is held elsewhere too, or that holds something else, keeps its object
-         * ({@link FieldSwap}).
-         */
-        static java.util.List<MeetingMap> installAll(HitCounter c) {
-            java.util.List<MeetingMap> maps = new java.util.ArrayList<>();
-            for (java.lang.reflect.Field f : c.getClass().getDeclaredFields()) {
-                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
-                MeetingMap map = FieldSwap.swap(c, f.getName(), java.util.concurrent.ConcurrentHashMap.class,
-                        original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
-                if (map != null) maps.add(map);
-            }
-            return maps;
-        }
-
-        private void meet(Object key) {
+        void meet(Object key) {
             Thread me = Thread.currentThread();
             if (!meeting.contains(me) || !met.add(me)) return;
             if (key != null && Thread.holdsLock(key)) readHoldingKey = true;
@@ -124,6 +108,79 @@ class HitCounterTest {
             } catch (Exception e) {
                 if (e instanceof InterruptedException) me.interrupt();
             }
+        }
+    }
+
+    /**
+     * A stand-in for a map of the JDK's that is not concurrent (a {@code Collections.synchronizedMap}, a
+     * {@code HashMap}) in a field declared as {@code Map}: it delegates every call to the original, each under its own
+     * monitor, as a synchronized map does (so a {@code synchronized (map)} block in the learner's code still excludes
+     * every single call), and its reads meet as {@link MeetingMap}'s do, once the monitor is let go.
+     */
+    static final class MeetingWrapper extends java.util.AbstractMap<Object, Object> {
+        final Meeting meeting = new Meeting();
+        private final java.util.Map<Object, Object> map;
+
+        private MeetingWrapper(java.util.Map<Object, Object> map) {
+            this.map = map;
+        }
+
+        /** Puts a wrapper of the empty map in {@code f}, when it is such a map in a field of type Map; else null. */
+        @SuppressWarnings("unchecked")
+        static Meeting install(HitCounter c, java.lang.reflect.Field f) {
+            if (f.getType() != java.util.Map.class || !f.trySetAccessible()) return null;
+            Object original;
+            try {
+                original = f.get(c);
+            } catch (IllegalAccessException e) {
+                return null;
+            }
+            if (!(original instanceof java.util.Map<?, ?> m) || !m.isEmpty() || original instanceof java.util.concurrent.ConcurrentMap
+                    || !original.getClass().getName().startsWith("java.util.")) return null;
+            MeetingWrapper w = FieldSwap.swap(c, f.getName(), original.getClass(),
+                    o -> new MeetingWrapper((java.util.Map<Object, Object>) o));
+            return w == null ? null : w.meeting;
+        }
+
+        @Override public Object get(Object key) { Object v; synchronized (this) { v = map.get(key); } meeting.meet(key); return v; }
+        @Override public Object getOrDefault(Object key, Object d) { Object v; synchronized (this) { v = map.getOrDefault(key, d); } meeting.meet(key); return v; }
+        @Override public boolean containsKey(Object key) { boolean v; synchronized (this) { v = map.containsKey(key); } meeting.meet(key); return v; }
+        @Override public synchronized Object put(Object key, Object value) { return map.put(key, value); }
+        @Override public synchronized Object remove(Object key) { return map.remove(key); }
+        @Override public synchronized Object putIfAbsent(Object key, Object value) { return map.putIfAbsent(key, value); }
+        @Override public synchronized boolean replace(Object key, Object old, Object value) { return map.replace(key, old, value); }
+        @Override public synchronized Object merge(Object key, Object value, java.util.function.BiFunction<? super Object, ? super Object, ?> f) { return map.merge(key, value, f); }
+        @Override public synchronized Object compute(Object key, java.util.function.BiFunction<? super Object, ? super Object, ?> f) { return map.compute(key, f); }
+        @Override public synchronized Object computeIfAbsent(Object key, java.util.function.Function<? super Object, ?> f) { return map.computeIfAbsent(key, f); }
+        @Override public synchronized Object computeIfPresent(Object key, java.util.function.BiFunction<? super Object, ? super Object, ?> f) { return map.computeIfPresent(key, f); }
+        @Override public synchronized int size() { return map.size(); }
+        @Override public synchronized java.util.Set<Entry<Object, Object>> entrySet() { return map.entrySet(); }
+    }
+
+    static final class MeetingMap extends java.util.concurrent.ConcurrentHashMap<Object, Object> {
+        final Meeting meeting = new Meeting();
+
+        /**
+         * Puts a MeetingMap in each of {@code c}'s fields that holds an empty ConcurrentHashMap, in its place (and a
+         * {@link MeetingWrapper} in each field of type Map that holds an empty map of the JDK's that is not concurrent), and
+         * returns them: not only in the skeleton's field hits, since a learner may leave it unused and count in a map
+         * of their own. A field whose map is held elsewhere too, or that holds something else, keeps its object
+         * ({@link FieldSwap}).
+         */
+        static java.util.List<Meeting> installAll(HitCounter c) {
+            java.util.List<Meeting> maps = new java.util.ArrayList<>();
+            for (java.lang.reflect.Field f : c.getClass().getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                MeetingMap concurrent = FieldSwap.swap(c, f.getName(), java.util.concurrent.ConcurrentHashMap.class,
+                        original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
+                Meeting map = concurrent != null ? concurrent.meeting : MeetingWrapper.install(c, f);
+                if (map != null) maps.add(map);
+            }
+            return maps;
+        }
+
+        private void meet(Object key) {
+            meeting.meet(key);
         }
 
         // each read, then the meeting: both threads have read before either can write what it read
