@@ -104,4 +104,29 @@ class HeldLocksTest {
         });
         assertFalse(Thread.holdsLock(g) || g.lock.isLocked() || g.rw.isWriteLocked());
     }
+
+    /**
+     * A StampedLock is held by its write lock: a writer and a reader with a stamp wait for it while the step runs, an
+     * optimistic read does not validate, and it is free again after.
+     */
+    @Test
+    void aStampedLockIsHeldByItsWriteLock() throws Exception {
+        java.util.concurrent.locks.StampedLock sl = new java.util.concurrent.locks.StampedLock();
+        assertTrue(HeldLocks.holding(sl, Duration.ZERO, () -> {
+            assertTrue(sl.isWriteLocked());
+            assertEquals(0, sl.tryOptimisticRead(), "no optimistic read while it is held");
+            assertEquals(0, sl.tryReadLock(), "no read lock either");
+        }));
+        assertFalse(sl.isWriteLocked() || sl.isReadLocked());
+        final class WithStamped {
+            final java.util.concurrent.locks.StampedLock lock = new java.util.concurrent.locks.StampedLock();
+        }
+        WithStamped w = new WithStamped();
+        List<Lock> locks = HeldLocks.locksIn(w);
+        assertEquals(1, locks.size(), locks.toString());
+        try (HeldLocks.Held held = HeldLocks.hold(locks)) {
+            assertTrue(w.lock.isWriteLocked());
+        }
+        assertFalse(w.lock.isWriteLocked());
+    }
 }
