@@ -54,7 +54,7 @@ class HitCounterTest {
      */
     static void firstHitsAtOnce() {
         HitCounter c = new HitCounter();
-        java.util.List<Meeting> maps = MeetingMap.installAll(c);
+        java.util.List<Meeting> maps = Meeting.installAll(c);
         if (maps.isEmpty()) return; // no field that holds an empty ConcurrentHashMap: the stress rounds decide
         Thread[] threads = new Thread[2];
         for (int i = 0; i < 2; i++) {
@@ -109,6 +109,25 @@ class HitCounterTest {
                 if (e instanceof InterruptedException) me.interrupt();
             }
         }
+
+        /**
+         * Puts a MeetingMap in each of {@code c}'s fields that holds an empty ConcurrentHashMap, in its place (and a
+         * {@link MeetingWrapper} in each field of type Map that holds an empty map of the JDK's that is not concurrent), and
+         * returns them: not only in the skeleton's field hits, since a learner may leave it unused and count in a map
+         * of their own. A field whose map is held elsewhere too, or that holds something else, keeps its object
+         * ({@link FieldSwap}).
+         */
+        static java.util.List<Meeting> installAll(HitCounter c) {
+            java.util.List<Meeting> maps = new java.util.ArrayList<>();
+            for (java.lang.reflect.Field f : c.getClass().getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                MeetingMap concurrent = FieldSwap.swap(c, f.getName(), java.util.concurrent.ConcurrentHashMap.class,
+                        original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
+                Meeting map = concurrent != null ? concurrent.meeting : MeetingWrapper.install(c, f);
+                if (map != null) maps.add(map);
+            }
+            return maps;
+        }
     }
 
     /**
@@ -160,48 +179,25 @@ class HitCounterTest {
     static final class MeetingMap extends java.util.concurrent.ConcurrentHashMap<Object, Object> {
         final Meeting meeting = new Meeting();
 
-        /**
-         * Puts a MeetingMap in each of {@code c}'s fields that holds an empty ConcurrentHashMap, in its place (and a
-         * {@link MeetingWrapper} in each field of type Map that holds an empty map of the JDK's that is not concurrent), and
-         * returns them: not only in the skeleton's field hits, since a learner may leave it unused and count in a map
-         * of their own. A field whose map is held elsewhere too, or that holds something else, keeps its object
-         * ({@link FieldSwap}).
-         */
-        static java.util.List<Meeting> installAll(HitCounter c) {
-            java.util.List<Meeting> maps = new java.util.ArrayList<>();
-            for (java.lang.reflect.Field f : c.getClass().getDeclaredFields()) {
-                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
-                MeetingMap concurrent = FieldSwap.swap(c, f.getName(), java.util.concurrent.ConcurrentHashMap.class,
-                        original -> ((java.util.Map<?, ?>) original).isEmpty() ? new MeetingMap() : null);
-                Meeting map = concurrent != null ? concurrent.meeting : MeetingWrapper.install(c, f);
-                if (map != null) maps.add(map);
-            }
-            return maps;
-        }
-
-        private void meet(Object key) {
-            meeting.meet(key);
-        }
-
         // each read, then the meeting: both threads have read before either can write what it read
         @Override
         public Object get(Object key) {
             Object value = super.get(key);
-            meet(key);
+            meeting.meet(key);
             return value;
         }
 
         @Override
         public Object getOrDefault(Object key, Object otherwise) {
             Object value = super.getOrDefault(key, otherwise);
-            meet(key);
+            meeting.meet(key);
             return value;
         }
 
         @Override
         public boolean containsKey(Object key) {
             boolean present = super.containsKey(key);
-            meet(key);
+            meeting.meet(key);
             return present;
         }
     }
