@@ -210,7 +210,21 @@ class CoroEchoHiddenTest {
                     long steps1 = 0;
                     for (int turn = 0; turn < 2; turn++) steps1 = stepsOrFail(server);
                     long cpu0 = mx.getThreadCpuTime(server.thread.threadId()), wall0 = System.nanoTime();
-                    new CountDownLatch(1).await(1, TimeUnit.SECONDS); // a bounded wait: what counts is what the server does meanwhile
+                    // Through the next second, a question every 50 ms: the scheduler's thread must answer each soon. An
+                    // acceptor that waits by holding the thread (Thread.sleep) keeps every other task from running.
+                    while (System.nanoTime() - wall0 < TimeUnit.SECONDS.toNanos(1)) {
+                        long asked = System.nanoTime();
+                        stepsOrFail(server);
+                        long answered = (System.nanoTime() - asked) / 1_000_000;
+                        if (answered > HELD_MS) {
+                            throw new AssertionError(OUT_OF_DESCRIPTORS + " A question handed to the scheduler then waited "
+                                    + answered + " ms for its thread (at most " + HELD_MS + " ms allowed): something held the"
+                                    + " thread instead of giving it back, as a Thread.sleep in a task does. Wait through the"
+                                    + " scheduler before trying again: Scheduler.sleep(Duration.ofSeconds(1)), which lets the"
+                                    + " other tasks run meanwhile." + server.messages());
+                        }
+                        new CountDownLatch(1).await(50, TimeUnit.MILLISECONDS); // spaces the questions
+                    }
                     long cpu = mx.getThreadCpuTime(server.thread.threadId()) - cpu0, wall = System.nanoTime() - wall0;
                     long steps = stepsOrFail(server) - steps1;
                     if (steps > MOST_STEPS_WHILE_ACCEPT_FAILS || cpu > wall / 20) {
@@ -250,6 +264,12 @@ class CoroEchoHiddenTest {
      * The scheduler's steps, asked on its thread (one turn of its loop); fails, saying why, if it does not answer within
      * WAIT_MS while accept fails: a task holds the thread, or the scheduler's run() has returned (no task was left).
      */
+    /**
+     * How long a question handed to the scheduler may wait for its thread while accept fails: a task that holds the
+     * thread for a second (Thread.sleep(1000)) makes one wait far longer; a loaded machine, far less.
+     */
+    static final long HELD_MS = 500;
+
     static long stepsOrFail(CoroEchoTest.Server server) throws InterruptedException {
         AtomicLong steps = new AtomicLong();
         CountDownLatch asked = new CountDownLatch(1);
