@@ -197,6 +197,13 @@ class BothPagesTest {
         Thread t = completer.get();
         // the test's own thread: the future was complete before page b came (waits-for-both reports it)
         if (t == Thread.currentThread() || poolThreads.contains(t)) return;
+        if (t instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == java.util.concurrent.ForkJoinPool.commonPool()) {
+            throw new AssertionError(cap(held) + " was held, then its download finished on a thread of the pool, and the"
+                    + " future was completed on the thread \"" + t.getName() + "\", a thread of the common pool, not of the"
+                    + " pool passed to both(): a step given to an ...Async method without an executor runs on"
+                    + " ForkJoinPool.commonPool(). Pass the pool (thenCombineAsync(other, fn, pool)), or use the method"
+                    + " without Async, which runs the step on the thread of the download that finished last.");
+        }
         throw new AssertionError(cap(held) + " was held, then its download finished on a thread of the pool, and the future"
                 + " was completed on the thread \"" + t.getName() + "\", not on a thread of the pool: not by the"
                 + " downloads' callbacks, but by code that looked whether the pages had come (a poll that runs itself"

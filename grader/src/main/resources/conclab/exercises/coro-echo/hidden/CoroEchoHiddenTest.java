@@ -128,6 +128,24 @@ class CoroEchoHiddenTest {
                         + " however its task ends: at the end of the stream, and when a read or write throws because the"
                         + " client reset it (try-with-resources, or finally)." + server.messages());
             }
+            // a client that reads none of its echo, so that its task waits in the middle of a write; then it resets
+            String sent;
+            try (LateReader late = LateReader.start(server, pattern(64 * 1024, 31), 32L << 20)) {
+                if (!late.stuck()) return; // this machine's buffers took it all: the task never waited to write
+                sent = mb(late.written().get());
+                serversEnd(server, late.socket(), ends);
+                late.socket().setSoLinger(true, 0);
+                late.socket().close(); // a reset: the task's write, when it is tried, throws
+            }
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            while ((open = (int) Descriptors.count(Descriptors.SOCKET) - before) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            if (open > 0) {
+                throw new AssertionError("A client sent " + sent + " and read none of its echo, so that the server's task"
+                        + " waited to write back to it; then the client reset its connection. " + WAIT_MS / 1000 + " s"
+                        + " later, its connection was still open on the server (sockets counted in /proc/self/fd): the"
+                        + " write threw (connection reset) and nothing closed the channel. Close a connection however its"
+                        + " task ends, a failed write included (try-with-resources, or finally)." + server.messages());
+            }
         }
     }
 
@@ -433,9 +451,11 @@ class CoroEchoHiddenTest {
             CoroEchoTest.same(line, echo.bytes(), "the second client's line");
             if (late.stuck()) { // the echo to it is stuck: its task must wait for writable
                 int ops = server.interestOf("look at what the stuck client's connection is watched for", late.socket());
-                if (ops >= 0 && (ops & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
+                // not on the selector at all (-1): its task reads without ever waiting, and retries its writes on a timer
+                if (ops < 0 || (ops & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
                     throw new AssertionError("A client sent megabytes and read none of its echo; " + stuck + ", the server's"
-                            + " end of its connection was not watched for writable (its interest set was " + ops + "): the task"
+                            + " end of its connection was not watched for writable (" + (ops < 0 ? "it was not on the"
+                            + " scheduler's selector at all" : "its interest set was " + ops) + "): the task"
                             + " that writes the echo does not wait until the channel can take more (it sleeps or pauses between"
                             + " tries), so the rest goes out late, and the thread wakes for nothing meanwhile. Wait in"
                             + " Io.writeAll (or Scheduler.writable)." + server.messages());
