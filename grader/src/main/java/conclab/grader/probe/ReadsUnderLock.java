@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
  * {@code ReadWriteLock}'s or a {@code StampedLock}'s write lock), and sees whether the write waits (its thread is blocked
  * or parked on a lock the test's thread owns, as {@code ThreadInfo} reports; a {@code Semaphore} in a field is held by
  * taking all its permits, and a call waits for it when it queues for one; a {@code StampedLock}, which has no owner
- * either, when the call is parked on it). Then, holding such a lock, the read must wait too (for one of
+ * either, when the call is parked on it; an {@code AtomicBoolean} in a field, a spin lock of the learner's own, is
+ * held by setting it from false to true, and a call waits for it when it has not returned {@link #SPIN_PATIENCE}
+ * later, and returns once it is false again). Then, holding such a lock, the read must wait too (for one of
  * them, when the write takes several). Nothing is judged when the write changes no plain instance field (one not
  * final and not volatile, of a primitive or boxed type: a volatile count, or an atomic one, whose field keeps the
  * same object, is not plain), or when the write takes none of these locks. A volatile or atomic field beside a plain
@@ -36,6 +39,13 @@ public final class ReadsUnderLock {
     private ReadsUnderLock() {}
 
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /**
+     * How long a call must keep running, while the test holds an {@code AtomicBoolean} set, to be said to spin for it.
+     * A spinning call never returns while the flag is set, so this bounds only how long a correct check takes; a call
+     * that does not spin returns in microseconds, so a second leaves it room on a loaded machine.
+     */
+    static final Duration SPIN_PATIENCE = Duration.ofSeconds(1);
 
     /**
      * Why {@code read} does not wait for a lock that {@code write} waits for, or null if it does (or if nothing can
@@ -121,7 +131,10 @@ public final class ReadsUnderLock {
                 continue;
             }
             Object of = Modifier.isStatic(f.getModifiers()) ? null : target;
-            guards.add(new Guard("the lock of the object in field " + f.getName(), () -> {
+            String guardName = AtomicBoolean.class.isAssignableFrom(f.getType())
+                    ? "the AtomicBoolean in field " + f.getName() + " (set to true: a spin lock)"
+                    : "the lock of the object in field " + f.getName();
+            guards.add(new Guard(guardName, () -> {
                 try {
                     return f.get(of);
                 } catch (ReflectiveOperationException e) {
@@ -142,6 +155,7 @@ public final class ReadsUnderLock {
     private static String waitsFor(Guard g, String what, Waiting.Call call) {
         Object held = g.lock.get();
         if (held == null) return null;
+        if (held instanceof AtomicBoolean flag) return spinsFor(flag, g, what, call);
         Waiting[] w = new Waiting[1];
         String[] waited = new String[1];
         try {
@@ -159,6 +173,30 @@ public final class ReadsUnderLock {
         }
         w[0].returns(Duration.ofSeconds(5));
         return waited[0];
+    }
+
+    /**
+     * Sets {@code flag}, if it is false, and runs call on a new thread: a description of the wait if the call is still
+     * running {@link #SPIN_PATIENCE} later (it spins, or waits otherwise, for the flag, a spin lock), null if it
+     * returned by then, or if the flag was already set (not a lock the test can take). Then clears the flag, and the
+     * call must return.
+     */
+    private static String spinsFor(AtomicBoolean flag, Guard g, String what, Waiting.Call call) {
+        if (!flag.compareAndSet(false, true)) return null;
+        Waiting w;
+        boolean waited;
+        try {
+            w = Waiting.start(what, call);
+            w.thread().join(SPIN_PATIENCE);
+            waited = w.thread().isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("the check was interrupted");
+        } finally {
+            flag.set(false);
+        }
+        w.returns(Duration.ofSeconds(5));
+        return waited ? what + " did not return in " + SPIN_PATIENCE.toMillis() + " ms while the test held " + g.name : null;
     }
 
     /** How {@code t} waits for {@code held}, which the test's thread holds; null if it does not (yet). */

@@ -1,0 +1,100 @@
+package conclab.grader.probe;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ReadsUnderLock with a spin lock of the learner's own: an AtomicBoolean taken by compareAndSet. The probe holds it by
+ * setting the flag; a read that does not spin for it is named, one that does passes, and the flag is left clear.
+ */
+class ReadsUnderLockTest {
+    /** A counter whose increments take a spin lock; {@code guardedRead} says whether get() takes it too. */
+    static final class SpinCounter {
+        final AtomicBoolean busy = new AtomicBoolean();
+        private long count; // guarded by busy
+        private final boolean guardedRead;
+
+        SpinCounter(boolean guardedRead) {
+            this.guardedRead = guardedRead;
+        }
+
+        private void lock() {
+            while (!busy.compareAndSet(false, true)) Thread.onSpinWait();
+        }
+
+        void increment() {
+            lock();
+            try {
+                count++;
+            } finally {
+                busy.set(false);
+            }
+        }
+
+        long get() {
+            if (!guardedRead) return count;
+            lock();
+            try {
+                return count;
+            } finally {
+                busy.set(false);
+            }
+        }
+    }
+
+    private static String missing(SpinCounter c) {
+        return ReadsUnderLock.missing(c, SpinCounter.class, "increment()", () -> {
+            c.increment();
+            return null;
+        }, "get()", c::get);
+    }
+
+    @Test
+    void aReadWithoutTheSpinLockIsNamed() {
+        SpinCounter c = new SpinCounter(false);
+        String why = missing(c);
+        assertNotNull(why, "a plain read beside increments under a spin lock must be named");
+        assertTrue(why.contains("the AtomicBoolean in field busy"), why);
+        assertFalse(c.busy.get(), "the probe must leave the flag clear");
+        assertTrue(c.get() >= 1, "the increment ran once the probe let go");
+    }
+
+    @Test
+    void aReadThatSpinsForTheLockPasses() {
+        SpinCounter c = new SpinCounter(true);
+        assertNull(missing(c));
+        assertFalse(c.busy.get(), "the probe must leave the flag clear");
+    }
+
+    /** A synchronized counter with an AtomicBoolean that is no lock: a flag its increments set. */
+    static final class FlaggedCounter {
+        final AtomicBoolean touched = new AtomicBoolean();
+        private long count; // guarded by this
+
+        synchronized void increment() {
+            touched.set(true);
+            count++;
+        }
+
+        long get() {
+            return count;
+        }
+    }
+
+    @Test
+    void anAtomicBooleanThatIsNoLockLeavesTheMonitorsVerdict() {
+        FlaggedCounter c = new FlaggedCounter();
+        String why = ReadsUnderLock.missing(c, FlaggedCounter.class, "increment()", () -> {
+            c.increment();
+            return null;
+        }, "get()", c::get);
+        assertNotNull(why, "a plain read beside synchronized increments must be named");
+        assertTrue(why.contains("monitor"), why);
+        assertFalse(why.contains("AtomicBoolean"), why);
+    }
+}
