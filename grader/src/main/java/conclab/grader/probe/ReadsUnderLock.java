@@ -155,7 +155,11 @@ public final class ReadsUnderLock {
     private static String waitsFor(Guard g, String what, Waiting.Call call) {
         Object held = g.lock.get();
         if (held == null) return null;
-        if (held instanceof AtomicBoolean flag) return spinsFor(flag, g, what, call);
+        if (held instanceof AtomicBoolean flag) {
+            String spun = spinsFor(flag, g, what, call);
+            if (spun != null) return spun;
+            // not a spin lock that true holds (a flag, or one whose true means free): its monitor may be, below
+        }
         Waiting[] w = new Waiting[1];
         String[] waited = new String[1];
         try {
@@ -178,8 +182,9 @@ public final class ReadsUnderLock {
     /**
      * Sets {@code flag}, if it is false, and runs call on a new thread: a description of the wait if the call is still
      * running {@link #SPIN_PATIENCE} later (it spins, or waits otherwise, for the flag, a spin lock), null if it
-     * returned by then, or if the flag was already set (not a lock the test can take). Then clears the flag, and the
-     * call must return.
+     * returned (or threw) by then, or if the flag was already set (not a lock the test can take). Then clears the
+     * flag, and a call that was still running must return. The verdict rests on time: a call that does not spin
+     * returns in microseconds, and one that spins never returns while the flag is set.
      */
     private static String spinsFor(AtomicBoolean flag, Guard g, String what, Waiting.Call call) {
         if (!flag.compareAndSet(false, true)) return null;
@@ -195,8 +200,9 @@ public final class ReadsUnderLock {
         } finally {
             flag.set(false);
         }
+        if (!waited) return null; // it returned, or threw (a flag that is no lock, closed = true, say): no wait
         w.returns(Duration.ofSeconds(5));
-        return waited ? what + " did not return in " + SPIN_PATIENCE.toMillis() + " ms while the test held " + g.name : null;
+        return what + " did not return in " + SPIN_PATIENCE.toMillis() + " ms while the test held " + g.name;
     }
 
     /** How {@code t} waits for {@code held}, which the test's thread holds; null if it does not (yet). */

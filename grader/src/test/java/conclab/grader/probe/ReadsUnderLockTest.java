@@ -67,8 +67,52 @@ class ReadsUnderLockTest {
     @Test
     void aReadThatSpinsForTheLockPasses() {
         SpinCounter c = new SpinCounter(true);
+        long t0 = System.nanoTime();
         assertNull(missing(c));
+        // both calls were held, each for the whole patience: the flag was found, taken and waited for
+        assertTrue(System.nanoTime() - t0 >= 2 * ReadsUnderLock.SPIN_PATIENCE.toNanos(), "both calls must have spun");
         assertFalse(c.busy.get(), "the probe must leave the flag clear");
+    }
+
+    /** A synchronized counter with a flag that is no lock: once it is set, increments are refused. */
+    static final class ClosableCounter {
+        final AtomicBoolean closed = new AtomicBoolean();
+        private long count; // guarded by this
+
+        synchronized void increment() {
+            if (closed.get()) throw new IllegalStateException("closed");
+            count++;
+        }
+
+        synchronized long get() {
+            return count;
+        }
+    }
+
+    @Test
+    void aFlagThatMakesTheCallThrowIsNoLockAndFailsNothing() {
+        ClosableCounter c = new ClosableCounter();
+        // with closed set, increment() throws at once: not a wait, and not the learner's failure
+        assertNull(ReadsUnderLock.missing(c, ClosableCounter.class, "increment()", () -> {
+            c.increment();
+            return null;
+        }, "get()", c::get));
+        assertFalse(c.closed.get(), "the probe must leave the flag clear");
+    }
+
+    @Test
+    void aFlagAlreadySetIsNotTaken() {
+        ClosableCounter c = new ClosableCounter();
+        c.closed.set(true); // the probe cannot take it: it must leave it set, and judge by the monitor
+        assertNull(ReadsUnderLock.missing(c, ClosableCounter.class, "increment()", () -> {
+            try {
+                c.increment();
+            } catch (IllegalStateException refused) {
+                // closed: what a closed counter does
+            }
+            return null;
+        }, "get()", c::get));
+        assertTrue(c.closed.get(), "a flag the probe did not set must stay as it was");
     }
 
     /** A synchronized counter with an AtomicBoolean that is no lock: a flag its increments set. */
