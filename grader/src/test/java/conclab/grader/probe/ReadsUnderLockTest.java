@@ -1,9 +1,9 @@
 package conclab.grader.probe;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -103,7 +103,7 @@ class ReadsUnderLockTest {
     @Test
     void aFlagAlreadySetIsNotTaken() {
         ClosableCounter c = new ClosableCounter();
-        c.closed.set(true); // the probe cannot take it: it must leave it set, and judge by the monitor
+        c.closed.set(true); // not the probe's to take: it must leave it set (increment() refuses, so nothing is judged)
         assertNull(ReadsUnderLock.missing(c, ClosableCounter.class, "increment()", () -> {
             try {
                 c.increment();
