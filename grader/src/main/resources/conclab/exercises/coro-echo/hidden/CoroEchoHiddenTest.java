@@ -279,15 +279,15 @@ class CoroEchoHiddenTest {
             + " fails (\"Too many open files\") until a descriptor is free.";
 
     /**
-     * The scheduler's steps, asked on its thread (one turn of its loop); fails, saying why, if it does not answer within
-     * WAIT_MS while accept fails: a task holds the thread, or the scheduler's run() has returned (no task was left).
-     */
-    /**
      * How long a question handed to the scheduler may wait for its thread while accept fails: a task that holds the
      * thread for a second (Thread.sleep(1000)) makes one wait far longer; a loaded machine, far less.
      */
     static final long HELD_MS = 500;
 
+    /**
+     * The scheduler's steps, asked on its thread (one turn of its loop); fails, saying why, if it does not answer within
+     * WAIT_MS while accept fails: a task holds the thread, or the scheduler's run() has returned (no task was left).
+     */
     static long stepsOrFail(CoroEchoTest.Server server) throws InterruptedException {
         AtomicLong steps = new AtomicLong();
         CountDownLatch asked = new CountDownLatch(1);
