@@ -158,7 +158,7 @@ final class BuiltinMagics {
         if (!session.isAlive()) return result;
         Control.Stats after = session.stats(false);
         double wallS = wall / 1e9, cpuS = (after.processCpuNanos() - before.processCpuNanos()) / 1e9;
-        ctx.print(String.format("Wall time: %.3f s · CPU time, all threads: %.3f s (%.0f%% of one core)"
+        ctx.print(String.format("Wall time: %.3f s · CPU time, all threads: %.3f s (%.0f%% of one processor)"
                         + " · peak live platform threads: %d (%d when the cell began)%n",
                 wallS, cpuS, wallS > 0 ? 100 * cpuS / wallS : 0, after.peakThreads(), before.liveThreads()));
         return result;

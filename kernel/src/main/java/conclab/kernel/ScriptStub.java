@@ -65,7 +65,7 @@ enum ScriptStub {
                 /** %%time, after the cell's code: prints the times as the notebook does. */
                 static void printTime() {
                     double wall = (System.nanoTime() - wallStart) / 1e9, cpu = (processCpuNanos() - cpuStart) / 1e9;
-                    System.out.printf("Wall time: %.3f s · CPU time, all threads: %.3f s (%.0f%% of one core)%n", wall, cpu, wall > 0 ? 100 * cpu / wall : 0);
+                    System.out.printf("Wall time: %.3f s · CPU time, all threads: %.3f s (%.0f%% of one processor)%n", wall, cpu, wall > 0 ? 100 * cpu / wall : 0);
                 }
             """, ""),
     /** {@code %threads stop}: interrupts the platform threads started since the script began, waits for them 3 s. */

@@ -194,16 +194,27 @@ public final class Chart {
         style(c.getStyler(), legendPosition());
         c.getStyler().setXAxisLogarithmic(logX);
         c.getStyler().setYAxisLogarithmic(logY);
-        for (Series s : series) {
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
             List<Number> xs = new ArrayList<>();
             for (Object x : s.xs()) {
                 if (!(x instanceof Number n)) throw new IllegalArgumentException("a line chart needs numbers on x; " + x + " is not");
                 xs.add(n);
             }
-            c.addSeries(s.name(), xs, new ArrayList<Number>(s.ys())).setMarker(SeriesMarkers.CIRCLE);
+            // Each line its own marker and dash as well as its colour, so that the chart reads in grey too.
+            c.addSeries(s.name(), xs, new ArrayList<Number>(s.ys()))
+                    .setMarker(MARKERS[i % MARKERS.length]).setLineStyle(LINES[i % LINES.length]);
         }
         return c;
     }
+
+    /** The lines' markers, in the order of the series: with {@link #LINES}, a line is told apart without its colour. */
+    private static final org.knowm.xchart.style.markers.Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE,
+            SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN};
+    /** The lines' strokes, in the order of the series. */
+    private static final java.awt.BasicStroke[] LINES = {org.knowm.xchart.style.lines.SeriesLines.SOLID,
+            org.knowm.xchart.style.lines.SeriesLines.DASH_DASH, org.knowm.xchart.style.lines.SeriesLines.DOT_DOT,
+            org.knowm.xchart.style.lines.SeriesLines.DASH_DOT};
 
     /** The largest power of ten not above the smallest positive y value (1 if there is none). */
     private double powerOfTenBelowSmallest() {

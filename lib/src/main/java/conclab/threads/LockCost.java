@@ -23,8 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>As a main class ({@link #main}) it prints the same table in a child JVM, which can be confined to
  * fewer processors than the parent (with {@code taskset}, on Linux).
  *
- * <p>Every thread does the same number of increments, with one thread as with n, so that each runs long
- * compared with a time slice and with the threads' staggered start. The cost is wall time divided by
+ * <p>Every thread of a guard's runs does the same number of increments, with one thread as with n: at least the
+ * number asked for, and more for a guard fast enough that its run with n threads would otherwise end within
+ * {@link #MINIMUM_RUN} (sized from its warm-up runs), so that each such run lasts long compared with a time slice
+ * and with the threads' staggered start. (Sizing by the run with one thread instead would make a slow guard's
+ * contended runs last seconds.) The cost is wall time divided by
  * increments: with n threads, the time from their common start to the last one's end, over all n threads'
  * increments (the inverse of the counter's throughput). So n threads on n processors that never got in
  * each other's way would each cost 1/n of one thread's time, a speed-up of n ({@link Table#speedup});
@@ -205,25 +208,51 @@ public final class LockCost {
         return results[rounds / 2];
     }
 
+    /** The shortest run {@link #table} aims for: a guard whose warm-up runs were shorter gets more increments. */
+    public static final java.time.Duration MINIMUM_RUN = java.time.Duration.ofMillis(100);
+
+    /** The most increments per thread {@link #table} gives a guard, however fast its warm-up runs were. */
+    static final long MOST_PER_THREAD = 200_000_000;
+
     /**
-     * Measures every guard with 1 thread and with {@code threads} threads, each thread doing {@code perThread}
-     * increments (so the contended runs do {@code threads} times as many in all), as the median of 3 runs
-     * after three warm-up runs of every guard.
+     * Measures every guard with 1 thread and with {@code threads} threads, as the median of 3 runs after three
+     * warm-up runs of every guard. Each thread does at least {@code perThread} increments (so the contended runs
+     * do {@code threads} times as many in all), more for a guard whose last contended warm-up run ended within
+     * {@link #MINIMUM_RUN} ({@link #perThreadLasting}); {@link Result#increments} says how many.
      */
     public static Table table(int threads, long perThread) {
+        return table(threads, perThread, MINIMUM_RUN);
+    }
+
+    /** {@link #table(int, long)} with another shortest run ({@link java.time.Duration#ZERO}: no increments added). */
+    public static Table table(int threads, long perThread, java.time.Duration minimumRun) {
         if (threads < 2) throw new IllegalArgumentException("contended needs at least 2 threads");
+        long[] counts = new long[Guard.values().length];
+        Arrays.fill(counts, perThread);
         for (int warm = 0; warm < 3; warm++) {   // three rounds, so that the JIT's compiler threads are done
             for (Guard g : Guard.values()) {
-                run(g, 1, perThread);
-                run(g, threads, perThread);
+                run(g, 1, counts[g.ordinal()]);
+                counts[g.ordinal()] = perThreadLasting(minimumRun, counts[g.ordinal()], run(g, threads, counts[g.ordinal()]));
             }
         }
         List<Result> one = new ArrayList<>(), many = new ArrayList<>();
         for (Guard g : Guard.values()) {
-            one.add(measure(g, 1, perThread, 3));
-            many.add(measure(g, threads, perThread, 3));
+            one.add(measure(g, 1, counts[g.ordinal()], 3));
+            many.add(measure(g, threads, counts[g.ordinal()], 3));
         }
         return new Table(threads, one, many);
+    }
+
+    /**
+     * Increments per thread for a guard's next runs: {@code perThread}, or more if its contended run {@code many}
+     * (done with {@code perThread} per thread) lasted less than {@code minimumRun}, so that at that pace it would
+     * last it; at most {@link #MOST_PER_THREAD} (or {@code perThread} if that is more).
+     */
+    static long perThreadLasting(java.time.Duration minimumRun, long perThread, Result many) {
+        long took = Math.max(1, many.nanos());
+        if (took >= minimumRun.toNanos()) return perThread;
+        double scale = (double) minimumRun.toNanos() / took;
+        return Math.max(perThread, (long) Math.min(MOST_PER_THREAD, Math.ceil(perThread * scale)));
     }
 
     /**

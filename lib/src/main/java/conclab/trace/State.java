@@ -49,13 +49,18 @@ public enum State {
         };
     }
 
-    /** Native methods in which a runnable thread really waits for the operating system. */
+    /**
+     * Native methods in which a runnable thread really waits for the operating system: a selector's wait on
+     * Linux ({@code EPoll.wait}), macOS ({@code KQueue.poll}) and Windows ({@code WEPoll.wait}), and the reads,
+     * polls and accepts of sockets and files.
+     */
     private static boolean isIo(String cls, String method) {
         return switch (cls) {
             case "sun.nio.ch.Net" -> method.equals("poll") || method.equals("accept");
             case "sun.nio.ch.SocketDispatcher", "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.UnixFileDispatcherImpl",
                  "java.io.FileInputStream", "java.net.SocketInputStream" -> method.startsWith("read");
-            case "sun.nio.ch.EPoll" -> method.equals("wait");
+            case "sun.nio.ch.EPoll", "sun.nio.ch.WEPoll" -> method.equals("wait");
+            case "sun.nio.ch.KQueue" -> method.equals("poll");
             case "sun.nio.ch.Poll", "sun.nio.ch.PollSelectorImpl" -> method.equals("poll");
             default -> false;
         };

@@ -25,6 +25,20 @@ class ChartTest {
     }
 
     @Test
+    void linesDifferInDashAsWellAsColourSoThatTheyReadInGrey() {
+        String one = Chart.line("One", "x", "y").series("a", List.of(1, 2), List.of(1, 2)).svg();
+        String two = Chart.line("Two", "x", "y").series("a", List.of(1, 2), List.of(1, 2))
+                .series("b", List.of(1, 2), List.of(2, 1)).svg();
+        // The plot's grid is dashed in both; the second chart has one dashed stroke more: its second line.
+        assertTrue(dashed(two) > dashed(one), dashed(two) + " dashed strokes against " + dashed(one));
+        assertTrue(two.contains("rgb(255,127,14)"), "and its own colour");
+    }
+
+    private static long dashed(String svg) {
+        return svg.split("stroke-dasharray", -1).length - 1;
+    }
+
+    @Test
     void theValuesOfASeriesReadAlikeInTheTextForm() {
         Chart c = Chart.line("Throughput", "connections", "requests/s")
                 .series("threads", List.of(1000, 10000, 20000), List.of(38012.4, 39706.0, 51.94));

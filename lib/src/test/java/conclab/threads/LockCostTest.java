@@ -35,9 +35,11 @@ class LockCostTest {
 
     @Test
     void theTableHasEveryGuardWithOneAndNThreads() {
-        LockCost.Table t = LockCost.table(3, 30_000);
+        LockCost.Table t = LockCost.table(3, 30_000, java.time.Duration.ZERO);
         assertEquals(3, t.threads());
         for (Guard g : Guard.values()) {
+            assertEquals(30_000, t.of(g, false).increments(), "no shortest run: the count asked for");
+            assertEquals(90_000, t.of(g, true).increments());
             assertEquals(1, t.of(g, false).threads());
             assertEquals(3, t.of(g, true).threads());
             assertEquals(g, t.of(g, true).guard());
@@ -47,6 +49,19 @@ class LockCostTest {
         assertTrue(text.startsWith("ns/increment"), text);
         for (Guard g : Guard.values()) assertTrue(text.contains(g.label()), text);
         assertEquals(5, text.lines().count(), text);
+    }
+
+    @Test
+    void aGuardWhoseContendedRunWasShortGetsMoreIncrementsUpToACap() {
+        var ms = java.time.Duration.ofMillis(100);
+        LockCost.Result tenMs = new LockCost.Result(Guard.LONG_ADDER, 2, 2_000, 10_000_000, -1);
+        LockCost.Result long200 = new LockCost.Result(Guard.SYNCHRONIZED, 2, 2_000, 200_000_000, -1);
+        assertEquals(10_000, LockCost.perThreadLasting(ms, 1_000, tenMs), "10 ms: ten times as many");
+        assertEquals(1_000, LockCost.perThreadLasting(ms, 1_000, long200), "long enough: unchanged");
+        assertEquals(1_000, LockCost.perThreadLasting(java.time.Duration.ZERO, 1_000, tenMs));
+        var tiny = new LockCost.Result(Guard.ATOMIC_LONG, 2, 2_000_000, 1, -1);
+        assertEquals(LockCost.MOST_PER_THREAD, LockCost.perThreadLasting(ms, 1_000_000, tiny), "capped");
+        assertEquals(300_000_000, LockCost.perThreadLasting(ms, 300_000_000, tiny), "never fewer than asked");
     }
 
     @Test
