@@ -208,7 +208,10 @@ public final class LockCost {
         return results[rounds / 2];
     }
 
-    /** The shortest run {@link #table} aims for: a guard whose warm-up runs were shorter gets more increments. */
+    /**
+     * The shortest contended run {@link #table} aims for: a guard whose contended warm-up run was shorter gets more
+     * increments.
+     */
     public static final java.time.Duration MINIMUM_RUN = java.time.Duration.ofMillis(100);
 
     /** The most increments per thread {@link #table} gives a guard, however fast its warm-up runs were. */
